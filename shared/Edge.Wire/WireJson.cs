@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace Edge.Wire;
+
+/// <summary>Source-generated JSON for every wire type: camelCase, nulls omitted.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(EventBatch))]
+[JsonSerializable(typeof(DeviceEvent))]
+[JsonSerializable(typeof(Ack))]
+[JsonSerializable(typeof(DeviceStatus))]
+[JsonSerializable(typeof(HealthReport))]
+public sealed partial class WireJson : JsonSerializerContext;
