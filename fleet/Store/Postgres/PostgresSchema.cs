@@ -1,0 +1,131 @@
+using Npgsql;
+
+namespace Edge.Fleet.Store.Postgres;
+
+/// <summary>
+/// The store's tables, as numbered migrations applied in order at start-up and recorded in <c>schema_version</c>.
+/// Several fleet nodes may start at once against one database: the runner holds a session advisory lock while it
+/// reads the version and applies what is missing, so each migration runs exactly once, in its own transaction.
+/// Never edit a migration that has shipped; append a new one.
+/// </summary>
+public static class PostgresSchema
+{
+    /// <summary>Key of the advisory lock that serialises migrations (an arbitrary constant, "edge" in ASCII).</summary>
+    private const long MigrationLockKey = 0x65646765;
+
+    private static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "events, device sequences, ratings", """
+            CREATE TABLE events (
+                device_id   text        NOT NULL,
+                seq         bigint      NOT NULL,
+                kind        text        NOT NULL,
+                at          timestamptz NOT NULL,
+                uptime_ms   bigint      NOT NULL,
+                counter     text,
+                level       integer,
+                scale       integer,
+                suspect     boolean,
+                ticket      text,
+                field       text,
+                subject     text,
+                state       text,
+                detail      text,
+                received_at timestamptz NOT NULL,
+                PRIMARY KEY (device_id, seq)
+            );
+
+            -- One row per device, locked by every append for that device so that two nodes writing the
+            -- same device take turns and up_to always matches the events table.
+            CREATE TABLE device_sequences (
+                device_id        text        PRIMARY KEY,
+                up_to            bigint      NOT NULL DEFAULT 0,
+                max_seq          bigint      NOT NULL DEFAULT 0,
+                stored           bigint      NOT NULL DEFAULT 0,
+                dropped          bigint      NOT NULL DEFAULT 0,
+                last_received_at timestamptz NOT NULL
+            );
+
+            -- Projection of rating events for statistics; satisfied is decided once, when the rating is stored.
+            CREATE TABLE ratings (
+                device_id text        NOT NULL,
+                seq       bigint      NOT NULL,
+                counter   text,
+                field     text,
+                level     integer     NOT NULL,
+                scale     integer     NOT NULL,
+                satisfied boolean     NOT NULL,
+                suspect   boolean     NOT NULL,
+                at        timestamptz NOT NULL,
+                PRIMARY KEY (device_id, seq)
+            );
+            CREATE INDEX ratings_at ON ratings (at);
+            CREATE INDEX ratings_counter_at ON ratings (counter, at);
+            """),
+    ];
+
+    /// <summary>Highest migration this build knows.</summary>
+    public static int LatestVersion => Migrations[^1].Version;
+
+    /// <summary>Applies every migration not yet recorded; returns how many this call applied (0 when up to date).</summary>
+    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, """
+                CREATE TABLE IF NOT EXISTS schema_version (
+                    version    integer     PRIMARY KEY,
+                    name       text        NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """, cancellationToken);
+
+            var current = await ReadVersionAsync(connection, cancellationToken);
+            if (current > LatestVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The database schema is at version {current}, newer than this fleet build knows ({LatestVersion}): upgrade the fleet.");
+            }
+
+            var applied = 0;
+            foreach (var migration in Migrations.Where(m => m.Version > current))
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await ExecuteAsync(connection, migration.Sql, cancellationToken);
+                await using (var record = new NpgsqlCommand("INSERT INTO schema_version (version, name) VALUES ($1, $2)", connection))
+                {
+                    record.Parameters.Add(new() { Value = migration.Version });
+                    record.Parameters.Add(new() { Value = migration.Name });
+                    await record.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                applied++;
+            }
+
+            return applied;
+        }
+        finally
+        {
+            // Unlock even when cancelled: the connection goes back to the pool, where a held session lock would linger.
+            await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+        }
+    }
+
+    /// <summary>Version recorded in <c>schema_version</c>, 0 for an empty database.</summary>
+    public static async Task<int> ReadVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_version", connection);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private sealed record Migration(int Version, string Name, string Sql);
+}
