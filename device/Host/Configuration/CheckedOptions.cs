@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Configuration;
+
+/// <summary>An options class that says what is wrong with it, one message per problem, each naming its key.</summary>
+public interface ICheckedOptions
+{
+    IEnumerable<string> Validate();
+}
+
+/// <summary>Runs <see cref="ICheckedOptions.Validate"/> for the options pattern (with ValidateOnStart).</summary>
+internal sealed class CheckedOptionsValidator<T> : IValidateOptions<T>
+    where T : class, ICheckedOptions
+{
+    public ValidateOptionsResult Validate(string? name, T options)
+    {
+        var failures = options.Validate().ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+public static class CheckedOptionsRegistration
+{
+    /// <summary>Binds <typeparamref name="T"/> to <paramref name="section"/> and validates it when the host starts.</summary>
+    public static IServiceCollection AddCheckedOptions<T>(this IServiceCollection services, string section)
+        where T : class, ICheckedOptions
+    {
+        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>, CheckedOptionsValidator<T>>();
+        return services;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Edge.Device.Configuration;
+using Edge.Device.Counter;
+using Edge.Device.Outbox;
+using Edge.Device.Uplink;
+using Edge.Wire;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Health;
+
+/// <summary>
+/// Publishes a <see cref="HealthReport"/> on <c>edge/v1/{device}/health</c> every interval while connected:
+/// the backlog (depth, oldest age, drain rate), the machine and the peripherals. Heartbeats are live data and
+/// are not buffered; what they say about the backlog is also visible locally on GET /status.
+/// </summary>
+public sealed class HeartbeatPublisher(
+    IOptions<DeviceOptions> device,
+    IOptions<HealthOptions> options,
+    OutboxStore outbox,
+    RatingPanel panel,
+    HostClock clock,
+    IUplinkPublisher uplink) : BackgroundService
+{
+    public HealthReport Sample()
+    {
+        var o = outbox.Snapshot();
+        return new HealthReport
+        {
+            At = DateTimeOffset.UtcNow,
+            UptimeS = clock.UptimeMs / 1000,
+            CpuTempC = SystemProbe.CpuTemperatureC(),
+            Load1 = SystemProbe.Load1(),
+            MemAvailableMb = SystemProbe.MemAvailableMb(),
+            DiskFreeMb = SystemProbe.DiskFreeMb(device.Value.ResolvedDataDir),
+            OutboxDepth = o.Depth,
+            OutboxBytes = o.Bytes,
+            OldestUnackedAgeS = o.OldestUnackedAgeS,
+            DrainRatePerS = o.DrainRatePerS,
+            LastAckedSeq = o.LastAckedSeq,
+            DroppedEvents = o.DroppedEvents,
+            ClockSynced = SystemProbe.ClockSynced(),
+            HostVersion = HostVersion.Current,
+            Peripherals = panel.States,
+        };
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds));
+        do
+        {
+            var payload = JsonSerializer.SerializeToUtf8Bytes(Sample(), WireJson.Default.HealthReport);
+            await uplink.TryPublishAsync(Topics.Health(device.Value.Id), payload, retain: false, stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
+
+public static class HealthRegistration
+{
+    public static IServiceCollection AddHealthReporting(this IServiceCollection services)
+    {
+        services.AddCheckedOptions<HealthOptions>(HealthOptions.Section);
+        services.AddSingleton<HeartbeatPublisher>();
+        services.AddHostedService(sp => sp.GetRequiredService<HeartbeatPublisher>());
+        return services;
+    }
+}

@@ -1,0 +1,57 @@
+using Edge.Device.Configuration;
+using Edge.Device.Counter;
+using Edge.Device.Outbox;
+using Edge.Device.Uplink;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device;
+
+/// <summary>The AddX methods Program.cs reads as a table of contents.</summary>
+public static class HostRegistration
+{
+    public static IServiceCollection AddDeviceOptions(this IServiceCollection services)
+    {
+        services.AddCheckedOptions<DeviceOptions>(DeviceOptions.Section);
+        services.AddSingleton<HostClock>();
+        return services;
+    }
+
+    public static IServiceCollection AddOutbox(this IServiceCollection services)
+    {
+        services.AddCheckedOptions<OutboxOptions>(OutboxOptions.Section);
+        services.AddSingleton<OutboxStore>();
+        return services;
+    }
+
+    public static IServiceCollection AddUplink(this IServiceCollection services)
+    {
+        services.AddCheckedOptions<UplinkOptions>(UplinkOptions.Section);
+        services.AddSingleton<UplinkState>();
+        services.AddSingleton<AckTracker>();
+        services.AddSingleton<OutboxDrainer>();
+        services.AddSingleton<MqttUplink>();
+        services.AddSingleton<IUplinkPublisher>(sp => sp.GetRequiredService<MqttUplink>());
+        services.AddHostedService(sp => sp.GetRequiredService<MqttUplink>());
+        return services;
+    }
+
+    public static IServiceCollection AddCounter(this IServiceCollection services)
+    {
+        services.AddCheckedOptions<RatingOptions>(RatingOptions.Section);
+        services.AddSingleton<RatingRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<RatingRecorder>());
+        services.AddSingleton<RatingPanel>();
+        services.AddHostedService(sp => sp.GetRequiredService<RatingPanel>());
+        return services;
+    }
+
+    /// <summary>Serves the local endpoint on 127.0.0.1:Local:Port only, whatever --urls says.</summary>
+    public static WebApplicationBuilder UseLocalEndpoint(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddCheckedOptions<LocalOptions>(LocalOptions.Section);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Local.LocalJson.Default));
+        var port = builder.Configuration.GetValue(LocalOptions.Section + ":Port", new LocalOptions().Port);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{(port is >= 1 and <= 65535 ? port : 0)}");
+        return builder;
+    }
+}

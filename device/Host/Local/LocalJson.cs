@@ -1,0 +1,35 @@
+using System.Text.Json.Serialization;
+
+namespace Edge.Device.Local;
+
+/// <summary>GET /status: what a technician or a test needs to see at a glance.</summary>
+public sealed record DeviceStatusView(
+    string DeviceId,
+    string Counter,
+    bool Simulated,
+    bool Connected,
+    string? UplinkError,
+    long OutboxDepth,
+    long OutboxBytes,
+    long OutboxFileBytes,
+    double OldestUnackedAgeS,
+    long LastAckedSeq,
+    long NextSeq,
+    long DroppedEvents,
+    double DrainRatePerS,
+    long Connects,
+    long BatchesSent,
+    long Resends,
+    IReadOnlyDictionary<string, string> Peripherals);
+
+/// <summary>POST /sim/press: what was pressed and how many of those presses are durable in the outbox.</summary>
+public sealed record SimPressResult(int Button, int Level, int Pressed, long Durable, long NextSeq);
+
+/// <summary>An error answer with one readable sentence.</summary>
+public sealed record LocalError(string Error);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(DeviceStatusView))]
+[JsonSerializable(typeof(SimPressResult))]
+[JsonSerializable(typeof(LocalError))]
+public sealed partial class LocalJson : JsonSerializerContext;

@@ -1,0 +1,38 @@
+using Edge.Device.Configuration;
+using Edge.Device.Counter;
+using Edge.Device.Outbox;
+using Edge.Device.Uplink;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Local;
+
+public static class StatusEndpoint
+{
+    /// <summary>GET /status: device id, uplink, outbox depth and age, last acked seq, peripheral states.</summary>
+    public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/status", (IOptions<DeviceOptions> device, OutboxStore outbox, UplinkState uplink, RatingPanel panel) =>
+        {
+            var o = outbox.Snapshot();
+            return Results.Ok(new DeviceStatusView(
+                device.Value.Id,
+                device.Value.Counter,
+                device.Value.Simulate,
+                uplink.Connected,
+                uplink.LastError,
+                o.Depth,
+                o.Bytes,
+                o.FileBytes,
+                o.OldestUnackedAgeS,
+                o.LastAckedSeq,
+                o.NextSeq,
+                o.DroppedEvents,
+                o.DrainRatePerS,
+                uplink.Connects,
+                uplink.BatchesSent,
+                uplink.Resends,
+                panel.States));
+        });
+        return app;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Edge.Device.Configuration;
+using Edge.Device.Counter;
+using Edge.Device.Drivers.Simulation;
+using Edge.Device.Local;
+using Edge.Device.Outbox;
+using Edge.Wire;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Simulation;
+
+/// <summary>
+/// Control of the simulated hardware from outside the process (only with --simulate). Presses go through the
+/// simulated GpioDriver as real edges (with optional contact bounce), through the button's debounce, the recorder
+/// and the outbox: never a shortcut into the outbox.
+/// </summary>
+public static class SimulationEndpoints
+{
+    public static IEndpointRouteBuilder MapSimulation(this IEndpointRouteBuilder app)
+    {
+        var sim = app.MapGroup("/sim").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<IOptions<DeviceOptions>>().Value.Simulate
+                ? await next(context)
+                : Results.Json(new LocalError("simulation endpoints need --simulate"), LocalJson.Default.LocalError, statusCode: 404));
+
+        sim.MapPost("/press", PressAsync);
+        sim.MapPost("/flood", FloodAsync);
+        return app;
+    }
+
+    /// <summary>
+    /// POST /sim/flood?count=N[&amp;kind=rating|health]: load generation, not button simulation: appends N synthetic
+    /// events straight into the outbox (ratings cycle through the levels) in durable batches of 1,000, to build a backlog.
+    /// </summary>
+    private static async Task<IResult> FloodAsync(
+        int count,
+        string? kind,
+        IOptions<DeviceOptions> device,
+        IOptions<RatingOptions> options,
+        HostClock clock,
+        OutboxStore outbox,
+        CancellationToken cancellationToken)
+    {
+        if (count is < 1 or > 10_000_000 || kind is not (null or "rating" or "health"))
+        {
+            return Results.Json(new LocalError("count must be 1-10000000 and kind rating or health"), LocalJson.Default.LocalError, statusCode: 400);
+        }
+
+        var scale = options.Value.Scale;
+        for (var done = 0; done < count;)
+        {
+            var chunk = Enumerable.Range(done, Math.Min(1000, count - done)).Select(i => kind == "health"
+                ? new DeviceEvent { Seq = 0, Kind = EventKinds.HealthSample, At = DateTimeOffset.UtcNow, UptimeMs = clock.UptimeMs, Detail = "synthetic" }
+                : new DeviceEvent
+                {
+                    Seq = 0,
+                    Kind = EventKinds.Rating,
+                    At = DateTimeOffset.UtcNow,
+                    UptimeMs = clock.UptimeMs,
+                    Counter = device.Value.Counter,
+                    Level = i % scale + 1,
+                    Scale = scale,
+                }).ToList();
+            await outbox.AppendAsync(chunk, cancellationToken);
+            done += chunk.Count;
+        }
+
+        return Results.Json(new SimPressResult(0, 0, count, count, outbox.Snapshot().NextSeq), LocalJson.Default.SimPressResult);
+    }
+
+    /// <summary>
+    /// POST /sim/press?button=N&amp;count=K[&amp;bounce=B][&amp;holdMs=H]: presses button N (1 = first in Rating:Pins, the best level)
+    /// K times; answers once those K presses are durable in the outbox.
+    /// </summary>
+    private static async Task<IResult> PressAsync(
+        int button,
+        int? count,
+        int? bounce,
+        int? holdMs,
+        IOptions<RatingOptions> options,
+        SimulatedGpioDriver driver,
+        RatingRecorder recorder,
+        OutboxStore outbox,
+        CancellationToken cancellationToken)
+    {
+        var rating = options.Value;
+        var times = count ?? 1;
+        if (button < 1 || button > rating.Pins.Length)
+        {
+            return Results.Json(new LocalError($"button must be 1-{rating.Pins.Length}"), LocalJson.Default.LocalError, statusCode: 400);
+        }
+
+        if (times is < 1 or > 100_000)
+        {
+            return Results.Json(new LocalError("count must be 1-100000"), LocalJson.Default.LocalError, statusCode: 400);
+        }
+
+        var index = button - 1;
+        var before = recorder.DurableCount(index);
+        var settle = TimeSpan.FromMilliseconds(rating.DebounceMs * 2 + 2);
+        var hold = holdMs is > 0 ? TimeSpan.FromMilliseconds(holdMs.Value) : settle;
+        for (var i = 0; i < times; i++)
+        {
+            await driver.PressAsync(rating.Pins[index], hold, bounce ?? 0, cancellationToken);
+            await Task.Delay(settle, cancellationToken);
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (recorder.DurableCount(index) - before < times && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+
+        var durable = recorder.DurableCount(index) - before;
+        var result = new SimPressResult(button, rating.LevelOf(index), times, durable, outbox.Snapshot().NextSeq);
+        return durable >= times
+            ? Results.Json(result, LocalJson.Default.SimPressResult)
+            : Results.Json(result, LocalJson.Default.SimPressResult, statusCode: 504);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Edge.Device.Configuration;
+using Edge.Wire;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Edge.Device.Uplink;
+
+/// <summary>
+/// Keeps one MQTT connection to the fleet's broker: connects (backoff with full jitter between attempts),
+/// leaves a retained "offline" will, announces "online", subscribes to its own ack topic and drains the outbox.
+/// MQTTnet 5 has no managed client and never resends QoS 1 messages after a reconnect: the outbox is what makes
+/// delivery at-least-once, so each connection starts draining again from the last acknowledged seq.
+/// </summary>
+public sealed class MqttUplink(
+    IOptions<DeviceOptions> device,
+    IOptions<UplinkOptions> options,
+    OutboxDrainer drainer,
+    AckTracker ackTracker,
+    UplinkState state,
+    ILogger<MqttUplink> logger) : BackgroundService, IUplinkPublisher
+{
+    private readonly string _deviceId = device.Value.Id;
+    private readonly UplinkOptions _options = options.Value;
+    private IMqttClient? _client;
+
+    public async Task<bool> TryPublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    {
+        var client = _client;
+        if (client is null || !client.IsConnected)
+        {
+            return false;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.PublishTimeout);
+        try
+        {
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload)
+                .WithRetainFlag(retain)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build();
+            return (await client.PublishAsync(message, deadline.Token)).IsSuccess;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax);
+        using var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client = client;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var session = state.NewSession();
+                await client.ConnectAsync(BuildOptions(session), stoppingToken);
+                state.OnConnected();
+                backoff.Reset();
+                logger.LogInformation("Connected to {Host}:{Port} as {Device}", _options.Host, _options.Port, _deviceId);
+
+                await client.SubscribeAsync(
+                    new MqttClientSubscribeOptionsBuilder()
+                        .WithTopicFilter(f => f.WithTopic(Topics.Ack(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                        .Build(),
+                    stoppingToken);
+                await TryPublishAsync(Topics.Status(_deviceId), StatusPayload(online: true, session), retain: true, stoppingToken);
+                await drainer.RunAsync(client, stoppingToken);
+                state.OnDisconnected("connection lost");
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                state.OnDisconnected(ex.Message);
+                logger.LogWarning("Uplink to {Host}:{Port} down: {Error}", _options.Host, _options.Port, ex.Message);
+            }
+
+            var delay = backoff.NextDelay();
+            logger.LogDebug("Reconnecting in {Delay} (attempt {Attempt})", delay, backoff.Failures);
+            try
+            {
+                await Task.Delay(delay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        await SayGoodbyeAsync(client);
+        _client = null;
+    }
+
+    private async Task SayGoodbyeAsync(IMqttClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        // A clean disconnect does not fire the will: announce offline ourselves.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        try
+        {
+            await TryPublishAsync(Topics.Status(_deviceId), StatusPayload(online: false, state.Session), retain: true, timeout.Token);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            logger.LogDebug("Disconnect was not clean: {Error}", ex.Message);
+        }
+
+        state.OnDisconnected("stopped");
+    }
+
+    private MqttClientOptions BuildOptions(string session) =>
+        new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(_deviceId)
+            .WithCredentials(_options.Username ?? _deviceId, _options.Password ?? "")
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithWillTopic(Topics.Status(_deviceId))
+            .WithWillPayload(StatusPayload(online: false, session))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+
+    private static byte[] StatusPayload(bool online, string session) =>
+        JsonSerializer.SerializeToUtf8Bytes(
+            new DeviceStatus(online, session, DateTimeOffset.UtcNow, HostVersion.Current), WireJson.Default.DeviceStatus);
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        if (!Topics.TryParse(e.ApplicationMessage.Topic, out var address) || address.DeviceId != _deviceId)
+        {
+            return;
+        }
+
+        if (address.Kind == TopicKind.Ack)
+        {
+            await ackTracker.HandleAsync(e.ApplicationMessage.Payload);
+        }
+    }
+}
+
+/// <summary>Publishes on the device's uplink when it is connected (heartbeats, reports).</summary>
+public interface IUplinkPublisher
+{
+    /// <summary>False when not connected or not acknowledged by the broker in time; nothing is buffered.</summary>
+    Task<bool> TryPublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken);
+}

@@ -1,0 +1,135 @@
+using Edge.Device.Configuration;
+using Edge.Device.Outbox;
+using Edge.Testing;
+using Edge.Wire;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Tests.Outbox;
+
+public sealed class OutboxStoreTests : IDisposable
+{
+    private readonly TempFolder _folder = new("outbox");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Appended_events_are_numbered_from_one_in_order()
+    {
+        using var outbox = Open();
+
+        var seqs = await outbox.AppendAsync([Rating(4), Rating(3), Rating(1)]);
+        var next = await outbox.AppendAsync(Rating(2));
+
+        Assert.Equal([1L, 2L, 3L], seqs);
+        Assert.Equal(4, next);
+        var pending = outbox.ReadAfter(0, 100, int.MaxValue);
+        Assert.Equal([1L, 2L, 3L, 4L], pending.Select(p => p.Seq));
+        Assert.Equal(4, outbox.Depth);
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_get_distinct_seqs_with_no_gap()
+    {
+        using var outbox = Open();
+
+        var all = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => outbox.AppendAsync(Rating(4))));
+
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), all.Order());
+    }
+
+    [Fact]
+    public async Task Acknowledge_frees_only_events_up_to_the_acked_seq()
+    {
+        using var outbox = Open();
+        await outbox.AppendAsync([Rating(4), Rating(3), Rating(2), Rating(1)]);
+
+        await outbox.AcknowledgeAsync(2);
+
+        Assert.Equal(2, outbox.LastAckedSeq);
+        Assert.Equal([3L, 4L], outbox.ReadAfter(0, 100, int.MaxValue).Select(p => p.Seq));
+        Assert.Equal(2, outbox.Snapshot().Depth);
+    }
+
+    [Fact]
+    public async Task Numbering_and_unacked_events_survive_reopening()
+    {
+        using (var outbox = Open())
+        {
+            await outbox.AppendAsync([Rating(4), Rating(3), Rating(2)]);
+            await outbox.AcknowledgeAsync(1);
+        }
+
+        using var reopened = Open();
+        Assert.Equal(1, reopened.LastAckedSeq);
+        Assert.Equal([2L, 3L], reopened.ReadAfter(0, 100, int.MaxValue).Select(p => p.Seq));
+        Assert.Equal(4, await reopened.AppendAsync(Rating(1)));
+    }
+
+    [Fact]
+    public async Task Seq_keeps_rising_after_every_event_was_acknowledged_and_reopened()
+    {
+        using (var outbox = Open())
+        {
+            await outbox.AppendAsync([Rating(4), Rating(3)]);
+            await outbox.AcknowledgeAsync(2);
+        }
+
+        using var reopened = Open();
+        Assert.Equal(3, await reopened.AppendAsync(Rating(1)));
+    }
+
+    [Fact]
+    public async Task An_ack_beyond_the_local_numbering_moves_numbering_past_it()
+    {
+        using var outbox = Open();
+        await outbox.AppendAsync(Rating(4));
+
+        // The fleet already has seq 1..50 from this device: the local file was lost and recreated.
+        await outbox.AcknowledgeAsync(50);
+
+        Assert.Equal(51, await outbox.AppendAsync(Rating(3)));
+    }
+
+    [Fact]
+    public async Task Over_the_byte_cap_health_samples_become_dropped_markers_and_ratings_stay()
+    {
+        using var outbox = Open(maxBytes: 64 * 1024);
+        var big = new string('x', 2000);
+        for (var i = 0; i < 40; i++)
+        {
+            await outbox.AppendAsync(new DeviceEvent { Seq = 0, Kind = EventKinds.HealthSample, At = DateTimeOffset.UtcNow, Detail = big });
+            await outbox.AppendAsync(Rating(4));
+        }
+
+        var snapshot = outbox.Snapshot();
+        var events = outbox.ReadAfter(0, 1000, int.MaxValue)
+            .Select(p => System.Text.Json.JsonSerializer.Deserialize(p.Json, WireJson.Default.DeviceEvent)!)
+            .ToList();
+
+        Assert.True(snapshot.DroppedEvents > 0);
+        Assert.True(snapshot.Bytes <= 64 * 1024, $"bytes {snapshot.Bytes}");
+        Assert.Equal(40, events.Count(e => e.Kind == EventKinds.Rating));
+        Assert.Equal(snapshot.DroppedEvents, events.Count(e => e.Kind == EventKinds.Dropped));
+        Assert.Equal(Enumerable.Range(1, 80).Select(i => (long)i), events.Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task ReadAfter_respects_the_byte_limit_but_returns_at_least_one_event()
+    {
+        using var outbox = Open();
+        await outbox.AppendAsync([Rating(4), Rating(3), Rating(2)]);
+
+        Assert.Single(outbox.ReadAfter(0, 100, maxBytes: 1));
+        Assert.Equal(2, outbox.ReadAfter(1, 100, int.MaxValue).Count);
+    }
+
+    private OutboxStore Open(long maxBytes = 64L * 1024 * 1024) =>
+        new(
+            Options.Create(new DeviceOptions { Id = "dev-1", DataDir = _folder.Path }),
+            Options.Create(new OutboxOptions { MaxBytes = maxBytes, CompactAboveBytes = 1024 * 1024 }),
+            NullLogger<OutboxStore>.Instance);
+
+    private static DeviceEvent Rating(int level) =>
+        new() { Seq = 0, Kind = EventKinds.Rating, At = DateTimeOffset.UtcNow, Counter = "1", Level = level, Scale = 4 };
+}

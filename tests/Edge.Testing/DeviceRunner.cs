@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Edge.Testing;
+
+/// <summary>A real simulated device host process (--simulate) on loopback, with its local endpoint on a free port.</summary>
+public sealed class DeviceRunner : IDisposable
+{
+    private readonly List<string> _extraArgs;
+    private ChildProcess? _process;
+
+    public DeviceRunner(string id, string dataDir, int mqttPort, params string[] extraArgs)
+    {
+        Id = id;
+        DataDir = dataDir;
+        MqttPort = mqttPort;
+        LocalPort = FreePort.Next();
+        _extraArgs = [.. extraArgs];
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{LocalPort}"), Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    public string Id { get; }
+
+    public string DataDir { get; }
+
+    public int MqttPort { get; }
+
+    public int LocalPort { get; }
+
+    public HttpClient Http { get; }
+
+    public string Output => _process?.Output ?? "";
+
+    public async Task StartAsync()
+    {
+        _process?.Dispose();
+        _process = ChildProcess.StartDll(Id, RepoPaths.DeviceDll,
+        [
+            "--simulate",
+            $"--Device:Id={Id}",
+            $"--Device:DataDir={DataDir}",
+            "--Uplink:Host=127.0.0.1",
+            $"--Uplink:Port={MqttPort}",
+            $"--Local:Port={LocalPort}",
+            "--Rating:DebounceMs=5",
+            "--Rating:LockoutMs=0",
+            "--Uplink:ReconnectMin=00:00:00.200",
+            "--Uplink:ReconnectMax=00:00:02",
+            .. _extraArgs,
+        ]);
+        await Eventually.TrueAsync(
+            async () => _process.HasExited
+                ? throw new InvalidOperationException($"device {Id} exited:\n" + _process.Output)
+                : (await Http.GetAsync("/status")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(60),
+            $"device {Id} to answer");
+    }
+
+    /// <summary>SIGKILL, like pulling the Pi's power (for the process).</summary>
+    public void Kill() => _process?.Kill();
+
+    public async Task<JsonElement> StatusAsync() => await Http.GetFromJsonAsync<JsonElement>("/status");
+
+    /// <summary>Presses a simulated button <paramref name="count"/> times; returns once they are durable in the outbox.</summary>
+    public async Task PressAsync(int button, int count, int bounce = 0)
+    {
+        using var response = await Http.PostAsync($"/sim/press?button={button}&count={count}&bounce={bounce}", null);
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"press {button}x{count} failed: {(int)response.StatusCode} {body}");
+        }
+    }
+
+    public void Dispose()
+    {
+        _process?.Dispose();
+        Http.Dispose();
+    }
+}
