@@ -1,3 +1,23 @@
+using Edge.Fleet.Broker;
+using Edge.Fleet.Devices;
+using Edge.Fleet.Hosting;
+using Edge.Fleet.Ingest;
+using Edge.Fleet.Stats;
+using Edge.Fleet.Store;
+using Edge.Fleet.Web;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Host.UseSystemd();
+builder.AddFleetOptions();
+builder.AddFleetJson();
+builder.AddEventStore();
+builder.AddDevices();
+builder.AddIngest();
+builder.AddEmbeddedBroker();
+
 var app = builder.Build();
-app.Run();
+app.MapDevicesApi();
+app.MapStatsApi();
+app.MapIngestApi();
+
+return FleetLauncher.Run(app);

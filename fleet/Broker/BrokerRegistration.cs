@@ -1,0 +1,18 @@
+using Edge.Fleet.Ingest;
+using Microsoft.Extensions.Options;
+using MQTTnet.Server;
+
+namespace Edge.Fleet.Broker;
+
+public static class BrokerRegistration
+{
+    /// <summary>The embedded MQTT broker on <c>Mqtt:BindAddress</c>:<c>Mqtt:Port</c>, and acks sent through it.</summary>
+    public static IHostApplicationBuilder AddEmbeddedBroker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(sp => EmbeddedBroker.CreateServer(sp.GetRequiredService<IOptions<MqttOptions>>().Value));
+        builder.Services.AddSingleton<IAckSender, EmbeddedAckSender>();
+        builder.Services.AddSingleton<DeviceMessageRouter>();
+        builder.Services.AddHostedService<EmbeddedBroker>();
+        return builder;
+    }
+}

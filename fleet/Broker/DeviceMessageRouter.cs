@@ -1,0 +1,72 @@
+using System.Buffers;
+using System.Text.Json;
+using Edge.Fleet.Devices;
+using Edge.Fleet.Ingest;
+using Edge.Wire;
+
+namespace Edge.Fleet.Broker;
+
+/// <summary>
+/// What the fleet does with a message devices publish, independent of the broker it came through (the embedded
+/// one here; an external one reached with shared subscriptions later): events go to ingest, statuses to presence.
+/// </summary>
+public sealed class DeviceMessageRouter(EventIngest ingest, DevicePresence presence, ILogger<DeviceMessageRouter> logger)
+{
+    /// <summary>
+    /// Handles one message. Returns null when the message is none of ours to consume (the broker routes it as
+    /// usual), otherwise what became of the events it carried: the broker must not route those to subscribers.
+    /// </summary>
+    public async Task<IngestResult?> RouteAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!Topics.TryParse(topic, out var address))
+        {
+            return null;
+        }
+
+        switch (address.Kind)
+        {
+            case TopicKind.Events:
+                return await ingest.IngestAsync(address.DeviceId, payload, cancellationToken);
+            case TopicKind.Status:
+                ObserveStatus(address.DeviceId, clientId, payload);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A device's broker connection is gone (the will, if any, arrives separately as a status).</summary>
+    public void ClientDisconnected(string clientId) => presence.ClientDisconnected(clientId);
+
+    private void ObserveStatus(string deviceId, string? clientId, ReadOnlySequence<byte> payload)
+    {
+        DeviceStatus? status;
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            status = JsonSerializer.Deserialize(ref reader, WireJson.Default.DeviceStatus);
+        }
+        catch (JsonException ex)
+        {
+            logger.LogWarning("Ignored unreadable status of {Device}: {Error}", deviceId, ex.Message);
+            return;
+        }
+
+        if (status?.Session is null)
+        {
+            // An empty retained payload clears the status; anything else without a session cannot be ordered.
+            return;
+        }
+
+        if (presence.Observe(deviceId, status, clientId))
+        {
+            logger.LogInformation("{Device} online (session {Session})", deviceId, status.Session);
+        }
+
+        if (status.Online)
+        {
+            // What was stored while the device was away, or the ack it missed, frees its outbox now.
+            ingest.ResendAck(deviceId);
+        }
+    }
+}

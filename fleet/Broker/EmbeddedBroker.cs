@@ -1,0 +1,97 @@
+using System.Net;
+using Edge.Fleet.Ingest;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Edge.Fleet.Broker;
+
+/// <summary>
+/// Runs the MQTTnet server devices connect to and hands their messages to <see cref="DeviceMessageRouter"/>.
+/// Events are consumed in <c>InterceptingPublishAsync</c>, which MQTTnet awaits before it queues the PUBACK: a
+/// batch is stored before the broker acknowledges it, and a refused batch gets a failure reason code (MQTT 5).
+/// Events are not routed to subscribers (ProcessPublish = false), which leaves the PUBACK's reason code as set here.
+/// </summary>
+public sealed class EmbeddedBroker(
+    MqttServer server,
+    DeviceMessageRouter router,
+    IOptions<MqttOptions> options,
+    ILogger<EmbeddedBroker> logger) : IHostedService
+{
+    public static MqttServer CreateServer(MqttOptions options)
+    {
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.BindAddress))
+            .WithDefaultEndpointPort(options.Port)
+            .Build();
+        return new MqttServerFactory().CreateMqttServer(serverOptions);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        server.InterceptingPublishAsync += OnPublishAsync;
+        server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
+        await server.StartAsync();
+        logger.LogInformation("MQTT broker listening on {Address}:{Port}", options.Value.BindAddress, options.Value.Port);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await server.StopAsync();
+        server.InterceptingPublishAsync -= OnPublishAsync;
+        server.ClientDisconnectedAsync -= OnClientDisconnectedAsync;
+    }
+
+    private async Task OnPublishAsync(InterceptingPublishEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        IngestResult? result;
+        try
+        {
+            result = await router.RouteAsync(e.ClientId, message.Topic, message.Payload, e.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            result = IngestResult.NotStored;
+        }
+        catch (Exception ex)
+        {
+            // Never let one message take the broker down; the device resends what was not acknowledged.
+            logger.LogError(ex, "Handling a message on {Topic} failed", message.Topic);
+            result = IngestResult.NotStored;
+        }
+
+        if (result is not { } outcome)
+        {
+            return;
+        }
+
+        e.ProcessPublish = false;
+        e.Response.ReasonCode = ToReasonCode(outcome);
+        if (outcome != IngestResult.Stored)
+        {
+            e.Response.ReasonString = outcome.CounterName();
+        }
+    }
+
+    private Task OnClientDisconnectedAsync(ClientDisconnectedEventArgs e)
+    {
+        // A takeover means the same client id connected again: its new connection is the one that counts.
+        if (e.DisconnectType != MqttClientDisconnectType.Takeover)
+        {
+            router.ClientDisconnected(e.ClientId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static MqttPubAckReasonCode ToReasonCode(IngestResult result) => result switch
+    {
+        IngestResult.Stored => MqttPubAckReasonCode.Success,
+        IngestResult.Malformed or IngestResult.InvalidSeq => MqttPubAckReasonCode.PayloadFormatInvalid,
+        IngestResult.Oversized or IngestResult.TooManyEvents => MqttPubAckReasonCode.QuotaExceeded,
+        IngestResult.DeviceMismatch => MqttPubAckReasonCode.NotAuthorized,
+        _ => MqttPubAckReasonCode.ImplementationSpecificError,
+    };
+}

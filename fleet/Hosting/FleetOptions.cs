@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Hosting;
+
+/// <summary>Settings of the fleet node itself (section <c>Fleet</c>).</summary>
+public sealed class FleetOptions
+{
+    public const string Section = "Fleet";
+
+    /// <summary>Folder of the embedded store (<c>fleet.db</c>); created when missing, must be writable.</summary>
+    public string DataDir { get; set; } = "./data/fleet";
+
+    /// <summary>Full path of the embedded store's file.</summary>
+    public string StorePath => Path.Combine(Path.GetFullPath(DataDir), "fleet.db");
+}
+
+/// <summary>
+/// Proves the data folder usable before anything opens a file in it, so that a wrong path stops start-up with a
+/// line naming the key instead of a stack trace from the store later.
+/// </summary>
+public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FleetOptions options)
+    {
+        const string key = FleetOptions.Section + ":" + nameof(FleetOptions.DataDir);
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            return ValidateOptionsResult.Fail($"{key} must name a folder (got an empty value)");
+        }
+
+        try
+        {
+            var folder = Path.GetFullPath(options.DataDir);
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return ValidateOptionsResult.Success;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return ValidateOptionsResult.Fail($"{key} must be a writable folder (got '{options.DataDir}': {ex.Message})");
+        }
+    }
+}

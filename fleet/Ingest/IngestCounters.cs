@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+
+namespace Edge.Fleet.Ingest;
+
+/// <summary>
+/// What ingest has done since this node started, for <c>GET /api/v1/ingest/counters</c>. In memory on purpose:
+/// the store holds the durable truth (sequences, gaps); these say how this node is coping right now.
+/// </summary>
+public sealed class IngestCounters
+{
+    private static readonly IngestResult[] Rejections =
+        [IngestResult.Malformed, IngestResult.Oversized, IngestResult.TooManyEvents, IngestResult.DeviceMismatch, IngestResult.InvalidSeq];
+
+    private readonly ConcurrentDictionary<IngestResult, long> _rejected = new();
+    private long _batches;
+    private long _events;
+    private long _duplicates;
+    private long _notStored;
+    private long _commits;
+    private long _acksSent;
+
+    public void Rejected(IngestResult reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    /// <summary>A group commit stored these batches; <paramref name="duplicates"/> of their events were stored before.</summary>
+    public void Committed(int batches, long events, long duplicates)
+    {
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _batches, batches);
+        Interlocked.Add(ref _events, events);
+        Interlocked.Add(ref _duplicates, duplicates);
+    }
+
+    public void NotStored(int batches) => Interlocked.Add(ref _notStored, batches);
+
+    public void AckSent() => Interlocked.Increment(ref _acksSent);
+
+    public IngestCountersView Snapshot()
+    {
+        var events = Interlocked.Read(ref _events);
+        var duplicates = Interlocked.Read(ref _duplicates);
+        return new IngestCountersView(
+            Batches: Interlocked.Read(ref _batches),
+            Events: events,
+            Accepted: events - duplicates,
+            Duplicates: duplicates,
+            Rejected: Rejections.ToDictionary(r => r.CounterName(), r => _rejected.GetValueOrDefault(r)),
+            NotStored: Interlocked.Read(ref _notStored),
+            Commits: Interlocked.Read(ref _commits),
+            AcksSent: Interlocked.Read(ref _acksSent));
+    }
+}
+
+/// <summary>
+/// Ingest counters as served. <see cref="Events"/>: events in stored batches; <see cref="Duplicates"/>: those among
+/// them at or below what the device had already been acknowledged (or repeated within one commit), skipped by the
+/// store; <see cref="Accepted"/>: the rest, newly stored (a redelivery above a gap counts here: the store does not
+/// tell which events it skipped, so <see cref="Duplicates"/> is a lower bound). <see cref="Rejected"/>: batches
+/// refused per reason; <see cref="NotStored"/>: valid batches the store failed to take (the device resends them).
+/// </summary>
+public sealed record IngestCountersView(
+    long Batches,
+    long Events,
+    long Accepted,
+    long Duplicates,
+    Dictionary<string, long> Rejected,
+    long NotStored,
+    long Commits,
+    long AcksSent);

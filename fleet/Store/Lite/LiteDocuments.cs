@@ -1,0 +1,122 @@
+using Edge.Wire;
+using LiteDB;
+
+namespace Edge.Fleet.Store.Lite;
+
+/// <summary>
+/// The shape of the store's documents, written by hand rather than through the reflection mapper so that the
+/// file format is visible in one place and dates are always UTC <see cref="DateTime"/>s.
+/// </summary>
+internal static class LiteDocuments
+{
+    public const string EventsCollection = "events";
+    public const string SequencesCollection = "sequences";
+    public const string RatingsCollection = "ratings";
+
+    /// <summary>
+    /// LiteDB has no compound keys: (device, seq) becomes one string id, seq zero-padded so that ids sort by seq.
+    /// '/' cannot appear in a device id (<see cref="DeviceId.IsValid"/>).
+    /// </summary>
+    public static string EventId(string device, long seq) => $"{device}/{seq:D19}";
+
+    public static BsonDocument FromEvent(string device, DeviceEvent e, DateTime receivedAt)
+    {
+        var doc = new BsonDocument
+        {
+            ["_id"] = EventId(device, e.Seq),
+            ["device"] = device,
+            ["seq"] = e.Seq,
+            ["kind"] = e.Kind,
+            ["at"] = e.At.UtcDateTime,
+            ["uptimeMs"] = e.UptimeMs,
+            ["receivedAt"] = receivedAt,
+        };
+        SetIfPresent(doc, "counter", e.Counter);
+        SetIfPresent(doc, "level", e.Level);
+        SetIfPresent(doc, "scale", e.Scale);
+        SetIfPresent(doc, "suspect", e.Suspect);
+        SetIfPresent(doc, "ticket", e.Ticket);
+        SetIfPresent(doc, "field", e.Field);
+        SetIfPresent(doc, "subject", e.Subject);
+        SetIfPresent(doc, "state", e.State);
+        SetIfPresent(doc, "detail", e.Detail);
+        return doc;
+    }
+
+    /// <summary>
+    /// The statistics row of a rating event, or null when the event is not a countable rating. Whether it is
+    /// satisfied is decided here, once, with the scale the device reported (the default scale when it sent none).
+    /// </summary>
+    public static BsonDocument? FromRating(string device, DeviceEvent e)
+    {
+        if (e.Kind != EventKinds.Rating || e.Level is not { } level)
+        {
+            return null;
+        }
+
+        var scale = e.Scale ?? RatingScale.Default;
+        var doc = new BsonDocument
+        {
+            ["_id"] = EventId(device, e.Seq),
+            ["device"] = device,
+            ["seq"] = e.Seq,
+            ["level"] = level,
+            ["scale"] = scale,
+            ["satisfied"] = RatingScale.IsSatisfied(level, scale),
+            ["suspect"] = e.Suspect ?? false,
+            ["at"] = e.At.UtcDateTime,
+        };
+        SetIfPresent(doc, "counter", e.Counter);
+        SetIfPresent(doc, "field", e.Field);
+        return doc;
+    }
+
+    public static BsonDocument FromSequence(DeviceSequence s) => new()
+    {
+        ["_id"] = s.DeviceId,
+        ["upTo"] = s.UpTo,
+        ["maxSeq"] = s.MaxSeq,
+        ["stored"] = s.Stored,
+        ["dropped"] = s.Dropped,
+        ["lastReceivedAt"] = s.LastReceivedAt.UtcDateTime,
+    };
+
+    /// <summary>Missing is derived, not stored: every stored seq is at most maxSeq and stored once.</summary>
+    public static DeviceSequence ToSequence(BsonDocument doc)
+    {
+        var maxSeq = doc["maxSeq"].AsInt64;
+        var stored = doc["stored"].AsInt64;
+        return new DeviceSequence(
+            doc["_id"].AsString,
+            doc["upTo"].AsInt64,
+            maxSeq,
+            stored,
+            maxSeq - stored,
+            doc["dropped"].AsInt64,
+            new DateTimeOffset(DateTime.SpecifyKind(doc["lastReceivedAt"].AsDateTime, DateTimeKind.Utc)));
+    }
+
+    private static void SetIfPresent(BsonDocument doc, string name, string? value)
+    {
+        if (value is not null)
+        {
+            doc[name] = value;
+        }
+    }
+
+    private static void SetIfPresent(BsonDocument doc, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            doc[name] = v;
+        }
+    }
+
+    private static void SetIfPresent(BsonDocument doc, string name, bool? value)
+    {
+        if (value is { } v)
+        {
+            doc[name] = v;
+        }
+    }
+}

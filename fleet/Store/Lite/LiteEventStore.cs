@@ -1,0 +1,191 @@
+using Edge.Storage;
+using Edge.Wire;
+using LiteDB;
+
+namespace Edge.Fleet.Store.Lite;
+
+/// <summary>
+/// <see cref="IEventStore"/> on one embedded LiteDB file. Every append is one transaction made durable by
+/// <see cref="LiteFile.CommitDurably{T}"/> (commit + checkpoint), so the cost of the fsyncs is paid once per group
+/// of batches, not per event. LiteDB binds a transaction to its thread: the whole append runs synchronously under
+/// <see cref="_writeLock"/>, never across an await, and concurrent callers take turns.
+/// </summary>
+public sealed class LiteEventStore : IEventStore, IDisposable
+{
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _events;
+    private readonly ILiteCollection<BsonDocument> _sequences;
+    private readonly ILiteCollection<BsonDocument> _ratings;
+    private readonly Lock _writeLock = new();
+
+    public LiteEventStore(string path)
+    {
+        _db = LiteFile.Open(path);
+        _events = _db.GetCollection(LiteDocuments.EventsCollection);
+        _sequences = _db.GetCollection(LiteDocuments.SequencesCollection);
+        _ratings = _db.GetCollection(LiteDocuments.RatingsCollection);
+
+        // Statistics filter by time range first, then by counter, field or device.
+        _ratings.EnsureIndex("at");
+        _ratings.EnsureIndex("counter");
+        _ratings.EnsureIndex("device");
+    }
+
+    public Task<IReadOnlyDictionary<string, long>> AppendAsync(
+        IReadOnlyList<EventBatch> batches, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var unique = UniqueEventsByDevice(batches);
+        IReadOnlyDictionary<string, long> upTo;
+        lock (_writeLock)
+        {
+            upTo = unique.Values.Any(events => events.Count > 0)
+                ? LiteFile.CommitDurably(_db, () => Write(unique, receivedAt.UtcDateTime))
+                : unique.Keys.ToDictionary(device => device, ReadUpTo, StringComparer.Ordinal);
+        }
+
+        return Task.FromResult(upTo);
+    }
+
+    public Task<long> GetAckedUpToAsync(string deviceId, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadUpTo(deviceId));
+
+    public Task<IReadOnlyList<DeviceSequence>> ListSequencesAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DeviceSequence> sequences = _sequences.FindAll()
+            .Select(LiteDocuments.ToSequence)
+            .OrderBy(s => s.DeviceId, StringComparer.Ordinal)
+            .ToList();
+        return Task.FromResult(sequences);
+    }
+
+    public Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken)
+    {
+        var query = _ratings.Query().Where("suspect = false");
+        if (filter.From is { } from)
+        {
+            query = query.Where("at >= @0", from.UtcDateTime);
+        }
+
+        if (filter.To is { } to)
+        {
+            query = query.Where("at < @0", to.UtcDateTime);
+        }
+
+        if (filter.Counter is not null)
+        {
+            query = query.Where("counter = @0", filter.Counter);
+        }
+
+        if (filter.Field is not null)
+        {
+            query = query.Where("field = @0", filter.Field);
+        }
+
+        if (filter.DeviceId is not null)
+        {
+            query = query.Where("device = @0", filter.DeviceId);
+        }
+
+        var byLevel = new Dictionary<int, long>();
+        long satisfied = 0;
+        foreach (var rating in query.Select("{ level: $.level, satisfied: $.satisfied }").ToEnumerable())
+        {
+            var level = rating["level"].AsInt32;
+            byLevel[level] = byLevel.GetValueOrDefault(level) + 1;
+            if (rating["satisfied"].AsBoolean)
+            {
+                satisfied++;
+            }
+        }
+
+        return Task.FromResult(new RatingCounts(byLevel, satisfied));
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    /// <summary>Each (device, seq) once per append, the first copy winning as it would in the table.</summary>
+    private static Dictionary<string, List<DeviceEvent>> UniqueEventsByDevice(IReadOnlyList<EventBatch> batches)
+    {
+        var byDevice = new Dictionary<string, List<DeviceEvent>>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, long)>();
+        foreach (var batch in batches)
+        {
+            if (!byDevice.TryGetValue(batch.DeviceId, out var events))
+            {
+                events = [];
+                byDevice[batch.DeviceId] = events;
+            }
+
+            events.AddRange(batch.Events.Where(e => seen.Add((batch.DeviceId, e.Seq))));
+        }
+
+        return byDevice;
+    }
+
+    /// <summary>Runs inside the transaction: inserts what is new, then moves each device's bookkeeping forward.</summary>
+    private Dictionary<string, long> Write(Dictionary<string, List<DeviceEvent>> byDevice, DateTime receivedAt)
+    {
+        var upTo = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (device, events) in byDevice)
+        {
+            if (events.Count == 0)
+            {
+                // An empty batch only asks where the device stands; it does not register the device.
+                upTo[device] = ReadUpTo(device);
+                continue;
+            }
+
+            var sequence = _sequences.FindById(device) is { } existing
+                ? LiteDocuments.ToSequence(existing)
+                : new DeviceSequence(device, 0, 0, 0, 0, 0, receivedAt);
+            var inserted = new HashSet<long>();
+            long dropped = 0;
+            foreach (var e in events)
+            {
+                var id = LiteDocuments.EventId(device, e.Seq);
+                if (_events.FindById(id) is not null)
+                {
+                    continue;
+                }
+
+                _events.Insert(LiteDocuments.FromEvent(device, e, receivedAt));
+                if (LiteDocuments.FromRating(device, e) is { } rating)
+                {
+                    _ratings.Insert(rating);
+                }
+
+                inserted.Add(e.Seq);
+                if (e.Kind == EventKinds.Dropped)
+                {
+                    dropped++;
+                }
+            }
+
+            var contiguous = sequence.UpTo;
+            while (inserted.Contains(contiguous + 1) || (contiguous < sequence.MaxSeq && _events.FindById(LiteDocuments.EventId(device, contiguous + 1)) is not null))
+            {
+                contiguous++;
+            }
+
+            var stored = sequence.Stored + inserted.Count;
+            var maxSeq = Math.Max(sequence.MaxSeq, inserted.Count > 0 ? inserted.Max() : 0);
+            var updated = sequence with
+            {
+                UpTo = contiguous,
+                MaxSeq = maxSeq,
+                Stored = stored,
+                Missing = maxSeq - stored,
+                Dropped = sequence.Dropped + dropped,
+                LastReceivedAt = receivedAt,
+            };
+            _sequences.Upsert(LiteDocuments.FromSequence(updated));
+            upTo[device] = contiguous;
+        }
+
+        return upTo;
+    }
+
+    private long ReadUpTo(string deviceId) =>
+        _sequences.FindById(deviceId) is { } sequence ? LiteDocuments.ToSequence(sequence).UpTo : 0;
+}

@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Edge.Fleet.Devices;
+using Edge.Fleet.Ingest;
+using Edge.Fleet.Stats;
+
+namespace Edge.Fleet.Web;
+
+/// <summary>Source-generated JSON for the REST API's own types (the wire types have <see cref="Edge.Wire.WireJson"/>).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(List<DeviceView>))]
+[JsonSerializable(typeof(RatingStatsView))]
+[JsonSerializable(typeof(ErrorView))]
+[JsonSerializable(typeof(IngestCountersView))]
+public sealed partial class FleetJson : JsonSerializerContext;
+
+public static class FleetJsonRegistration
+{
+    public static IHostApplicationBuilder AddFleetJson(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJson.Default));
+        return builder;
+    }
+}
