@@ -1,0 +1,340 @@
+using Edge.Fleet.Store;
+using Edge.Wire;
+
+namespace Edge.Fleet.Tests.Store;
+
+/// <summary>
+/// What every <see cref="IEventStore"/> must do, whatever engine is behind it. A store's test class derives from
+/// this and says how to make a store on fresh, empty storage; nothing here knows the engine.
+/// </summary>
+public abstract class EventStoreContract : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+    private IEventStore? _store;
+
+    protected IEventStore Store => _store ?? throw new InvalidOperationException("The store has not been created.");
+
+    /// <summary>A store on fresh, empty storage, owned by this test (disposed after it when disposable).</summary>
+    protected abstract Task<IEventStore> CreateStoreAsync();
+
+    public virtual async Task InitializeAsync() => _store = await CreateStoreAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        switch (_store)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_device_has_upTo_zero_and_no_sequence()
+    {
+        Assert.Equal(0, await Store.GetAckedUpToAsync("nobody", CancellationToken.None));
+        Assert.Empty(await Store.ListSequencesAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Append_returns_the_highest_contiguous_seq_per_device()
+    {
+        var upTo = await AppendAsync(Batch("dev-a", Rating(1, 4), Rating(2, 3), Rating(3, 1)));
+
+        Assert.Equal(3, upTo["dev-a"]);
+        Assert.Equal(3, await Store.GetAckedUpToAsync("dev-a", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Same_seq_twice_in_one_batch_is_stored_once()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4), Rating(1, 4), Rating(2, 2)));
+
+        var sequence = await SequenceAsync("dev-a");
+        Assert.Equal(2, sequence.Stored);
+        Assert.Equal(2, sequence.UpTo);
+        Assert.Equal(2, (await CountAsync(new RatingFilter())).Total);
+    }
+
+    [Fact]
+    public async Task Batch_delivered_twice_is_stored_once_and_answers_the_same_upTo()
+    {
+        var batch = Batch("dev-a", Rating(1, 4), Rating(2, 3));
+
+        var first = await AppendAsync(batch);
+        var second = await AppendAsync(batch);
+
+        Assert.Equal(2, first["dev-a"]);
+        Assert.Equal(2, second["dev-a"]);
+        Assert.Equal(2, (await SequenceAsync("dev-a")).Stored);
+        Assert.Equal(2, (await CountAsync(new RatingFilter())).Total);
+    }
+
+    [Fact]
+    public async Task Same_batch_twice_in_one_append_is_stored_once()
+    {
+        var batch = Batch("dev-a", Rating(1, 4), Rating(2, 3));
+
+        var upTo = await Store.AppendAsync([batch, batch], Now, CancellationToken.None);
+
+        Assert.Equal(2, upTo["dev-a"]);
+        Assert.Equal(2, (await SequenceAsync("dev-a")).Stored);
+    }
+
+    [Fact]
+    public async Task Stored_event_is_never_overwritten_by_a_redelivery()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4)));
+        await AppendAsync(Batch("dev-a", Rating(1, 1)));
+
+        var counts = await CountAsync(new RatingFilter());
+        Assert.Equal(1, counts.Total);
+        Assert.Equal(1, counts.ByLevel[4]);
+        Assert.False(counts.ByLevel.ContainsKey(1));
+    }
+
+    [Fact]
+    public async Task UpTo_stops_at_the_first_gap_and_jumps_when_the_gap_is_filled()
+    {
+        var withGap = await AppendAsync(Batch("dev-a", Rating(1, 4), Rating(2, 4), Rating(5, 4), Rating(6, 4)));
+
+        Assert.Equal(2, withGap["dev-a"]);
+        var gapped = await SequenceAsync("dev-a");
+        Assert.Equal((2L, 6L, 4L, 2L), (gapped.UpTo, gapped.MaxSeq, gapped.Stored, gapped.Missing));
+
+        var halfFilled = await AppendAsync(Batch("dev-a", Rating(4, 4)));
+        Assert.Equal(2, halfFilled["dev-a"]);
+        Assert.Equal(1, (await SequenceAsync("dev-a")).Missing);
+
+        var filled = await AppendAsync(Batch("dev-a", Rating(3, 4)));
+        Assert.Equal(6, filled["dev-a"]);
+        var complete = await SequenceAsync("dev-a");
+        Assert.Equal((6L, 6L, 6L, 0L), (complete.UpTo, complete.MaxSeq, complete.Stored, complete.Missing));
+    }
+
+    [Fact]
+    public async Task Events_arriving_in_reverse_order_end_contiguous()
+    {
+        foreach (var seq in Enumerable.Range(1, 10).Reverse())
+        {
+            await AppendAsync(Batch("dev-a", Rating(seq, 3)));
+        }
+
+        var sequence = await SequenceAsync("dev-a");
+        Assert.Equal((10L, 10L, 0L), (sequence.UpTo, sequence.Stored, sequence.Missing));
+    }
+
+    [Fact]
+    public async Task Several_devices_in_one_append_each_get_their_own_upTo()
+    {
+        var upTo = await Store.AppendAsync(
+            [
+                Batch("dev-a", Rating(1, 4), Rating(2, 4)),
+                Batch("dev-b", Rating(1, 1), Rating(3, 1)),
+                Batch("dev-c", Rating(1, 2), Rating(2, 2), Rating(3, 2)),
+                Batch("dev-a", Rating(3, 4)),
+            ],
+            Now,
+            CancellationToken.None);
+
+        Assert.Equal(3, upTo["dev-a"]);
+        Assert.Equal(1, upTo["dev-b"]);
+        Assert.Equal(3, upTo["dev-c"]);
+        var sequences = await Store.ListSequencesAsync(CancellationToken.None);
+        Assert.Equal(["dev-a", "dev-b", "dev-c"], sequences.Select(s => s.DeviceId).Order(StringComparer.Ordinal));
+        Assert.Equal(1, sequences.Single(s => s.DeviceId == "dev-b").Missing);
+    }
+
+    [Fact]
+    public async Task Empty_batch_answers_the_current_upTo_without_registering_the_device()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4), Rating(2, 4)));
+
+        var upTo = await Store.AppendAsync([Batch("dev-a"), Batch("dev-new")], Now, CancellationToken.None);
+
+        Assert.Equal(2, upTo["dev-a"]);
+        Assert.Equal(0, upTo["dev-new"]);
+        Assert.Equal(["dev-a"], (await Store.ListSequencesAsync(CancellationToken.None)).Select(s => s.DeviceId));
+    }
+
+    [Fact]
+    public async Task Sequence_records_when_the_device_was_last_received()
+    {
+        await Store.AppendAsync([Batch("dev-a", Rating(1, 4))], Now, CancellationToken.None);
+        await Store.AppendAsync([Batch("dev-a", Rating(2, 4))], Now.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal(Now.AddMinutes(5), (await SequenceAsync("dev-a")).LastReceivedAt);
+    }
+
+    [Fact]
+    public async Task Dropped_markers_fill_the_sequence_and_are_counted()
+    {
+        var upTo = await AppendAsync(Batch("dev-a", Rating(1, 4), Event(2, EventKinds.Dropped), Event(3, EventKinds.Dropped), Rating(4, 3)));
+
+        Assert.Equal(4, upTo["dev-a"]);
+        var sequence = await SequenceAsync("dev-a");
+        Assert.Equal((2L, 4L, 0L), (sequence.Dropped, sequence.Stored, sequence.Missing));
+        Assert.Equal(2, (await CountAsync(new RatingFilter())).Total);
+    }
+
+    [Fact]
+    public async Task Redelivered_dropped_marker_is_counted_once()
+    {
+        await AppendAsync(Batch("dev-a", Event(1, EventKinds.Dropped)));
+        await AppendAsync(Batch("dev-a", Event(1, EventKinds.Dropped)));
+
+        Assert.Equal(1, (await SequenceAsync("dev-a")).Dropped);
+    }
+
+    [Fact]
+    public async Task Only_rating_events_are_counted_as_ratings()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4), Event(2, EventKinds.TicketIssued), Event(3, EventKinds.HealthSample), Event(4, EventKinds.Peripheral)));
+
+        Assert.Equal(1, (await CountAsync(new RatingFilter())).Total);
+        Assert.Equal(4, (await SequenceAsync("dev-a")).Stored);
+    }
+
+    [Fact]
+    public async Task Ratings_are_counted_per_level_with_the_satisfaction_index()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4), Rating(2, 4), Rating(3, 3), Rating(4, 2), Rating(5, 1), Rating(6, 1), Rating(7, 4), Rating(8, 3)));
+
+        var counts = await CountAsync(new RatingFilter());
+
+        Assert.Equal(8, counts.Total);
+        Assert.Equal(3, counts.ByLevel[4]);
+        Assert.Equal(2, counts.ByLevel[3]);
+        Assert.Equal(1, counts.ByLevel[2]);
+        Assert.Equal(2, counts.ByLevel[1]);
+        Assert.Equal(5, counts.Satisfied);
+        Assert.Equal(5.0 / 8, counts.Index);
+    }
+
+    [Fact]
+    public async Task No_ratings_means_no_index()
+    {
+        var counts = await CountAsync(new RatingFilter());
+
+        Assert.Equal(0, counts.Total);
+        Assert.Null(counts.Index);
+    }
+
+    [Fact]
+    public async Task Satisfaction_follows_the_scale_the_rating_was_given_on()
+    {
+        // Five levels: 4 and 5 satisfied. Two levels: only 2. No scale sent: the default four levels.
+        await AppendAsync(Batch(
+            "dev-a",
+            Rating(1, 5, scale: 5),
+            Rating(2, 4, scale: 5),
+            Rating(3, 3, scale: 5),
+            Rating(4, 2, scale: 2),
+            Rating(5, 1, scale: 2),
+            Rating(6, 3, scale: null)));
+
+        var counts = await CountAsync(new RatingFilter());
+
+        Assert.Equal(6, counts.Total);
+        Assert.Equal(4, counts.Satisfied);
+        Assert.Equal(1, counts.ByLevel[5]);
+    }
+
+    [Fact]
+    public async Task Suspect_ratings_are_stored_but_not_counted()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4), Rating(2, 1, suspect: true), Rating(3, 1, suspect: false)));
+
+        var counts = await CountAsync(new RatingFilter());
+
+        Assert.Equal(2, counts.Total);
+        Assert.Equal(1, counts.ByLevel[1]);
+        Assert.Equal(3, (await SequenceAsync("dev-a")).Stored);
+    }
+
+    [Fact]
+    public async Task Ratings_filter_by_counter_field_and_device()
+    {
+        await AppendAsync(
+            Batch("dev-a", Rating(1, 4, counter: "c1", field: "land"), Rating(2, 1, counter: "c1", field: "justice")),
+            Batch("dev-b", Rating(1, 3, counter: "c2", field: "land"), Rating(2, 2, counter: "c2", field: "land")));
+
+        Assert.Equal(2, (await CountAsync(new RatingFilter(Counter: "c1"))).Total);
+        Assert.Equal(3, (await CountAsync(new RatingFilter(Field: "land"))).Total);
+        Assert.Equal(2, (await CountAsync(new RatingFilter(DeviceId: "dev-b"))).Total);
+        var c2Land = await CountAsync(new RatingFilter(Counter: "c2", Field: "land", DeviceId: "dev-b"));
+        Assert.Equal((2L, 1L), (c2Land.Total, c2Land.Satisfied));
+        Assert.Equal(0, (await CountAsync(new RatingFilter(Counter: "c9"))).Total);
+    }
+
+    [Fact]
+    public async Task Ratings_filter_by_a_half_open_time_range_on_the_event_time()
+    {
+        await AppendAsync(Batch(
+            "dev-a",
+            Rating(1, 4, at: Now.AddHours(-1)),
+            Rating(2, 4, at: Now),
+            Rating(3, 4, at: Now.AddMinutes(30)),
+            Rating(4, 4, at: Now.AddHours(1))));
+
+        Assert.Equal(2, (await CountAsync(new RatingFilter(From: Now, To: Now.AddHours(1)))).Total);
+        Assert.Equal(3, (await CountAsync(new RatingFilter(From: Now))).Total);
+        Assert.Equal(1, (await CountAsync(new RatingFilter(To: Now))).Total);
+        Assert.Equal(1, (await CountAsync(new RatingFilter(From: Now.AddHours(1).ToOffset(TimeSpan.FromHours(7))))).Total);
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_store_every_event_once()
+    {
+        const int devices = 4;
+        const int perDevice = 100;
+        var appends = Enumerable.Range(0, devices).SelectMany(d => Enumerable.Range(0, perDevice / 10).Select(i =>
+            Task.Run(() => Store.AppendAsync(
+                [Batch($"dev-{d}", Enumerable.Range(1 + (i * 10), 10).Select(s => Rating(s, 1 + (s % 4))).ToArray())],
+                Now,
+                CancellationToken.None))));
+
+        await Task.WhenAll(appends);
+
+        var sequences = await Store.ListSequencesAsync(CancellationToken.None);
+        Assert.Equal(devices, sequences.Count);
+        Assert.All(sequences, s => Assert.Equal((perDevice, perDevice, 0L), (s.UpTo, s.Stored, s.Missing)));
+        Assert.Equal(devices * perDevice, (await CountAsync(new RatingFilter())).Total);
+    }
+
+    protected static EventBatch Batch(string device, params DeviceEvent[] events) => new(device, events);
+
+    protected static DeviceEvent Rating(
+        long seq, int level, string counter = "c1", string? field = null, bool suspect = false, int? scale = 4, DateTimeOffset? at = null) => new()
+    {
+        Seq = seq,
+        Kind = EventKinds.Rating,
+        At = at ?? Now,
+        UptimeMs = seq * 1000,
+        Counter = counter,
+        Field = field,
+        Level = level,
+        Scale = scale,
+        Suspect = suspect,
+    };
+
+    protected static DeviceEvent Event(long seq, string kind) => new()
+    {
+        Seq = seq,
+        Kind = kind,
+        At = Now,
+        UptimeMs = seq * 1000,
+    };
+
+    protected Task<IReadOnlyDictionary<string, long>> AppendAsync(params EventBatch[] batches) =>
+        Store.AppendAsync(batches, Now, CancellationToken.None);
+
+    protected async Task<DeviceSequence> SequenceAsync(string device) =>
+        (await Store.ListSequencesAsync(CancellationToken.None)).Single(s => s.DeviceId == device);
+
+    protected Task<RatingCounts> CountAsync(RatingFilter filter) => Store.CountRatingsAsync(filter, CancellationToken.None);
+}

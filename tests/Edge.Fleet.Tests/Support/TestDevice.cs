@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.Json;
+using Edge.Wire;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Edge.Fleet.Tests.Support;
+
+/// <summary>
+/// A device as the fleet sees it: a real MQTTnet client (MQTT 5) on loopback that publishes wire-v1 messages and
+/// records the acks the fleet sends it.
+/// </summary>
+public sealed class TestDevice : IAsyncDisposable
+{
+    private readonly IMqttClient _client;
+    private readonly Lock _lock = new();
+    private readonly List<long> _acks = [];
+
+    private TestDevice(IMqttClient client, string deviceId)
+    {
+        _client = client;
+        DeviceId = deviceId;
+    }
+
+    public string DeviceId { get; }
+
+    public IReadOnlyList<long> Acks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _acks.ToList();
+            }
+        }
+    }
+
+    public static async Task<TestDevice> ConnectAsync(int port, string deviceId, bool subscribeToAcks = true)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        var device = new TestDevice(client, deviceId);
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            if (e.ApplicationMessage.Topic == Topics.Ack(deviceId))
+            {
+                var ack = JsonSerializer.Deserialize(Encoding.UTF8.GetString(e.ApplicationMessage.Payload), WireJson.Default.Ack)!;
+                lock (device._lock)
+                {
+                    device._acks.Add(ack.UpTo);
+                }
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", port)
+            .WithClientId($"{deviceId}-{Guid.NewGuid():N}")
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await client.ConnectAsync(options, timeout.Token);
+        if (subscribeToAcks)
+        {
+            await client.SubscribeAsync(Topics.Ack(deviceId), MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
+        }
+
+        return device;
+    }
+
+    public Task<MqttClientPublishResult> PublishEventsAsync(params DeviceEvent[] events) =>
+        PublishRawAsync(JsonSerializer.SerializeToUtf8Bytes(new EventBatch(DeviceId, events), WireJson.Default.EventBatch));
+
+    public Task<MqttClientPublishResult> PublishRawAsync(byte[] payload) => PublishAsync(Topics.Events(DeviceId), payload, retain: false);
+
+    public Task<MqttClientPublishResult> PublishStatusAsync(bool online, string session) =>
+        PublishAsync(
+            Topics.Status(DeviceId),
+            JsonSerializer.SerializeToUtf8Bytes(new DeviceStatus(online, session, DateTimeOffset.UtcNow), WireJson.Default.DeviceStatus),
+            retain: true);
+
+    /// <summary>Waits for an ack of at least <paramref name="upTo"/> and returns the highest one received.</summary>
+    public async Task<long> WaitForAckAsync(long upTo, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (DateTime.UtcNow < deadline)
+        {
+            var acks = Acks;
+            if (acks.Count > 0 && acks.Max() >= upTo)
+            {
+                return acks.Max();
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"{DeviceId} got no ack of {upTo} (acks: {string.Join(", ", Acks)})");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_client.IsConnected)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+        }
+
+        _client.Dispose();
+    }
+
+    private async Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload, bool retain)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(retain)
+            .Build();
+
+        // PublishAsync ignores the client's timeout option: the deadline has to come from a token.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await _client.PublishAsync(message, timeout.Token);
+    }
+}
