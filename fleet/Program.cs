@@ -1,4 +1,5 @@
 using Edge.Fleet.Broker;
+using Edge.Fleet.Broker.External;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Ingest;
@@ -10,10 +11,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Host.UseSystemd();
 builder.AddFleetOptions();
 builder.AddFleetJson();
-builder.AddEventStore();
+builder.AddSelectedEventStore();
 builder.AddDevices();
 builder.AddIngest();
-builder.AddEmbeddedBroker();
+builder.AddBroker();
 
 var app = builder.Build();
 app.MapDevicesApi();

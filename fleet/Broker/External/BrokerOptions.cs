@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Broker.External;
+
+/// <summary>Which broker devices talk to (section <c>Broker</c>).</summary>
+public sealed class BrokerOptions
+{
+    public const string Section = "Broker";
+    public const string Embedded = "embedded";
+    public const string ExternalMode = "external";
+
+    /// <summary><c>embedded</c> (default): the fleet is the broker. <c>external</c>: the fleet is a client of another broker.</summary>
+    public string Mode { get; set; } = Embedded;
+
+    public ExternalBrokerOptions External { get; set; } = new();
+
+    public bool IsExternal => string.Equals(Mode, ExternalMode, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>How a fleet node reaches an external broker (section <c>Broker:External</c>).</summary>
+public sealed class ExternalBrokerOptions
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>Shared-subscription group: nodes of one fleet use the same group, so each batch goes to one of them.</summary>
+    public string SharedGroup { get; set; } = "edge-fleet";
+
+    /// <summary>MQTT client id of this node; must differ between nodes (default: host name and process id).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>
+    /// Batches the broker may have in flight to this node before it waits for PUBACKs (MQTT 5 Receive Maximum).
+    /// PUBACKs go out only after the durable write, so this is also how many batches one group commit can take.
+    /// </summary>
+    public int ReceiveMaximum { get; set; } = 1000;
+}
+
+/// <summary>Rejects broker settings the node could only fail on later, each with a message naming its key.</summary>
+public sealed class BrokerOptionsValidator : IValidateOptions<BrokerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BrokerOptions options)
+    {
+        const string external = BrokerOptions.Section + ":External:";
+        var failures = new List<string>();
+        if (!options.IsExternal && !string.Equals(options.Mode, BrokerOptions.Embedded, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{BrokerOptions.Section}:{nameof(BrokerOptions.Mode)} must be '{BrokerOptions.Embedded}' or '{BrokerOptions.ExternalMode}' (got '{options.Mode}')");
+        }
+
+        if (options.IsExternal)
+        {
+            var e = options.External;
+            if (string.IsNullOrWhiteSpace(e.Host))
+            {
+                failures.Add($"{external}{nameof(e.Host)} must name the broker's host");
+            }
+
+            if (e.Port is < 1 or > 65535)
+            {
+                failures.Add($"{external}{nameof(e.Port)} must be 1-65535 (got {e.Port})");
+            }
+
+            if (string.IsNullOrEmpty(e.SharedGroup) || !e.SharedGroup.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                failures.Add($"{external}{nameof(e.SharedGroup)} must be letters, digits, '-' or '_' (got '{e.SharedGroup}')");
+            }
+
+            if (e.ReceiveMaximum is < 1 or > ushort.MaxValue)
+            {
+                failures.Add($"{external}{nameof(e.ReceiveMaximum)} must be 1-65535 (got {e.ReceiveMaximum})");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Buffers;
+using Edge.Fleet.Ingest;
+using Edge.Wire;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Edge.Fleet.Broker.External;
+
+/// <summary>
+/// Keeps this fleet node connected to an external broker as an MQTT 5 client and feeds what devices publish to
+/// <see cref="DeviceMessageRouter"/>, the same path the embedded broker uses.
+/// Events come through a shared subscription (<c>$share/{group}/edge/v1/+/events</c>): the broker hands each batch
+/// to one node of the group. Statuses come through an ordinary subscription, so that every node knows every
+/// device's presence (and gets the retained ones, which MQTT 5 never sends to shared subscriptions).
+/// A batch's PUBACK is sent only after ingest is done with it (stored durably, or refused): automatic
+/// acknowledgement is off, and the broker counts the batch as delivered only then.
+/// MQTTnet 5 has no managed client: the loop checks the connection with <c>TryPingAsync</c> and connects again
+/// with exponential backoff and full jitter (never from the Disconnected event, which can deadlock).
+/// </summary>
+public sealed class ExternalBrokerConnection(
+    IMqttClient client,
+    DeviceMessageRouter router,
+    IOptions<BrokerOptions> options,
+    ILogger<ExternalBrokerConnection> logger) : BackgroundService
+{
+    private static readonly TimeSpan HealthyRecheck = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly ExternalBrokerOptions _options = options.Value.External;
+    private CancellationToken _stopping;
+
+    /// <summary>Client id this node connects with.</summary>
+    public string ClientId => _options.ClientId ?? $"edge-fleet-{Environment.MachineName}-{Environment.ProcessId}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        var failures = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var wait = HealthyRecheck;
+                try
+                {
+                    if (!await client.TryPingAsync(stoppingToken))
+                    {
+                        await ConnectAsync(stoppingToken);
+                        failures = 0;
+                    }
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    wait = Backoff(failures++);
+                    logger.LogWarning("Broker {Host}:{Port} not reachable ({Error}); next try in {Wait:F1} s",
+                        _options.Host, _options.Port, ex.Message, wait.TotalSeconds);
+                }
+
+                await Task.Delay(wait, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            client.ApplicationMessageReceivedAsync -= OnMessageAsync;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (client.IsConnected)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(3));
+            try
+            {
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), deadline.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                logger.LogDebug("Disconnect from the broker was not clean: {Error}", ex.Message);
+            }
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        // A clean session: a batch in flight to a node that dies is not kept for it by the broker; the device
+        // sends it again when no ack comes, and another node of the group takes it (see README.md).
+        var connect = new MqttClientOptionsBuilder()
+            .WithTcpServer(_options.Host, _options.Port)
+            .WithClientId(ClientId)
+            .WithCredentials(_options.Username, _options.Password)
+            .WithCleanStart(true)
+            .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .Build();
+        await client.ConnectAsync(connect, cancellationToken);
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(Topics.Shared(_options.SharedGroup, Topics.AllEvents), MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.AllStatus, MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        var result = await client.SubscribeAsync(subscribe, cancellationToken);
+        var refused = result.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
+        if (refused.Count > 0)
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
+            throw new InvalidOperationException("the broker refused the subscriptions "
+                + string.Join(", ", refused.Select(i => $"{i.TopicFilter.Topic} ({i.ResultCode})")));
+        }
+
+        logger.LogInformation("Connected to broker {Host}:{Port} as {ClientId}, consuming events in shared group {Group}",
+            _options.Host, _options.Port, ClientId, _options.SharedGroup);
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        // MQTTnet hands messages over one at a time: hand each to ingest and return, so that many batches can
+        // wait in one group commit; the PUBACK follows when ingest is done with the batch.
+        e.AutoAcknowledge = false;
+        var topic = e.ApplicationMessage.Topic;
+        var payload = new ReadOnlySequence<byte>(e.ApplicationMessage.Payload.ToArray());
+        _ = RouteThenAcknowledgeAsync(e, topic, payload);
+        return Task.CompletedTask;
+    }
+
+    private async Task RouteThenAcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, string topic, ReadOnlySequence<byte> payload)
+    {
+        IngestResult? result;
+        try
+        {
+            result = await router.RouteAsync(clientId: null, topic, payload, _stopping);
+        }
+        catch (Exception ex)
+        {
+            if (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Handling a message on {Topic} failed", topic);
+            }
+
+            result = IngestResult.NotStored;
+        }
+
+        if (result is { } outcome && outcome != IngestResult.Stored)
+        {
+            // Not kept for redelivery either way (a PUBACK ends the broker's duty, and an unacknowledged message
+            // would hold one of this connection's in-flight slots for good): the device resends what was not stored.
+            e.ReasonCode = outcome == IngestResult.NotStored
+                ? MqttApplicationMessageReceivedReasonCode.ImplementationSpecificError
+                : MqttApplicationMessageReceivedReasonCode.PayloadFormatInvalid;
+            e.ResponseReasonString = outcome.CounterName();
+        }
+
+        try
+        {
+            await e.AcknowledgeAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The connection dropped meanwhile; the broker no longer expects this PUBACK.
+            logger.LogDebug("PUBACK on {Topic} not sent: {Error}", topic, ex.Message);
+        }
+    }
+
+    private static TimeSpan Backoff(int failures)
+    {
+        var capMs = Math.Min(MaxBackoff.TotalMilliseconds, MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 20)));
+        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * capMs);
+    }
+}

@@ -1,0 +1,30 @@
+using Edge.Fleet.Ingest;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+
+namespace Edge.Fleet.Broker.External;
+
+public static class ExternalBrokerRegistration
+{
+    /// <summary>
+    /// The broker by <c>Broker:Mode</c>: <c>embedded</c> (default, <see cref="BrokerRegistration.AddEmbeddedBroker"/>)
+    /// or <c>external</c> (this node is a client of <c>Broker:External:Host</c>:<c>Port</c>, see README.md).
+    /// </summary>
+    public static IHostApplicationBuilder AddBroker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+        var mode = builder.Configuration.GetSection(BrokerOptions.Section).Get<BrokerOptions>() ?? new BrokerOptions();
+        return mode.IsExternal ? builder.AddExternalBroker() : builder.AddEmbeddedBroker();
+    }
+
+    private static IHostApplicationBuilder AddExternalBroker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());
+        builder.Services.AddSingleton<IAckSender, ExternalAckSender>();
+        builder.Services.TryAddSingleton<DeviceMessageRouter>();
+        builder.Services.AddHostedService<ExternalBrokerConnection>();
+        return builder;
+    }
+}
