@@ -1,0 +1,145 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edge.Fleet.Tests.Support;
+using Edge.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Edge.Fleet.Tests.Scale;
+
+/// <summary>
+/// The national set-up on one machine: a real Mosquitto, a real PostgreSQL, two real fleet processes in external
+/// broker mode sharing one subscription group. One node is SIGKILLed while devices are sending; the other takes
+/// the whole load, and PostgreSQL ends with every event exactly once.
+/// </summary>
+public sealed class TwoNodeFailoverTests(PostgresServerFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresServerFixture>
+{
+    private const int Devices = 20;
+    private const int EventsPerDevice = 500;
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Node_killed_during_ingest_loses_nothing_and_doubles_nothing()
+    {
+        using var mosquitto = await ThrowawayMosquitto.StartAsync();
+        var connectionString = await postgres.Server.CreateDatabaseAsync();
+        using var data = new TempFolder("two-nodes");
+        using var nodeA = await StartNodeAsync("node-a", mosquitto.Port, connectionString, data["a"]);
+        using var nodeB = await StartNodeAsync("node-b", mosquitto.Port, connectionString, data["b"]);
+        await using var db = NpgsqlDataSource.Create(connectionString);
+
+        var devices = new List<ResendingDevice>();
+        try
+        {
+            for (var d = 0; d < Devices; d++)
+            {
+                devices.Add(await ResendingDevice.ConnectAsync(mosquitto.Port, $"dev-{d:D2}", EventsPerDevice));
+            }
+
+            using var deadline = new CancellationTokenSource(Deadline);
+            var sending = Task.WhenAll(devices.Select(d => d.RunAsync(batchSize: 10, window: 50, TimeSpan.FromSeconds(2), deadline.Token)));
+
+            // Kill node A once both nodes have taken a share and a good part is stored, while devices still send.
+            await Eventually.TrueAsync(
+                async () => await StoredByAsync(nodeA) > 0 && await StoredByAsync(nodeB) > 0 && await CountAsync(db, "SELECT count(*) FROM events") >= Devices * EventsPerDevice / 4,
+                TimeSpan.FromSeconds(60),
+                "both nodes storing events");
+            var storedAtKill = await CountAsync(db, "SELECT count(*) FROM events");
+            nodeA.Kill();
+
+            await sending.WaitAsync(Deadline);
+            output.WriteLine($"stored when node A was killed: {storedAtKill} of {Devices * EventsPerDevice}; "
+                             + $"devices that resent after it: {devices.Count(d => d.Resends > 0)}, resends: {devices.Sum(d => d.Resends)}; "
+                             + $"events in batches node B stored: {await StoredByAsync(nodeB)}");
+
+            Assert.True(storedAtKill < Devices * EventsPerDevice, $"node A was killed after ingest ended ({storedAtKill} stored)");
+            Assert.All(devices, d => Assert.Equal(EventsPerDevice, d.Acked));
+            Assert.Equal(Devices * EventsPerDevice, await CountAsync(db, "SELECT count(*) FROM events"));
+            Assert.Equal(Devices * EventsPerDevice, await CountAsync(db, "SELECT count(DISTINCT (device_id, seq)) FROM events"));
+            Assert.Equal(Devices * EventsPerDevice, await CountAsync(db, "SELECT count(*) FROM ratings"));
+            Assert.Equal(Devices, await CountAsync(db,
+                $"SELECT count(*) FROM device_sequences WHERE up_to = {EventsPerDevice} AND max_seq = {EventsPerDevice} AND stored = {EventsPerDevice}"));
+
+            var ratings = await nodeB.Http.GetFromJsonAsync<JsonElement>("/api/v1/stats/ratings");
+            Assert.Equal(Devices * EventsPerDevice, ratings.GetProperty("total").GetInt64());
+            AssertNoErrorsLogged(nodeB);
+        }
+        finally
+        {
+            foreach (var device in devices)
+            {
+                await device.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<FleetNode> StartNodeAsync(string name, int brokerPort, string connectionString, string dataDir)
+    {
+        var httpPort = FreePort.Next();
+        var process = ChildProcess.StartDll(name, RepoPaths.FleetDll,
+        [
+            "--urls", $"http://127.0.0.1:{httpPort}",
+            "--Mqtt:Port", FreePort.Next().ToString(),
+            "--Mqtt:BindAddress", "127.0.0.1",
+            "--Fleet:DataDir", dataDir,
+            "--Broker:Mode", "external",
+            "--Broker:External:Host", "127.0.0.1",
+            "--Broker:External:Port", brokerPort.ToString(),
+            "--Broker:External:ClientId", name,
+            "--Store:Kind", "postgres",
+            "--Store:Postgres:ConnectionString", connectionString,
+        ]);
+        var node = new FleetNode(process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) });
+        try
+        {
+            await Eventually.TrueAsync(
+                async () => !process.HasExited
+                            && process.Output.Contains("Connected to broker", StringComparison.Ordinal)
+                            && (await node.Http.GetAsync("/api/v1/devices")).IsSuccessStatusCode,
+                TimeSpan.FromSeconds(30),
+                $"{name} serving and connected to the broker");
+        }
+        catch (TimeoutException ex)
+        {
+            var output = process.Output;
+            node.Dispose();
+            throw new InvalidOperationException($"{ex.Message}\n{output}");
+        }
+
+        return node;
+    }
+
+    /// <summary>Events a node has stored, from its own ingest counters.</summary>
+    private static async Task<long> StoredByAsync(FleetNode node)
+    {
+        var counters = await node.Http.GetFromJsonAsync<JsonElement>("/api/v1/ingest/counters");
+        return counters.GetProperty("events").GetInt64();
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static void AssertNoErrorsLogged(FleetNode node)
+    {
+        var errors = node.Process.Output.Split('\n').Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, "The surviving node logged errors:\n" + node.Process.Output);
+    }
+
+    private sealed class FleetNode(ChildProcess process, HttpClient http) : IDisposable
+    {
+        public ChildProcess Process { get; } = process;
+
+        public HttpClient Http { get; } = http;
+
+        public void Kill() => Process.Kill();
+
+        public void Dispose()
+        {
+            Http.Dispose();
+            Process.Dispose();
+        }
+    }
+}
