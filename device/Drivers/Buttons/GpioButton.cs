@@ -9,10 +9,11 @@ namespace Edge.Device.Drivers.Buttons;
 /// long-press (<see cref="Holding"/>) and stuck-button detection (<see cref="Stuck"/>).
 /// </summary>
 /// <remarks>
-/// <para><b>Debounce ("settle")</b>: the GPIO callback only records the time of the edge and wakes a worker.
-/// The worker waits until no edge has arrived for <see cref="DebounceTime"/>, then reads the pin; if the
-/// level differs from the debounced state, that is one transition. Bounce of any number of edges therefore
-/// gives one press, at the cost of reporting it <see cref="DebounceTime"/> after the contact settled.
+/// <para><b>Debounce ("settle")</b>: the GPIO callback only records each edge with its monotonic time and the level
+/// it leads to, and hands it to a worker. A level counts once it lasted <see cref="DebounceTime"/> before the next edge
+/// (or until now); if it differs from the debounced state, that is one transition. Bounce of any number of edges
+/// gives one press, and because the decision uses the edges' timestamps, a worker delayed by a busy CPU still sees
+/// every real press. A press is reported <see cref="DebounceTime"/> after the contact settled.
 /// Times come from <see cref="TimeProvider.GetTimestamp"/> (monotonic), never the wall clock.</para>
 /// <para><b>Events</b> are raised on the worker, one at a time, never on the GPIO callback thread:
 /// <see cref="ButtonDown"/> when the contact settles closed; <see cref="Holding"/> Started after
@@ -38,11 +39,10 @@ public class GpioButton : IDisposable
     private readonly bool _openedPin;
     private readonly PinValue _pressedLevel;
     private readonly TimeProvider _time;
-    private readonly Channel<bool> _edgeSignal =
-        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<EdgeSample> _edges =
+        Channel.CreateUnbounded<EdgeSample>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _worker;
-    private long _lastEdge;
     private volatile bool _isPressed;
     private volatile bool _isStuck;
     private bool _disposed;
@@ -93,11 +93,13 @@ public class GpioButton : IDisposable
         }
 
         gpio.SetPinMode(buttonPin, pinMode);
-        _lastEdge = _time.GetTimestamp();
         gpio.RegisterCallbackForPinValueChangedEvent(buttonPin, PinEventTypes.Rising | PinEventTypes.Falling, OnEdge);
 
         // A button already down at start-up (a shorted wire) is treated as pressed from now: it becomes Stuck, not a press.
-        _edgeSignal.Writer.TryWrite(true);
+        if (gpio.Read(buttonPin) == _pressedLevel)
+        {
+            _edges.Writer.TryWrite(new EdgeSample(_time.GetTimestamp(), Pressed: true));
+        }
         _worker = Task.Run(() => WatchAsync(_stop.Token));
     }
 
@@ -178,15 +180,16 @@ public class GpioButton : IDisposable
         }
     }
 
-    // Runs on the GPIO driver's thread: record and hand off, nothing else.
+    // Runs on the GPIO driver's thread: record the edge and its time, hand off, nothing else.
     private void OnEdge(object sender, PinValueChangedEventArgs e)
     {
-        Volatile.Write(ref _lastEdge, _time.GetTimestamp());
-        _edgeSignal.Writer.TryWrite(true);
+        var level = e.ChangeType == PinEventTypes.Rising ? PinValue.High : PinValue.Low;
+        _edges.Writer.TryWrite(new EdgeSample(_time.GetTimestamp(), level == _pressedLevel));
     }
 
     private async Task WatchAsync(CancellationToken ct)
     {
+        EdgeSample? pending = null;
         long pressedSince = 0;
         bool holdingStarted = false;
         Task<bool>? edgeWait = null;
@@ -195,12 +198,38 @@ public class GpioButton : IDisposable
         {
             try
             {
-                edgeWait ??= _edgeSignal.Reader.WaitToReadAsync(ct).AsTask();
-                TimeSpan? untilDeadline = NextDeadline(pressedSince, holdingStarted);
-                if (untilDeadline is { } wait)
+                // Debounce on the edges' own timestamps: a level counts when it lasted DebounceTime before the
+                // next edge (or until now). A worker that runs late therefore still sees every real press.
+                while (_edges.Reader.TryRead(out var edge))
                 {
-                    var timeout = wait <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(wait, _time, ct);
-                    await Task.WhenAny(edgeWait, timeout).ConfigureAwait(false);
+                    if (pending is { } previous && _time.GetElapsedTime(previous.Timestamp, edge.Timestamp) >= DebounceTime)
+                    {
+                        Settle(previous, ref pressedSince, ref holdingStarted);
+                    }
+
+                    pending = edge;
+                }
+
+                if (pending is { } last && _time.GetElapsedTime(last.Timestamp) >= DebounceTime)
+                {
+                    Settle(last, ref pressedSince, ref holdingStarted);
+                    pending = null;
+                }
+
+                CheckHeld(pressedSince, ref holdingStarted);
+
+                edgeWait ??= _edges.Reader.WaitToReadAsync(ct).AsTask();
+                TimeSpan? wait = NextDeadline(pressedSince, holdingStarted);
+                if (pending is { } unsettled)
+                {
+                    var settlesIn = DebounceTime - _time.GetElapsedTime(unsettled.Timestamp);
+                    wait = wait is { } w && w < settlesIn ? w : settlesIn;
+                }
+
+                if (wait is { } timeout)
+                {
+                    var delay = timeout <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(timeout, _time, ct);
+                    await Task.WhenAny(edgeWait, delay).ConfigureAwait(false);
                 }
                 else
                 {
@@ -211,49 +240,56 @@ public class GpioButton : IDisposable
                 if (edgeWait.IsCompleted)
                 {
                     edgeWait = null;
-                    await SettleAsync(ct).ConfigureAwait(false);
-                    bool pressed = _gpio.Read(ButtonPin) == _pressedLevel;
-                    if (pressed && !_isPressed)
-                    {
-                        pressedSince = _time.GetTimestamp();
-                        holdingStarted = false;
-                        _isPressed = true;
-                        Raise(ButtonDown, EventArgs.Empty);
-                    }
-                    else if (!pressed && _isPressed)
-                    {
-                        _isPressed = false;
-                        Released(_time.GetElapsedTime(pressedSince), holdingStarted);
-                        holdingStarted = false;
-                    }
-                }
-
-                if (_isPressed && !_isStuck)
-                {
-                    TimeSpan heldFor = _time.GetElapsedTime(pressedSince);
-                    if (IsHoldingEnabled && !holdingStarted && heldFor >= HoldingTime && HoldingTime < StuckAfter)
-                    {
-                        holdingStarted = true;
-                        Raise(Holding, new ButtonHoldingEventArgs(ButtonHoldingState.Started));
-                    }
-
-                    if (heldFor >= StuckAfter)
-                    {
-                        _isStuck = true;
-                        if (holdingStarted)
-                        {
-                            holdingStarted = false;
-                            Raise(Holding, new ButtonHoldingEventArgs(ButtonHoldingState.Canceled));
-                        }
-
-                        Raise(Stuck, new ButtonStuckEventArgs(heldFor));
-                    }
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
             }
+        }
+    }
+
+    private void Settle(EdgeSample sample, ref long pressedSince, ref bool holdingStarted)
+    {
+        if (sample.Pressed && !_isPressed)
+        {
+            pressedSince = sample.Timestamp;
+            holdingStarted = false;
+            _isPressed = true;
+            Raise(ButtonDown, EventArgs.Empty);
+        }
+        else if (!sample.Pressed && _isPressed)
+        {
+            _isPressed = false;
+            Released(_time.GetElapsedTime(pressedSince, sample.Timestamp), holdingStarted);
+            holdingStarted = false;
+        }
+    }
+
+    private void CheckHeld(long pressedSince, ref bool holdingStarted)
+    {
+        if (!_isPressed || _isStuck)
+        {
+            return;
+        }
+
+        TimeSpan heldFor = _time.GetElapsedTime(pressedSince);
+        if (IsHoldingEnabled && !holdingStarted && heldFor >= HoldingTime && HoldingTime < StuckAfter)
+        {
+            holdingStarted = true;
+            Raise(Holding, new ButtonHoldingEventArgs(ButtonHoldingState.Started));
+        }
+
+        if (heldFor >= StuckAfter)
+        {
+            _isStuck = true;
+            if (holdingStarted)
+            {
+                holdingStarted = false;
+                Raise(Holding, new ButtonHoldingEventArgs(ButtonHoldingState.Canceled));
+            }
+
+            Raise(Stuck, new ButtonStuckEventArgs(heldFor));
         }
     }
 
@@ -284,25 +320,6 @@ public class GpioButton : IDisposable
 
         TimeSpan next = IsHoldingEnabled && !holdingStarted && HoldingTime < StuckAfter ? HoldingTime : StuckAfter;
         return next - _time.GetElapsedTime(pressedSince);
-    }
-
-    // Waits until no edge has been seen for DebounceTime.
-    private async Task SettleAsync(CancellationToken ct)
-    {
-        while (true)
-        {
-            while (_edgeSignal.Reader.TryRead(out _))
-            {
-            }
-
-            TimeSpan quietFor = _time.GetElapsedTime(Volatile.Read(ref _lastEdge));
-            if (quietFor >= DebounceTime)
-            {
-                return;
-            }
-
-            await Task.Delay(DebounceTime - quietFor, _time, ct).ConfigureAwait(false);
-        }
     }
 
     private void Raise<T>(EventHandler<T>? handler, T args)
@@ -356,3 +373,6 @@ public class ButtonStuckEventArgs(TimeSpan heldFor) : EventArgs
     /// <summary>How long the button had been down when the event was raised.</summary>
     public TimeSpan HeldFor { get; } = heldFor;
 }
+
+/// <summary>An edge as the GPIO callback saw it: when, and whether the contact is now closed.</summary>
+internal readonly record struct EdgeSample(long Timestamp, bool Pressed);

@@ -100,56 +100,63 @@ public sealed class SimulatedGpioDriver : GpioDriver
     }
 
     /// <summary>
-    /// Simulates one press of a mechanical button on <paramref name="pin"/>: optional contact bounce
-    /// (<paramref name="bounceEdges"/> bounces, each two edges <see cref="BounceInterval"/> apart) when the contact closes,
-    /// the contact held closed for <paramref name="hold"/>, the same bounce when it opens, then released.
-    /// The pressed level is Low (active low) unless the pin is an <see cref="PinMode.InputPullDown"/> input,
-    /// where it is High.
+    /// Simulates one press of a mechanical button on <paramref name="pin"/>: the contact closes (with bounce),
+    /// stays closed for <paramref name="hold"/>, opens (with the same bounce) and the line returns to its pull.
+    /// See <see cref="SetContact"/> for levels and bounce.
     /// </summary>
     /// <param name="pin">The button's pin.</param>
     /// <param name="hold">How long the contact stays closed, ≥ 0.</param>
     /// <param name="bounceEdges">Bounces at press and at release, ≥ 0; each bounce briefly reverts the line and
     /// costs two edges, so 5 bounces make the line change 11 times before it settles.</param>
-    /// <param name="ct">Cancels the hold; the contact is released before the task ends.</param>
+    /// <param name="ct">Cancels the hold; the contact is opened before the task ends.</param>
     public async Task PressAsync(int pin, TimeSpan hold, int bounceEdges = 0, CancellationToken ct = default)
     {
-        CheckPin(pin);
-        ArgumentOutOfRangeException.ThrowIfNegative(bounceEdges);
-        PinValue pressed = ModeOf(pin) == PinMode.InputPullDown ? PinValue.High : PinValue.Low;
-        PinValue released = !pressed;
-
-        Bounce(pin, pressed, released, bounceEdges);
+        SetContact(pin, closed: true, bounceEdges);
         try
         {
             await Task.Delay(hold, ct).ConfigureAwait(false);
         }
         finally
         {
-            Bounce(pin, released, pressed, bounceEdges);
-            ReleaseInput(pin);
+            SetContact(pin, closed: false, bounceEdges);
         }
     }
 
-    private void Bounce(int pin, PinValue settleTo, PinValue other, int bounces)
+    /// <summary>
+    /// Closes or opens a button contact on <paramref name="pin"/>, with <paramref name="bounces"/> bounces
+    /// (each reverts the line for <see cref="BounceInterval"/>, two edges). Closed drives the pressed level: Low
+    /// (active low) unless the pin is an <see cref="PinMode.InputPullDown"/> input, where it is High. Open ends
+    /// released: nothing drives the line.
+    /// </summary>
+    public void SetContact(int pin, bool closed, int bounces = 0)
     {
+        CheckPin(pin);
+        ArgumentOutOfRangeException.ThrowIfNegative(bounces);
+        PinValue pressed = ModeOf(pin) == PinMode.InputPullDown ? PinValue.High : PinValue.Low;
+        PinValue settleTo = closed ? pressed : !pressed;
         SetInput(pin, settleTo);
         for (int i = 0; i < bounces; i++)
         {
             SpinFor(BounceInterval);
-            SetInput(pin, other);
+            SetInput(pin, !settleTo);
             SpinFor(BounceInterval);
             SetInput(pin, settleTo);
+        }
+
+        if (!closed)
+        {
+            ReleaseInput(pin);
         }
     }
 
     private static void SpinFor(TimeSpan duration)
     {
-        // Sub-millisecond: Task.Delay and Thread.Sleep cannot wait this little.
+        // Sub-millisecond: Task.Delay and Thread.Sleep cannot wait this little. No yielding: a bounce
+        // stretched by the scheduler beyond the debounce time would look like a real second press.
         long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var spinner = new SpinWait();
         while (Stopwatch.GetTimestamp() < end)
         {
-            spinner.SpinOnce(sleep1Threshold: -1);
+            Thread.SpinWait(20);
         }
     }
 

@@ -4,15 +4,30 @@ using Edge.Device.Drivers.Simulation;
 
 namespace Edge.Device.Drivers.Tests.Buttons;
 
+/// <summary>
+/// Most tests run the button on a <see cref="ManualClock"/>: bounce edges all happen at one instant of the button's
+/// time and only the test moves time on, so a busy machine cannot turn a bounce into a press. A few run on the real
+/// clock with clean (bounce-free) presses, which scheduler delays cannot split.
+/// </summary>
 public class GpioButtonTests
 {
     private const int Pin = 17;
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(10);
 
     private readonly SimulatedGpioDriver _driver = new();
+    private readonly ManualClock _clock = new();
 
-    private GpioButton NewButton(TimeSpan holding = default, TimeSpan stuckAfter = default, PinMode mode = PinMode.InputPullUp) =>
-        new(Pin, new GpioController(_driver), shouldDispose: true, mode, Debounce, holding, stuckAfter);
+    private GpioButton NewButton(TimeSpan holding = default, TimeSpan stuckAfter = default, PinMode mode = PinMode.InputPullUp, TimeProvider? time = null) =>
+        new(Pin, new GpioController(_driver), shouldDispose: true, mode, Debounce, holding, stuckAfter, time ?? _clock);
+
+    private async Task PressAndReleaseAsync(ButtonRecorder events, int bounces)
+    {
+        int downs = events.Count("Down"), presses = events.Count("Press");
+        _driver.SetContact(Pin, closed: true, bounces);
+        await _clock.AdvanceUntilAsync(() => events.Count("Down") > downs);
+        _driver.SetContact(Pin, closed: false, bounces);
+        await _clock.AdvanceUntilAsync(() => events.Count("Press") > presses);
+    }
 
     [Fact]
     public async Task A_press_with_five_bounces_at_each_end_is_one_press()
@@ -20,9 +35,8 @@ public class GpioButtonTests
         using var button = NewButton();
         var events = new ButtonRecorder(button);
 
-        await _driver.PressAsync(Pin, TimeSpan.FromMilliseconds(100), bounceEdges: 5);
-        await events.WaitForAsync("Press");
-        await Task.Delay(Debounce * 10);
+        await PressAndReleaseAsync(events, bounces: 5);
+        await _clock.AdvanceByAsync(Debounce * 5);
 
         Assert.Equal(["Down", "Up", "Press"], events.Events);
     }
@@ -33,62 +47,44 @@ public class GpioButtonTests
         using var button = NewButton();
         var events = new ButtonRecorder(button);
 
-        await _driver.PressAsync(Pin, TimeSpan.FromMilliseconds(60), bounceEdges: 3);
-        await events.WaitForAsync("Press");
-        await Task.Delay(Debounce * 6);
-        await _driver.PressAsync(Pin, TimeSpan.FromMilliseconds(60), bounceEdges: 3);
-        await events.WaitForAsync("Press", 2);
-        await Task.Delay(Debounce * 10);
+        await PressAndReleaseAsync(events, bounces: 3);
+        await _clock.AdvanceByAsync(Debounce * 2);
+        await PressAndReleaseAsync(events, bounces: 3);
+        await _clock.AdvanceByAsync(Debounce * 5);
 
-        Assert.Equal(2, events.Count("Press"));
-        Assert.Equal(2, events.Count("Down"));
+        Assert.Equal(["Down", "Up", "Press", "Down", "Up", "Press"], events.Events);
     }
 
     [Fact]
-    public async Task Bounce_shorter_than_the_debounce_time_alone_is_not_a_press()
+    public async Task A_contact_that_opens_again_within_the_debounce_time_is_no_press()
     {
         using var button = NewButton();
         var events = new ButtonRecorder(button);
 
-        _driver.SetInput(Pin, PinValue.Low);
-        _driver.SetInput(Pin, PinValue.High);
-        _driver.SetInput(Pin, PinValue.Low);
-        _driver.ReleaseInput(Pin);
-        await Task.Delay(Debounce * 10);
+        _driver.SetContact(Pin, closed: true, bounces: 2);
+        _clock.Advance(Debounce / 2);
+        _driver.SetContact(Pin, closed: false, bounces: 2);
+        await _clock.AdvanceByAsync(Debounce * 5);
 
         Assert.Empty(events.Events);
         Assert.False(button.IsPressed);
     }
 
     [Fact]
-    public async Task IsPressed_follows_the_debounced_contact()
-    {
-        using var button = NewButton();
-        var events = new ButtonRecorder(button);
-
-        _driver.SetInput(Pin, PinValue.Low);
-        await events.WaitForAsync("Down");
-        Assert.True(button.IsPressed);
-
-        _driver.ReleaseInput(Pin);
-        await events.WaitForAsync("Up");
-        Assert.False(button.IsPressed);
-    }
-
-    [Fact]
     public async Task A_stuck_button_is_reported_once_as_stuck_and_never_as_presses()
     {
-        using var button = NewButton(holding: TimeSpan.FromMilliseconds(50), stuckAfter: TimeSpan.FromMilliseconds(150));
+        using var button = NewButton(holding: TimeSpan.FromMilliseconds(100), stuckAfter: TimeSpan.FromMilliseconds(300));
         var events = new ButtonRecorder(button);
 
-        _driver.SetInput(Pin, PinValue.Low);
-        await events.WaitForAsync("Stuck");
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        _driver.SetContact(Pin, closed: true, bounces: 5);
+        await _clock.AdvanceUntilAsync(() => events.Count("Stuck") == 1);
+        await _clock.AdvanceByAsync(TimeSpan.FromMilliseconds(600), step: TimeSpan.FromMilliseconds(20));
         Assert.True(button.IsStuck);
+        Assert.True(button.IsPressed);
 
-        _driver.ReleaseInput(Pin);
-        await events.WaitForAsync("Unstuck");
-        await Task.Delay(Debounce * 10);
+        _driver.SetContact(Pin, closed: false, bounces: 5);
+        await _clock.AdvanceUntilAsync(() => events.Count("Unstuck") == 1);
+        await _clock.AdvanceByAsync(Debounce * 5);
 
         Assert.Equal(["Down", "HoldingStarted", "HoldingCanceled", "Stuck", "Up", "Unstuck"], events.Events);
         Assert.False(button.IsStuck);
@@ -99,13 +95,12 @@ public class GpioButtonTests
     {
         using var button = NewButton(holding: TimeSpan.FromMilliseconds(50), stuckAfter: TimeSpan.FromMilliseconds(100));
         var events = new ButtonRecorder(button);
-        _driver.SetInput(Pin, PinValue.Low);
-        await events.WaitForAsync("Stuck");
-        _driver.ReleaseInput(Pin);
-        await events.WaitForAsync("Unstuck");
+        _driver.SetContact(Pin, closed: true);
+        await _clock.AdvanceUntilAsync(() => events.Count("Stuck") == 1);
+        _driver.SetContact(Pin, closed: false);
+        await _clock.AdvanceUntilAsync(() => events.Count("Unstuck") == 1);
 
-        await _driver.PressAsync(Pin, TimeSpan.FromMilliseconds(20), bounceEdges: 2);
-        await events.WaitForAsync("Press");
+        await PressAndReleaseAsync(events, bounces: 2);
 
         Assert.Equal(1, events.Count("Press"));
         Assert.Equal(1, events.Count("Stuck"));
@@ -117,10 +112,10 @@ public class GpioButtonTests
         using var button = NewButton(holding: TimeSpan.FromMilliseconds(50), stuckAfter: TimeSpan.FromSeconds(10));
         var events = new ButtonRecorder(button);
 
-        _driver.SetInput(Pin, PinValue.Low);
-        await events.WaitForAsync("HoldingStarted");
-        _driver.ReleaseInput(Pin);
-        await events.WaitForAsync("Press");
+        _driver.SetContact(Pin, closed: true, bounces: 1);
+        await _clock.AdvanceUntilAsync(() => events.Count("HoldingStarted") == 1);
+        _driver.SetContact(Pin, closed: false, bounces: 1);
+        await _clock.AdvanceUntilAsync(() => events.Count("Press") == 1);
 
         Assert.Equal(["Down", "HoldingStarted", "Up", "HoldingCompleted", "Press"], events.Events);
     }
@@ -132,7 +127,7 @@ public class GpioButtonTests
         using var button = NewButton(holding: TimeSpan.FromMilliseconds(30), stuckAfter: TimeSpan.FromMilliseconds(60));
         var events = new ButtonRecorder(button);
 
-        await events.WaitForAsync("Stuck");
+        await _clock.AdvanceUntilAsync(() => events.Count("Stuck") == 1);
 
         Assert.Equal(0, events.Count("Press"));
     }
@@ -144,10 +139,45 @@ public class GpioButtonTests
         var events = new ButtonRecorder(button);
         Assert.Equal(PinValue.Low, _driver.LevelOf(Pin));
 
-        await _driver.PressAsync(Pin, TimeSpan.FromMilliseconds(40), bounceEdges: 5);
+        _driver.SetContact(Pin, closed: true, bounces: 5);
+        Assert.Equal(PinValue.High, _driver.LevelOf(Pin));
+        await _clock.AdvanceUntilAsync(() => button.IsPressed);
+        _driver.SetContact(Pin, closed: false, bounces: 5);
+        await _clock.AdvanceUntilAsync(() => events.Count("Press") == 1);
+        await _clock.AdvanceByAsync(Debounce * 5);
+
+        Assert.Equal(["Down", "Up", "Press"], events.Events);
+    }
+
+    [Fact]
+    public async Task On_the_real_clock_a_clean_press_is_down_up_press_and_IsPressed_follows()
+    {
+        using var button = NewButton(time: TimeProvider.System);
+        var events = new ButtonRecorder(button);
+
+        _driver.SetContact(Pin, closed: true);
+        await events.WaitForAsync("Down");
+        Assert.True(button.IsPressed);
+        _driver.SetContact(Pin, closed: false);
         await events.WaitForAsync("Press");
 
-        Assert.Equal(1, events.Count("Press"));
+        Assert.False(button.IsPressed);
+        Assert.Equal(["Down", "Up", "Press"], events.Events);
+    }
+
+    [Fact]
+    public async Task On_the_real_clock_PressAsync_twice_gives_two_presses()
+    {
+        using var button = NewButton(time: TimeProvider.System);
+        var events = new ButtonRecorder(button);
+
+        await _driver.PressAsync(Pin, TimeSpan.FromMilliseconds(50));
+        await events.WaitForAsync("Press");
+        await Task.Delay(Debounce * 3);
+        await _driver.PressAsync(Pin, TimeSpan.FromMilliseconds(50));
+        await events.WaitForAsync("Press", 2);
+
+        Assert.Equal(2, events.Count("Down"));
     }
 
     [Fact]
