@@ -1,0 +1,67 @@
+using Edge.Fleet.Tests.Support;
+using Edge.Testing;
+
+namespace Edge.Fleet.Tests.Devices;
+
+/// <summary>Presence and sequence bookkeeping as <c>GET /api/v1/devices</c> shows them.</summary>
+public sealed class DevicesApiTests : IDisposable
+{
+    private readonly TempFolder _data = new("fleet-devices");
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Device_lists_its_presence_and_sequence_fields()
+    {
+        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-list");
+        await device.PublishStatusAsync(online: true, session: "s1");
+        await device.PublishEventsAsync(Events.Ratings(1, 4));
+        await device.WaitForAckAsync(4);
+
+        var listed = (await fleet.GetDeviceAsync("dev-list"))!.Value;
+
+        Assert.True(listed.GetProperty("online").GetBoolean());
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, listed.GetProperty("lastSeen").ValueKind);
+        Assert.Equal(4, listed.GetProperty("upTo").GetInt64());
+        Assert.Equal(4, listed.GetProperty("highestSeq").GetInt64());
+        Assert.Equal(4, listed.GetProperty("maxSeq").GetInt64());
+        Assert.Equal(0, listed.GetProperty("missing").GetInt64());
+        Assert.Equal(0, listed.GetProperty("dropped").GetInt64());
+        fleet.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Late_offline_of_an_old_session_does_not_mark_the_new_one_offline()
+    {
+        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-flap");
+
+        await device.PublishStatusAsync(online: true, session: "old");
+        await device.PublishStatusAsync(online: true, session: "new");
+        await device.PublishStatusAsync(online: false, session: "old");
+        await device.PublishStatusAsync(online: true, session: "new");
+        Assert.True(await IsOnlineAsync(fleet, "dev-flap"));
+
+        await device.PublishStatusAsync(online: false, session: "new");
+        Assert.False(await IsOnlineAsync(fleet, "dev-flap"));
+        fleet.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Device_whose_connection_drops_goes_offline()
+    {
+        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-gone");
+        await device.PublishStatusAsync(online: true, session: "s1");
+        Assert.True(await IsOnlineAsync(fleet, "dev-gone"));
+
+        await device.DisposeAsync();
+
+        await Eventually.TrueAsync(async () => !await IsOnlineAsync(fleet, "dev-gone"), TimeSpan.FromSeconds(10), "dev-gone offline");
+        fleet.AssertNoErrorsLogged();
+    }
+
+    private static async Task<bool> IsOnlineAsync(FleetProcess fleet, string deviceId) =>
+        (await fleet.GetDeviceAsync(deviceId))?.GetProperty("online").GetBoolean() ?? false;
+}

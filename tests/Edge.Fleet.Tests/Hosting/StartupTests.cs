@@ -1,0 +1,49 @@
+using Edge.Fleet.Tests.Support;
+using Edge.Testing;
+
+namespace Edge.Fleet.Tests.Hosting;
+
+/// <summary>A bad setting stops start-up with one line naming its key, and exit code 2.</summary>
+public sealed class StartupTests : IDisposable
+{
+    private readonly TempFolder _data = new("fleet-startup");
+
+    public void Dispose() => _data.Dispose();
+
+    [Theory]
+    [InlineData("--Mqtt:Port", "70000", "error: Mqtt:Port must be 1-65535 (got 70000)")]
+    [InlineData("--Mqtt:Port", "0", "error: Mqtt:Port must be 1-65535 (got 0)")]
+    [InlineData("--Mqtt:BindAddress", "not-an-ip", "error: Mqtt:BindAddress must be an IP address (got 'not-an-ip')")]
+    [InlineData("--Mqtt:Port", "many", "Mqtt:Port")]
+    public async Task Bad_broker_setting_stops_start_up_with_one_line_naming_the_key(string key, string value, string expected)
+    {
+        var output = await RunUntilExitAsync(key, value);
+
+        Assert.Contains(expected, output.Single());
+    }
+
+    [Fact]
+    public async Task Data_folder_that_is_a_file_stops_start_up_with_one_line_naming_the_key()
+    {
+        var file = _data["not-a-folder"];
+        await File.WriteAllTextAsync(file, "x");
+
+        var output = await RunUntilExitAsync("--Fleet:DataDir", file);
+
+        Assert.Contains("error: Fleet:DataDir must be a writable folder", output.Single());
+    }
+
+    /// <summary>Runs the fleet with one setting overridden; asserts exit code 2 and returns what it printed.</summary>
+    private async Task<List<string>> RunUntilExitAsync(string key, string value)
+    {
+        var args = FleetProcess.Arguments(FreePort.Next(), FreePort.Next(), _data["fleet"], key, value);
+        using var fleet = ChildProcess.StartDll("fleet", RepoPaths.FleetDll, args);
+
+        var exitCode = await fleet.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(100);
+
+        var lines = fleet.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        Assert.True(exitCode == 2, $"exit code {exitCode}:\n{fleet.Output}");
+        return lines;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+using Edge.Fleet.Tests.Support;
+using Edge.Testing;
+using Edge.Wire;
+using MQTTnet;
+
+namespace Edge.Fleet.Tests.Ingest;
+
+/// <summary>Ingest through the real fleet process and a real MQTT client on loopback.</summary>
+public sealed class IngestTests : IDisposable
+{
+    private readonly TempFolder _data = new("fleet-ingest");
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Batch_published_twice_is_stored_once_and_acked_with_its_upTo()
+    {
+        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-twice");
+        var batch = Events.Ratings(1, 5);
+
+        var first = await device.PublishEventsAsync(batch);
+        var second = await device.PublishEventsAsync(batch);
+
+        Assert.Equal(MqttClientPublishReasonCode.Success, first.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.Success, second.ReasonCode);
+        Assert.Equal(5, await device.WaitForAckAsync(5));
+        Assert.All(device.Acks, ack => Assert.Equal(5, ack));
+
+        var stored = (await fleet.GetDeviceAsync("dev-twice"))!.Value;
+        Assert.Equal(5, stored.GetProperty("upTo").GetInt64());
+        Assert.Equal(0, stored.GetProperty("missing").GetInt64());
+        var stats = await fleet.GetJsonAsync("/api/v1/stats/ratings?device=dev-twice");
+        Assert.Equal(5, stats.GetProperty("total").GetInt64());
+        var counters = await fleet.GetJsonAsync("/api/v1/ingest/counters");
+        Assert.Equal(2, counters.GetProperty("batches").GetInt64());
+        Assert.Equal(5, counters.GetProperty("accepted").GetInt64());
+        Assert.Equal(5, counters.GetProperty("duplicates").GetInt64());
+        fleet.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Gap_holds_the_ack_until_it_is_filled()
+    {
+        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-gap");
+
+        await device.PublishEventsAsync(Events.Ratings(1, 3));
+        await device.PublishEventsAsync(Events.Ratings(6, 8));
+        Assert.Equal(3, await device.WaitForAckAsync(3));
+        var gapped = (await fleet.GetDeviceAsync("dev-gap"))!.Value;
+        Assert.Equal((3L, 8L, 2L), (gapped.GetProperty("upTo").GetInt64(), gapped.GetProperty("highestSeq").GetInt64(), gapped.GetProperty("missing").GetInt64()));
+
+        await device.PublishEventsAsync(Events.Ratings(4, 5));
+
+        Assert.Equal(8, await device.WaitForAckAsync(8));
+        fleet.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Malformed_oversized_and_mismatched_payloads_are_refused_and_counted_and_the_fleet_keeps_serving()
+    {
+        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-bad");
+        var oversized = JsonSerializer.SerializeToUtf8Bytes(
+            new EventBatch("dev-bad", [Events.Rating(1, 4) with { Detail = new string('x', WireLimits.MaxEventsPayloadBytes) }]),
+            WireJson.Default.EventBatch);
+        var otherDevice = JsonSerializer.SerializeToUtf8Bytes(new EventBatch("dev-other", Events.Ratings(1, 2)), WireJson.Default.EventBatch);
+        var tooMany = JsonSerializer.SerializeToUtf8Bytes(new EventBatch("dev-bad", Events.Ratings(1, WireLimits.MaxEventsPerBatch + 1)), WireJson.Default.EventBatch);
+        var seqZero = JsonSerializer.SerializeToUtf8Bytes(new EventBatch("dev-bad", [Events.Rating(0, 4)]), WireJson.Default.EventBatch);
+
+        var malformed = await device.PublishRawAsync(Encoding.UTF8.GetBytes("{\"deviceId\": \"dev-bad\", \"events\": [ nope"));
+        var notABatch = await device.PublishRawAsync(Encoding.UTF8.GetBytes("[1, 2, 3]"));
+        var tooBig = await device.PublishRawAsync(oversized);
+        var mismatch = await device.PublishRawAsync(otherDevice);
+        var overCount = await device.PublishRawAsync(tooMany);
+        var badSeq = await device.PublishRawAsync(seqZero);
+
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, malformed.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, notABatch.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.QuotaExceeded, tooBig.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, mismatch.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.QuotaExceeded, overCount.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, badSeq.ReasonCode);
+
+        var good = await device.PublishEventsAsync(Events.Ratings(1, 3));
+        Assert.Equal(MqttClientPublishReasonCode.Success, good.ReasonCode);
+        Assert.Equal(3, await device.WaitForAckAsync(3));
+
+        var rejected = (await fleet.GetJsonAsync("/api/v1/ingest/counters")).GetProperty("rejected");
+        Assert.Equal(2, rejected.GetProperty("malformed").GetInt64());
+        Assert.Equal(1, rejected.GetProperty("oversized").GetInt64());
+        Assert.Equal(1, rejected.GetProperty("device-mismatch").GetInt64());
+        Assert.Equal(1, rejected.GetProperty("too-many-events").GetInt64());
+        Assert.Equal(1, rejected.GetProperty("invalid-seq").GetInt64());
+        Assert.Null(await fleet.GetDeviceAsync("dev-other"));
+        Assert.Equal(3, (await fleet.GetJsonAsync("/api/v1/stats/ratings")).GetProperty("total").GetInt64());
+        fleet.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Device_coming_online_after_a_fleet_restart_gets_its_current_ack()
+    {
+        using (var before = await FleetProcess.StartAsync(_data.Path))
+        {
+            await using var device = await TestDevice.ConnectAsync(before.MqttPort, "dev-back");
+            await device.PublishEventsAsync(Events.Ratings(1, 7));
+            await device.WaitForAckAsync(7);
+            before.Kill();
+        }
+
+        // Retained acks live in the broker's memory: after the restart only the status can bring the ack back.
+        using var after = await FleetProcess.StartAsync(_data.Path);
+        await using var reconnected = await TestDevice.ConnectAsync(after.MqttPort, "dev-back");
+        await Task.Delay(300);
+        Assert.Empty(reconnected.Acks);
+
+        await reconnected.PublishStatusAsync(online: true, session: "s2");
+
+        Assert.Equal(7, await reconnected.WaitForAckAsync(7));
+        after.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Many_devices_publishing_at_once_are_all_stored_in_fewer_commits_than_batches()
+    {
+        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        const int devices = 20;
+        const int batches = 10;
+        const int perBatch = 50;
+        var clients = await Task.WhenAll(Enumerable.Range(0, devices).Select(d => TestDevice.ConnectAsync(fleet.MqttPort, $"dev-{d:D2}")));
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            await Task.WhenAll(clients.Select(async c =>
+            {
+                for (var b = 0; b < batches; b++)
+                {
+                    var result = await c.PublishEventsAsync(Events.Ratings((b * perBatch) + 1, (b + 1) * perBatch));
+                    Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
+                }
+
+                await c.WaitForAckAsync(batches * perBatch);
+            }));
+            started.Stop();
+
+            var counters = await fleet.GetJsonAsync("/api/v1/ingest/counters");
+            Assert.Equal(devices * batches, counters.GetProperty("batches").GetInt64());
+            Assert.True(counters.GetProperty("commits").GetInt64() < devices * batches, counters.ToString());
+            Assert.Equal(devices * batches * perBatch, (await fleet.GetJsonAsync("/api/v1/stats/ratings")).GetProperty("total").GetInt64());
+            Console.WriteLine(
+                $"fleet ingest: {devices * batches * perBatch} events from {devices} devices in {started.Elapsed.TotalMilliseconds:F0} ms " +
+                $"({devices * batches * perBatch / started.Elapsed.TotalSeconds:F0} events/s acked), " +
+                $"{devices * batches} batches in {counters.GetProperty("commits").GetInt64()} commits");
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+
+        fleet.AssertNoErrorsLogged();
+    }
+}
