@@ -14,11 +14,12 @@ public static class FleetLauncher
 
     public static int Run(WebApplication app)
     {
+        MqttOptions? mqtt = null;
         try
         {
-            // Resolving the options validates them now, before the host logs anything about starting.
-            _ = app.Services.GetRequiredService<IOptions<FleetOptions>>().Value;
-            _ = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+            // Validates every option registered with ValidateOnStart now, before the host logs anything about starting.
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
             app.Run();
             return 0;
         }
@@ -26,14 +27,19 @@ public static class FleetLauncher
         {
             return Fail(string.Join("; ", ex.Failures));
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            // Several option classes failed at once: still one line.
+            return Fail(string.Join("; ", ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)));
+        }
         catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
         {
             // The binder's own message names the key ("... at 'Mqtt:Port' to type 'System.Int32'").
             return Fail(ex.Message);
         }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied)
+        catch (SocketException ex) when (mqtt is not null && ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied)
         {
-            var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+            // Only the broker binds a raw socket; Kestrel reports its own address problems with the URL.
             return Fail($"Mqtt:Port {mqtt.Port} on {mqtt.BindAddress} cannot be opened ({ex.SocketErrorCode})");
         }
     }

@@ -33,10 +33,33 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("error: Fleet:DataDir must be a writable folder", output.Single());
     }
 
-    /// <summary>Runs the fleet with one setting overridden; asserts exit code 2 and returns what it printed.</summary>
-    private async Task<List<string>> RunUntilExitAsync(string key, string value)
+    [Fact]
+    public async Task Two_bad_settings_are_reported_on_one_line()
     {
-        var args = FleetProcess.Arguments(FreePort.Next(), FreePort.Next(), _data["fleet"], key, value);
+        var output = await RunUntilExitAsync("--Mqtt:Port", "99999", "--Mqtt:BindAddress", "nowhere");
+
+        var line = output.Single();
+        Assert.Contains("Mqtt:Port must be 1-65535 (got 99999)", line);
+        Assert.Contains("Mqtt:BindAddress must be an IP address", line);
+    }
+
+    [Fact]
+    public async Task Broker_port_already_taken_stops_start_up_naming_the_key()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var output = await RunUntilExitAsync("--Mqtt:Port", port.ToString());
+
+        // The host logs its own failure first; the last line is ours.
+        Assert.Contains($"error: Mqtt:Port {port} on 127.0.0.1 cannot be opened", output[^1]);
+    }
+
+    /// <summary>Runs the fleet with settings overridden; asserts exit code 2 and returns what it printed.</summary>
+    private async Task<List<string>> RunUntilExitAsync(params string[] overrides)
+    {
+        var args = FleetProcess.Arguments(FreePort.Next(), FreePort.Next(), _data["fleet"], overrides);
         using var fleet = ChildProcess.StartDll("fleet", RepoPaths.FleetDll, args);
 
         var exitCode = await fleet.WaitForExitAsync(TimeSpan.FromSeconds(30));
