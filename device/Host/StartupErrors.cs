@@ -9,6 +9,8 @@ public static class StartupErrors
     {
         try
         {
+            // Validate every ValidateOnStart option before any service is built, so a bad setting gives one line, not a stack.
+            app.Services.GetService<IStartupValidator>()?.Validate();
             await app.RunAsync();
             return 0;
         }

@@ -11,7 +11,10 @@ public sealed class RatingOptions : ICheckedOptions
     /// GPIO (BCM) input pin per level, best first: the first pin is the highest level.
     /// Default: four buttons on 5, 6, 13, 19 (Rất hài lòng, Hài lòng, Bình thường, Không hài lòng).
     /// </summary>
-    public int[] Pins { get; set; } = [5, 6, 13, 19];
+    public int[] Pins { get; set; } = [];
+
+    /// <summary>Pins used when none are configured (array defaults in the class would be appended to, not replaced, by binding).</summary>
+    public static readonly int[] DefaultPins = [5, 6, 13, 19];
 
     /// <summary>LED output pin per button, same order as <see cref="Pins"/>; empty for none.</summary>
     public int[] LedPins { get; set; } = [];

@@ -32,7 +32,7 @@ public sealed class OptionsValidationTests
     public void Defaults_are_valid()
     {
         Assert.Empty(new UplinkOptions().Validate());
-        Assert.Empty(new RatingOptions().Validate());
+        Assert.Empty(new RatingOptions { Pins = RatingOptions.DefaultPins }.Validate());
         Assert.Empty(new OutboxOptions().Validate());
         Assert.Empty(new LocalOptions().Validate());
     }

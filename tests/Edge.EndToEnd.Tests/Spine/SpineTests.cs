@@ -34,7 +34,9 @@ public sealed class SpineTests(ITestOutputHelper output) : IDisposable
         var fleet = await StartFleetAsync();
         var device = await StartDeviceAsync("counter-a", fleet.MqttPort);
 
-        await PressAllAsync(device, bounce: 3);
+        // No contact bounce here: on a loaded 2-core machine a bounce stretched past the debounce time by preemption
+        // is indistinguishable from a real press. Bounce is covered by the GpioButton tests.
+        await PressAllAsync(device, bounce: 0);
 
         await AssertStoredExactlyOnceAsync(fleet, device);
     }
