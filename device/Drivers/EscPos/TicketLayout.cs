@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Edge.Device.Drivers.EscPos;
+
+/// <summary>What a queue ticket says.</summary>
+/// <param name="CentreName">The centre ("Trung tâm Hành chính công tỉnh ...").</param>
+/// <param name="Field">The field chosen (lĩnh vực).</param>
+/// <param name="Number">The ticket number as shown ("1023", "A023").</param>
+/// <param name="PeopleWaiting">People ahead in the queue, ≥ 0.</param>
+/// <param name="IssuedAt">Local date and time of issue, as printed.</param>
+/// <param name="QrData">Contents of the QR code (e.g. a link to follow the queue); none when null.</param>
+public sealed record Ticket(string CentreName, string Field, string Number, int PeopleWaiting, DateTime IssuedAt, string? QrData = null);
+
+/// <summary>Renders a <see cref="Ticket"/> to ESC/POS bytes: centre, field, large number, people waiting, time, QR, cut.</summary>
+/// <param name="textMode">How Vietnamese is printed.</param>
+/// <param name="codePageTable">The printer's table number for Windows-1258 (Epson 52; clones differ); used with <see cref="VietnameseTextMode.CodePage1258"/>.</param>
+/// <param name="qrModuleSize">QR dots per module, 1–16.</param>
+public sealed class TicketLayout(
+    VietnameseTextMode textMode = VietnameseTextMode.CodePage1258,
+    byte codePageTable = EscPosBuilder.Epson1258Table,
+    int qrModuleSize = 6)
+{
+    /// <summary>The ticket as one print job.</summary>
+    public byte[] Render(Ticket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var job = new EscPosBuilder(textMode).Initialize();
+        if (textMode == VietnameseTextMode.CodePage1258)
+        {
+            job.SelectCodePage(codePageTable);
+        }
+
+        job.Align(EscPosAlignment.Center)
+            .PrintMode(EscPosPrintMode.Emphasized).Line(ticket.CentreName)
+            .PrintMode(EscPosPrintMode.None).Line(ticket.Field)
+            .Line()
+            .CharacterSize(4, 4).Line(ticket.Number)
+            .CharacterSize(1, 1).Line()
+            .Line($"Số người đang chờ: {ticket.PeopleWaiting}")
+            .Line(ticket.IssuedAt.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture));
+        if (ticket.QrData is { } qr)
+        {
+            job.QrCode(qr, qrModuleSize);
+        }
+
+        return job.FeedAndCut(3).ToArray();
+    }
+}
