@@ -13,13 +13,13 @@ public sealed class DevicesApiTests : IDisposable
     [Fact]
     public async Task Device_lists_its_presence_and_sequence_fields()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-list");
         await device.PublishStatusAsync(online: true, session: "s1");
         await device.PublishEventsAsync(Events.Ratings(1, 4));
         await device.WaitForAckAsync(4);
 
-        var listed = (await fleet.GetDeviceAsync("dev-list"))!.Value;
+        var listed = (await fleet.DeviceAsync("dev-list"))!.Value;
 
         Assert.True(listed.GetProperty("online").GetBoolean());
         Assert.NotEqual(System.Text.Json.JsonValueKind.Null, listed.GetProperty("lastSeen").ValueKind);
@@ -34,7 +34,7 @@ public sealed class DevicesApiTests : IDisposable
     [Fact]
     public async Task Late_offline_of_an_old_session_does_not_mark_the_new_one_offline()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-flap");
 
         await device.PublishStatusAsync(online: true, session: "old");
@@ -51,7 +51,7 @@ public sealed class DevicesApiTests : IDisposable
     [Fact]
     public async Task Device_whose_connection_drops_goes_offline()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-gone");
         await device.PublishStatusAsync(online: true, session: "s1");
         Assert.True(await IsOnlineAsync(fleet, "dev-gone"));
@@ -62,6 +62,6 @@ public sealed class DevicesApiTests : IDisposable
         fleet.AssertNoErrorsLogged();
     }
 
-    private static async Task<bool> IsOnlineAsync(FleetProcess fleet, string deviceId) =>
-        (await fleet.GetDeviceAsync(deviceId))?.GetProperty("online").GetBoolean() ?? false;
+    private static async Task<bool> IsOnlineAsync(FleetRunner fleet, string deviceId) =>
+        (await fleet.DeviceAsync(deviceId))?.GetProperty("online").GetBoolean() ?? false;
 }

@@ -1,4 +1,3 @@
-using Edge.Fleet.Tests.Support;
 using Edge.Testing;
 
 namespace Edge.Fleet.Tests.Hosting;
@@ -59,7 +58,14 @@ public sealed class StartupTests : IDisposable
     /// <summary>Runs the fleet with settings overridden; asserts exit code 2 and returns what it printed.</summary>
     private async Task<List<string>> RunUntilExitAsync(params string[] overrides)
     {
-        var args = FleetProcess.Arguments(FreePort.Next(), FreePort.Next(), _data["fleet"], overrides);
+        string[] args =
+        [
+            "--urls", $"http://127.0.0.1:{FreePort.Next()}",
+            "--Mqtt:Port", FreePort.Next().ToString(),
+            "--Mqtt:BindAddress", "127.0.0.1",
+            "--Fleet:DataDir", _data["fleet"],
+            .. overrides, // later arguments win
+        ];
         using var fleet = ChildProcess.StartDll("fleet", RepoPaths.FleetDll, args);
 
         var exitCode = await fleet.WaitForExitAsync(TimeSpan.FromSeconds(30));

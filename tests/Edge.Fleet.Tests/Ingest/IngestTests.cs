@@ -17,7 +17,7 @@ public sealed class IngestTests : IDisposable
     [Fact]
     public async Task Batch_published_twice_is_stored_once_and_acked_with_its_upTo()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-twice");
         var batch = Events.Ratings(1, 5);
 
@@ -29,7 +29,7 @@ public sealed class IngestTests : IDisposable
         Assert.Equal(5, await device.WaitForAckAsync(5));
         Assert.All(device.Acks, ack => Assert.Equal(5, ack));
 
-        var stored = (await fleet.GetDeviceAsync("dev-twice"))!.Value;
+        var stored = (await fleet.DeviceAsync("dev-twice"))!.Value;
         Assert.Equal(5, stored.GetProperty("upTo").GetInt64());
         Assert.Equal(0, stored.GetProperty("missing").GetInt64());
         var stats = await fleet.GetJsonAsync("/api/v1/stats/ratings?device=dev-twice");
@@ -44,13 +44,13 @@ public sealed class IngestTests : IDisposable
     [Fact]
     public async Task Gap_holds_the_ack_until_it_is_filled()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-gap");
 
         await device.PublishEventsAsync(Events.Ratings(1, 3));
         await device.PublishEventsAsync(Events.Ratings(6, 8));
         Assert.Equal(3, await device.WaitForAckAsync(3));
-        var gapped = (await fleet.GetDeviceAsync("dev-gap"))!.Value;
+        var gapped = (await fleet.DeviceAsync("dev-gap"))!.Value;
         Assert.Equal((3L, 8L, 2L), (gapped.GetProperty("upTo").GetInt64(), gapped.GetProperty("highestSeq").GetInt64(), gapped.GetProperty("missing").GetInt64()));
 
         await device.PublishEventsAsync(Events.Ratings(4, 5));
@@ -62,7 +62,7 @@ public sealed class IngestTests : IDisposable
     [Fact]
     public async Task Malformed_oversized_and_mismatched_payloads_are_refused_and_counted_and_the_fleet_keeps_serving()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-bad");
         var oversized = JsonSerializer.SerializeToUtf8Bytes(
             new EventBatch("dev-bad", [Events.Rating(1, 4) with { Detail = new string('x', WireLimits.MaxEventsPayloadBytes) }]),
@@ -95,7 +95,7 @@ public sealed class IngestTests : IDisposable
         Assert.Equal(1, rejected.GetProperty("device-mismatch").GetInt64());
         Assert.Equal(1, rejected.GetProperty("too-many-events").GetInt64());
         Assert.Equal(1, rejected.GetProperty("invalid-seq").GetInt64());
-        Assert.Null(await fleet.GetDeviceAsync("dev-other"));
+        Assert.Null(await fleet.DeviceAsync("dev-other"));
         Assert.Equal(3, (await fleet.GetJsonAsync("/api/v1/stats/ratings")).GetProperty("total").GetInt64());
         fleet.AssertNoErrorsLogged();
     }
@@ -103,7 +103,7 @@ public sealed class IngestTests : IDisposable
     [Fact]
     public async Task Device_coming_online_after_a_fleet_restart_gets_its_current_ack()
     {
-        using (var before = await FleetProcess.StartAsync(_data.Path))
+        using (var before = await FleetStart.StartFleetAsync(_data.Path))
         {
             await using var device = await TestDevice.ConnectAsync(before.MqttPort, "dev-back");
             await device.PublishEventsAsync(Events.Ratings(1, 7));
@@ -112,7 +112,7 @@ public sealed class IngestTests : IDisposable
         }
 
         // Retained acks live in the broker's memory: after the restart only the status can bring the ack back.
-        using var after = await FleetProcess.StartAsync(_data.Path);
+        using var after = await FleetStart.StartFleetAsync(_data.Path);
         await using var reconnected = await TestDevice.ConnectAsync(after.MqttPort, "dev-back");
         await Task.Delay(300);
         Assert.Empty(reconnected.Acks);
@@ -126,7 +126,7 @@ public sealed class IngestTests : IDisposable
     [Fact]
     public async Task Many_devices_publishing_at_once_are_all_stored_in_fewer_commits_than_batches()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         const int devices = 20;
         const int batches = 10;
         const int perBatch = 50;

@@ -13,7 +13,7 @@ public sealed class RatingStatsApiTests : IDisposable
     [Fact]
     public async Task Ratings_are_counted_per_level_with_the_index_and_filtered_by_counter_and_time()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-stats");
         var morning = Events.Morning;
         await device.PublishEventsAsync(
@@ -48,7 +48,7 @@ public sealed class RatingStatsApiTests : IDisposable
     [Fact]
     public async Task Unreadable_time_is_a_bad_request_naming_the_parameter()
     {
-        using var fleet = await FleetProcess.StartAsync(_data.Path);
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
 
         var response = await fleet.Http.GetAsync("/api/v1/stats/ratings?from=yesterday-ish");
 

@@ -48,7 +48,7 @@ public sealed class LiteEventStoreDurabilityTests
         const int perRound = 200;
         for (var round = 0; round < rounds; round++)
         {
-            using var fleet = await FleetProcess.StartAsync(data.Path);
+            using var fleet = await FleetStart.StartFleetAsync(data.Path);
             await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-kill");
             var first = (round * perRound) + 1;
             var last = (round + 1) * perRound;

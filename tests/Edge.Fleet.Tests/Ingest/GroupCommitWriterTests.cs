@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using Edge.Fleet.Ingest;
+using Edge.Fleet.Store;
+using Edge.Fleet.Tests.Support;
+using Edge.Wire;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Edge.Fleet.Tests.Ingest;
+
+/// <summary>The writer loop's promises, on a store the test holds open: ack only after the append, group commits.</summary>
+public sealed class GroupCommitWriterTests : IAsyncLifetime
+{
+    private readonly GatedStore _store = new();
+    private readonly RecordingAckSender _acks = new();
+    private readonly IngestCounters _counters = new();
+    private readonly GroupCommitWriter _writer;
+
+    public GroupCommitWriterTests()
+    {
+        _writer = new GroupCommitWriter(_store, _acks, _counters, TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
+    }
+
+    public Task InitializeAsync() => _writer.StartAsync(CancellationToken.None);
+
+    public Task DisposeAsync()
+    {
+        _store.Release();
+        return _writer.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Ack_is_sent_only_after_the_append_returned()
+    {
+        var stored = _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(1, 3)));
+        await _store.AppendStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(100);
+
+        Assert.False(stored.IsCompleted);
+        Assert.Empty(_acks.Sent);
+
+        _store.Release();
+
+        Assert.Equal(IngestResult.Stored, await stored.WaitAsync(TimeSpan.FromSeconds(10)));
+        await WaitUntilAsync(() => _acks.Sent.Count == 1);
+        Assert.Equal(("dev-a", 3L), _acks.Sent.Single());
+    }
+
+    [Fact]
+    public async Task Batches_that_queue_during_a_commit_are_stored_together_in_the_next_one()
+    {
+        var first = _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(1, 2)));
+        await _store.AppendStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var queued = Enumerable.Range(0, 5).Select(d => _writer.StoreAsync(new EventBatch($"dev-{d}", Events.Ratings(1, 4)))).ToList();
+
+        _store.Release();
+        await Task.WhenAll(queued.Append(first)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([1, 5], _store.BatchesPerAppend);
+        Assert.Equal(2, _counters.Snapshot().Commits);
+    }
+
+    [Fact]
+    public async Task Failed_append_reports_not_stored_and_sends_no_ack()
+    {
+        _store.FailNext = true;
+        _store.Release();
+
+        var result = await _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(1, 2))).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(IngestResult.NotStored, result);
+        Assert.Empty(_acks.Sent);
+        Assert.Equal(1, _counters.Snapshot().NotStored);
+    }
+
+    [Fact]
+    public async Task Requested_ack_carries_what_the_store_holds()
+    {
+        _store.Release();
+        await _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(1, 6)));
+        await WaitUntilAsync(() => _acks.Sent.Count == 1);
+
+        _writer.RequestAck("dev-a");
+
+        await WaitUntilAsync(() => _acks.Sent.Count == 2);
+        Assert.Equal(("dev-a", 6L), _acks.Sent.Last());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>A store whose appends wait until the test releases them; upTo is the highest seq seen per device.</summary>
+    private sealed class GatedStore : IEventStore
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ConcurrentDictionary<string, long> _upTo = new();
+
+        public TaskCompletionSource AppendStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<int> BatchesPerAppend { get; } = [];
+
+        public bool FailNext { get; set; }
+
+        public void Release() => _gate.TrySetResult();
+
+        public async Task<IReadOnlyDictionary<string, long>> AppendAsync(IReadOnlyList<EventBatch> batches, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+        {
+            AppendStarted.TrySetResult();
+            await _gate.Task;
+            lock (BatchesPerAppend)
+            {
+                BatchesPerAppend.Add(batches.Count);
+            }
+
+            if (FailNext)
+            {
+                FailNext = false;
+                throw new IOException("disk full");
+            }
+
+            foreach (var batch in batches)
+            {
+                _upTo.AddOrUpdate(batch.DeviceId, batch.Events.Max(e => e.Seq), (_, old) => Math.Max(old, batch.Events.Max(e => e.Seq)));
+            }
+
+            return batches.Select(b => b.DeviceId).Distinct().ToDictionary(d => d, d => _upTo[d]);
+        }
+
+        public Task<long> GetAckedUpToAsync(string deviceId, CancellationToken cancellationToken) => Task.FromResult(_upTo.GetValueOrDefault(deviceId));
+
+        public Task<IReadOnlyList<DeviceSequence>> ListSequencesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    private sealed class RecordingAckSender : IAckSender
+    {
+        private readonly ConcurrentQueue<(string, long)> _sent = new();
+
+        public IReadOnlyList<(string Device, long UpTo)> Sent => _sent.ToList();
+
+        public Task SendAsync(string deviceId, Ack ack, CancellationToken cancellationToken)
+        {
+            _sent.Enqueue((deviceId, ack.UpTo));
+            return Task.CompletedTask;
+        }
+    }
+}
