@@ -1,5 +1,6 @@
 using Edge.Fleet.Broker;
 using Edge.Fleet.Broker.External;
+using Edge.Fleet.Demo;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Ingest;
@@ -15,6 +16,7 @@ builder.AddSelectedEventStore();
 builder.AddDevices();
 builder.AddIngest();
 builder.AddBroker();
+builder.AddDemo();
 
 var app = builder.Build();
 app.MapDevicesApi();

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Edge.Fleet.Demo;
+
+public static class DemoRegistration
+{
+    /// <summary>The demo's simulated counters and citizens; inert unless Demo:Devices &gt; 0.</summary>
+    public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        builder.Services.TryAddSingleton<IDemoEnrolment, NoDemoEnrolment>();
+        builder.Services.AddSingleton<DemoDevices>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoDevices>());
+        builder.Services.AddHostedService<SimulatedCitizens>();
+        return builder;
+    }
+}
