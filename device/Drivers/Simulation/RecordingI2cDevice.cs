@@ -6,7 +6,7 @@ namespace Edge.Device.Drivers.Simulation;
 public sealed class RecordingI2cDevice : I2cDevice
 {
     private readonly object _gate = new();
-    private readonly List<byte[]> _writes = new();
+    private readonly TransactionLog _writes = new();
     private readonly Queue<byte> _toRead = new();
 
     /// <summary>A device at <paramref name="address"/> on bus <paramref name="busId"/>.</summary>
@@ -19,28 +19,13 @@ public sealed class RecordingI2cDevice : I2cDevice
     public override I2cConnectionSettings ConnectionSettings { get; }
 
     /// <summary>Every write transaction, oldest first.</summary>
-    public IReadOnlyList<byte[]> Writes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _writes.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<byte[]> Writes => _writes.All;
 
     /// <summary>Every byte written, in order, transactions joined.</summary>
     public byte[] WrittenBytes => Writes.SelectMany(w => w).ToArray();
 
     /// <summary>Forgets the recorded writes.</summary>
-    public void ClearRecording()
-    {
-        lock (_gate)
-        {
-            _writes.Clear();
-        }
-    }
+    public void ClearRecording() => _writes.Clear();
 
     /// <summary>Queues bytes for the next reads.</summary>
     public void EnqueueRead(params byte[] bytes)
@@ -78,12 +63,7 @@ public sealed class RecordingI2cDevice : I2cDevice
     /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        byte[] copy = buffer.ToArray();
-        lock (_gate)
-        {
-            _writes.Add(copy);
-        }
-
+        byte[] copy = _writes.Add(buffer);
         Written?.Invoke(this, copy);
     }
 

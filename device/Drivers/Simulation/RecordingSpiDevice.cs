@@ -5,8 +5,7 @@ namespace Edge.Device.Drivers.Simulation;
 /// <summary>An <see cref="SpiDevice"/> that keeps every transfer written (one per chip-select period) and reads zeros.</summary>
 public sealed class RecordingSpiDevice : SpiDevice
 {
-    private readonly object _gate = new();
-    private readonly List<byte[]> _transfers = new();
+    private readonly TransactionLog _transfers = new();
 
     /// <summary>Records transfers; <paramref name="settings"/> default to bus 0, chip select 0 (mode 0, 500 kHz).</summary>
     public RecordingSpiDevice(SpiConnectionSettings? settings = null) => ConnectionSettings = settings ?? new SpiConnectionSettings(0, 0);
@@ -18,25 +17,10 @@ public sealed class RecordingSpiDevice : SpiDevice
     public override SpiConnectionSettings ConnectionSettings { get; }
 
     /// <summary>Every transfer written, oldest first.</summary>
-    public IReadOnlyList<byte[]> Transfers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _transfers.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<byte[]> Transfers => _transfers.All;
 
     /// <summary>Forgets the recorded transfers.</summary>
-    public void ClearRecording()
-    {
-        lock (_gate)
-        {
-            _transfers.Clear();
-        }
-    }
+    public void ClearRecording() => _transfers.Clear();
 
     /// <inheritdoc/>
     public override byte ReadByte() => 0;
@@ -50,12 +34,7 @@ public sealed class RecordingSpiDevice : SpiDevice
     /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        byte[] copy = buffer.ToArray();
-        lock (_gate)
-        {
-            _transfers.Add(copy);
-        }
-
+        byte[] copy = _transfers.Add(buffer);
         Written?.Invoke(this, copy);
     }
 
