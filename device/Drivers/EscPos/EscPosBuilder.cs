@@ -46,6 +46,10 @@ public enum VietnameseTextMode
 
     /// <summary>Windows-1258 (Epson table 52 = WPC1258), tone marks as combining characters: select the table with <see cref="EscPosBuilder.SelectCodePage"/>.</summary>
     CodePage1258,
+
+    /// <summary>Lines with Vietnamese letters printed as images (<c>GS v 0</c>, drawn by a <see cref="RasterTextRenderer"/>): any
+    /// printer, about 24 bytes per character instead of 1; ASCII lines stay text.</summary>
+    Raster,
 }
 
 /// <summary>
@@ -67,9 +71,22 @@ public sealed class EscPosBuilder
 
     private readonly List<byte> _bytes = new();
     private readonly VietnameseTextMode _textMode;
+    private readonly RasterTextRenderer? _raster;
+    private EscPosAlignment _alignment = EscPosAlignment.Left;
 
-    /// <summary>A builder whose <see cref="Text"/> encodes as <paramref name="textMode"/> says.</summary>
-    public EscPosBuilder(VietnameseTextMode textMode = VietnameseTextMode.WithoutDiacritics) => _textMode = textMode;
+    /// <summary>A builder whose <see cref="Text"/> and <see cref="Line"/> encode as <paramref name="textMode"/> says.</summary>
+    /// <param name="textMode">How Vietnamese becomes bytes.</param>
+    /// <param name="raster">Draws lines for <see cref="VietnameseTextMode.Raster"/>; required in that mode.</param>
+    public EscPosBuilder(VietnameseTextMode textMode = VietnameseTextMode.WithoutDiacritics, RasterTextRenderer? raster = null)
+    {
+        if (textMode == VietnameseTextMode.Raster && raster is null)
+        {
+            throw new ArgumentNullException(nameof(raster), "Raster text needs a RasterTextRenderer.");
+        }
+
+        _textMode = textMode;
+        _raster = raster;
+    }
 
     /// <summary>The Windows-1258 encoding (needs <see cref="CodePagesEncodingProvider"/>, registered here).</summary>
     public static Encoding Cp1258 => Windows1258.Value;
@@ -84,7 +101,11 @@ public sealed class EscPosBuilder
     public EscPosBuilder SelectCodePage(byte table) => Raw(Esc, (byte)'t', table);
 
     /// <summary><c>ESC a n</c> (1B 61 n): alignment.</summary>
-    public EscPosBuilder Align(EscPosAlignment alignment) => Raw(Esc, (byte)'a', (byte)alignment);
+    public EscPosBuilder Align(EscPosAlignment alignment)
+    {
+        _alignment = alignment;
+        return Raw(Esc, (byte)'a', (byte)alignment);
+    }
 
     /// <summary><c>ESC ! n</c> (1B 21 n): print mode (emphasized 0x08, double height 0x10, double width 0x20, underline 0x80).</summary>
     public EscPosBuilder PrintMode(EscPosPrintMode mode) => Raw(Esc, (byte)'!', (byte)mode);
@@ -100,7 +121,8 @@ public sealed class EscPosBuilder
         return Raw(Gs, (byte)'!', (byte)(((width - 1) << 4) | (height - 1)));
     }
 
-    /// <summary>Text at the current position (no line feed), encoded per the builder's <see cref="VietnameseTextMode"/>.</summary>
+    /// <summary>Text at the current position (no line feed), encoded per the builder's <see cref="VietnameseTextMode"/>
+    /// (in <see cref="VietnameseTextMode.Raster"/> mode, text within a line is folded: use <see cref="Line"/>).</summary>
     public EscPosBuilder Text(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -111,8 +133,29 @@ public sealed class EscPosBuilder
         return this;
     }
 
-    /// <summary>Text then LF (0A): print the line.</summary>
-    public EscPosBuilder Line(string text = "") => Text(text).Raw(Lf);
+    /// <summary>Text then LF (0A): print the line. In <see cref="VietnameseTextMode.Raster"/> mode a line with
+    /// non-ASCII letters is printed as one image the width of the paper, aligned as set by <see cref="Align"/>.</summary>
+    public EscPosBuilder Line(string text = "")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (_raster is not null && _textMode == VietnameseTextMode.Raster && !Ascii.IsValid(text))
+        {
+            return RasterImage(_raster.Render(text, _alignment));
+        }
+
+        return Text(text).Raw(Lf);
+    }
+
+    /// <summary><c>GS v 0 m xL xH yL yH d...</c> (1D 76 30 00 ...): prints <paramref name="image"/> at normal density;
+    /// xL xH = bytes per row, yL yH = rows (1–2303 on most printers).</summary>
+    public EscPosBuilder RasterImage(MonochromeImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int rowBytes = image.WidthDots / 8;
+        Raw(Gs, (byte)'v', (byte)'0', 0x00, (byte)(rowBytes & 0xFF), (byte)(rowBytes >> 8), (byte)(image.HeightDots & 0xFF), (byte)(image.HeightDots >> 8));
+        _bytes.AddRange(image.Bits);
+        return this;
+    }
 
     /// <summary><c>ESC d n</c> (1B 64 n): print and feed <paramref name="lines"/> lines (0–255).</summary>
     public EscPosBuilder Feed(int lines)

@@ -15,16 +15,18 @@ public sealed record Ticket(string CentreName, string Field, string Number, int 
 /// <param name="textMode">How Vietnamese is printed.</param>
 /// <param name="codePageTable">The printer's table number for Windows-1258 (Epson 52; clones differ); used with <see cref="VietnameseTextMode.CodePage1258"/>.</param>
 /// <param name="qrModuleSize">QR dots per module, 1–16.</param>
+/// <param name="raster">Draws Vietnamese lines in <see cref="VietnameseTextMode.Raster"/> mode.</param>
 public sealed class TicketLayout(
     VietnameseTextMode textMode = VietnameseTextMode.CodePage1258,
     byte codePageTable = EscPosBuilder.Epson1258Table,
-    int qrModuleSize = 6)
+    int qrModuleSize = 6,
+    RasterTextRenderer? raster = null)
 {
     /// <summary>The ticket as one print job.</summary>
     public byte[] Render(Ticket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var job = new EscPosBuilder(textMode).Initialize();
+        var job = new EscPosBuilder(textMode, raster).Initialize();
         if (textMode == VietnameseTextMode.CodePage1258)
         {
             job.SelectCodePage(codePageTable);
