@@ -11,8 +11,9 @@ namespace Edge.Fleet.Broker.External;
 /// Keeps this fleet node connected to an external broker as an MQTT 5 client and feeds what devices publish to
 /// <see cref="DeviceMessageRouter"/>, the same path the embedded broker uses.
 /// Events come through a shared subscription (<c>$share/{group}/edge/v1/+/events</c>): the broker hands each batch
-/// to one node of the group. Statuses come through an ordinary subscription, so that every node knows every
-/// device's presence (and gets the retained ones, which MQTT 5 never sends to shared subscriptions).
+/// to one node of the group. Statuses and heartbeats come through ordinary subscriptions, so that every node knows
+/// every device's presence and health (and gets the retained statuses, which MQTT 5 never sends to shared
+/// subscriptions); heartbeats at QoS 0, as the next one replaces a lost one.
 /// A batch's PUBACK is sent only after ingest is done with it (stored durably, or refused): automatic
 /// acknowledgement is off, and the broker counts the batch as delivered only then.
 /// MQTTnet 5 has no managed client: the loop checks the connection with <c>TryPingAsync</c> and connects again
@@ -102,11 +103,17 @@ public sealed class ExternalBrokerConnection(
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .Build();
-        await client.ConnectAsync(connect, cancellationToken);
+        var connected = await client.ConnectAsync(connect, cancellationToken);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            // MQTTnet 5 reports a refused CONNECT (bad credentials, not authorised) as a result, not an exception.
+            throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
+        }
 
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(Topics.Shared(_options.SharedGroup, Topics.AllEvents), MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(Topics.AllStatus, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.AllHealth, MqttQualityOfServiceLevel.AtMostOnce)
             .Build();
         var result = await client.SubscribeAsync(subscribe, cancellationToken);
         var refused = result.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
