@@ -2,6 +2,7 @@ using Edge.Fleet.Broker;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Demo;
 using Edge.Fleet.Devices;
+using Edge.Fleet.Health;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Stats;
@@ -15,12 +16,14 @@ builder.AddFleetJson();
 builder.AddSelectedEventStore();
 builder.AddDevices();
 builder.AddIngest();
+builder.AddHealth();
 builder.AddBroker();
 builder.AddDemo();
 
 var app = builder.Build();
 app.MapDevicesApi();
 app.MapStatsApi();
+app.MapHealthApi();
 app.MapIngestApi();
 
 return FleetLauncher.Run(app);

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using Edge.Fleet.Devices;
+using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
+using Edge.Fleet.Stats;
 using Edge.Wire;
 
 namespace Edge.Fleet.Broker;
@@ -10,7 +12,12 @@ namespace Edge.Fleet.Broker;
 /// What the fleet does with a message devices publish, independent of the broker it came through (the embedded
 /// one here; an external one reached with shared subscriptions later): events go to ingest, statuses to presence.
 /// </summary>
-public sealed class DeviceMessageRouter(EventIngest ingest, DevicePresence presence, ILogger<DeviceMessageRouter> logger)
+public sealed class DeviceMessageRouter(
+    EventIngest ingest,
+    DevicePresence presence,
+    HeartbeatIntake heartbeats,
+    RatingKeyCatalog ratingKeys,
+    ILogger<DeviceMessageRouter> logger)
 {
     /// <summary>
     /// Handles one message. Returns null when the message is none of ours to consume (the broker routes it as
@@ -26,9 +33,13 @@ public sealed class DeviceMessageRouter(EventIngest ingest, DevicePresence prese
         switch (address.Kind)
         {
             case TopicKind.Events:
+                ratingKeys.Notice(address.DeviceId, payload);
                 return await ingest.IngestAsync(address.DeviceId, payload, cancellationToken);
             case TopicKind.Status:
                 ObserveStatus(address.DeviceId, clientId, payload);
+                return null;
+            case TopicKind.Health:
+                heartbeats.Receive(address.DeviceId, payload);
                 return null;
             default:
                 return null;

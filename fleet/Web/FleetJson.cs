@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Edge.Fleet.Devices;
+using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Stats;
 
@@ -12,6 +13,9 @@ namespace Edge.Fleet.Web;
 [JsonSerializable(typeof(RatingStatsView))]
 [JsonSerializable(typeof(ErrorView))]
 [JsonSerializable(typeof(IngestCountersView))]
+[JsonSerializable(typeof(List<DeviceHealthView>))]
+[JsonSerializable(typeof(DeviceHealthDetail))]
+[JsonSerializable(typeof(RatingKeysFile))]
 public sealed partial class FleetJson : JsonSerializerContext;
 
 public static class FleetJsonRegistration

@@ -1,0 +1,51 @@
+using Edge.Fleet.Devices;
+using Edge.Fleet.Stats;
+using Edge.Fleet.Store;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Health;
+
+/// <summary>Everything the fleet knows of one device's health at one moment.</summary>
+public sealed record DeviceHealth(
+    string Id,
+    string? Centre,
+    string? Counter,
+    Liveness Liveness,
+    HealthSample? Latest,
+    DeviceSequence? Sequence);
+
+/// <summary>
+/// Puts together, for every device that has sent a status, a heartbeat or events, its liveness, latest heartbeat
+/// and sequence state: what the overview, the alert evaluator and the metrics read.
+/// </summary>
+public sealed class FleetHealthReader(
+    IEventStore store,
+    DevicePresence presence,
+    HeartbeatBoard board,
+    IDeviceCentres centres,
+    RatingKeyCatalog keys,
+    IOptions<HealthOptions> options,
+    TimeProvider time)
+{
+    public async Task<IReadOnlyList<DeviceHealth>> ReadAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sequences = (await store.ListSequencesAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
+        var present = presence.Snapshot();
+        var heartbeats = board.Snapshot();
+        var silence = options.Value.SilenceLimit;
+        return sequences.Keys.Union(present.Keys).Union(heartbeats.Keys)
+            .Order(StringComparer.Ordinal)
+            .Select(id =>
+            {
+                var latest = heartbeats.GetValueOrDefault(id);
+                var sequence = sequences.GetValueOrDefault(id);
+                var liveness = DeviceLiveness.Judge(present.GetValueOrDefault(id), latest?.ReceivedAt, sequence?.LastReceivedAt, now, silence);
+                return new DeviceHealth(id, centres.CentreOf(id), keys.CounterOf(id), liveness, latest, sequence);
+            })
+            .ToList();
+    }
+
+    public async Task<DeviceHealth?> ReadAsync(string deviceId, CancellationToken cancellationToken) =>
+        (await ReadAsync(cancellationToken)).FirstOrDefault(d => d.Id == deviceId);
+}

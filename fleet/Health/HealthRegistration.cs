@@ -1,0 +1,77 @@
+using System.Globalization;
+using Edge.Fleet.Hosting;
+using Edge.Fleet.Stats;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Health;
+
+public static class HealthRegistration
+{
+    /// <summary>Heartbeat intake, the board, the recorder and its store (<c>{Fleet:DataDir}/health.db</c>), liveness.</summary>
+    public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IDeviceCentres, NoDeviceCentres>();
+        builder.Services.AddSingleton<IHealthStore>(sp =>
+            new LiteHealthStore(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), "health.db")));
+        builder.Services.AddSingleton<HeartbeatBoard>();
+        builder.Services.AddSingleton<HeartbeatIntake>();
+        builder.Services.AddSingleton<RatingKeyCatalog>();
+        builder.Services.AddSingleton<FleetHealthReader>();
+        builder.Services.AddHostedService<HealthRecorder>();
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>GET /api/v1/health</c>: every device's liveness and latest heartbeat figures.
+    /// <c>GET /api/v1/health/{device}?from=&amp;to=&amp;limit=</c>: one device with its heartbeat history
+    /// (default the last 24 h, at most 2,000 samples, newest first).
+    /// </summary>
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/health", async (FleetHealthReader reader, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await reader.ReadAsync(cancellationToken)).Select(DeviceHealthView.From).ToList()));
+        app.MapGet("/api/v1/health/{device}", GetDeviceAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<DeviceHealthDetail>, NotFound<ErrorView>, BadRequest<ErrorView>>> GetDeviceAsync(
+        string device,
+        string? from,
+        string? to,
+        int? limit,
+        FleetHealthReader reader,
+        IHealthStore store,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (!TryParse(from, now.AddHours(-24), out var fromTime) || !TryParse(to, now.AddMinutes(1), out var toTime))
+        {
+            return TypedResults.BadRequest(new ErrorView("from and to must be ISO 8601 times"));
+        }
+
+        var health = await reader.ReadAsync(device, cancellationToken);
+        if (health is null)
+        {
+            return TypedResults.NotFound(new ErrorView($"device '{device}' is unknown"));
+        }
+
+        var history = await store.HistoryAsync(device, fromTime, toTime, Math.Clamp(limit ?? 2000, 1, 20_000), cancellationToken);
+        return TypedResults.Ok(new DeviceHealthDetail(
+            DeviceHealthView.From(health),
+            health.Latest?.Report,
+            history.Select(s => new HealthPoint(s.ReceivedAt, s.Report)).ToList()));
+    }
+
+    private static bool TryParse(string? text, DateTimeOffset fallback, out DateTimeOffset time)
+    {
+        time = fallback;
+        return string.IsNullOrEmpty(text)
+            || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
+    }
+}

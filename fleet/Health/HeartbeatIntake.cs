@@ -1,0 +1,52 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+using Edge.Wire;
+
+namespace Edge.Fleet.Health;
+
+/// <summary>
+/// Takes a heartbeat payload from <c>edge/v1/{device}/health</c>: reads it (an unreadable one is logged and counted,
+/// never thrown), puts it on the <see cref="HeartbeatBoard"/> and queues it for <see cref="HealthRecorder"/>.
+/// Never waits on the disk: the broker's publish path stays fast.
+/// </summary>
+public sealed class HeartbeatIntake(HeartbeatBoard board, TimeProvider time, ILogger<HeartbeatIntake> logger)
+{
+    private readonly Channel<HealthSample> _queue = Channel.CreateBounded<HealthSample>(
+        new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private long _received;
+    private long _unreadable;
+
+    public long Received => Interlocked.Read(ref _received);
+
+    public long Unreadable => Interlocked.Read(ref _unreadable);
+
+    internal ChannelReader<HealthSample> Queue => _queue.Reader;
+
+    public void Receive(string deviceId, ReadOnlySequence<byte> payload)
+    {
+        HealthReport? report;
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            report = JsonSerializer.Deserialize(ref reader, WireJson.Default.HealthReport);
+        }
+        catch (JsonException ex)
+        {
+            Interlocked.Increment(ref _unreadable);
+            logger.LogWarning("Ignored unreadable heartbeat of {Device}: {Error}", deviceId, ex.Message);
+            return;
+        }
+
+        if (report is null)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _received);
+        var sample = new HealthSample(deviceId, time.GetUtcNow(), report);
+        board.Offer(sample);
+        _queue.Writer.TryWrite(sample);
+    }
+}

@@ -1,0 +1,108 @@
+using JsonSerializer = System.Text.Json.JsonSerializer;
+using Edge.Storage;
+using Edge.Wire;
+using LiteDB;
+
+namespace Edge.Fleet.Health;
+
+/// <summary>
+/// <see cref="IHealthStore"/> in its own LiteDB file (<c>{Fleet:DataDir}/health.db</c>), apart from the events so that
+/// heartbeat writes never contend with ingest. A report is kept as its wire JSON: the document shape then follows
+/// the wire contract without a second mapping.
+/// </summary>
+public sealed class LiteHealthStore : IHealthStore, IDisposable
+{
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _history;
+    private readonly ILiteCollection<BsonDocument> _latest;
+    private readonly Lock _writeLock = new();
+
+    public LiteHealthStore(string path)
+    {
+        _db = LiteFile.Open(path);
+        _history = _db.GetCollection("health");
+        _latest = _db.GetCollection("latest");
+        _history.EnsureIndex("device");
+        _history.EnsureIndex("receivedAt");
+    }
+
+    public Task AppendAsync(IReadOnlyList<HealthSample> samples, CancellationToken cancellationToken)
+    {
+        lock (_writeLock)
+        {
+            if (!_db.BeginTrans())
+            {
+                throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+            }
+
+            try
+            {
+                _history.InsertBulk(samples.Select(s => ToDocument(s, id: null)));
+                foreach (var latest in samples.GroupBy(s => s.DeviceId).Select(g => g.MaxBy(s => s.ReceivedAt)!))
+                {
+                    _latest.Upsert(ToDocument(latest, id: latest.DeviceId));
+                }
+
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<HealthSample>> LatestAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<HealthSample> latest = _latest.FindAll().Select(FromDocument).ToList();
+        return Task.FromResult(latest);
+    }
+
+    public Task<IReadOnlyList<HealthSample>> HistoryAsync(
+        string deviceId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<HealthSample> history = _history.Query()
+            .Where("device = @0", deviceId)
+            .Where("receivedAt >= @0 AND receivedAt < @1", from.UtcDateTime, to.UtcDateTime)
+            .OrderByDescending("receivedAt")
+            .Limit(limit)
+            .ToEnumerable()
+            .Select(FromDocument)
+            .ToList();
+        return Task.FromResult(history);
+    }
+
+    public Task<int> TrimAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        lock (_writeLock)
+        {
+            return Task.FromResult(_history.DeleteMany(Query.LT("receivedAt", before.UtcDateTime)));
+        }
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private static BsonDocument ToDocument(HealthSample sample, string? id)
+    {
+        var doc = new BsonDocument
+        {
+            ["device"] = sample.DeviceId,
+            ["receivedAt"] = sample.ReceivedAt.UtcDateTime,
+            ["report"] = JsonSerializer.Serialize(sample.Report, WireJson.Default.HealthReport),
+        };
+        if (id is not null)
+        {
+            doc["_id"] = id;
+        }
+
+        return doc;
+    }
+
+    private static HealthSample FromDocument(BsonDocument doc) => new(
+        doc["device"].AsString,
+        new DateTimeOffset(DateTime.SpecifyKind(doc["receivedAt"].AsDateTime, DateTimeKind.Utc)),
+        JsonSerializer.Deserialize(doc["report"].AsString, WireJson.Default.HealthReport)!);
+}
