@@ -1,6 +1,9 @@
 using Edge.Device.Configuration;
 using Edge.Device.Counter;
+using Edge.Device.Drivers.Simulation;
 using Edge.Device.Outbox;
+using Edge.Device.Peripherals;
+using Edge.Device.Printing;
 using Edge.Device.Uplink;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +35,17 @@ public static class HostRegistration
         services.AddSingleton<MqttUplink>();
         services.AddSingleton<IUplinkPublisher>(sp => sp.GetRequiredService<MqttUplink>());
         services.AddHostedService(sp => sp.GetRequiredService<MqttUplink>());
+        return services;
+    }
+
+    public static IServiceCollection AddPeripherals(this IServiceCollection services)
+    {
+        services.AddSingleton<PeripheralStates>();
+        services.AddSingleton<PeripheralEventRecorder>();
+        services.AddSingleton<VirtualPrinter>();
+        services.AddCheckedOptions<PrinterOptions>(PrinterOptions.Section);
+        services.AddSingleton<TicketPrinter>();
+        services.AddHostedService(sp => sp.GetRequiredService<TicketPrinter>());
         return services;
     }
 

@@ -5,21 +5,29 @@ using Edge.Device.Gpio;
 using Edge.Device.Health;
 using Edge.Device.Local;
 using Edge.Device.Outbox;
+using Edge.Device.Printing;
 using Edge.Device.Simulation;
 using Edge.Device.Uplink;
 
-var builder = WebApplication.CreateBuilder(HostArguments.WithFlagsAsSettings(args));
+// Content root = the program's folder, so appsettings.json is found whatever the working directory (systemd: /).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = HostArguments.WithFlagsAsSettings(args),
+    ContentRootPath = AppContext.BaseDirectory,
+});
 builder.Host.UseSystemd();
 builder.Services
     .AddDeviceOptions()
     .AddGpio()
     .AddOutbox()
     .AddUplink()
+    .AddPeripherals()
     .AddCounter()
     .AddHealthReporting();
 builder.UseLocalEndpoint();
 
 var app = builder.Build();
 app.MapStatus();
+app.MapPrinter();
 app.MapSimulation();
 return await StartupErrors.RunAsync(app);

@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using Edge.Device.Configuration;
 using Edge.Device.Drivers.Buttons;
+using Edge.Device.Peripherals;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Counter;
@@ -13,24 +14,11 @@ public sealed class RatingPanel(
     IServiceProvider services,
     IOptions<RatingOptions> options,
     RatingRecorder recorder,
+    PeripheralEventRecorder peripherals,
     ILogger<RatingPanel> logger) : IHostedService, IDisposable
 {
     private readonly List<GpioButton> _buttons = [];
     private readonly RatingOptions _options = options.Value;
-
-    /// <summary>Button states by position for the status endpoint: "ok" or "stuck".</summary>
-    public IReadOnlyDictionary<string, string> States
-    {
-        get
-        {
-            lock (_stuck)
-            {
-                return Enumerable.Range(0, _options.Pins.Length).ToDictionary(i => $"button:{i + 1}", i => _stuck.Contains(i) ? "stuck" : "ok");
-            }
-        }
-    }
-
-    private readonly HashSet<int> _stuck = [];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -61,6 +49,7 @@ public sealed class RatingPanel(
                 button.Stuck += (_, _) => OnStuck(index, pin, stuck: true);
                 button.Unstuck += (_, _) => OnStuck(index, pin, stuck: false);
                 _buttons.Add(button);
+                _ = peripherals.RecordAsync($"button:{index + 1}", "ok");
             }
             catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException or UnauthorizedAccessException)
             {
@@ -84,18 +73,7 @@ public sealed class RatingPanel(
 
     private void OnStuck(int index, int pin, bool stuck)
     {
-        lock (_stuck)
-        {
-            if (stuck)
-            {
-                _stuck.Add(index);
-            }
-            else
-            {
-                _stuck.Remove(index);
-            }
-        }
-
+        _ = peripherals.RecordAsync($"button:{index + 1}", stuck ? "stuck" : "ok", $"GPIO {pin}");
         if (stuck)
         {
             logger.LogWarning("Rating button {Button} (GPIO {Pin}) is held down: reported as stuck, not counted", index + 1, pin);

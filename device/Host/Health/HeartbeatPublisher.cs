@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Edge.Device.Configuration;
-using Edge.Device.Counter;
+using Edge.Device.Peripherals;
 using Edge.Device.Outbox;
 using Edge.Device.Uplink;
 using Edge.Wire;
@@ -17,7 +17,7 @@ public sealed class HeartbeatPublisher(
     IOptions<DeviceOptions> device,
     IOptions<HealthOptions> options,
     OutboxStore outbox,
-    RatingPanel panel,
+    PeripheralStates peripherals,
     HostClock clock,
     IUplinkPublisher uplink) : BackgroundService
 {
@@ -40,7 +40,7 @@ public sealed class HeartbeatPublisher(
             DroppedEvents = o.DroppedEvents,
             ClockSynced = SystemProbe.ClockSynced(),
             HostVersion = HostVersion.Current,
-            Peripherals = panel.States,
+            Peripherals = peripherals.Snapshot(),
         };
     }
 

@@ -25,6 +25,12 @@ public sealed record DeviceStatusView(
 /// <summary>POST /sim/press: what was pressed and how many of those presses are durable in the outbox.</summary>
 public sealed record SimPressResult(int Button, int Level, int Pressed, long Durable, long NextSeq);
 
+/// <summary>The printer's state in one word (see PrinterStateNames) and in words.</summary>
+public sealed record PrinterStatusView(string State, string Detail);
+
+/// <summary>GET/POST /sim/printer: the virtual printer's paper and cover, and what it has printed.</summary>
+public sealed record VirtualPrinterView(bool PaperOut, bool PaperNearEnd, bool CoverOpen, bool Offline, IReadOnlyList<string> Pages, IReadOnlyList<string> QrCodes);
+
 /// <summary>An error answer with one readable sentence.</summary>
 public sealed record LocalError(string Error);
 
@@ -32,4 +38,6 @@ public sealed record LocalError(string Error);
 [JsonSerializable(typeof(DeviceStatusView))]
 [JsonSerializable(typeof(SimPressResult))]
 [JsonSerializable(typeof(LocalError))]
+[JsonSerializable(typeof(PrinterStatusView))]
+[JsonSerializable(typeof(VirtualPrinterView))]
 public sealed partial class LocalJson : JsonSerializerContext;

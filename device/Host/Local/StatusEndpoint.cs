@@ -1,5 +1,5 @@
 using Edge.Device.Configuration;
-using Edge.Device.Counter;
+using Edge.Device.Peripherals;
 using Edge.Device.Outbox;
 using Edge.Device.Uplink;
 using Microsoft.Extensions.Options;
@@ -11,7 +11,7 @@ public static class StatusEndpoint
     /// <summary>GET /status: device id, uplink, outbox depth and age, last acked seq, peripheral states.</summary>
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/status", (IOptions<DeviceOptions> device, OutboxStore outbox, UplinkState uplink, RatingPanel panel) =>
+        app.MapGet("/status", (IOptions<DeviceOptions> device, OutboxStore outbox, UplinkState uplink, PeripheralStates peripherals) =>
         {
             var o = outbox.Snapshot();
             return Results.Ok(new DeviceStatusView(
@@ -31,7 +31,7 @@ public static class StatusEndpoint
                 uplink.Connects,
                 uplink.BatchesSent,
                 uplink.Resends,
-                panel.States));
+                peripherals.Snapshot()));
         });
         return app;
     }

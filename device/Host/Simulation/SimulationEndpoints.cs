@@ -25,8 +25,45 @@ public static class SimulationEndpoints
 
         sim.MapPost("/press", PressAsync);
         sim.MapPost("/flood", FloodAsync);
+        sim.MapGet("/printer", (VirtualPrinter printer) => PrinterView(printer));
+        sim.MapPost("/printer", ChangePrinter);
         return app;
     }
+
+    /// <summary>
+    /// POST /sim/printer?paper=ok|near-end|out&amp;cover=open|closed&amp;offline=true|false: changes the virtual printer as a
+    /// person would (pull the paper, open the cover); the device notices at its next status poll.
+    /// </summary>
+    private static IResult ChangePrinter(string? paper, string? cover, bool? offline, VirtualPrinter printer)
+    {
+        if (paper is not (null or "ok" or "near-end" or "out") || cover is not (null or "open" or "closed"))
+        {
+            return Results.Json(new LocalError("paper must be ok, near-end or out; cover open or closed"), LocalJson.Default.LocalError, statusCode: 400);
+        }
+
+        if (paper is not null)
+        {
+            printer.PaperOut = paper == "out";
+            printer.PaperNearEnd = paper == "near-end";
+        }
+
+        if (cover is not null)
+        {
+            printer.CoverOpen = cover == "open";
+        }
+
+        if (offline is { } off)
+        {
+            printer.Offline = off;
+        }
+
+        return PrinterView(printer);
+    }
+
+    private static IResult PrinterView(VirtualPrinter printer) =>
+        Results.Json(
+            new VirtualPrinterView(printer.PaperOut, printer.PaperNearEnd, printer.CoverOpen, printer.Offline, printer.Pages, printer.QrCodes),
+            LocalJson.Default.VirtualPrinterView);
 
     /// <summary>
     /// POST /sim/flood?count=N[&amp;kind=rating|health]: load generation, not button simulation: appends N synthetic
