@@ -154,6 +154,8 @@ public abstract class StreamPrinterTransport : IPrinterTransport
 
     private void Close()
     {
+        // A read still pending fails when its stream is disposed: observe that failure, nobody awaits it any more.
+        _pendingRead?.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
         _pendingRead = null;
         _unread.Clear();
         _stream?.Dispose();

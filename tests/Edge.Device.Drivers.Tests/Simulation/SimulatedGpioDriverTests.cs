@@ -95,4 +95,36 @@ public class SimulatedGpioDriverTests
 
         Assert.True(result.TimedOut);
     }
+
+    [Fact]
+    public async Task Concurrent_inputs_and_writes_from_many_threads_lose_nothing()
+    {
+        using var gpio = new GpioController(_driver);
+        gpio.OpenPin(5, PinMode.InputPullUp);
+        gpio.OpenPin(6, PinMode.Output);
+        int edges = 0;
+        gpio.RegisterCallbackForPinValueChangedEvent(5, PinEventTypes.Rising | PinEventTypes.Falling, (_, _) => Interlocked.Increment(ref edges));
+        int written = 0;
+        _driver.OutputWritten += (_, _) => Interlocked.Increment(ref written);
+
+        var inputs = Task.Run(() =>
+        {
+            for (int i = 0; i < 5000; i++)
+            {
+                _driver.SetInput(5, i % 2 == 0 ? PinValue.Low : PinValue.High);
+            }
+        });
+        var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                gpio.Write(6, i % 2 == 0 ? PinValue.High : PinValue.Low);
+                gpio.Read(5);
+            }
+        }));
+        await Task.WhenAll([inputs, .. writers]);
+
+        Assert.Equal(5000, edges);
+        Assert.Equal(4000, written);
+    }
 }
