@@ -228,8 +228,10 @@ public class GpioButton : IDisposable
 
                 if (wait is { } timeout)
                 {
-                    var delay = timeout <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(timeout, _time, ct);
+                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    var delay = timeout <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(timeout, _time, deadline.Token);
                     await Task.WhenAny(edgeWait, delay).ConfigureAwait(false);
+                    deadline.Cancel(); // an edge came first: drop the timer now rather than when it would fire
                 }
                 else
                 {

@@ -56,6 +56,22 @@ public class GpioButtonTests
     }
 
     [Fact]
+    public async Task A_press_over_before_the_worker_looks_is_still_one_press_judged_by_edge_timestamps()
+    {
+        using var button = NewButton();
+        var events = new ButtonRecorder(button);
+
+        // Down for 5 debounce times and up again, without yielding to the worker in between.
+        _driver.SetContact(Pin, closed: true, bounces: 3);
+        _clock.Advance(Debounce * 5);
+        _driver.SetContact(Pin, closed: false, bounces: 3);
+        await _clock.AdvanceUntilAsync(() => events.Count("Press") == 1);
+        await _clock.AdvanceByAsync(Debounce * 5);
+
+        Assert.Equal(["Down", "Up", "Press"], events.Events);
+    }
+
+    [Fact]
     public async Task A_contact_that_opens_again_within_the_debounce_time_is_no_press()
     {
         using var button = NewButton();

@@ -100,6 +100,7 @@ public class Hd44780Tests
         lcd.ShowLines("Quầy số 3", "Đang phục vụ 1023");
 
         Assert.True(screen.IsFourBitMode);
+        Assert.Equal([0x30, 0x30, 0x30, 0x20, 0x28, 0x08, 0x01, 0x06, 0x0C], screen.Commands.Take(9));
         Assert.True(screen.DisplayOn);
         Assert.True(screen.BacklightOn);
         Assert.Equal(["Quay so 3       ", "Dang phuc vu 102"], screen.Lines);
