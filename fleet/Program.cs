@@ -1,13 +1,20 @@
+using Edge.Fleet.Audit;
+using Edge.Fleet.Auth;
+using Edge.Fleet.Alerts;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Broker.External;
-using Edge.Fleet.Demo;
 using Edge.Fleet.Devices;
-using Edge.Fleet.Health;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Ingest;
+using Edge.Fleet.Provisioning;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
+
+if (FleetCommands.TryRun(args, out var exitCode))
+{
+    return exitCode;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Host.UseSystemd();
@@ -16,14 +23,21 @@ builder.AddFleetJson();
 builder.AddSelectedEventStore();
 builder.AddDevices();
 builder.AddIngest();
-builder.AddHealth();
 builder.AddBroker();
-builder.AddDemo();
+builder.AddFleetAuth();
+builder.AddProvisioning();
 
 var app = builder.Build();
-app.MapDevicesApi();
-app.MapStatsApi();
-app.MapHealthApi();
-app.MapIngestApi();
+app.UseFleetAuth();
+
+// Who may call what, in one place (fleet/Auth/README.md); endpoints left out need a login (fallback policy).
+var readers = app.MapGroup("").RequireAuthorization(FleetPolicies.Reader);
+readers.MapDevicesApi();
+readers.MapStatsApi();
+var technicians = app.MapGroup("").RequireAuthorization(FleetPolicies.Technician);
+technicians.MapIngestApi();
+app.MapAuthApi();
+app.MapProvisioningApi();
+app.MapAuditApi();
 
 return FleetLauncher.Run(app);

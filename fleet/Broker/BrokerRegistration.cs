@@ -12,6 +12,8 @@ public static class BrokerRegistration
         builder.Services.AddSingleton(sp => EmbeddedBroker.CreateServer(sp.GetRequiredService<IOptions<MqttOptions>>().Value));
         builder.Services.AddSingleton<IAckSender, EmbeddedAckSender>();
         builder.Services.AddSingleton<DeviceMessageRouter>();
+        builder.Services.AddSingleton<DeviceAccessControl>();
+        builder.Services.AddSingleton<Registry.IDeviceSessions>(sp => sp.GetRequiredService<DeviceAccessControl>());
         builder.Services.AddHostedService<EmbeddedBroker>();
         return builder;
     }

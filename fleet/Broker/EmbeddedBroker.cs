@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Edge.Fleet.Ingest;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
@@ -15,25 +17,40 @@ namespace Edge.Fleet.Broker;
 public sealed class EmbeddedBroker(
     MqttServer server,
     DeviceMessageRouter router,
+    DeviceAccessControl access,
     IOptions<MqttOptions> options,
     ILogger<EmbeddedBroker> logger) : IHostedService
 {
     public static MqttServer CreateServer(MqttOptions options)
     {
-        var serverOptions = new MqttServerOptionsBuilder()
+        var builder = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.BindAddress))
-            .WithDefaultEndpointPort(options.Port)
-            .Build();
-        return new MqttServerFactory().CreateMqttServer(serverOptions);
+            .WithDefaultEndpointPort(options.Port);
+        if (options.TlsEnabled)
+        {
+            builder
+                .WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(options.BindAddress))
+                .WithEncryptedEndpointPort(options.TlsPort)
+                .WithEncryptionCertificate(X509CertificateLoader.LoadPkcs12FromFile(options.Certificate!, options.CertificatePassword))
+                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13);
+        }
+
+        return new MqttServerFactory().CreateMqttServer(builder.Build());
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        access.Attach(server);
         server.InterceptingPublishAsync += OnPublishAsync;
         server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
         await server.StartAsync();
         logger.LogInformation("MQTT broker listening on {Address}:{Port}", options.Value.BindAddress, options.Value.Port);
+        if (options.Value.TlsEnabled)
+        {
+            logger.LogInformation("MQTT broker listening with TLS on {Address}:{Port}", options.Value.BindAddress, options.Value.TlsPort);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -41,10 +58,16 @@ public sealed class EmbeddedBroker(
         await server.StopAsync();
         server.InterceptingPublishAsync -= OnPublishAsync;
         server.ClientDisconnectedAsync -= OnClientDisconnectedAsync;
+        access.Detach(server);
     }
 
     private async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
+        if (!access.MayPublish(e))
+        {
+            return;
+        }
+
         var message = e.ApplicationMessage;
         IngestResult? result;
         try

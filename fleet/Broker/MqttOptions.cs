@@ -13,6 +13,17 @@ public sealed class MqttOptions
 
     /// <summary>Address the broker listens on: 0.0.0.0 for every interface, 127.0.0.1 for this machine only.</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>TCP port of MQTT over TLS, served only when <see cref="Certificate"/> is given.</summary>
+    public int TlsPort { get; set; } = 8883;
+
+    /// <summary>PFX (PKCS#12) file with the broker's certificate and private key; see <c>dev-ca</c> in README.md.</summary>
+    public string? Certificate { get; set; }
+
+    /// <summary>Password of <see cref="Certificate"/>, if it has one.</summary>
+    public string? CertificatePassword { get; set; }
+
+    public bool TlsEnabled => !string.IsNullOrEmpty(Certificate);
 }
 
 /// <summary>Rejects values the broker could only fail on later, each with a message naming its key.</summary>
@@ -29,6 +40,27 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         if (!IPAddress.TryParse(options.BindAddress, out _))
         {
             failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.BindAddress)} must be an IP address (got '{options.BindAddress}')");
+        }
+
+        if (options.TlsEnabled)
+        {
+            if (options.TlsPort is < 1 or > 65535 || options.TlsPort == options.Port)
+            {
+                failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.TlsPort)} must be 1-65535 and differ from {MqttOptions.Section}:{nameof(MqttOptions.Port)} (got {options.TlsPort})");
+            }
+
+            try
+            {
+                using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(options.Certificate!, options.CertificatePassword);
+                if (!certificate.HasPrivateKey)
+                {
+                    failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.Certificate)} '{options.Certificate}' has no private key");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            {
+                failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.Certificate)} must be a readable PFX file (got '{options.Certificate}': {ex.Message})");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Edge.Fleet.Auth;
+using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Devices;
@@ -10,23 +13,34 @@ public static class DevicesRegistration
         return builder;
     }
 
-    /// <summary><c>GET /api/v1/devices</c>: every device that has sent events or a status, sorted by id.</summary>
+    /// <summary>
+    /// <c>GET /api/v1/devices?centre=</c>: every device that has sent events or a status, sorted by id, with its
+    /// registration; a manager sees only the devices registered to their centres (403 for another centre).
+    /// </summary>
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/devices", async (IEventStore store, DevicePresence presence, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/devices", async (
+            IEventStore store, DevicePresence presence, DeviceRegistry registry, ClaimsPrincipal user, string? centre, CancellationToken cancellationToken) =>
         {
+            if (centre is not null && !CentreScope.MaySee(user, centre))
+            {
+                return Results.Forbid();
+            }
+
             var sequences = (await store.ListSequencesAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
             var present = presence.Snapshot();
             var devices = sequences.Keys.Union(present.Keys)
-                .Order(StringComparer.Ordinal)
-                .Select(id => ToView(id, sequences.GetValueOrDefault(id), present.GetValueOrDefault(id)))
+                .Select(id => (Id: id, Registered: registry.Find(id)))
+                .Where(d => CentreScope.MaySee(user, d.Registered?.Centre) && (centre is null || d.Registered?.Centre == centre))
+                .OrderBy(d => d.Id, StringComparer.Ordinal)
+                .Select(d => ToView(d.Id, sequences.GetValueOrDefault(d.Id), present.GetValueOrDefault(d.Id), d.Registered))
                 .ToList();
-            return TypedResults.Ok(devices);
+            return Results.Ok(devices);
         });
         return app;
     }
 
-    private static DeviceView ToView(string id, DeviceSequence? sequence, Presence? presence)
+    private static DeviceView ToView(string id, DeviceSequence? sequence, Presence? presence, RegisteredDevice? registered)
     {
         DateTimeOffset? lastSeen = (sequence?.LastReceivedAt, presence?.LastSeen) switch
         {
@@ -42,6 +56,10 @@ public static class DevicesRegistration
             sequence?.MaxSeq ?? 0,
             sequence?.Stored ?? 0,
             sequence?.Missing ?? 0,
-            sequence?.Dropped ?? 0);
+            sequence?.Dropped ?? 0,
+            registered?.Centre,
+            registered?.Counter,
+            registered?.Role,
+            registered?.Status);
     }
 }

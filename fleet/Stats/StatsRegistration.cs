@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Claims;
+using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,9 +10,9 @@ namespace Edge.Fleet.Stats;
 public static class StatsRegistration
 {
     /// <summary>
-    /// <c>GET /api/v1/stats/ratings?counter=&amp;field=&amp;device=&amp;from=&amp;to=</c>: every parameter optional;
+    /// <c>GET /api/v1/stats/ratings?centre=&amp;counter=&amp;field=&amp;device=&amp;from=&amp;to=</c>: every parameter optional;
     /// from/to are ISO 8601 times (UTC when no offset is given), the range half-open [from, to) on the event time.
-    /// Suspect presses are not counted.
+    /// Suspect presses are not counted. A manager sees only their centres' devices (403 for another centre).
     /// </summary>
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
@@ -18,8 +20,9 @@ public static class StatsRegistration
         return app;
     }
 
-    private static async Task<Results<Ok<RatingStatsView>, BadRequest<ErrorView>>> GetRatingsAsync(
-        IEventStore store, string? counter, string? field, string? device, string? from, string? to, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RatingStatsView>, BadRequest<ErrorView>, ForbidHttpResult>> GetRatingsAsync(
+        IEventStore store, DeviceRegistry registry, ClaimsPrincipal user,
+        string? centre, string? counter, string? field, string? device, string? from, string? to, CancellationToken cancellationToken)
     {
         if (!TryParseTime(from, out var fromTime))
         {
@@ -31,7 +34,12 @@ public static class StatsRegistration
             return TypedResults.BadRequest(new ErrorView($"to must be an ISO 8601 time (got '{to}')"));
         }
 
-        var counts = await store.CountRatingsAsync(new RatingFilter(counter, field, device, fromTime, toTime), cancellationToken);
+        var counts = await ScopedRatingCounts.CountAsync(store, registry, user, centre, new RatingFilter(counter, field, device, fromTime, toTime), cancellationToken);
+        if (counts is null)
+        {
+            return TypedResults.Forbid();
+        }
+
         var levels = Enumerable.Range(1, RatingScale.Default).Union(counts.ByLevel.Keys).Order();
         var byLevel = levels.ToDictionary(l => l.ToString(CultureInfo.InvariantCulture), l => counts.ByLevel.GetValueOrDefault(l));
         var index = counts.Index is { } share ? Math.Round(share, 4) : (double?)null;

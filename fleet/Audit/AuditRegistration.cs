@@ -1,0 +1,15 @@
+using Edge.Fleet.Auth;
+
+namespace Edge.Fleet.Audit;
+
+public static class AuditRegistration
+{
+    /// <summary><c>GET /api/v1/audit?action=&amp;limit=</c> (administrators): newest first, at most 1000.</summary>
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/audit", (AuditLog audit, string? action, int? limit) =>
+                TypedResults.Ok(audit.List(action, Math.Clamp(limit ?? 200, 1, 1000)).ToList()))
+            .RequireAuthorization(FleetPolicies.Administrator);
+        return app;
+    }
+}

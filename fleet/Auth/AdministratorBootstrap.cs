@@ -1,0 +1,61 @@
+using Edge.Fleet.Audit;
+
+namespace Edge.Fleet.Auth;
+
+/// <summary>
+/// Makes sure someone can administer a new fleet: the administrator <c>admin</c> gets the token in
+/// <c>EDGE_ADMIN_TOKEN</c> and/or the password in <c>EDGE_ADMIN_PASSWORD</c> (set only if it has none yet);
+/// with neither, the very first start creates <c>admin</c> with a one-time printed token.
+/// </summary>
+public sealed class AdministratorBootstrap(UserDirectory users, AuditLog audit, ILogger<AdministratorBootstrap> logger) : IHostedService
+{
+    public const string TokenVariable = "EDGE_ADMIN_TOKEN";
+    public const string PasswordVariable = "EDGE_ADMIN_PASSWORD";
+    public const string AdminName = "admin";
+    public const int MinimumSecretLength = 16;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var token = Environment.GetEnvironmentVariable(TokenVariable);
+        var password = Environment.GetEnvironmentVariable(PasswordVariable);
+        foreach (var (variable, value) in new[] { (TokenVariable, token), (PasswordVariable, password) })
+        {
+            if (!string.IsNullOrEmpty(value) && value.Length < MinimumSecretLength)
+            {
+                throw new InvalidOperationException($"{variable} must be at least {MinimumSecretLength} characters");
+            }
+        }
+
+        var admin = users.Find(AdminName);
+        if (!string.IsNullOrEmpty(token) || !string.IsNullOrEmpty(password))
+        {
+            if (admin is null || (admin.PasswordHash is null && !string.IsNullOrEmpty(password)))
+            {
+                users.Save(AdminName, UserRoles.Administrator, [], string.IsNullOrEmpty(password) ? null : password);
+                audit.Record("bootstrap", AuditActions.UserCreated, AdminName, detail: "administrator from the environment");
+            }
+
+            if (!string.IsNullOrEmpty(token))
+            {
+                users.Adopt(AdminName, "bootstrap", TokenVariable, token);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        if (!users.Any())
+        {
+            users.Save(AdminName, UserRoles.Administrator, [], null);
+            var (oneTime, _) = users.Issue(AdminName, "bootstrap", "first start", lifetime: null);
+            audit.Record("bootstrap", AuditActions.UserCreated, AdminName, detail: "administrator with a one-time printed token");
+            // Printed, not logged: it is a credential, shown this once.
+            Console.WriteLine($"First start: administrator '{AdminName}' can use the API with this token (shown once): {oneTime}");
+            logger.LogWarning("No {TokenVariable} or {PasswordVariable}: created administrator '{Admin}' with a token printed once on stdout",
+                TokenVariable, PasswordVariable, AdminName);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,174 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Edge.Fleet.Audit;
+using Edge.Fleet.Provisioning;
+using Edge.Fleet.Registry;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Auth;
+
+public static class AuthRegistration
+{
+    /// <summary>Rate-limiting policy of anonymous endpoints that check a secret: per remote address.</summary>
+    public const string PerAddressLimit = "edge-per-address";
+
+    /// <summary>
+    /// People, devices' registry, audit log and who may call what: bearer/cookie authentication, the
+    /// <see cref="FleetPolicies"/>, and a fallback policy that makes every endpoint without its own policy require a
+    /// logged-in user (an endpoint is anonymous only when it says <c>AllowAnonymous</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddFleetAuth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RegistryDatabase>();
+        builder.Services.AddSingleton<DeviceRegistry>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<UserDirectory>();
+        builder.Services.AddSingleton<SecurityCounters>();
+        builder.Services.TryAddSingleton<IDeviceSessions, NoBrokerSessions>();
+        builder.Services.AddHostedService<AdministratorBootstrap>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SecurityJson.Default));
+
+        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(FleetPolicies.Administrator, p => p.RequireRole(UserRoles.Administrator))
+            .AddPolicy(FleetPolicies.Technician, p => p.RequireRole(UserRoles.Administrator, UserRoles.Technician))
+            .AddPolicy(FleetPolicies.Reader, p => p.RequireRole(UserRoles.All))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(PerAddressLimit, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<ProvisioningOptions>>().Value.AttemptsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            limiter.OnRejected = (context, _) =>
+            {
+                context.HttpContext.RequestServices.GetRequiredService<SecurityCounters>().ProvisionRefused("rate-limited");
+                return ValueTask.CompletedTask;
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication UseFleetAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>
+    /// <c>POST /api/v1/auth/login</c> (anonymous, rate-limited), <c>POST /api/v1/auth/logout</c>, <c>GET /api/v1/auth/me</c>,
+    /// <c>POST /api/v1/auth/tokens</c> (an API token for the caller), <c>GET|POST /api/v1/users</c> (administrators),
+    /// <c>GET /api/v1/security/counters</c> (technicians).
+    /// </summary>
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/auth/login", LoginAsync).AllowAnonymous().RequireRateLimiting(PerAddressLimit);
+
+        var reader = app.MapGroup("/api/v1/auth").RequireAuthorization(FleetPolicies.Reader);
+        reader.MapPost("/logout", (HttpContext context, UserDirectory users) =>
+        {
+            if (context.Request.Cookies[TokenAuthenticationHandler.SessionCookie] is { } session)
+            {
+                users.Revoke(session);
+                context.Response.Cookies.Delete(TokenAuthenticationHandler.SessionCookie);
+            }
+
+            return TypedResults.NoContent();
+        });
+        reader.MapGet("/me", (ClaimsPrincipal user, UserDirectory users) =>
+            users.Find(user.Identity!.Name!) is { } found ? Results.Ok(View(found)) : Results.NotFound());
+        reader.MapPost("/tokens", (TokenRequest request, ClaimsPrincipal user, UserDirectory users, AuditLog audit, HttpContext context) =>
+        {
+            var name = user.Identity!.Name!;
+            var (token, _) = users.Issue(name, "api", request.Name, lifetime: null);
+            audit.Record(name, AuditActions.TokenCreated, name, detail: request.Name, address: Address(context));
+            return TypedResults.Ok(new TokenView(token, request.Name, name));
+        });
+
+        var admin = app.MapGroup("/api/v1/users").RequireAuthorization(FleetPolicies.Administrator);
+        admin.MapGet("", (UserDirectory users) => TypedResults.Ok(users.List().Select(View).ToList()));
+        admin.MapPost("", SaveUser);
+
+        app.MapGet("/api/v1/security/counters", (SecurityCounters counters) => TypedResults.Ok(counters.Snapshot()))
+            .RequireAuthorization(FleetPolicies.Technician);
+        return app;
+    }
+
+    internal static string? Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
+
+    private static Results<Ok<LoginView>, UnauthorizedHttpResult> LoginAsync(
+        LoginRequest request, HttpContext context, UserDirectory users, AuditLog audit, SecurityCounters counters)
+    {
+        if (users.CheckPassword(request.Name ?? "", request.Password ?? "") is not { } user)
+        {
+            counters.LoginFailed();
+            audit.Record(request.Name ?? "", AuditActions.LoginFailed, request.Name, success: false, address: Address(context));
+            return TypedResults.Unauthorized();
+        }
+
+        var (token, stored) = users.Issue(user.Name, "session", "login", UserDirectory.SessionLifetime);
+        audit.Record(user.Name, AuditActions.LoginSucceeded, user.Name, address: Address(context));
+        var expires = new DateTimeOffset(stored.ExpiresAt!.Value, TimeSpan.Zero);
+        context.Response.Cookies.Append(TokenAuthenticationHandler.SessionCookie, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Expires = expires,
+            Path = "/",
+        });
+        return TypedResults.Ok(new LoginView(token, expires, user.Name, user.Role, user.Centres));
+    }
+
+    private static Results<Ok<UserView>, BadRequest<ProvisionError>> SaveUser(
+        UserRequest request, ClaimsPrincipal caller, UserDirectory users, AuditLog audit, HttpContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 64 || !request.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            return TypedResults.BadRequest(new ProvisionError("name must be 1-64 characters of A-Z a-z 0-9 - _ .", "invalid"));
+        }
+
+        if (!UserRoles.All.Contains(request.Role))
+        {
+            return TypedResults.BadRequest(new ProvisionError($"role must be one of {string.Join(", ", UserRoles.All)}", "invalid"));
+        }
+
+        if (request.Role == UserRoles.Manager && (request.Centres is null || request.Centres.Count == 0))
+        {
+            return TypedResults.BadRequest(new ProvisionError("a manager needs at least one centre", "invalid"));
+        }
+
+        if (request.Password is { Length: < 12 })
+        {
+            return TypedResults.BadRequest(new ProvisionError("password must be at least 12 characters", "invalid"));
+        }
+
+        var user = users.Save(request.Name, request.Role, request.Centres ?? [], request.Password);
+        audit.Record(caller.Identity!.Name!, AuditActions.UserCreated, user.Name,
+            detail: $"role {user.Role}" + (user.Centres.Count > 0 ? $", centres {string.Join(",", user.Centres)}" : ""), address: Address(context));
+        return TypedResults.Ok(View(user));
+    }
+
+    private static UserView View(FleetUser user) => new(user.Name, user.Role, user.Centres);
+
+    /// <summary>With an external broker the broker itself enforces credentials (Mosquitto files); nothing to cut here.</summary>
+    private sealed class NoBrokerSessions : IDeviceSessions
+    {
+        public Task<bool> DisconnectAsync(string deviceId, CancellationToken cancellationToken) => Task.FromResult(false);
+    }
+}

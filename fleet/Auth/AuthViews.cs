@@ -1,0 +1,13 @@
+namespace Edge.Fleet.Auth;
+
+public sealed record LoginRequest(string Name, string Password);
+
+public sealed record LoginView(string Token, DateTimeOffset ExpiresAt, string Name, string Role, List<string> Centres);
+
+public sealed record UserRequest(string Name, string Role, List<string>? Centres, string? Password);
+
+public sealed record UserView(string Name, string Role, List<string> Centres);
+
+public sealed record TokenRequest(string Name);
+
+public sealed record TokenView(string Token, string Name, string User);

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Edge.Fleet.Audit;
+using Edge.Fleet.Broker;
+using Edge.Fleet.Provisioning;
+using Edge.Fleet.Registry;
+
+namespace Edge.Fleet.Auth;
+
+/// <summary>Source-generated JSON for the provisioning, registry, people and audit endpoints.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(LoginView))]
+[JsonSerializable(typeof(UserRequest))]
+[JsonSerializable(typeof(UserView))]
+[JsonSerializable(typeof(List<UserView>))]
+[JsonSerializable(typeof(TokenRequest))]
+[JsonSerializable(typeof(TokenView))]
+[JsonSerializable(typeof(EnrolmentRequest))]
+[JsonSerializable(typeof(EnrolmentView))]
+[JsonSerializable(typeof(List<OpenEnrolmentView>))]
+[JsonSerializable(typeof(ProvisionRequest))]
+[JsonSerializable(typeof(ProvisionView))]
+[JsonSerializable(typeof(ProvisionError))]
+[JsonSerializable(typeof(RegisteredDeviceView))]
+[JsonSerializable(typeof(List<RegisteredDeviceView>))]
+[JsonSerializable(typeof(List<AuditEntry>))]
+[JsonSerializable(typeof(SecurityCountersView))]
+public sealed partial class SecurityJson : JsonSerializerContext;

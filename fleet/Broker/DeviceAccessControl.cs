@@ -1,0 +1,157 @@
+using Edge.Fleet.Auth;
+using Edge.Fleet.Registry;
+using Edge.Wire;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Edge.Fleet.Broker;
+
+/// <summary>
+/// Who may connect to the embedded broker and what they may publish and subscribe to.
+/// A connection must present client id = user name = a registered device id that may connect, and that device's
+/// secret as password. A device may then publish only its uplink topics under <c>edge/v1/{its id}/</c> (events,
+/// status, health, config/reported, command results) and subscribe only to its own topics. A replaced device may
+/// still connect and hand in the events it buffered (and get their acks), but no longer gets configuration or
+/// commands: its counter belongs to the device that replaced it. Every refusal is logged and counted.
+/// The fleet's own acks are injected into the broker as <see cref="EmbeddedAckSender.FleetClientId"/>, an id no
+/// device can have.
+/// </summary>
+public sealed class DeviceAccessControl(
+    DeviceRegistry registry,
+    SecurityCounters counters,
+    IOptions<SecurityOptions> options,
+    ILogger<DeviceAccessControl> logger) : IDeviceSessions
+{
+    private readonly bool _required = options.Value.DevicesMustAuthenticate;
+    private MqttServer? _server;
+
+    public void Attach(MqttServer server)
+    {
+        _server = server;
+        if (!_required)
+        {
+            logger.LogWarning("SECURITY OFF: Security:DeviceAuth is 'open': ANY client may connect to the broker and publish as ANY device. Use only for local experiments.");
+            return;
+        }
+
+        server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+    }
+
+    public void Detach(MqttServer server)
+    {
+        server.ValidatingConnectionAsync -= ValidateConnectionAsync;
+        server.InterceptingSubscriptionAsync -= InterceptSubscriptionAsync;
+    }
+
+    /// <summary>False when the publish was refused (the PUBACK then carries NotAuthorized); the caller must drop it.</summary>
+    public bool MayPublish(InterceptingPublishEventArgs e)
+    {
+        if (!_required || e.ClientId == EmbeddedAckSender.FleetClientId)
+        {
+            return true;
+        }
+
+        var topic = e.ApplicationMessage.Topic;
+        if (Topics.TryParse(topic, out var address) && address.DeviceId == e.ClientId && IsUplink(address.Kind, registry.Find(e.ClientId)))
+        {
+            return true;
+        }
+
+        e.ProcessPublish = false;
+        e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+        e.Response.ReasonString = "not-authorized";
+        counters.PublishRefused();
+        logger.LogWarning("Refused publish by {Client} to {Topic}: not its own uplink topic", e.ClientId, topic);
+        return false;
+    }
+
+    public async Task<bool> DisconnectAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        if (_server is null)
+        {
+            return false;
+        }
+
+        var connected = (await _server.GetClientsAsync()).Any(c => c.Id == deviceId);
+        if (!connected)
+        {
+            return false;
+        }
+
+        await _server.DisconnectClientAsync(deviceId, new MqttServerClientDisconnectOptions
+        {
+            ReasonCode = MqttDisconnectReasonCode.NotAuthorized,
+            ReasonString = "device retired",
+        });
+        counters.Disconnected();
+        logger.LogWarning("Disconnected {Device}: retired", deviceId);
+        return true;
+    }
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        string? refusal = null;
+        if (string.IsNullOrEmpty(e.UserName) || e.ClientId != e.UserName)
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            refusal = "client-id-mismatch";
+        }
+        else if (registry.Authenticate(e.UserName, e.Password) is not { } device)
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            refusal = "bad-credentials";
+        }
+        else if (!device.MayConnect)
+        {
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            refusal = "retired";
+        }
+        else
+        {
+            registry.Seen(device.Id);
+            return Task.CompletedTask;
+        }
+
+        counters.ConnectRefused(refusal);
+        logger.LogWarning("Refused MQTT connection from {Endpoint}: client id '{Client}', user '{User}' ({Reason})",
+            e.RemoteEndPoint, e.ClientId, e.UserName, refusal);
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        var filter = e.TopicFilter.Topic;
+        var device = registry.Find(e.ClientId);
+        if (MaySubscribe(e.ClientId, filter, device))
+        {
+            return Task.CompletedTask;
+        }
+
+        e.ProcessSubscription = false;
+        e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        counters.SubscribeRefused();
+        logger.LogWarning("Refused subscription of {Client} to {Filter}", e.ClientId, filter);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Only filters inside its own <c>edge/v1/{id}/</c>; a replaced device only its acks.</summary>
+    private static bool MaySubscribe(string clientId, string filter, RegisteredDevice? device)
+    {
+        if (device is null || !device.MayConnect || !filter.StartsWith(Topics.DevicePrefix(clientId), StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return device.Status == DeviceStates.Active || filter == Topics.Ack(clientId);
+    }
+
+    private static bool IsUplink(TopicKind kind, RegisteredDevice? device) =>
+        device is { MayConnect: true } && kind switch
+        {
+            TopicKind.Events or TopicKind.Status or TopicKind.Health => true,
+            TopicKind.ConfigReported or TopicKind.CommandResult => device.Status == DeviceStates.Active,
+            _ => false,
+        };
+}

@@ -1,0 +1,37 @@
+using Edge.Fleet.Broker.Tls;
+using Edge.Fleet.Provisioning;
+
+namespace Edge.Fleet.Hosting;
+
+/// <summary>The fleet program's verbs besides serving: <c>enrol</c> and <c>dev-ca</c> (see README.md).</summary>
+public static class FleetCommands
+{
+    /// <summary>Runs a verb when the first argument names one; false when the fleet should serve.</summary>
+    public static bool TryRun(string[] args, out int exitCode)
+    {
+        exitCode = 0;
+        if (args.Length == 0 || args[0].StartsWith('-'))
+        {
+            return false;
+        }
+
+        var arguments = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args[1..])
+            .Build();
+        switch (args[0])
+        {
+            case "enrol":
+                exitCode = EnrolCommand.Run(arguments, Console.Out, Console.Error);
+                return true;
+            case "dev-ca":
+                exitCode = DevCertificateAuthority.Run(arguments, Console.Out);
+                return true;
+            default:
+                Console.Error.WriteLine($"error: unknown command '{args[0]}' (known: enrol, dev-ca; no command serves the fleet)");
+                exitCode = FleetLauncher.BadConfiguration;
+                return true;
+        }
+    }
+}

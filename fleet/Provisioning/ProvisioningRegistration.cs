@@ -1,0 +1,137 @@
+using System.Security.Claims;
+using Edge.Fleet.Audit;
+using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
+using Edge.Fleet.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Provisioning;
+
+public static class ProvisioningRegistration
+{
+    public static IHostApplicationBuilder AddProvisioning(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProvisioningOptions>, ProvisioningOptionsValidator>();
+        builder.Services.AddSingleton<ClaimCodeIssuer>();
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>POST /api/v1/provision</c> (anonymous, rate-limited per address): a claim code for a device id and secret.
+    /// Technicians: <c>POST|GET /api/v1/enrolments</c>, <c>POST /api/v1/devices/{id}/retire</c>,
+    /// <c>POST /api/v1/devices/{id}/replace</c> (a claim code for the device taking its counter over).
+    /// Everyone logged in: <c>GET /api/v1/registry?centre=</c>, limited to a manager's centres.
+    /// </summary>
+    public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/provision", Provision).AllowAnonymous().RequireRateLimiting(AuthRegistration.PerAddressLimit);
+
+        var technician = app.MapGroup("/api/v1").RequireAuthorization(FleetPolicies.Technician);
+        technician.MapPost("/enrolments", (EnrolmentRequest request, ClaimCodeIssuer issuer, ClaimsPrincipal user) =>
+            issuer.Check(request) is { } problem
+                ? Results.BadRequest(new ProvisionError(problem, "invalid"))
+                : Results.Ok(issuer.Create(request, user.Identity!.Name!)));
+        technician.MapGet("/enrolments", (ClaimCodeIssuer issuer) => TypedResults.Ok(issuer.ListOpen()
+            .Select(e => new OpenEnrolmentView(e.Centre, e.Counter, e.Role, e.DeviceId, e.Replaces, e.CreatedBy, new DateTimeOffset(e.ExpiresAt, TimeSpan.Zero)))
+            .ToList()));
+        technician.MapPost("/devices/{id}/retire", RetireAsync);
+        technician.MapPost("/devices/{id}/replace", Replace);
+
+        app.MapGet("/api/v1/registry", (ClaimsPrincipal user, DeviceRegistry registry, string? centre) =>
+        {
+            if (centre is not null && !CentreScope.MaySee(user, centre))
+            {
+                return Results.Forbid();
+            }
+
+            var devices = registry.List()
+                .Where(d => (centre is null || d.Centre == centre) && CentreScope.MaySee(user, d.Centre))
+                .Select(RegisteredDeviceView.Of)
+                .ToList();
+            return Results.Ok(devices);
+        }).RequireAuthorization(FleetPolicies.Reader);
+        return app;
+    }
+
+    private static Results<Ok<ProvisionView>, NotFound<ProvisionError>, Conflict<ProvisionError>, JsonHttpResult<ProvisionError>> Provision(
+        ProvisionRequest request, HttpContext context, ClaimCodeIssuer issuer, AuditLog audit, SecurityCounters counters,
+        IOptions<ProvisioningOptions> provisioning, IOptions<MqttOptions> mqtt, ILoggerFactory loggers)
+    {
+        var result = issuer.Redeem(request.Code);
+        var address = AuthRegistration.Address(context);
+        if (result.Refusal is { } refusal)
+        {
+            var reason = refusal switch
+            {
+                RedeemRefusal.Expired => "expired",
+                RedeemRefusal.Used => "used",
+                RedeemRefusal.DeviceIdTaken => "device-id-taken",
+                _ => "unknown",
+            };
+            counters.ProvisionRefused(reason);
+            audit.Record("anonymous", AuditActions.ProvisionRefused, null, success: false, detail: reason, address: address);
+            return refusal switch
+            {
+                RedeemRefusal.Expired => TypedResults.Json(new ProvisionError("This claim code has expired: ask for a new one.", reason), statusCode: StatusCodes.Status410Gone),
+                RedeemRefusal.Used => TypedResults.Conflict(new ProvisionError("This claim code was already used: a code provisions one device once.", reason)),
+                RedeemRefusal.DeviceIdTaken => TypedResults.Conflict(new ProvisionError("The device id of this enrolment is already registered.", reason)),
+                _ => TypedResults.NotFound(new ProvisionError("Unknown claim code: check what you typed (8 letters and digits, e.g. ABCD-EFGH).", reason)),
+            };
+        }
+
+        var device = result.Device!;
+        counters.Provisioned();
+        audit.Record($"device:{device.Id}", AuditActions.DeviceProvisioned, device.Id,
+            detail: $"centre {device.Centre}, counter {device.Counter}, role {device.Role}", address: address);
+        loggers.CreateLogger(typeof(ProvisioningRegistration)).LogInformation(
+            "Provisioned {Device} for centre {Centre} counter {Counter}", device.Id, device.Centre, device.Counter);
+
+        var options = provisioning.Value;
+        var broker = mqtt.Value;
+        var ca = options.CaCertificate is { Length: > 0 } path ? File.ReadAllText(path) : null;
+        return TypedResults.Ok(new ProvisionView(
+            device.Id,
+            result.Secret!,
+            device.Centre,
+            device.Counter,
+            device.Role,
+            string.IsNullOrEmpty(options.MqttHost) ? context.Request.Host.Host : options.MqttHost,
+            broker.TlsEnabled ? broker.TlsPort : broker.Port,
+            broker.TlsEnabled,
+            ca));
+    }
+
+    private static async Task<IResult> RetireAsync(
+        string id, ClaimsPrincipal user, DeviceRegistry registry, IDeviceSessions sessions, AuditLog audit, HttpContext context)
+    {
+        if (registry.Retire(id) is not { } retired)
+        {
+            return Results.NotFound(new ProvisionError($"no registered device {id}", "unknown"));
+        }
+
+        var cut = await sessions.DisconnectAsync(id, context.RequestAborted);
+        audit.Record(user.Identity!.Name!, AuditActions.DeviceRetired, id,
+            detail: cut ? "open connection closed" : "not connected", address: AuthRegistration.Address(context));
+        return Results.Ok(RegisteredDeviceView.Of(retired));
+    }
+
+    private static IResult Replace(string id, ClaimsPrincipal user, DeviceRegistry registry, ClaimCodeIssuer issuer, AuditLog audit, HttpContext context)
+    {
+        if (registry.Find(id) is not { } old)
+        {
+            return Results.NotFound(new ProvisionError($"no registered device {id}", "unknown"));
+        }
+
+        if (old.Status != DeviceStates.Active)
+        {
+            return Results.Conflict(new ProvisionError($"device {id} is {old.Status}, not active", "not-active"));
+        }
+
+        var name = user.Identity!.Name!;
+        var enrolment = issuer.Create(new EnrolmentRequest(old.Centre, old.Counter, old.Role), name, replaces: id);
+        audit.Record(name, AuditActions.DeviceReplaced, id, detail: "claim code issued for its successor", address: AuthRegistration.Address(context));
+        return Results.Ok(enrolment);
+    }
+}

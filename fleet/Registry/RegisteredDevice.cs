@@ -1,0 +1,53 @@
+using LiteDB;
+
+namespace Edge.Fleet.Registry;
+
+/// <summary>A device the fleet issued credentials to (collection <c>devices</c> of <see cref="RegistryDatabase"/>).</summary>
+public sealed class RegisteredDevice
+{
+    [BsonId]
+    public string Id { get; set; } = "";
+
+    public string Centre { get; set; } = "";
+
+    public string Counter { get; set; } = "";
+
+    /// <summary>One of <see cref="DeviceRoles"/>.</summary>
+    public string Role { get; set; } = DeviceRoles.Counter;
+
+    /// <summary>One of <see cref="DeviceStates"/>.</summary>
+    public string Status { get; set; } = DeviceStates.Active;
+
+    /// <summary>The device that took this one's counter, when <see cref="Status"/> is <see cref="DeviceStates.ReplacedBy"/>.</summary>
+    public string? ReplacedBy { get; set; }
+
+    /// <summary>Salted PBKDF2 hash of the device secret (<see cref="Auth.SecretHash"/>); the secret itself is never stored.</summary>
+    public string SecretHash { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? LastSeenAt { get; set; }
+
+    public DateTime? RetiredAt { get; set; }
+
+    /// <summary>May connect to the broker: active, or replaced (it may still hand in what it buffered).</summary>
+    public bool MayConnect => Status is DeviceStates.Active or DeviceStates.ReplacedBy;
+}
+
+public static class DeviceRoles
+{
+    public const string Counter = "counter";
+    public const string Kiosk = "kiosk";
+    public const string Hall = "hall";
+
+    public static readonly string[] All = [Counter, Kiosk, Hall];
+
+    public static bool IsValid(string? role) => role is not null && All.Contains(role);
+}
+
+public static class DeviceStates
+{
+    public const string Active = "active";
+    public const string Retired = "retired";
+    public const string ReplacedBy = "replaced-by";
+}

@@ -1,0 +1,43 @@
+using Edge.Fleet.Hosting;
+using Edge.Storage;
+using LiteDB;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Registry;
+
+/// <summary>
+/// The fleet's access data in its own LiteDB file, <c>{Fleet:DataDir}/registry.db</c>: devices, enrolments, people,
+/// tokens and the audit log. A file of its own rather than collections in <c>fleet.db</c>: the event store owns that
+/// file's single <see cref="LiteDatabase"/> and its write lock, and ingest should never wait behind a login.
+/// Writes that matter (a secret issued, a device retired) are durable before they are answered (<see cref="LiteFile.CommitDurably{T}"/>).
+/// </summary>
+public sealed class RegistryDatabase : IDisposable
+{
+    public const string FileName = "registry.db";
+
+    private readonly LiteDatabase _db;
+    private readonly Lock _writeLock = new();
+
+    public RegistryDatabase(IOptions<FleetOptions> options)
+        : this(Path.Combine(Path.GetFullPath(options.Value.DataDir), FileName))
+    {
+    }
+
+    public RegistryDatabase(string path)
+    {
+        _db = LiteFile.Open(path);
+    }
+
+    public ILiteCollection<T> Collection<T>(string name) => _db.GetCollection<T>(name);
+
+    /// <summary>Runs <paramref name="work"/> as one transaction, on disk when this returns; one writer at a time.</summary>
+    public T Write<T>(Func<T> work)
+    {
+        lock (_writeLock)
+        {
+            return LiteFile.CommitDurably(_db, work);
+        }
+    }
+
+    public void Dispose() => _db.Dispose();
+}
