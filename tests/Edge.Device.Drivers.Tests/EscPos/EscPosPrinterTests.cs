@@ -60,6 +60,37 @@ public class EscPosPrinterTests
     }
 
     [Fact]
+    public async Task After_the_network_printer_restarts_the_TCP_transport_reconnects()
+    {
+        var first = new VirtualPrinter();
+        int port = first.ListenTcp().Port;
+        using var printer = new EscPosPrinter(new TcpPrinterTransport("127.0.0.1", port), statusTimeout: StatusTimeout);
+        Assert.True((await printer.QueryStatusAsync()).IsReady);
+
+        first.Dispose(); // power cut: the connection drops
+        using var second = new VirtualPrinter();
+        second.ListenTcp(port);
+        var giveUp = DateTime.UtcNow.AddSeconds(20);
+        PrinterStatus status = PrinterStatus.Unknown;
+        while (!status.IsReady && DateTime.UtcNow < giveUp)
+        {
+            try
+            {
+                status = await printer.QueryStatusAsync();
+            }
+            catch (PrinterException)
+            {
+                // The first attempt on the dead connection may fail: the next one reconnects.
+            }
+        }
+
+        Assert.True(status.IsReady);
+        await printer.PrintAsync(new EscPosBuilder().Line("after restart").Cut().ToArray());
+        await WaitUntilAsync(() => second.Pages.Count == 1);
+        Assert.Equal("after restart\n", second.Pages[0]);
+    }
+
+    [Fact]
     public async Task Polling_raises_StatusChanged_when_the_paper_runs_out()
     {
         using var fake = new VirtualPrinter();
