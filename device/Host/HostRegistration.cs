@@ -1,4 +1,5 @@
 using Edge.Device.Configuration;
+using Edge.Device.Display;
 using Edge.Device.Counter;
 using Edge.Device.Drivers.Simulation;
 using Edge.Device.Outbox;
@@ -46,6 +47,9 @@ public static class HostRegistration
         services.AddCheckedOptions<PrinterOptions>(PrinterOptions.Section);
         services.AddSingleton<TicketPrinter>();
         services.AddHostedService(sp => sp.GetRequiredService<TicketPrinter>());
+        services.AddCheckedOptions<DisplayOptions>(DisplayOptions.Section);
+        services.AddSingleton<CounterDisplay>();
+        services.AddHostedService(sp => sp.GetRequiredService<CounterDisplay>());
         return services;
     }
 

@@ -1,6 +1,7 @@
 using Edge.Device;
 using Edge.Device.Configuration;
 using Edge.Device.Counter;
+using Edge.Device.Display;
 using Edge.Device.Gpio;
 using Edge.Device.Health;
 using Edge.Device.Local;
@@ -29,5 +30,6 @@ builder.UseLocalEndpoint();
 var app = builder.Build();
 app.MapStatus();
 app.MapPrinter();
+app.MapDisplay();
 app.MapSimulation();
 return await StartupErrors.RunAsync(app);

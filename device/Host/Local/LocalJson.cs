@@ -31,6 +31,9 @@ public sealed record PrinterStatusView(string State, string Detail);
 /// <summary>GET/POST /sim/printer: the virtual printer's paper and cover, and what it has printed.</summary>
 public sealed record VirtualPrinterView(bool PaperOut, bool PaperNearEnd, bool CoverOpen, bool Offline, IReadOnlyList<string> Pages, IReadOnlyList<string> QrCodes);
 
+/// <summary>GET /display: the display kind, what the host last showed, and what the (simulated) chip shows.</summary>
+public sealed record DisplayView(string Kind, string Current, string? Shows);
+
 /// <summary>An error answer with one readable sentence.</summary>
 public sealed record LocalError(string Error);
 
@@ -38,6 +41,7 @@ public sealed record LocalError(string Error);
 [JsonSerializable(typeof(DeviceStatusView))]
 [JsonSerializable(typeof(SimPressResult))]
 [JsonSerializable(typeof(LocalError))]
+[JsonSerializable(typeof(DisplayView))]
 [JsonSerializable(typeof(PrinterStatusView))]
 [JsonSerializable(typeof(VirtualPrinterView))]
 public sealed partial class LocalJson : JsonSerializerContext;
