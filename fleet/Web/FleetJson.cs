@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Edge.Fleet.Alerts;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
@@ -16,6 +17,12 @@ namespace Edge.Fleet.Web;
 [JsonSerializable(typeof(List<DeviceHealthView>))]
 [JsonSerializable(typeof(DeviceHealthDetail))]
 [JsonSerializable(typeof(RatingKeysFile))]
+[JsonSerializable(typeof(AlertListView))]
+[JsonSerializable(typeof(AlertRulesView))]
+[JsonSerializable(typeof(AlertRules))]
+[JsonSerializable(typeof(AlertRuleSettings))]
+[JsonSerializable(typeof(AlertNotice))]
+[JsonSerializable(typeof(RatingBreakdownView))]
 public sealed partial class FleetJson : JsonSerializerContext;
 
 public static class FleetJsonRegistration

@@ -1,0 +1,57 @@
+namespace Edge.Fleet.Alerts;
+
+/// <summary>The kinds of alert, as the API and the webhook name them.</summary>
+public static class AlertKinds
+{
+    public const string DeviceOffline = "device-offline";
+    public const string PrinterPaperOut = "printer-paper-out";
+    public const string PrinterCoverOpen = "printer-cover-open";
+    public const string PrinterOffline = "printer-offline";
+    public const string OutboxBacklog = "outbox-backlog";
+    public const string ClockUnsynced = "clock-unsynced";
+    public const string DiskLow = "disk-low";
+    public const string CounterSilent = "counter-silent";
+    public const string SequenceGap = "sequence-gap";
+}
+
+/// <summary>
+/// Something wrong now, as a rule sees it. <see cref="Key"/> identifies the problem (kind and what it is about): while
+/// a rule keeps reporting the same key the alert stays open; when it stops, the alert resolves.
+/// <see cref="HoldFor"/>: how long it must keep being reported before an alert opens (a gap still filling in).
+/// </summary>
+public sealed record AlertCondition(
+    string Kind,
+    string Severity,
+    string? DeviceId,
+    string? Counter,
+    string? Centre,
+    string Detail,
+    TimeSpan HoldFor = default)
+{
+    public string Key => $"{Kind}|{DeviceId}|{Counter}";
+}
+
+/// <summary>An alert, open (<see cref="ResolvedAt"/> null) or resolved.</summary>
+public sealed record Alert(
+    string Id,
+    string Key,
+    string Kind,
+    string Severity,
+    string? DeviceId,
+    string? Counter,
+    string? Centre,
+    string Detail,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ResolvedAt)
+{
+    public bool IsOpen => ResolvedAt is null;
+
+    public static Alert Open(AlertCondition c, DateTimeOffset at) =>
+        new(Guid.NewGuid().ToString("N"), c.Key, c.Kind, c.Severity, c.DeviceId, c.Counter, c.Centre, c.Detail, at, null);
+}
+
+public static class Severities
+{
+    public const string Critical = "critical";
+    public const string Warning = "warning";
+}

@@ -1,0 +1,75 @@
+using Edge.Fleet.Alerts.Rules;
+using Edge.Fleet.Hosting;
+using Edge.Fleet.Stats;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Alerts;
+
+/// <summary><c>GET /api/v1/alerts</c>: the open alerts, and the history (open and resolved) of the last <c>days</c>.</summary>
+public sealed record AlertListView(List<Alert> Open, List<Alert> History);
+
+/// <summary><c>GET /api/v1/alerts/rules</c>: the defaults and every configured centre's rules in force.</summary>
+public sealed record AlertRulesView(AlertRules Defaults, Dictionary<string, AlertRules> Centres);
+
+public static class AlertsRegistration
+{
+    /// <summary>The rules, the evaluator and the alert store (<c>{Fleet:DataDir}/alerts.db</c>); needs <c>AddHealth</c>.</summary>
+    public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
+        builder.Services.AddSingleton<IAlertStore>(sp =>
+            new LiteAlertStore(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), "alerts.db")));
+        builder.Services.AddSingleton<CentreRuleBook>();
+        builder.Services.AddSingleton<AlertBook>();
+        builder.Services.AddHttpClient<AlertWebhook>();
+        builder.Services.AddSingleton<IAlertRule, DeviceOfflineRule>();
+        builder.Services.AddSingleton<IAlertRule, PrinterRule>();
+        builder.Services.AddSingleton<IAlertRule, OutboxBacklogRule>();
+        builder.Services.AddSingleton<IAlertRule, ClockUnsyncedRule>();
+        builder.Services.AddSingleton<IAlertRule, DiskLowRule>();
+        builder.Services.AddSingleton<IAlertRule, SequenceGapRule>();
+        builder.Services.AddSingleton<IAlertRule, SilentCounterRule>();
+        builder.Services.AddSingleton<AlertEvaluator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>GET /api/v1/alerts?days=7&amp;limit=500</c>; <c>GET /api/v1/alerts/rules</c>;
+    /// <c>PUT /api/v1/alerts/rules/{centre}</c> with the thresholds to change (JSON, any subset of <see cref="AlertRuleSettings"/>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/alerts", async (int? days, int? limit, AlertBook book, IAlertStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            var since = time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 366));
+            var history = await store.HistoryAsync(since, Math.Clamp(limit ?? 500, 1, 10_000), cancellationToken);
+            return TypedResults.Ok(new AlertListView([.. book.Open()], [.. history]));
+        });
+        app.MapGet("/api/v1/alerts/rules", (CentreRuleBook rules) => TypedResults.Ok(new AlertRulesView(rules.Defaults, rules.Centres())));
+        app.MapPut("/api/v1/alerts/rules/{centre}", PutCentreRulesAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<AlertRules>, BadRequest<ErrorView>>> PutCentreRulesAsync(
+        string centre, AlertRuleSettings change, CentreRuleBook rules, IAlertStore store, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(centre) || centre.Length > 100)
+        {
+            return TypedResults.BadRequest(new ErrorView("centre must be 1-100 characters"));
+        }
+
+        var effective = rules.Preview(centre, change);
+        var problems = effective.Problems($"{AlertOptions.Section}:Centres:{centre}").ToList();
+        if (problems.Count > 0)
+        {
+            return TypedResults.BadRequest(new ErrorView(string.Join("; ", problems)));
+        }
+
+        await store.SaveCentreRulesAsync(centre, change, cancellationToken);
+        rules.Apply(centre, change);
+        return TypedResults.Ok(effective);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Edge.Fleet.Alerts;
+using Edge.Fleet.Store;
+using Edge.Wire;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Stats;
+
+/// <summary>One row of a breakdown: <see cref="Key"/> is the counter, the field or the day (yyyy-MM-dd, centre time).</summary>
+public sealed record RatingGroupView(string Key, long Total, Dictionary<string, long> ByLevel, double? Index);
+
+/// <summary>
+/// Answer of <c>GET /api/v1/stats/ratings/daily</c>: the rows, and the whole range's totals (the same figures
+/// <c>GET /api/v1/stats/ratings</c> gives for that range).
+/// </summary>
+public sealed record RatingBreakdownView(string GroupBy, DateTimeOffset From, DateTimeOffset To, List<RatingGroupView> Groups, RatingGroupView Total);
+
+/// <summary>
+/// Ratings per counter, per field or per day, built from the event store's own counts
+/// (<see cref="IEventStore.CountRatingsAsync"/>), so every figure is by construction what the ratings API says for
+/// the same filter. Counters and fields come from the <see cref="RatingKeyCatalog"/>; ratings under none of them
+/// (no counter or field on the event) form the row "(none)". Days are the centres' local days (<c>Alerts:TimeZone</c>).
+/// </summary>
+public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IOptions<AlertOptions> options)
+{
+    public const string ByCounter = "counter";
+    public const string ByField = "field";
+    public const string ByDay = "day";
+    public const string None = "(none)";
+    public const int MaxDays = 400;
+
+    public TimeZoneInfo Zone { get; } = AlertClock.TryFindZone(options.Value.TimeZone, out var zone) ? zone : zone;
+
+    public async Task<RatingBreakdownView> BreakdownAsync(
+        string groupBy, DateTimeOffset from, DateTimeOffset to, string? counter, string? field, CancellationToken cancellationToken)
+    {
+        var whole = new RatingFilter(counter, field, null, from, to);
+        var total = await store.CountRatingsAsync(whole, cancellationToken);
+        var groups = new List<RatingGroupView>();
+        if (groupBy == ByDay)
+        {
+            for (var day = LocalDate(from); day < to; day = NextDay(day))
+            {
+                var end = NextDay(day) < to ? NextDay(day) : to;
+                var start = day > from ? day : from;
+                var counts = await store.CountRatingsAsync(whole with { From = start, To = end }, cancellationToken);
+                groups.Add(ToView(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), counts));
+            }
+        }
+        else
+        {
+            var keyList = groupBy == ByCounter ? keys.Counters : keys.Fields;
+            long grouped = 0;
+            var levelsGrouped = new Dictionary<int, long>();
+            long satisfiedGrouped = 0;
+            foreach (var key in keyList)
+            {
+                var filter = groupBy == ByCounter ? whole with { Counter = key } : whole with { Field = key };
+                if ((counter is not null && groupBy == ByCounter && key != counter) || (field is not null && groupBy == ByField && key != field))
+                {
+                    continue;
+                }
+
+                var counts = await store.CountRatingsAsync(filter, cancellationToken);
+                if (counts.Total == 0)
+                {
+                    continue;
+                }
+
+                groups.Add(ToView(key, counts));
+                grouped += counts.Total;
+                satisfiedGrouped += counts.Satisfied;
+                foreach (var (level, n) in counts.ByLevel)
+                {
+                    levelsGrouped[level] = levelsGrouped.GetValueOrDefault(level) + n;
+                }
+            }
+
+            if (total.Total > grouped)
+            {
+                var rest = total.ByLevel.ToDictionary(p => p.Key, p => p.Value - levelsGrouped.GetValueOrDefault(p.Key));
+                groups.Add(ToView(None, new RatingCounts(rest, total.Satisfied - satisfiedGrouped)));
+            }
+        }
+
+        return new RatingBreakdownView(groupBy, from, to, groups, ToView("total", total));
+    }
+
+    /// <summary>Midnight, centre time, of the day <paramref name="time"/> falls in.</summary>
+    public DateTimeOffset LocalDate(DateTimeOffset time)
+    {
+        var local = TimeZoneInfo.ConvertTime(time, Zone);
+        return new DateTimeOffset(local.Date, local.Offset);
+    }
+
+    private DateTimeOffset NextDay(DateTimeOffset midnight) => LocalDate(midnight.AddHours(36));
+
+    private static RatingGroupView ToView(string key, RatingCounts counts)
+    {
+        var levels = Enumerable.Range(1, RatingScale.Default).Union(counts.ByLevel.Keys).Order();
+        var byLevel = levels.ToDictionary(l => l.ToString(CultureInfo.InvariantCulture), l => counts.ByLevel.GetValueOrDefault(l));
+        return new RatingGroupView(key, counts.Total, byLevel, counts.Index is { } share ? Math.Round(share, 4) : null);
+    }
+}

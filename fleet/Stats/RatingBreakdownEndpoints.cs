@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using Edge.Fleet.Web;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Edge.Fleet.Stats;
+
+public static class RatingBreakdownEndpoints
+{
+    /// <summary>
+    /// <c>GET /api/v1/stats/ratings/daily?from=&amp;to=&amp;groupBy=counter|field|day&amp;counter=&amp;field=</c> (JSON) and
+    /// the same at <c>.../daily.csv</c>. from/to: a date (yyyy-MM-dd, a centre-time day; to inclusive) or an ISO 8601
+    /// time (to exclusive); default the last 7 days. At most 400 days.
+    /// </summary>
+    public static IEndpointRouteBuilder MapRatingBreakdownApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/stats/ratings/daily", async (string? from, string? to, string? groupBy, string? counter, string? field,
+            RatingBreakdown breakdown, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, cancellationToken);
+            return result.View is { } view
+                ? (Results<Ok<RatingBreakdownView>, BadRequest<ErrorView>>)TypedResults.Ok(view)
+                : TypedResults.BadRequest(result.Error!);
+        });
+        app.MapGet("/api/v1/stats/ratings/daily.csv", async (string? from, string? to, string? groupBy, string? counter, string? field,
+            RatingBreakdown breakdown, TimeProvider time, CancellationToken cancellationToken) =>
+        {
+            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, cancellationToken);
+            if (result.View is not { } view)
+            {
+                return (Results<FileContentHttpResult, BadRequest<ErrorView>>)TypedResults.BadRequest(result.Error!);
+            }
+
+            var name = $"ratings-by-{view.GroupBy}-{breakdown.LocalDate(view.From):yyyy-MM-dd}.csv";
+            return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ToCsv(view))).ToArray(), "text/csv; charset=utf-8", name);
+        });
+        return app;
+    }
+
+    /// <summary>One row per group then the total; levels as columns; the index as a share (0..1) with a dot.</summary>
+    public static string ToCsv(RatingBreakdownView view)
+    {
+        var levels = view.Total.ByLevel.Keys.ToList();
+        var csv = new StringBuilder();
+        csv.Append(view.GroupBy).Append(",total,").AppendJoin(',', levels.Select(l => "level" + l)).Append(",index\r\n");
+        foreach (var row in view.Groups.Append(view.Total))
+        {
+            csv.Append(Quote(row.Key)).Append(',').Append(row.Total.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .AppendJoin(',', levels.Select(l => row.ByLevel.GetValueOrDefault(l).ToString(CultureInfo.InvariantCulture)))
+                .Append(',').Append(row.Index?.ToString("0.####", CultureInfo.InvariantCulture) ?? "")
+                .Append("\r\n");
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Quote(string value) =>
+        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 || value.StartsWith('=') ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+
+    private static async Task<(RatingBreakdownView? View, ErrorView? Error)> QueryAsync(
+        string? from, string? to, string? groupBy, string? counter, string? field, RatingBreakdown breakdown, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var by = string.IsNullOrEmpty(groupBy) ? RatingBreakdown.ByDay : groupBy;
+        if (by is not (RatingBreakdown.ByCounter or RatingBreakdown.ByField or RatingBreakdown.ByDay))
+        {
+            return (null, new ErrorView($"groupBy must be counter, field or day (got '{groupBy}')"));
+        }
+
+        var today = breakdown.LocalDate(time.GetUtcNow());
+        if (!TryParseBound(from, breakdown, isEnd: false, today.AddDays(-6), out var fromTime))
+        {
+            return (null, new ErrorView($"from must be a date (yyyy-MM-dd) or an ISO 8601 time (got '{from}')"));
+        }
+
+        if (!TryParseBound(to, breakdown, isEnd: true, breakdown.LocalDate(today.AddHours(36)), out var toTime))
+        {
+            return (null, new ErrorView($"to must be a date (yyyy-MM-dd) or an ISO 8601 time (got '{to}')"));
+        }
+
+        if (toTime <= fromTime || toTime - fromTime > TimeSpan.FromDays(RatingBreakdown.MaxDays))
+        {
+            return (null, new ErrorView($"to must be after from, at most {RatingBreakdown.MaxDays} days later"));
+        }
+
+        return (await breakdown.BreakdownAsync(by, fromTime, toTime, counter, field, cancellationToken), null);
+    }
+
+    private static bool TryParseBound(string? text, RatingBreakdown breakdown, bool isEnd, DateTimeOffset fallback, out DateTimeOffset time)
+    {
+        time = fallback;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            var midnight = date.ToDateTime(TimeOnly.MinValue);
+            var offset = breakdown.Zone.GetUtcOffset(midnight);
+            time = new DateTimeOffset(midnight, offset);
+            if (isEnd)
+            {
+                time = breakdown.LocalDate(time.AddHours(36));
+            }
+
+            return true;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
+    }
+}
