@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Edge.Fleet.Ingest;
 using Edge.Wire;
 using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Edge.Fleet.Broker.External;
 
@@ -17,12 +15,7 @@ public sealed class ExternalAckSender(IMqttClient client) : IAckSender
 
     public async Task SendAsync(string deviceId, Ack ack, CancellationToken cancellationToken)
     {
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(Topics.Ack(deviceId))
-            .WithPayload(JsonSerializer.SerializeToUtf8Bytes(ack, WireJson.Default.Ack))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag()
-            .Build();
+        var message = AckMessage.Create(deviceId, ack);
 
         // PublishAsync waits for the PUBACK but ignores the client's timeout option: give it a deadline.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
