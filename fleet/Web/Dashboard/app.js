@@ -1,0 +1,330 @@
+// Edge dashboard: hash routes (#/, #/device/{id}, #/alerts, #/satisfaction), polling the REST API every 2 s.
+(function () {
+  "use strict";
+  const REFRESH_MS = 2000;
+  const ZONE = "Asia/Ho_Chi_Minh";
+  const view = document.getElementById("view");
+  const live = document.getElementById("live");
+  const login = document.getElementById("login");
+  let lang = localStorage.getItem("edge.lang") || "vi";
+  let route = null;
+  let busy = false;
+
+  function t(key, ...args) {
+    const text = (EDGE_TEXTS[lang] && EDGE_TEXTS[lang][key]) ?? EDGE_TEXTS.en[key] ?? key;
+    return text.replace(/\{(\d)\}/g, (_, i) => args[Number(i)]);
+  }
+
+  function esc(value) {
+    return String(value ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  function locale() { return lang === "vi" ? "vi-VN" : "en-GB"; }
+
+  function formatTime(iso) {
+    if (!iso) return t("never");
+    return new Intl.DateTimeFormat(locale(), { timeZone: ZONE, dateStyle: "short", timeStyle: "medium" }).format(new Date(iso));
+  }
+
+  function ago(iso) {
+    if (!iso) return t("never");
+    const s = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
+    if (s < 90) return t("ago.s", s);
+    if (s < 5400) return t("ago.m", Math.round(s / 60));
+    if (s < 172800) return t("ago.h", Math.round(s / 3600));
+    return t("ago.d", Math.round(s / 86400));
+  }
+
+  function duration(fromIso, toIso) {
+    const s = Math.round(((toIso ? new Date(toIso) : new Date()) - new Date(fromIso)) / 1000);
+    if (s < 120) return s + " s";
+    if (s < 7200) return Math.round(s / 60) + " min";
+    return (s / 3600).toFixed(1) + " h";
+  }
+
+  function number(n, digits) {
+    if (n === null || n === undefined) return "—";
+    return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits ?? 0 }).format(n);
+  }
+
+  function percent(share) {
+    return share === null || share === undefined ? "—" : new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(share);
+  }
+
+  function localDate(date) {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+  }
+
+  class Unauthorized extends Error {}
+
+  async function api(path) {
+    const response = await fetch(path, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (response.status === 401) throw new Unauthorized();
+    if (!response.ok) throw new Error(path + ": " + response.status);
+    return response.json();
+  }
+
+  function badge(cls, text, attrs) {
+    return `<span class="badge ${cls}" ${attrs || ""}>${esc(text)}</span>`;
+  }
+
+  function statusBadge(device) {
+    return device.online
+      ? badge("ok", t("status.online"), 'data-status="online"')
+      : badge("bad", t("status.offline"), `data-status="offline" title="${esc(t("reason." + device.reason))}"`);
+  }
+
+  function printerBadge(state) {
+    if (!state) return `<span class="muted" data-printer="">${t("printer.none")}</span>`;
+    const cls = state === "ok" ? "ok" : state === "paper-near-end" || state === "unknown" ? "warn" : "bad";
+    return badge(cls, t("printer." + state), `data-printer="${esc(state)}"`);
+  }
+
+  function kindLabel(alert) {
+    return badge(alert.severity === "critical" ? "bad" : "warn", t("kind." + alert.kind), `data-kind="${esc(alert.kind)}"`);
+  }
+
+  // ---- overview ----------------------------------------------------------------------------------------------
+  const overview = {
+    skeleton() {
+      return `<h1>${t("overview.title")}</h1><div id="overview-cards" class="cards"></div><div id="centres"></div>`;
+    },
+    async load() {
+      const [devices, alerts] = await Promise.all([api("/api/v1/health"), api("/api/v1/alerts?days=1&limit=1")]);
+      const openByDevice = {};
+      for (const a of alerts.open) if (a.deviceId) openByDevice[a.deviceId] = (openByDevice[a.deviceId] || 0) + 1;
+      const online = devices.filter(d => d.online).length;
+      document.getElementById("overview-cards").innerHTML = [
+        [devices.length, t("overview.devices"), "devices"], [online, t("overview.online"), "online"],
+        [devices.length - online, t("overview.offline"), "offline"], [alerts.open.length, t("overview.alerts"), "alerts"],
+      ].map(([n, l, id]) => `<div class="card" id="card-${id}"><div class="n">${number(n)}</div><div class="l">${esc(l)}</div></div>`).join("");
+
+      const centres = {};
+      for (const d of devices) (centres[d.centre || ""] ||= []).push(d);
+      const names = Object.keys(centres).sort((a, b) => (a === "") - (b === "") || a.localeCompare(b));
+      document.getElementById("centres").innerHTML = names.length === 0
+        ? `<section class="panel empty">${t("overview.none")}</section>`
+        : names.map(name => `
+          <section class="panel centre" data-centre="${esc(name)}">
+            <h2>${esc(name || t("overview.unassigned"))} <span class="muted">· ${centres[name].filter(d => d.online).length}/${centres[name].length}</span></h2>
+            <table><thead><tr>
+              <th>${t("col.device")}</th><th>${t("col.counter")}</th><th>${t("col.status")}</th><th>${t("col.lastSeen")}</th>
+              <th class="num">${t("col.outbox")}</th><th class="num">${t("col.oldest")}</th><th>${t("col.printer")}</th><th>${t("col.clock")}</th><th class="num">${t("col.alerts")}</th>
+            </tr></thead><tbody>
+            ${centres[name].map(d => `
+              <tr data-device="${esc(d.id)}" data-online="${d.online}">
+                <td><a href="#/device/${encodeURIComponent(d.id)}">${esc(d.id)}</a></td>
+                <td>${esc(d.counter ?? "—")}</td>
+                <td class="status">${statusBadge(d)}</td>
+                <td title="${esc(formatTime(d.lastSeen))}">${esc(ago(d.lastSeen))}</td>
+                <td class="num" data-col="outbox">${number(d.outboxDepth)}</td>
+                <td class="num">${d.oldestUnackedAgeS ? number(d.oldestUnackedAgeS) + " s" : "—"}</td>
+                <td class="printer">${printerBadge(d.printer)}</td>
+                <td>${d.clockSynced === null || d.clockSynced === undefined ? "—" : d.clockSynced ? badge("ok", t("clock.synced")) : badge("warn", t("clock.unsynced"))}</td>
+                <td class="num">${openByDevice[d.id] ? badge("bad", openByDevice[d.id]) : "0"}</td>
+              </tr>`).join("")}
+            </tbody></table>
+          </section>`).join("");
+    },
+  };
+
+  // ---- device page -------------------------------------------------------------------------------------------
+  const device = {
+    skeleton(id) {
+      return `<p><a href="#/">${t("device.back")}</a></p><h1>${esc(t("device.title", id))}</h1><div id="device-body"></div>`;
+    },
+    async load(id) {
+      let detail;
+      try {
+        detail = await api("/api/v1/health/" + encodeURIComponent(id));
+      } catch (e) {
+        if (e instanceof Unauthorized) throw e;
+        document.getElementById("device-body").innerHTML = `<p class="empty">${t("device.notFound")}</p>`;
+        return;
+      }
+      const d = detail.device, r = detail.latest || {};
+      const history = detail.history.slice().reverse();
+      document.getElementById("device-body").innerHTML = `
+        <div class="cards">
+          <div class="card"><div class="l">${t("col.status")}</div><div class="n">${statusBadge(d)}</div><div class="l">${esc(t("reason." + d.reason))} · ${esc(ago(d.lastSeen))}</div></div>
+          <div class="card"><div class="l">${t("col.outbox")}</div><div class="n">${number(r.outboxDepth)}</div><div class="l">${t("col.oldest")}: ${number(r.oldestUnackedAgeS, 1)} s · ${t("col.drain")}: ${number(r.drainRatePerS, 1)}/s</div></div>
+          <div class="card"><div class="l">${t("col.printer")}</div><div class="n">${printerBadge(d.printer)}</div></div>
+          <div class="card"><div class="l">${t("col.clock")}</div><div class="n">${r.clockSynced ? badge("ok", t("clock.synced")) : badge("warn", t("clock.unsynced"))}</div></div>
+          <div class="card"><div class="l">${t("col.disk")}</div><div class="n">${number(r.diskFreeMb)} MB</div><div class="l">${t("col.load")}: ${number(r.load1, 2)} · ${t("col.temp")}: ${r.cpuTempC ? number(r.cpuTempC, 1) + " °C" : "—"}</div></div>
+          <div class="card"><div class="l">${t("col.counter")}</div><div class="n">${esc(d.counter ?? "—")}</div><div class="l">${esc(r.hostVersion ?? "")}</div></div>
+        </div>
+        <section class="panel"><h2>${t("device.peripherals")}</h2>
+          ${Object.entries(d.peripherals || {}).map(([k, v]) => `<span class="badge ${v === "ok" ? "ok" : "warn"}" style="margin-right:6px">${esc(k)}: ${esc(v)}</span>`).join("") || "—"}
+        </section>
+        <section class="panel"><h2>${t("device.outboxChart")}</h2>${sparkline(history.map(p => p.report.outboxDepth))}</section>
+        <section class="panel"><h2>${t("device.history")}</h2>
+          <table id="health-history"><thead><tr><th>${t("col.time")}</th><th class="num">${t("col.uptime")}</th><th class="num">${t("col.outbox")}</th>
+            <th class="num">${t("col.oldest")}</th><th class="num">${t("col.load")}</th><th class="num">${t("col.disk")}</th><th>${t("col.printer")}</th><th>${t("col.clock")}</th></tr></thead>
+          <tbody>${detail.history.slice(0, 60).map(p => `<tr>
+            <td>${esc(formatTime(p.receivedAt))}</td><td class="num">${number(p.report.uptimeS)} s</td><td class="num">${number(p.report.outboxDepth)}</td>
+            <td class="num">${number(p.report.oldestUnackedAgeS, 1)} s</td><td class="num">${number(p.report.load1, 2)}</td><td class="num">${number(p.report.diskFreeMb)} MB</td>
+            <td>${printerBadge(p.report.peripherals && p.report.peripherals.printer)}</td><td>${p.report.clockSynced ? t("clock.synced") : t("clock.unsynced")}</td></tr>`).join("")}</tbody></table>
+        </section>`;
+    },
+  };
+
+  function sparkline(values) {
+    if (values.length < 2) return `<p class="empty">—</p>`;
+    const max = Math.max(1, ...values), w = 600, h = 80;
+    const points = values.map((v, i) => `${(i / (values.length - 1) * w).toFixed(1)},${(h - v / max * (h - 6) - 3).toFixed(1)}`).join(" ");
+    return `<svg class="spark" viewBox="0 0 ${w} ${h}" preserveAspectRatio="none"><polyline fill="none" stroke="#0b5cad" stroke-width="2" points="${points}"/></svg>
+      <div class="muted">max ${number(max)}</div>`;
+  }
+
+  // ---- alerts ------------------------------------------------------------------------------------------------
+  const alerts = {
+    skeleton() {
+      return `<h1>${t("alerts.title")}</h1>
+        <section class="panel"><h2>${t("alerts.open")}</h2><div id="open-alerts"></div></section>
+        <section class="panel"><h2>${t("alerts.history")}</h2><div id="alert-history"></div></section>`;
+    },
+    async load() {
+      const list = await api("/api/v1/alerts?days=7&limit=500");
+      document.getElementById("open-alerts").innerHTML = alertTable(list.open, false);
+      document.getElementById("alert-history").innerHTML = alertTable(list.history, true);
+    },
+  };
+
+  function alertTable(items, withResolution) {
+    if (items.length === 0) return `<p class="empty">${t("alerts.none")}</p>`;
+    return `<table><thead><tr><th>${t("col.kind")}</th><th>${t("col.device")}</th><th>${t("col.counter")}</th><th>${t("overview.centre")}</th>
+      <th>${t("col.detail")}</th><th>${t("col.opened")}</th>${withResolution ? `<th>${t("col.resolved")}</th>` : ""}<th class="num">${t("col.duration")}</th></tr></thead>
+      <tbody>${items.map(a => `<tr class="alert" data-alert-kind="${esc(a.kind)}" data-device="${esc(a.deviceId ?? "")}" data-open="${!a.resolvedAt}">
+        <td>${kindLabel(a)}</td>
+        <td>${a.deviceId ? `<a href="#/device/${encodeURIComponent(a.deviceId)}">${esc(a.deviceId)}</a>` : "—"}</td>
+        <td>${esc(a.counter ?? "—")}</td><td>${esc(a.centre ?? t("overview.unassigned"))}</td>
+        <td class="muted">${esc(a.detail)}</td><td>${esc(formatTime(a.openedAt))}</td>
+        ${withResolution ? `<td>${a.resolvedAt ? esc(formatTime(a.resolvedAt)) : badge("bad", t("alerts.stillOpen"))}</td>` : ""}
+        <td class="num">${duration(a.openedAt, a.resolvedAt)}</td></tr>`).join("")}</tbody></table>`;
+  }
+
+  // ---- satisfaction ------------------------------------------------------------------------------------------
+  const satisfaction = {
+    skeleton() {
+      const today = new Date();
+      const weekAgo = new Date(today.getTime() - 6 * 86400000);
+      const saved = JSON.parse(sessionStorage.getItem("edge.sat") || "null") || { from: localDate(weekAgo), to: localDate(today), groupBy: "counter" };
+      return `<h1>${t("sat.title")}</h1>
+        <form class="filters" id="sat-filters" onsubmit="return false">
+          <label>${t("sat.from")}<input type="date" id="from" value="${esc(saved.from)}"></label>
+          <label>${t("sat.to")}<input type="date" id="to" value="${esc(saved.to)}"></label>
+          <label>${t("sat.groupBy")}<select id="group-by">
+            ${["counter", "field", "day"].map(g => `<option value="${g}" ${saved.groupBy === g ? "selected" : ""}>${t("sat.by." + g)}</option>`).join("")}
+          </select></label>
+          <a id="csv" href="#" download>${t("sat.csv")}</a>
+        </form>
+        <div id="sat-cards" class="cards"></div>
+        <section class="panel"><div id="sat-table"></div></section>`;
+    },
+    query() {
+      const q = { from: document.getElementById("from").value, to: document.getElementById("to").value, groupBy: document.getElementById("group-by").value };
+      sessionStorage.setItem("edge.sat", JSON.stringify(q));
+      return new URLSearchParams(q).toString();
+    },
+    async load() {
+      const query = satisfaction.query();
+      document.getElementById("csv").href = "/api/v1/stats/ratings/daily.csv?" + query;
+      const data = await api("/api/v1/stats/ratings/daily?" + query);
+      const levels = Object.keys(data.total.byLevel).sort((a, b) => b - a);
+      document.getElementById("sat-cards").innerHTML = `
+        <div class="card" id="sat-index"><div class="n" data-value="${data.total.index ?? ""}">${percent(data.total.index)}</div><div class="l">${t("col.index")}</div></div>
+        <div class="card" id="sat-total"><div class="n" data-value="${data.total.total}">${number(data.total.total)}</div><div class="l">${t("col.total")}</div></div>
+        ${levels.map(l => `<div class="card"><div class="n">${number(data.total.byLevel[l])}</div><div class="l">${esc(t("level." + l))}</div></div>`).join("")}`;
+      const rows = data.groups.filter(g => data.groupBy === "day" || g.total > 0);
+      document.getElementById("sat-table").innerHTML = data.total.total === 0 && data.groupBy !== "day"
+        ? `<p class="empty">${t("sat.none")}</p>`
+        : `<table id="satisfaction-table"><thead><tr><th>${t("sat.by." + data.groupBy)}</th><th class="num">${t("col.total")}</th>
+            ${levels.map(l => `<th class="num">${esc(t("level." + l))}</th>`).join("")}<th>${t("col.index")}</th><th></th></tr></thead>
+          <tbody>${rows.concat([{ ...data.total, key: null }]).map(g => `
+            <tr data-key="${esc(g.key ?? "total")}" ${g.key === null ? 'class="total"' : ""}>
+              <td>${g.key === null ? `<strong>${t("sat.total")}</strong>` : esc(g.key === "(none)" ? t("sat.noKey") : g.key)}</td>
+              <td class="num" data-col="total" data-value="${g.total}">${number(g.total)}</td>
+              ${levels.map(l => `<td class="num" data-col="level-${l}" data-value="${g.byLevel[l] ?? 0}">${number(g.byLevel[l] ?? 0)}</td>`).join("")}
+              <td data-col="index" data-value="${g.index ?? ""}"><div class="bar ${g.index !== null && g.index < 0.9 ? "low" : ""}"><div style="width:${((g.index ?? 0) * 100).toFixed(1)}%"></div></div></td>
+              <td class="num">${percent(g.index)}</td>
+            </tr>`).join("")}</tbody></table>`;
+    },
+  };
+
+  // ---- shell -------------------------------------------------------------------------------------------------
+  function parseRoute() {
+    const hash = location.hash.replace(/^#/, "") || "/";
+    const m = hash.match(/^\/device\/(.+)$/);
+    if (m) return { name: "device", page: device, arg: decodeURIComponent(m[1]) };
+    if (hash === "/alerts") return { name: "alerts", page: alerts };
+    if (hash === "/satisfaction") return { name: "satisfaction", page: satisfaction };
+    return { name: "overview", page: overview };
+  }
+
+  function applyTexts() {
+    document.documentElement.lang = lang;
+    document.querySelectorAll("[data-t]").forEach(el => { el.textContent = t(el.dataset.t); });
+    document.getElementById("lang").textContent = t("lang.switch");
+  }
+
+  function show() {
+    route = parseRoute();
+    document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.route === route.name || (route.name === "device" && a.dataset.route === "overview")));
+    view.innerHTML = route.page.skeleton(route.arg);
+    view.dataset.page = route.name;
+    if (route.name === "satisfaction") {
+      document.getElementById("sat-filters").addEventListener("change", refresh);
+    }
+    refresh();
+  }
+
+  async function refresh() {
+    if (busy || !route) return;
+    busy = true;
+    const current = route;
+    try {
+      await current.page.load(current.arg);
+      login.hidden = true;
+      live.classList.remove("stale");
+      live.textContent = t("live.updated", new Intl.DateTimeFormat(locale(), { timeZone: ZONE, timeStyle: "medium" }).format(new Date()));
+      view.dataset.loaded = String(Date.now());
+    } catch (e) {
+      if (e instanceof Unauthorized) {
+        login.hidden = false;
+      } else {
+        live.classList.add("stale");
+        live.textContent = t("live.failed");
+        console.warn(e);
+      }
+    } finally {
+      busy = false;
+    }
+  }
+
+  login.addEventListener("submit", async e => {
+    e.preventDefault();
+    const response = await fetch("/api/v1/auth/login", {
+      method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: document.getElementById("login-name").value, password: document.getElementById("login-password").value }),
+    });
+    if (response.ok) {
+      document.getElementById("login-error").textContent = "";
+      login.hidden = true;
+      refresh();
+    } else {
+      document.getElementById("login-error").textContent = t("login.failed");
+    }
+  });
+
+  document.getElementById("lang").addEventListener("click", () => {
+    lang = lang === "vi" ? "en" : "vi";
+    localStorage.setItem("edge.lang", lang);
+    applyTexts();
+    show();
+  });
+
+  window.addEventListener("hashchange", show);
+  applyTexts();
+  show();
+  setInterval(refresh, REFRESH_MS);
+})();
