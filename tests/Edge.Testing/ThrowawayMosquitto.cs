@@ -34,7 +34,8 @@ public sealed class ThrowawayMosquitto : IDisposable
     /// <summary>What the broker logged (errors, warnings, notices), for a failing test's message.</summary>
     public string Output => string.Join('\n', _output);
 
-    public static async Task<ThrowawayMosquitto> StartAsync(MosquittoSecurity? security = null)
+    /// <summary>Starts a broker; on <paramref name="port"/> when given (a client is already waiting for it), else on a free one.</summary>
+    public static async Task<ThrowawayMosquitto> StartAsync(MosquittoSecurity? security = null, int? port = null)
     {
         var executable = FindExecutable();
         var folder = new TempFolder("mosquitto");
@@ -42,9 +43,9 @@ public sealed class ThrowawayMosquitto : IDisposable
         {
             for (var attempt = 1; ; attempt++)
             {
-                var port = FreePort.Next();
-                File.WriteAllLines(folder["mosquitto.conf"], Configuration(folder, port, security));
-                var broker = Start(executable, folder, port);
+                var listen = port ?? FreePort.Next();
+                File.WriteAllLines(folder["mosquitto.conf"], Configuration(folder, listen, security));
+                var broker = Start(executable, folder, listen);
                 if (await broker.WaitUntilListeningAsync(TimeSpan.FromSeconds(15)))
                 {
                     return broker;
@@ -52,9 +53,9 @@ public sealed class ThrowawayMosquitto : IDisposable
 
                 var output = broker.Output;
                 broker.Stop();
-                if (attempt >= 3)
+                if (attempt >= 3 || port is not null)
                 {
-                    throw new InvalidOperationException($"Mosquitto did not start on 127.0.0.1:{port}:\n{output}");
+                    throw new InvalidOperationException($"Mosquitto did not start on 127.0.0.1:{listen}:\n{output}");
                 }
             }
         }

@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Edge.Fleet.Store.Postgres;
 
 /// <summary>
 /// Brings the schema up to date when the node starts, before ingest takes batches, so that an unreachable
-/// database or a schema newer than this build stops start-up instead of failing the first batch.
+/// database or a schema newer than this build stops start-up instead of failing the first batch. The failure is
+/// reported as a bad <c>Store:Postgres:ConnectionString</c>, which the launcher prints as one line naming the key.
 /// </summary>
 public sealed class PostgresSchemaMigrator(PostgresEventStore store, ILogger<PostgresSchemaMigrator> logger) : IHostedService
 {
@@ -15,9 +17,10 @@ public sealed class PostgresSchemaMigrator(PostgresEventStore store, ILogger<Pos
             await store.EnsureSchemaAsync(cancellationToken);
             logger.LogInformation("PostgreSQL store ready (schema version {Version})", PostgresSchema.LatestVersion);
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
-            throw new InvalidOperationException($"Store:Postgres:ConnectionString: cannot use the database ({ex.Message})", ex);
+            throw new OptionsValidationException(StoreOptions.Section, typeof(StoreOptions),
+                [$"{StoreOptions.Section}:Postgres:ConnectionString names a database this node cannot use ({ex.Message})"]);
         }
     }
 

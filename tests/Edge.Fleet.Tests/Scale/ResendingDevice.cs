@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Edge.Fleet.Tests.Support;
 using Edge.Wire;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -113,26 +114,9 @@ public sealed class ResendingDevice : IAsyncDisposable
         _client.Dispose();
     }
 
-    /// <summary>Rating events with levels cycling 1..4, so per-level counts are known: seq s has level 1 + s % 4.</summary>
-    public static DeviceEvent Rating(long seq) => new()
-    {
-        Seq = seq,
-        Kind = EventKinds.Rating,
-        At = DateTimeOffset.UnixEpoch.AddSeconds(seq),
-        UptimeMs = seq,
-        Counter = "c1",
-        Level = 1 + (int)(seq % 4),
-        Scale = 4,
-    };
-
     private async Task<bool> TryPublishAsync(long from, long to, CancellationToken cancellationToken)
     {
-        var events = new List<DeviceEvent>();
-        for (var seq = from; seq <= to; seq++)
-        {
-            events.Add(Rating(seq));
-        }
-
+        var events = Events.Ratings(from, to);
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(Topics.Events(DeviceId))
             .WithPayload(JsonSerializer.SerializeToUtf8Bytes(new EventBatch(DeviceId, events), WireJson.Default.EventBatch))

@@ -24,8 +24,9 @@ public sealed class TwoNodeFailoverTests(PostgresServerFixture postgres, ITestOu
         using var mosquitto = await ThrowawayMosquitto.StartAsync();
         var connectionString = await postgres.Server.CreateDatabaseAsync();
         using var data = new TempFolder("two-nodes");
-        using var nodeA = await StartNodeAsync("node-a", mosquitto.Port, connectionString, data["a"]);
-        using var nodeB = await StartNodeAsync("node-b", mosquitto.Port, connectionString, data["b"]);
+        string[] store = ["--Store:Kind", "postgres", "--Store:Postgres:ConnectionString", connectionString];
+        using var nodeA = await ExternalFleetNode.StartAsync("node-a", mosquitto.Port, data["a"], waitForBroker: true, store);
+        using var nodeB = await ExternalFleetNode.StartAsync("node-b", mosquitto.Port, data["b"], waitForBroker: true, store);
         await using var db = NpgsqlDataSource.Create(connectionString);
 
         var devices = new List<ResendingDevice>();
@@ -41,7 +42,7 @@ public sealed class TwoNodeFailoverTests(PostgresServerFixture postgres, ITestOu
 
             // Kill node A once both nodes have taken a share and a good part is stored, while devices still send.
             await Eventually.TrueAsync(
-                async () => await StoredByAsync(nodeA) > 0 && await StoredByAsync(nodeB) > 0 && await CountAsync(db, "SELECT count(*) FROM events") >= Devices * EventsPerDevice / 4,
+                async () => await nodeA.EventsStoredAsync() > 0 && await nodeB.EventsStoredAsync() > 0 && await CountAsync(db, "SELECT count(*) FROM events") >= Devices * EventsPerDevice / 4,
                 TimeSpan.FromSeconds(60),
                 "both nodes storing events");
             var storedAtKill = await CountAsync(db, "SELECT count(*) FROM events");
@@ -50,7 +51,7 @@ public sealed class TwoNodeFailoverTests(PostgresServerFixture postgres, ITestOu
             await sending.WaitAsync(Deadline);
             output.WriteLine($"stored when node A was killed: {storedAtKill} of {Devices * EventsPerDevice}; "
                              + $"devices that resent after it: {devices.Count(d => d.Resends > 0)}, resends: {devices.Sum(d => d.Resends)}; "
-                             + $"events in batches node B stored: {await StoredByAsync(nodeB)}");
+                             + $"events in batches node B stored: {await nodeB.EventsStoredAsync()}");
 
             Assert.True(storedAtKill < Devices * EventsPerDevice, $"node A was killed after ingest ended ({storedAtKill} stored)");
             Assert.All(devices, d => Assert.Equal(EventsPerDevice, d.Acked));
@@ -62,7 +63,7 @@ public sealed class TwoNodeFailoverTests(PostgresServerFixture postgres, ITestOu
 
             var ratings = await nodeB.Http.GetFromJsonAsync<JsonElement>("/api/v1/stats/ratings");
             Assert.Equal(Devices * EventsPerDevice, ratings.GetProperty("total").GetInt64());
-            AssertNoErrorsLogged(nodeB);
+            nodeB.AssertNoErrorsLogged();
         }
         finally
         {
@@ -73,73 +74,9 @@ public sealed class TwoNodeFailoverTests(PostgresServerFixture postgres, ITestOu
         }
     }
 
-    private static async Task<FleetNode> StartNodeAsync(string name, int brokerPort, string connectionString, string dataDir)
-    {
-        var httpPort = FreePort.Next();
-        var process = ChildProcess.StartDll(name, RepoPaths.FleetDll,
-        [
-            "--urls", $"http://127.0.0.1:{httpPort}",
-            "--Mqtt:Port", FreePort.Next().ToString(),
-            "--Mqtt:BindAddress", "127.0.0.1",
-            "--Fleet:DataDir", dataDir,
-            "--Broker:Mode", "external",
-            "--Broker:External:Host", "127.0.0.1",
-            "--Broker:External:Port", brokerPort.ToString(),
-            "--Broker:External:ClientId", name,
-            "--Store:Kind", "postgres",
-            "--Store:Postgres:ConnectionString", connectionString,
-        ]);
-        var node = new FleetNode(process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(10) });
-        try
-        {
-            await Eventually.TrueAsync(
-                async () => !process.HasExited
-                            && process.Output.Contains("Connected to broker", StringComparison.Ordinal)
-                            && (await node.Http.GetAsync("/api/v1/devices")).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(30),
-                $"{name} serving and connected to the broker");
-        }
-        catch (TimeoutException ex)
-        {
-            var output = process.Output;
-            node.Dispose();
-            throw new InvalidOperationException($"{ex.Message}\n{output}");
-        }
-
-        return node;
-    }
-
-    /// <summary>Events a node has stored, from its own ingest counters.</summary>
-    private static async Task<long> StoredByAsync(FleetNode node)
-    {
-        var counters = await node.Http.GetFromJsonAsync<JsonElement>("/api/v1/ingest/counters");
-        return counters.GetProperty("events").GetInt64();
-    }
-
     private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
     {
         await using var command = db.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static void AssertNoErrorsLogged(FleetNode node)
-    {
-        var errors = node.Process.Output.Split('\n').Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal)).ToList();
-        Assert.True(errors.Count == 0, "The surviving node logged errors:\n" + node.Process.Output);
-    }
-
-    private sealed class FleetNode(ChildProcess process, HttpClient http) : IDisposable
-    {
-        public ChildProcess Process { get; } = process;
-
-        public HttpClient Http { get; } = http;
-
-        public void Kill() => Process.Kill();
-
-        public void Dispose()
-        {
-            Http.Dispose();
-            Process.Dispose();
-        }
     }
 }
