@@ -9,6 +9,9 @@ namespace Edge.Testing;
 /// </summary>
 public sealed class FleetRunner : IDisposable
 {
+    /// <summary>API token of the fleet's administrator (fleet/Auth: <c>EDGE_ADMIN_TOKEN</c>); <see cref="Http"/> sends it.</summary>
+    public const string AdminToken = "edge-tests-admin-token";
+
     private readonly List<string> _extraArgs;
     private ChildProcess? _process;
 
@@ -19,6 +22,7 @@ public sealed class FleetRunner : IDisposable
         MqttPort = FreePort.Next();
         _extraArgs = [.. extraArgs];
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
     }
 
     public string DataDir { get; }
@@ -43,7 +47,8 @@ public sealed class FleetRunner : IDisposable
             "--Mqtt:BindAddress=127.0.0.1",
             $"--Fleet:DataDir={DataDir}",
             .. _extraArgs,
-        ]);
+        ],
+        new Dictionary<string, string> { ["EDGE_ADMIN_TOKEN"] = AdminToken });
         await Eventually.TrueAsync(
             async () => _process.HasExited
                 ? throw new InvalidOperationException("fleet exited:\n" + _process.Output)

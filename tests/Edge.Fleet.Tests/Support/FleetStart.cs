@@ -5,10 +5,14 @@ namespace Edge.Fleet.Tests.Support;
 /// <summary>What the fleet's own tests add to <see cref="FleetRunner"/>.</summary>
 public static class FleetStart
 {
-    /// <summary>Starts a fleet on <paramref name="dataDir"/> and returns once its API and its broker both answer.</summary>
+    /// <summary>
+    /// Starts a fleet on <paramref name="dataDir"/> and returns once its API and its broker both answer. Devices
+    /// connect without credentials (<c>Security:DeviceAuth=open</c>): these tests are about ingest, not about
+    /// who may publish (fleet/Auth has its own tests).
+    /// </summary>
     public static async Task<FleetRunner> StartFleetAsync(string dataDir)
     {
-        var fleet = new FleetRunner(dataDir);
+        var fleet = new FleetRunner(dataDir, "--Security:DeviceAuth=open");
         try
         {
             await fleet.StartAsync();
