@@ -143,8 +143,7 @@ public sealed class LiteEventStore : IEventStore, IDisposable
             long dropped = 0;
             foreach (var e in events)
             {
-                var id = LiteDocuments.EventId(device, e.Seq);
-                if (_events.FindById(id) is not null)
+                if (IsStored(device, e.Seq, sequence))
                 {
                     continue;
                 }
@@ -163,7 +162,10 @@ public sealed class LiteEventStore : IEventStore, IDisposable
             }
 
             var contiguous = sequence.UpTo;
-            while (inserted.Contains(contiguous + 1) || (contiguous < sequence.MaxSeq && _events.FindById(LiteDocuments.EventId(device, contiguous + 1)) is not null))
+
+            // Past what this append inserted, the contiguous run can only continue into seqs stored earlier (≤ MaxSeq).
+            while (inserted.Contains(contiguous + 1)
+                || (contiguous < sequence.MaxSeq && _events.FindById(LiteDocuments.EventId(device, contiguous + 1)) is not null))
             {
                 contiguous++;
             }
@@ -185,6 +187,13 @@ public sealed class LiteEventStore : IEventStore, IDisposable
 
         return upTo;
     }
+
+    /// <summary>
+    /// Whether (device, seq) is already stored. Only seqs between the contiguous part and the highest seq can go
+    /// either way and need a lookup: below is stored by definition, above cannot be. Saves a lookup per new event.
+    /// </summary>
+    private bool IsStored(string device, long seq, DeviceSequence sequence) =>
+        seq <= sequence.UpTo || (seq <= sequence.MaxSeq && _events.FindById(LiteDocuments.EventId(device, seq)) is not null);
 
     private long ReadUpTo(string deviceId) =>
         _sequences.FindById(deviceId) is { } sequence ? LiteDocuments.ToSequence(sequence).UpTo : 0;
