@@ -42,6 +42,23 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public async Task Events_are_consumed_by_the_fleet_not_routed_to_subscribers()
+    {
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
+        await using var listener = await TestDevice.ConnectAsync(fleet.MqttPort, "listener", subscribeToAcks: false);
+        await listener.SubscribeAsync(Topics.AllEvents);
+        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-quiet");
+
+        var result = await device.PublishEventsAsync(Events.Ratings(1, 2));
+        await device.WaitForAckAsync(2);
+        await Task.Delay(300);
+
+        // Success, not "no matching subscribers": the PUBACK says the batch is stored.
+        Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
+        Assert.Empty(listener.ReceivedTopics);
+    }
+
+    [Fact]
     public async Task Gap_holds_the_ack_until_it_is_filled()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);

@@ -15,6 +15,7 @@ public sealed class TestDevice : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly Lock _lock = new();
     private readonly List<long> _acks = [];
+    private readonly List<string> _topics = [];
 
     private TestDevice(IMqttClient client, string deviceId)
     {
@@ -35,12 +36,29 @@ public sealed class TestDevice : IAsyncDisposable
         }
     }
 
+    /// <summary>Topics of every message this client received, in order.</summary>
+    public IReadOnlyList<string> ReceivedTopics
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _topics.ToList();
+            }
+        }
+    }
+
     public static async Task<TestDevice> ConnectAsync(int port, string deviceId, bool subscribeToAcks = true)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new TestDevice(client, deviceId);
         client.ApplicationMessageReceivedAsync += e =>
         {
+            lock (device._lock)
+            {
+                device._topics.Add(e.ApplicationMessage.Topic);
+            }
+
             if (e.ApplicationMessage.Topic == Topics.Ack(deviceId))
             {
                 var ack = JsonSerializer.Deserialize(Encoding.UTF8.GetString(e.ApplicationMessage.Payload), WireJson.Default.Ack)!;
@@ -66,6 +84,12 @@ public sealed class TestDevice : IAsyncDisposable
         }
 
         return device;
+    }
+
+    public async Task SubscribeAsync(string filter)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _client.SubscribeAsync(filter, MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
     }
 
     public Task<MqttClientPublishResult> PublishEventsAsync(params DeviceEvent[] events) =>
