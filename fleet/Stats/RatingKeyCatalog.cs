@@ -10,7 +10,7 @@ namespace Edge.Fleet.Stats;
 /// Which counters and fields ratings have been given for, and which counter each device serves: the keys the
 /// per-counter and per-field statistics and the silent-counter alert enumerate (the event store answers counts for
 /// a key, not the list of keys). Learnt from event batches on their way to ingest, scanning a device's batch at most
-/// once per <see cref="ScanEvery"/> so that the publish path stays cheap; kept in <c>{Fleet:DataDir}/rating-keys.json</c>.
+/// once per <see cref="ScanEvery"/> once it named its counter, so that the publish path stays cheap; kept in <c>{Fleet:DataDir}/rating-keys.json</c>.
 /// When the device registry (centres, counters) exists it is the better source; this stays as the fallback.
 /// </summary>
 public sealed class RatingKeyCatalog
@@ -72,11 +72,19 @@ public sealed class RatingKeyCatalog
             {
                 return;
             }
-
-            _lastScan[deviceId] = now;
         }
 
         var (counter, fields) = Scan(payload);
+        if (counter is not null)
+        {
+            // Only a batch that named the counter pauses the scanning: one of health samples or peripheral events
+            // must not hide the ratings that follow it.
+            lock (_lock)
+            {
+                _lastScan[deviceId] = now;
+            }
+        }
+
         Learn(deviceId, counter, fields);
     }
 
