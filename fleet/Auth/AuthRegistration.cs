@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
+using Edge.Wire;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;

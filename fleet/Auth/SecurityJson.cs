@@ -4,6 +4,7 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
+using Edge.Wire;
 
 namespace Edge.Fleet.Auth;
 
@@ -20,7 +21,7 @@ namespace Edge.Fleet.Auth;
 [JsonSerializable(typeof(EnrolmentView))]
 [JsonSerializable(typeof(List<OpenEnrolmentView>))]
 [JsonSerializable(typeof(ProvisionRequest))]
-[JsonSerializable(typeof(ProvisionView))]
+[JsonSerializable(typeof(ProvisionResponse))]
 [JsonSerializable(typeof(ProvisionError))]
 [JsonSerializable(typeof(RegisteredDeviceView))]
 [JsonSerializable(typeof(List<RegisteredDeviceView>))]

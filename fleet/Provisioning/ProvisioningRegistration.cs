@@ -3,6 +3,7 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Registry;
+using Edge.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -55,7 +56,7 @@ public static class ProvisioningRegistration
         return app;
     }
 
-    private static Results<Ok<ProvisionView>, NotFound<ProvisionError>, Conflict<ProvisionError>, JsonHttpResult<ProvisionError>> Provision(
+    private static Results<Ok<ProvisionResponse>, NotFound<ProvisionError>, Conflict<ProvisionError>, JsonHttpResult<ProvisionError>> Provision(
         ProvisionRequest request, HttpContext context, ClaimCodeIssuer issuer, AuditLog audit, SecurityCounters counters,
         IOptions<ProvisioningOptions> provisioning, IOptions<MqttOptions> mqtt, ILoggerFactory loggers)
     {
@@ -91,7 +92,7 @@ public static class ProvisioningRegistration
         var options = provisioning.Value;
         var broker = mqtt.Value;
         var ca = options.CaCertificate is { Length: > 0 } path ? File.ReadAllText(path) : null;
-        return TypedResults.Ok(new ProvisionView(
+        return TypedResults.Ok(new ProvisionResponse(
             device.Id,
             result.Secret!,
             device.Centre,

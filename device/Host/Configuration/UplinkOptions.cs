@@ -15,6 +15,12 @@ public sealed class UplinkOptions : ICheckedOptions
     /// <summary>MQTT password (the device secret issued at provisioning).</summary>
     public string? Password { get; set; }
 
+    /// <summary>MQTT over TLS; <see cref="Port"/> is then the broker's TLS port.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>PEM file of the CA the broker's certificate must chain to (the fleet's own CA); the system's roots when empty.</summary>
+    public string? CaCertificate { get; set; }
+
     /// <summary>Most events in one published batch.</summary>
     public int BatchMaxEvents { get; set; } = 500;
 
@@ -44,6 +50,11 @@ public sealed class UplinkOptions : ICheckedOptions
         if (!OptionChecks.IsPort(Port))
         {
             yield return OptionChecks.PortError($"{Section}:Port", Port);
+        }
+
+        if (UseTls && !string.IsNullOrEmpty(CaCertificate) && !File.Exists(CaCertificate))
+        {
+            yield return $"{Section}:CaCertificate must name an existing PEM file (got '{CaCertificate}')";
         }
 
         if (BatchMaxEvents is < 1 or > Wire.WireLimits.MaxEventsPerBatch)

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Edge.Device.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace Edge.Device.Provisioning;
+
+public static class ProvisioningRegistration
+{
+    /// <summary>
+    /// Who the device is: settings from <c>{DataDir}/identity.json</c> when present (device id, MQTT password,
+    /// counter, broker address and TLS), below anything given explicitly in the environment or on the command line.
+    /// Without an identity but with <c>Provisioning:ClaimCode</c> and <c>Provisioning:FleetUrl</c>: provisions first
+    /// (blocking, retrying until the fleet answers) when no <c>Device:Id</c> is given, or in the background
+    /// (<see cref="FirstBootProvisioner"/>) when it is, so presses are recorded meanwhile.
+    /// Returns an exit code when the host must not start (the fleet refused the code).
+    /// </summary>
+    public static async Task<int?> AddProvisioningAsync(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddSingleton<UplinkCredentials>();
+        builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.Section);
+
+        var dataDir = IdentityLocation.DataDirOf(configuration);
+        var identity = IdentityFile.Read(dataDir);
+        var provisioning = configuration.GetSection(ProvisioningOptions.Section).Get<ProvisioningOptions>() ?? new ProvisioningOptions();
+        var unattended = identity is null && !string.IsNullOrWhiteSpace(provisioning.ClaimCode);
+        if (unattended && !Uri.TryCreate(provisioning.FleetUrl, UriKind.Absolute, out _))
+        {
+            await Console.Error.WriteLineAsync($"error: {ProvisioningOptions.Section}:FleetUrl must be the fleet's http(s) address when {ProvisioningOptions.Section}:ClaimCode is given (got '{provisioning.FleetUrl}')");
+            return 2;
+        }
+
+        if (unattended && string.IsNullOrWhiteSpace(configuration[$"{DeviceOptions.Section}:Id"]))
+        {
+            identity = await ProvisionBeforeStartAsync(dataDir, new Uri(provisioning.FleetUrl!), provisioning.ClaimCode!);
+            if (identity is null)
+            {
+                return 1;
+            }
+        }
+        else if (unattended)
+        {
+            builder.Services.AddHostedService<FirstBootProvisioner>();
+        }
+
+        if (identity is not null)
+        {
+            Overlay(configuration, dataDir, identity);
+        }
+
+        return null;
+    }
+
+    private static async Task<DeviceIdentity?> ProvisionBeforeStartAsync(string dataDir, Uri fleet, string code)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                var response = await FleetProvisioningClient.RedeemAsync(fleet, code, CancellationToken.None);
+                var identity = DeviceIdentity.From(response, fleet, DateTimeOffset.UtcNow);
+                var path = IdentityFile.Write(dataDir, identity, response.CaCertificate);
+                Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}); identity in {path}");
+                return identity;
+            }
+            catch (ClaimCodeRefusedException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: the fleet refused the claim code: {ex.Message} ({ex.Reason})");
+                return null;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"Fleet {fleet} not reachable for provisioning ({ex.Message}); next try in {delay.TotalSeconds:F0} s");
+                await Task.Delay(delay);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            }
+        }
+    }
+
+    /// <summary>Identity settings rank above appsettings*.json and below environment variables and the command line.</summary>
+    private static void Overlay(ConfigurationManager configuration, string dataDir, DeviceIdentity identity)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            [$"{DeviceOptions.Section}:Id"] = identity.DeviceId,
+            [$"{DeviceOptions.Section}:Counter"] = identity.Counter,
+            [$"{DeviceOptions.Section}:DataDir"] = dataDir,
+            [$"{UplinkOptions.Section}:Password"] = identity.Secret,
+            [$"{UplinkOptions.Section}:Host"] = identity.MqttHost,
+            [$"{UplinkOptions.Section}:Port"] = identity.MqttPort.ToString(CultureInfo.InvariantCulture),
+            [$"{UplinkOptions.Section}:UseTls"] = identity.MqttTls ? "true" : "false",
+        };
+        var ca = Path.Combine(dataDir, DeviceIdentity.CaFileName);
+        if (identity.MqttTls && File.Exists(ca))
+        {
+            settings[$"{UplinkOptions.Section}:CaCertificate"] = ca;
+        }
+
+        var sources = (IList<IConfigurationSource>)((IConfigurationBuilder)configuration).Sources;
+        var afterFiles = sources.Select((s, i) => (s, i)).LastOrDefault(x => x.s is JsonConfigurationSource).i + 1;
+        sources.Insert(afterFiles, new MemoryConfigurationSource { InitialData = settings });
+    }
+}
