@@ -6,9 +6,15 @@ using Edge.Device.Gpio;
 using Edge.Device.Health;
 using Edge.Device.Local;
 using Edge.Device.Outbox;
+using Edge.Device.Provisioning;
 using Edge.Device.Printing;
 using Edge.Device.Simulation;
 using Edge.Device.Uplink;
+
+if (ProvisionCommand.IsInvoked(args))
+{
+    return await ProvisionCommand.RunAsync(args);
+}
 
 // Content root = the program's folder, so appsettings.json is found whatever the working directory (systemd: /).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -17,6 +23,11 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 builder.Host.UseSystemd();
+if (await builder.AddProvisioningAsync() is { } refused)
+{
+    return refused;
+}
+
 builder.Services
     .AddDeviceOptions()
     .AddGpio()

@@ -19,6 +19,7 @@ public sealed class MqttUplink(
     OutboxDrainer drainer,
     AckTracker ackTracker,
     UplinkState state,
+    Provisioning.UplinkCredentials credentials,
     ILogger<MqttUplink> logger) : BackgroundService, IUplinkPublisher
 {
     private readonly string _deviceId = device.Value.Id;
@@ -129,7 +130,8 @@ public sealed class MqttUplink(
         new MqttClientOptionsBuilder()
             .WithTcpServer(_options.Host, _options.Port)
             .WithClientId(_deviceId)
-            .WithCredentials(_options.Username ?? _deviceId, _options.Password ?? "")
+            .WithCredentials(_options.Username ?? _deviceId, credentials.Password ?? "")
+            .WithTlsOptions(Provisioning.UplinkTls.For(_options))
             .WithCleanStart(true)
             .WithKeepAlivePeriod(_options.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(10))
