@@ -23,8 +23,11 @@ public static class DashboardEndpoints
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/dashboard/")).AllowAnonymous();
-        app.MapGet("/dashboard", () => Results.Redirect("/dashboard/")).AllowAnonymous();
-        app.MapGet("/dashboard/{file?}", (string? file) => Serve(string.IsNullOrEmpty(file) ? "index.html" : file)).AllowAnonymous();
+        app.MapGet("/dashboard/{file?}", (string? file, HttpRequest request) =>
+            string.IsNullOrEmpty(file) && !request.Path.Value!.EndsWith('/')
+                // The page's relative links need the trailing slash; routing matches /dashboard with or without it.
+                ? Results.Redirect("/dashboard/")
+                : Serve(string.IsNullOrEmpty(file) ? "index.html" : file)).AllowAnonymous();
         return app;
     }
 

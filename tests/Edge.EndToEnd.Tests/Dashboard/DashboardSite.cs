@@ -66,7 +66,7 @@ public sealed class DashboardSite : IAsyncDisposable
         _chromium ??= await HeadlessChromium.StartAsync();
         await Browser.NavigateAsync(Url(route));
         await Browser.WaitUntilAsync(
-            "return !document.getElementById('login').hidden || !!document.getElementById('view').dataset.loaded",
+            "return document.getElementById('login')?.hidden === false || !!document.getElementById('view')?.dataset.loaded",
             TimeSpan.FromSeconds(30),
             "the dashboard to load or ask for a login");
         var password = await Browser.FindAsync("#login-password");

@@ -51,7 +51,6 @@ public sealed class HeadlessChromium : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add($"--port={port}");
-        info.ArgumentList.Add("--allowed-ips=127.0.0.1");
         var driver = Process.Start(info) ?? throw new InvalidOperationException("chromedriver did not start");
         driver.OutputDataReceived += (_, _) => { };
         driver.ErrorDataReceived += (_, _) => { };

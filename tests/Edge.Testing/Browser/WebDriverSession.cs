@@ -94,7 +94,8 @@ public sealed class WebDriverSession
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            // A body with its length: chromedriver resets connections that send a chunked one.
+            request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
         }
 
         using var response = await http.SendAsync(request);
