@@ -29,11 +29,15 @@ public sealed class DeviceRunner : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Centre the device is enrolled at when it provisions itself.</summary>
+    public string Centre { get; init; } = FleetRunner.DefaultCentre;
+
     public string Output => _process?.Output ?? "";
 
     public async Task StartAsync()
     {
         _process?.Dispose();
+        var provisioning = await ProvisioningArgumentsAsync();
         _process = ChildProcess.StartDll(Id, RepoPaths.DeviceDll,
         [
             "--simulate",
@@ -47,6 +51,7 @@ public sealed class DeviceRunner : IDisposable
             "--Uplink:ReconnectMin=00:00:00.200",
             "--Uplink:ReconnectMax=00:00:02",
             .. _extraArgs,
+            .. provisioning,
         ]);
         await Eventually.TrueAsync(
             async () => _process.HasExited
@@ -54,6 +59,26 @@ public sealed class DeviceRunner : IDisposable
                 : (await Http.GetAsync("/status")).IsSuccessStatusCode,
             TimeSpan.FromSeconds(60),
             $"device {Id} to answer");
+    }
+
+    /// <summary>
+    /// The first start against a fleet of this test run that requires device credentials gets a claim code for this
+    /// device id (at its counter) and provisions itself with it, as an unattended Pi would; later starts use the
+    /// identity.json that left in <see cref="DataDir"/>. Tests that give credentials themselves are left alone.
+    /// </summary>
+    private async Task<string[]> ProvisioningArgumentsAsync()
+    {
+        var fleet = FleetRunner.ServingMqttPort(MqttPort);
+        if (fleet is not { DevicesMustAuthenticate: true }
+            || File.Exists(Path.Combine(DataDir, "identity.json"))
+            || _extraArgs.Any(a => a.StartsWith("--Uplink:Password", StringComparison.Ordinal) || a.StartsWith("--Provisioning:", StringComparison.Ordinal)))
+        {
+            return [];
+        }
+
+        var counter = _extraArgs.LastOrDefault(a => a.StartsWith("--Device:Counter=", StringComparison.Ordinal))?["--Device:Counter=".Length..] ?? "1";
+        var code = await fleet.EnrolAsync(Centre, counter, deviceId: Id);
+        return [$"--Provisioning:ClaimCode={code}", $"--Provisioning:FleetUrl=http://127.0.0.1:{fleet.HttpPort}"];
     }
 
     /// <summary>SIGKILL, like pulling the Pi's power (for the process).</summary>

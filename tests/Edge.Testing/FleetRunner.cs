@@ -1,14 +1,24 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Edge.Testing;
 
 /// <summary>
 /// A real fleet server process on loopback: HTTP on a free port, embedded MQTT broker on another, data in a folder
 /// that outlives restarts (so a test can stop the fleet and start it again on the same store).
+/// Devices must authenticate (the fleet's default) unless the test passes <c>--Security:DeviceAuth=open</c>: a
+/// <see cref="DeviceRunner"/> pointed at this fleet's MQTT port then provisions itself through the real claim-code
+/// path (<see cref="EnrolAsync"/>, then the device redeems the code).
 /// </summary>
-public sealed class FleetRunner : IDisposable
+public sealed partial class FleetRunner : IDisposable
 {
+    /// <summary>Centre of the devices a test enrols without naming one.</summary>
+    public const string DefaultCentre = "centre-1";
+
+    private static readonly ConcurrentDictionary<int, FleetRunner> ByMqttPort = new();
+
     /// <summary>API token of the fleet's administrator (fleet/Auth: <c>EDGE_ADMIN_TOKEN</c>); <see cref="Http"/> sends it.</summary>
     public const string AdminToken = "edge-tests-admin-token";
 
@@ -23,7 +33,17 @@ public sealed class FleetRunner : IDisposable
         _extraArgs = [.. extraArgs];
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+        ByMqttPort[MqttPort] = this;
     }
+
+    /// <summary>The fleet of this test run whose broker listens on <paramref name="mqttPort"/>, if any.</summary>
+    public static FleetRunner? ServingMqttPort(int mqttPort) => ByMqttPort.GetValueOrDefault(mqttPort);
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>False when the test started the fleet with <c>--Security:DeviceAuth=open</c>.</summary>
+    public bool DevicesMustAuthenticate =>
+        !_extraArgs.Any(a => a.Equals("--Security:DeviceAuth=open", StringComparison.OrdinalIgnoreCase));
 
     public string DataDir { get; }
 
@@ -77,9 +97,63 @@ public sealed class FleetRunner : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// A claim code for a device at <paramref name="centre"/>/<paramref name="counter"/> (with the given device id,
+    /// or one the fleet makes up): through <c>POST /api/v1/enrolments</c> when the fleet runs, otherwise through the
+    /// fleet's <c>enrol</c> verb on its data folder, as a technician preparing devices before the first start would.
+    /// </summary>
+    public async Task<string> EnrolAsync(string centre, string counter, string role = "counter", string? deviceId = null)
+    {
+        if (IsRunning)
+        {
+            using var response = await Http.PostAsJsonAsync("/api/v1/enrolments", new { centre, counter, role, deviceId });
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"enrolment refused: {(int)response.StatusCode} {body}");
+            }
+
+            return JsonDocument.Parse(body).RootElement.GetProperty("code").GetString()!;
+        }
+
+        List<string> args = ["enrol", "--centre", centre, "--counter", counter, "--role", role, $"--Fleet:DataDir={DataDir}"];
+        if (deviceId is not null)
+        {
+            args.AddRange(["--device-id", deviceId]);
+        }
+
+        using var enrol = ChildProcess.StartDll("enrol", RepoPaths.FleetDll, args);
+        var exitCode = await enrol.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var code = enrol.Output.Split('\n').Select(l => ClaimCodeLine().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+        return exitCode == 0 && code is not null ? code : throw new InvalidOperationException($"enrol exited with {exitCode}:\n{enrol.Output}");
+    }
+
+    /// <summary>Enrols and redeems at once, as a device would: its id and secret (MQTT user name and password).</summary>
+    public async Task<DeviceCredentials> ProvisionAsync(string centre, string counter, string? deviceId = null, string role = "counter")
+    {
+        var code = await EnrolAsync(centre, counter, role, deviceId);
+        using var anonymous = new HttpClient { BaseAddress = Http.BaseAddress };
+        using var response = await anonymous.PostAsJsonAsync("/api/v1/provision", new { code });
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"provisioning refused: {(int)response.StatusCode} {body}");
+        }
+
+        var root = JsonDocument.Parse(body).RootElement;
+        return new DeviceCredentials(root.GetProperty("deviceId").GetString()!, root.GetProperty("secret").GetString()!);
+    }
+
     public void Dispose()
     {
+        ByMqttPort.TryRemove(new KeyValuePair<int, FleetRunner>(MqttPort, this));
         _process?.Dispose();
         Http.Dispose();
     }
+
+    [GeneratedRegex(@"^\[enrol\] ([A-Z2-9]{4}-[A-Z2-9]{4})$")]
+    private static partial Regex ClaimCodeLine();
 }
+
+/// <summary>What provisioning gave a device: its MQTT client id / user name and its password.</summary>
+public sealed record DeviceCredentials(string DeviceId, string Secret);
