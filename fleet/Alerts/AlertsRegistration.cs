@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Edge.Fleet.Alerts.Rules;
+using Edge.Fleet.Auth;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,25 +39,33 @@ public static class AlertsRegistration
     }
 
     /// <summary>
-    /// <c>GET /api/v1/alerts?days=7&amp;limit=500</c>; <c>GET /api/v1/alerts/rules</c>;
-    /// <c>PUT /api/v1/alerts/rules/{centre}</c> with the thresholds to change (JSON, any subset of <see cref="AlertRuleSettings"/>).
+    /// <c>GET /api/v1/alerts?days=7&amp;limit=500</c> (a manager: their centres' alerts); <c>GET /api/v1/alerts/rules</c>;
+    /// <c>PUT /api/v1/alerts/rules/{centre}</c> with the thresholds to change (JSON, any subset of <see cref="AlertRuleSettings"/>;
+    /// a manager only for their centres).
     /// </summary>
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", async (int? days, int? limit, AlertBook book, IAlertStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/alerts", async (int? days, int? limit, AlertBook book, IAlertStore store, TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             var since = time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 366));
             var history = await store.HistoryAsync(since, Math.Clamp(limit ?? 500, 1, 10_000), cancellationToken);
-            return TypedResults.Ok(new AlertListView([.. book.Open()], [.. history]));
+            return TypedResults.Ok(new AlertListView(
+                [.. book.Open().Where(a => CentreScope.MaySee(user, a.Centre))],
+                [.. history.Where(a => CentreScope.MaySee(user, a.Centre))]));
         });
         app.MapGet("/api/v1/alerts/rules", (CentreRuleBook rules) => TypedResults.Ok(new AlertRulesView(rules.Defaults, rules.Centres())));
         app.MapPut("/api/v1/alerts/rules/{centre}", PutCentreRulesAsync);
         return app;
     }
 
-    private static async Task<Results<Ok<AlertRules>, BadRequest<ErrorView>>> PutCentreRulesAsync(
-        string centre, AlertRuleSettings change, CentreRuleBook rules, IAlertStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AlertRules>, BadRequest<ErrorView>, ForbidHttpResult>> PutCentreRulesAsync(
+        string centre, AlertRuleSettings change, CentreRuleBook rules, IAlertStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        if (!CentreScope.MaySee(user, centre))
+        {
+            return TypedResults.Forbid();
+        }
+
         if (string.IsNullOrWhiteSpace(centre) || centre.Length > 100)
         {
             return TypedResults.BadRequest(new ErrorView("centre must be 1-100 characters"));

@@ -1,16 +1,15 @@
+using Edge.Fleet.Registry;
+
 namespace Edge.Fleet.Health;
 
-/// <summary>
-/// Which centre a device belongs to, for grouping the overview and choosing a centre's alert rules. The device
-/// registry (issue 4) provides the real one by registering its own implementation; until then every device is
-/// unassigned.
-/// </summary>
+/// <summary>Which centre a device belongs to, for grouping the overview, choosing a centre's alert rules and scoping managers.</summary>
 public interface IDeviceCentres
 {
     string? CentreOf(string deviceId);
 }
 
-internal sealed class NoDeviceCentres : IDeviceCentres
+/// <summary>The centre the device registry has for a device (issue 4); null for a device not enrolled (open broker, tests).</summary>
+public sealed class RegistryDeviceCentres(DeviceRegistry registry) : IDeviceCentres
 {
-    public string? CentreOf(string deviceId) => null;
+    public string? CentreOf(string deviceId) => registry.CentreOf(deviceId) is { Length: > 0 } centre ? centre : null;
 }

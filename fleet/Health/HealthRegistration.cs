@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Claims;
+using Edge.Fleet.Auth;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +17,7 @@ public static class HealthRegistration
         builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IDeviceCentres, NoDeviceCentres>();
+        builder.Services.TryAddSingleton<IDeviceCentres, RegistryDeviceCentres>();
         builder.Services.AddSingleton<IHealthStore>(sp =>
             new LiteHealthStore(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), "health.db")));
         builder.Services.AddSingleton<HeartbeatBoard>();
@@ -27,20 +29,21 @@ public static class HealthRegistration
     }
 
     /// <summary>
-    /// <c>GET /api/v1/health</c>: every device's liveness and latest heartbeat figures.
+    /// <c>GET /api/v1/health</c>: every device's liveness and latest heartbeat figures (a manager: their centres' devices).
     /// <c>GET /api/v1/health/{device}?from=&amp;to=&amp;limit=</c>: one device with its heartbeat history
     /// (default the last 24 h, at most 2,000 samples, newest first).
     /// </summary>
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/health", async (FleetHealthReader reader, CancellationToken cancellationToken) =>
-            TypedResults.Ok((await reader.ReadAsync(cancellationToken)).Select(DeviceHealthView.From).ToList()));
+        app.MapGet("/api/v1/health", async (FleetHealthReader reader, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await reader.ReadAsync(cancellationToken)).Where(d => CentreScope.MaySee(user, d.Centre)).Select(DeviceHealthView.From).ToList()));
         app.MapGet("/api/v1/health/{device}", GetDeviceAsync);
         return app;
     }
 
-    private static async Task<Results<Ok<DeviceHealthDetail>, NotFound<ErrorView>, BadRequest<ErrorView>>> GetDeviceAsync(
+    private static async Task<Results<Ok<DeviceHealthDetail>, NotFound<ErrorView>, BadRequest<ErrorView>, ForbidHttpResult>> GetDeviceAsync(
         string device,
+        ClaimsPrincipal user,
         string? from,
         string? to,
         int? limit,
@@ -59,6 +62,11 @@ public static class HealthRegistration
         if (health is null)
         {
             return TypedResults.NotFound(new ErrorView($"device '{device}' is unknown"));
+        }
+
+        if (!CentreScope.MaySee(user, health.Centre))
+        {
+            return TypedResults.Forbid();
         }
 
         var history = await store.HistoryAsync(device, fromTime, toTime, Math.Clamp(limit ?? 2000, 1, 20_000), cancellationToken);

@@ -17,8 +17,8 @@ public sealed record RatingBreakdownView(string GroupBy, DateTimeOffset From, Da
 
 /// <summary>
 /// Ratings per counter, per field or per day, built from the event store's own counts
-/// (<see cref="IEventStore.CountRatingsAsync"/>), so every figure is by construction what the ratings API says for
-/// the same filter. Counters and fields come from the <see cref="RatingKeyCatalog"/>; ratings under none of them
+/// (<see cref="IEventStore.CountRatingsAsync"/>, limited to the caller's centres like <see cref="ScopedRatingCounts"/>), so
+/// every figure is by construction what the ratings API says for the same filter. Counters and fields come from the <see cref="RatingKeyCatalog"/>; ratings under none of them
 /// (no counter or field on the event) form the row "(none)". Days are the centres' local days (<c>Alerts:TimeZone</c>).
 /// </summary>
 public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IOptions<AlertOptions> options)
@@ -31,11 +31,16 @@ public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IO
 
     public TimeZoneInfo Zone { get; } = AlertClock.TryFindZone(options.Value.TimeZone, out var zone) ? zone : zone;
 
+    /// <summary>Counts ratings per filter; the endpoints pass one limited to what the caller may see.</summary>
+    public delegate Task<RatingCounts> RatingCounter(RatingFilter filter, CancellationToken cancellationToken);
+
     public async Task<RatingBreakdownView> BreakdownAsync(
-        string groupBy, DateTimeOffset from, DateTimeOffset to, string? counter, string? field, CancellationToken cancellationToken)
+        string groupBy, DateTimeOffset from, DateTimeOffset to, string? counter, string? field, CancellationToken cancellationToken,
+        RatingCounter? count = null)
     {
+        count ??= store.CountRatingsAsync;
         var whole = new RatingFilter(counter, field, null, from, to);
-        var total = await store.CountRatingsAsync(whole, cancellationToken);
+        var total = await count(whole, cancellationToken);
         var groups = new List<RatingGroupView>();
         if (groupBy == ByDay)
         {
@@ -43,7 +48,7 @@ public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IO
             {
                 var end = NextDay(day) < to ? NextDay(day) : to;
                 var start = day > from ? day : from;
-                var counts = await store.CountRatingsAsync(whole with { From = start, To = end }, cancellationToken);
+                var counts = await count(whole with { From = start, To = end }, cancellationToken);
                 groups.Add(ToView(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), counts));
             }
         }
@@ -61,7 +66,7 @@ public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IO
                     continue;
                 }
 
-                var counts = await store.CountRatingsAsync(filter, cancellationToken);
+                var counts = await count(filter, cancellationToken);
                 if (counts.Total == 0)
                 {
                     continue;

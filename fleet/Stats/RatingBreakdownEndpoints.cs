@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Claims;
+using Edge.Fleet.Registry;
+using Edge.Fleet.Store;
 using System.Text;
 using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,17 +18,17 @@ public static class RatingBreakdownEndpoints
     public static IEndpointRouteBuilder MapRatingBreakdownApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/stats/ratings/daily", async (string? from, string? to, string? groupBy, string? counter, string? field,
-            RatingBreakdown breakdown, TimeProvider time, CancellationToken cancellationToken) =>
+            RatingBreakdown breakdown, TimeProvider time, IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, cancellationToken);
+            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, Scoped(store, registry, user), cancellationToken);
             return result.View is { } view
                 ? (Results<Ok<RatingBreakdownView>, BadRequest<ErrorView>>)TypedResults.Ok(view)
                 : TypedResults.BadRequest(result.Error!);
         });
         app.MapGet("/api/v1/stats/ratings/daily.csv", async (string? from, string? to, string? groupBy, string? counter, string? field,
-            RatingBreakdown breakdown, TimeProvider time, CancellationToken cancellationToken) =>
+            RatingBreakdown breakdown, TimeProvider time, IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, cancellationToken);
+            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, Scoped(store, registry, user), cancellationToken);
             if (result.View is not { } view)
             {
                 return (Results<FileContentHttpResult, BadRequest<ErrorView>>)TypedResults.BadRequest(result.Error!);
@@ -57,8 +60,14 @@ public static class RatingBreakdownEndpoints
     private static string Quote(string value) =>
         value.IndexOfAny([',', '"', '\r', '\n']) >= 0 || value.StartsWith('=') ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
+    /// <summary>Counts limited to the caller's centres (every centre for administrators and technicians).</summary>
+    private static RatingBreakdown.RatingCounter Scoped(IEventStore store, DeviceRegistry registry, ClaimsPrincipal user) =>
+        async (filter, cancellationToken) => await ScopedRatingCounts.CountAsync(store, registry, user, null, filter, cancellationToken)
+            ?? new RatingCounts(new Dictionary<int, long>(), 0);
+
     private static async Task<(RatingBreakdownView? View, ErrorView? Error)> QueryAsync(
-        string? from, string? to, string? groupBy, string? counter, string? field, RatingBreakdown breakdown, TimeProvider time, CancellationToken cancellationToken)
+        string? from, string? to, string? groupBy, string? counter, string? field, RatingBreakdown breakdown, TimeProvider time,
+        RatingBreakdown.RatingCounter count, CancellationToken cancellationToken)
     {
         var by = string.IsNullOrEmpty(groupBy) ? RatingBreakdown.ByDay : groupBy;
         if (by is not (RatingBreakdown.ByCounter or RatingBreakdown.ByField or RatingBreakdown.ByDay))
@@ -82,7 +91,7 @@ public static class RatingBreakdownEndpoints
             return (null, new ErrorView($"to must be after from, at most {RatingBreakdown.MaxDays} days later"));
         }
 
-        return (await breakdown.BreakdownAsync(by, fromTime, toTime, counter, field, cancellationToken), null);
+        return (await breakdown.BreakdownAsync(by, fromTime, toTime, counter, field, cancellationToken, count), null);
     }
 
     private static bool TryParseBound(string? text, RatingBreakdown breakdown, bool isEnd, DateTimeOffset fallback, out DateTimeOffset time)
