@@ -219,6 +219,7 @@
           <a id="csv" href="#" download>${t("sat.csv")}</a>
         </form>
         <div id="sat-cards" class="cards"></div>
+        <section class="panel"><h2>${t("sat.chart")}</h2><div id="sat-chart"></div></section>
         <section class="panel"><div id="sat-table"></div></section>`;
     },
     query() {
@@ -236,6 +237,7 @@
         <div class="card" id="sat-total"><div class="n" data-value="${data.total.total}">${number(data.total.total)}</div><div class="l">${t("col.total")}</div></div>
         ${levels.map(l => `<div class="card"><div class="n">${number(data.total.byLevel[l])}</div><div class="l">${esc(t("level." + l))}</div></div>`).join("")}`;
       const rows = data.groups.filter(g => data.groupBy === "day" || g.total > 0);
+      document.getElementById("sat-chart").innerHTML = columnChart(rows, levels);
       document.getElementById("sat-table").innerHTML = data.total.total === 0 && data.groupBy !== "day"
         ? `<p class="empty">${t("sat.none")}</p>`
         : `<table id="satisfaction-table"><thead><tr><th>${t("sat.by." + data.groupBy)}</th><th class="num">${t("col.total")}</th>
@@ -250,6 +252,30 @@
             </tr>`).join("")}</tbody></table>`;
     },
   };
+
+  // Columns of the satisfaction index per group, each split by level (best on top), with the count below.
+  const LEVEL_COLOURS = { 5: "#0f5f2c", 4: "#1b7f3b", 3: "#6cbf84", 2: "#f0b429", 1: "#d64545" };
+
+  function columnChart(rows, levels) {
+    if (rows.length === 0) return `<p class="empty">${t("sat.none")}</p>`;
+    const h = 160, col = Math.max(18, Math.min(60, Math.floor(900 / rows.length) - 12)), gap = 12, w = rows.length * (col + gap) + 40;
+    const bars = rows.map((g, i) => {
+      const x = 40 + i * (col + gap);
+      let y = h;
+      const parts = levels.slice().reverse().map(l => {
+        const n = g.byLevel[l] ?? 0, height = g.total ? n / g.total * h : 0;
+        y -= height;
+        return height > 0 ? `<rect x="${x}" y="${y.toFixed(1)}" width="${col}" height="${height.toFixed(1)}" fill="${LEVEL_COLOURS[l] || "#999"}"><title>${esc(t("level." + l))}: ${n}</title></rect>` : "";
+      }).join("");
+      const label = g.key === "(none)" ? t("sat.noKey") : String(g.key).replace(/^\d{4}-/, "");
+      return `${parts}<text x="${x + col / 2}" y="${h + 14}" text-anchor="middle" font-size="11">${esc(label)}</text>
+        <text x="${x + col / 2}" y="${h + 27}" text-anchor="middle" font-size="10" fill="#667585">${g.total ? percent(g.index) : "—"}</text>`;
+    }).join("");
+    const grid = [0, 0.5, 0.9, 1].map(p => `<line x1="36" x2="${w}" y1="${h - p * h}" y2="${h - p * h}" stroke="${p === 0.9 ? "#b42318" : "#dde3ea"}" stroke-dasharray="${p === 0.9 ? "4 3" : ""}"/>
+      <text x="32" y="${h - p * h + 4}" text-anchor="end" font-size="10" fill="#667585">${p * 100}%</text>`).join("");
+    const legend = levels.map(l => `<span class="legend"><i style="background:${LEVEL_COLOURS[l] || "#999"}"></i>${esc(t("level." + l))}</span>`).join("");
+    return `<svg id="sat-columns" viewBox="0 -8 ${w} ${h + 40}" width="${w}" height="${h + 40}" role="img">${grid}${bars}</svg><div>${legend}</div>`;
+  }
 
   // ---- shell -------------------------------------------------------------------------------------------------
   function parseRoute() {

@@ -21,7 +21,7 @@ window.EDGE_TEXTS = {
     "kind.outbox-backlog": "Hàng đợi tồn đọng", "kind.clock-unsynced": "Đồng hồ chưa đồng bộ", "kind.disk-low": "Sắp đầy bộ nhớ", "kind.counter-silent": "Quầy không có đánh giá", "kind.sequence-gap": "Thiếu sự kiện",
     "severity.critical": "Nghiêm trọng", "severity.warning": "Cảnh báo",
     "device.title": "Thiết bị {0}", "device.back": "← Tổng quan", "device.history": "Lịch sử nhịp tim (24 giờ)", "device.outboxChart": "Độ sâu hàng đợi", "device.peripherals": "Thiết bị ngoại vi", "device.notFound": "Không tìm thấy thiết bị.",
-    "sat.title": "Mức độ hài lòng", "sat.from": "Từ ngày", "sat.to": "Đến ngày", "sat.groupBy": "Nhóm theo", "sat.csv": "Xuất CSV",
+    "sat.title": "Mức độ hài lòng", "sat.from": "Từ ngày", "sat.to": "Đến ngày", "sat.groupBy": "Nhóm theo", "sat.csv": "Xuất CSV", "sat.chart": "Tỷ lệ các mức đánh giá (vạch đỏ: mục tiêu 90%)",
     "sat.by.counter": "Quầy", "sat.by.field": "Lĩnh vực", "sat.by.day": "Ngày", "sat.total": "Tổng cộng", "sat.none": "Chưa có đánh giá trong khoảng thời gian này.", "sat.noKey": "(không rõ)",
     "level.4": "Rất hài lòng", "level.3": "Hài lòng", "level.2": "Bình thường", "level.1": "Không hài lòng", "level.5": "Mức 5",
     "ago.s": "{0} giây trước", "ago.m": "{0} phút trước", "ago.h": "{0} giờ trước", "ago.d": "{0} ngày trước", "never": "chưa bao giờ"
@@ -47,7 +47,7 @@ window.EDGE_TEXTS = {
     "kind.outbox-backlog": "Outbox backlog", "kind.clock-unsynced": "Clock not synced", "kind.disk-low": "Disk nearly full", "kind.counter-silent": "Counter without ratings", "kind.sequence-gap": "Missing events",
     "severity.critical": "Critical", "severity.warning": "Warning",
     "device.title": "Device {0}", "device.back": "← Overview", "device.history": "Heartbeat history (24 h)", "device.outboxChart": "Outbox depth", "device.peripherals": "Peripherals", "device.notFound": "Device not found.",
-    "sat.title": "Citizen satisfaction", "sat.from": "From", "sat.to": "To", "sat.groupBy": "Group by", "sat.csv": "Export CSV",
+    "sat.title": "Citizen satisfaction", "sat.from": "From", "sat.to": "To", "sat.groupBy": "Group by", "sat.csv": "Export CSV", "sat.chart": "Share of each rating level (red line: the 90% target)",
     "sat.by.counter": "Counter", "sat.by.field": "Field", "sat.by.day": "Day", "sat.total": "Total", "sat.none": "No ratings in this period.", "sat.noKey": "(none)",
     "level.4": "Very satisfied", "level.3": "Satisfied", "level.2": "Neutral", "level.1": "Dissatisfied", "level.5": "Level 5",
     "ago.s": "{0} s ago", "ago.m": "{0} min ago", "ago.h": "{0} h ago", "ago.d": "{0} d ago", "never": "never"
