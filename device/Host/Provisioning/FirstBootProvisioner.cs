@@ -23,18 +23,17 @@ public sealed class FirstBootProvisioner(
         {
             try
             {
-                var response = await FleetProvisioningClient.RedeemAsync(fleet, options.ClaimCode!, stoppingToken);
-                if (response.DeviceId != device.Value.Id)
+                var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, options.ClaimCode!, device.Value.ResolvedDataDir, stoppingToken);
+                if (identity.DeviceId != device.Value.Id)
                 {
-                    logger.LogError("The fleet issued device id {Issued} but this device runs as {Configured} (Device:Id): not using the credentials",
-                        response.DeviceId, device.Value.Id);
+                    logger.LogError("The fleet issued device id {Issued} but this device runs as {Configured} (Device:Id): remove Device:Id to run as the issued id",
+                        identity.DeviceId, device.Value.Id);
                     return;
                 }
 
-                var path = IdentityFile.Write(device.Value.ResolvedDataDir, DeviceIdentity.From(response, fleet, DateTimeOffset.UtcNow), response.CaCertificate);
-                credentials.Set(response.Secret);
+                credentials.Set(identity.Secret);
                 logger.LogInformation("Provisioned as {Device} (centre {Centre}, counter {Counter}); identity in {Path}",
-                    response.DeviceId, response.Centre, response.Counter, path);
+                    identity.DeviceId, identity.Centre, identity.Counter, path);
                 return;
             }
             catch (ClaimCodeRefusedException ex)

@@ -38,6 +38,14 @@ public static class FleetProvisioningClient
         throw new HttpRequestException($"the fleet answered {status} {error?.Error}");
     }
 
+    /// <summary>Redeems the code and writes what the fleet issued to <paramref name="dataDir"/>; returns it and the file's path.</summary>
+    public static async Task<(DeviceIdentity Identity, string Path)> RedeemAndStoreAsync(Uri fleet, string code, string dataDir, CancellationToken cancellationToken)
+    {
+        var response = await RedeemAsync(fleet, code, cancellationToken);
+        var identity = DeviceIdentity.From(response, fleet, DateTimeOffset.UtcNow);
+        return (identity, IdentityFile.Write(dataDir, identity, response.CaCertificate));
+    }
+
     private static async Task<ProvisionError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try

@@ -34,10 +34,9 @@ public static class ProvisionCommand
 
         try
         {
-            var response = await FleetProvisioningClient.RedeemAsync(fleet, code, CancellationToken.None);
-            var path = IdentityFile.Write(dataDir, DeviceIdentity.From(response, fleet, DateTimeOffset.UtcNow), response.CaCertificate);
-            Console.WriteLine($"Provisioned as {response.DeviceId}: centre {response.Centre}, counter {response.Counter}, role {response.Role}.");
-            Console.WriteLine($"Broker {response.MqttHost}:{response.MqttPort}{(response.MqttTls ? " (TLS)" : "")}. Identity and secret written to {Path.GetFullPath(path)} (mode 0600).");
+            var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, code, dataDir, CancellationToken.None);
+            Console.WriteLine($"Provisioned as {identity.DeviceId}: centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}.");
+            Console.WriteLine($"Broker {identity.MqttHost}:{identity.MqttPort}{(identity.MqttTls ? " (TLS)" : "")}. Identity and secret written to {Path.GetFullPath(path)} (mode 0600).");
             Console.WriteLine($"Start the host with --Device:DataDir={dataDir} (or no data folder setting when it is the default).");
             return 0;
         }

@@ -59,9 +59,7 @@ public static class ProvisioningRegistration
         {
             try
             {
-                var response = await FleetProvisioningClient.RedeemAsync(fleet, code, CancellationToken.None);
-                var identity = DeviceIdentity.From(response, fleet, DateTimeOffset.UtcNow);
-                var path = IdentityFile.Write(dataDir, identity, response.CaCertificate);
+                var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, code, dataDir, CancellationToken.None);
                 Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}); identity in {path}");
                 return identity;
             }

@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Edge.Testing;
+
+namespace Edge.Fleet.Tests.Security;
+
+/// <summary>A fleet started with neither EDGE_ADMIN_TOKEN nor EDGE_ADMIN_PASSWORD prints a one-time administrator token once.</summary>
+public sealed partial class AdministratorBootstrapTests : IDisposable
+{
+    private readonly TempFolder _folder = new("bootstrap");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task First_start_prints_an_administrator_token_once_and_it_works()
+    {
+        var httpPort = FreePort.Next();
+        string[] args = ["--urls", $"http://127.0.0.1:{httpPort}", $"--Mqtt:Port={FreePort.Next()}", "--Mqtt:BindAddress=127.0.0.1", $"--Fleet:DataDir={_folder["fleet"]}"];
+        var noBootstrap = new Dictionary<string, string> { ["EDGE_ADMIN_TOKEN"] = "", ["EDGE_ADMIN_PASSWORD"] = "" };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+
+        string token;
+        using (var first = ChildProcess.StartDll("fleet", RepoPaths.FleetDll, args, noBootstrap))
+        {
+            token = await Eventually.ReturnsAsync(
+                () => Task.FromResult(TokenLine().Match(first.Output) is { Success: true } m ? m.Groups[1].Value : ""),
+                t => t.Length > 0, TimeSpan.FromSeconds(60), "the one-time token");
+            await Eventually.TrueAsync(async () => (await http.GetAsync("/api/v1/users")).StatusCode == HttpStatusCode.Unauthorized,
+                TimeSpan.FromSeconds(30), "the fleet to answer");
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+        }
+
+        using var second = ChildProcess.StartDll("fleet", RepoPaths.FleetDll, args, noBootstrap);
+        await Eventually.TrueAsync(async () => (await http.GetAsync("/api/v1/users")).StatusCode == HttpStatusCode.Unauthorized,
+            TimeSpan.FromSeconds(60), "the restarted fleet to answer");
+        Assert.DoesNotMatch(TokenLine(), second.Output);
+    }
+
+    [GeneratedRegex(@"token \(shown once\): (edge_\S+)")]
+    private static partial Regex TokenLine();
+}
