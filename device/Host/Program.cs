@@ -7,6 +7,7 @@ using Edge.Device.Health;
 using Edge.Device.Local;
 using Edge.Device.Outbox;
 using Edge.Device.Provisioning;
+using Edge.Device.Queue;
 using Edge.Device.Printing;
 using Edge.Device.Simulation;
 using Edge.Device.Uplink;
@@ -35,6 +36,7 @@ builder.Services
     .AddUplink()
     .AddPeripherals()
     .AddCounter()
+    .AddQueue()
     .AddHealthReporting();
 builder.UseLocalEndpoint();
 

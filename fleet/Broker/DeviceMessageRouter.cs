@@ -17,6 +17,7 @@ public sealed class DeviceMessageRouter(
     DevicePresence presence,
     HeartbeatIntake heartbeats,
     RatingKeyCatalog ratingKeys,
+    Queue.QueueDesk queue,
     ILogger<DeviceMessageRouter> logger)
 {
     /// <summary>
@@ -25,6 +26,12 @@ public sealed class DeviceMessageRouter(
     /// </summary>
     public async Task<IngestResult?> RouteAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
+        if (QueueTopics.TryParse(topic, out var queueAddress))
+        {
+            await queue.HandleAsync(queueAddress, payload, cancellationToken);
+            return null;
+        }
+
         if (!Topics.TryParse(topic, out var address))
         {
             return null;
@@ -34,7 +41,7 @@ public sealed class DeviceMessageRouter(
         {
             case TopicKind.Events:
                 ratingKeys.Notice(address.DeviceId, payload);
-                return await ingest.IngestAsync(address.DeviceId, payload, cancellationToken);
+                return await queue.AfterIngestAsync(address.DeviceId, payload, await ingest.IngestAsync(address.DeviceId, payload, cancellationToken), cancellationToken);
             case TopicKind.Status:
                 ObserveStatus(address.DeviceId, clientId, payload);
                 return null;

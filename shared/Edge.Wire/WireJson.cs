@@ -12,4 +12,6 @@ namespace Edge.Wire;
 [JsonSerializable(typeof(Ack))]
 [JsonSerializable(typeof(DeviceStatus))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(CallRequest))]
+[JsonSerializable(typeof(CallReply))]
 public sealed partial class WireJson : JsonSerializerContext;

@@ -48,6 +48,7 @@ public sealed class DeviceRunner : IDisposable
             $"--Local:Port={LocalPort}",
             "--Rating:DebounceMs=5",
             "--Rating:LockoutMs=0",
+            "--Queue:DebounceMs=5",
             "--Uplink:ReconnectMin=00:00:00.200",
             "--Uplink:ReconnectMax=00:00:02",
             .. _extraArgs,

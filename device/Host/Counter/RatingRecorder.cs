@@ -17,6 +17,7 @@ public sealed class RatingRecorder(
     IOptions<RatingOptions> options,
     OutboxStore outbox,
     HostClock clock,
+    Queue.ICurrentTicket currentTicket,
     ILogger<RatingRecorder> logger) : BackgroundService
 {
     private readonly Channel<RatingPress> _presses = Channel.CreateUnbounded<RatingPress>(new UnboundedChannelOptions { SingleReader = true });
@@ -30,7 +31,7 @@ public sealed class RatingRecorder(
         var now = Stopwatch.GetTimestamp();
         var previous = Interlocked.Exchange(ref _lastPressTimestamp, now);
         var suspect = previous != 0 && _options.LockoutMs > 0 && Stopwatch.GetElapsedTime(previous, now).TotalMilliseconds < _options.LockoutMs;
-        _presses.Writer.TryWrite(new RatingPress(buttonIndex, suspect, DateTimeOffset.UtcNow, clock.UptimeMs));
+        _presses.Writer.TryWrite(new RatingPress(buttonIndex, suspect, DateTimeOffset.UtcNow, clock.UptimeMs, currentTicket.Current));
     }
 
     /// <summary>How many presses of this button are durable in the outbox since start.</summary>
@@ -64,6 +65,9 @@ public sealed class RatingRecorder(
             Level = _options.LevelOf(p.ButtonIndex),
             Scale = _options.Scale,
             Suspect = p.Suspect ? true : null,
+            Ticket = p.Ticket?.Number,
+            Field = p.Ticket?.Field,
+            Detail = p.Ticket?.Day,
         }).ToList();
 
         while (true)
@@ -87,5 +91,5 @@ public sealed class RatingRecorder(
         }
     }
 
-    private readonly record struct RatingPress(int ButtonIndex, bool Suspect, DateTimeOffset At, long UptimeMs);
+    private readonly record struct RatingPress(int ButtonIndex, bool Suspect, DateTimeOffset At, long UptimeMs, Queue.ServedTicket? Ticket);
 }

@@ -106,20 +106,29 @@ public static class SimulationEndpoints
     }
 
     /// <summary>
+    /// POST /sim/press?pin=P presses any button by its GPIO pin (rating or queue: field, call-next, recall, skip).
     /// POST /sim/press?button=N&amp;count=K[&amp;bounce=B][&amp;holdMs=H]: presses button N (1 = first in Rating:Pins, the best level)
     /// K times; answers once those K presses are durable in the outbox.
     /// </summary>
     private static async Task<IResult> PressAsync(
-        int button,
+        int? button,
+        int? pin,
         int? count,
         int? bounce,
         int? holdMs,
         IOptions<RatingOptions> options,
         SimulatedGpioDriver driver,
         RatingRecorder recorder,
+        Queue.QueuePresses queuePresses,
         OutboxStore outbox,
         CancellationToken cancellationToken)
     {
+        if (pin is { } queuePin && queuePresses.Knows(queuePin))
+        {
+            return await Queue.QueueSimulation.PressAsync(queuePin, count ?? 1, bounce ?? 0, driver, queuePresses, cancellationToken);
+        }
+
+        button ??= pin is { } ratingPin && Array.IndexOf(options.Value.Pins, ratingPin) is >= 0 and var at ? at + 1 : 0;
         var rating = options.Value;
         var times = count ?? 1;
         if (button < 1 || button > rating.Pins.Length)
@@ -132,7 +141,7 @@ public static class SimulationEndpoints
             return Results.Json(new LocalError("count must be 1-100000"), LocalJson.Default.LocalError, statusCode: 400);
         }
 
-        var index = button - 1;
+        var index = button.Value - 1;
         var before = recorder.DurableCount(index);
         var settle = TimeSpan.FromMilliseconds(rating.DebounceMs * 2 + 2);
         var hold = holdMs is > 0 ? TimeSpan.FromMilliseconds(holdMs.Value) : settle;
@@ -149,7 +158,7 @@ public static class SimulationEndpoints
         }
 
         var durable = recorder.DurableCount(index) - before;
-        var result = new SimPressResult(button, rating.LevelOf(index), times, durable, outbox.Snapshot().NextSeq);
+        var result = new SimPressResult(button.Value, rating.LevelOf(index), times, durable, outbox.Snapshot().NextSeq);
         return durable >= times
             ? Results.Json(result, LocalJson.Default.SimPressResult)
             : Results.Json(result, LocalJson.Default.SimPressResult, statusCode: 504);

@@ -20,6 +20,7 @@ public sealed class MqttUplink(
     AckTracker ackTracker,
     UplinkState state,
     Provisioning.UplinkCredentials credentials,
+    Queue.QueueReplies queueReplies,
     ILogger<MqttUplink> logger) : BackgroundService, IUplinkPublisher
 {
     private readonly string _deviceId = device.Value.Id;
@@ -72,6 +73,7 @@ public sealed class MqttUplink(
                 await client.SubscribeAsync(
                     new MqttClientSubscribeOptionsBuilder()
                         .WithTopicFilter(f => f.WithTopic(Topics.Ack(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                        .WithTopicFilter(f => f.WithTopic(QueueTopics.Replies(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                         .Build(),
                     stoppingToken);
                 await TryPublishAsync(Topics.Status(_deviceId), StatusPayload(online: true, session), retain: true, stoppingToken);
@@ -147,6 +149,12 @@ public sealed class MqttUplink(
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
+        if (QueueTopics.TryParse(e.ApplicationMessage.Topic, out var queue) && queue.DeviceId == _deviceId)
+        {
+            queueReplies.Handle(e.ApplicationMessage.Payload);
+            return;
+        }
+
         if (!Topics.TryParse(e.ApplicationMessage.Topic, out var address) || address.DeviceId != _deviceId)
         {
             return;

@@ -188,7 +188,10 @@ public sealed class ClaimCodeLimitsTests : IDisposable
         }
 
         Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], statuses);
+        // Password guessing shares the per-address budget.
+        using var login = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { name = "admin", password = "guess-guess-guess" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, login.StatusCode);
         var counters = await fleet.GetJsonAsync("/api/v1/security/counters");
-        Assert.Equal(1, counters.GetProperty("provisionRefused").GetProperty("rate-limited").GetInt64());
+        Assert.Equal(2, counters.GetProperty("provisionRefused").GetProperty("rate-limited").GetInt64());
     }
 }

@@ -1,0 +1,10 @@
+namespace Edge.Device.Queue;
+
+/// <summary>The ticket a counter is serving now (called and not yet served or skipped), for tying ratings to it.</summary>
+public interface ICurrentTicket
+{
+    ServedTicket? Current { get; }
+}
+
+/// <summary>A called ticket: its number, field and queue day.</summary>
+public sealed record ServedTicket(string Number, string Field, string Day);

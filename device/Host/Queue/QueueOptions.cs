@@ -1,0 +1,141 @@
+using Edge.Device.Configuration;
+
+namespace Edge.Device.Queue;
+
+/// <summary>What the device is in the centre's queue (key <c>Device:Role</c>): a counter (default) or a kiosk.</summary>
+public sealed class DeviceRoleOptions : ICheckedOptions
+{
+    public const string Section = "Device";
+
+    public const string Counter = "counter";
+    public const string Kiosk = "kiosk";
+
+    public string Role { get; set; } = Counter;
+
+    public bool IsKiosk => Role == Kiosk;
+
+    public IEnumerable<string> Validate()
+    {
+        if (Role is not (Counter or Kiosk))
+        {
+            yield return $"{Section}:Role must be counter or kiosk (got '{Role}')";
+        }
+    }
+}
+
+/// <summary>One field (lĩnh vực) a kiosk issues tickets for: its name as printed, its number prefix, its button.</summary>
+public sealed class QueueFieldOptions
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>Letter(s) before the number ("A" → A001): unique per field in the centre.</summary>
+    public string Prefix { get; set; } = "";
+
+    /// <summary>GPIO input of the field's button (kiosk only).</summary>
+    public int Pin { get; set; } = -1;
+}
+
+/// <summary>The queue (section "Queue"): kiosk fields and number block, counter buttons and fields served.</summary>
+public sealed class QueueOptions : ICheckedOptions
+{
+    public const string Section = "Queue";
+
+    /// <summary>IANA time zone of the centre; numbering restarts at its local midnight.</summary>
+    public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
+
+    /// <summary>Fields of the centre; a kiosk has one button per field.</summary>
+    public List<QueueFieldOptions> Fields { get; set; } = [];
+
+    /// <summary>
+    /// This kiosk's block of numbers, the same for every field: kiosks of one centre get disjoint blocks
+    /// (kiosk 1: 1-499, kiosk 2: 500-999), so they never issue the same number without talking to each other.
+    /// </summary>
+    public int FirstNumber { get; set; } = 1;
+
+    public int LastNumber { get; set; } = 999;
+
+    /// <summary>Counter: the call-next button.</summary>
+    public int CallNextPin { get; set; } = 26;
+
+    /// <summary>Counter: optional recall (call the same number again) and skip (citizen absent) buttons; -1 for none.</summary>
+    public int RecallPin { get; set; } = -1;
+
+    public int SkipPin { get; set; } = -1;
+
+    /// <summary>Counter: names of the fields it serves; empty = all fields.</summary>
+    public string[] ServesFields { get; set; } = [];
+
+    public int DebounceMs { get; set; } = 30;
+
+    public int StuckAfterMs { get; set; } = 10_000;
+
+    /// <summary>How long a counter waits for the fleet's answer to call-next (resending meanwhile).</summary>
+    public int CallTimeoutMs { get; set; } = 5000;
+
+    /// <summary>Digits a number is padded to: those of <see cref="LastNumber"/>.</summary>
+    public int Digits => LastNumber.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+
+    public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    public IEnumerable<string> Validate()
+    {
+        string? zoneError = null;
+        try
+        {
+            Zone();
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            zoneError = $"{Section}:TimeZone '{TimeZone}' is not a known time zone";
+        }
+
+        if (zoneError is not null)
+        {
+            yield return zoneError;
+        }
+
+        if (FirstNumber < 1 || LastNumber < FirstNumber || LastNumber > 99_999)
+        {
+            yield return $"{Section}:FirstNumber/{Section}:LastNumber must satisfy 1 <= first <= last <= 99999 (got {FirstNumber}-{LastNumber})";
+        }
+
+        foreach (var (field, i) in Fields.Select((f, i) => (f, i)))
+        {
+            if (string.IsNullOrWhiteSpace(field.Name) || field.Name.Length > 64)
+            {
+                yield return $"{Section}:Fields:{i}:Name must be 1-64 characters";
+            }
+
+            if (field.Prefix.Length > 3 || field.Prefix.Any(c => !char.IsAsciiLetterOrDigit(c)))
+            {
+                yield return $"{Section}:Fields:{i}:Prefix must be 0-3 letters or digits (got '{field.Prefix}')";
+            }
+        }
+
+        if (Fields.GroupBy(f => f.Prefix).Any(g => g.Count() > 1) && Fields.Count > 1)
+        {
+            yield return $"{Section}:Fields prefixes must differ between fields";
+        }
+
+        var pins = Fields.Select(f => f.Pin).Where(p => p >= 0).Concat(new[] { CallNextPin, RecallPin, SkipPin }.Where(p => p >= 0)).ToList();
+        foreach (var pin in pins.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            yield return $"{Section} uses pin {pin} more than once";
+        }
+
+        if (pins.Any(p => p > 63))
+        {
+            yield return $"{Section} pins must be GPIO numbers 0-63";
+        }
+
+        if (DebounceMs is < 1 or > 1000)
+        {
+            yield return $"{Section}:DebounceMs must be 1-1000 (got {DebounceMs})";
+        }
+
+        if (CallTimeoutMs is < 100 or > 60_000)
+        {
+            yield return $"{Section}:CallTimeoutMs must be 100-60000 (got {CallTimeoutMs})";
+        }
+    }
+}

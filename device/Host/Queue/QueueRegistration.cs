@@ -1,0 +1,30 @@
+using Edge.Device.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Queue;
+
+public static class QueueRegistration
+{
+    /// <summary>The device's part in the centre's queue, by <c>Device:Role</c>: kiosk (tickets) or counter (calls).</summary>
+    public static IServiceCollection AddQueue(this IServiceCollection services)
+    {
+        services.AddCheckedOptions<DeviceRoleOptions>(DeviceRoleOptions.Section);
+        services.AddCheckedOptions<QueueOptions>(QueueOptions.Section);
+        services.AddSingleton<QueuePresses>();
+        services.AddSingleton<QueueReplies>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<QueueOptions>>().Value;
+            var dir = sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir;
+            return new TicketNumbering(Path.Combine(dir, "queue-numbers.json"), sp.GetRequiredService<TimeProvider>(), o.Zone(), o.FirstNumber, o.LastNumber);
+        });
+        services.AddSingleton<KioskIssuer>();
+        services.AddSingleton<CounterCaller>();
+        services.AddSingleton<ICurrentTicket>(sp => sp.GetRequiredService<CounterCaller>());
+        services.AddHostedService(sp => sp.GetRequiredService<KioskIssuer>());
+        services.AddHostedService(sp => sp.GetRequiredService<CounterCaller>());
+        services.AddHostedService<QueueButtons>();
+        return services;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Edge.Fleet.Ingest;
+using Edge.Fleet.Registry;
+using Edge.Wire;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Queue;
+
+/// <summary>
+/// Where device messages meet the queue: call requests on <c>edge/v1/{device}/queue/call</c> are answered on
+/// <c>.../queue/called</c>, and every stored events batch feeds its ticket events to the <see cref="QueueBook"/>.
+/// The centre of a device is the registry's (devices of an open broker, not enrolled, share <see cref="NoCentre"/>).
+/// </summary>
+public sealed class QueueDesk(
+    QueueBook book,
+    DeviceRegistry registry,
+    IQueueReplySender replies,
+    TimeProvider time,
+    IOptions<QueueOptions> options,
+    ILogger<QueueDesk> logger)
+{
+    /// <summary>Centre of devices the registry does not know.</summary>
+    public const string NoCentre = "default";
+
+    private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+
+    public string CentreOf(string deviceId) => registry.CentreOf(deviceId) is { Length: > 0 } centre ? centre : NoCentre;
+
+    /// <summary>Today's queue day (yyyy-MM-dd) by the fleet's clock in the centres' time zone.</summary>
+    public string Today() => TimeZoneInfo.ConvertTime(time.GetUtcNow(), _zone).ToString(QueueDays.Format, CultureInfo.InvariantCulture);
+
+    public async Task HandleAsync(QueueTopicAddress address, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        if (address.Kind != QueueTopicKind.Call)
+        {
+            return;
+        }
+
+        CallRequest? request;
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            request = JsonSerializer.Deserialize(ref reader, WireJson.Default.CallRequest);
+        }
+        catch (JsonException ex)
+        {
+            logger.LogWarning("Ignored unreadable call request of {Device}: {Error}", address.DeviceId, ex.Message);
+            return;
+        }
+
+        if (request is null || string.IsNullOrEmpty(request.RequestId) || request.Fields is null)
+        {
+            return;
+        }
+
+        var reply = CallActions.IsValid(request.Action)
+            ? book.CallNext(CentreOf(address.DeviceId), address.DeviceId, request, Today(), time)
+            : new CallReply(request.RequestId, null, null, null, 0, $"unknown action '{request.Action}'");
+        if (reply.Ticket is not null)
+        {
+            logger.LogInformation("Counter {Counter} ({Device}) called {Ticket}", request.Counter, address.DeviceId, reply.Ticket);
+        }
+
+        await replies.SendAsync(address.DeviceId, reply, cancellationToken);
+    }
+
+    /// <summary>After ingest: a stored batch's queue events update the waiting lists. Returns what ingest returned.</summary>
+    public Task<IngestResult> AfterIngestAsync(string deviceId, ReadOnlySequence<byte> payload, IngestResult result, CancellationToken cancellationToken)
+    {
+        if (result != IngestResult.Stored)
+        {
+            return Task.FromResult(result);
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            if (JsonSerializer.Deserialize(ref reader, WireJson.Default.EventBatch) is { } batch)
+            {
+                book.Apply(CentreOf(deviceId), deviceId, batch.Events);
+            }
+        }
+        catch (JsonException ex)
+        {
+            // Ingest accepted it, so this cannot happen short of a bug; the events are stored either way.
+            logger.LogError("Queue could not read a stored batch of {Device}: {Error}", deviceId, ex.Message);
+        }
+
+        return Task.FromResult(result);
+    }
+}

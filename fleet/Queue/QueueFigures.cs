@@ -1,0 +1,49 @@
+using Edge.Wire;
+
+namespace Edge.Fleet.Queue;
+
+/// <summary>Turns a queue day's tickets into the views of the API: ticket list, hall calls, statistics.</summary>
+public static class QueueFigures
+{
+    public static TicketView View(QueueTicket t) => new(
+        t.Number, t.Field, t.Kiosk, t.State, t.Counter, t.IssuedAt, t.AssignedAt, t.CallOrder, t.CalledAt, t.ServedAt, t.SkippedAt, t.RecalledAt.Count,
+        Seconds(t.IssuedAt, t.CalledAt), t.CalledAt is { } called ? Seconds(called, t.ServedAt) : null, t.RatingLevel);
+
+    /// <summary>The latest calls and recalls, newest first.</summary>
+    public static IReadOnlyList<HallCall> HallCalls(IEnumerable<QueueTicket> tickets, int limit) =>
+        tickets.Where(t => t.Counter is not null && (t.AssignedAt ?? t.CalledAt) is not null)
+            .SelectMany(t => t.RecalledAt.Select(r => new HallCall(t.Number, t.Field, t.Counter!, r, Recall: true))
+                .Append(new HallCall(t.Number, t.Field, t.Counter!, (t.AssignedAt ?? t.CalledAt)!.Value, Recall: false)))
+            .OrderByDescending(c => c.At)
+            .Take(limit)
+            .ToList();
+
+    public static QueueStatsView Stats(string centre, string day, IReadOnlyList<QueueTicket> tickets) => new(
+        centre,
+        day,
+        Group("all", tickets),
+        tickets.GroupBy(t => t.Field).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList(),
+        tickets.Where(t => t.Counter is not null).GroupBy(t => t.Counter!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList());
+
+    private static QueueGroupStats Group(string key, IReadOnlyList<QueueTicket> tickets)
+    {
+        var waits = tickets.Select(t => Seconds(t.IssuedAt, t.CalledAt)).OfType<double>().ToList();
+        var services = tickets.Select(t => t.CalledAt is { } c ? Seconds(c, t.ServedAt) : null).OfType<double>().ToList();
+        var rated = tickets.Where(t => t.RatingLevel is not null && t.RatingScale is not null).ToList();
+        var satisfied = rated.Count(t => RatingScale.IsSatisfied(t.RatingLevel!.Value, t.RatingScale!.Value));
+        return new QueueGroupStats(
+            key,
+            tickets.Count,
+            tickets.Count(t => t.CalledAt is not null),
+            tickets.Count(t => t.State == TicketStates.Served),
+            tickets.Count(t => t.State == TicketStates.Skipped),
+            tickets.Count(t => t.State == TicketStates.Waiting),
+            waits.Count == 0 ? null : Math.Round(waits.Average(), 3),
+            waits.Count == 0 ? null : Math.Round(waits.Max(), 3),
+            services.Count == 0 ? null : Math.Round(services.Average(), 3),
+            rated.Count,
+            rated.Count == 0 ? null : Math.Round((double)satisfied / rated.Count, 4));
+    }
+
+    private static double? Seconds(DateTime from, DateTime? to) => to is { } end ? Math.Round((end - from).TotalSeconds, 3) : null;
+}

@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using Edge.Fleet.Auth;
+using Edge.Fleet.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MQTTnet.Server;
+
+namespace Edge.Fleet.Queue;
+
+public static class QueueRegistration
+{
+    /// <summary>The centres' queues (queue.db in Fleet:DataDir) and the desk that answers counters' call requests.</summary>
+    public static IHostApplicationBuilder AddQueue(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
+        builder.Services.AddSingleton(sp => new QueueBook(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), "queue.db")));
+        builder.Services.AddSingleton<IQueueReplySender>(sp => sp.GetService<MqttServer>() is { } server
+            ? new EmbeddedQueueReplySender(server)
+            : ActivatorUtilities.CreateInstance<UnservedQueueReplySender>(sp));
+        builder.Services.AddSingleton<QueueDesk>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>GET /api/v1/queue/tickets?centre=&amp;day=</c> (a day's tickets and their times),
+    /// <c>GET /api/v1/queue/calls?centre=&amp;limit=</c> (the hall display: latest calls, newest first),
+    /// <c>GET /api/v1/stats/queue?centre=&amp;day=</c> (waiting and service times, satisfaction, per field and counter).
+    /// centre defaults to "default" (devices not enrolled), day to today in Queue:TimeZone.
+    /// </summary>
+    public static IEndpointRouteBuilder MapQueueApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/queue/tickets", (QueueBook book, QueueDesk desk, ClaimsPrincipal user, string? centre, string? day) =>
+            Scoped(user, centre, day, desk, (c, d) => Results.Json(
+                new TicketListView(c, d, book.Tickets(c, d).Select(QueueFigures.View).ToList()), QueueJson.Default.TicketListView)));
+        app.MapGet("/api/v1/queue/calls", (QueueBook book, QueueDesk desk, IOptions<QueueOptions> options, ClaimsPrincipal user, string? centre, int? limit) =>
+            Scoped(user, centre, null, desk, (c, d) => Results.Json(
+                new HallCallsView(c, d, QueueFigures.HallCalls(book.Tickets(c, d), Math.Clamp(limit ?? options.Value.HallCalls, 1, 100))), QueueJson.Default.HallCallsView)));
+        app.MapGet("/api/v1/stats/queue", (QueueBook book, QueueDesk desk, ClaimsPrincipal user, string? centre, string? day) =>
+            Scoped(user, centre, day, desk, (c, d) => Results.Json(QueueFigures.Stats(c, d, book.Tickets(c, d)), QueueJson.Default.QueueStatsView)));
+        return app;
+    }
+
+    private static IResult Scoped(ClaimsPrincipal user, string? centre, string? day, QueueDesk desk, Func<string, string, IResult> answer)
+    {
+        var c = string.IsNullOrEmpty(centre) ? QueueDesk.NoCentre : centre;
+        if (day is not null && !DateOnly.TryParseExact(day, Wire.QueueDays.Format, out _))
+        {
+            return Results.Json(new QueueErrorView($"day must be yyyy-MM-dd (got '{day}')"), QueueJson.Default.QueueErrorView, statusCode: 400);
+        }
+
+        return CentreScope.MaySee(user, c) ? answer(c, day ?? desk.Today()) : Results.Forbid();
+    }
+}
+
+/// <summary>Names the key when the Queue section is wrong, so start-up stops with one clear line.</summary>
+internal sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
+{
+    public ValidateOptionsResult Validate(string? name, QueueOptions options) =>
+        options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,89 @@
+namespace Edge.Wire;
+
+/// <summary>
+/// Queue topics (wire v1), under the device's own <c>edge/v1/{device}/</c> so the per-device ACL applies:
+/// a counter publishes a <see cref="CallRequest"/> on <c>queue/call</c> and the fleet answers with a
+/// <see cref="CallReply"/> on <c>queue/called</c>.
+/// </summary>
+public static class QueueTopics
+{
+    public static string Call(string deviceId) => $"{Topics.Root}/{deviceId}/queue/call";
+
+    public static string Called(string deviceId) => $"{Topics.Root}/{deviceId}/queue/called";
+
+    /// <summary>Filter for everything the fleet sends a device about the queue.</summary>
+    public static string Replies(string deviceId) => $"{Topics.Root}/{deviceId}/queue/called";
+
+    /// <summary>Every device's call requests, for a fleet node on an external broker.</summary>
+    public const string AllCalls = Topics.Root + "/+/queue/call";
+
+    /// <summary>Parses a queue topic; false for anything else (including the topics <see cref="Topics"/> knows).</summary>
+    public static bool TryParse(string topic, out QueueTopicAddress address)
+    {
+        address = default;
+        if (!topic.StartsWith(Topics.Root + "/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = topic[(Topics.Root.Length + 1)..].Split('/');
+        if (parts is not [var device, "queue", var kind] || !DeviceId.IsValid(device))
+        {
+            return false;
+        }
+
+        QueueTopicKind? parsed = kind switch
+        {
+            "call" => QueueTopicKind.Call,
+            "called" => QueueTopicKind.Called,
+            _ => null,
+        };
+        if (parsed is null)
+        {
+            return false;
+        }
+
+        address = new QueueTopicAddress(device, parsed.Value);
+        return true;
+    }
+}
+
+public enum QueueTopicKind
+{
+    Call,
+    Called,
+}
+
+public readonly record struct QueueTopicAddress(string DeviceId, QueueTopicKind Kind);
+
+/// <summary>What a counter asks of the centre's queue.</summary>
+public static class CallActions
+{
+    /// <summary>Give me the next waiting ticket among my fields (the current one, if any, counts as served).</summary>
+    public const string Next = "next";
+
+    public static bool IsValid(string action) => action is Next;
+}
+
+/// <summary>
+/// Payload of <c>edge/v1/{device}/queue/call</c>. <see cref="RequestId"/> makes a resent request harmless: the fleet
+/// answers the same request id with the same ticket.
+/// </summary>
+public sealed record CallRequest(string RequestId, string Action, string Counter, IReadOnlyList<string> Fields);
+
+/// <summary>
+/// Payload of <c>edge/v1/{device}/queue/called</c>. <see cref="Ticket"/> is null when nobody waits
+/// (<see cref="Error"/> says why when the request was refused). <see cref="Day"/> is the queue day (yyyy-MM-dd) the
+/// ticket belongs to; <see cref="Waiting"/> how many still wait in the counter's fields after this call.
+/// </summary>
+public sealed record CallReply(string RequestId, string? Ticket, string? Field, string? Day, int Waiting, string? Error = null);
+
+/// <summary>
+/// Conventions of the queue events (<see cref="EventKinds"/> ticket.*): <see cref="DeviceEvent.Ticket"/> is the
+/// number as printed ("A1001"), <see cref="DeviceEvent.Field"/> the field's name and <see cref="DeviceEvent.Detail"/>
+/// the queue day the ticket belongs to, yyyy-MM-dd in the centre's time zone (numbers restart every day).
+/// </summary>
+public static class QueueDays
+{
+    public const string Format = "yyyy-MM-dd";
+}

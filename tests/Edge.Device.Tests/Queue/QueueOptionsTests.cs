@@ -1,0 +1,29 @@
+using Edge.Device.Queue;
+
+namespace Edge.Device.Tests.Queue;
+
+public sealed class QueueOptionsTests
+{
+    [Fact]
+    public void Defaults_are_valid() => Assert.Empty(new QueueOptions().Validate());
+
+    [Fact]
+    public void A_pin_used_twice_and_an_unknown_time_zone_are_named()
+    {
+        var options = new QueueOptions
+        {
+            TimeZone = "Mars/Olympus",
+            CallNextPin = 17,
+            Fields = [new QueueFieldOptions { Name = "Đất đai", Prefix = "B", Pin = 17 }],
+        };
+
+        var problems = options.Validate().ToList();
+
+        Assert.Contains(problems, p => p.Contains("Queue:TimeZone", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("pin 17", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_role_is_named() =>
+        Assert.Contains("Device:Role", Assert.Single(new DeviceRoleOptions { Role = "hub" }.Validate()), StringComparison.Ordinal);
+}

@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edge.Testing;
+
+namespace Edge.EndToEnd.Tests.Queue;
+
+/// <summary>
+/// A simulated centre for the queue tests: a fleet, kiosks with three field buttons and counters with call-next,
+/// recall and skip buttons, all real processes on loopback, pressed through the simulated GPIO.
+/// </summary>
+public sealed class QueueCentre : IDisposable
+{
+    public static readonly (string Name, string Prefix, int Pin)[] Fields =
+        [("Tư pháp - Hộ tịch", "A", 17), ("Đất đai", "B", 27), ("Lao động - Xã hội", "C", 22)];
+
+    public const int CallNextPin = 26;
+    public const int RecallPin = 16;
+    public const int SkipPin = 12;
+
+    private readonly TempFolder _folder;
+    private readonly List<IDisposable> _started = [];
+
+    public QueueCentre(string name) => _folder = new TempFolder(name);
+
+    public FleetRunner Fleet { get; private set; } = null!;
+
+    public async Task<FleetRunner> StartFleetAsync()
+    {
+        // The broker's ACL does not admit queue/call yet (fleet/Queue/README.md): devices connect without credentials.
+        Fleet = new FleetRunner(_folder["fleet"], "--Security:DeviceAuth=open");
+        _started.Add(Fleet);
+        await Fleet.StartAsync();
+        return Fleet;
+    }
+
+    /// <summary>A kiosk whose numbers run first..last in every field.</summary>
+    public async Task<DeviceRunner> StartKioskAsync(string id, int first, int last)
+    {
+        List<string> args = ["--Device:Role=kiosk", $"--Queue:FirstNumber={first}", $"--Queue:LastNumber={last}", "--Display:Kind=none"];
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            args.AddRange([$"--Queue:Fields:{i}:Name={Fields[i].Name}", $"--Queue:Fields:{i}:Prefix={Fields[i].Prefix}", $"--Queue:Fields:{i}:Pin={Fields[i].Pin}"]);
+        }
+
+        return await StartAsync(id, [.. args]);
+    }
+
+    public Task<DeviceRunner> StartCounterAsync(string id, string counter, int callTimeoutMs = 5000) =>
+        StartAsync(id,
+            $"--Device:Counter={counter}", $"--Queue:CallNextPin={CallNextPin}", $"--Queue:RecallPin={RecallPin}", $"--Queue:SkipPin={SkipPin}",
+            $"--Queue:CallTimeoutMs={callTimeoutMs}", "--Printer:Transport=none");
+
+    public static async Task PressPinAsync(DeviceRunner device, int pin, int count = 1)
+    {
+        using var response = await device.Http.PostAsync($"/sim/press?pin={pin}&count={count}", null);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"press of pin {pin} x{count} on {device.Id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    /// <summary>Presses call-next (or recall/skip) and returns what the counter's display then shows.</summary>
+    public static async Task<string> PressAndReadDisplayAsync(DeviceRunner counter, int pin)
+    {
+        await PressPinAsync(counter, pin);
+        return (await counter.Http.GetFromJsonAsync<JsonElement>("/display")).GetProperty("shows").GetString()!.Trim();
+    }
+
+    public static async Task<List<string>> PrintedPagesAsync(DeviceRunner kiosk) =>
+        (await kiosk.Http.GetFromJsonAsync<JsonElement>("/sim/printer")).GetProperty("pages").EnumerateArray().Select(p => p.GetString()!).ToList();
+
+    public async Task<List<JsonElement>> TicketsAsync() =>
+        (await Fleet.GetJsonAsync("/api/v1/queue/tickets")).GetProperty("tickets").EnumerateArray().ToList();
+
+    public void Dispose()
+    {
+        foreach (var process in _started.AsEnumerable().Reverse())
+        {
+            process.Dispose();
+        }
+
+        _folder.Dispose();
+    }
+
+    private async Task<DeviceRunner> StartAsync(string id, params string[] args)
+    {
+        var device = new DeviceRunner(id, _folder[id], Fleet.MqttPort, args);
+        _started.Add(device);
+        await device.StartAsync();
+        return device;
+    }
+}
