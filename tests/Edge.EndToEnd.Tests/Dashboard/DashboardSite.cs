@@ -52,11 +52,19 @@ public sealed class DashboardSite : IAsyncDisposable
         var device = new DeviceRunner(id, _folder[id], Fleet.MqttPort, $"--Device:Counter={counter}", "--Health:IntervalSeconds=1");
         _started.Add(device);
         await device.StartAsync();
-        await Eventually.TrueAsync(
-            async () => (await Fleet.GetJsonAsync("/api/v1/health")).EnumerateArray()
-                .Any(d => d.GetProperty("id").GetString() == id && d.GetProperty("online").GetBoolean() && d.TryGetProperty("lastHeartbeat", out var h) && h.ValueKind != JsonValueKind.Null),
-            TimeSpan.FromSeconds(60),
-            $"{id} to be online with a heartbeat");
+        try
+        {
+            await Eventually.TrueAsync(
+                async () => (await Fleet.GetJsonAsync("/api/v1/health")).EnumerateArray()
+                    .Any(d => d.GetProperty("id").GetString() == id && d.GetProperty("online").GetBoolean() && d.TryGetProperty("lastHeartbeat", out var h) && h.ValueKind != JsonValueKind.Null),
+                TimeSpan.FromSeconds(60),
+                $"{id} to be online with a heartbeat");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nfleet:\n{Tail(Fleet.Output)}\ndevice:\n{Tail(device.Output)}", ex);
+        }
+
         return device;
     }
 
@@ -90,7 +98,9 @@ public sealed class DashboardSite : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"POST /sim/printer?paper={paper}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    public string Diagnostics() => Fleet.Output;
+    public string Diagnostics() => Tail(Fleet.Output);
+
+    private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(60));
 
     public async ValueTask DisposeAsync()
     {

@@ -17,7 +17,7 @@ public sealed class DashboardTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        output.WriteLine(_site.Diagnostics().Split('\n').TakeLast(40).Aggregate("", (a, l) => a + l + "\n"));
+        output.WriteLine(_site.Diagnostics());
         await _site.DisposeAsync();
     }
 
