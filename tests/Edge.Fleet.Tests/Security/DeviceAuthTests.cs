@@ -87,6 +87,34 @@ public sealed class DeviceAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_will_message_on_another_devices_topic_is_refused_when_the_connection_drops()
+    {
+        var a = await _fleet.ProvisionAsync("centre-a", "6", "will-a");
+        var b = await _fleet.ProvisionAsync("centre-a", "7", "will-b");
+        var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", _fleet.MqttPort)
+            .WithClientId(a.DeviceId)
+            .WithCredentials(a.DeviceId, a.Secret)
+            .WithWillTopic(Topics.Status(b.DeviceId))
+            .WithWillPayload(JsonSerializer.SerializeToUtf8Bytes(new DeviceStatus(true, "forged", DateTimeOffset.UtcNow), WireJson.Default.DeviceStatus))
+            .WithWillRetain(true)
+            .Build();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            Assert.Equal(MqttClientConnectResultCode.Success, (await client.ConnectAsync(options, timeout.Token)).ResultCode);
+        }
+
+        // Retiring A closes its connection without a DISCONNECT, which makes the broker publish the will.
+        using var retire = await _fleet.Http.PostAsync($"/api/v1/devices/{a.DeviceId}/retire", null);
+        await Eventually.TrueAsync(() => Task.FromResult(!client.IsConnected), TimeSpan.FromSeconds(5), "A to be cut off");
+        await Eventually.TrueAsync(
+            async () => (await CountersAsync()).GetProperty("publishRefused").GetInt64() >= 1, TimeSpan.FromSeconds(5), "the will to be refused");
+        Assert.Null(await _fleet.DeviceAsync(b.DeviceId));
+        client.Dispose();
+    }
+
+    [Fact]
     public async Task Retired_device_is_disconnected_within_seconds_and_cannot_come_back()
     {
         var a = await _fleet.ProvisionAsync("centre-a", "3", "retire-a");
