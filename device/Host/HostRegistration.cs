@@ -6,6 +6,7 @@ using Edge.Device.Outbox;
 using Edge.Device.Peripherals;
 using Edge.Device.Printing;
 using Edge.Device.Uplink;
+using Edge.Device.Watchdog;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device;
@@ -17,6 +18,15 @@ public static class HostRegistration
     {
         services.AddCheckedOptions<DeviceOptions>(DeviceOptions.Section);
         services.AddSingleton<HostClock>();
+        return services;
+    }
+
+    /// <summary>systemd watchdog fed only while the vouched-for loops are alive.</summary>
+    public static IServiceCollection AddWatchdog(this IServiceCollection services)
+    {
+        services.AddSingleton<LoopHeartbeats>();
+        services.AddHostedService<OutboxWriterProbe>();
+        services.AddHostedService<SystemdWatchdog>();
         return services;
     }
 

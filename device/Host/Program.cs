@@ -37,7 +37,8 @@ builder.Services
     .AddPeripherals()
     .AddCounter()
     .AddQueue()
-    .AddHealthReporting();
+    .AddHealthReporting()
+    .AddWatchdog();
 builder.UseLocalEndpoint();
 
 var app = builder.Build();

@@ -101,6 +101,9 @@ public sealed class OutboxStore : IDisposable
 
     public long LastAckedSeq => Volatile.Read(ref _lastAcked);
 
+    /// <summary>False once the writer thread has died: nothing could be stored any more.</summary>
+    public bool WriterAlive => _writer.IsAlive;
+
     public long Depth => Volatile.Read(ref _depth);
 
     public OutboxSnapshot Snapshot()

@@ -21,8 +21,12 @@ public sealed class MqttUplink(
     UplinkState state,
     Provisioning.UplinkCredentials credentials,
     Queue.QueueReplies queueReplies,
+    Watchdog.LoopHeartbeats heartbeats,
     ILogger<MqttUplink> logger) : BackgroundService, IUplinkPublisher
 {
+    /// <summary>Name of the uplink loop for the watchdog.</summary>
+    public const string LoopName = "uplink";
+
     private readonly string _deviceId = device.Value.Id;
     private readonly UplinkOptions _options = options.Value;
     private IMqttClient? _client;
@@ -56,16 +60,24 @@ public sealed class MqttUplink(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax);
+        heartbeats.Register(LoopName, _options.ReconnectMax + _options.PublishTimeout + TimeSpan.FromSeconds(30));
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client = client;
 
         while (!stoppingToken.IsCancellationRequested)
         {
+            heartbeats.Beat(LoopName);
             try
             {
                 var session = state.NewSession();
-                await client.ConnectAsync(BuildOptions(session), stoppingToken);
+                // MQTTnet 5 reports a refused CONNECT (bad credentials, not authorised) in the result, not as an exception.
+                var connected = await client.ConnectAsync(BuildOptions(session), stoppingToken);
+                if (connected.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
+                }
+
                 state.OnConnected();
                 backoff.Reset();
                 logger.LogInformation("Connected to {Host}:{Port} as {Device}", _options.Host, _options.Port, _deviceId);
@@ -77,7 +89,7 @@ public sealed class MqttUplink(
                         .Build(),
                     stoppingToken);
                 await TryPublishAsync(Topics.Status(_deviceId), StatusPayload(online: true, session), retain: true, stoppingToken);
-                await drainer.RunAsync(client, stoppingToken);
+                await drainer.RunAsync(client, () => heartbeats.Beat(LoopName), stoppingToken);
                 state.OnDisconnected("connection lost");
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

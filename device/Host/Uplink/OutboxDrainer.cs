@@ -25,7 +25,8 @@ public sealed class OutboxDrainer(
     private readonly UplinkOptions _options = options.Value;
 
     /// <summary>Runs until the connection drops or <paramref name="cancellationToken"/> is cancelled.</summary>
-    public async Task RunAsync(IMqttClient client, CancellationToken cancellationToken)
+    /// <param name="alive">Called every turn of the loop (the watchdog's heartbeat).</param>
+    public async Task RunAsync(IMqttClient client, Action alive, CancellationToken cancellationToken)
     {
         var topic = Topics.Events(_deviceId);
         var sentUpTo = outbox.LastAckedSeq;
@@ -35,6 +36,7 @@ public sealed class OutboxDrainer(
         while (client.IsConnected)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            alive();
             var acked = outbox.LastAckedSeq;
             if (acked != ackedAtLastCheck)
             {
