@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Edge.EndToEnd.Tests.Dashboard;
 
 /// <summary>
-/// Takes the screenshots of docs/ from a small simulated centre (four counters, one printer low on paper, one
+/// Takes the screenshots of docs/ (overview, satisfaction, a device, alerts) from a small simulated centre (four counters, one printer low on paper, one
 /// device unplugged). Writes them to the folder named by <c>EDGE_SCREENSHOTS</c>, else to a temp folder; refresh the
 /// committed ones with
 /// <c>EDGE_SCREENSHOTS=$PWD/docs dotnet test tests/Edge.EndToEnd.Tests --filter FullyQualifiedName~DashboardScreenshots</c>.
@@ -69,6 +69,21 @@ public sealed class DashboardScreenshots(ITestOutputHelper output) : IAsyncLifet
             Wait,
             "the satisfaction table");
         await SaveAsync(browser, Path.Combine(folder, "dashboard-satisfaction.png"));
+
+        await browser.NavigateAsync(_site.Url("/device/quay-03"));
+        await browser.WaitUntilAsync(
+            "return document.querySelectorAll('#health-history tbody tr').length >= 3 && document.querySelector(\"[data-printer='paper-out']\") !== null",
+            Wait,
+            "the device page with its heartbeat history");
+        await SaveAsync(browser, Path.Combine(folder, "dashboard-device.png"));
+
+        await browser.NavigateAsync(_site.Url("/alerts"));
+        await browser.WaitUntilAsync(
+            "return document.querySelector(\"#open-alerts tr[data-alert-kind='device-offline'][data-device='quay-04']\") !== null"
+            + " && document.querySelector(\"#open-alerts tr[data-alert-kind='printer-paper-out'][data-device='quay-03']\") !== null",
+            Wait,
+            "the alerts page with the offline device and the empty printer");
+        await SaveAsync(browser, Path.Combine(folder, "dashboard-alerts.png"));
     }
 
     private async Task SaveAsync(Edge.Testing.Browser.WebDriverSession browser, string path)
