@@ -1,4 +1,5 @@
 using Edge.Device;
+using Edge.Device.Cli;
 using Edge.Device.Configuration;
 using Edge.Device.Counter;
 using Edge.Device.Display;
@@ -15,6 +16,11 @@ using Edge.Device.Uplink;
 if (ProvisionCommand.IsInvoked(args))
 {
     return await ProvisionCommand.RunAsync(args);
+}
+
+if (TechnicianCli.IsInvoked(args))
+{
+    return await TechnicianCli.RunAsync(args, Console.Out, Console.Error);
 }
 
 // Content root = the program's folder, so appsettings.json is found whatever the working directory (systemd: /).
@@ -43,6 +49,7 @@ builder.UseLocalEndpoint();
 
 var app = builder.Build();
 app.MapStatus();
+app.MapEffectiveSettings();
 app.MapPrinter();
 app.MapDisplay();
 app.MapSimulation();

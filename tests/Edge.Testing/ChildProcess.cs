@@ -24,7 +24,11 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public string Output => string.Join('\n', _output);
+    /// <summary>Everything it printed, each line marked with its name (for test logs with several processes).</summary>
+    public string Output => string.Join('\n', _output.Select(line => $"[{Name}] {line}"));
+
+    /// <summary>Everything it printed, as it printed it.</summary>
+    public string Text => string.Join('\n', _output);
 
     public static ChildProcess StartDll(string name, string dll, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
@@ -100,7 +104,7 @@ public sealed class ChildProcess : IDisposable
             return;
         }
 
-        _output.Enqueue($"[{Name}] {line}");
+        _output.Enqueue(line);
         while (_output.Count > 2000 && _output.TryDequeue(out _))
         {
         }

@@ -27,6 +27,7 @@ public static class CheckedOptionsRegistration
     {
         services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<T>, CheckedOptionsValidator<T>>();
+        services.AddSingleton<Local.ISettingsSection>(sp => new Local.SettingsSection<T>(section, sp.GetRequiredService<IOptionsMonitor<T>>()));
         return services;
     }
 }

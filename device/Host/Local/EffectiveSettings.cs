@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Edge.Device.Configuration;
+using Edge.Device.Display;
+using Edge.Device.Gpio;
+using Edge.Device.Health;
+using Edge.Device.Printing;
+using Edge.Device.Queue;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Local;
+
+/// <summary>One options section as the running host uses it: defaults, files, environment and arguments merged.</summary>
+public interface ISettingsSection
+{
+    string Name { get; }
+
+    JsonNode? Current();
+}
+
+/// <summary>
+/// A checked options section shown with its secrets masked. Every options class bound with AddCheckedOptions
+/// registers one, so <c>GET /config</c> (and the <c>config</c> verb) list them all without a list to keep up to date.
+/// </summary>
+internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options) : ISettingsSection
+    where T : class
+{
+    private static readonly string[] SecretWords = ["password", "secret", "token", "privatekey"];
+
+    public string Name => name;
+
+    public JsonNode? Current()
+    {
+        var node = JsonSerializer.SerializeToNode(options.CurrentValue, EffectiveSettingsJson.Default.GetTypeInfo(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is missing from EffectiveSettingsJson"));
+        Mask(node);
+        return node;
+    }
+
+    private static void Mask(JsonNode? node)
+    {
+        if (node is not JsonObject obj)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in obj.ToList())
+        {
+            if (SecretWords.Any(word => key.Contains(word, StringComparison.OrdinalIgnoreCase)) && value is not null)
+            {
+                obj[key] = "***";
+            }
+            else
+            {
+                Mask(value);
+            }
+        }
+    }
+}
+
+/// <summary>The options classes the host binds; a class left out fails the EffectiveSettings test, not a technician.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(DeviceOptions))]
+[JsonSerializable(typeof(UplinkOptions))]
+[JsonSerializable(typeof(LocalOptions))]
+[JsonSerializable(typeof(OutboxOptions))]
+[JsonSerializable(typeof(RatingOptions))]
+[JsonSerializable(typeof(GpioOptions))]
+[JsonSerializable(typeof(HealthOptions))]
+[JsonSerializable(typeof(PrinterOptions))]
+[JsonSerializable(typeof(DisplayOptions))]
+[JsonSerializable(typeof(QueueOptions))]
+[JsonSerializable(typeof(DeviceRoleOptions))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class EffectiveSettingsJson : JsonSerializerContext;
+
+public static class EffectiveSettingsEndpoint
+{
+    /// <summary>GET /config: every options section the host runs with, secrets masked, keyed by section name.</summary>
+    public static IEndpointRouteBuilder MapEffectiveSettings(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/config", (IEnumerable<ISettingsSection> sections) =>
+        {
+            var all = new JsonObject();
+            foreach (var section in sections.OrderBy(s => s.Name, StringComparer.Ordinal))
+            {
+                // Two classes may bind one section (Device: identity and role); show their keys together.
+                if (all[section.Name] is JsonObject shown && section.Current() is JsonObject more)
+                {
+                    foreach (var (key, value) in more.ToList())
+                    {
+                        more.Remove(key);
+                        shown[key] = value;
+                    }
+                }
+                else
+                {
+                    all[section.Name] = section.Current();
+                }
+            }
+
+            return Results.Json(all, EffectiveSettingsJson.Default.JsonObject);
+        });
+        return app;
+    }
+}
