@@ -30,16 +30,19 @@ public sealed class ChildProcess : IDisposable
     /// <summary>Everything it printed, as it printed it.</summary>
     public string Text => string.Join('\n', _output);
 
-    public static ChildProcess StartDll(string name, string dll, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static ChildProcess StartDll(string name, string dll, IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
+        Start(name, "dotnet", [dll, .. args], Path.GetDirectoryName(dll)!, environment);
+
+    /// <summary>Starts any program (<paramref name="fileName"/> found on PATH or given as a path).</summary>
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> args, string workingDirectory, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
