@@ -115,7 +115,8 @@ public static class AuthRegistration
     private static Results<Ok<LoginView>, UnauthorizedHttpResult> LoginAsync(
         LoginRequest request, HttpContext context, UserDirectory users, AuditLog audit, SecurityCounters counters)
     {
-        if (users.CheckPassword(request.Name ?? "", request.Password ?? "") is not { } user)
+        // The password field also takes one of the user's API tokens, so the token printed at first start opens the dashboard.
+        if ((users.CheckPassword(request.Name ?? "", request.Password ?? "") ?? TokenOwner(users, request)) is not { } user)
         {
             counters.LoginFailed();
             audit.Record(request.Name ?? "", AuditActions.LoginFailed, request.Name, success: false, address: Address(context));
@@ -135,6 +136,12 @@ public static class AuthRegistration
         });
         return TypedResults.Ok(new LoginView(token, expires, user.Name, user.Role, user.Centres));
     }
+
+    private static FleetUser? TokenOwner(UserDirectory users, LoginRequest request) =>
+        !string.IsNullOrEmpty(request.Password) && users.Resolve(request.Password) is { } owner
+            && string.Equals(owner.Name, request.Name, StringComparison.OrdinalIgnoreCase)
+            ? owner
+            : null;
 
     private static Results<Ok<UserView>, BadRequest<ProvisionError>> SaveUser(
         UserRequest request, ClaimsPrincipal caller, UserDirectory users, AuditLog audit, HttpContext context)

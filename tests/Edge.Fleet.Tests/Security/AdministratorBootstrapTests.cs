@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Edge.Testing;
 
@@ -31,6 +32,14 @@ public sealed partial class AdministratorBootstrapTests : IDisposable
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+
+            // The dashboard's login form takes the token in its password field (and a wrong name with it gets 401).
+            using var browser = new HttpClient { BaseAddress = http.BaseAddress };
+            using var login = await browser.PostAsJsonAsync("/api/v1/auth/login", new { name = "admin", password = token });
+            using var wrongName = await browser.PostAsJsonAsync("/api/v1/auth/login", new { name = "someone", password = token });
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            Assert.Contains(login.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith("edge_session=", StringComparison.Ordinal));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrongName.StatusCode);
         }
 
         using var second = ChildProcess.StartDll("fleet", RepoPaths.FleetDll, args, noBootstrap);
