@@ -12,6 +12,7 @@ using Edge.Device.Queue;
 using Edge.Device.Printing;
 using Edge.Device.Simulation;
 using Edge.Device.Uplink;
+using Edge.Device.Watchdog;
 
 if (ProvisionCommand.IsInvoked(args))
 {
@@ -30,6 +31,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = AppContext.BaseDirectory,
 });
 builder.Host.UseSystemd();
+builder.Services.AddSystemdNotifyWhenLaunched();
 if (await builder.AddProvisioningAsync() is { } refused)
 {
     return refused;

@@ -5,10 +5,11 @@ using Edge.Testing;
 namespace Edge.EndToEnd.Tests.Deploy;
 
 /// <summary>
-/// The host speaks systemd's notify protocol as the unit (Type=notify, WatchdogSec=) expects: READY=1 once started,
-/// then WATCHDOG=1 every half period while its loops are alive. Microsoft.Extensions.Hosting.Systemd only switches
-/// itself on when the parent process is named <c>systemd</c>, so the test starts the host from a shell reached
-/// through a symlink of that name and listens on its own notify socket, as systemd does.
+/// The host speaks systemd's notify protocol as the unit (Type=notify, WatchdogSec=, NotifyAccess=all) expects:
+/// READY=1 once started, then WATCHDOG=1 every half period while its loops are alive. It must do so whether systemd
+/// starts it directly (Microsoft.Extensions.Hosting.Systemd switches itself on only when the parent process is named
+/// <c>systemd</c>) or through edge-launcher (then the host registers the notifier itself). The test starts the host
+/// from a shell reached through a symlink of that name and listens on its own notify socket, as systemd does.
 /// </summary>
 public sealed class SystemdNotifyTests : IDisposable
 {
@@ -16,11 +17,13 @@ public sealed class SystemdNotifyTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    [Fact]
-    public async Task The_host_says_ready_then_feeds_the_watchdog_every_half_period()
+    [Theory]
+    [InlineData("systemd")]
+    [InlineData("edge-launcher")]
+    public async Task The_host_says_ready_then_feeds_the_watchdog_every_half_period(string parent)
     {
         Directory.CreateDirectory(_folder["bin"]);
-        File.CreateSymbolicLink(_folder["bin/systemd"], "/bin/bash");
+        File.CreateSymbolicLink(_folder[$"bin/{parent}"], "/bin/bash");
         var socketPath = _folder["notify.sock"];
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint(socketPath));
@@ -30,8 +33,8 @@ public sealed class SystemdNotifyTests : IDisposable
             "dotnet", RepoPaths.DeviceDll, "--simulate", "--Device:Id=notify-quay", $"--Device:DataDir={_folder["device"]}",
             "--Uplink:Host=127.0.0.1", $"--Uplink:Port={FreePort.Next()}", $"--Local:Port={FreePort.Next()}",
         }.Select(Quoted));
-        // "; exit" keeps bash from exec-ing the host in its place: the host's parent must stay "systemd".
-        using var shell = ChildProcess.Start("device", _folder["bin/systemd"], ["-c", $"{host}; exit $?"], _folder.Path, new Dictionary<string, string>
+        // "; exit" keeps bash from exec-ing the host in its place: the host's parent must keep that name.
+        using var shell = ChildProcess.Start("device", _folder[$"bin/{parent}"], ["-c", $"{host}; exit $?"], _folder.Path, new Dictionary<string, string>
         {
             ["NOTIFY_SOCKET"] = socketPath,
             ["WATCHDOG_USEC"] = "1000000",
