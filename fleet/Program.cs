@@ -3,6 +3,8 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Broker.External;
+using Edge.Fleet.Commands;
+using Edge.Fleet.DeviceConfig;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
 using Edge.Fleet.Hosting;
@@ -33,6 +35,8 @@ builder.AddHealth();
 builder.AddAlerts();
 builder.AddRatingBreakdown();
 builder.AddQueue();
+builder.AddDeviceConfig();
+builder.AddCommands();
 builder.AddMetrics();
 
 var app = builder.Build();
@@ -51,6 +55,8 @@ technicians.MapIngestApi();
 app.MapAuthApi();
 app.MapProvisioningApi();
 app.MapAuditApi();
+app.MapDeviceConfigApi();
+app.MapCommandsApi();
 app.MapMetrics();
 app.MapDashboard();
 

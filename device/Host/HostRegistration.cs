@@ -66,7 +66,7 @@ public static class HostRegistration
     public static IServiceCollection AddCounter(this IServiceCollection services)
     {
         services.AddCheckedOptions<RatingOptions>(RatingOptions.Section);
-        services.PostConfigure<RatingOptions>(o => o.Pins = o.Pins.Length == 0 ? RatingOptions.DefaultPins : o.Pins);
+        services.PostConfigure<RatingOptions>(RatingOptions.UseDefaultPinsWhenEmpty);
         services.AddSingleton<RatingRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<RatingRecorder>());
         services.AddSingleton<RatingPanel>();

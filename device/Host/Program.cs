@@ -1,5 +1,6 @@
 using Edge.Device;
 using Edge.Device.Cli;
+using Edge.Device.Commands;
 using Edge.Device.Configuration;
 using Edge.Device.Counter;
 using Edge.Device.Display;
@@ -9,6 +10,7 @@ using Edge.Device.Local;
 using Edge.Device.Outbox;
 using Edge.Device.Provisioning;
 using Edge.Device.Queue;
+using Edge.Device.RemoteConfig;
 using Edge.Device.Printing;
 using Edge.Device.Simulation;
 using Edge.Device.Uplink;
@@ -37,6 +39,8 @@ if (await builder.AddProvisioningAsync() is { } refused)
     return refused;
 }
 
+builder.AddRemoteConfig();
+
 builder.Services
     .AddDeviceOptions()
     .AddGpio()
@@ -46,6 +50,7 @@ builder.Services
     .AddCounter()
     .AddQueue()
     .AddHealthReporting()
+    .AddCommands()
     .AddWatchdog();
 builder.UseLocalEndpoint();
 
@@ -55,4 +60,6 @@ app.MapEffectiveSettings();
 app.MapPrinter();
 app.MapDisplay();
 app.MapSimulation();
+app.MapRemoteConfig();
+app.MapCommands();
 return await StartupErrors.RunAsync(app);

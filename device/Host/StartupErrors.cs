@@ -12,7 +12,7 @@ public static class StartupErrors
             // Validate every ValidateOnStart option before any service is built, so a bad setting gives one line, not a stack.
             app.Services.GetService<IStartupValidator>()?.Validate();
             await app.RunAsync();
-            return 0;
+            return Environment.ExitCode; // 0, or what a stop asked for (the restart command: 75)
         }
         catch (OptionsValidationException ex)
         {

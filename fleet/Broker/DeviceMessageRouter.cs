@@ -18,6 +18,7 @@ public sealed class DeviceMessageRouter(
     HeartbeatIntake heartbeats,
     RatingKeyCatalog ratingKeys,
     Queue.QueueDesk queue,
+    IEnumerable<IDeviceReportConsumer> reportConsumers,
     ILogger<DeviceMessageRouter> logger)
 {
     /// <summary>
@@ -35,6 +36,14 @@ public sealed class DeviceMessageRouter(
         if (!Topics.TryParse(topic, out var address))
         {
             return null;
+        }
+
+        foreach (var consumer in reportConsumers)
+        {
+            if (consumer.Wants(address.Kind))
+            {
+                await consumer.ConsumeAsync(address, payload, cancellationToken);
+            }
         }
 
         switch (address.Kind)

@@ -19,6 +19,9 @@ public sealed class RatingOptions : ICheckedOptions
     /// <summary>LED output pin per button, same order as <see cref="Pins"/>; empty for none.</summary>
     public int[] LedPins { get; set; } = [];
 
+    /// <summary>Label per button, same order as <see cref="Pins"/> (e.g. "Rất hài lòng"); empty for the scale's defaults.</summary>
+    public string[] Labels { get; set; } = [];
+
     /// <summary>A level counts once the contact has been stable this long.</summary>
     public int DebounceMs { get; set; } = 30;
 
@@ -29,6 +32,10 @@ public sealed class RatingOptions : ICheckedOptions
     public int StuckAfterMs { get; set; } = 10_000;
 
     public int Scale => Pins.Length;
+
+    /// <summary>Post-configuration: the default pins when none are configured (also used when checking a remote configuration).</summary>
+    public static void UseDefaultPinsWhenEmpty(RatingOptions options) =>
+        options.Pins = options.Pins.Length == 0 ? DefaultPins : options.Pins;
 
     public IEnumerable<string> Validate()
     {
@@ -51,6 +58,11 @@ public sealed class RatingOptions : ICheckedOptions
         if (LedPins.Length != 0 && LedPins.Length != Pins.Length)
         {
             yield return $"{Section}:LedPins must be empty or list one pin per button ({Pins.Length})";
+        }
+
+        if (Labels.Length != 0 && (Labels.Length != Pins.Length || Labels.Any(l => string.IsNullOrWhiteSpace(l) || l.Length > 32)))
+        {
+            yield return $"{Section}:Labels must be empty or list one label of 1-32 characters per button ({Pins.Length})";
         }
 
         if (DebounceMs is < 1 or > 1000)

@@ -15,6 +15,7 @@ namespace Edge.Device.Counter;
 public sealed class RatingRecorder(
     IOptions<DeviceOptions> device,
     IOptions<RatingOptions> options,
+    IOptionsMonitor<RatingOptions> liveOptions,
     OutboxStore outbox,
     HostClock clock,
     Queue.ICurrentTicket currentTicket,
@@ -30,7 +31,9 @@ public sealed class RatingRecorder(
     {
         var now = Stopwatch.GetTimestamp();
         var previous = Interlocked.Exchange(ref _lastPressTimestamp, now);
-        var suspect = previous != 0 && _options.LockoutMs > 0 && Stopwatch.GetElapsedTime(previous, now).TotalMilliseconds < _options.LockoutMs;
+        // The lockout may change at run time (a remote configuration); the pins and levels only with a restart.
+        var lockoutMs = liveOptions.CurrentValue.LockoutMs;
+        var suspect = previous != 0 && lockoutMs > 0 && Stopwatch.GetElapsedTime(previous, now).TotalMilliseconds < lockoutMs;
         _presses.Writer.TryWrite(new RatingPress(buttonIndex, suspect, DateTimeOffset.UtcNow, clock.UptimeMs, currentTicket.Current));
     }
 

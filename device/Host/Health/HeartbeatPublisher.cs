@@ -15,7 +15,7 @@ namespace Edge.Device.Health;
 /// </summary>
 public sealed class HeartbeatPublisher(
     IOptions<DeviceOptions> device,
-    IOptions<HealthOptions> options,
+    IOptionsMonitor<HealthOptions> options,
     OutboxStore outbox,
     PeripheralStates peripherals,
     HostClock clock,
@@ -46,9 +46,11 @@ public sealed class HeartbeatPublisher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.IntervalSeconds));
         do
         {
+            // The interval may change at run time (a remote configuration): the next tick follows it.
+            timer.Period = TimeSpan.FromSeconds(options.CurrentValue.IntervalSeconds);
             var payload = JsonSerializer.SerializeToUtf8Bytes(Sample(), WireJson.Default.HealthReport);
             await uplink.TryPublishAsync(Topics.Health(device.Value.Id), payload, retain: false, stoppingToken);
         }

@@ -14,6 +14,7 @@ namespace Edge.Device.Printing;
 public sealed class TicketPrinter(
     IOptions<DeviceOptions> device,
     IOptions<PrinterOptions> options,
+    IOptionsMonitor<PrinterOptions> liveOptions,
     VirtualPrinter virtualPrinter,
     PeripheralEventRecorder recorder,
     ILogger<TicketPrinter> logger) : BackgroundService
@@ -44,7 +45,7 @@ public sealed class TicketPrinter(
         (_printer ?? throw new PrinterException("no printer configured")).QueryStatusAsync(cancellationToken);
 
     public Ticket TestTicket() =>
-        new(options.Value.CentreName, "Kiểm tra máy in", "0000", 0, DateTime.Now, $"edge:{device.Value.Id}:test");
+        new(liveOptions.CurrentValue.CentreName, "Kiểm tra máy in", "0000", 0, DateTime.Now, $"edge:{device.Value.Id}:test");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

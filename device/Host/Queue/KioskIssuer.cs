@@ -18,7 +18,7 @@ namespace Edge.Device.Queue;
 public sealed class KioskIssuer(
     IOptions<DeviceOptions> device,
     IOptions<QueueOptions> options,
-    IOptions<PrinterOptions> printer,
+    IOptionsMonitor<PrinterOptions> printer,
     TicketNumbering numbering,
     OutboxStore outbox,
     TicketPrinter ticketPrinter,
@@ -68,7 +68,7 @@ public sealed class KioskIssuer(
         }, cancellationToken);
 
         var local = TimeZoneInfo.ConvertTime(at, options.Value.Zone()).DateTime;
-        var ticket = new Ticket(printer.Value.CentreName, field.Name, issued.Number, waiting, local, $"edge:{device.Value.Id}:{issued.Day}:{issued.Number}");
+        var ticket = new Ticket(printer.CurrentValue.CentreName, field.Name, issued.Number, waiting, local, $"edge:{device.Value.Id}:{issued.Day}:{issued.Number}");
         try
         {
             await ticketPrinter.PrintAsync(ticket, cancellationToken);

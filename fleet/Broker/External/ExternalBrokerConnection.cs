@@ -114,6 +114,8 @@ public sealed class ExternalBrokerConnection(
             .WithTopicFilter(Topics.Shared(_options.SharedGroup, Topics.AllEvents), MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(Topics.AllStatus, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(Topics.AllHealth, MqttQualityOfServiceLevel.AtMostOnce)
+            .WithTopicFilter(Topics.AllConfigReported, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.AllCommandResults, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         var result = await client.SubscribeAsync(subscribe, cancellationToken);
         var refused = result.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();

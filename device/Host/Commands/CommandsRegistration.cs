@@ -1,0 +1,49 @@
+using Edge.Device.Configuration;
+using Edge.Device.Local;
+using Edge.Device.Uplink;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Commands;
+
+public static class CommandsRegistration
+{
+    /// <summary>Commands from the fleet on <c>edge/v1/{device}/cmd/{id}</c> (README.md here).</summary>
+    public static IServiceCollection AddCommands(this IServiceCollection services)
+    {
+        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CommandsOptions>, CheckedOptionsValidator<CommandsOptions>>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new CommandLedger(
+            Path.Combine(sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir, CommandLedger.FileName),
+            sp.GetRequiredService<IOptions<CommandsOptions>>().Value.RememberIds));
+        services.AddSingleton<CommandCounters>();
+        services.AddSingleton<CommandReceiver>();
+        services.AddSingleton<IDownlinkHandler>(sp => sp.GetRequiredService<CommandReceiver>());
+        services.AddSingleton<ICommandAction, IdentifyAction>();
+        services.AddSingleton<ICommandAction, TestPrintAction>();
+        services.AddSingleton<ICommandAction, DisplayTestAction>();
+        services.AddSingleton<ICommandAction, RestartAction>();
+        services.AddSingleton<ICommandAction, RebootAction>();
+        services.AddSingleton<ICommandAction, FlushOutboxAction>();
+        services.AddHostedService<CommandRunner>();
+        return services;
+    }
+
+    /// <summary>GET /commands: the newest handled commands and the counts of refusals.</summary>
+    public static IEndpointRouteBuilder MapCommands(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/commands", (CommandLedger ledger, CommandCounters counters) =>
+            Results.Json(
+                new CommandsView(ledger.Newest(50), counters.Run, counters.Repeated, counters.Expired, counters.Unknown, counters.Malformed, counters.Refused),
+                CommandsViewJson.Default.CommandsView));
+        return app;
+    }
+}
+
+/// <summary>GET /commands on the local endpoint.</summary>
+public sealed record CommandsView(IReadOnlyList<LedgerEntry> Handled, long Run, long Repeated, long Expired, long Unknown, long Malformed, long Refused);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CommandsView))]
+internal sealed partial class CommandsViewJson : System.Text.Json.Serialization.JsonSerializerContext;

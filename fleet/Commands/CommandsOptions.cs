@@ -1,0 +1,31 @@
+namespace Edge.Fleet.Commands;
+
+/// <summary>Commands to devices (section "Commands").</summary>
+public sealed class CommandsOptions
+{
+    public const string Section = "Commands";
+
+    /// <summary>How long a device may take once it has started a command, when the request does not say.</summary>
+    public int DefaultTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>How long a command waits for an offline device, when the request does not say.</summary>
+    public int DefaultExpirySeconds { get; set; } = 3600;
+
+    /// <summary>Longest wait a request may ask for.</summary>
+    public int MaxExpirySeconds { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>Extra time, beyond a command's timeout, for its result to arrive before the fleet calls it timed out.</summary>
+    public int ResultGraceSeconds { get; set; } = 15;
+
+    /// <summary>How often expired and timed-out commands are looked for.</summary>
+    public int SweepMilliseconds { get; set; } = 1000;
+
+    public string? Problem() =>
+        DefaultTimeoutSeconds is < Wire.CommandLimits.MinTimeoutSeconds or > Wire.CommandLimits.MaxTimeoutSeconds
+            ? $"{Section}:DefaultTimeoutSeconds must be {Wire.CommandLimits.MinTimeoutSeconds}-{Wire.CommandLimits.MaxTimeoutSeconds} (got {DefaultTimeoutSeconds})"
+            : MaxExpirySeconds < 1 || DefaultExpirySeconds is < 1 || DefaultExpirySeconds > MaxExpirySeconds
+                ? $"{Section}:DefaultExpirySeconds must be 1-{Section}:MaxExpirySeconds (got {DefaultExpirySeconds}, max {MaxExpirySeconds})"
+                : ResultGraceSeconds < 0 || SweepMilliseconds is < 50 or > 60_000
+                    ? $"{Section}:ResultGraceSeconds must not be negative and {Section}:SweepMilliseconds be 50-60000"
+                    : null;
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Edge.Fleet.Broker;
+using Edge.Fleet.Registry;
+using Edge.Wire;
+
+namespace Edge.Fleet.DeviceConfig;
+
+/// <summary>
+/// Publishes each device's desired configuration, retained, on <c>edge/v1/{device}/config</c>: after a change to any
+/// layer that applies to it, when it comes online without running the desired version (a device enrolled after its
+/// centre's defaults were set, or an embedded broker that lost its retained messages with a restart), and for every
+/// known device at start-up.
+/// </summary>
+public sealed class DesiredConfigPublisher(
+    DesiredConfigBook book,
+    DeviceRegistry registry,
+    IDeviceDownlink downlink,
+    ILogger<DesiredConfigPublisher> logger)
+{
+    public ConfigTarget TargetOf(string deviceId)
+    {
+        var device = registry.Find(deviceId);
+        return new ConfigTarget(deviceId, device?.Centre is { Length: > 0 } c ? c : null, device?.Role);
+    }
+
+    /// <summary>The devices a layer applies to (a device layer: that device, registered or not).</summary>
+    public IReadOnlyList<string> DevicesUnder(string layerId)
+    {
+        var (scope, name) = (layerId[..layerId.IndexOf(':')], layerId[(layerId.IndexOf(':') + 1)..]);
+        return scope switch
+        {
+            "role" => registry.List().Where(d => d.Role == name && d.Status == DeviceStates.Active).Select(d => d.Id).ToList(),
+            "centre" => registry.DeviceIdsOf(name),
+            _ => [name],
+        };
+    }
+
+    public async Task PublishAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        if (book.Desired(TargetOf(deviceId)) is not { } desired)
+        {
+            return;
+        }
+
+        try
+        {
+            await downlink.PublishAsync(Topics.Config(deviceId), JsonSerializer.SerializeToUtf8Bytes(desired, ConfigJson.Default.DesiredConfig), retain: true, cancellationToken);
+            logger.LogInformation("Desired configuration v{Version} for {Device} published", desired.Version, deviceId);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // Published again when the device next comes online without this version.
+            logger.LogWarning("Desired configuration v{Version} for {Device} not published: {Error}", desired.Version, deviceId, ex.Message);
+        }
+    }
+
+    /// <summary>Publishes when the device does not report the desired version (called when it comes online).</summary>
+    public async Task PublishIfBehindAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        if (book.Desired(TargetOf(deviceId)) is { } desired && book.Reported(deviceId)?.AppliedVersion != desired.Version)
+        {
+            await PublishAsync(deviceId, cancellationToken);
+        }
+    }
+}
+
+/// <summary>At start-up, every registered device's desired configuration and every device layer's, retained again.</summary>
+public sealed class DesiredConfigStartupPublisher(DesiredConfigBook book, DeviceRegistry registry, DesiredConfigPublisher publisher) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Let the broker start first (hosted services start in order; the embedded broker is registered before us).
+        await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+        var devices = registry.List().Where(d => d.Status == DeviceStates.Active).Select(d => d.Id)
+            .Concat(book.Layers().Where(l => l.Id.StartsWith("device:", StringComparison.Ordinal)).Select(l => l.Id["device:".Length..]))
+            .Distinct(StringComparer.Ordinal);
+        foreach (var device in devices)
+        {
+            await publisher.PublishAsync(device, stoppingToken);
+        }
+    }
+}
