@@ -17,6 +17,9 @@ public static class RepoPaths
     /// <summary>The fleet server's built dll.</summary>
     public static string FleetDll => BuiltDll("fleet", "Edge.Fleet");
 
+    /// <summary>The load generator's built dll (tests/Edge.LoadGen).</summary>
+    public static string LoadGenDll => BuiltDll("tests/Edge.LoadGen", "Edge.LoadGen");
+
     public static string BuiltDll(string projectFolder, string assembly)
     {
         var path = Path.Combine(Root, projectFolder, "bin", Configuration, "net10.0", assembly + ".dll");

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Edge.Wire;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Edge.LoadGen;
+
+/// <summary>
+/// The fleet's part without the fleet, for a baseline on a bare broker: one MQTT subscriber to every device's
+/// events that stores nothing and answers each batch with the ack the fleet would send (retained, QoS 1,
+/// highest contiguous seq seen), coalesced per device as the fleet's group commit does. What the devices then
+/// measure is the broker routing the same QoS 1 load both ways, without persistence.
+/// </summary>
+public sealed class EchoAcker : IAsyncDisposable
+{
+    private const int AcksInFlight = 500;
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly Channel<(string Device, long First, long Last)> _received = Channel.CreateUnbounded<(string, long, long)>(new() { SingleReader = true });
+    private readonly Dictionary<string, long> _upTo = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _pump = Task.CompletedTask;
+    private long _batches;
+
+    public long Batches => Interlocked.Read(ref _batches);
+
+    public static async Task<EchoAcker> ConnectAsync(string host, int port)
+    {
+        var acker = new EchoAcker();
+        acker._client.ApplicationMessageReceivedAsync += acker.OnMessageAsync;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await acker._client.ConnectAsync(
+            new MqttClientOptionsBuilder().WithTcpServer(host, port).WithClientId($"echo-acker-{Environment.ProcessId}").WithCleanStart(true).Build(),
+            timeout.Token);
+        await acker._client.SubscribeAsync(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
+        acker._pump = Task.Run(acker.PumpAsync);
+        return acker;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _received.Writer.TryComplete();
+        await _pump;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+        }
+
+        _client.Dispose();
+        _stop.Dispose();
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        if (!Topics.TryParse(e.ApplicationMessage.Topic, out var address) || address.Kind != TopicKind.Events)
+        {
+            return Task.CompletedTask;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(e.ApplicationMessage.Payload);
+            var batch = JsonSerializer.Deserialize(ref reader, WireJson.Default.EventBatch);
+            if (batch is { Events.Count: > 0 })
+            {
+                Interlocked.Increment(ref _batches);
+                _received.Writer.TryWrite((address.DeviceId, batch.Events[0].Seq, batch.Events[^1].Seq));
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes everything received so far, advances each device's contiguous upTo, publishes one ack per device.</summary>
+    private async Task PumpAsync()
+    {
+        using var inFlight = new SemaphoreSlim(AcksInFlight);
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            while (await _received.Reader.WaitToReadAsync(_stop.Token))
+            {
+                changed.Clear();
+                while (_received.Reader.TryRead(out var item))
+                {
+                    var upTo = _upTo.GetValueOrDefault(item.Device);
+                    if (item.First <= upTo + 1 && item.Last > upTo)
+                    {
+                        _upTo[item.Device] = item.Last;
+                        changed.Add(item.Device);
+                    }
+                }
+
+                foreach (var device in changed)
+                {
+                    await inFlight.WaitAsync(_stop.Token);
+                    _ = PublishAckAsync(device, _upTo[device], inFlight);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task PublishAckAsync(string device, long upTo, SemaphoreSlim inFlight)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(Topics.Ack(device))
+            .WithPayload(JsonSerializer.SerializeToUtf8Bytes(new Ack(upTo), WireJson.Default.Ack))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag()
+            .Build();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _client.PublishAsync(message, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            // The device sends again after its ack timeout; the next batch's ack covers it.
+        }
+        finally
+        {
+            try
+            {
+                inFlight.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Edge.LoadGen;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+// Simulates N devices against a broker with the real device protocol. Options: --Devices=1000 --Rate=500
+// --Duration=00:00:30 --Mode=steady|storm|idle ... (see LoadOptions; the "Load:" prefix is optional).
+// Against the fleet's embedded broker, run the fleet with --Security:DeviceAuth=open: the simulated devices have
+// no provisioned secrets. Exit code 0: every device connected and every event was acknowledged; 1: not; 2: bad options.
+var configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
+var options = new LoadOptions();
+configuration.Bind(options);
+configuration.GetSection(LoadOptions.Section).Bind(options);
+var errors = options.Validate();
+if (errors.Count > 0)
+{
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine($"error: {error}");
+    }
+
+    return 2;
+}
+
+using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+var report = await new LoadScenario(options, logging.CreateLogger<LoadScenario>()).RunAsync(stop.Token);
+Console.Out.Write(report.ToString());
+return report.Succeeded ? 0 : 1;
