@@ -12,6 +12,7 @@ using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Queue;
+using Edge.Fleet.Releases;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
@@ -38,6 +39,7 @@ builder.AddQueue();
 builder.AddDeviceConfig();
 builder.AddCommands();
 builder.AddMetrics();
+builder.AddReleases();
 
 var app = builder.Build();
 app.UseFleetAuth();
@@ -57,6 +59,7 @@ app.MapProvisioningApi();
 app.MapAuditApi();
 app.MapDeviceConfigApi();
 app.MapCommandsApi();
+app.MapReleasesApi();
 app.MapMetrics();
 app.MapDashboard();
 

@@ -15,6 +15,7 @@ using Edge.Device.Printing;
 using Edge.Device.Simulation;
 using Edge.Device.Uplink;
 using Edge.Device.Watchdog;
+using Edge.Device.Updates;
 
 if (ProvisionCommand.IsInvoked(args))
 {
@@ -53,6 +54,7 @@ builder.Services
     .AddCommands()
     .AddWatchdog();
 builder.UseLocalEndpoint();
+builder.AddHostUpdates();
 
 var app = builder.Build();
 app.MapStatus();

@@ -28,8 +28,11 @@ public static class FleetCommands
             case "dev-ca":
                 exitCode = DevCertificateAuthority.Run(arguments, Console.Out);
                 return true;
+            case "release":
+                exitCode = Releases.ReleaseCommand.Run(args[1..], Console.Out, Console.Error);
+                return true;
             default:
-                Console.Error.WriteLine($"error: unknown command '{args[0]}' (known: enrol, dev-ca; no command serves the fleet)");
+                Console.Error.WriteLine($"error: unknown command '{args[0]}' (known: enrol, dev-ca, release; no command serves the fleet)");
                 exitCode = FleetLauncher.BadConfiguration;
                 return true;
         }

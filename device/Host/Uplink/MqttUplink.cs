@@ -22,6 +22,7 @@ public sealed class MqttUplink(
     Provisioning.UplinkCredentials credentials,
     Queue.QueueReplies queueReplies,
     Watchdog.LoopHeartbeats heartbeats,
+    IEnumerable<IDownlinkHandler> downlinks,
     ILogger<MqttUplink> logger) : BackgroundService, IUplinkPublisher
 {
     /// <summary>Name of the uplink loop for the watchdog.</summary>
@@ -29,6 +30,7 @@ public sealed class MqttUplink(
 
     private readonly string _deviceId = device.Value.Id;
     private readonly UplinkOptions _options = options.Value;
+    private readonly IDownlinkHandler[] _downlinks = downlinks.ToArray();
     private IMqttClient? _client;
 
     public async Task<bool> TryPublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
@@ -82,12 +84,15 @@ public sealed class MqttUplink(
                 backoff.Reset();
                 logger.LogInformation("Connected to {Host}:{Port} as {Device}", _options.Host, _options.Port, _deviceId);
 
-                await client.SubscribeAsync(
-                    new MqttClientSubscribeOptionsBuilder()
-                        .WithTopicFilter(f => f.WithTopic(Topics.Ack(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                        .WithTopicFilter(f => f.WithTopic(QueueTopics.Replies(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                        .Build(),
-                    stoppingToken);
+                var subscriptions = new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(f => f.WithTopic(Topics.Ack(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+                    .WithTopicFilter(f => f.WithTopic(QueueTopics.Replies(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                foreach (var downlink in _downlinks)
+                {
+                    subscriptions.WithTopicFilter(f => f.WithTopic(downlink.Filter(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                }
+
+                await client.SubscribeAsync(subscriptions.Build(), stoppingToken);
                 await TryPublishAsync(Topics.Status(_deviceId), StatusPayload(online: true, session), retain: true, stoppingToken);
                 await drainer.RunAsync(client, () => heartbeats.Beat(LoopName), stoppingToken);
                 state.OnDisconnected("connection lost");
@@ -161,6 +166,15 @@ public sealed class MqttUplink(
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
+        foreach (var downlink in _downlinks)
+        {
+            if (downlink.Accepts(e.ApplicationMessage.Topic, _deviceId))
+            {
+                await downlink.HandleAsync(e.ApplicationMessage.Payload, e.ApplicationMessage.Retain, CancellationToken.None);
+                return;
+            }
+        }
+
         if (QueueTopics.TryParse(e.ApplicationMessage.Topic, out var queue) && queue.DeviceId == _deviceId)
         {
             queueReplies.Handle(e.ApplicationMessage.Payload);
@@ -177,6 +191,21 @@ public sealed class MqttUplink(
             await ackTracker.HandleAsync(e.ApplicationMessage.Payload);
         }
     }
+}
+
+/// <summary>
+/// A feature that takes messages the fleet sends the device on a topic of its own (register it as a singleton
+/// <see cref="IDownlinkHandler"/>): the uplink subscribes to <see cref="Filter"/> at every connection and hands each
+/// message whose topic <see cref="Accepts"/> to <see cref="HandleAsync"/>, on MQTTnet's receive path (return quickly).
+/// </summary>
+public interface IDownlinkHandler
+{
+    /// <summary>The topic filter to subscribe to, under <c>edge/v1/{deviceId}/</c>.</summary>
+    string Filter(string deviceId);
+
+    bool Accepts(string topic, string deviceId);
+
+    Task HandleAsync(System.Buffers.ReadOnlySequence<byte> payload, bool retained, CancellationToken cancellationToken);
 }
 
 /// <summary>Publishes on the device's uplink when it is connected (heartbeats, reports).</summary>
