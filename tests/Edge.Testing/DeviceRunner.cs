@@ -85,6 +85,13 @@ public sealed class DeviceRunner : IDisposable
     /// <summary>SIGKILL, like pulling the Pi's power (for the process).</summary>
     public void Kill() => _process?.Kill();
 
+    /// <summary>True once the process has ended by itself (or was killed).</summary>
+    public bool HasExited => _process?.HasExited ?? true;
+
+    /// <summary>Waits for the process to end by itself; its exit code.</summary>
+    public Task<int> WaitForExitAsync(TimeSpan timeout) =>
+        (_process ?? throw new InvalidOperationException("not started")).WaitForExitAsync(timeout);
+
     public async Task<JsonElement> StatusAsync() => await Http.GetFromJsonAsync<JsonElement>("/status");
 
     /// <summary>Presses a simulated button <paramref name="count"/> times; returns once they are durable in the outbox.</summary>

@@ -61,7 +61,15 @@ public sealed class RatingPanel(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Releases the buttons while the GPIO controller is still alive: the container disposes it before this service
+    /// (it was resolved later), and a button released after it throws, which crashed every clean stop.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
 
     public void Dispose()
     {
@@ -69,6 +77,8 @@ public sealed class RatingPanel(
         {
             button.Dispose();
         }
+
+        _buttons.Clear();
     }
 
     private void OnStuck(int index, int pin, bool stuck)

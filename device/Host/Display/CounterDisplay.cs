@@ -56,7 +56,17 @@ public sealed class CounterDisplay(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Releases the chip while the GPIO controller is still alive (the container disposes that first).</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _screen?.Dispose();
+            _screen = null;
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>Shows a ticket number (or any short text) and the counter.</summary>
     public bool Show(string number)

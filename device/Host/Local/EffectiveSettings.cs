@@ -72,6 +72,7 @@ internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options
 [JsonSerializable(typeof(DisplayOptions))]
 [JsonSerializable(typeof(QueueOptions))]
 [JsonSerializable(typeof(DeviceRoleOptions))]
+[JsonSerializable(typeof(Edge.Device.Updates.UpdateOptions))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class EffectiveSettingsJson : JsonSerializerContext;
 

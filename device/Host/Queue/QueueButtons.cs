@@ -52,7 +52,15 @@ public sealed class QueueButtons(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Releases the buttons while the GPIO controller is still alive: the container disposes it before this service
+    /// (it was resolved later), and a button released after it throws, which crashed every clean stop.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
 
     public void Dispose()
     {
@@ -60,6 +68,8 @@ public sealed class QueueButtons(
         {
             button.Dispose();
         }
+
+        _buttons.Clear();
     }
 
     private void Add(GpioController gpio, int pin, string name, Action onPress)
