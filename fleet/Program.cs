@@ -4,6 +4,7 @@ using Edge.Fleet.Alerts;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Commands;
+using Edge.Fleet.Demo;
 using Edge.Fleet.DeviceConfig;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
@@ -40,6 +41,7 @@ builder.AddDeviceConfig();
 builder.AddCommands();
 builder.AddMetrics();
 builder.AddReleases();
+builder.AddDemo();
 
 var app = builder.Build();
 app.UseFleetAuth();

@@ -1,19 +1,24 @@
 using System.Diagnostics;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Demo;
 
 /// <summary>
-/// Starts the demo's simulated counter devices as child processes (the real device host with --simulate) and
-/// stops them with the fleet. Their output goes to this log at Debug level.
+/// Starts the demo's simulated counter devices as child processes (the real device host with --simulate) once the
+/// fleet listens (they provision themselves over its HTTP API), and stops them with the fleet. Their output goes to
+/// this log at Debug level.
 /// </summary>
 public sealed class DemoDevices(
     IOptions<DemoOptions> options,
     IOptions<FleetOptions> fleet,
     IOptions<MqttOptions> mqtt,
     IDemoEnrolment enrolment,
+    IServer server,
+    IHostApplicationLifetime lifetime,
     ILogger<DemoDevices> logger) : IHostedService, IDisposable
 {
     private readonly List<Process> _processes = [];
@@ -21,11 +26,23 @@ public sealed class DemoDevices(
     /// <summary>Local endpoint base URLs of the running demo devices.</summary>
     public IReadOnlyList<Uri> Endpoints { get; private set; } = [];
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Devices > 0)
+        {
+            lifetime.ApplicationStarted.Register(StartDevices);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void StartDevices()
     {
         var demo = options.Value;
-        if (demo.Devices <= 0)
+        var fleetUrl = LoopbackUrl();
+        if (fleetUrl is null)
         {
+            logger.LogError("Demo: the fleet has no http address to provision the demo devices through; no demo devices started");
             return;
         }
 
@@ -41,18 +58,19 @@ public sealed class DemoDevices(
         {
             var id = $"demo-{i}";
             var localPort = demo.FirstLocalPort + i - 1;
+            var dataDir = Path.Combine(fleet.Value.DataDir, "demo", id);
             string[] args =
             [
                 dll,
                 "--simulate",
                 $"--Device:Id={id}",
                 $"--Device:Counter={i}",
-                $"--Device:DataDir={Path.Combine(fleet.Value.DataDir, "demo", id)}",
+                $"--Device:DataDir={dataDir}",
                 "--Uplink:Host=127.0.0.1",
                 $"--Uplink:Port={mqtt.Value.Port}",
                 $"--Local:Port={localPort}",
                 "--Health:IntervalSeconds=10",
-                .. await enrolment.ArgumentsForAsync(id, i.ToString(), cancellationToken),
+                .. enrolment.ArgumentsFor(id, i.ToString(), dataDir, fleetUrl),
             ];
             _processes.Add(Start(id, args));
             endpoints.Add(new Uri($"http://127.0.0.1:{localPort}"));
@@ -80,6 +98,20 @@ public sealed class DemoDevices(
         }
     }
 
+    /// <summary>The fleet's first http address as a device on this machine reaches it (a wildcard host becomes 127.0.0.1).</summary>
+    private Uri? LoopbackUrl()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
+            .FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
+        if (address is null || !Uri.TryCreate(address.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0"), UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        var host = uri.Host is "0.0.0.0" or "[::]" or "::" or "localhost" ? "127.0.0.1" : uri.Host;
+        return new UriBuilder(uri) { Host = host }.Uri;
+    }
+
     private Process Start(string id, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -94,7 +126,19 @@ public sealed class DemoDevices(
             info.ArgumentList.Add(arg);
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start demo device {id}");
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.Exited += (_, _) =>
+        {
+            if (!lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                logger.LogWarning("Demo: device {Device} exited with code {Code} (its output is logged at Debug level)", id, process.ExitCode);
+            }
+        };
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"could not start demo device {id}");
+        }
+
         process.OutputDataReceived += (_, e) => Forward(id, e.Data);
         process.ErrorDataReceived += (_, e) => Forward(id, e.Data);
         process.BeginOutputReadLine();

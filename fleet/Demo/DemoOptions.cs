@@ -11,6 +11,9 @@ public sealed class DemoOptions
     /// <summary>How many simulated counters to start; 0 (default) = no demo.</summary>
     public int Devices { get; set; }
 
+    /// <summary>The centre the demo counters are enrolled at.</summary>
+    public string Centre { get; set; } = "demo-centre";
+
     /// <summary>Local endpoint port of the first demo device; the others follow.</summary>
     public int FirstLocalPort { get; set; } = 8181;
 

@@ -8,7 +8,7 @@ public static class DemoRegistration
     public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
-        builder.Services.TryAddSingleton<IDemoEnrolment, NoDemoEnrolment>();
+        builder.Services.TryAddSingleton<IDemoEnrolment, ClaimCodeDemoEnrolment>();
         builder.Services.AddSingleton<DemoDevices>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoDevices>());
         builder.Services.AddHostedService<SimulatedCitizens>();

@@ -24,4 +24,36 @@ public static class FreePort
             }
         }
     }
+
+    /// <summary><paramref name="count"/> consecutive free ports (for programs that number ports from a first one); returns the first.</summary>
+    public static int NextRun(int count)
+    {
+        lock (Given)
+        {
+            while (true)
+            {
+                var first = Next();
+                var rest = Enumerable.Range(first + 1, count - 1).ToList();
+                if (rest.All(p => p <= IPEndPoint.MaxPort && !Given.Contains(p) && IsFree(p)))
+                {
+                    rest.ForEach(p => Given.Add(p));
+                    return first;
+                }
+            }
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }

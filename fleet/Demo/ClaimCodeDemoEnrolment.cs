@@ -1,0 +1,39 @@
+using Edge.Fleet.Auth;
+using Edge.Fleet.Provisioning;
+using Edge.Fleet.Registry;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Demo;
+
+/// <summary>
+/// Demo devices are admitted the way a technician admits a Pi: an enrolment for their centre and counter, and the
+/// claim code handed to the device at its first boot (<c>--Provisioning:ClaimCode</c>), which redeems it over the
+/// fleet's HTTP API for its own secret. A device that already has its identity.json from an earlier run needs nothing.
+/// With <c>Security:DeviceAuth=open</c> nobody needs credentials.
+/// </summary>
+public sealed class ClaimCodeDemoEnrolment(
+    ClaimCodeIssuer issuer,
+    IOptions<SecurityOptions> security,
+    IOptions<DemoOptions> demo,
+    ILogger<ClaimCodeDemoEnrolment> logger) : IDemoEnrolment
+{
+    public const string EnrolledBy = "demo";
+
+    public IReadOnlyList<string> ArgumentsFor(string deviceId, string counter, string dataDir, Uri fleetUrl)
+    {
+        if (!security.Value.DevicesMustAuthenticate || File.Exists(Path.Combine(dataDir, "identity.json")))
+        {
+            return [];
+        }
+
+        var request = new EnrolmentRequest(demo.Value.Centre, counter, DeviceRoles.Counter, deviceId);
+        if (issuer.Check(request) is { } problem)
+        {
+            logger.LogError("Demo: cannot enrol {Device}: {Problem}", deviceId, problem);
+            return [];
+        }
+
+        var enrolment = issuer.Create(request, EnrolledBy);
+        return [$"--Provisioning:ClaimCode={enrolment.Code}", $"--Provisioning:FleetUrl={fleetUrl}"];
+    }
+}
