@@ -35,6 +35,22 @@ public sealed class FigureTable
         }
     }
 
+    public IReadOnlyList<string> Notes => _notes;
+
+    /// <summary>The rows as a Markdown table.</summary>
+    public string ToMarkdown()
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("| figure | value | note |");
+        text.AppendLine("|---|---|---|");
+        foreach (var (name, value, note) in _rows)
+        {
+            text.AppendLine($"| {name} | {value} | {note} |");
+        }
+
+        return text.ToString();
+    }
+
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)];
 }

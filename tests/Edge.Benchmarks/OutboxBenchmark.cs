@@ -16,7 +16,7 @@ public static class OutboxBenchmark
 {
     private const int Presses = 500;
 
-    public static async Task RunAsync(FigureTable report)
+    public static async Task<OutboxFigures> RunAsync(FigureTable report)
     {
         using var folder = new TempFolder("bench-outbox");
         report.Note($"outbox benchmark in {folder.Path}");
@@ -60,6 +60,19 @@ public static class OutboxBenchmark
             await Task.WhenAll(Enumerable.Range(0, concurrent).Select(_ => outbox.AppendAsync(Rating()))));
         report.Add("fsyncs per event (2,000 concurrent presses)", groupFsyncs is { } g ? $"{(double)g / concurrent:F3}" : "n/a", "group commit");
         report.Add("outbox bytes per event on disk", $"{(double)outbox.FileBytes() / (3 * Presses + 2 * concurrent + 1):F0} B", "file size / events, before any delete");
+        return new OutboxFigures(
+            FigureTable.Percentile(fsync, 50),
+            FigureTable.Percentile(fsync, 99),
+            FigureTable.Percentile(latencies, 50),
+            FigureTable.Percentile(latencies, 99));
+    }
+
+    /// <summary>(d) Press-to-durable latency of the outbox beside the raw fsync latency of the same disk.</summary>
+    public static async Task RunAsync(FigureTable figures, RatioTable ratios)
+    {
+        var outbox = await RunAsync(figures);
+        ratios.Add("(d) press-to-durable p50", "device outbox append (commit + checkpoint)", outbox.PressP50Ms, "raw write + fsync, same disk", outbox.FsyncP50Ms, "ms", "lower");
+        ratios.Add("(d) press-to-durable p99", "device outbox append (commit + checkpoint)", outbox.PressP99Ms, "raw write + fsync, same disk", outbox.FsyncP99Ms, "ms", "lower");
     }
 
     private static List<double> RawFsyncLatencies(string path, int count)
@@ -82,3 +95,6 @@ public static class OutboxBenchmark
     private static DeviceEvent Rating() =>
         new() { Seq = 0, Kind = EventKinds.Rating, At = DateTimeOffset.UtcNow, Counter = "1", Level = 4, Scale = 4 };
 }
+
+/// <summary>Latencies in milliseconds.</summary>
+public sealed record OutboxFigures(double FsyncP50Ms, double FsyncP99Ms, double PressP50Ms, double PressP99Ms);

@@ -1,8 +1,16 @@
+using System.Diagnostics;
 using Edge.Benchmarks;
+using Edge.Testing;
 
-// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|all]
+// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|all|report]
+// "report" runs the side-by-side benchmarks of issue 8, prints the ratio table and writes docs/benchmarks.md.
 var verb = args.FirstOrDefault() ?? "all";
 var report = new FigureTable();
+if (verb == "report")
+{
+    return await SideBySideReport.RunAsync(report, Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"), args.Skip(1).ToArray());
+}
+
 report.Note($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 if (verb is "outbox" or "all")
 {
@@ -15,3 +23,4 @@ if (verb is "drain" or "all")
 }
 
 report.Print();
+return 0;

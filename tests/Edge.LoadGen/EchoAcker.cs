@@ -20,20 +20,29 @@ public sealed class EchoAcker : IAsyncDisposable
     private readonly Dictionary<string, long> _upTo = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private Task _pump = Task.CompletedTask;
+    private Task _reconnect = Task.CompletedTask;
+    private MqttClientOptions? _options;
     private long _batches;
+    private int _reconnects;
 
     public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Times the acker lost its connection and connected again (batches in flight then are resent by the devices).</summary>
+    public int Reconnects => _reconnects;
 
     public static async Task<EchoAcker> ConnectAsync(string host, int port)
     {
         var acker = new EchoAcker();
         acker._client.ApplicationMessageReceivedAsync += acker.OnMessageAsync;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await acker._client.ConnectAsync(
-            new MqttClientOptionsBuilder().WithTcpServer(host, port).WithClientId($"echo-acker-{Environment.ProcessId}").WithCleanStart(true).Build(),
-            timeout.Token);
-        await acker._client.SubscribeAsync(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
+        acker._options = new MqttClientOptionsBuilder()
+            .WithTcpServer(host, port)
+            .WithClientId($"echo-acker-{Environment.ProcessId}")
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
+            .Build();
+        await acker.ConnectAndSubscribeAsync(acker._stop.Token);
         acker._pump = Task.Run(acker.PumpAsync);
+        acker._reconnect = Task.Run(acker.KeepConnectedAsync);
         return acker;
     }
 
@@ -42,6 +51,7 @@ public sealed class EchoAcker : IAsyncDisposable
         await _stop.CancelAsync();
         _received.Writer.TryComplete();
         await _pump;
+        await _reconnect;
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -53,6 +63,38 @@ public sealed class EchoAcker : IAsyncDisposable
 
         _client.Dispose();
         _stop.Dispose();
+    }
+
+    private async Task ConnectAndSubscribeAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        await _client.ConnectAsync(_options!, timeout.Token);
+        await _client.SubscribeAsync(Topics.AllEvents, MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
+    }
+
+    /// <summary>MQTTnet 5 has no managed client: reconnect from a loop, never from the Disconnected event.</summary>
+    private async Task KeepConnectedAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), _stop.Token);
+                if (!_client.IsConnected)
+                {
+                    await ConnectAndSubscribeAsync(_stop.Token);
+                    Interlocked.Increment(ref _reconnects);
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+            {
+            }
+        }
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)

@@ -68,9 +68,15 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// Connects (retrying with backoff and full jitter until <paramref name="cancellationToken"/>), then sends and
     /// reconnects whenever the connection drops, until cancelled. Leaves the last connection open.
     /// </summary>
-    public async Task RunAsync(SemaphoreSlim? connectGate, CancellationToken cancellationToken)
+    /// <param name="firstAttemptJitter">Wait a random 0..ReconnectMin first, as the device host does after a lost connection.</param>
+    public async Task RunAsync(SemaphoreSlim? connectGate, bool firstAttemptJitter, CancellationToken cancellationToken)
     {
         var backoffFailures = 0;
+        if (firstAttemptJitter)
+        {
+            await Pause(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * _options.ReconnectMin.TotalMilliseconds), cancellationToken);
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             if (!IsConnected)

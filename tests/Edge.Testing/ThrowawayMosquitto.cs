@@ -31,6 +31,9 @@ public sealed class ThrowawayMosquitto : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The broker's process id (benchmarks read its memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>What the broker logged (errors, warnings, notices), for a failing test's message.</summary>
     public string Output => string.Join('\n', _output);
 

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Edge.LoadGen;
+using Edge.Testing;
+
+namespace Edge.Benchmarks;
+
+/// <summary>
+/// (b) Idle connections: 15,000 simulated devices connect (each announces itself online and subscribes to its ack,
+/// then sends nothing but keep-alives) and stay; counts how many the server holds and how much its resident memory
+/// grew per 1,000 connections. All clients live in this process, from one source address: 15,000 connections fit
+/// in one ephemeral port range (see the machine facts); past ~28,000 the load generator's SourceAddresses spreads
+/// them over 127.0.0.x.
+/// </summary>
+public static class IdleConnectionsBenchmark
+{
+    public const int Connections = 15_000;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    public static async Task RunAsync(FigureTable figures, RatioTable ratios)
+    {
+        using var folder = new TempFolder("bench-idle");
+        var mosquitto = await MeasureAsync(figures, IngestTarget.MosquittoAsync);
+        var fleet = await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedAsync(folder));
+        ratios.Add("(b) idle connections held (target 15,000)", "fleet, embedded broker", fleet.Held, "Mosquitto", mosquitto.Held, "connections", "higher");
+        ratios.Add("(b) server memory per 1,000 idle connections", "fleet, embedded broker", fleet.MiBPer1000, "Mosquitto", mosquitto.MiBPer1000, "MiB", "lower");
+    }
+
+    private static async Task<IdleFigures> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start)
+    {
+        var target = await start();
+        var devices = new SimulatedDevices(new LoadOptions
+        {
+            Port = target.Port,
+            Devices = Connections,
+            IdPrefix = "idle-",
+            ConnectConcurrency = 200,
+        });
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var before = target.RssKiB;
+            var limit = ProcessFacts.OpenFileLimit(target.ServerPids[0]);
+            var sw = Stopwatch.StartNew();
+            var connect = await devices.ConnectAllAsync(TimeSpan.FromSeconds(75));
+            await Task.Delay(Settle);
+            var held = devices.Connected;
+            var after = target.RssKiB;
+            var perThousand = held == 0 ? double.NaN : (after - before) / 1024.0 / (held / 1000.0);
+            figures.Add($"idle: {target.Name}", $"{held:N0} of {Connections:N0} held",
+                $"first half connected in {connect.HalfConnected?.TotalSeconds:F1} s, {(connect.All ? "all" : $"{connect.Connected:N0}")} in {connect.Elapsed.TotalSeconds:F1} s ({connect.FailedAttempts} failed attempts); server RSS {before / 1024} → {after / 1024} MiB = {perThousand:F2} MiB per 1,000 ({perThousand * 1024 / 1000:F1} KiB each); server open files {limit}");
+            return new IdleFigures(held, perThousand);
+        }
+        finally
+        {
+            // Server first: the clients then find their connections closed and need not say goodbye one by one.
+            await target.DisposeAsync();
+            await devices.DisposeAsync();
+        }
+    }
+
+    private sealed record IdleFigures(int Held, double MiBPer1000);
+}

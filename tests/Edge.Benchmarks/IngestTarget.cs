@@ -1,0 +1,164 @@
+using Edge.LoadGen;
+using Edge.Testing;
+
+namespace Edge.Benchmarks;
+
+/// <summary>
+/// What the simulated devices connect to in a benchmark, and the server processes whose memory and CPU count:
+/// the fleet with its embedded broker and LiteDB store; Mosquitto with the <see cref="EchoAcker"/> standing in for
+/// the fleet (routing only, nothing stored); or the fleet as a node behind Mosquitto with PostgreSQL.
+/// All on 127.0.0.1; disposing stops every process it started.
+/// </summary>
+public sealed class IngestTarget : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly List<Func<IEnumerable<int>>> _serverPids = [];
+
+    private IngestTarget(string name) => Name = name;
+
+    public string Name { get; }
+
+    public int Port { get; private set; }
+
+    /// <summary>Output of the fleet process, when there is one (for a failing run's message).</summary>
+    public Func<string> Output { get; private set; } = () => "";
+
+    /// <summary>Anything the target itself counted, appended to a figure's note.</summary>
+    public Func<string> Remarks { get; private set; } = () => "";
+
+    public IReadOnlyList<int> ServerPids => _serverPids.SelectMany(p => p()).ToList();
+
+    public long RssKiB => ServerPids.Sum(ProcessFacts.RssKiB);
+
+    public TimeSpan CpuTime => ServerPids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessFacts.CpuTime(pid));
+
+    /// <summary>The fleet alone: embedded MQTTnet broker, LiteDB store; devices in open mode (no provisioned secrets).</summary>
+    public static async Task<IngestTarget> FleetEmbeddedAsync(TempFolder folder)
+    {
+        var target = new IngestTarget("fleet (embedded broker, LiteDB)");
+        var fleet = new FleetRunner(folder["fleet-embedded"], "--Security:DeviceAuth=open");
+        target.Own(fleet);
+        await fleet.StartAsync();
+        target.Port = fleet.MqttPort;
+        target._serverPids.Add(() => [fleet.Process.Id]);
+        target.Output = () => fleet.Output;
+        return target;
+    }
+
+    /// <summary>Mosquitto without persistence, and a subscriber that acknowledges every batch without storing it.</summary>
+    public static async Task<IngestTarget> MosquittoEchoAsync()
+    {
+        var target = new IngestTarget("Mosquitto + echo acker (no storage)");
+        var mosquitto = await ThrowawayMosquitto.StartAsync();
+        target.Own(mosquitto);
+        target.Port = mosquitto.Port;
+        target._serverPids.Add(() => [mosquitto.ProcessId]);
+        target.Output = () => mosquitto.Output;
+        var acker = await EchoAcker.ConnectAsync("127.0.0.1", mosquitto.Port);
+        target._owned.Insert(0, acker);
+        target.Remarks = () => $"; echo acker: {acker.Batches:N0} batches, {acker.Reconnects} reconnects";
+        return target;
+    }
+
+    /// <summary>Mosquitto alone, nothing subscribed (for idle connections).</summary>
+    public static async Task<IngestTarget> MosquittoAsync()
+    {
+        var target = new IngestTarget("Mosquitto");
+        var mosquitto = await ThrowawayMosquitto.StartAsync();
+        target.Own(mosquitto);
+        target.Port = mosquitto.Port;
+        target._serverPids.Add(() => [mosquitto.ProcessId]);
+        target.Output = () => mosquitto.Output;
+        return target;
+    }
+
+    /// <summary>The national set-up on one machine: Mosquitto, one fleet node in external mode, PostgreSQL with fsync on.</summary>
+    public static async Task<IngestTarget> FleetOnMosquittoAndPostgresAsync(TempFolder folder)
+    {
+        var target = new IngestTarget("fleet node on Mosquitto + PostgreSQL");
+        try
+        {
+            var postgres = await ThrowawayPostgres.StartAsync(durable: true);
+            target._owned.Add(postgres);
+            var connectionString = await postgres.CreateDatabaseAsync();
+            var mosquitto = await ThrowawayMosquitto.StartAsync();
+            target.Own(mosquitto);
+            var fleet = new FleetRunner(folder["fleet-external"],
+                "--Broker:Mode=external",
+                "--Broker:External:Host=127.0.0.1",
+                $"--Broker:External:Port={mosquitto.Port}",
+                "--Broker:External:ClientId=bench-node",
+                "--Store:Kind=postgres",
+                $"--Store:Postgres:ConnectionString={connectionString}");
+            target._owned.Insert(0, new Disposing(fleet.Dispose));
+            await fleet.StartAsync();
+            await Eventually.TrueAsync(
+                () => Task.FromResult(fleet.Output.Contains("Connected to broker", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30),
+                "the fleet node to connect to Mosquitto");
+            target.Port = mosquitto.Port;
+            target._serverPids.Add(() => [mosquitto.ProcessId]);
+            target._serverPids.Add(() => [fleet.Process.Id]);
+            target._serverPids.Add(() => PostgresPids(postgres.Port));
+            target.Output = () => fleet.Output;
+            return target;
+        }
+        catch
+        {
+            await target.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+
+        _owned.Clear();
+    }
+
+    private void Own(IDisposable disposable) => _owned.Add(new Disposing(disposable.Dispose));
+
+    /// <summary>The postmaster (its command line names the server's port) and its children, the backends.</summary>
+    private static IEnumerable<int> PostgresPids(int port)
+    {
+        var all = Directory.GetDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0)
+            .Select(pid => (Pid: pid, Cmd: Read($"/proc/{pid}/cmdline").Replace('\0', ' '), Stat: Read($"/proc/{pid}/stat")))
+            .ToList();
+        var master = all.FirstOrDefault(p => p.Cmd.Contains("bin/postgres", StringComparison.Ordinal) && p.Cmd.Contains($"-p {port}", StringComparison.Ordinal)).Pid;
+        return master == 0 ? [] : all.Where(p => p.Pid == master || ParentPid(p.Stat) == master).Select(p => p.Pid).ToList();
+    }
+
+    private static int ParentPid(string stat) =>
+        stat.Length > 0 && int.TryParse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], out var ppid) ? ppid : 0;
+
+    private static string Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private sealed class Disposing(Action dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

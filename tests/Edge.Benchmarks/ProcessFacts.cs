@@ -1,0 +1,56 @@
+namespace Edge.Benchmarks;
+
+/// <summary>What /proc says about a process: resident memory, CPU time used, open-file limit.</summary>
+public static class ProcessFacts
+{
+    /// <summary>Resident set size in KiB (VmRSS), or 0 when the process is gone.</summary>
+    public static long RssKiB(int pid) => StatusValue(pid, "VmRSS:");
+
+    /// <summary>Peak resident set size in KiB (VmHWM).</summary>
+    public static long PeakRssKiB(int pid) => StatusValue(pid, "VmHWM:");
+
+    /// <summary>User plus system CPU time the process has used so far.</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name, which is in parentheses and may contain spaces.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+        }
+        catch (IOException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
+    /// <summary>"soft / hard" of the process's open-file limit.</summary>
+    public static string OpenFileLimit(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var parts = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return parts is { Length: >= 5 } ? $"{parts[3]} / {parts[4]}" : "?";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    private static long StatusValue(int pid, string key)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line[key.Length..].Trim().Split(' ')[0]);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Edge.LoadGen;
+using Edge.Testing;
+
+namespace Edge.Benchmarks;
+
+/// <summary>
+/// (c) Reconnect storm: 10,000 simulated devices connect, then all drop at once (the broker publishes their wills),
+/// each gathers a backlog while offline, and all reconnect at the same moment with no limit on concurrent attempts
+/// (failed attempts back off with full jitter, 0.5 s doubling to 30 s, as the device host). Measures the time until
+/// 99% are back, and until every backlog is acknowledged.
+/// </summary>
+public static class ReconnectStormBenchmark
+{
+    private const int Devices = 10_000;
+    private const int BacklogPerDevice = 5;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(75);
+
+    public static async Task RunAsync(FigureTable figures, RatioTable ratios)
+    {
+        using var folder = new TempFolder("bench-storm");
+        var mosquitto = await MeasureAsync(figures, IngestTarget.MosquittoEchoAsync);
+        var fleet = await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedAsync(folder));
+        var what = $"(c) reconnect storm, {Devices:N0} devices, {BacklogPerDevice} events backlog each";
+        ratios.Add(what + ": 99% back", "fleet, embedded broker + LiteDB", (fleet.NinetyNinePercentBack ?? Timeout).TotalSeconds,
+            "Mosquitto + echo acker", mosquitto.NinetyNinePercentBack?.TotalSeconds, "s", "lower", edgeIsAtLeast: fleet.NinetyNinePercentBack is null);
+        ratios.Add(what + ": every backlog acked", "fleet, embedded broker + LiteDB (durable)", (fleet.Drained ?? Timeout).TotalSeconds,
+            "Mosquitto + echo acker (routed only)", mosquitto.Drained?.TotalSeconds, "s", "lower", edgeIsAtLeast: fleet.Drained is null);
+    }
+
+    private static async Task<StormOutcome> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start)
+    {
+        var target = await start();
+        var devices = new SimulatedDevices(new LoadOptions
+        {
+            Port = target.Port,
+            Devices = Devices,
+            IdPrefix = "storm-",
+            ConnectConcurrency = 200,
+        });
+        try
+        {
+            var connect = await devices.ConnectAllAsync(TimeSpan.FromSeconds(75));
+            if (!connect.All)
+            {
+                throw new InvalidOperationException($"{target.Name}: only {connect.Connected} of {Devices} devices connected before the storm\n{target.Output()}");
+            }
+
+            var storm = await devices.StormAsync(BacklogPerDevice, Timeout);
+            figures.Add($"storm: {target.Name}",
+                $"99% back {Seconds(storm.NinetyNinePercentBack)}, all back {Seconds(storm.AllBack)}, drained {Seconds(storm.Drained)}",
+                $"{storm.FailedAttempts} failed attempts; {devices.Acked:N0} of {devices.Numbered:N0} events acked; first connection took {connect.Elapsed.TotalSeconds:F1} s{target.Remarks()}");
+            return storm;
+        }
+        finally
+        {
+            await target.DisposeAsync();
+            await devices.DisposeAsync();
+        }
+    }
+
+    private static string Seconds(TimeSpan? time) => time is { } t ? $"{t.TotalSeconds:F1} s" : $"not within {Timeout.TotalSeconds:F0} s";
+}
