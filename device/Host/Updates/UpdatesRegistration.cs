@@ -1,7 +1,5 @@
 using Edge.Device.Configuration;
 using Edge.Device.Uplink;
-using Microsoft.Extensions.Hosting.Systemd;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Edge.Device.Updates;
 
@@ -25,26 +23,6 @@ public static class UpdatesRegistration
         services.AddSingleton<UpdateInstaller>();
         services.AddHostedService(sp => sp.GetRequiredService<UpdateInstaller>());
         services.AddHostedService<HealthConfirmation>();
-        UseSystemdUnderLauncher(builder);
         return builder;
-    }
-
-    /// <summary>
-    /// UseSystemd() acts only when systemd is the direct parent; under the launcher it is not. The unit then runs with
-    /// <c>NotifyAccess=all</c>, and the host talks to systemd itself: READY=1, STOPPING=1 and the watchdog's WATCHDOG=1
-    /// (fleet: device/Updates/README.md).
-    /// </summary>
-    private static void UseSystemdUnderLauncher(WebApplicationBuilder builder)
-    {
-        if (SystemdHelpers.IsSystemdService()
-            || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("EDGE_LAUNCHER_PID"))
-            || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")))
-        {
-            return;
-        }
-
-        builder.Logging.AddConsole(o => o.FormatterName = ConsoleFormatterNames.Systemd);
-        builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
-        builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
     }
 }

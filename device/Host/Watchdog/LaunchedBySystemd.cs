@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Edge.Device.Watchdog;
 
@@ -14,6 +15,7 @@ public static class LaunchedBySystemd
     {
         if (!SystemdHelpers.IsSystemdService() && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET")))
         {
+            services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = ConsoleFormatterNames.Systemd);
             services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
             services.AddSingleton<IHostLifetime, SystemdLifetime>();
         }
