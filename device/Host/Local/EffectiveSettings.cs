@@ -59,7 +59,10 @@ internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options
     }
 }
 
-/// <summary>The options classes the host binds; a class left out fails the EffectiveSettings test, not a technician.</summary>
+/// <summary>
+/// The options classes the host binds; a class left out makes GET /config fail, which TechnicianCliTests catches
+/// before a technician does.
+/// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(DeviceOptions))]
 [JsonSerializable(typeof(UplinkOptions))]
@@ -73,6 +76,8 @@ internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options
 [JsonSerializable(typeof(QueueOptions))]
 [JsonSerializable(typeof(DeviceRoleOptions))]
 [JsonSerializable(typeof(Edge.Device.Updates.UpdateOptions))]
+[JsonSerializable(typeof(OpeningHoursOptions))]
+[JsonSerializable(typeof(Commands.CommandsOptions))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class EffectiveSettingsJson : JsonSerializerContext;
 

@@ -37,8 +37,7 @@ public static class RemoteConfigRegistration
         services.AddSingleton<DesiredConfigApplier>();
         services.AddHostedService(sp => sp.GetRequiredService<DesiredConfigApplier>());
         // Checked like every section (a bad local value stops start-up naming the key).
-        services.AddOptions<OpeningHoursOptions>().BindConfiguration(OpeningHoursOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OpeningHoursOptions>, CheckedOptionsValidator<OpeningHoursOptions>>();
+        services.AddCheckedOptions<OpeningHoursOptions>(OpeningHoursOptions.Section);
         return builder;
     }
 
