@@ -22,7 +22,7 @@ public static class AlertsRegistration
         builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
         builder.Services.AddSingleton<IAlertStore>(sp =>
-            new LiteAlertStore(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), "alerts.db")));
+            new LiteAlertStore(FleetOptions.FileIn(sp, "alerts.db")));
         builder.Services.AddSingleton<CentreRuleBook>();
         builder.Services.AddSingleton<AlertBook>();
         builder.Services.AddHttpClient<AlertWebhook>();

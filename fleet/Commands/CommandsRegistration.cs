@@ -25,7 +25,7 @@ public static class CommandsRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddDeviceDownlink();
         services.AddSingleton(sp => new CommandBook(
-            Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), CommandBook.FileName)));
+            FleetOptions.FileIn(sp, CommandBook.FileName)));
         services.AddSingleton<CommandSender>();
         services.AddSingleton<CommandResultIntake>();
         services.AddSingleton<IDeviceReportConsumer>(sp => sp.GetRequiredService<CommandResultIntake>());

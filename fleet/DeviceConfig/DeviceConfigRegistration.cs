@@ -6,7 +6,6 @@ using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Wire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.DeviceConfig;
 
@@ -19,7 +18,7 @@ public static class DeviceConfigRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddDeviceDownlink();
         services.AddSingleton(sp => new DesiredConfigBook(
-            Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), DesiredConfigBook.FileName),
+            FleetOptions.FileIn(sp, DesiredConfigBook.FileName),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DesiredConfigPublisher>();
         services.AddSingleton<ConfigReportIntake>();

@@ -19,7 +19,7 @@ public static class HealthRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IDeviceCentres, RegistryDeviceCentres>();
         builder.Services.AddSingleton<IHealthStore>(sp =>
-            new LiteHealthStore(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), "health.db")));
+            new LiteHealthStore(FleetOptions.FileIn(sp, "health.db")));
         builder.Services.AddSingleton<HeartbeatBoard>();
         builder.Services.AddSingleton<HeartbeatIntake>();
         builder.Services.AddSingleton<RatingKeyCatalog>();

@@ -11,7 +11,14 @@ public sealed class FleetOptions
     public string DataDir { get; set; } = "./data/fleet";
 
     /// <summary>Full path of the embedded store's file.</summary>
-    public string StorePath => Path.Combine(Path.GetFullPath(DataDir), "fleet.db");
+    public string StorePath => FileIn("fleet.db");
+
+    /// <summary>Full path of a file of this node in its data folder.</summary>
+    public string FileIn(string fileName) => Path.Combine(Path.GetFullPath(DataDir), fileName);
+
+    /// <summary>The file of this node's data folder named <paramref name="fileName"/>, for registrations.</summary>
+    public static string FileIn(IServiceProvider services, string fileName) =>
+        services.GetRequiredService<IOptions<FleetOptions>>().Value.FileIn(fileName);
 }
 
 /// <summary>

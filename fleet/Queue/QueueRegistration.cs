@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using MQTTnet.Server;
 
 namespace Edge.Fleet.Queue;
 
@@ -14,10 +14,9 @@ public static class QueueRegistration
     {
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
-        builder.Services.AddSingleton(sp => new QueueBook(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), "queue.db")));
-        builder.Services.AddSingleton<IQueueReplySender>(sp => sp.GetService<MqttServer>() is { } server
-            ? new EmbeddedQueueReplySender(server)
-            : ActivatorUtilities.CreateInstance<UnservedQueueReplySender>(sp));
+        builder.Services.AddSingleton(sp => new QueueBook(FleetOptions.FileIn(sp, "queue.db")));
+        builder.Services.AddDeviceDownlink();
+        builder.Services.AddSingleton<IQueueReplySender, QueueReplySender>();
         builder.Services.AddSingleton<QueueDesk>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Edge.Fleet.Broker;
 using Edge.Wire;
-using MQTTnet;
-using MQTTnet.Protocol;
-using MQTTnet.Server;
 
 namespace Edge.Fleet.Queue;
 
@@ -13,27 +10,9 @@ public interface IQueueReplySender
     Task SendAsync(string deviceId, CallReply reply, CancellationToken cancellationToken);
 }
 
-/// <summary>Injects replies into the embedded broker (as the fleet, like acks). QoS 1, not retained.</summary>
-public sealed class EmbeddedQueueReplySender(MqttServer server) : IQueueReplySender
+/// <summary>Through the downlink of the broker mode in use; QoS 1, not retained (an answer is for the request in hand).</summary>
+public sealed class QueueReplySender(IDeviceDownlink downlink) : IQueueReplySender
 {
     public Task SendAsync(string deviceId, CallReply reply, CancellationToken cancellationToken) =>
-        server.InjectApplicationMessage(
-            new InjectedMqttApplicationMessage(
-                new MqttApplicationMessageBuilder()
-                    .WithTopic(QueueTopics.Called(deviceId))
-                    .WithPayload(JsonSerializer.SerializeToUtf8Bytes(reply, WireJson.Default.CallReply))
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build())
-            { SenderClientId = EmbeddedAckSender.FleetClientId },
-            cancellationToken);
-}
-
-/// <summary>With an external broker the queue is not served yet (fleet/Queue/README.md): replies are dropped, logged.</summary>
-public sealed class UnservedQueueReplySender(ILogger<UnservedQueueReplySender> logger) : IQueueReplySender
-{
-    public Task SendAsync(string deviceId, CallReply reply, CancellationToken cancellationToken)
-    {
-        logger.LogWarning("No queue reply path for {Device} with an external broker", deviceId);
-        return Task.CompletedTask;
-    }
+        downlink.PublishAsync(QueueTopics.Called(deviceId), JsonSerializer.SerializeToUtf8Bytes(reply, WireJson.Default.CallReply), retain: false, cancellationToken);
 }

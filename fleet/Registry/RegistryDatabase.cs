@@ -19,7 +19,7 @@ public sealed class RegistryDatabase : IDisposable
     private readonly Lock _writeLock = new();
 
     public RegistryDatabase(IOptions<FleetOptions> options)
-        : this(Path.Combine(Path.GetFullPath(options.Value.DataDir), FileName))
+        : this(options.Value.FileIn(FileName))
     {
     }
 

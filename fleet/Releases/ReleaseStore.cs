@@ -15,7 +15,7 @@ public sealed record ReleaseView(string Version, string Sha256, long Size, strin
 /// </summary>
 public sealed class ReleaseStore(IOptions<FleetOptions> fleet)
 {
-    private readonly string _root = Path.Combine(Path.GetFullPath(fleet.Value.DataDir), "releases");
+    private readonly string _root = fleet.Value.FileIn("releases");
 
     /// <summary>
     /// Stores an upload after checking that the archive is the manifest's (size and SHA-256, while it is copied).

@@ -1,15 +1,15 @@
 using System.Security.Claims;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
 using Edge.Wire;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using MQTTnet.Server;
 
 namespace Edge.Fleet.Releases;
 
@@ -58,10 +58,9 @@ public static class ReleasesRegistration
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(ReleasesJson.Default));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ReleaseStore>();
-        services.AddSingleton(sp => new RolloutBook(Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<FleetOptions>>().Value.DataDir), "rollouts.db")));
-        services.AddSingleton<IUpdateOfferSender>(sp => sp.GetService<MqttServer>() is { } server
-            ? new EmbeddedUpdateOfferSender(server)
-            : ActivatorUtilities.CreateInstance<UnservedUpdateOfferSender>(sp));
+        services.AddSingleton(sp => new RolloutBook(FleetOptions.FileIn(sp, "rollouts.db")));
+        services.AddDeviceDownlink();
+        services.AddSingleton<IUpdateOfferSender, UpdateOfferSender>();
         services.AddSingleton<MaintenanceWindow>(sp => ActivatorUtilities.CreateInstance<MaintenanceWindow>(sp,
             sp.GetRequiredService<Alerts.CentreRuleBook>(), sp.GetRequiredService<Registry.DeviceRegistry>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FleetAddress>();

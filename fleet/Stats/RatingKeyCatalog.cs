@@ -26,7 +26,7 @@ public sealed class RatingKeyCatalog
 
     public RatingKeyCatalog(IOptions<FleetOptions> options, TimeProvider time, ILogger<RatingKeyCatalog> logger)
     {
-        _path = Path.Combine(Path.GetFullPath(options.Value.DataDir), "rating-keys.json");
+        _path = options.Value.FileIn("rating-keys.json");
         _time = time;
         _logger = logger;
         _keys = Load();

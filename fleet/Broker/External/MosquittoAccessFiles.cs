@@ -54,7 +54,8 @@ public static class MosquittoAccessFiles
 
         acl.Append($"topic write {Topics.Ack(any)}\n");
         acl.Append($"topic write {Topics.Config(any)}\n");
-        acl.Append($"topic write {Topics.Commands(any)}\n\n");
+        acl.Append($"topic write {Topics.Commands(any)}\n");
+        acl.Append($"topic write {UpdateTopics.Offer(any)}\n\n");
 
         acl.Append("# Every device: its own topics only, each in its direction.\n");
         const string self = "%u";
@@ -66,6 +67,7 @@ public static class MosquittoAccessFiles
         acl.Append($"pattern write {Topics.ConfigReported(self)}\n");
         acl.Append($"pattern read {Topics.Commands(self)}\n");
         acl.Append($"pattern write {Topics.CommandResult(self, any)}\n");
+        acl.Append($"pattern read {UpdateTopics.Offer(self)}\n");
         return acl.ToString();
     }
 }
