@@ -41,6 +41,7 @@ public static class ProvisioningRegistration
         }
         else if (unattended)
         {
+            builder.Services.AddSingleton<BackgroundProvisioning>();
             builder.Services.AddHostedService<FirstBootProvisioner>();
         }
 

@@ -10,14 +10,39 @@ namespace Edge.Device.Provisioning;
 /// The MQTT password the uplink presents: from <c>Uplink:Password</c> (identity.json or explicit) at start, or set
 /// later by <see cref="FirstBootProvisioner"/> once the fleet has issued it.
 /// </summary>
-public sealed class UplinkCredentials(IOptions<UplinkOptions> options)
+public sealed class UplinkCredentials(IOptions<UplinkOptions> options, IEnumerable<BackgroundProvisioning> provisioning)
 {
+    private readonly TaskCompletionSource _ready = NewReadiness(provisioning.Any());
     private volatile string? _password = options.Value.Password;
 
     public string? Password => _password;
 
-    public void Set(string password) => _password = password;
+    /// <summary>Done when there is a secret to connect with: at once, or when background provisioning got one.</summary>
+    public Task Ready => _ready.Task;
+
+    public void Set(string password)
+    {
+        _password = password;
+        _ready.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewReadiness(bool awaitingProvisioning)
+    {
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!awaitingProvisioning)
+        {
+            ready.SetResult();
+        }
+
+        return ready;
+    }
 }
+
+/// <summary>
+/// Registered while the device provisions itself in the background (FirstBootProvisioner): the uplink then waits for
+/// the secret instead of knocking at the broker without one (each knock a refused, counted connection at the fleet).
+/// </summary>
+public sealed class BackgroundProvisioning;
 
 /// <summary>
 /// TLS of the uplink (<c>Uplink:UseTls</c>): the broker's certificate must chain to <c>Uplink:CaCertificate</c>

@@ -66,6 +66,7 @@ public sealed class MqttUplink(
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client = client;
+        await WaitForCredentialsAsync(stoppingToken);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -163,6 +164,21 @@ public sealed class MqttUplink(
     private static byte[] StatusPayload(bool online, string session) =>
         JsonSerializer.SerializeToUtf8Bytes(
             new DeviceStatus(online, session, DateTimeOffset.UtcNow, HostVersion.Current), WireJson.Default.DeviceStatus);
+
+    /// <summary>Until the device has its secret (background provisioning), beating for the watchdog meanwhile.</summary>
+    private async Task WaitForCredentialsAsync(CancellationToken stoppingToken)
+    {
+        if (!credentials.Ready.IsCompleted)
+        {
+            state.OnDisconnected("waiting for provisioning (Provisioning:ClaimCode)");
+        }
+
+        while (!credentials.Ready.IsCompleted && !stoppingToken.IsCancellationRequested)
+        {
+            heartbeats.Beat(LoopName);
+            await Task.WhenAny(credentials.Ready, Task.Delay(TimeSpan.FromSeconds(5), stoppingToken));
+        }
+    }
 
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {

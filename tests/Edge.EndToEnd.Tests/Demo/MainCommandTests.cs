@@ -47,6 +47,7 @@ public sealed class MainCommandTests : IDisposable
         var provisioned = audit.EnumerateArray().Where(e => e.GetProperty("action").GetString() == "device.provisioned").Select(e => e.GetProperty("subject").GetString()).ToList();
         Assert.Contains("demo-1", provisioned);
         Assert.Contains("demo-2", provisioned);
+        Assert.DoesNotContain("Refused MQTT connection", _fleet.Output); // devices wait for their secret before connecting
         Assert.True(File.Exists(Path.Combine(_folder["fleet"], "demo", "demo-1", "identity.json")), "the device keeps its identity for the next start");
     }
 }
