@@ -46,6 +46,7 @@ public static class SideBySideReport
             figures.Add($"({key}) {name}: section time", $"{sw.Elapsed.TotalSeconds:F0} s");
         }
 
+        machine = [.. machine, ("load average at end", File.ReadAllText("/proc/loadavg").Trim())];
         Console.WriteLine();
         Console.WriteLine(ratios.ToMarkdown());
         Console.WriteLine($"report took {took.Elapsed.TotalMinutes:F1} min");

@@ -95,7 +95,10 @@ public sealed class SimulatedDevice : IAsyncDisposable
         }
     }
 
-    /// <summary>The connection drops as in a network cut: the broker publishes the will (MQTT 5 reason 0x04).</summary>
+    /// <summary>
+    /// The connection drops as in a network cut: the broker publishes the will (MQTT 5 reason 0x04). A client that
+    /// cannot say so in time is closed without a word, which makes the broker publish the will as well.
+    /// </summary>
     public async Task DropAsync()
     {
         if (_client is not { IsConnected: true } client)
@@ -103,7 +106,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
             return;
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
             await client.DisconnectAsync(
@@ -112,6 +115,12 @@ public sealed class SimulatedDevice : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
         {
+        }
+
+        if (client.IsConnected)
+        {
+            client.Dispose();
+            _client = null;
         }
     }
 
@@ -142,7 +151,14 @@ public sealed class SimulatedDevice : IAsyncDisposable
     {
         if (gate is not null)
         {
-            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                await gate.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
         }
 
         try
@@ -160,8 +176,11 @@ public sealed class SimulatedDevice : IAsyncDisposable
                 throw new InvalidOperationException($"{Id}: the broker refused the connection: {result.ResultCode} {result.ReasonString}");
             }
 
-            await client.SubscribeAsync(Topics.Ack(Id), MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
-            await client.PublishAsync(Status(online: true), timeout.Token);
+            // As the device host: the subscription and the online status have the publish deadline (15 s) of their own.
+            using var announce = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            announce.CancelAfter(TimeSpan.FromSeconds(15));
+            await client.SubscribeAsync(Topics.Ack(Id), MqttQualityOfServiceLevel.AtLeastOnce, announce.Token);
+            await client.PublishAsync(Status(online: true), announce.Token);
             Connections++;
             return true;
         }
@@ -171,7 +190,10 @@ public sealed class SimulatedDevice : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
+            // A half-made connection (connected, not subscribed or not announced) is dropped: the next attempt starts whole.
             FailedConnects++;
+            _client?.Dispose();
+            _client = null;
             return false;
         }
         finally

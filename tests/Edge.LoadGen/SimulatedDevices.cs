@@ -143,7 +143,15 @@ public sealed class SimulatedDevices : IAsyncDisposable
     private async Task StopLoopsAsync()
     {
         await _phase.CancelAsync();
-        await Task.WhenAll(_loops);
+        try
+        {
+            await Task.WhenAll(_loops);
+        }
+        catch (OperationCanceledException)
+        {
+            // A loop stopped while it waited; nothing of it is left running.
+        }
+
         _loops = [];
         _phase.Dispose();
         _phase = new CancellationTokenSource();
