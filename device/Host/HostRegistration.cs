@@ -24,7 +24,7 @@ public static class HostRegistration
     /// <summary>systemd watchdog fed only while the vouched-for loops are alive.</summary>
     public static IServiceCollection AddWatchdog(this IServiceCollection services)
     {
-        services.AddSingleton<LoopHeartbeats>();
+        services.AddSingleton(_ => new LoopHeartbeats(TimeProvider.System));
         services.AddHostedService<OutboxWriterProbe>();
         services.AddHostedService<SystemdWatchdog>();
         return services;

@@ -5,14 +5,17 @@ namespace Edge.Device.Tests.Watchdog;
 public sealed class LoopHeartbeatsTests
 {
     [Fact]
-    public async Task A_loop_that_stops_beating_is_stalled_and_a_beat_revives_it()
+    public void A_loop_that_stops_beating_is_stalled_and_a_beat_revives_it()
     {
-        var heartbeats = new LoopHeartbeats();
-        heartbeats.Register("uplink", TimeSpan.FromMilliseconds(100));
+        var clock = new SteppedClock();
+        var heartbeats = new LoopHeartbeats(clock);
+        heartbeats.Register("uplink", TimeSpan.FromSeconds(60));
         heartbeats.Register("outbox-writer", TimeSpan.FromHours(1));
+
+        clock.Advance(TimeSpan.FromSeconds(59));
         Assert.Empty(heartbeats.Stalled());
 
-        await Task.Delay(250);
+        clock.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(["uplink"], heartbeats.Stalled());
 
         heartbeats.Beat("uplink");
@@ -22,7 +25,7 @@ public sealed class LoopHeartbeatsTests
     [Fact]
     public void A_beat_for_an_unregistered_loop_is_ignored()
     {
-        var heartbeats = new LoopHeartbeats();
+        var heartbeats = new LoopHeartbeats(new SteppedClock());
         heartbeats.Beat("nobody");
         Assert.Empty(heartbeats.Stalled());
     }
@@ -34,4 +37,16 @@ public sealed class LoopHeartbeatsTests
     [InlineData("abc", null)]
     public void The_period_comes_from_WATCHDOG_USEC(string? usec, int? seconds) =>
         Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, SystemdWatchdog.WatchdogPeriod(usec));
+
+    /// <summary>A monotonic clock that moves only when told to.</summary>
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
 }
