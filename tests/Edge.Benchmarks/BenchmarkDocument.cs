@@ -58,9 +58,10 @@ public static class BenchmarkDocument
         text.AppendLine("  127.0.0.1..N beyond that. .NET raises its soft open-file limit to the hard limit at start, and Mosquitto inherits it from");
         text.AppendLine("  this process (see the limit in the figures below).");
         text.AppendLine("- **(c) reconnect storm**: 10,000 simulated devices connect, then all disconnect at once with their will published (MQTT 5");
-        text.AppendLine("  reason 0x04), each numbers a backlog while offline, and all reconnect at the same moment, without a limit on concurrent");
-        text.AppendLine("  attempts (a failed attempt backs off with full jitter, 0.5 s doubling up to 30 s, as the device host does). Times from");
-        text.AppendLine("  the reconnect until 99% (and all) devices are connected, subscribed and online again, and until every backlog is acked.");
+        text.AppendLine("  reason 0x04), each numbers a backlog while offline, and all reconnect together, without a limit on concurrent attempts;");
+        text.AppendLine("  as in the device host, a first attempt waits a random 0-0.5 s, an attempt is given up after 10 s (connect) + 15 s (subscribe");
+        text.AppendLine("  and announce), and a failed one backs off with full jitter, 0.5 s doubling up to 30 s. Times from the reconnect until 99%");
+        text.AppendLine("  (and all) devices are connected, subscribed and online again, and until every backlog is acked; deadline 75 s.");
         text.AppendLine("- **(d) press-to-durable**: the device's outbox append (LiteDB commit plus checkpoint, as the device host does for each");
         text.AppendLine("  press) one at a time, beside a raw 128-byte write + fsync on the same disk (tests/Edge.Benchmarks/OutboxBenchmark.cs).");
         text.AppendLine("- **(e) device start-up and memory**: a bare `dotnet new worker` is created and built in a temp folder at benchmark time;");
