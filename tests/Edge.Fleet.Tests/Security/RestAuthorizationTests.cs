@@ -36,6 +36,12 @@ public sealed class RestAuthorizationTests(SecuredFleet site) : IClassFixture<Se
     [InlineData("/api/v1/alerts")]
     [InlineData("/api/v1/health")]
     [InlineData("/api/v1/stats/ratings/daily")]
+    [InlineData("/api/v1/devices/dev-a/config")]
+    [InlineData("/api/v1/config/drift")]
+    [InlineData("/api/v1/devices/dev-a/commands")]
+    [InlineData("/api/v1/releases")]
+    [InlineData("/api/v1/rollouts")]
+    [InlineData("/api/v1/queue/tickets")]
     public async Task Anonymous_callers_get_401(string path)
     {
         using var response = await _anonymous.GetAsync(path);
@@ -57,6 +63,10 @@ public sealed class RestAuthorizationTests(SecuredFleet site) : IClassFixture<Se
     [InlineData("/api/v1/users")]
     [InlineData("/api/v1/audit")]
     [InlineData("/api/v1/security/counters")]
+    [InlineData("/api/v1/devices/dev-b/config")]
+    [InlineData("/api/v1/devices/dev-b/commands")]
+    [InlineData("/api/v1/releases")]
+    [InlineData("/api/v1/rollouts")]
     public async Task Manager_of_centre_A_gets_403_for_centre_B_and_for_fleet_wide_endpoints(string path)
     {
         using var response = await _managerA.GetAsync(path);
@@ -73,6 +83,8 @@ public sealed class RestAuthorizationTests(SecuredFleet site) : IClassFixture<Se
     [InlineData("/api/v1/stats/ratings/daily?centre=centre-b&groupBy=counter")]
     [InlineData("/api/v1/stats/ratings/daily.csv?centre=centre-b&groupBy=counter")]
     [InlineData("/api/v1/alerts/rules")]
+    [InlineData("/api/v1/config/drift")]
+    [InlineData("/api/v1/config/layers/centre/centre-b")]
     public async Task Manager_of_centre_A_never_receives_data_of_centre_B(string path)
     {
         using var response = await _managerA.GetAsync(path);
@@ -111,6 +123,13 @@ public sealed class RestAuthorizationTests(SecuredFleet site) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.Forbidden, promote.StatusCode);
         using var rules = await _managerA.PutAsJsonAsync("/api/v1/alerts/rules/centre-b", new { });
         Assert.True(rules.StatusCode is HttpStatusCode.Forbidden, $"PUT alert rules of centre B: {rules.StatusCode}");
+
+        using var configB = await _managerA.PutAsJsonAsync("/api/v1/devices/dev-b/config", new { settings = new Dictionary<string, object>() });
+        Assert.Equal(HttpStatusCode.Forbidden, configB.StatusCode);
+        using var commandB = await _managerA.PostAsJsonAsync("/api/v1/devices/dev-b/commands", new { kind = "reboot" });
+        Assert.Equal(HttpStatusCode.Forbidden, commandB.StatusCode);
+        using var rollout = await _technician.PostAsJsonAsync("/api/v1/rollouts", new { version = "9.9.9", devices = new[] { "dev-a" } });
+        Assert.Equal(HttpStatusCode.Forbidden, rollout.StatusCode);
 
         using var technicianEnrols = await _technician.PostAsJsonAsync("/api/v1/enrolments", new { centre = "centre-a", counter = "9" });
         Assert.Equal(HttpStatusCode.OK, technicianEnrols.StatusCode);
