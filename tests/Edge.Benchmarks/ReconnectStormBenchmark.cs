@@ -48,7 +48,10 @@ public static class ReconnectStormBenchmark
             var storm = await devices.StormAsync(BacklogPerDevice, Timeout);
             figures.Add($"storm: {target.Name}",
                 $"99% back {Seconds(storm.NinetyNinePercentBack)}, all back {Seconds(storm.AllBack)}, drained {Seconds(storm.Drained)}",
-                $"{storm.FailedAttempts} failed attempts; {devices.Acked:N0} of {devices.Numbered:N0} events acked; first connection took {connect.Elapsed.TotalSeconds:F1} s{target.Remarks()}");
+                $"{storm.FailedAttempts} failed attempts; {devices.Acked:N0} of {devices.Numbered:N0} events acked; "
+                + $"at the end {devices.Connected:N0} connected, {devices.Devices.Count(d => d.IsDrained):N0} drained, "
+                + $"{devices.Devices.Sum(d => d.BatchesSent):N0} batches PUBACKed, {devices.Devices.Sum(d => d.Resends):N0} resends; "
+                + $"first connection took {connect.Elapsed.TotalSeconds:F1} s{target.Remarks()}");
             return storm;
         }
         finally
