@@ -4,6 +4,7 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Wire;
+using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.RateLimiting;
@@ -34,7 +35,7 @@ public static class AuthRegistration
         builder.Services.AddSingleton<SecurityCounters>();
         builder.Services.TryAddSingleton<IDeviceSessions, NoBrokerSessions>();
         builder.Services.AddHostedService<AdministratorBootstrap>();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SecurityJson.Default));
+        builder.Services.AddApiJson(SecurityJson.Default);
 
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);

@@ -14,3 +14,15 @@ public interface IDeviceReportConsumer
 
     Task ConsumeAsync(TopicAddress address, ReadOnlySequence<byte> payload, CancellationToken cancellationToken);
 }
+
+public static class DeviceReportConsumerRegistration
+{
+    /// <summary>Registers <typeparamref name="T"/> once, as itself and as a consumer the router hands reports to.</summary>
+    public static IServiceCollection AddDeviceReportConsumer<T>(this IServiceCollection services)
+        where T : class, IDeviceReportConsumer
+    {
+        services.AddSingleton<T>();
+        services.AddSingleton<IDeviceReportConsumer>(sp => sp.GetRequiredService<T>());
+        return services;
+    }
+}

@@ -6,6 +6,7 @@ using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Wire;
+using Edge.Fleet.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -27,10 +28,9 @@ public static class CommandsRegistration
         services.AddSingleton(sp => new CommandBook(
             FleetOptions.FileIn(sp, CommandBook.FileName)));
         services.AddSingleton<CommandSender>();
-        services.AddSingleton<CommandResultIntake>();
-        services.AddSingleton<IDeviceReportConsumer>(sp => sp.GetRequiredService<CommandResultIntake>());
+        services.AddDeviceReportConsumer<CommandResultIntake>();
         services.AddHostedService<CommandSweeper>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CommandsJson.Default));
+        services.AddApiJson(CommandsJson.Default);
         return builder;
     }
 

@@ -5,6 +5,7 @@ using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Wire;
+using Edge.Fleet.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Edge.Fleet.DeviceConfig;
@@ -21,10 +22,9 @@ public static class DeviceConfigRegistration
             FleetOptions.FileIn(sp, DesiredConfigBook.FileName),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DesiredConfigPublisher>();
-        services.AddSingleton<ConfigReportIntake>();
-        services.AddSingleton<IDeviceReportConsumer>(sp => sp.GetRequiredService<ConfigReportIntake>());
+        services.AddDeviceReportConsumer<ConfigReportIntake>();
         services.AddHostedService<DesiredConfigStartupPublisher>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceConfigJson.Default));
+        services.AddApiJson(DeviceConfigJson.Default);
         return builder;
     }
 

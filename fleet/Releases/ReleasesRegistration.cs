@@ -7,6 +7,7 @@ using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
 using Edge.Wire;
+using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -55,7 +56,7 @@ public static class ReleasesRegistration
         var services = builder.Services;
         services.AddOptions<ReleaseOptions>().BindConfiguration(ReleaseOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReleaseOptions>, ReleaseOptionsValidator>();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Add(ReleasesJson.Default));
+        services.AddApiJson(ReleasesJson.Default);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ReleaseStore>();
         services.AddSingleton(sp => new RolloutBook(FleetOptions.FileIn(sp, "rollouts.db")));

@@ -29,7 +29,11 @@ public static class FleetJsonRegistration
 {
     public static IHostApplicationBuilder AddFleetJson(this IHostApplicationBuilder builder)
     {
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJson.Default));
+        builder.Services.AddApiJson(FleetJson.Default);
         return builder;
     }
+
+    /// <summary>Lets the minimal APIs read and write a feature's types from its source-generated context (first in the chain).</summary>
+    public static IServiceCollection AddApiJson(this IServiceCollection services, JsonSerializerContext context) =>
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, context));
 }
