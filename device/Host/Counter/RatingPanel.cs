@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using Edge.Device.Configuration;
 using Edge.Device.Drivers.Buttons;
+using Edge.Device.Gpio;
 using Edge.Device.Peripherals;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ public sealed class RatingPanel(
     PeripheralEventRecorder peripherals,
     ILogger<RatingPanel> logger) : IHostedService, IDisposable
 {
-    private readonly List<GpioButton> _buttons = [];
+    private readonly HeldButtons _buttons = new();
     private readonly RatingOptions _options = options.Value;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -61,25 +62,14 @@ public sealed class RatingPanel(
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Releases the buttons while the GPIO controller is still alive: the container disposes it before this service
-    /// (it was resolved later), and a button released after it throws, which crashed every clean stop.
-    /// </summary>
+    /// <summary>Releases the buttons while the GPIO controller is still alive (<see cref="HeldButtons"/>).</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
         Dispose();
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        foreach (var button in _buttons)
-        {
-            button.Dispose();
-        }
-
-        _buttons.Clear();
-    }
+    public void Dispose() => _buttons.Dispose();
 
     private void OnStuck(int index, int pin, bool stuck)
     {

@@ -1,5 +1,6 @@
 using System.Device.Gpio;
 using Edge.Device.Drivers.Buttons;
+using Edge.Device.Gpio;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Queue;
@@ -15,7 +16,7 @@ public sealed class QueueButtons(
     QueuePresses presses,
     ILogger<QueueButtons> logger) : IHostedService, IDisposable
 {
-    private readonly List<GpioButton> _buttons = [];
+    private readonly HeldButtons _buttons = new();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -52,25 +53,14 @@ public sealed class QueueButtons(
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Releases the buttons while the GPIO controller is still alive: the container disposes it before this service
-    /// (it was resolved later), and a button released after it throws, which crashed every clean stop.
-    /// </summary>
+    /// <summary>Releases the buttons while the GPIO controller is still alive (<see cref="HeldButtons"/>).</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
         Dispose();
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        foreach (var button in _buttons)
-        {
-            button.Dispose();
-        }
-
-        _buttons.Clear();
-    }
+    public void Dispose() => _buttons.Dispose();
 
     private void Add(GpioController gpio, int pin, string name, Action onPress)
     {
