@@ -9,6 +9,9 @@ namespace Edge.Fleet.Alerts;
 /// </summary>
 public sealed class LiteAlertStore : IAlertStore, IDisposable
 {
+    private const string AlertsCollection = "alerts";
+    private const string RulesCollection = "centreRules";
+
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _alerts;
     private readonly ILiteCollection<BsonDocument> _rules;
@@ -16,9 +19,9 @@ public sealed class LiteAlertStore : IAlertStore, IDisposable
 
     public LiteAlertStore(string path)
     {
-        _db = LiteFile.Open(path);
-        _alerts = _db.GetCollection("alerts");
-        _rules = _db.GetCollection("centreRules");
+        _db = LiteFile.Open(path, AlertsCollection, RulesCollection);
+        _alerts = _db.GetCollection(AlertsCollection);
+        _rules = _db.GetCollection(RulesCollection);
         _alerts.EnsureIndex("open");
         _alerts.EnsureIndex("openedAt");
     }

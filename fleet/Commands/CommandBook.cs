@@ -47,6 +47,8 @@ public static class CommandStates
 /// <summary>Commands and their states, in <c>{Fleet:DataDir}/commands.db</c>; a new command is durable before it is sent.</summary>
 public sealed class CommandBook : IDisposable
 {
+    private const string CommandsCollection = "commands";
+
     public const string FileName = "commands.db";
 
     private readonly LiteDatabase _db;
@@ -55,8 +57,8 @@ public sealed class CommandBook : IDisposable
 
     public CommandBook(string path)
     {
-        _db = LiteFile.Open(path);
-        _commands = _db.GetCollection<CommandRecord>("commands");
+        _db = LiteFile.Open(path, CommandsCollection);
+        _commands = _db.GetCollection<CommandRecord>(CommandsCollection);
         _commands.EnsureIndex(c => c.DeviceId);
         _commands.EnsureIndex(c => c.State);
     }

@@ -61,6 +61,9 @@ public sealed record ConfigTarget(string DeviceId, string? Centre, string? Role)
 /// </summary>
 public sealed class DesiredConfigBook : IDisposable
 {
+    private const string LayersCollection = "layers";
+    private const string ReportedCollection = "reported";
+
     public const string FileName = "config.db";
 
     private readonly LiteDatabase _db;
@@ -73,9 +76,9 @@ public sealed class DesiredConfigBook : IDisposable
     public DesiredConfigBook(string path, TimeProvider time)
     {
         _time = time;
-        _db = LiteFile.Open(path);
-        _layers = _db.GetCollection<ConfigLayer>("layers");
-        _reported = _db.GetCollection<ReportedRecord>("reported");
+        _db = LiteFile.Open(path, LayersCollection, ReportedCollection);
+        _layers = _db.GetCollection<ConfigLayer>(LayersCollection);
+        _reported = _db.GetCollection<ReportedRecord>(ReportedCollection);
         _revision = _layers.Query().ToEnumerable().Select(l => l.Revision).DefaultIfEmpty(0).Max();
     }
 

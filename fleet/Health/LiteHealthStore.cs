@@ -12,6 +12,9 @@ namespace Edge.Fleet.Health;
 /// </summary>
 public sealed class LiteHealthStore : IHealthStore, IDisposable
 {
+    private const string HistoryCollection = "health";
+    private const string LatestCollection = "latest";
+
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _history;
     private readonly ILiteCollection<BsonDocument> _latest;
@@ -19,9 +22,9 @@ public sealed class LiteHealthStore : IHealthStore, IDisposable
 
     public LiteHealthStore(string path)
     {
-        _db = LiteFile.Open(path);
-        _history = _db.GetCollection("health");
-        _latest = _db.GetCollection("latest");
+        _db = LiteFile.Open(path, HistoryCollection, LatestCollection);
+        _history = _db.GetCollection(HistoryCollection);
+        _latest = _db.GetCollection(LatestCollection);
         _history.EnsureIndex("device");
         _history.EnsureIndex("receivedAt");
     }

@@ -13,6 +13,9 @@ namespace Edge.Fleet.Queue;
 /// </summary>
 public sealed class QueueBook : IDisposable
 {
+    private const string TicketsCollection = "tickets";
+    private const string LastCallsCollection = "lastCalls";
+
     private readonly Lock _gate = new();
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<QueueTicket> _tickets;
@@ -21,10 +24,10 @@ public sealed class QueueBook : IDisposable
 
     public QueueBook(string path)
     {
-        _db = LiteFile.Open(path);
-        _tickets = _db.GetCollection<QueueTicket>("tickets");
+        _db = LiteFile.Open(path, TicketsCollection, LastCallsCollection);
+        _tickets = _db.GetCollection<QueueTicket>(TicketsCollection);
         _tickets.EnsureIndex(t => t.CentreDay);
-        _lastCalls = _db.GetCollection<LastCall>("lastCalls");
+        _lastCalls = _db.GetCollection<LastCall>(LastCallsCollection);
         _tickets.EnsureIndex(t => t.CallOrder);
         _lastCallOrder = _tickets.Count() == 0 ? 0 : _tickets.Max(t => t.CallOrder);
     }

@@ -1,4 +1,7 @@
+using Edge.Fleet.Audit;
+using Edge.Fleet.Auth;
 using Edge.Fleet.Hosting;
+using Edge.Fleet.Provisioning;
 using Edge.Storage;
 using LiteDB;
 using Microsoft.Extensions.Options;
@@ -15,6 +18,16 @@ public sealed class RegistryDatabase : IDisposable
 {
     public const string FileName = "registry.db";
 
+    /// <summary>Every collection of the file, created when it is opened (see <see cref="LiteFile.Open"/>).</summary>
+    private static readonly string[] Collections =
+    [
+        DeviceRegistry.Collection,
+        ClaimCodeIssuer.Collection,
+        UserDirectory.UsersCollection,
+        UserDirectory.TokensCollection,
+        AuditLog.Collection,
+    ];
+
     private readonly LiteDatabase _db;
     private readonly Lock _writeLock = new();
 
@@ -25,10 +38,14 @@ public sealed class RegistryDatabase : IDisposable
 
     public RegistryDatabase(string path)
     {
-        _db = LiteFile.Open(path);
+        _db = LiteFile.Open(path, Collections);
     }
 
-    public ILiteCollection<T> Collection<T>(string name) => _db.GetCollection<T>(name);
+    /// <summary>One of the file's collections; a name not declared in <see cref="Collections"/> is a programming error.</summary>
+    public ILiteCollection<T> Collection<T>(string name) =>
+        Collections.Contains(name, StringComparer.Ordinal)
+            ? _db.GetCollection<T>(name)
+            : throw new ArgumentException($"'{name}' is not a collection of {FileName}; declare it in {nameof(RegistryDatabase)}", nameof(name));
 
     /// <summary>Runs <paramref name="work"/> as one transaction, on disk when this returns; one writer at a time.</summary>
     public T Write<T>(Func<T> work)

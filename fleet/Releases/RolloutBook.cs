@@ -10,6 +10,9 @@ namespace Edge.Fleet.Releases;
 /// </summary>
 public sealed class RolloutBook : IDisposable
 {
+    private const string RolloutsCollection = "rollouts";
+    private const string TargetsCollection = "targets";
+
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<Rollout> _rollouts;
     private readonly ILiteCollection<RolloutTarget> _targets;
@@ -19,9 +22,9 @@ public sealed class RolloutBook : IDisposable
 
     public RolloutBook(string path)
     {
-        _db = LiteFile.Open(path);
-        _rollouts = _db.GetCollection<Rollout>("rollouts");
-        _targets = _db.GetCollection<RolloutTarget>("targets");
+        _db = LiteFile.Open(path, RolloutsCollection, TargetsCollection);
+        _rollouts = _db.GetCollection<Rollout>(RolloutsCollection);
+        _targets = _db.GetCollection<RolloutTarget>(TargetsCollection);
         foreach (var rollout in _rollouts.FindAll())
         {
             _byId[rollout.Id] = rollout;

@@ -11,8 +11,18 @@ namespace Edge.Storage;
 /// </summary>
 public static class LiteFile
 {
-    /// <summary>Opens (creating the folder) a single-process LiteDB file with UTC dates.</summary>
-    public static LiteDatabase Open(string path)
+    /// <summary>Marks the document that creates an empty collection; inserted and deleted in the same transaction.</summary>
+    private const string CreationMarkerId = "\u0000edge-create";
+
+    /// <summary>
+    /// Opens (creating the folder) a single-process LiteDB file with UTC dates, and creates every collection in
+    /// <paramref name="collections"/> that does not exist yet before anyone else can touch the file.
+    /// LiteDB 5 creates a collection lazily on its first write, and a read of that collection from another thread
+    /// while the creating transaction commits fails ("page type must be collection page", LiteDB issues #2002 and
+    /// #2792) and can leave the whole engine refusing every later call. A fleet whose first event arrived while a
+    /// browser listed devices lost its store that way in CI. Collections that exist from the start close the race.
+    /// </summary>
+    public static LiteDatabase Open(string path, params string[] collections)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder))
@@ -26,7 +36,18 @@ public static class LiteFile
             Connection = ConnectionType.Direct,
         };
         var mapper = new BsonMapper { SerializeNullValues = false };
-        return new LiteDatabase(connection, mapper) { UtcDate = true };
+        var db = new LiteDatabase(connection, mapper) { UtcDate = true };
+        try
+        {
+            CreateCollections(db, collections);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+
+        return db;
     }
 
     /// <summary>
@@ -54,5 +75,26 @@ public static class LiteFile
 
         db.Checkpoint();
         return result;
+    }
+
+    private static void CreateCollections(LiteDatabase db, IEnumerable<string> collections)
+    {
+        var missing = collections.Distinct(StringComparer.OrdinalIgnoreCase).Where(name => !db.CollectionExists(name)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        CommitDurably(db, () =>
+        {
+            foreach (var name in missing)
+            {
+                var collection = db.GetCollection(name);
+                collection.Insert(new BsonDocument { ["_id"] = CreationMarkerId });
+                collection.Delete(CreationMarkerId);
+            }
+
+            return missing.Count;
+        });
     }
 }

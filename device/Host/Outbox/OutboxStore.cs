@@ -43,7 +43,7 @@ public sealed class OutboxStore : IDisposable
         _logger = logger;
         _options = options.Value;
         _path = Path.Combine(device.Value.ResolvedDataDir, "outbox.db");
-        _db = LiteFile.Open(_path);
+        _db = LiteFile.Open(_path, EventsCollection, MetaCollection);
         _events = _db.GetCollection(EventsCollection);
         _events.EnsureIndex("droppable");
         _meta = _db.GetCollection(MetaCollection);

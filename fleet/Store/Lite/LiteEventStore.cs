@@ -20,7 +20,7 @@ public sealed class LiteEventStore : IEventStore, IDisposable
 
     public LiteEventStore(string path)
     {
-        _db = LiteFile.Open(path);
+        _db = LiteFile.Open(path, LiteDocuments.EventsCollection, LiteDocuments.SequencesCollection, LiteDocuments.RatingsCollection);
         _events = _db.GetCollection(LiteDocuments.EventsCollection);
         _sequences = _db.GetCollection(LiteDocuments.SequencesCollection);
         _ratings = _db.GetCollection(LiteDocuments.RatingsCollection);

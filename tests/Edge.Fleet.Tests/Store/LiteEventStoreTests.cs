@@ -2,6 +2,7 @@ using Edge.Fleet.Store;
 using Edge.Fleet.Store.Lite;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
+using Edge.Wire;
 
 namespace Edge.Fleet.Tests.Store;
 
@@ -66,5 +67,41 @@ public sealed class LiteEventStoreDurabilityTests
         using var store = new LiteEventStore(Path.Combine(data.Path, "fleet.db"));
         Assert.Equal(rounds * perRound, await store.GetAckedUpToAsync("dev-kill", CancellationToken.None));
         Assert.Equal(rounds * perRound, (await store.CountRatingsAsync(new RatingFilter(), CancellationToken.None)).Total);
+    }
+}
+
+/// <summary>
+/// LiteDB 5 fails a read of a collection that another thread's transaction is creating at that moment, and can then
+/// refuse every later call: a fleet lost its store that way when its first event arrived while the device list was
+/// being read. The store creates its collections when it opens; this races the first append against readers on
+/// fresh files.
+/// </summary>
+public sealed class LiteEventStoreFirstWriteTests
+{
+    [Fact]
+    public async Task Reading_while_the_first_events_are_stored_never_breaks_a_fresh_store()
+    {
+        using var folder = new TempFolder("lite-first-write");
+        for (var round = 0; round < 40; round++)
+        {
+            using var store = new LiteEventStore(folder[$"fleet-{round}.db"]);
+            using var stop = new CancellationTokenSource();
+            var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await store.ListSequencesAsync(CancellationToken.None);
+                    await store.GetAckedUpToAsync("dev-a", CancellationToken.None);
+                    await store.CountRatingsAsync(new RatingFilter(), CancellationToken.None);
+                }
+            })).ToList();
+
+            var upTo = await Task.Run(() => store.AppendAsync([new EventBatch("dev-a", Events.Ratings(1, 6))], DateTimeOffset.UtcNow, CancellationToken.None));
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+
+            Assert.Equal(6, upTo["dev-a"]);
+            Assert.Equal(6, (await store.CountRatingsAsync(new RatingFilter(), CancellationToken.None)).Total);
+        }
     }
 }
