@@ -1,3 +1,4 @@
+using Edge.Device.Clock;
 using Edge.Device.Configuration;
 using Edge.Device.Display;
 using Edge.Device.Counter;
@@ -17,7 +18,7 @@ public static class HostRegistration
     public static IServiceCollection AddDeviceOptions(this IServiceCollection services)
     {
         services.AddCheckedOptions<DeviceOptions>(DeviceOptions.Section);
-        services.AddSingleton<HostClock>();
+        services.AddClock();
         return services;
     }
 

@@ -32,6 +32,9 @@ public sealed class TimedEventStore(IEventStore inner, StoreLatency latency) : I
     public Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken) =>
         TimeQueryAsync(() => inner.CountRatingsAsync(filter, cancellationToken));
 
+    public Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken) =>
+        TimeQueryAsync(() => inner.PlaceInTimeAsync(anchor, cancellationToken));
+
     public async ValueTask DisposeAsync()
     {
         switch (inner)

@@ -24,6 +24,48 @@ public interface IEventStore
 
     /// <summary>Counts of ratings per level matching the filter (suspect presses excluded).</summary>
     Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Places in time the ratings of <see cref="ClockAnchor.Run"/> that the device stamped with an unsynchronised clock:
+    /// their time becomes the anchor's plus the uptime between them. An estimated anchor moves only ratings not placed
+    /// yet; an exact one also those placed by an estimate. Durable when the task completes; returns how many moved.
+    /// </summary>
+    Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// True time <see cref="At"/> of the moment the device's monotonic clock read <see cref="UptimeMs"/> in run
+/// <see cref="Run"/>. Exact when the device's own clock was synchronised; estimated when the fleet took the arrival
+/// time of a live heartbeat (off by the network delay, typically milliseconds).
+/// </summary>
+public sealed record ClockAnchor(string DeviceId, string Run, DateTimeOffset At, long UptimeMs, bool Exact)
+{
+    /// <summary>The true time of the moment the same run's uptime read <paramref name="uptimeMs"/>.</summary>
+    public DateTime TimeOf(long uptimeMs) => (At + TimeSpan.FromMilliseconds(uptimeMs - UptimeMs)).UtcDateTime;
+}
+
+/// <summary>Where a stored rating's time comes from (<c>clock</c> in the store).</summary>
+public static class RatingClock
+{
+    /// <summary>The device's clock was synchronised: its time is kept.</summary>
+    public const string Device = "device";
+
+    /// <summary>The device's clock was not synchronised and no anchor of its run has been seen yet.</summary>
+    public const string Unsynced = "unsynced";
+
+    /// <summary>Placed by an estimated anchor; an exact one may still move it.</summary>
+    public const string Estimated = "estimated";
+
+    /// <summary>Placed by an exact anchor: final.</summary>
+    public const string Corrected = "corrected";
+
+    /// <summary>The clock state of a new rating.</summary>
+    public static string Of(DeviceEvent e) => e.ClockSynced == false ? Unsynced : Device;
+
+    /// <summary>States an anchor may move: an estimate only what is unplaced, an exact anchor estimates too.</summary>
+    public static string[] MovableBy(ClockAnchor anchor) => anchor.Exact ? [Unsynced, Estimated] : [Unsynced];
+
+    public static string After(ClockAnchor anchor) => anchor.Exact ? Corrected : Estimated;
 }
 
 /// <summary>

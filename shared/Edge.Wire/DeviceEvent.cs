@@ -13,6 +13,19 @@ public sealed record DeviceEvent
     public required DateTimeOffset At { get; init; }
     public long UptimeMs { get; init; }
 
+    /// <summary>
+    /// Which run of the device host took <see cref="UptimeMs"/> (a new id each time the host starts): within one run,
+    /// uptime maps to true time through one anchor, which is how the fleet corrects <see cref="At"/>.
+    /// </summary>
+    public string? Run { get; init; }
+
+    /// <summary>
+    /// False when the device's wall clock was not known to be synchronised when the event happened (an RTC-less Pi
+    /// before NTP): the fleet then places the event in time from an anchor of the same <see cref="Run"/>. Null: synced
+    /// (devices that do not say).
+    /// </summary>
+    public bool? ClockSynced { get; init; }
+
     /// <summary>Counter (quầy) the device serves, when it serves one.</summary>
     public string? Counter { get; init; }
 

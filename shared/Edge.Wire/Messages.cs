@@ -21,6 +21,11 @@ public sealed record HealthReport
 {
     public required DateTimeOffset At { get; init; }
     public long UptimeS { get; init; }
+
+    /// <summary>Uptime in milliseconds at <see cref="At"/>, in run <see cref="Run"/> (see <see cref="DeviceEvent.Run"/>).</summary>
+    public long? UptimeMs { get; init; }
+
+    public string? Run { get; init; }
     public double? CpuTempC { get; init; }
     public double? Load1 { get; init; }
     public long? MemAvailableMb { get; init; }

@@ -34,7 +34,7 @@ public sealed class RatingRecorder(
         // The lockout may change at run time (a remote configuration); the pins and levels only with a restart.
         var lockoutMs = liveOptions.CurrentValue.LockoutMs;
         var suspect = previous != 0 && lockoutMs > 0 && Stopwatch.GetElapsedTime(previous, now).TotalMilliseconds < lockoutMs;
-        _presses.Writer.TryWrite(new RatingPress(buttonIndex, suspect, DateTimeOffset.UtcNow, clock.UptimeMs, currentTicket.Current));
+        _presses.Writer.TryWrite(new RatingPress(buttonIndex, suspect, clock.Read(), currentTicket.Current));
     }
 
     /// <summary>How many presses of this button are durable in the outbox since start.</summary>
@@ -58,12 +58,8 @@ public sealed class RatingRecorder(
 
     private async Task WriteAsync(List<RatingPress> presses, CancellationToken cancellationToken)
     {
-        var drafts = presses.Select(p => new DeviceEvent
+        var drafts = presses.Select(p => p.At.Event(EventKinds.Rating) with
         {
-            Seq = 0,
-            Kind = EventKinds.Rating,
-            At = p.At,
-            UptimeMs = p.UptimeMs,
             Counter = device.Value.Counter,
             Level = _options.LevelOf(p.ButtonIndex),
             Scale = _options.Scale,
@@ -94,5 +90,5 @@ public sealed class RatingRecorder(
         }
     }
 
-    private readonly record struct RatingPress(int ButtonIndex, bool Suspect, DateTimeOffset At, long UptimeMs, Queue.ServedTicket? Ticket);
+    private readonly record struct RatingPress(int ButtonIndex, bool Suspect, ClockReading At, Queue.ServedTicket? Ticket);
 }

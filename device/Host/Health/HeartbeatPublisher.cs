@@ -24,10 +24,13 @@ public sealed class HeartbeatPublisher(
     public HealthReport Sample()
     {
         var o = outbox.Snapshot();
+        var uptimeMs = clock.UptimeMs;
         return new HealthReport
         {
-            At = DateTimeOffset.UtcNow,
-            UptimeS = clock.UptimeMs / 1000,
+            At = clock.Now,
+            UptimeS = uptimeMs / 1000,
+            UptimeMs = uptimeMs,
+            Run = clock.Run,
             CpuTempC = SystemProbe.CpuTemperatureC(),
             Load1 = SystemProbe.Load1(),
             MemAvailableMb = SystemProbe.MemAvailableMb(),
@@ -38,7 +41,7 @@ public sealed class HeartbeatPublisher(
             DrainRatePerS = o.DrainRatePerS,
             LastAckedSeq = o.LastAckedSeq,
             DroppedEvents = o.DroppedEvents,
-            ClockSynced = SystemProbe.ClockSynced(),
+            ClockSynced = clock.Synced,
             HostVersion = HostVersion.Current,
             Peripherals = peripherals.Snapshot(),
         };

@@ -41,12 +41,6 @@ public static class SystemProbe
         }
     }
 
-    /// <summary>
-    /// True once systemd-timesyncd has synchronised the clock since boot (it creates this flag file).
-    /// Hosts without timesyncd report false: the fleet then corrects their timestamps by the measured offset.
-    /// </summary>
-    public static bool ClockSynced() => File.Exists("/run/systemd/timesync/synchronized");
-
     private static string? ReadFirstLine(string path)
     {
         try

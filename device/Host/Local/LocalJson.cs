@@ -37,10 +37,14 @@ public sealed record DisplayView(string Kind, string Current, string? Shows);
 /// <summary>An error answer with one readable sentence.</summary>
 public sealed record LocalError(string Error);
 
+/// <summary>The simulated wall clock: what it reads, how far off it is, whether it says it is synchronised.</summary>
+public sealed record SimClockView(DateTimeOffset Now, double OffsetSeconds, bool Synced, string Run, long UptimeMs);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(DeviceStatusView))]
 [JsonSerializable(typeof(SimPressResult))]
 [JsonSerializable(typeof(LocalError))]
+[JsonSerializable(typeof(SimClockView))]
 [JsonSerializable(typeof(DisplayView))]
 [JsonSerializable(typeof(PrinterStatusView))]
 [JsonSerializable(typeof(VirtualPrinterView))]

@@ -26,12 +26,8 @@ public sealed class PeripheralEventRecorder(
         logger.LogInformation("{Peripheral}: {State} {Detail}", peripheral, state, detail);
         try
         {
-            await outbox.AppendAsync(new DeviceEvent
+            await outbox.AppendAsync(clock.Event(EventKinds.Peripheral) with
             {
-                Seq = 0,
-                Kind = EventKinds.Peripheral,
-                At = DateTimeOffset.UtcNow,
-                UptimeMs = clock.UptimeMs,
                 Counter = device.Value.Counter,
                 Subject = peripheral,
                 State = state,

@@ -138,12 +138,8 @@ public sealed class CounterCaller(
         display.Show(NoTicket);
     }
 
-    private DeviceEvent Draft(string kind, ServedTicket ticket) => new()
+    private DeviceEvent Draft(string kind, ServedTicket ticket) => clock.Event(kind) with
     {
-        Seq = 0,
-        Kind = kind,
-        At = DateTimeOffset.UtcNow,
-        UptimeMs = clock.UptimeMs,
         Counter = device.Value.Counter,
         Ticket = ticket.Number,
         Field = ticket.Field,

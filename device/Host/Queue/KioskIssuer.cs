@@ -55,13 +55,10 @@ public sealed class KioskIssuer(
     {
         var waiting = numbering.IssuedToday(field.Prefix);
         var issued = numbering.Next(field.Prefix);
-        var at = DateTimeOffset.UtcNow;
-        await outbox.AppendAsync(new DeviceEvent
+        var issuedAt = clock.Read();
+        var at = issuedAt.At;
+        await outbox.AppendAsync(issuedAt.Event(EventKinds.TicketIssued) with
         {
-            Seq = 0,
-            Kind = EventKinds.TicketIssued,
-            At = at,
-            UptimeMs = clock.UptimeMs,
             Ticket = issued.Number,
             Field = field.Name,
             Detail = issued.Day,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Edge.Device.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ public static class QueueRegistration
         services.AddCheckedOptions<QueueOptions>(QueueOptions.Section);
         services.AddSingleton<QueuePresses>();
         services.AddSingleton<QueueReplies>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<QueueOptions>>().Value;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Edge.Device.Clock;
 using Edge.Device.Configuration;
 using Edge.Device.Counter;
 using Edge.Device.Drivers.Simulation;
@@ -27,8 +28,31 @@ public static class SimulationEndpoints
         sim.MapPost("/flood", FloodAsync);
         sim.MapGet("/printer", (VirtualPrinter printer) => PrinterView(printer));
         sim.MapPost("/printer", ChangePrinter);
+        sim.MapGet("/clock", (SimulatedClock wall, HostClock clock) => ClockView(wall, clock));
+        sim.MapPost("/clock", SetClock);
         return app;
     }
+
+    /// <summary>
+    /// POST /sim/clock?offsetSeconds=S[&amp;synced=false]: the wall clock runs S seconds off and is not synchronised, as on
+    /// a Pi without an RTC after a power cut. POST /sim/clock?synced=true: NTP reached, the clock is stepped right.
+    /// </summary>
+    private static IResult SetClock(double? offsetSeconds, bool? synced, SimulatedClock wall, HostClock clock)
+    {
+        const double limit = 100 * 365.25 * 86_400;
+        if (offsetSeconds is null && synced is null || offsetSeconds is < -limit or > limit)
+        {
+            return Results.Json(new LocalError("give offsetSeconds (within ±100 years) and/or synced"), LocalJson.Default.LocalError, statusCode: 400);
+        }
+
+        var nowSynced = synced ?? offsetSeconds is null or 0;
+        var offset = offsetSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : nowSynced ? TimeSpan.Zero : wall.Offset;
+        wall.Set(offset, nowSynced);
+        return ClockView(wall, clock);
+    }
+
+    private static IResult ClockView(SimulatedClock wall, HostClock clock) =>
+        Results.Json(new SimClockView(wall.GetUtcNow(), wall.Offset.TotalSeconds, wall.Synced, clock.Run, clock.UptimeMs), LocalJson.Default.SimClockView);
 
     /// <summary>
     /// POST /sim/printer?paper=ok|near-end|out&amp;cover=open|closed&amp;offline=true|false: changes the virtual printer as a
@@ -87,13 +111,9 @@ public static class SimulationEndpoints
         for (var done = 0; done < count;)
         {
             var chunk = Enumerable.Range(done, Math.Min(1000, count - done)).Select(i => kind == "health"
-                ? new DeviceEvent { Seq = 0, Kind = EventKinds.HealthSample, At = DateTimeOffset.UtcNow, UptimeMs = clock.UptimeMs, Detail = "synthetic" }
-                : new DeviceEvent
+                ? clock.Event(EventKinds.HealthSample) with { Detail = "synthetic" }
+                : clock.Event(EventKinds.Rating) with
                 {
-                    Seq = 0,
-                    Kind = EventKinds.Rating,
-                    At = DateTimeOffset.UtcNow,
-                    UptimeMs = clock.UptimeMs,
                     Counter = device.Value.Counter,
                     Level = i % scale + 1,
                     Scale = scale,

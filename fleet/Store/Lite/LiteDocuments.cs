@@ -65,11 +65,27 @@ internal static class LiteDocuments
             ["satisfied"] = RatingScale.IsSatisfied(level, scale),
             ["suspect"] = e.Suspect ?? false,
             ["at"] = e.At.UtcDateTime,
+            ["uptimeMs"] = e.UptimeMs,
+            ["clock"] = RatingClock.Of(e),
         };
         SetIfPresent(doc, "counter", e.Counter);
         SetIfPresent(doc, "field", e.Field);
+        SetIfPresent(doc, "run", e.Run);
+        if (e.Run is not null && RatingClock.Of(e) != RatingClock.Device)
+        {
+            doc[PendingField] = PendingKey(RatingClock.Unsynced, device, e.Run);
+        }
+
         return doc;
     }
+
+    /// <summary>
+    /// Indexed key of a rating an anchor may still move: "{clock}:{device}/{run}", absent once it is final, so that
+    /// placing a run's ratings finds them in one index lookup per state, whatever the size of the collection.
+    /// </summary>
+    public const string PendingField = "pending";
+
+    public static string PendingKey(string clock, string device, string run) => $"{clock}:{device}/{run}";
 
     public static BsonDocument FromSequence(DeviceSequence s) => new()
     {

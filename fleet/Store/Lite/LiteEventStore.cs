@@ -29,6 +29,7 @@ public sealed class LiteEventStore : IEventStore, IDisposable
         _ratings.EnsureIndex("at");
         _ratings.EnsureIndex("counter");
         _ratings.EnsureIndex("device");
+        _ratings.EnsureIndex(LiteDocuments.PendingField);
     }
 
     public Task<IReadOnlyDictionary<string, long>> AppendAsync(
@@ -100,6 +101,44 @@ public sealed class LiteEventStore : IEventStore, IDisposable
         }
 
         return Task.FromResult(new RatingCounts(byLevel, satisfied));
+    }
+
+    public Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var after = RatingClock.After(anchor);
+        lock (_writeLock)
+        {
+            var movable = RatingClock.MovableBy(anchor)
+                .SelectMany(clock => _ratings.Find(Query.EQ(LiteDocuments.PendingField, LiteDocuments.PendingKey(clock, anchor.DeviceId, anchor.Run))))
+                .ToList();
+            if (movable.Count == 0)
+            {
+                return Task.FromResult(0L);
+            }
+
+            LiteFile.CommitDurably(_db, () =>
+            {
+                foreach (var rating in movable)
+                {
+                    rating["at"] = anchor.TimeOf(rating["uptimeMs"].AsInt64);
+                    rating["clock"] = after;
+                    if (anchor.Exact)
+                    {
+                        rating.Remove(LiteDocuments.PendingField);
+                    }
+                    else
+                    {
+                        rating[LiteDocuments.PendingField] = LiteDocuments.PendingKey(after, anchor.DeviceId, anchor.Run);
+                    }
+
+                    _ratings.Update(rating);
+                }
+
+                return movable.Count;
+            });
+            return Task.FromResult((long)movable.Count);
+        }
     }
 
     public void Dispose() => _db.Dispose();

@@ -114,6 +114,9 @@ internal sealed class RatingRows
         Satisfied = new bool[n];
         Suspect = new bool[n];
         At = new DateTime[n];
+        Run = new string?[n];
+        UptimeMs = new long[n];
+        Clock = new string[n];
         for (var i = 0; i < n; i++)
         {
             var (device, e) = ratings[i];
@@ -128,6 +131,9 @@ internal sealed class RatingRows
             Satisfied[i] = RatingScale.IsSatisfied(level, scale);
             Suspect[i] = e.Suspect ?? false;
             At[i] = e.At.UtcDateTime;
+            Run[i] = e.Run;
+            UptimeMs[i] = e.UptimeMs;
+            Clock[i] = RatingClock.Of(e);
         }
     }
 
@@ -142,6 +148,9 @@ internal sealed class RatingRows
     public bool[] Satisfied { get; }
     public bool[] Suspect { get; }
     public DateTime[] At { get; }
+    public string?[] Run { get; }
+    public long[] UptimeMs { get; }
+    public string[] Clock { get; }
 
     public static RatingRows From(IEnumerable<(string Device, DeviceEvent Event)> ratings) => new(ratings.ToList());
 }

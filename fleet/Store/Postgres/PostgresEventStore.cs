@@ -114,6 +114,25 @@ public sealed class PostgresEventStore : IEventStore
         return list;
     }
 
+    public async Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+
+        // Literal states in the WHERE clause, so that the planner can use the partial index of pending ratings.
+        var movable = anchor.Exact ? "clock IN ('unsynced', 'estimated')" : "clock = 'unsynced'";
+        await using var command = _dataSource.CreateCommand($"""
+            UPDATE ratings
+            SET at = $3 + (uptime_ms - $4) * interval '1 millisecond', clock = $5
+            WHERE device_id = $1 AND run = $2 AND {movable}
+            """);
+        command.Parameters.Add(new() { Value = anchor.DeviceId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = anchor.Run, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = anchor.At.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = anchor.UptimeMs, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = RatingClock.After(anchor), NpgsqlDbType = NpgsqlDbType.Text });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
@@ -190,12 +209,12 @@ public sealed class PostgresEventStore : IEventStore
         {
             var r = rows.Ratings;
             batch.BatchCommands.Add(Command("""
-                INSERT INTO ratings (device_id, seq, counter, field, level, scale, satisfied, suspect, at)
+                INSERT INTO ratings (device_id, seq, counter, field, level, scale, satisfied, suspect, at, run, uptime_ms, clock)
                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::integer[], $6::integer[],
-                                     $7::boolean[], $8::boolean[], $9::timestamptz[])
+                                     $7::boolean[], $8::boolean[], $9::timestamptz[], $10::text[], $11::bigint[], $12::text[])
                 ON CONFLICT (device_id, seq) DO NOTHING
                 """,
-                [r.DeviceId, r.Seq, r.Counter, r.Field, r.Level, r.Scale, r.Satisfied, r.Suspect, r.At]));
+                [r.DeviceId, r.Seq, r.Counter, r.Field, r.Level, r.Scale, r.Satisfied, r.Suspect, r.At, r.Run, r.UptimeMs, r.Clock]));
         }
 
         // 3. Move up_to to the highest contiguous seq. It can only move when seq up_to + 1 has just arrived

@@ -62,6 +62,14 @@ public static class PostgresSchema
             CREATE INDEX ratings_at ON ratings (at);
             CREATE INDEX ratings_counter_at ON ratings (counter, at);
             """),
+        new(2, "ratings placed in time from clock anchors", """
+            -- clock: device (the device's time kept), unsynced (no anchor yet), estimated, corrected (see RatingClock).
+            ALTER TABLE ratings
+                ADD COLUMN run       text,
+                ADD COLUMN uptime_ms bigint,
+                ADD COLUMN clock     text NOT NULL DEFAULT 'device';
+            CREATE INDEX ratings_clock_pending ON ratings (device_id, run) WHERE clock IN ('unsynced', 'estimated');
+            """),
     ];
 
     /// <summary>Highest migration this build knows.</summary>

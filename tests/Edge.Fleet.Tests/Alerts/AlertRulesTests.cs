@@ -110,5 +110,7 @@ public sealed class AlertRulesTests
         public Task<long> GetAckedUpToAsync(string deviceId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<DeviceSequence>> ListSequencesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

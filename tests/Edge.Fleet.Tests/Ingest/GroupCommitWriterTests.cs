@@ -137,6 +137,8 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         public Task<IReadOnlyList<DeviceSequence>> ListSequencesAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class RecordingAckSender : IAckSender
