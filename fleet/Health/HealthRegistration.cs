@@ -1,3 +1,4 @@
+using Edge.Fleet.Clock;
 using System.Globalization;
 using System.Security.Claims;
 using Edge.Fleet.Auth;
@@ -22,6 +23,8 @@ public static class HealthRegistration
             new LiteHealthStore(FleetOptions.FileIn(sp, "health.db")));
         builder.Services.AddSingleton<HeartbeatBoard>();
         builder.Services.AddSingleton<HeartbeatIntake>();
+        builder.Services.AddSingleton<RatingTimePlacer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RatingTimePlacer>());
         builder.Services.AddSingleton<RatingKeyCatalog>();
         builder.Services.AddSingleton<FleetHealthReader>();
         builder.Services.AddHostedService<HealthRecorder>();

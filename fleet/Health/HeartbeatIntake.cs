@@ -1,16 +1,18 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Threading.Channels;
+using Edge.Fleet.Clock;
 using Edge.Wire;
 
 namespace Edge.Fleet.Health;
 
 /// <summary>
 /// Takes a heartbeat payload from <c>edge/v1/{device}/health</c>: reads it (an unreadable one is logged and counted,
-/// never thrown), puts it on the <see cref="HeartbeatBoard"/> and queues it for <see cref="HealthRecorder"/>.
+/// never thrown), puts it on the <see cref="HeartbeatBoard"/> and queues it for <see cref="HealthRecorder"/> and for
+/// <see cref="RatingTimePlacer"/>.
 /// Never waits on the disk: the broker's publish path stays fast.
 /// </summary>
-public sealed class HeartbeatIntake(HeartbeatBoard board, TimeProvider time, ILogger<HeartbeatIntake> logger)
+public sealed class HeartbeatIntake(HeartbeatBoard board, RatingTimePlacer placer, TimeProvider time, ILogger<HeartbeatIntake> logger)
 {
     private readonly Channel<HealthSample> _queue = Channel.CreateBounded<HealthSample>(
         new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -48,5 +50,6 @@ public sealed class HeartbeatIntake(HeartbeatBoard board, TimeProvider time, ILo
         var sample = new HealthSample(deviceId, time.GetUtcNow(), report);
         board.Offer(sample);
         _queue.Writer.TryWrite(sample);
+        placer.Offer(sample);
     }
 }

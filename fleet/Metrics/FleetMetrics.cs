@@ -1,3 +1,4 @@
+using Edge.Fleet.Clock;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
@@ -11,6 +12,7 @@ public sealed class FleetMetrics(
     DevicePresence presence,
     FleetHealthReader health,
     HeartbeatIntake heartbeats,
+    RatingTimePlacer placer,
     StoreLatency store,
     AlertBook alerts,
     AlertWebhook webhook)
@@ -52,6 +54,8 @@ public sealed class FleetMetrics(
             .Sample("edge_heartbeats_received_total", heartbeats.Received)
             .Family("edge_heartbeats_unreadable_total", "counter", "Heartbeats ignored because they could not be read.")
             .Sample("edge_heartbeats_unreadable_total", heartbeats.Unreadable)
+            .Family("edge_ratings_placed_in_time_total", "counter", "Ratings stamped by an unsynchronised device clock, moved to their true time.")
+            .Sample("edge_ratings_placed_in_time_total", placer.Placed)
             .Family("edge_alerts_open", "gauge", "Open alerts by kind.");
         var open = alerts.Open().GroupBy(a => a.Kind).ToDictionary(g => g.Key, g => g.Count());
         foreach (var kind in typeof(AlertKinds).GetFields().Select(f => (string)f.GetValue(null)!).Order(StringComparer.Ordinal))

@@ -306,6 +306,61 @@ public abstract class EventStoreContract : IAsyncLifetime
         Assert.Equal(devices * perDevice, (await CountAsync(new RatingFilter())).Total);
     }
 
+    [Fact]
+    public async Task Ratings_stamped_by_an_unsynchronised_clock_are_placed_in_time_by_an_anchor_of_their_run()
+    {
+        // A Pi booted after a power cut believes it is 2020; its ratings at uptime 10 s and 70 s of run r1.
+        var wrong = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await AppendAsync(Batch("dev-a",
+            Unsynced(Rating(1, 4, at: wrong), "r1", 10_000),
+            Unsynced(Rating(2, 1, at: wrong.AddMinutes(1)), "r1", 70_000),
+            Unsynced(Rating(3, 2, at: wrong), "r0", 5_000),
+            Rating(4, 3)));
+        Assert.Equal(3, (await CountAsync(Window(wrong, TimeSpan.FromMinutes(2)))).Total);
+
+        // A heartbeat of run r1 at uptime 100 s arrived at 09:00:00: the ratings happened at 08:58:30 and 08:59:30.
+        var moved = await Store.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, 100_000, Exact: false), CancellationToken.None);
+
+        Assert.Equal(2, moved);
+        Assert.Equal(1, (await CountAsync(Window(wrong, TimeSpan.FromMinutes(2)))).Total);
+        var placed = await CountAsync(Window(Now.AddSeconds(-90), TimeSpan.FromSeconds(61)));
+        Assert.Equal(2, placed.Total);
+        Assert.Equal(1, placed.ByLevel[4]);
+        Assert.Equal(1, placed.ByLevel[1]);
+        Assert.Equal(1, (await CountAsync(Window(Now.AddSeconds(-90), TimeSpan.FromSeconds(1)))).Total);
+
+        // Run r0 is untouched (still at its wrong time), and so is the rating of a synchronised clock.
+        Assert.Equal(1, (await CountAsync(Window(wrong, TimeSpan.FromSeconds(1)))).Total);
+        Assert.Equal(1, (await CountAsync(Window(Now, TimeSpan.FromSeconds(1)))).Total);
+
+        // Another estimate does not move what an estimate placed; an exact anchor does, once.
+        Assert.Equal(0, await Store.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now.AddSeconds(5), 100_000, Exact: false), CancellationToken.None));
+        Assert.Equal(2, await Store.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now.AddSeconds(2), 100_000, Exact: true), CancellationToken.None));
+        Assert.Equal(0, await Store.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now.AddHours(1), 100_000, Exact: true), CancellationToken.None));
+        Assert.Equal(2, (await CountAsync(Window(Now.AddSeconds(-88), TimeSpan.FromSeconds(61)))).Total);
+        Assert.Equal(1, (await CountAsync(Window(Now.AddSeconds(-88), TimeSpan.FromSeconds(1)))).Total);
+    }
+
+    [Fact]
+    public async Task Ratings_arriving_after_an_anchor_are_placed_by_the_next_one_and_other_devices_are_untouched()
+    {
+        var wrong = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(0, await Store.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, 100_000, Exact: true), CancellationToken.None));
+        await AppendAsync(
+            Batch("dev-a", Unsynced(Rating(1, 4, at: wrong), "r1", 40_000)),
+            Batch("dev-b", Unsynced(Rating(1, 4, at: wrong), "r1", 40_000)));
+
+        Assert.Equal(1, await Store.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, 100_000, Exact: true), CancellationToken.None));
+
+        Assert.Equal(1, (await CountAsync(Window(Now.AddSeconds(-60), TimeSpan.FromSeconds(1)) with { DeviceId = "dev-a" })).Total);
+        Assert.Equal(1, (await CountAsync(Window(wrong, TimeSpan.FromSeconds(1)) with { DeviceId = "dev-b" })).Total);
+    }
+
+    private static DeviceEvent Unsynced(DeviceEvent rating, string run, long uptimeMs) =>
+        rating with { Run = run, UptimeMs = uptimeMs, ClockSynced = false };
+
+    private static RatingFilter Window(DateTimeOffset from, TimeSpan length) => new(From: from, To: from + length);
+
     protected static EventBatch Batch(string device, params DeviceEvent[] events) => new(device, events);
 
     protected static DeviceEvent Rating(

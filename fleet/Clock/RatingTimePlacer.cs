@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using Edge.Fleet.Health;
+using Edge.Fleet.Store;
+
+namespace Edge.Fleet.Clock;
+
+/// <summary>
+/// Places in time the ratings a device stamped while its wall clock was not synchronised (a Pi without an RTC
+/// after a power cut, before NTP). Every heartbeat names the host's run and its uptime; it becomes an anchor of
+/// that run: exact when the device says its clock is synchronised (its own time), estimated otherwise (the time the
+/// heartbeat arrived, off by the network delay). The store then moves the run's pending ratings to the anchor's time
+/// plus the uptime between them: statistics by day and hour count them where they happened, whatever the device's
+/// clock said. Raw events keep the device's time as sent. A run is anchored again at most once a
+/// <see cref="Again"/> (ratings that arrive later from a backlog), at once when its first exact anchor comes.
+/// </summary>
+public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogger<RatingTimePlacer> logger) : BackgroundService
+{
+    public static readonly TimeSpan Again = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Forget = TimeSpan.FromHours(1);
+
+    private readonly Channel<HealthSample> _queue = Channel.CreateBounded<HealthSample>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    /// <summary>Per (device, run): when it was last anchored and whether exactly. Touched only by the loop.</summary>
+    private readonly Dictionary<(string Device, string Run), Anchored> _anchored = [];
+
+    private long _placed;
+
+    /// <summary>Ratings moved in time since start.</summary>
+    public long Placed => Interlocked.Read(ref _placed);
+
+    /// <summary>Takes a heartbeat (never waits); those without a run (older hosts) cannot anchor anything.</summary>
+    public void Offer(HealthSample sample)
+    {
+        if (sample.Report is { Run: not null, UptimeMs: not null })
+        {
+            _queue.Writer.TryWrite(sample);
+        }
+    }
+
+    /// <summary>The anchor a heartbeat gives its run.</summary>
+    public static ClockAnchor AnchorOf(HealthSample sample)
+    {
+        var report = sample.Report;
+        return report.ClockSynced
+            ? new ClockAnchor(sample.DeviceId, report.Run!, report.At, report.UptimeMs!.Value, Exact: true)
+            : new ClockAnchor(sample.DeviceId, report.Run!, sample.ReceivedAt, report.UptimeMs!.Value, Exact: false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<HealthSample>();
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < 1_000 && _queue.Reader.TryRead(out var sample))
+                {
+                    batch.Add(sample);
+                }
+
+                // One anchor per run and batch, an exact one when there is one.
+                var anchors = batch
+                    .GroupBy(s => (s.DeviceId, s.Report.Run!))
+                    .Select(run => run.OrderByDescending(s => s.Report.ClockSynced).ThenByDescending(s => s.ReceivedAt).First());
+                foreach (var sample in anchors)
+                {
+                    await PlaceAsync(sample, stoppingToken);
+                }
+
+                batch.Clear();
+                ForgetIdleRuns();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PlaceAsync(HealthSample sample, CancellationToken cancellationToken)
+    {
+        var anchor = AnchorOf(sample);
+        var key = (anchor.DeviceId, anchor.Run);
+        var now = time.GetUtcNow();
+        if (_anchored.TryGetValue(key, out var last) && now - last.At < Again && (last.Exact || !anchor.Exact))
+        {
+            return;
+        }
+
+        try
+        {
+            var moved = await store.PlaceInTimeAsync(anchor, cancellationToken);
+            _anchored[key] = new Anchored(now, anchor.Exact || last?.Exact == true);
+            if (moved > 0)
+            {
+                Interlocked.Add(ref _placed, moved);
+                logger.LogInformation(
+                    "Placed {Count} ratings of {Device} (run {Run}) in time by an {Kind} anchor; its clock read {Offset} off the fleet's",
+                    moved, anchor.DeviceId, anchor.Run, anchor.Exact ? "exact" : "estimated", sample.Report.At - sample.ReceivedAt);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing is lost: the ratings stay pending and the next heartbeat of the run tries again.
+            logger.LogWarning(ex, "Could not place the ratings of {Device} (run {Run}) in time", anchor.DeviceId, anchor.Run);
+        }
+    }
+
+    private void ForgetIdleRuns()
+    {
+        var cutoff = time.GetUtcNow() - Forget;
+        foreach (var idle in _anchored.Where(a => a.Value.At < cutoff).Select(a => a.Key).ToList())
+        {
+            _anchored.Remove(idle);
+        }
+    }
+
+    private sealed record Anchored(DateTimeOffset At, bool Exact);
+}
