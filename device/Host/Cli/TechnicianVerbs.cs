@@ -19,6 +19,7 @@ public static class TechnicianVerbs
         new(["sim", "cover"], HttpMethod.Post, OneOf("cover", "open", "closed"), "sim cover open|closed", "simulation: open or close the virtual printer's cover"),
         new(["sim", "offline"], HttpMethod.Post, OneOf("offline", "true", "false"), "sim offline true|false", "simulation: take the virtual printer offline"),
         new(["sim", "printed"], HttpMethod.Get, Exactly(0, _ => "/sim/printer"), "sim printed", "simulation: what the virtual printer printed"),
+        new(["sim", "clock"], HttpMethod.Post, SimClock, "sim clock HOURS|synced", "simulation: the wall clock runs HOURS off, unsynchronised (an RTC-less Pi), or NTP steps it right"),
     ];
 
     private static Func<string[], string?> Exactly(int count, Func<string[], string?> path) =>
@@ -26,6 +27,14 @@ public static class TechnicianVerbs
 
     private static Func<string[], string?> OneOf(string key, params string[] values) =>
         Exactly(1, rest => values.Contains(rest[0]) ? $"/sim/printer?{key}={rest[0]}" : null);
+
+    private static string? SimClock(string[] rest) => rest switch
+    {
+        ["synced"] => "/sim/clock?synced=true",
+        [var h] when double.TryParse(h, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours) =>
+            $"/sim/clock?offsetSeconds={(hours * 3600).ToString(System.Globalization.CultureInfo.InvariantCulture)}&synced=false",
+        _ => null,
+    };
 
     private static string? Press(string[] rest) => rest switch
     {
