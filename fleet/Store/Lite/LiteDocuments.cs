@@ -14,6 +14,13 @@ internal static class LiteDocuments
     public const string RatingsCollection = "ratings";
 
     /// <summary>
+    /// Ratings an anchor may still move, <c>{ _id: rating id, key: "{clock}:{device}/{run}" }</c>, indexed by key: a few
+    /// rows at any time, so placing a run costs one index lookup per state, and the ratings collection (which LiteDB
+    /// would index with a null for every rating without the field) carries no extra index.
+    /// </summary>
+    public const string ClockPendingCollection = "clockPending";
+
+    /// <summary>
     /// LiteDB has no compound keys: (device, seq) becomes one string id, seq zero-padded so that ids sort by seq.
     /// '/' cannot appear in a device id (<see cref="DeviceId.IsValid"/>).
     /// </summary>
@@ -71,19 +78,16 @@ internal static class LiteDocuments
         SetIfPresent(doc, "counter", e.Counter);
         SetIfPresent(doc, "field", e.Field);
         SetIfPresent(doc, "run", e.Run);
-        if (e.Run is not null && RatingClock.Of(e) != RatingClock.Device)
-        {
-            doc[PendingField] = PendingKey(RatingClock.Unsynced, device, e.Run);
-        }
-
         return doc;
     }
 
-    /// <summary>
-    /// Indexed key of a rating an anchor may still move: "{clock}:{device}/{run}", absent once it is final, so that
-    /// placing a run's ratings finds them in one index lookup per state, whatever the size of the collection.
-    /// </summary>
-    public const string PendingField = "pending";
+    /// <summary>The pending row of a rating an anchor may move, or null when its time is final or cannot be placed.</summary>
+    public static BsonDocument? PendingOf(string device, DeviceEvent e) =>
+        e.Run is not null && RatingClock.Of(e) != RatingClock.Device
+            ? new BsonDocument { ["_id"] = EventId(device, e.Seq), [PendingKeyField] = PendingKey(RatingClock.Unsynced, device, e.Run) }
+            : null;
+
+    public const string PendingKeyField = "key";
 
     public static string PendingKey(string clock, string device, string run) => $"{clock}:{device}/{run}";
 

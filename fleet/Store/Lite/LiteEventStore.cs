@@ -16,20 +16,23 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     private readonly ILiteCollection<BsonDocument> _events;
     private readonly ILiteCollection<BsonDocument> _sequences;
     private readonly ILiteCollection<BsonDocument> _ratings;
+    private readonly ILiteCollection<BsonDocument> _clockPending;
     private readonly Lock _writeLock = new();
 
     public LiteEventStore(string path)
     {
-        _db = LiteFile.Open(path, LiteDocuments.EventsCollection, LiteDocuments.SequencesCollection, LiteDocuments.RatingsCollection);
+        _db = LiteFile.Open(
+            path, LiteDocuments.EventsCollection, LiteDocuments.SequencesCollection, LiteDocuments.RatingsCollection, LiteDocuments.ClockPendingCollection);
         _events = _db.GetCollection(LiteDocuments.EventsCollection);
         _sequences = _db.GetCollection(LiteDocuments.SequencesCollection);
         _ratings = _db.GetCollection(LiteDocuments.RatingsCollection);
+        _clockPending = _db.GetCollection(LiteDocuments.ClockPendingCollection);
 
         // Statistics filter by time range first, then by counter, field or device.
         _ratings.EnsureIndex("at");
         _ratings.EnsureIndex("counter");
         _ratings.EnsureIndex("device");
-        _ratings.EnsureIndex(LiteDocuments.PendingField);
+        _clockPending.EnsureIndex(LiteDocuments.PendingKeyField);
     }
 
     public Task<IReadOnlyDictionary<string, long>> AppendAsync(
@@ -110,7 +113,7 @@ public sealed class LiteEventStore : IEventStore, IDisposable
         lock (_writeLock)
         {
             var movable = RatingClock.MovableBy(anchor)
-                .SelectMany(clock => _ratings.Find(Query.EQ(LiteDocuments.PendingField, LiteDocuments.PendingKey(clock, anchor.DeviceId, anchor.Run))))
+                .SelectMany(clock => _clockPending.Find(Query.EQ(LiteDocuments.PendingKeyField, LiteDocuments.PendingKey(clock, anchor.DeviceId, anchor.Run))))
                 .ToList();
             if (movable.Count == 0)
             {
@@ -119,20 +122,24 @@ public sealed class LiteEventStore : IEventStore, IDisposable
 
             LiteFile.CommitDurably(_db, () =>
             {
-                foreach (var rating in movable)
+                foreach (var pending in movable)
                 {
-                    rating["at"] = anchor.TimeOf(rating["uptimeMs"].AsInt64);
-                    rating["clock"] = after;
+                    if (_ratings.FindById(pending["_id"]) is { } rating)
+                    {
+                        rating["at"] = anchor.TimeOf(rating["uptimeMs"].AsInt64);
+                        rating["clock"] = after;
+                        _ratings.Update(rating);
+                    }
+
                     if (anchor.Exact)
                     {
-                        rating.Remove(LiteDocuments.PendingField);
+                        _clockPending.Delete(pending["_id"]);
                     }
                     else
                     {
-                        rating[LiteDocuments.PendingField] = LiteDocuments.PendingKey(after, anchor.DeviceId, anchor.Run);
+                        pending[LiteDocuments.PendingKeyField] = LiteDocuments.PendingKey(after, anchor.DeviceId, anchor.Run);
+                        _clockPending.Update(pending);
                     }
-
-                    _ratings.Update(rating);
                 }
 
                 return movable.Count;
@@ -191,6 +198,10 @@ public sealed class LiteEventStore : IEventStore, IDisposable
                 if (LiteDocuments.FromRating(device, e) is { } rating)
                 {
                     _ratings.Insert(rating);
+                    if (LiteDocuments.PendingOf(device, e) is { } pending)
+                    {
+                        _clockPending.Insert(pending);
+                    }
                 }
 
                 inserted.Add(e.Seq);
