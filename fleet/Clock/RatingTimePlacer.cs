@@ -10,8 +10,10 @@ namespace Edge.Fleet.Clock;
 /// that run: exact when the device says its clock is synchronised (its own time), estimated otherwise (the time the
 /// heartbeat arrived, off by the network delay). The store then moves the run's pending ratings to the anchor's time
 /// plus the uptime between them: statistics by day and hour count them where they happened, whatever the device's
-/// clock said. Raw events keep the device's time as sent. A run is anchored again at most once a
-/// <see cref="Again"/> (ratings that arrive later from a backlog), at once when its first exact anchor comes.
+/// clock said. Raw events keep the device's time as sent. A run whose clock is not synchronised is anchored at every
+/// heartbeat (its ratings keep coming, and a heartbeat may overtake the backlog after a reconnect); a synchronised run
+/// at its first exact anchor and then at most once per <see cref="Again"/>, for ratings of its unsynchronised past
+/// that a backlog delivers later. Each call is one index lookup when there is nothing to move.
 /// </summary>
 public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogger<RatingTimePlacer> logger) : BackgroundService
 {
@@ -21,8 +23,8 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
     private readonly Channel<HealthSample> _queue = Channel.CreateBounded<HealthSample>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    /// <summary>Per (device, run): when it was last anchored and whether exactly. Touched only by the loop.</summary>
-    private readonly Dictionary<(string Device, string Run), Anchored> _anchored = [];
+    /// <summary>Per (device, run): when it was last anchored exactly. Touched only by the loop.</summary>
+    private readonly Dictionary<(string Device, string Run), DateTimeOffset> _lastExact = [];
 
     private long _placed;
 
@@ -82,7 +84,7 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
         var anchor = AnchorOf(sample);
         var key = (anchor.DeviceId, anchor.Run);
         var now = time.GetUtcNow();
-        if (_anchored.TryGetValue(key, out var last) && now - last.At < Again && (last.Exact || !anchor.Exact))
+        if (anchor.Exact && _lastExact.TryGetValue(key, out var last) && now - last < Again)
         {
             return;
         }
@@ -90,7 +92,11 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
         try
         {
             var moved = await store.PlaceInTimeAsync(anchor, cancellationToken);
-            _anchored[key] = new Anchored(now, anchor.Exact || last?.Exact == true);
+            if (anchor.Exact)
+            {
+                _lastExact[key] = now;
+            }
+
             if (moved > 0)
             {
                 Interlocked.Add(ref _placed, moved);
@@ -109,11 +115,9 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
     private void ForgetIdleRuns()
     {
         var cutoff = time.GetUtcNow() - Forget;
-        foreach (var idle in _anchored.Where(a => a.Value.At < cutoff).Select(a => a.Key).ToList())
+        foreach (var idle in _lastExact.Where(a => a.Value < cutoff).Select(a => a.Key).ToList())
         {
-            _anchored.Remove(idle);
+            _lastExact.Remove(idle);
         }
     }
-
-    private sealed record Anchored(DateTimeOffset At, bool Exact);
 }

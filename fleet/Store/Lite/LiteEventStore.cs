@@ -110,15 +110,18 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var after = RatingClock.After(anchor);
+
+        // Only this method changes pending rows (one caller at a time); appends only add some, picked up next time.
+        var movable = RatingClock.MovableBy(anchor)
+            .SelectMany(clock => _clockPending.Find(Query.EQ(LiteDocuments.PendingKeyField, LiteDocuments.PendingKey(clock, anchor.DeviceId, anchor.Run))))
+            .ToList();
+        if (movable.Count == 0)
+        {
+            return Task.FromResult(0L);
+        }
+
         lock (_writeLock)
         {
-            var movable = RatingClock.MovableBy(anchor)
-                .SelectMany(clock => _clockPending.Find(Query.EQ(LiteDocuments.PendingKeyField, LiteDocuments.PendingKey(clock, anchor.DeviceId, anchor.Run))))
-                .ToList();
-            if (movable.Count == 0)
-            {
-                return Task.FromResult(0L);
-            }
 
             LiteFile.CommitDurably(_db, () =>
             {
