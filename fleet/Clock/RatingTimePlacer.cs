@@ -34,19 +34,10 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
     /// <summary>Takes a heartbeat (never waits); those without a run (older hosts) cannot anchor anything.</summary>
     public void Offer(HealthSample sample)
     {
-        if (sample.Report is { Run: not null, UptimeMs: not null })
+        if (DeviceTimeline.CanAnchor(sample))
         {
             _queue.Writer.TryWrite(sample);
         }
-    }
-
-    /// <summary>The anchor a heartbeat gives its run.</summary>
-    public static ClockAnchor AnchorOf(HealthSample sample)
-    {
-        var report = sample.Report;
-        return report.ClockSynced
-            ? new ClockAnchor(sample.DeviceId, report.Run!, report.At, report.UptimeMs!.Value, Exact: true)
-            : new ClockAnchor(sample.DeviceId, report.Run!, sample.ReceivedAt, report.UptimeMs!.Value, Exact: false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -81,7 +72,7 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
 
     private async Task PlaceAsync(HealthSample sample, CancellationToken cancellationToken)
     {
-        var anchor = AnchorOf(sample);
+        var anchor = DeviceTimeline.AnchorOf(sample);
         var key = (anchor.DeviceId, anchor.Run);
         var now = time.GetUtcNow();
         if (anchor.Exact && _lastExact.TryGetValue(key, out var last) && now - last < Again)

@@ -23,6 +23,7 @@ public static class HealthRegistration
             new LiteHealthStore(FleetOptions.FileIn(sp, "health.db")));
         builder.Services.AddSingleton<HeartbeatBoard>();
         builder.Services.AddSingleton<HeartbeatIntake>();
+        builder.Services.AddSingleton<DeviceTimeline>();
         builder.Services.AddSingleton<RatingTimePlacer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RatingTimePlacer>());
         builder.Services.AddSingleton<RatingKeyCatalog>();

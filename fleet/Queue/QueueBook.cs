@@ -32,9 +32,13 @@ public sealed class QueueBook : IDisposable
         _lastCallOrder = _tickets.Count() == 0 ? 0 : _tickets.Max(t => t.CallOrder);
     }
 
-    /// <summary>Applies the queue events of one device's batch (ticket.* and ratings that name a ticket).</summary>
-    public int Apply(string centre, string deviceId, IEnumerable<DeviceEvent> events)
+    /// <summary>
+    /// Applies the queue events of one device's batch (ticket.* and ratings that name a ticket). <paramref name="place"/>
+    /// says when an issued ticket was issued and which day's list it joins; by default the kiosk's time and day label.
+    /// </summary>
+    public int Apply(string centre, string deviceId, IEnumerable<DeviceEvent> events, Func<DeviceEvent, TicketPlace>? place = null)
     {
+        place ??= TicketPlace.AsLabelled;
         var relevant = events.Where(e => e.Ticket is not null && e.Detail is not null && (e.Kind.StartsWith("ticket.", StringComparison.Ordinal) || e.Kind == EventKinds.Rating)).ToList();
         if (relevant.Count == 0)
         {
@@ -43,7 +47,7 @@ public sealed class QueueBook : IDisposable
 
         lock (_gate)
         {
-            return LiteFile.CommitDurably(_db, () => relevant.Count(e => ApplyOne(centre, deviceId, e)));
+            return LiteFile.CommitDurably(_db, () => relevant.Count(e => ApplyOne(centre, deviceId, e, place)));
         }
     }
 
@@ -73,7 +77,7 @@ public sealed class QueueBook : IDisposable
                     _tickets.Update(next);
                 }
 
-                var reply = new CallReply(request.RequestId, next?.Number, next?.Field, next is null ? null : day, Math.Max(0, waiting.Count - 1));
+                var reply = new CallReply(request.RequestId, next?.Number, next?.Field, next?.Day, Math.Max(0, waiting.Count - 1));
                 _lastCalls.Upsert(new LastCall
                 {
                     Id = deviceId, RequestId = request.RequestId, Ticket = reply.Ticket, Field = reply.Field, Day = reply.Day, Waiting = reply.Waiting,
@@ -111,11 +115,14 @@ public sealed class QueueBook : IDisposable
             .Where(t => t.State == TicketStates.Waiting && (fields.Count == 0 || fields.Contains(t.Field)))).ToList();
     }
 
-    /// <summary>Issue time (the kiosk's clock), then number: one kiosk's tickets keep their printed order.</summary>
+    /// <summary>
+    /// Issue time (the kiosk's clock, or the fleet's placement when it was not synchronised), then number: one kiosk's
+    /// tickets keep their printed order.
+    /// </summary>
     private static IEnumerable<QueueTicket> InIssueOrder(IEnumerable<QueueTicket> tickets) =>
         tickets.OrderBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal);
 
-    private bool ApplyOne(string centre, string deviceId, DeviceEvent e)
+    private bool ApplyOne(string centre, string deviceId, DeviceEvent e, Func<DeviceEvent, TicketPlace> place)
     {
         var id = QueueTicket.IdOf(centre, e.Detail!, e.Ticket!);
         var ticket = _tickets.FindById(id);
@@ -126,10 +133,11 @@ public sealed class QueueBook : IDisposable
                 return false;
             }
 
+            var issued = place(e);
             _tickets.Insert(new QueueTicket
             {
-                Id = id, CentreDay = QueueTicket.KeyOf(centre, e.Detail!), Centre = centre, Day = e.Detail!, Number = e.Ticket!,
-                Field = e.Field ?? "", Kiosk = deviceId, IssuedAt = e.At.UtcDateTime,
+                Id = id, CentreDay = QueueTicket.KeyOf(centre, issued.ListDay), Centre = centre, Day = e.Detail!, Number = e.Ticket!,
+                Field = e.Field ?? "", Kiosk = deviceId, IssuedAt = issued.IssuedAt.UtcDateTime,
             });
             return true;
         }
@@ -173,4 +181,13 @@ public sealed class QueueBook : IDisposable
         _tickets.Update(ticket);
         return true;
     }
+}
+
+/// <summary>
+/// When a ticket was issued and the day whose waiting list it joins. The ticket keeps the day printed on it (its
+/// identity, used by every later event); only a kiosk whose clock was not synchronised gets both from the fleet.
+/// </summary>
+public readonly record struct TicketPlace(DateTimeOffset IssuedAt, string ListDay)
+{
+    public static TicketPlace AsLabelled(DeviceEvent issued) => new(issued.At, issued.Detail!);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Edge.Fleet.Clock;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Registry;
 using Edge.Wire;
@@ -17,6 +18,7 @@ public sealed class QueueDesk(
     QueueBook book,
     DeviceRegistry registry,
     IQueueReplySender replies,
+    DeviceTimeline timeline,
     TimeProvider time,
     IOptions<QueueOptions> options,
     ILogger<QueueDesk> logger)
@@ -29,7 +31,26 @@ public sealed class QueueDesk(
     public string CentreOf(string deviceId) => registry.CentreOf(deviceId) is { Length: > 0 } centre ? centre : NoCentre;
 
     /// <summary>Today's queue day (yyyy-MM-dd) by the fleet's clock in the centres' time zone.</summary>
-    public string Today() => TimeZoneInfo.ConvertTime(time.GetUtcNow(), _zone).ToString(QueueDays.Format, CultureInfo.InvariantCulture);
+    public string Today() => DayOf(time.GetUtcNow());
+
+    /// <summary>
+    /// A kiosk with a synchronised clock is taken at its word. One without (a Pi without an RTC that restarted before
+    /// NTP) may label its tickets with an earlier day, which would never be called: its ticket joins the list of the
+    /// day it was really issued, from the kiosk's run anchored by its latest heartbeat, or from its arrival when no
+    /// heartbeat of that run has been seen (a ticket delivered late then joins the day it arrived).
+    /// </summary>
+    public TicketPlace PlaceTicket(string deviceId, DeviceEvent issued)
+    {
+        if (issued.ClockSynced != false)
+        {
+            return TicketPlace.AsLabelled(issued);
+        }
+
+        var at = timeline.TrueTimeOf(deviceId, issued) ?? time.GetUtcNow();
+        return new TicketPlace(at, DayOf(at));
+    }
+
+    private string DayOf(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, _zone).ToString(QueueDays.Format, CultureInfo.InvariantCulture);
 
     public async Task HandleAsync(QueueTopicAddress address, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
@@ -79,7 +100,7 @@ public sealed class QueueDesk(
             var reader = new Utf8JsonReader(payload);
             if (JsonSerializer.Deserialize(ref reader, WireJson.Default.EventBatch) is { } batch)
             {
-                book.Apply(CentreOf(deviceId), deviceId, batch.Events);
+                book.Apply(CentreOf(deviceId), deviceId, batch.Events, e => PlaceTicket(deviceId, e));
             }
         }
         catch (JsonException ex)
