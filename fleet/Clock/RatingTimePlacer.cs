@@ -27,6 +27,7 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
     private readonly Dictionary<(string Device, string Run), DateTimeOffset> _lastExact = [];
 
     private long _placed;
+    private DateTimeOffset _nextForget = DateTimeOffset.MinValue;
 
     /// <summary>Ratings moved in time since start.</summary>
     public long Placed => Interlocked.Read(ref _placed);
@@ -105,7 +106,14 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
 
     private void ForgetIdleRuns()
     {
-        var cutoff = time.GetUtcNow() - Forget;
+        var now = time.GetUtcNow();
+        if (now < _nextForget)
+        {
+            return;
+        }
+
+        _nextForget = now + Again;
+        var cutoff = now - Forget;
         foreach (var idle in _lastExact.Where(a => a.Value < cutoff).Select(a => a.Key).ToList())
         {
             _lastExact.Remove(idle);
