@@ -7,9 +7,9 @@ namespace Edge.Device.Drivers.EscPos;
 /// <param name="Field">The field chosen (lĩnh vực).</param>
 /// <param name="Number">The ticket number as shown ("1023", "A023").</param>
 /// <param name="PeopleWaiting">People ahead in the queue, ≥ 0.</param>
-/// <param name="IssuedAt">Local date and time of issue, as printed.</param>
+/// <param name="IssuedAt">Local date and time of issue, as printed; none when unknown (a clock not yet synchronised).</param>
 /// <param name="QrData">Contents of the QR code (e.g. a link to follow the queue); none when null.</param>
-public sealed record Ticket(string CentreName, string Field, string Number, int PeopleWaiting, DateTime IssuedAt, string? QrData = null);
+public sealed record Ticket(string CentreName, string Field, string Number, int PeopleWaiting, DateTime? IssuedAt, string? QrData = null);
 
 /// <summary>Renders a <see cref="Ticket"/> to ESC/POS bytes: centre, field, large number, people waiting, time, QR, cut.</summary>
 /// <param name="textMode">How Vietnamese is printed.</param>
@@ -38,8 +38,12 @@ public sealed class TicketLayout(
             .Line()
             .CharacterSize(4, 4).Line(ticket.Number)
             .CharacterSize(1, 1).Line()
-            .Line($"Số người đang chờ: {ticket.PeopleWaiting}")
-            .Line(ticket.IssuedAt.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture));
+            .Line($"Số người đang chờ: {ticket.PeopleWaiting}");
+        if (ticket.IssuedAt is { } issuedAt)
+        {
+            job.Line(issuedAt.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture));
+        }
+
         if (ticket.QrData is { } qr)
         {
             job.QrCode(qr, qrModuleSize);

@@ -64,7 +64,8 @@ public sealed class KioskIssuer(
             Detail = issued.Day,
         }, cancellationToken);
 
-        var local = TimeZoneInfo.ConvertTime(at, options.Value.Zone()).DateTime;
+        // A clock not yet synchronised (a Pi without an RTC before NTP) would print a wrong date: print none.
+        DateTime? local = issuedAt.Synced ? TimeZoneInfo.ConvertTime(at, options.Value.Zone()).DateTime : null;
         var ticket = new Ticket(printer.CurrentValue.CentreName, field.Name, issued.Number, waiting, local, $"edge:{device.Value.Id}:{issued.Day}:{issued.Number}");
         try
         {

@@ -166,6 +166,20 @@ public class EscPosPrinterTests
     }
 
     [Fact]
+    public async Task A_ticket_without_a_known_issue_time_prints_no_date()
+    {
+        using var fake = new VirtualPrinter();
+        using var printer = new EscPosPrinter(fake.CreateTransport(), statusTimeout: StatusTimeout);
+
+        await printer.PrintAsync(new TicketLayout().Render(new Ticket("Trung tâm", "Lao động", "1023", 2, new DateTime(2026, 1, 2, 3, 4, 0))));
+        await printer.PrintAsync(new TicketLayout().Render(new Ticket("Trung tâm", "Lao động", "1024", 2, IssuedAt: null)));
+
+        Assert.Contains("02/01/2026 03:04", fake.Pages[0]);
+        Assert.DoesNotMatch(@"\d\d/\d\d/\d{4}", fake.Pages[1]);
+        Assert.Contains("1024", fake.Pages[1]);
+    }
+
+    [Fact]
     public async Task A_device_file_transport_writes_the_job_to_the_file()
     {
         string path = Path.GetTempFileName();
