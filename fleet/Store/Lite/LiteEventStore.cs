@@ -19,6 +19,9 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     private readonly ILiteCollection<BsonDocument> _clockPending;
     private readonly Lock _writeLock = new();
 
+    /// <summary>Pending rows per key (see <see cref="LiteDocuments.PendingKey"/>); under <see cref="_writeLock"/>.</summary>
+    private readonly Dictionary<string, long> _pendingByKey = new(StringComparer.Ordinal);
+
     public LiteEventStore(string path)
     {
         _db = LiteFile.Open(
@@ -33,6 +36,11 @@ public sealed class LiteEventStore : IEventStore, IDisposable
         _ratings.EnsureIndex("counter");
         _ratings.EnsureIndex("device");
         _clockPending.EnsureIndex(LiteDocuments.PendingKeyField);
+        foreach (var pending in _clockPending.FindAll())
+        {
+            var key = pending[LiteDocuments.PendingKeyField].AsString;
+            _pendingByKey[key] = _pendingByKey.GetValueOrDefault(key) + 1;
+        }
     }
 
     public Task<IReadOnlyDictionary<string, long>> AppendAsync(
@@ -109,20 +117,19 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     public Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var after = RatingClock.After(anchor);
-
-        // Only this method changes pending rows (one caller at a time); appends only add some, picked up next time.
-        var movable = RatingClock.MovableBy(anchor)
-            .SelectMany(clock => _clockPending.Find(Query.EQ(LiteDocuments.PendingKeyField, LiteDocuments.PendingKey(clock, anchor.DeviceId, anchor.Run))))
-            .ToList();
-        if (movable.Count == 0)
-        {
-            return Task.FromResult(0L);
-        }
-
+        var keys = RatingClock.MovableBy(anchor).Select(clock => LiteDocuments.PendingKey(clock, anchor.DeviceId, anchor.Run)).ToList();
         lock (_writeLock)
         {
+            // Every heartbeat of a run asks; almost always there is nothing, known without a query (a LiteDB query
+            // costs milliseconds, a dictionary lookup does not).
+            if (!keys.Any(key => _pendingByKey.GetValueOrDefault(key) > 0))
+            {
+                return Task.FromResult(0L);
+            }
 
+            var movable = keys.SelectMany(key => _clockPending.Find(Query.EQ(LiteDocuments.PendingKeyField, key))).ToList();
+            var after = RatingClock.After(anchor);
+            var afterKey = LiteDocuments.PendingKey(after, anchor.DeviceId, anchor.Run);
             LiteFile.CommitDurably(_db, () =>
             {
                 foreach (var pending in movable)
@@ -140,13 +147,24 @@ public sealed class LiteEventStore : IEventStore, IDisposable
                     }
                     else
                     {
-                        pending[LiteDocuments.PendingKeyField] = LiteDocuments.PendingKey(after, anchor.DeviceId, anchor.Run);
+                        pending[LiteDocuments.PendingKeyField] = afterKey;
                         _clockPending.Update(pending);
                     }
                 }
 
                 return movable.Count;
             });
+
+            foreach (var key in keys)
+            {
+                _pendingByKey.Remove(key);
+            }
+
+            if (!anchor.Exact)
+            {
+                _pendingByKey[afterKey] = _pendingByKey.GetValueOrDefault(afterKey) + movable.Count;
+            }
+
             return Task.FromResult((long)movable.Count);
         }
     }
@@ -203,7 +221,10 @@ public sealed class LiteEventStore : IEventStore, IDisposable
                     _ratings.Insert(rating);
                     if (LiteDocuments.PendingOf(device, e) is { } pending)
                     {
+                        // Counted before the commit: a failed one leaves a count too high, which costs one query.
                         _clockPending.Insert(pending);
+                        var key = pending[LiteDocuments.PendingKeyField].AsString;
+                        _pendingByKey[key] = _pendingByKey.GetValueOrDefault(key) + 1;
                     }
                 }
 

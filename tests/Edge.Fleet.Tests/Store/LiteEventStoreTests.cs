@@ -32,6 +32,20 @@ public sealed class LiteEventStoreTests : EventStoreContract
         Assert.Equal((2L, 4L, 3L, 1L), (sequence.UpTo, sequence.MaxSeq, sequence.Stored, sequence.Missing));
         Assert.Equal(3, (await reopened.CountRatingsAsync(new RatingFilter(), CancellationToken.None)).Total);
     }
+
+    [Fact]
+    public async Task Ratings_awaiting_their_time_are_still_placeable_after_reopening_the_file()
+    {
+        var wrong = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await AppendAsync(Batch("dev-a", Rating(1, 4, at: wrong) with { Run = "r1", UptimeMs = 10_000, ClockSynced = false }));
+        await base.DisposeAsync();
+
+        using var reopened = new LiteEventStore(_folder["fleet.db"]);
+        Assert.Equal(1, await reopened.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, 70_000, Exact: false), CancellationToken.None));
+        Assert.Equal(1, await reopened.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, 70_000, Exact: true), CancellationToken.None));
+        Assert.Equal(0, await reopened.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, 70_000, Exact: true), CancellationToken.None));
+        Assert.Equal(1, (await reopened.CountRatingsAsync(new RatingFilter(From: Now.AddMinutes(-1), To: Now.AddSeconds(-59)), CancellationToken.None)).Total);
+    }
 }
 
 /// <summary>
