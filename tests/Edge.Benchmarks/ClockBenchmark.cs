@@ -21,6 +21,7 @@ public static class ClockBenchmark
         using var folder = new TempFolder("bench-clock");
         report.Note($"clock benchmark in {folder.Path}: {ratings:N0} ratings, batches of {Batch}");
 
+        await AppendRateAsync(folder["warm-up.db"], 2_000, unsynced: true);
         var synced = await AppendRateAsync(folder["synced.db"], ratings, unsynced: false);
         var unsynced = await AppendRateAsync(folder["unsynced.db"], ratings, unsynced: true);
         report.Add("store append, synchronised clock", $"{synced:F0} ratings/s", "LiteDB store, durable commit per batch");
