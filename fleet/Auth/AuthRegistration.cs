@@ -34,6 +34,7 @@ public static class AuthRegistration
         builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<SecurityCounters>();
         builder.Services.TryAddSingleton<IDeviceSessions, NoBrokerSessions>();
+        builder.Services.TryAddSingleton<IBrokerAccounts, RegistryCheckedBrokerAccounts>();
         builder.Services.AddHostedService<AdministratorBootstrap>();
         builder.Services.AddApiJson(SecurityJson.Default);
 

@@ -59,14 +59,19 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 
 public static class StoreSelection
 {
-    /// <summary>The event store by <c>Store:Kind</c>: the embedded LiteDB store (default) or PostgreSQL.</summary>
+    /// <summary>
+    /// The event store by <c>Store:Kind</c>: the embedded LiteDB store (default) or PostgreSQL. With PostgreSQL this
+    /// also registers the one <see cref="NpgsqlDataSource"/> every PostgreSQL store of the node shares, the schema
+    /// migrator, the leadership lock and the change feed; with LiteDB their single-process counterparts.
+    /// </summary>
     public static IHostApplicationBuilder AddSelectedEventStore(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
-        var options = builder.Configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
-        if (!options.IsPostgres)
+        if (!builder.UsesPostgres())
         {
+            builder.Services.AddSingleton<Leadership.IFleetLeadership, Leadership.SoleNodeLeadership>();
+            builder.Services.AddSingleton<Changes.IChangeFeed, Changes.InProcessChangeFeed>();
             return builder.AddEventStore();
         }
 
@@ -75,6 +80,29 @@ public static class StoreSelection
         builder.Services.AddSingleton<PostgresEventStore>();
         builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         builder.Services.AddHostedService<PostgresSchemaMigrator>();
+        builder.Services.AddSingleton<Leadership.PostgresLeadership>();
+        builder.Services.AddSingleton<Leadership.IFleetLeadership>(sp => sp.GetRequiredService<Leadership.PostgresLeadership>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Leadership.PostgresLeadership>());
+        builder.Services.AddSingleton<Changes.PostgresChangeFeed>();
+        builder.Services.AddSingleton<Changes.IChangeFeed>(sp => sp.GetRequiredService<Changes.PostgresChangeFeed>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Changes.PostgresChangeFeed>());
+        return builder;
+    }
+
+    /// <summary>True when <c>Store:Kind</c> is <c>postgres</c>: every store of the node then lives in PostgreSQL.</summary>
+    public static bool UsesPostgres(this IHostApplicationBuilder builder) =>
+        (builder.Configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions()).IsPostgres;
+
+    /// <summary>
+    /// Registers one kind of fleet data behind its interface: <paramref name="lite"/> (a LiteDB file of this node,
+    /// the embedded default) or, with <c>Store:Kind=postgres</c>, <paramref name="postgres"/> (which takes the shared
+    /// <see cref="NpgsqlDataSource"/> from the container). Call after <see cref="AddSelectedEventStore"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddFleetStore<TStore>(
+        this IHostApplicationBuilder builder, Func<IServiceProvider, TStore> lite, Func<IServiceProvider, TStore> postgres)
+        where TStore : class
+    {
+        builder.Services.AddSingleton(builder.UsesPostgres() ? postgres : lite);
         return builder;
     }
 }

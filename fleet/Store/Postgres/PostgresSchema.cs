@@ -3,19 +3,21 @@ using Npgsql;
 namespace Edge.Fleet.Store.Postgres;
 
 /// <summary>
-/// The store's tables, as numbered migrations applied in order at start-up and recorded in <c>schema_version</c>.
+/// The fleet's tables, as numbered migrations applied at start-up and recorded in <c>schema_version</c>.
 /// Several fleet nodes may start at once against one database: the runner holds a session advisory lock while it
-/// reads the version and applies what is missing, so each migration runs exactly once, in its own transaction.
-/// Never edit a migration that has shipped; append a new one.
+/// reads the applied versions and applies what is missing, so each migration runs exactly once, in its own transaction.
+/// Each feature owns its migrations, in its own range of versions: events 1-9 (here), registry, people and audit
+/// 10-19, health and presence 20-29, alerts 30-39, queue 40-49, device configuration 50-59, commands 60-69,
+/// releases and rollouts 70-79, broker accounts 80-89. Never edit a migration that has shipped; append a new one.
 /// </summary>
 public static class PostgresSchema
 {
     /// <summary>Key of the advisory lock that serialises migrations (an arbitrary constant, "edge" in ASCII).</summary>
     private const long MigrationLockKey = 0x65646765;
 
-    private static readonly IReadOnlyList<Migration> Migrations =
+    private static readonly IReadOnlyList<PostgresMigration> EventMigrations =
     [
-        new(1, "events, device sequences, ratings", """
+        new PostgresMigration(1, "events, device sequences, ratings", """
             CREATE TABLE events (
                 device_id   text        NOT NULL,
                 seq         bigint      NOT NULL,
@@ -62,7 +64,7 @@ public static class PostgresSchema
             CREATE INDEX ratings_at ON ratings (at);
             CREATE INDEX ratings_counter_at ON ratings (counter, at);
             """),
-        new(2, "ratings placed in time from clock anchors", """
+        new PostgresMigration(2, "ratings placed in time from clock anchors", """
             -- clock: device (the device's time kept), unsynced (no anchor yet), estimated, corrected (see RatingClock).
             ALTER TABLE ratings
                 ADD COLUMN run       text,
@@ -71,6 +73,18 @@ public static class PostgresSchema
             CREATE INDEX ratings_clock_pending ON ratings (device_id, run) WHERE clock IN ('unsynced', 'estimated');
             """),
     ];
+
+    /// <summary>Every migration of every feature, in version order; a version used twice is a programming error.</summary>
+    public static IReadOnlyList<PostgresMigration> Migrations { get; } = Collect(
+        EventMigrations,
+        Registry.RegistrySchema.Migrations,
+        Health.HealthSchema.Migrations,
+        Alerts.AlertSchema.Migrations,
+        Queue.QueueSchema.Migrations,
+        DeviceConfig.DeviceConfigSchema.Migrations,
+        Commands.CommandSchema.Migrations,
+        Releases.ReleaseSchema.Migrations,
+        Broker.BrokerSchema.Migrations);
 
     /// <summary>Highest migration this build knows.</summary>
     public static int LatestVersion => Migrations[^1].Version;
@@ -90,15 +104,15 @@ public static class PostgresSchema
                 )
                 """, cancellationToken);
 
-            var current = await ReadVersionAsync(connection, cancellationToken);
-            if (current > LatestVersion)
+            var recorded = await ReadAppliedAsync(connection, cancellationToken);
+            if (recorded.Count > 0 && recorded.Max() > LatestVersion)
             {
                 throw new InvalidOperationException(
-                    $"The database schema is at version {current}, newer than this fleet build knows ({LatestVersion}): upgrade the fleet.");
+                    $"The database schema is at version {recorded.Max()}, newer than this fleet build knows ({LatestVersion}): upgrade the fleet.");
             }
 
             var applied = 0;
-            foreach (var migration in Migrations.Where(m => m.Version > current))
+            foreach (var migration in Migrations.Where(m => !recorded.Contains(m.Version)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await ExecuteAsync(connection, migration.Sql, cancellationToken);
@@ -129,11 +143,29 @@ public static class PostgresSchema
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken));
     }
 
+    private static async Task<HashSet<int>> ReadAppliedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var versions = new HashSet<int>();
+        await using var command = new NpgsqlCommand("SELECT version FROM schema_version", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
+    }
+
+    private static IReadOnlyList<PostgresMigration> Collect(params IReadOnlyList<PostgresMigration>[] features)
+    {
+        var all = features.SelectMany(f => f).OrderBy(m => m.Version).ToList();
+        var twice = all.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
+        return twice is null ? all : throw new InvalidOperationException($"PostgreSQL migration version {twice.Key} is used twice");
+    }
+
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private sealed record Migration(int Version, string Name, string Sql);
 }

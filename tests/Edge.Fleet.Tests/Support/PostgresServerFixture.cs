@@ -24,6 +24,18 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A new, empty database with the whole fleet schema applied (every feature's migrations), and a data source on
+    /// it that the caller disposes. For the contract tests of every PostgreSQL store.
+    /// </summary>
+    public async Task<(NpgsqlDataSource DataSource, string ConnectionString)> CreateMigratedDatabaseAsync()
+    {
+        var connectionString = await Server.CreateDatabaseAsync();
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        await PostgresSchema.MigrateAsync(dataSource, CancellationToken.None);
+        return (dataSource, connectionString);
+    }
+
     /// <summary>A store on a new, empty database, with its schema applied, and the data source it owns.</summary>
     public async Task<(PostgresEventStore Store, NpgsqlDataSource DataSource, string ConnectionString)> CreateStoreAsync()
     {
