@@ -28,6 +28,7 @@ builder.Host.UseSystemd();
 builder.AddFleetOptions();
 builder.AddFleetJson();
 builder.AddSelectedEventStore();
+builder.AddNodeHealth();
 builder.AddDevices();
 builder.AddIngest();
 builder.AddBroker();
@@ -63,6 +64,7 @@ app.MapDeviceConfigApi();
 app.MapCommandsApi();
 app.MapReleasesApi();
 app.MapMetrics();
+app.MapNodeHealth();
 app.MapDashboard();
 
 return FleetLauncher.Run(app);

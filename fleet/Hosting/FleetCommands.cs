@@ -3,7 +3,7 @@ using Edge.Fleet.Provisioning;
 
 namespace Edge.Fleet.Hosting;
 
-/// <summary>The fleet program's verbs besides serving: <c>enrol</c> and <c>dev-ca</c> (see README.md).</summary>
+/// <summary>The fleet program's verbs besides serving: <c>enrol</c>, <c>dev-ca</c>, <c>release</c> and <c>move-to-postgres</c> (see README.md).</summary>
 public static class FleetCommands
 {
     /// <summary>Runs a verb when the first argument names one; false when the fleet should serve.</summary>
@@ -28,11 +28,14 @@ public static class FleetCommands
             case "dev-ca":
                 exitCode = DevCertificateAuthority.Run(arguments, Console.Out);
                 return true;
+            case "move-to-postgres":
+                exitCode = Store.Moving.MoveToPostgresCommand.Run(arguments, Console.Out, Console.Error);
+                return true;
             case "release":
                 exitCode = Releases.ReleaseCommand.Run(args[1..], Console.Out, Console.Error);
                 return true;
             default:
-                Console.Error.WriteLine($"error: unknown command '{args[0]}' (known: enrol, dev-ca, release; no command serves the fleet)");
+                Console.Error.WriteLine($"error: unknown command '{args[0]}' (known: enrol, dev-ca, release, move-to-postgres; no command serves the fleet)");
                 exitCode = FleetLauncher.BadConfiguration;
                 return true;
         }

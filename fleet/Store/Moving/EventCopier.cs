@@ -1,0 +1,133 @@
+using Edge.Fleet.Hosting;
+using Edge.Fleet.Store.Lite;
+using Edge.Fleet.Store.Postgres;
+using Edge.Storage;
+using Edge.Wire;
+using LiteDB;
+using Npgsql;
+
+namespace Edge.Fleet.Store.Moving;
+
+/// <summary>
+/// Copies the embedded event store (<c>fleet.db</c>: events, their sequences and the ratings projection) into
+/// PostgreSQL. Events go through <see cref="PostgresEventStore.AppendAsync"/>, grouped by the time they were received,
+/// so the target keeps each (device, seq) once and derives <c>up_to</c> and the ratings exactly as ingest does; then
+/// each rating's time, run and clock state are taken from the source (a rating already placed in time stays placed).
+/// </summary>
+public sealed class EventCopier : IEmbeddedDataCopier
+{
+    private const int BatchEvents = 2_000;
+
+    public string What => "events, device sequences, ratings";
+
+    public int Order => 0;
+
+    public async Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
+    {
+        await using var command = target.CreateCommand("SELECT count(*) FROM events");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(source.StorePath))
+        {
+            return 0;
+        }
+
+        using var db = LiteFile.Open(source.StorePath, LiteDocuments.EventsCollection, LiteDocuments.SequencesCollection,
+            LiteDocuments.RatingsCollection, LiteDocuments.ClockPendingCollection);
+        var store = new PostgresEventStore(target);
+        long copied = 0;
+        var pending = new List<(string Device, DeviceEvent Event)>();
+        DateTime? pendingReceivedAt = null;
+        foreach (var doc in db.GetCollection(LiteDocuments.EventsCollection).FindAll())
+        {
+            var receivedAt = DateTime.SpecifyKind(doc["receivedAt"].AsDateTime, DateTimeKind.Utc);
+            if (pending.Count >= BatchEvents || (pendingReceivedAt is { } r && r != receivedAt))
+            {
+                copied += await AppendAsync(store, pending, pendingReceivedAt!.Value, cancellationToken);
+            }
+
+            pendingReceivedAt = receivedAt;
+            pending.Add((doc["device"].AsString, ToEvent(doc)));
+        }
+
+        if (pending.Count > 0)
+        {
+            copied += await AppendAsync(store, pending, pendingReceivedAt!.Value, cancellationToken);
+        }
+
+        await CopyRatingTimesAsync(db, target, cancellationToken);
+        return copied;
+    }
+
+    private static async Task<long> AppendAsync(PostgresEventStore store, List<(string Device, DeviceEvent Event)> events, DateTime receivedAt, CancellationToken cancellationToken)
+    {
+        var batches = events.GroupBy(e => e.Device, StringComparer.Ordinal)
+            .Select(g => new EventBatch(g.Key, g.Select(e => e.Event).ToList()))
+            .ToList();
+        await store.AppendAsync(batches, new DateTimeOffset(receivedAt), cancellationToken);
+        var count = events.Count;
+        events.Clear();
+        return count;
+    }
+
+    /// <summary>The source's rating times and clock states, which clock placement may have changed since ingest.</summary>
+    private static async Task CopyRatingTimesAsync(LiteDatabase db, NpgsqlDataSource target, CancellationToken cancellationToken)
+    {
+        var devices = new List<string>();
+        var seqs = new List<long>();
+        var ats = new List<DateTime>();
+        var runs = new List<string?>();
+        var uptimes = new List<long>();
+        var clocks = new List<string>();
+        foreach (var doc in db.GetCollection(LiteDocuments.RatingsCollection).FindAll())
+        {
+            devices.Add(doc["device"].AsString);
+            seqs.Add(doc["seq"].AsInt64);
+            ats.Add(DateTime.SpecifyKind(doc["at"].AsDateTime, DateTimeKind.Utc));
+            runs.Add(doc.TryGetValue("run", out var run) && run.IsString ? run.AsString : null);
+            uptimes.Add(doc.TryGetValue("uptimeMs", out var uptime) && uptime.IsNumber ? uptime.AsInt64 : 0);
+            clocks.Add(doc.TryGetValue("clock", out var clock) && clock.IsString ? clock.AsString : RatingClock.Device);
+        }
+
+        if (devices.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = target.CreateCommand("""
+            UPDATE ratings r SET at = s.at, run = s.run, uptime_ms = s.uptime_ms, clock = s.clock
+            FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::bigint[], $6::text[])
+                 AS s(device_id, seq, at, run, uptime_ms, clock)
+            WHERE r.device_id = s.device_id AND r.seq = s.seq
+            """);
+        command.Parameters.Add(new() { Value = devices.ToArray() });
+        command.Parameters.Add(new() { Value = seqs.ToArray() });
+        command.Parameters.Add(new() { Value = ats.ToArray() });
+        command.Parameters.Add(new() { Value = runs.ToArray() });
+        command.Parameters.Add(new() { Value = uptimes.ToArray() });
+        command.Parameters.Add(new() { Value = clocks.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DeviceEvent ToEvent(BsonDocument doc) => new()
+    {
+        Seq = doc["seq"].AsInt64,
+        Kind = doc["kind"].AsString,
+        At = new DateTimeOffset(DateTime.SpecifyKind(doc["at"].AsDateTime, DateTimeKind.Utc)),
+        UptimeMs = doc["uptimeMs"].AsInt64,
+        Counter = Text(doc, "counter"),
+        Level = doc.TryGetValue("level", out var level) && level.IsNumber ? level.AsInt32 : null,
+        Scale = doc.TryGetValue("scale", out var scale) && scale.IsNumber ? scale.AsInt32 : null,
+        Suspect = doc.TryGetValue("suspect", out var suspect) && suspect.IsBoolean ? suspect.AsBoolean : null,
+        Ticket = Text(doc, "ticket"),
+        Field = Text(doc, "field"),
+        Subject = Text(doc, "subject"),
+        State = Text(doc, "state"),
+        Detail = Text(doc, "detail"),
+    };
+
+    private static string? Text(BsonDocument doc, string name) => doc.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;
+}
