@@ -19,6 +19,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     private readonly TempFolder _folder;
     private readonly string _bin;
     private int _databases;
+    private bool _durable;
 
     private ThrowawayPostgres(TempFolder folder, string bin, int port)
     {
@@ -92,6 +93,14 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             ["-h", "127.0.0.1", "-p", Port.ToString(), "-U", ServerUser, "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],
             ToolTimeout)).Trim();
 
+    /// <summary>Stops the server at once (<c>-m immediate</c>: like a crash, no checkpoint), keeping its data.</summary>
+    public async Task StopAsync() =>
+        await ExternalTool.RunAsync(Path.Combine(_bin, "pg_ctl"),
+            ["-D", DataDir, "-m", "immediate", "-w", "-t", "30", "stop"], ToolTimeout, ServerUser);
+
+    /// <summary>Starts the stopped server again on the same port and data (it recovers from its WAL).</summary>
+    public Task StartAgainAsync() => StartServerAsync(_durable);
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -138,6 +147,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
 
     private async Task StartServerAsync(bool durable)
     {
+        _durable = durable;
         var settings = string.Join(' ',
             "-c listen_addresses=127.0.0.1",
             $"-p {Port}",
