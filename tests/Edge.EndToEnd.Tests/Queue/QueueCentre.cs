@@ -34,7 +34,13 @@ public sealed class QueueCentre : IDisposable
     }
 
     /// <summary>A kiosk whose numbers run first..last in every field.</summary>
-    public async Task<DeviceRunner> StartKioskAsync(string id, int first, int last)
+    public Task<DeviceRunner> StartKioskAsync(string id, int first, int last) => StartAsync(id, KioskArguments(first, last));
+
+    public Task<DeviceRunner> StartCounterAsync(string id, string counter, int callTimeoutMs = 5000) =>
+        StartAsync(id, [$"--Device:Counter={counter}", .. CounterArguments(callTimeoutMs)]);
+
+    /// <summary>The settings of a kiosk with the three fields, numbering first..last.</summary>
+    public static string[] KioskArguments(int first, int last)
     {
         List<string> args = ["--Device:Role=kiosk", $"--Queue:FirstNumber={first}", $"--Queue:LastNumber={last}", "--Display:Kind=none"];
         for (var i = 0; i < Fields.Length; i++)
@@ -42,13 +48,15 @@ public sealed class QueueCentre : IDisposable
             args.AddRange([$"--Queue:Fields:{i}:Name={Fields[i].Name}", $"--Queue:Fields:{i}:Prefix={Fields[i].Prefix}", $"--Queue:Fields:{i}:Pin={Fields[i].Pin}"]);
         }
 
-        return await StartAsync(id, [.. args]);
+        return [.. args];
     }
 
-    public Task<DeviceRunner> StartCounterAsync(string id, string counter, int callTimeoutMs = 5000) =>
-        StartAsync(id,
-            $"--Device:Counter={counter}", $"--Queue:CallNextPin={CallNextPin}", $"--Queue:RecallPin={RecallPin}", $"--Queue:SkipPin={SkipPin}",
-            $"--Queue:CallTimeoutMs={callTimeoutMs}", "--Printer:Transport=none");
+    /// <summary>The settings of a counter with call-next, recall and skip buttons (its counter number aside).</summary>
+    public static string[] CounterArguments(int callTimeoutMs = 5000) =>
+    [
+        $"--Queue:CallNextPin={CallNextPin}", $"--Queue:RecallPin={RecallPin}", $"--Queue:SkipPin={SkipPin}",
+        $"--Queue:CallTimeoutMs={callTimeoutMs}", "--Printer:Transport=none",
+    ];
 
     public static async Task PressPinAsync(DeviceRunner device, int pin, int count = 1)
     {
