@@ -19,20 +19,28 @@ public static class DurableIngestBenchmark
         using var folder = new TempFolder("bench-ingest");
         var mosquitto = await MeasureAsync(figures, IngestTarget.MosquittoEchoAsync);
         var embedded = await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedAsync(folder));
-        IngestRate? postgres = null;
-        try
-        {
-            postgres = await MeasureAsync(figures, () => IngestTarget.FleetOnMosquittoAndPostgresAsync(folder));
-        }
-        catch (InvalidOperationException ex)
-        {
-            figures.Note($"fleet on Mosquitto + PostgreSQL not measured: {ex.Message.Split('\n')[0]}");
-        }
+        var postgres = await TryMeasureAsync(figures, folder, nodes: 1);
+        var twoNodes = await TryMeasureAsync(figures, folder, nodes: 2);
 
         ratios.Add("(a) durable ingest, 100 devices", "fleet, embedded broker + LiteDB", embedded.EventsPerSecond,
             "Mosquitto routing, no storage", mosquitto.EventsPerSecond, "events/s", "higher");
         ratios.Add("(a) durable ingest, 100 devices", "fleet node on Mosquitto + PostgreSQL (fsync on)", postgres?.EventsPerSecond,
             "Mosquitto routing, no storage", mosquitto.EventsPerSecond, "events/s", "higher");
+        ratios.Add("(a) durable ingest, 100 devices", "two fleet nodes on Mosquitto + PostgreSQL (fsync on)", twoNodes?.EventsPerSecond,
+            "Mosquitto routing, no storage", mosquitto.EventsPerSecond, "events/s", "higher");
+    }
+
+    private static async Task<IngestRate?> TryMeasureAsync(FigureTable figures, TempFolder folder, int nodes)
+    {
+        try
+        {
+            return await MeasureAsync(figures, () => IngestTarget.FleetOnMosquittoAndPostgresAsync(folder, nodes));
+        }
+        catch (InvalidOperationException ex)
+        {
+            figures.Note($"{nodes} fleet node(s) on Mosquitto + PostgreSQL not measured: {ex.Message.Split('\n')[0]}");
+            return null;
+        }
     }
 
     private static async Task<IngestRate> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start)

@@ -72,10 +72,14 @@ public sealed class IngestTarget : IAsyncDisposable
         return target;
     }
 
-    /// <summary>The national set-up on one machine: Mosquitto, one fleet node in external mode, PostgreSQL with fsync on.</summary>
-    public static async Task<IngestTarget> FleetOnMosquittoAndPostgresAsync(TempFolder folder)
+    /// <summary>
+    /// The national set-up on one machine: Mosquitto, <paramref name="nodes"/> fleet nodes in external mode sharing the
+    /// load through the shared subscription, PostgreSQL with fsync on. Mosquitto takes any client here (the load
+    /// generator's devices have no provisioned secrets); the nodes' work per batch is the same either way.
+    /// </summary>
+    public static async Task<IngestTarget> FleetOnMosquittoAndPostgresAsync(TempFolder folder, int nodes = 1)
     {
-        var target = new IngestTarget("fleet node on Mosquitto + PostgreSQL");
+        var target = new IngestTarget(nodes == 1 ? "fleet node on Mosquitto + PostgreSQL" : $"{nodes} fleet nodes on Mosquitto + PostgreSQL");
         try
         {
             var postgres = await ThrowawayPostgres.StartAsync(durable: true);
@@ -83,24 +87,30 @@ public sealed class IngestTarget : IAsyncDisposable
             var connectionString = await postgres.CreateDatabaseAsync();
             var mosquitto = await ThrowawayMosquitto.StartAsync();
             target.Own(mosquitto);
-            var fleet = new FleetRunner(folder["fleet-external"],
-                "--Broker:Mode=external",
-                "--Broker:External:Host=127.0.0.1",
-                $"--Broker:External:Port={mosquitto.Port}",
-                "--Broker:External:ClientId=bench-node",
-                "--Store:Kind=postgres",
-                $"--Store:Postgres:ConnectionString={connectionString}");
-            target._owned.Insert(0, new Disposing(fleet.Dispose));
-            await fleet.StartAsync();
-            await Eventually.TrueAsync(
-                () => Task.FromResult(fleet.Output.Contains("Connected to broker", StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(30),
-                "the fleet node to connect to Mosquitto");
+            var fleets = new List<FleetRunner>();
+            for (var i = 1; i <= nodes; i++)
+            {
+                var fleet = new FleetRunner(folder[$"fleet-external-{nodes}-{i}"],
+                    "--Broker:Mode=external",
+                    "--Broker:External:Host=127.0.0.1",
+                    $"--Broker:External:Port={mosquitto.Port}",
+                    $"--Broker:External:ClientId=bench-node-{i}",
+                    "--Store:Kind=postgres",
+                    $"--Store:Postgres:ConnectionString={connectionString}");
+                target._owned.Insert(0, new Disposing(fleet.Dispose));
+                fleets.Add(fleet);
+                await fleet.StartAsync();
+                await Eventually.TrueAsync(
+                    () => Task.FromResult(fleet.Output.Contains("Connected to broker", StringComparison.Ordinal)),
+                    TimeSpan.FromSeconds(30),
+                    $"fleet node {i} to connect to Mosquitto");
+            }
+
             target.Port = mosquitto.Port;
             target._serverPids.Add(() => [mosquitto.ProcessId]);
-            target._serverPids.Add(() => [fleet.Process.Id]);
+            target._serverPids.Add(() => fleets.Select(f => f.Process.Id));
             target._serverPids.Add(() => PostgresPids(postgres.Port));
-            target.Output = () => fleet.Output;
+            target.Output = () => string.Join('\n', fleets.Select(f => f.Output));
             return target;
         }
         catch

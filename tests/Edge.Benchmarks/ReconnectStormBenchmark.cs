@@ -20,11 +20,25 @@ public static class ReconnectStormBenchmark
         using var folder = new TempFolder("bench-storm");
         var mosquitto = await MeasureAsync(figures, IngestTarget.MosquittoEchoAsync);
         var fleet = await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedAsync(folder));
+        StormOutcome? twoNodes = null;
+        try
+        {
+            twoNodes = await MeasureAsync(figures, () => IngestTarget.FleetOnMosquittoAndPostgresAsync(folder, nodes: 2));
+        }
+        catch (InvalidOperationException ex)
+        {
+            figures.Note($"two fleet nodes on Mosquitto + PostgreSQL not measured: {ex.Message.Split('\n')[0]}");
+        }
+
         var what = $"(c) reconnect storm, {Devices:N0} devices, {BacklogPerDevice} events backlog each";
         ratios.Add(what + ": 99% back", "fleet, embedded broker + LiteDB", (fleet.NinetyNinePercentBack ?? Timeout).TotalSeconds,
             "Mosquitto + echo acker", mosquitto.NinetyNinePercentBack?.TotalSeconds, "s", "lower", edgeIsAtLeast: fleet.NinetyNinePercentBack is null);
         ratios.Add(what + ": every backlog acked", "fleet, embedded broker + LiteDB (durable)", (fleet.Drained ?? Timeout).TotalSeconds,
             "Mosquitto + echo acker (routed only)", mosquitto.Drained?.TotalSeconds, "s", "lower", edgeIsAtLeast: fleet.Drained is null);
+        ratios.Add(what + ": 99% back", "two fleet nodes on Mosquitto + PostgreSQL", (twoNodes?.NinetyNinePercentBack ?? Timeout).TotalSeconds,
+            "Mosquitto + echo acker", mosquitto.NinetyNinePercentBack?.TotalSeconds, "s", "lower", edgeIsAtLeast: twoNodes?.NinetyNinePercentBack is null);
+        ratios.Add(what + ": every backlog acked", "two fleet nodes on Mosquitto + PostgreSQL (durable)", (twoNodes?.Drained ?? Timeout).TotalSeconds,
+            "Mosquitto + echo acker (routed only)", mosquitto.Drained?.TotalSeconds, "s", "lower", edgeIsAtLeast: twoNodes?.Drained is null);
     }
 
     private static async Task<StormOutcome> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start)
