@@ -12,8 +12,10 @@ namespace Edge.EndToEnd.Tests.Scale;
 /// </summary>
 public sealed class FleetCluster : IAsyncDisposable
 {
-    public const string BrokerAdmin = "edge-fleet";
+    public const string BrokerAdmin = "edge-admin";
     public const string BrokerAdminPassword = "broker-admin-secret-for-tests";
+    public const string FleetLogin = "edge-fleet";
+    public const string FleetPassword = "fleet-login-secret-for-tests";
 
     private readonly TempFolder _folder = new("cluster");
     private readonly List<IDisposable> _devices = [];
@@ -150,8 +152,8 @@ public sealed class FleetCluster : IAsyncDisposable
         "--Broker:External:Host=127.0.0.1",
         $"--Broker:External:Port={Mosquitto.Port}",
         $"--Broker:External:ClientId=node-{i}",
-        $"--Broker:External:Username={BrokerAdmin}",
-        $"--Broker:External:Password={BrokerAdminPassword}",
+        $"--Broker:External:Username={FleetLogin}",
+        $"--Broker:External:Password={FleetPassword}",
         "--Broker:External:DynamicSecurity=true",
         $"--Broker:External:AdminUsername={BrokerAdmin}",
         $"--Broker:External:AdminPassword={BrokerAdminPassword}",
