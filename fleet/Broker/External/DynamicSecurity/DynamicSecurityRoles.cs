@@ -1,4 +1,5 @@
 using Edge.Fleet.Registry;
+using Edge.Wire;
 
 namespace Edge.Fleet.Broker.External.DynamicSecurity;
 
@@ -36,8 +37,14 @@ public static class DynamicSecurityRoles
         Acls(DeviceTopicRules.Filters(deviceId, status, TopicDirection.Uplink), DeviceTopicRules.Filters(deviceId, status, TopicDirection.Downlink));
 
     /// <summary>A fleet node subscribes to (shared or not) and receives every device's uplink, and publishes every device's downlink.</summary>
-    public static IReadOnlyList<DynamicSecurityAcl> FleetAcls() =>
-        Acls(DeviceTopicRules.FleetFilters(TopicDirection.Downlink), DeviceTopicRules.FleetFilters(TopicDirection.Uplink));
+    public static IReadOnlyList<DynamicSecurityAcl> FleetAcls()
+    {
+        var acls = Acls(DeviceTopicRules.FleetFilters(TopicDirection.Downlink), DeviceTopicRules.FleetFilters(TopicDirection.Uplink));
+
+        // The plugin checks a shared subscription as written, $share/{group}/ included (any group: the role is every node's).
+        acls.AddRange(DeviceTopicRules.FleetFilters(TopicDirection.Uplink).Select(f => new DynamicSecurityAcl(SubscribePattern, Topics.Shared("+", f))));
+        return acls;
+    }
 
     private static List<DynamicSecurityAcl> Acls(IEnumerable<string> sends, IEnumerable<string> receives)
     {
