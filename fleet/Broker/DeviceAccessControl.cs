@@ -1,6 +1,5 @@
 using Edge.Fleet.Auth;
 using Edge.Fleet.Registry;
-using Edge.Wire;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -10,10 +9,9 @@ namespace Edge.Fleet.Broker;
 /// <summary>
 /// Who may connect to the embedded broker and what they may publish and subscribe to.
 /// A connection must present client id = user name = a registered device id that may connect, and that device's
-/// secret as password. A device may then publish only its uplink topics under <c>edge/v1/{its id}/</c> (events,
-/// status, health, config/reported, command results) and subscribe only to its own topics. A replaced device may
-/// still connect and hand in the events it buffered (and get their acks), but no longer gets configuration or
-/// commands: its counter belongs to the device that replaced it. Every refusal is logged and counted.
+/// secret as password. What it may then publish and subscribe is <see cref="DeviceTopicRules"/>, the one rule set
+/// the external broker's ACLs are made from too (its own uplink and downlink topics, fewer once replaced).
+/// Every refusal is logged and counted.
 /// The fleet's own acks are injected into the broker as <see cref="EmbeddedAckSender.FleetClientId"/>, an id no
 /// device can have.
 /// </summary>
@@ -54,7 +52,7 @@ public sealed class DeviceAccessControl(
         }
 
         var topic = e.ApplicationMessage.Topic;
-        if (Topics.TryParse(topic, out var address) && address.DeviceId == e.ClientId && IsUplink(address.Kind, registry.Find(e.ClientId)))
+        if (DeviceTopicRules.MayPublish(e.ClientId, registry.Find(e.ClientId)?.Status, topic))
         {
             return true;
         }
@@ -123,8 +121,7 @@ public sealed class DeviceAccessControl(
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
-        var device = registry.Find(e.ClientId);
-        if (MaySubscribe(e.ClientId, filter, device))
+        if (DeviceTopicRules.MaySubscribe(e.ClientId, registry.Find(e.ClientId)?.Status, filter))
         {
             return Task.CompletedTask;
         }
@@ -135,23 +132,4 @@ public sealed class DeviceAccessControl(
         logger.LogWarning("Refused subscription of {Client} to {Filter}", e.ClientId, filter);
         return Task.CompletedTask;
     }
-
-    /// <summary>Only filters inside its own <c>edge/v1/{id}/</c>; a replaced device only its acks.</summary>
-    private static bool MaySubscribe(string clientId, string filter, RegisteredDevice? device)
-    {
-        if (device is null || !device.MayConnect || !filter.StartsWith(Topics.DevicePrefix(clientId), StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        return device.Status == DeviceStates.Active || filter == Topics.Ack(clientId);
-    }
-
-    private static bool IsUplink(TopicKind kind, RegisteredDevice? device) =>
-        device is { MayConnect: true } && kind switch
-        {
-            TopicKind.Events or TopicKind.Status or TopicKind.Health => true,
-            TopicKind.ConfigReported or TopicKind.CommandResult => device.Status == DeviceStates.Active,
-            _ => false,
-        };
 }

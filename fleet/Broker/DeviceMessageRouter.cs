@@ -10,7 +10,8 @@ namespace Edge.Fleet.Broker;
 
 /// <summary>
 /// What the fleet does with a message devices publish, independent of the broker it came through (the embedded
-/// one here; an external one reached with shared subscriptions later): events go to ingest, statuses to presence.
+/// one, or an external one reached with shared subscriptions): events go to ingest, statuses to presence, call
+/// requests to the queue desk.
 /// </summary>
 public sealed class DeviceMessageRouter(
     EventIngest ingest,
@@ -30,7 +31,10 @@ public sealed class DeviceMessageRouter(
         if (QueueTopics.TryParse(topic, out var queueAddress))
         {
             await queue.HandleAsync(queueAddress, payload, cancellationToken);
-            return null;
+
+            // A call request is the fleet's to consume, answered on queue/called: acknowledged as handled
+            // (Success), never routed to subscribers.
+            return queueAddress.Kind == QueueTopicKind.Call ? IngestResult.Stored : null;
         }
 
         if (!Topics.TryParse(topic, out var address))

@@ -10,8 +10,8 @@ namespace Edge.Fleet.Broker.External;
 /// <summary>
 /// Keeps this fleet node connected to an external broker as an MQTT 5 client and feeds what devices publish to
 /// <see cref="DeviceMessageRouter"/>, the same path the embedded broker uses.
-/// Events come through a shared subscription (<c>$share/{group}/edge/v1/+/events</c>): the broker hands each batch
-/// to one node of the group. Statuses and heartbeats come through ordinary subscriptions, so that every node knows
+/// Events and counters' call requests come through shared subscriptions (<c>$share/{group}/edge/v1/+/events</c>,
+/// <c>$share/{group}/edge/v1/+/queue/call</c>): the broker hands each batch, and each call, to one node of the group. Statuses and heartbeats come through ordinary subscriptions, so that every node knows
 /// every device's presence and health (and gets the retained statuses, which MQTT 5 never sends to shared
 /// subscriptions); heartbeats at QoS 0, as the next one replaces a lost one.
 /// A batch's PUBACK is sent only after ingest is done with it (stored durably, or refused): automatic
@@ -22,6 +22,7 @@ namespace Edge.Fleet.Broker.External;
 public sealed class ExternalBrokerConnection(
     IMqttClient client,
     DeviceMessageRouter router,
+    IBrokerLoginSetup loginSetup,
     IOptions<BrokerOptions> options,
     ILogger<ExternalBrokerConnection> logger) : BackgroundService
 {
@@ -33,7 +34,7 @@ public sealed class ExternalBrokerConnection(
     private CancellationToken _stopping;
 
     /// <summary>Client id this node connects with.</summary>
-    public string ClientId => _options.ClientId ?? $"edge-fleet-{Environment.MachineName}-{Environment.ProcessId}";
+    public string ClientId => _options.NodeClientId;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,6 +93,9 @@ public sealed class ExternalBrokerConnection(
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        // With dynamic security the node's own login is the fleet's to create: it must exist before we log in.
+        await loginSetup.EnsureFleetLoginAsync(cancellationToken);
+
         // A clean session: a batch in flight to a node that dies is not kept for it by the broker; the device
         // sends it again when no ack comes, and another node of the group takes it (see README.md).
         var connect = new MqttClientOptionsBuilder()
@@ -112,6 +116,7 @@ public sealed class ExternalBrokerConnection(
 
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(Topics.Shared(_options.SharedGroup, Topics.AllEvents), MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.Shared(_options.SharedGroup, QueueTopics.AllCalls), MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(Topics.AllStatus, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(Topics.AllHealth, MqttQualityOfServiceLevel.AtMostOnce)
             .WithTopicFilter(Topics.AllConfigReported, MqttQualityOfServiceLevel.AtLeastOnce)

@@ -1,4 +1,6 @@
+using Edge.Fleet.Broker.External.DynamicSecurity;
 using Edge.Fleet.Ingest;
+using Edge.Fleet.Registry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -16,11 +18,25 @@ public static class ExternalBrokerRegistration
         builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
         var mode = builder.Configuration.GetSection(BrokerOptions.Section).Get<BrokerOptions>() ?? new BrokerOptions();
-        return mode.IsExternal ? builder.AddExternalBroker() : builder.AddEmbeddedBroker();
+        return mode.IsExternal ? builder.AddExternalBroker(mode.External) : builder.AddEmbeddedBroker();
     }
 
-    private static IHostApplicationBuilder AddExternalBroker(this IHostApplicationBuilder builder)
+    private static IHostApplicationBuilder AddExternalBroker(this IHostApplicationBuilder builder, ExternalBrokerOptions external)
     {
+        if (external.DynamicSecurity)
+        {
+            // Registered before AddFleetAuth, whose defaults (nothing to keep in step) are TryAdd.
+            builder.Services.AddSingleton<DynamicSecurityChannel>();
+            builder.Services.AddSingleton<MosquittoDynamicSecurityAccounts>();
+            builder.Services.AddSingleton<IBrokerAccounts>(sp => sp.GetRequiredService<MosquittoDynamicSecurityAccounts>());
+            builder.Services.AddSingleton<IDeviceSessions>(sp => sp.GetRequiredService<MosquittoDynamicSecurityAccounts>());
+            builder.Services.AddSingleton<IBrokerLoginSetup>(sp => sp.GetRequiredService<MosquittoDynamicSecurityAccounts>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<IBrokerLoginSetup, OperatorManagedBrokerLogin>();
+        }
+
         builder.Services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());
         builder.Services.AddSingleton<IAckSender, ExternalAckSender>();
         builder.Services.TryAddSingleton<DeviceMessageRouter>();
