@@ -134,7 +134,8 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
             }
         }
 
-        // One hand-out per centre at a time, on any node: each ticket once, and call order follows issue order.
+        // One hand-out per centre at a time, on any node. The guarded UPDATE below alone keeps each ticket once and in
+        // order (it waits for a competing hand-out of the same head, then finds it taken); the lock spares that retry.
         await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [Text("queue|" + centre)], cancellationToken);
 
         var fields = request.Fields.ToArray();
