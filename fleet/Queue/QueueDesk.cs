@@ -11,11 +11,11 @@ namespace Edge.Fleet.Queue;
 
 /// <summary>
 /// Where device messages meet the queue: call requests on <c>edge/v1/{device}/queue/call</c> are answered on
-/// <c>.../queue/called</c>, and every stored events batch feeds its ticket events to the <see cref="QueueBook"/>.
+/// <c>.../queue/called</c>, and every stored events batch feeds its ticket events to the <see cref="IQueueStore"/>.
 /// The centre of a device is the registry's (devices of an open broker, not enrolled, share <see cref="NoCentre"/>).
 /// </summary>
 public sealed class QueueDesk(
-    QueueBook book,
+    IQueueStore store,
     DeviceRegistry registry,
     IQueueReplySender replies,
     DeviceTimeline timeline,
@@ -77,7 +77,7 @@ public sealed class QueueDesk(
         }
 
         var reply = CallActions.IsValid(request.Action)
-            ? book.CallNext(CentreOf(address.DeviceId), address.DeviceId, request, Today(), time)
+            ? await store.CallNextAsync(CentreOf(address.DeviceId), address.DeviceId, request, Today(), time.GetUtcNow(), cancellationToken)
             : new CallReply(request.RequestId, null, null, null, 0, $"unknown action '{request.Action}'");
         if (reply.Ticket is not null)
         {
@@ -87,28 +87,36 @@ public sealed class QueueDesk(
         await replies.SendAsync(address.DeviceId, reply, cancellationToken);
     }
 
-    /// <summary>After ingest: a stored batch's queue events update the waiting lists. Returns what ingest returned.</summary>
-    public Task<IngestResult> AfterIngestAsync(string deviceId, ReadOnlySequence<byte> payload, IngestResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// After ingest: a stored batch's queue events update the waiting lists (a redelivered batch is "stored" too, and
+    /// applying it again changes nothing). Returns what ingest returned. A store failure propagates to the transport,
+    /// which logs it.
+    /// </summary>
+    public async Task<IngestResult> AfterIngestAsync(string deviceId, ReadOnlySequence<byte> payload, IngestResult result, CancellationToken cancellationToken)
     {
         if (result != IngestResult.Stored)
         {
-            return Task.FromResult(result);
+            return result;
         }
 
+        EventBatch? batch;
         try
         {
             var reader = new Utf8JsonReader(payload);
-            if (JsonSerializer.Deserialize(ref reader, WireJson.Default.EventBatch) is { } batch)
-            {
-                book.Apply(CentreOf(deviceId), deviceId, batch.Events, e => PlaceTicket(deviceId, e));
-            }
+            batch = JsonSerializer.Deserialize(ref reader, WireJson.Default.EventBatch);
         }
         catch (JsonException ex)
         {
             // Ingest accepted it, so this cannot happen short of a bug; the events are stored either way.
             logger.LogError("Queue could not read a stored batch of {Device}: {Error}", deviceId, ex.Message);
+            return result;
         }
 
-        return Task.FromResult(result);
+        if (batch is not null)
+        {
+            await store.ApplyAsync(CentreOf(deviceId), deviceId, batch.Events, e => PlaceTicket(deviceId, e), cancellationToken);
+        }
+
+        return result;
     }
 }

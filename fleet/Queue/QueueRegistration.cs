@@ -2,19 +2,26 @@ using System.Security.Claims;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
+using Edge.Fleet.Store;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Edge.Fleet.Queue;
 
 public static class QueueRegistration
 {
-    /// <summary>The centres' queues (queue.db in Fleet:DataDir) and the desk that answers counters' call requests.</summary>
+    /// <summary>
+    /// The centres' queues (queue.db in Fleet:DataDir, or PostgreSQL with Store:Kind=postgres) and the desk that
+    /// answers counters' call requests. Call after AddSelectedEventStore.
+    /// </summary>
     public static IHostApplicationBuilder AddQueue(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
-        builder.Services.AddSingleton(sp => new QueueBook(FleetOptions.FileIn(sp, "queue.db")));
+        builder.AddFleetStore<IQueueStore>(
+            sp => new LiteQueueStore(FleetOptions.FileIn(sp, LiteQueueStore.FileName)),
+            sp => new PostgresQueueStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDeviceDownlink();
         builder.Services.AddSingleton<IQueueReplySender, QueueReplySender>();
         builder.Services.AddSingleton<QueueDesk>();
@@ -30,18 +37,20 @@ public static class QueueRegistration
     /// </summary>
     public static IEndpointRouteBuilder MapQueueApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/queue/tickets", (QueueBook book, QueueDesk desk, ClaimsPrincipal user, string? centre, string? day) =>
-            Scoped(user, centre, day, desk, (c, d) => Results.Json(
-                new TicketListView(c, d, book.Tickets(c, d).Select(QueueFigures.View).ToList()), QueueJson.Default.TicketListView)));
-        app.MapGet("/api/v1/queue/calls", (QueueBook book, QueueDesk desk, IOptions<QueueOptions> options, ClaimsPrincipal user, string? centre, int? limit) =>
-            Scoped(user, centre, null, desk, (c, d) => Results.Json(
-                new HallCallsView(c, d, QueueFigures.HallCalls(book.Tickets(c, d), Math.Clamp(limit ?? options.Value.HallCalls, 1, 100))), QueueJson.Default.HallCallsView)));
-        app.MapGet("/api/v1/stats/queue", (QueueBook book, QueueDesk desk, ClaimsPrincipal user, string? centre, string? day) =>
-            Scoped(user, centre, day, desk, (c, d) => Results.Json(QueueFigures.Stats(c, d, book.Tickets(c, d)), QueueJson.Default.QueueStatsView)));
+        app.MapGet("/api/v1/queue/tickets", (IQueueStore store, QueueDesk desk, ClaimsPrincipal user, string? centre, string? day, CancellationToken cancellationToken) =>
+            Scoped(user, centre, day, desk, async (c, d) => Results.Json(
+                new TicketListView(c, d, (await store.TicketsAsync(c, d, cancellationToken)).Select(QueueFigures.View).ToList()), QueueJson.Default.TicketListView)));
+        app.MapGet("/api/v1/queue/calls", (IQueueStore store, QueueDesk desk, IOptions<QueueOptions> options, ClaimsPrincipal user, string? centre, int? limit, CancellationToken cancellationToken) =>
+            Scoped(user, centre, null, desk, async (c, d) => Results.Json(
+                new HallCallsView(c, d, QueueFigures.HallCalls(await store.TicketsAsync(c, d, cancellationToken), Math.Clamp(limit ?? options.Value.HallCalls, 1, 100))),
+                QueueJson.Default.HallCallsView)));
+        app.MapGet("/api/v1/stats/queue", (IQueueStore store, QueueDesk desk, ClaimsPrincipal user, string? centre, string? day, CancellationToken cancellationToken) =>
+            Scoped(user, centre, day, desk, async (c, d) => Results.Json(
+                QueueFigures.Stats(c, d, await store.TicketsAsync(c, d, cancellationToken)), QueueJson.Default.QueueStatsView)));
         return app;
     }
 
-    private static IResult Scoped(ClaimsPrincipal user, string? centre, string? day, QueueDesk desk, Func<string, string, IResult> answer)
+    private static async Task<IResult> Scoped(ClaimsPrincipal user, string? centre, string? day, QueueDesk desk, Func<string, string, Task<IResult>> answer)
     {
         var c = string.IsNullOrEmpty(centre) ? QueueDesk.NoCentre : centre;
         if (day is not null && !DateOnly.TryParseExact(day, Wire.QueueDays.Format, out _))
@@ -49,7 +58,7 @@ public static class QueueRegistration
             return Results.Json(new QueueErrorView($"day must be yyyy-MM-dd (got '{day}')"), QueueJson.Default.QueueErrorView, statusCode: 400);
         }
 
-        return CentreScope.MaySee(user, c) ? answer(c, day ?? desk.Today()) : Results.Forbid();
+        return CentreScope.MaySee(user, c) ? await answer(c, day ?? desk.Today()) : Results.Forbid();
     }
 }
 

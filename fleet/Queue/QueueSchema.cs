@@ -5,5 +5,49 @@ namespace Edge.Fleet.Queue;
 /// <summary>PostgreSQL tables of the centres' queues: tickets and last calls (migration versions 40-49; see <see cref="PostgresSchema"/>).</summary>
 public static class QueueSchema
 {
-    public static IReadOnlyList<PostgresMigration> Migrations { get; } = [];
+    public static IReadOnlyList<PostgresMigration> Migrations { get; } =
+    [
+        new PostgresMigration(40, "queue tickets, last calls, call order", """
+            -- A ticket is named by its centre, printed day and number; list_day is the waiting list it joined (the
+            -- printed day, or the fleet's placement for a kiosk whose clock was not synchronised).
+            -- number is compared byte-wise ("C"), as the embedded store compares it (ordinal).
+            CREATE TABLE queue_tickets (
+                centre       text        NOT NULL,
+                day          text        NOT NULL,
+                number       text        COLLATE "C" NOT NULL,
+                list_day     text        NOT NULL,
+                field        text        NOT NULL,
+                kiosk        text        NOT NULL,
+                issued_at    timestamptz NOT NULL,
+                state        text        NOT NULL DEFAULT 'waiting',
+                counter      text,
+                assigned_at  timestamptz,
+                call_order   bigint      NOT NULL DEFAULT 0,
+                called_at    timestamptz,
+                served_at    timestamptz,
+                skipped_at   timestamptz,
+                recalled_at  timestamptz[] NOT NULL DEFAULT '{}',
+                rating_level integer,
+                rating_scale integer,
+                PRIMARY KEY (centre, day, number)
+            );
+            CREATE INDEX queue_tickets_list ON queue_tickets (centre, list_day, issued_at, number);
+            -- The head of a waiting list, what call-next reads.
+            CREATE INDEX queue_tickets_waiting ON queue_tickets (centre, list_day, issued_at, number) WHERE state = 'waiting';
+
+            -- Each device's last call request and its answer: a resend gets the same answer. Its row is locked by
+            -- every hand-out to that device, so two copies of one request never both take a ticket.
+            CREATE TABLE queue_last_calls (
+                device_id  text    PRIMARY KEY,
+                request_id text    NOT NULL,
+                ticket     text,
+                field      text,
+                day        text,
+                waiting    integer NOT NULL DEFAULT 0
+            );
+
+            -- Order in which tickets are handed out, across centres and nodes (call_order of queue_tickets).
+            CREATE SEQUENCE queue_call_order;
+            """),
+    ];
 }

@@ -1,7 +1,7 @@
 namespace Edge.Fleet.Queue;
 
 /// <summary>
-/// One ticket of a centre's queue day as the fleet keeps it (queue.db). Times come from the devices' events
+/// One ticket of a centre's queue day as the fleet keeps it (<see cref="IQueueStore"/>). Times come from the devices' events
 /// (<see cref="IssuedAt"/> from the kiosk, <see cref="CalledAt"/> and <see cref="ServedAt"/> from the counter);
 /// <see cref="AssignedAt"/> is the fleet's own clock when it handed the ticket to a counter.
 /// </summary>
@@ -12,6 +12,10 @@ public sealed class QueueTicket
 
     /// <summary>"{centre}|{day}": the waiting list a ticket belongs to.</summary>
     public string CentreDay { get; set; } = "";
+
+    /// <summary>The day whose waiting list the ticket joined (the printed <see cref="Day"/>, or the fleet's placement).</summary>
+    [LiteDB.BsonIgnore]
+    public string ListDay => CentreDay[(CentreDay.LastIndexOf('|') + 1)..];
 
     public string Centre { get; set; } = "";
 

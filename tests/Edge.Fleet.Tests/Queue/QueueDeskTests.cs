@@ -21,63 +21,63 @@ public sealed class QueueDeskTests : IDisposable
     private static readonly DateTimeOffset KioskBelieves = new(2026, 11, 22, 21, 0, 0, Vietnam);
 
     private readonly TempFolder _folder = new("queue-desk");
-    private readonly QueueBook _book;
+    private readonly LiteQueueStore _store;
     private readonly RegistryDatabase _registryDb;
     private readonly HeartbeatBoard _board = new();
     private readonly QueueDesk _desk;
 
     public QueueDeskTests()
     {
-        _book = new QueueBook(_folder["queue.db"]);
+        _store = new LiteQueueStore(_folder[LiteQueueStore.FileName]);
         _registryDb = new RegistryDatabase(_folder["registry.db"]);
         var time = new FixedClock(FleetNow);
         _desk = new QueueDesk(
-            _book, new DeviceRegistry(_registryDb, time), new NoReplies(), new DeviceTimeline(_board), time,
+            _store, new DeviceRegistry(_registryDb, time), new NoReplies(), new DeviceTimeline(_board), time,
             Options.Create(new QueueOptions()), NullLogger<QueueDesk>.Instance);
     }
 
     public void Dispose()
     {
-        _book.Dispose();
+        _store.Dispose();
         _registryDb.Dispose();
         _folder.Dispose();
     }
 
     [Fact]
-    public void Tickets_of_an_unsynchronised_kiosk_join_the_day_they_were_issued_and_keep_their_printed_day()
+    public async Task Tickets_of_an_unsynchronised_kiosk_join_the_day_they_were_issued_and_keep_their_printed_day()
     {
         // Kiosk k-stale: run r1, last heartbeat just now at uptime 600 s; k-synced issued a ticket at 08:50 today.
         _board.Offer(new HealthSample("k-stale", FleetNow.AddSeconds(-1), new HealthReport { At = KioskBelieves, UptimeMs = 600_000, Run = "r1", ClockSynced = false }));
-        Issue("k-synced", Ticket("B001", "2026-11-23", FleetNow.AddMinutes(-10)));
-        Issue("k-stale",
+        await IssueAsync("k-synced", Ticket("B001", "2026-11-23", FleetNow.AddMinutes(-10)));
+        await IssueAsync("k-stale",
             Ticket("A158", "2026-11-22", KioskBelieves, run: "r1", uptimeMs: 540_000),          // a minute ago: today
             Ticket("A157", "2026-11-22", KioskBelieves, run: "r1", uptimeMs: 600_000 - 14 * 3_600_000 + 60_000)); // last evening
 
-        var today = _book.Tickets(Centre, "2026-11-23");
+        var today = await _store.TicketsAsync(Centre, "2026-11-23", CancellationToken.None);
         Assert.Equal(["B001", "A158"], today.Select(t => t.Number));
         Assert.Equal(FleetNow.AddSeconds(-61).UtcDateTime, today[1].IssuedAt);
-        Assert.Equal(["A157"], _book.Tickets(Centre, "2026-11-22").Select(t => t.Number));
+        Assert.Equal(["A157"], (await _store.TicketsAsync(Centre, "2026-11-22", CancellationToken.None)).Select(t => t.Number));
 
         // Called today in issue order; the reply carries the printed day, which names the ticket in later events.
-        var first = _book.CallNext(Centre, "counter-1", Request("1"), _desk.Today(), TimeProvider.System);
-        var second = _book.CallNext(Centre, "counter-1", Request("1"), _desk.Today(), TimeProvider.System);
+        var first = await _store.CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None);
+        var second = await _store.CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None);
         Assert.Equal(("B001", "2026-11-23"), (first.Ticket, first.Day));
         Assert.Equal(("A158", "2026-11-22"), (second.Ticket, second.Day));
-        Assert.Null(_book.CallNext(Centre, "counter-1", Request("1"), _desk.Today(), TimeProvider.System).Ticket);
+        Assert.Null((await _store.CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None)).Ticket);
     }
 
     [Fact]
-    public void Without_a_heartbeat_of_its_run_an_unsynchronised_ticket_joins_the_day_it_arrived()
+    public async Task Without_a_heartbeat_of_its_run_an_unsynchronised_ticket_joins_the_day_it_arrived()
     {
-        Issue("k-new", Ticket("A001", "2026-11-22", KioskBelieves, run: "r9", uptimeMs: 1_000));
+        await IssueAsync("k-new", Ticket("A001", "2026-11-22", KioskBelieves, run: "r9", uptimeMs: 1_000));
 
-        var ticket = Assert.Single(_book.Tickets(Centre, "2026-11-23"));
+        var ticket = Assert.Single(await _store.TicketsAsync(Centre, "2026-11-23", CancellationToken.None));
         Assert.Equal(FleetNow.UtcDateTime, ticket.IssuedAt);
         Assert.Equal("2026-11-22", ticket.Day);
     }
 
-    private void Issue(string kiosk, params DeviceEvent[] tickets) =>
-        _book.Apply(Centre, kiosk, tickets, e => _desk.PlaceTicket(kiosk, e));
+    private Task<int> IssueAsync(string kiosk, params DeviceEvent[] tickets) =>
+        _store.ApplyAsync(Centre, kiosk, tickets, e => _desk.PlaceTicket(kiosk, e), CancellationToken.None);
 
     private static DeviceEvent Ticket(string number, string day, DateTimeOffset at, string? run = null, long uptimeMs = 0) => new()
     {

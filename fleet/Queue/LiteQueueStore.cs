@@ -5,14 +5,17 @@ using LiteDB;
 namespace Edge.Fleet.Queue;
 
 /// <summary>
-/// The centres' waiting lists and call ledger on a LiteDB file (queue.db). Every change is one durable commit, made
-/// under one lock: the lock is what serialises call-next, so two counters pressing at the same instant are answered
-/// one after the other and never get the same ticket, and a ticket handed out is on disk before the counter hears of
-/// it. Tickets enter from ingested ticket.issued events; the counters' events (called, recalled, skipped, served) and
-/// ratings tied to a ticket complete them. Applying an event twice (redelivery) changes nothing.
+/// <see cref="IQueueStore"/> on this node's LiteDB file (queue.db), the embedded default. Every change is one durable
+/// commit (<see cref="LiteFile.CommitDurably{T}"/>), made under one lock: the lock is what serialises call-next, so two
+/// counters pressing at the same instant are answered one after the other and never get the same ticket, and a ticket
+/// handed out is on disk before the counter hears of it. The work is synchronous (LiteDB transactions are bound to
+/// the thread); the tasks returned are already complete.
 /// </summary>
-public sealed class QueueBook : IDisposable
+public sealed class LiteQueueStore : IQueueStore, IDisposable
 {
+    /// <summary>The file in <c>Fleet:DataDir</c>.</summary>
+    public const string FileName = "queue.db";
+
     private const string TicketsCollection = "tickets";
     private const string LastCallsCollection = "lastCalls";
 
@@ -22,7 +25,7 @@ public sealed class QueueBook : IDisposable
     private readonly ILiteCollection<LastCall> _lastCalls;
     private long _lastCallOrder;
 
-    public QueueBook(string path)
+    public LiteQueueStore(string path)
     {
         _db = LiteFile.Open(path, TicketsCollection, LastCallsCollection);
         _tickets = _db.GetCollection<QueueTicket>(TicketsCollection);
@@ -32,39 +35,33 @@ public sealed class QueueBook : IDisposable
         _lastCallOrder = _tickets.Count() == 0 ? 0 : _tickets.Max(t => t.CallOrder);
     }
 
-    /// <summary>
-    /// Applies the queue events of one device's batch (ticket.* and ratings that name a ticket). <paramref name="place"/>
-    /// says when an issued ticket was issued and which day's list it joins; by default the kiosk's time and day label.
-    /// </summary>
-    public int Apply(string centre, string deviceId, IEnumerable<DeviceEvent> events, Func<DeviceEvent, TicketPlace>? place = null)
+    public Task<int> ApplyAsync(
+        string centre, string deviceId, IReadOnlyList<DeviceEvent> events, Func<DeviceEvent, TicketPlace>? place, CancellationToken cancellationToken)
     {
         place ??= TicketPlace.AsLabelled;
-        var relevant = events.Where(e => e.Ticket is not null && e.Detail is not null && (e.Kind.StartsWith("ticket.", StringComparison.Ordinal) || e.Kind == EventKinds.Rating)).ToList();
+        var relevant = QueueEvents.Relevant(events);
         if (relevant.Count == 0)
         {
-            return 0;
+            return Task.FromResult(0);
         }
 
         lock (_gate)
         {
-            return LiteFile.CommitDurably(_db, () => relevant.Count(e => ApplyOne(centre, deviceId, e, place)));
+            return Task.FromResult(LiteFile.CommitDurably(_db, () => relevant.Count(e => ApplyOne(centre, deviceId, e, place))));
         }
     }
 
-    /// <summary>
-    /// Hands the oldest waiting ticket of <paramref name="day"/> among <paramref name="fields"/> (all when empty) to a
-    /// counter. The same request id (a resend) gets the same answer.
-    /// </summary>
-    public CallReply CallNext(string centre, string deviceId, CallRequest request, string day, TimeProvider clock)
+    public Task<CallReply> CallNextAsync(
+        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             if (_lastCalls.FindById(deviceId) is { } last && last.RequestId == request.RequestId)
             {
-                return new CallReply(last.RequestId, last.Ticket, last.Field, last.Day, last.Waiting);
+                return Task.FromResult(new CallReply(last.RequestId, last.Ticket, last.Field, last.Day, last.Waiting));
             }
 
-            return LiteFile.CommitDurably(_db, () =>
+            return Task.FromResult(LiteFile.CommitDurably(_db, () =>
             {
                 var waiting = Waiting(centre, day, request.Fields);
                 var next = waiting.FirstOrDefault();
@@ -72,7 +69,7 @@ public sealed class QueueBook : IDisposable
                 {
                     next.State = TicketStates.Called;
                     next.Counter = request.Counter;
-                    next.AssignedAt = clock.GetUtcNow().UtcDateTime;
+                    next.AssignedAt = now.UtcDateTime;
                     next.CallOrder = ++_lastCallOrder;
                     _tickets.Update(next);
                 }
@@ -83,26 +80,34 @@ public sealed class QueueBook : IDisposable
                     Id = deviceId, RequestId = request.RequestId, Ticket = reply.Ticket, Field = reply.Field, Day = reply.Day, Waiting = reply.Waiting,
                 });
                 return reply;
-            });
+            }));
         }
     }
 
-    /// <summary>Every ticket of a centre's queue day, in issue order.</summary>
-    public IReadOnlyList<QueueTicket> Tickets(string centre, string day)
+    public Task<IReadOnlyList<QueueTicket>> TicketsAsync(string centre, string day, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             var key = QueueTicket.KeyOf(centre, day);
-            return InIssueOrder(_tickets.Find(t => t.CentreDay == key)).ToList();
+            return Task.FromResult<IReadOnlyList<QueueTicket>>(InIssueOrder(_tickets.Find(t => t.CentreDay == key)).ToList());
         }
     }
 
-    /// <summary>Centres that have tickets on a day.</summary>
-    public IReadOnlyList<string> Centres(string day)
+    /// <summary>Every ticket of the file, for the copier to PostgreSQL.</summary>
+    internal IReadOnlyList<QueueTicket> AllTickets()
     {
         lock (_gate)
         {
-            return _tickets.Find(t => t.Day == day).Select(t => t.Centre).Distinct().Order(StringComparer.Ordinal).ToList();
+            return _tickets.FindAll().ToList();
+        }
+    }
+
+    /// <summary>Every device's last call, for the copier to PostgreSQL.</summary>
+    internal IReadOnlyList<LastCall> AllLastCalls()
+    {
+        lock (_gate)
+        {
+            return _lastCalls.FindAll().ToList();
         }
     }
 
@@ -122,6 +127,7 @@ public sealed class QueueBook : IDisposable
     private static IEnumerable<QueueTicket> InIssueOrder(IEnumerable<QueueTicket> tickets) =>
         tickets.OrderBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal);
 
+    /// <summary>Applies one event; true when it changed the ticket (the same rules as the SQL of <see cref="PostgresQueueStore"/>).</summary>
     private bool ApplyOne(string centre, string deviceId, DeviceEvent e, Func<DeviceEvent, TicketPlace> place)
     {
         var id = QueueTicket.IdOf(centre, e.Detail!, e.Ticket!);
@@ -137,7 +143,7 @@ public sealed class QueueBook : IDisposable
             _tickets.Insert(new QueueTicket
             {
                 Id = id, CentreDay = QueueTicket.KeyOf(centre, issued.ListDay), Centre = centre, Day = e.Detail!, Number = e.Ticket!,
-                Field = e.Field ?? "", Kiosk = deviceId, IssuedAt = issued.IssuedAt.UtcDateTime,
+                Field = e.Field ?? "", Kiosk = deviceId, IssuedAt = QueueEvents.ToMilliseconds(issued.IssuedAt),
             });
             return true;
         }
@@ -147,10 +153,12 @@ public sealed class QueueBook : IDisposable
             return false;
         }
 
-        var at = e.At.UtcDateTime;
+        var at = QueueEvents.ToMilliseconds(e.At);
+        bool changed;
         switch (e.Kind)
         {
             case EventKinds.TicketCalled:
+                changed = ticket.CalledAt is null || (ticket.Counter is null && e.Counter is not null) || ticket.State == TicketStates.Waiting;
                 ticket.CalledAt ??= at;
                 ticket.Counter ??= e.Counter;
                 if (ticket.State == TicketStates.Waiting)
@@ -159,18 +167,26 @@ public sealed class QueueBook : IDisposable
                 }
 
                 break;
-            case EventKinds.TicketRecalled when !ticket.RecalledAt.Contains(at):
-                ticket.RecalledAt.Add(at);
+            case EventKinds.TicketRecalled:
+                changed = !ticket.RecalledAt.Contains(at);
+                if (changed)
+                {
+                    ticket.RecalledAt.Add(at);
+                }
+
                 break;
             case EventKinds.TicketServed:
+                changed = ticket.ServedAt is null || ticket.State != TicketStates.Served;
                 ticket.ServedAt ??= at;
                 ticket.State = TicketStates.Served;
                 break;
             case EventKinds.TicketSkipped:
+                changed = ticket.SkippedAt is null || ticket.State != TicketStates.Skipped;
                 ticket.SkippedAt ??= at;
                 ticket.State = TicketStates.Skipped;
                 break;
-            case EventKinds.Rating when e.Suspect != true && e.Level is not null:
+            case EventKinds.Rating:
+                changed = ticket.RatingLevel != e.Level || ticket.RatingScale != e.Scale;
                 ticket.RatingLevel = e.Level;
                 ticket.RatingScale = e.Scale;
                 break;
@@ -178,16 +194,11 @@ public sealed class QueueBook : IDisposable
                 return false;
         }
 
-        _tickets.Update(ticket);
-        return true;
-    }
-}
+        if (changed)
+        {
+            _tickets.Update(ticket);
+        }
 
-/// <summary>
-/// When a ticket was issued and the day whose waiting list it joins. The ticket keeps the day printed on it (its
-/// identity, used by every later event); only a kiosk whose clock was not synchronised gets both from the fleet.
-/// </summary>
-public readonly record struct TicketPlace(DateTimeOffset IssuedAt, string ListDay)
-{
-    public static TicketPlace AsLabelled(DeviceEvent issued) => new(issued.At, issued.Detail!);
+        return changed;
+    }
 }

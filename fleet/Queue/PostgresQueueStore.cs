@@ -1,0 +1,281 @@
+using Edge.Wire;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Edge.Fleet.Queue;
+
+/// <summary>
+/// <see cref="IQueueStore"/> on PostgreSQL, shared by every node of the fleet (tables of <see cref="QueueSchema"/>).
+/// A hand-out is one transaction: it locks the device's row in <c>queue_last_calls</c> (a resend finds its answer
+/// there), then takes a transaction advisory lock on the centre, so the hand-outs of one centre take turns across
+/// nodes as they take turns under the embedded store's lock, then marks the head of the waiting list called with the
+/// next value of the sequence <c>queue_call_order</c>, and records the answer. The commit returns once PostgreSQL
+/// has flushed its WAL: durable before the counter hears of it. Events are applied by statements that change a row
+/// only when the event adds something to it, so two nodes applying the same batch at once change it once.
+/// Nothing is cached on the node.
+/// </summary>
+public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStore
+{
+    private const int MaxAttempts = 5;
+
+    /// <summary>Times the head of a list may change under a hand-out (an event applied meanwhile) before it gives up.</summary>
+    private const int MaxHeadAttempts = 10;
+
+    private const string TicketKey = "WHERE centre = $1 AND day = $2 AND number = $3";
+
+    private const string WaitingList = """
+        FROM queue_tickets
+        WHERE centre = $1 AND list_day = $2 AND state = 'waiting' AND (cardinality($3) = 0 OR field = ANY ($3))
+        """;
+
+    public async Task<int> ApplyAsync(
+        string centre, string deviceId, IReadOnlyList<DeviceEvent> events, Func<DeviceEvent, TicketPlace>? place, CancellationToken cancellationToken)
+    {
+        place ??= TicketPlace.AsLabelled;
+        var relevant = QueueEvents.Relevant(events)
+            .Select(e => (Event: e, Place: e.Kind == EventKinds.TicketIssued ? place(e) : (TicketPlace?)null))
+            .ToList();
+        if (relevant.Count == 0)
+        {
+            return 0;
+        }
+
+        return await RetryingAsync(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            foreach (var (e, placed) in relevant)
+            {
+                if (ApplyCommand(centre, deviceId, e, placed) is { } command)
+                {
+                    batch.BatchCommands.Add(command);
+                }
+            }
+
+            if (batch.BatchCommands.Count == 0)
+            {
+                return 0;
+            }
+
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            var changed = batch.BatchCommands.Sum<NpgsqlBatchCommand>(c => c.RecordsAffected);
+            await transaction.CommitAsync(cancellationToken);
+            return changed;
+        });
+    }
+
+    public Task<CallReply> CallNextAsync(
+        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RetryingAsync(() => CallNextOnceAsync(centre, deviceId, request, day, QueueEvents.ToMilliseconds(now), cancellationToken));
+
+    public async Task<IReadOnlyList<QueueTicket>> TicketsAsync(string centre, string day, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT day, number, list_day, field, kiosk, issued_at, state, counter, assigned_at, call_order,
+                   called_at, served_at, skipped_at, recalled_at, rating_level, rating_scale
+            FROM queue_tickets
+            WHERE centre = $1 AND list_day = $2
+            ORDER BY issued_at, number
+            """);
+        command.Parameters.Add(Text(centre));
+        command.Parameters.Add(Text(day));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var tickets = new List<QueueTicket>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var printedDay = reader.GetString(0);
+            var number = reader.GetString(1);
+            tickets.Add(new QueueTicket
+            {
+                Id = QueueTicket.IdOf(centre, printedDay, number),
+                CentreDay = QueueTicket.KeyOf(centre, reader.GetString(2)),
+                Centre = centre,
+                Day = printedDay,
+                Number = number,
+                Field = reader.GetString(3),
+                Kiosk = reader.GetString(4),
+                IssuedAt = reader.GetDateTime(5),
+                State = reader.GetString(6),
+                Counter = reader.IsDBNull(7) ? null : reader.GetString(7),
+                AssignedAt = NullableTime(reader, 8),
+                CallOrder = reader.GetInt64(9),
+                CalledAt = NullableTime(reader, 10),
+                ServedAt = NullableTime(reader, 11),
+                SkippedAt = NullableTime(reader, 12),
+                RecalledAt = [.. reader.GetFieldValue<DateTime[]>(13)],
+                RatingLevel = reader.IsDBNull(14) ? null : reader.GetInt32(14),
+                RatingScale = reader.IsDBNull(15) ? null : reader.GetInt32(15),
+            });
+        }
+
+        return tickets;
+    }
+
+    private async Task<CallReply> CallNextOnceAsync(
+        string centre, string deviceId, CallRequest request, string day, DateTime assignedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The device's row, created if new, locked either way: a resend waits for the first copy and finds its answer.
+        await using (var last = new NpgsqlCommand("""
+            INSERT INTO queue_last_calls (device_id, request_id) VALUES ($1, '')
+            ON CONFLICT (device_id) DO UPDATE SET device_id = excluded.device_id
+            RETURNING request_id, ticket, field, day, waiting
+            """, connection, transaction))
+        {
+            last.Parameters.Add(Text(deviceId));
+            await using var reader = await last.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetString(0) == request.RequestId)
+            {
+                return new CallReply(request.RequestId, NullableText(reader, 1), NullableText(reader, 2), NullableText(reader, 3), reader.GetInt32(4));
+            }
+        }
+
+        // One hand-out per centre at a time, on any node. The guarded UPDATE below alone keeps each ticket once and in
+        // order (it waits for a competing hand-out of the same head, then finds it taken); the lock spares that retry.
+        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [Text("queue|" + centre)], cancellationToken);
+
+        var fields = request.Fields.ToArray();
+        var handed = await HandOutHeadAsync(connection, transaction, centre, day, fields, request.Counter, assignedAt, cancellationToken);
+        int waiting;
+        await using (var count = new NpgsqlCommand("SELECT count(*)::integer " + WaitingList, connection, transaction))
+        {
+            count.Parameters.AddRange((NpgsqlParameter[])[Text(centre), Text(day), TextArray(fields)]);
+            waiting = (int)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var reply = new CallReply(request.RequestId, handed?.Number, handed?.Field, handed?.Day, waiting);
+        await ExecuteAsync(connection, transaction, """
+            UPDATE queue_last_calls SET request_id = $2, ticket = $3, field = $4, day = $5, waiting = $6 WHERE device_id = $1
+            """, [Text(deviceId), Text(reply.RequestId), Text(reply.Ticket), Text(reply.Field), Text(reply.Day), Integer(reply.Waiting)], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return reply;
+    }
+
+    /// <summary>
+    /// Marks the head of the waiting list called. Under the centre's lock only an event applied at the same moment
+    /// (a counter's ticket.skipped, say) can change the head: then the next head is taken.
+    /// </summary>
+    private static async Task<(string Day, string Number, string Field)?> HandOutHeadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, string day, string[] fields, string counter, DateTime assignedAt,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxHeadAttempts; attempt++)
+        {
+            (string Day, string Number, string Field)? head = null;
+            await using (var select = new NpgsqlCommand("SELECT day, number, field " + WaitingList + " ORDER BY issued_at, number LIMIT 1", connection, transaction))
+            {
+                select.Parameters.AddRange((NpgsqlParameter[])[Text(centre), Text(day), TextArray(fields)]);
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    head = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+                }
+            }
+
+            if (head is not { } found)
+            {
+                return null;
+            }
+
+            var marked = await ExecuteAsync(connection, transaction, $"""
+                UPDATE queue_tickets SET state = 'called', counter = $4, assigned_at = $5, call_order = nextval('queue_call_order')
+                {TicketKey} AND state = 'waiting'
+                """, [Text(centre), Text(found.Day), Text(found.Number), Text(counter), Time(assignedAt)], cancellationToken);
+            if (marked == 1)
+            {
+                return found;
+            }
+        }
+
+        throw new InvalidOperationException($"The head of the waiting list of {centre} on {day} kept changing; the call was not answered.");
+    }
+
+    /// <summary>The statement that applies one event, changing a row only when the event adds something to it.</summary>
+    private static NpgsqlBatchCommand? ApplyCommand(string centre, string deviceId, DeviceEvent e, TicketPlace? placed)
+    {
+        var at = Time(QueueEvents.ToMilliseconds(e.At));
+        NpgsqlParameter[] key = [Text(centre), Text(e.Detail), Text(e.Ticket)];
+        return e.Kind switch
+        {
+            EventKinds.TicketIssued when placed is { } p => Command("""
+                INSERT INTO queue_tickets (centre, day, number, list_day, field, kiosk, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                ON CONFLICT DO NOTHING
+                """, [.. key, Text(p.ListDay), Text(e.Field ?? ""), Text(deviceId), Time(QueueEvents.ToMilliseconds(p.IssuedAt))]),
+            EventKinds.TicketCalled => Command($"""
+                UPDATE queue_tickets
+                SET called_at = coalesce(called_at, $4), counter = coalesce(counter, $5),
+                    state = CASE WHEN state = 'waiting' THEN 'called' ELSE state END
+                {TicketKey} AND (called_at IS NULL OR (counter IS NULL AND $5 IS NOT NULL) OR state = 'waiting')
+                """, [.. key, at, Text(e.Counter)]),
+            EventKinds.TicketRecalled => Command($"""
+                UPDATE queue_tickets SET recalled_at = array_append(recalled_at, $4)
+                {TicketKey} AND NOT ($4 = ANY (recalled_at))
+                """, [.. key, at]),
+            EventKinds.TicketServed => Command($"""
+                UPDATE queue_tickets SET served_at = coalesce(served_at, $4), state = 'served'
+                {TicketKey} AND (served_at IS NULL OR state <> 'served')
+                """, [.. key, at]),
+            EventKinds.TicketSkipped => Command($"""
+                UPDATE queue_tickets SET skipped_at = coalesce(skipped_at, $4), state = 'skipped'
+                {TicketKey} AND (skipped_at IS NULL OR state <> 'skipped')
+                """, [.. key, at]),
+            EventKinds.Rating => Command($"""
+                UPDATE queue_tickets SET rating_level = $4, rating_scale = $5
+                {TicketKey} AND (rating_level IS DISTINCT FROM $4 OR rating_scale IS DISTINCT FROM $5)
+                """, [.. key, Integer(e.Level), Integer(e.Scale)]),
+            _ => null,
+        };
+    }
+
+    private static async Task<T> RetryingAsync<T>(Func<Task<T>> attempt)
+    {
+        for (var n = 1; ; n++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                                               && n < MaxAttempts)
+            {
+                // Rolled back whole: nothing of this attempt is stored, so trying again is safe.
+            }
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddRange(parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    internal static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    internal static NpgsqlParameter TextArray(string[] value) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = value };
+
+    internal static NpgsqlParameter Integer(int? value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)value ?? DBNull.Value };
+
+    internal static NpgsqlParameter Bigint(long value) => new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = value };
+
+    internal static NpgsqlParameter Time(DateTime? value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)value ?? DBNull.Value };
+
+    internal static NpgsqlParameter TimeArray(IEnumerable<DateTime> value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = value.ToArray() };
+
+    private static DateTime? NullableTime(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDateTime(ordinal);
+
+    private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

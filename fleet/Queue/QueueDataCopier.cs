@@ -1,0 +1,107 @@
+using Edge.Fleet.Hosting;
+using Edge.Fleet.Store.Moving;
+using Npgsql;
+using static Edge.Fleet.Queue.PostgresQueueStore;
+
+namespace Edge.Fleet.Queue;
+
+/// <summary>
+/// Copies an embedded fleet's queue.db (tickets, the devices' last calls) into PostgreSQL for <c>move-to-postgres</c>,
+/// in one transaction. Rows already there are kept as they are (<c>ON CONFLICT DO NOTHING</c>), so a second run
+/// writes nothing; the call-order sequence is moved past the highest copied call order, never back.
+/// </summary>
+public sealed class QueueDataCopier : IEmbeddedDataCopier
+{
+    private const int RowsPerBatch = 500;
+
+    public string What => "queue tickets, last calls";
+
+    public int Order => 40;
+
+    public async Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
+    {
+        await using var command = target.CreateCommand("SELECT (SELECT count(*) FROM queue_tickets) + (SELECT count(*) FROM queue_last_calls)");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
+    {
+        var path = source.FileIn(LiteQueueStore.FileName);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        IReadOnlyList<QueueTicket> tickets;
+        IReadOnlyList<LastCall> lastCalls;
+        using (var store = new LiteQueueStore(path))
+        {
+            tickets = store.AllTickets();
+            lastCalls = store.AllLastCalls();
+        }
+
+        await using var connection = await target.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        long written = 0;
+        foreach (var chunk in tickets.Chunk(RowsPerBatch))
+        {
+            written += await ExecuteAsync(connection, transaction, chunk.Select(TicketInsert), cancellationToken);
+        }
+
+        foreach (var chunk in lastCalls.Chunk(RowsPerBatch))
+        {
+            written += await ExecuteAsync(connection, transaction, chunk.Select(LastCallInsert), cancellationToken);
+        }
+
+        await using (var sequence = new NpgsqlCommand("""
+            SELECT setval('queue_call_order', t.highest)
+            FROM (SELECT max(call_order) AS highest FROM queue_tickets) AS t
+            WHERE t.highest > 0 AND t.highest > (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM queue_call_order)
+            """, connection, transaction))
+        {
+            await sequence.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    private static NpgsqlBatchCommand TicketInsert(QueueTicket t)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO queue_tickets (centre, day, number, list_day, field, kiosk, issued_at, state, counter, assigned_at, call_order,
+                                       called_at, served_at, skipped_at, recalled_at, rating_level, rating_scale)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.AddRange((NpgsqlParameter[])[
+            Text(t.Centre), Text(t.Day), Text(t.Number), Text(t.ListDay), Text(t.Field), Text(t.Kiosk), Time(t.IssuedAt), Text(t.State),
+            Text(t.Counter), Time(t.AssignedAt), Bigint(t.CallOrder), Time(t.CalledAt), Time(t.ServedAt), Time(t.SkippedAt),
+            TimeArray(t.RecalledAt), Integer(t.RatingLevel), Integer(t.RatingScale),
+        ]);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand LastCallInsert(LastCall c)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO queue_last_calls (device_id, request_id, ticket, field, day, waiting) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.AddRange((NpgsqlParameter[])[Text(c.Id), Text(c.RequestId), Text(c.Ticket), Text(c.Field), Text(c.Day), Integer(c.Waiting)]);
+        return command;
+    }
+
+    private static async Task<long> ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return batch.BatchCommands.Sum<NpgsqlBatchCommand>(c => (long)c.RecordsAffected);
+    }
+}
