@@ -111,7 +111,7 @@ public sealed class CommandLifecycleTests : IDisposable
     public async Task A_new_leader_sends_pending_commands_again_but_not_expired_or_started_ones()
     {
         var pending = await _sender.IssueAsync("dev-1", CommandKinds.Identify, 10, 600, "tech", CancellationToken.None);
-        var started = await _sender.IssueAsync("dev-1", CommandKinds.TestPrint, 10, 600, "tech", CancellationToken.None);
+        var started = await _sender.IssueAsync("dev-1", CommandKinds.TestPrint, 600, 600, "tech", CancellationToken.None);
         var expiring = await _sender.IssueAsync("dev-2", CommandKinds.Identify, 10, 60, "tech", CancellationToken.None);
         await Intake().ConsumeAsync(new TopicAddress("dev-1", TopicKind.CommandResult, started.Id), Result(started.Id, CommandOutcomes.Running), CancellationToken.None);
         _clock.Advance(TimeSpan.FromSeconds(60));
