@@ -21,6 +21,7 @@ public sealed class CommandSweeper(
     ILogger<CommandSweeper> logger) : BackgroundService
 {
     private bool _leading;
+    private bool _failing;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,11 +32,19 @@ public sealed class CommandSweeper(
             try
             {
                 await RoundAsync(stoppingToken);
+                if (_failing)
+                {
+                    _failing = false;
+                    logger.LogInformation("Command sweeps work again");
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // The store is unreachable (PostgreSQL down) or failed: try again next round, never stop the host.
-                logger.LogWarning("Command sweep failed, retrying in {Interval} ms: {Error}", options.Value.SweepMilliseconds, ex.Message);
+                // Said once per outage, not at every round.
+                logger.Log(_failing ? LogLevel.Debug : LogLevel.Warning, "Command sweeps fail, retrying every {Interval} ms: {Error}",
+                    options.Value.SweepMilliseconds, ex.Message);
+                _failing = true;
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
