@@ -11,7 +11,7 @@ namespace Edge.Fleet.Commands;
 /// A result for another device's command, an unknown id or an unreadable payload is logged and counted.
 /// </summary>
 public sealed class CommandResultIntake(
-    CommandBook book,
+    ICommandStore store,
     CommandSender sender,
     TimeProvider time,
     ILogger<CommandResultIntake> logger) : IDeviceReportConsumer
@@ -31,7 +31,7 @@ public sealed class CommandResultIntake(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var updated = book.Update(result.Id, command =>
+        var updated = await store.UpdateAsync(result.Id, command =>
         {
             if (command.DeviceId != address.DeviceId || command.State == result.Outcome)
             {
@@ -55,10 +55,10 @@ public sealed class CommandResultIntake(
             command.State = result.Outcome;
             command.Detail = result.Detail;
             return true;
-        });
+        }, cancellationToken);
         if (updated is null)
         {
-            if (book.Find(result.Id) is not { } known || known.DeviceId != address.DeviceId)
+            if (await store.FindAsync(result.Id, cancellationToken) is not { } known || known.DeviceId != address.DeviceId)
             {
                 Refuse(address, "no such command for this device");
             }

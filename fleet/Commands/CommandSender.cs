@@ -9,11 +9,12 @@ namespace Edge.Fleet.Commands;
 /// <summary>
 /// Issues commands: stores each (durable) and publishes it retained on <c>edge/v1/{device}/cmd/{id}</c>, so a device
 /// that is offline finds it when it connects, until the command ends (final result, expiry, timeout), when the fleet
-/// clears the retained message. Pending commands are published again at start-up (the embedded broker keeps retained
-/// messages in memory only).
+/// clears the retained message. A pending command is sent again (<see cref="DeliverAsync"/>) when its device comes
+/// back and when a node becomes leader (the embedded broker keeps retained messages in memory only), but only by the
+/// node that claims it in the store, at most once per <c>Commands:RedeliveryQuietSeconds</c>, and never once expired.
 /// </summary>
 public sealed class CommandSender(
-    CommandBook book,
+    ICommandStore store,
     IDeviceDownlink downlink,
     IOptions<CommandsOptions> options,
     TimeProvider time,
@@ -31,8 +32,9 @@ public sealed class CommandSender(
             ExpiresAt = now.AddSeconds(expiresInSeconds ?? options.Value.DefaultExpirySeconds),
             TimeoutSeconds = timeoutSeconds ?? options.Value.DefaultTimeoutSeconds,
             IssuedBy = by,
+            LastSentAt = now,
         };
-        book.Add(command);
+        await store.AddAsync(command, cancellationToken);
         await PublishAsync(command, cancellationToken);
         return command;
     }
@@ -50,6 +52,40 @@ public sealed class CommandSender(
             // Pending commands are published again by the sweeper until they end.
             logger.LogWarning("Command {Id} for {Device} not published yet: {Error}", command.Id, command.DeviceId, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// Sends a pending command again if this node wins the claim (see <see cref="ICommandStore.ClaimDeliveryAsync"/>);
+    /// returns whether it did. A device that gets a command twice answers from its ledger and does not run it again.
+    /// </summary>
+    public async Task<bool> DeliverAsync(string commandId, CancellationToken cancellationToken)
+    {
+        var quiet = TimeSpan.FromSeconds(options.Value.RedeliveryQuietSeconds);
+        if (await store.ClaimDeliveryAsync(commandId, time.GetUtcNow().UtcDateTime, quiet, cancellationToken) is not { } claimed)
+        {
+            return false;
+        }
+
+        await PublishAsync(claimed, cancellationToken);
+        if (await store.FindAsync(commandId, cancellationToken) is { IsFinal: true } ended)
+        {
+            // It ended while we published (a result, or the sweep): our retained copy must not outlive it.
+            await ClearAsync(ended, cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>Sends again the pending commands of a device (null: of every device) that this node claims; returns how many.</summary>
+    public async Task<int> DeliverPendingAsync(string? deviceId, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        foreach (var pending in (await store.OpenAsync(deviceId, cancellationToken)).Where(c => c.State == CommandStates.Pending))
+        {
+            sent += await DeliverAsync(pending.Id, cancellationToken) ? 1 : 0;
+        }
+
+        return sent;
     }
 
     /// <summary>Removes the retained command: it has ended, and must not reach the device again.</summary>

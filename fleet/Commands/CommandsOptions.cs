@@ -20,6 +20,12 @@ public sealed class CommandsOptions
     /// <summary>How often expired and timed-out commands are looked for.</summary>
     public int SweepMilliseconds { get; set; } = 1000;
 
+    /// <summary>
+    /// A pending command is sent again (device back online, new leader) at most once per this many seconds, whichever
+    /// node sees the reason: with several nodes on one broker, each sees the device come back.
+    /// </summary>
+    public int RedeliveryQuietSeconds { get; set; } = 30;
+
     public string? Problem() =>
         DefaultTimeoutSeconds is < Wire.CommandLimits.MinTimeoutSeconds or > Wire.CommandLimits.MaxTimeoutSeconds
             ? $"{Section}:DefaultTimeoutSeconds must be {Wire.CommandLimits.MinTimeoutSeconds}-{Wire.CommandLimits.MaxTimeoutSeconds} (got {DefaultTimeoutSeconds})"
@@ -27,5 +33,7 @@ public sealed class CommandsOptions
                 ? $"{Section}:DefaultExpirySeconds must be 1-{Section}:MaxExpirySeconds (got {DefaultExpirySeconds}, max {MaxExpirySeconds})"
                 : ResultGraceSeconds < 0 || SweepMilliseconds is < 50 or > 60_000
                     ? $"{Section}:ResultGraceSeconds must not be negative and {Section}:SweepMilliseconds be 50-60000"
-                    : null;
+                    : RedeliveryQuietSeconds is < 1 or > 3600
+                        ? $"{Section}:RedeliveryQuietSeconds must be 1-3600 (got {RedeliveryQuietSeconds})"
+                        : null;
 }

@@ -5,10 +5,12 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
+using Edge.Fleet.Store;
 using Edge.Wire;
 using Edge.Fleet.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Edge.Fleet.Commands;
 
@@ -17,7 +19,10 @@ public static class CommandsRegistration
     /// <summary>Audit action of a command sent (or refused) through the API.</summary>
     public const string AuditSent = "command.sent";
 
-    /// <summary>Commands to devices (README.md here), in commands.db of Fleet:DataDir.</summary>
+    /// <summary>
+    /// Commands to devices (README.md here): in commands.db of Fleet:DataDir, or in PostgreSQL with
+    /// <c>Store:Kind=postgres</c>. Call after <c>AddSelectedEventStore</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddCommands(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -25,10 +30,12 @@ public static class CommandsRegistration
         services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddDeviceDownlink();
-        services.AddSingleton(sp => new CommandBook(
-            FleetOptions.FileIn(sp, CommandBook.FileName)));
+        builder.AddFleetStore<ICommandStore>(
+            sp => new LiteCommandStore(FleetOptions.FileIn(sp, LiteCommandStore.FileName)),
+            sp => new PostgresCommandStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<CommandSender>();
         services.AddDeviceReportConsumer<CommandResultIntake>();
+        services.AddDeviceReportConsumer<PendingCommandDelivery>();
         services.AddHostedService<CommandSweeper>();
         services.AddApiJson(CommandsJson.Default);
         return builder;
@@ -42,14 +49,14 @@ public static class CommandsRegistration
     public static IEndpointRouteBuilder MapCommandsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/devices/{id}/commands", SendAsync).RequireAuthorization(FleetPolicies.Technician);
-        app.MapGet("/api/v1/devices/{id}/commands", (string id, int? limit, CommandBook book, DeviceRegistry registry, ClaimsPrincipal user) =>
+        app.MapGet("/api/v1/devices/{id}/commands", async (string id, int? limit, ICommandStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken ct) =>
             CentreScope.MaySee(user, registry.CentreOf(id))
-                ? Results.Json(book.OfDevice(id, Math.Clamp(limit ?? 50, 1, 500)).Select(View).ToList(), CommandsJson.Default.ListCommandView)
+                ? Results.Json((await store.OfDeviceAsync(id, Math.Clamp(limit ?? 50, 1, 500), ct)).Select(View).ToList(), CommandsJson.Default.ListCommandView)
                 : Results.Forbid())
             .RequireAuthorization(FleetPolicies.Reader);
-        app.MapGet("/api/v1/devices/{id}/commands/{commandId}", (string id, string commandId, CommandBook book, DeviceRegistry registry, ClaimsPrincipal user) =>
+        app.MapGet("/api/v1/devices/{id}/commands/{commandId}", async (string id, string commandId, ICommandStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken ct) =>
             !CentreScope.MaySee(user, registry.CentreOf(id)) ? Results.Forbid()
-            : book.Find(commandId) is { } command && command.DeviceId == id ? Results.Json(View(command), CommandsJson.Default.CommandView)
+            : await store.FindAsync(commandId, ct) is { } command && command.DeviceId == id ? Results.Json(View(command), CommandsJson.Default.CommandView)
             : Results.NotFound())
             .RequireAuthorization(FleetPolicies.Reader);
         return app;

@@ -6,12 +6,12 @@ using Edge.Wire;
 namespace Edge.Fleet.DeviceConfig;
 
 /// <summary>
-/// Reads devices' configuration reports (<c>config/reported</c>) into <see cref="DesiredConfigBook"/>, and notices a
+/// Reads devices' configuration reports (<c>config/reported</c>) into <see cref="IDesiredConfigStore"/>, and notices a
 /// device coming online (<c>status</c>) to send it its desired configuration if it does not run it yet. Unreadable or
 /// oversized reports are logged and counted.
 /// </summary>
 public sealed class ConfigReportIntake(
-    DesiredConfigBook book,
+    IDesiredConfigStore store,
     DesiredConfigPublisher publisher,
     TimeProvider time,
     ILogger<ConfigReportIntake> logger) : IDeviceReportConsumer
@@ -29,7 +29,15 @@ public sealed class ConfigReportIntake(
         {
             if (IsOnline(payload))
             {
-                await publisher.PublishIfBehindAsync(address.DeviceId, cancellationToken);
+                try
+                {
+                    await publisher.PublishIfBehindAsync(address.DeviceId, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The store is unreachable: the status itself must still reach the router; published next time.
+                    logger.LogWarning("Desired configuration of {Device} not checked: {Error}", address.DeviceId, ex.Message);
+                }
             }
 
             return;
@@ -62,7 +70,7 @@ public sealed class ConfigReportIntake(
             return;
         }
 
-        book.SaveReported(new ReportedRecord
+        await store.SaveReportedAsync(new ReportedRecord
         {
             DeviceId = address.DeviceId,
             AppliedVersion = report.AppliedVersion,
@@ -72,7 +80,7 @@ public sealed class ConfigReportIntake(
             RestartPending = [.. report.RestartPending ?? []],
             At = report.At.UtcDateTime,
             ReceivedAt = time.GetUtcNow().UtcDateTime,
-        });
+        }, cancellationToken);
         if (report.State == ConfigStates.Rejected)
         {
             logger.LogWarning("{Device} refused configuration v{Version} and keeps v{Applied}: {Reason}",
@@ -80,7 +88,8 @@ public sealed class ConfigReportIntake(
         }
     }
 
-    private static bool IsOnline(ReadOnlySequence<byte> payload)
+    /// <summary>True for a readable <c>status</c> payload that says online (also used by the command delivery).</summary>
+    internal static bool IsOnline(ReadOnlySequence<byte> payload)
     {
         try
         {

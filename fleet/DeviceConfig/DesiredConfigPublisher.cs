@@ -12,7 +12,7 @@ namespace Edge.Fleet.DeviceConfig;
 /// known device at start-up.
 /// </summary>
 public sealed class DesiredConfigPublisher(
-    DesiredConfigBook book,
+    IDesiredConfigStore store,
     DeviceRegistry registry,
     IDeviceDownlink downlink,
     ILogger<DesiredConfigPublisher> logger)
@@ -37,7 +37,7 @@ public sealed class DesiredConfigPublisher(
 
     public async Task PublishAsync(string deviceId, CancellationToken cancellationToken)
     {
-        if (book.Desired(TargetOf(deviceId)) is not { } desired)
+        if (await store.DesiredAsync(TargetOf(deviceId), cancellationToken) is not { } desired)
         {
             return;
         }
@@ -57,7 +57,8 @@ public sealed class DesiredConfigPublisher(
     /// <summary>Publishes when the device does not report the desired version (called when it comes online).</summary>
     public async Task PublishIfBehindAsync(string deviceId, CancellationToken cancellationToken)
     {
-        if (book.Desired(TargetOf(deviceId)) is { } desired && book.Reported(deviceId)?.AppliedVersion != desired.Version)
+        if (await store.DesiredAsync(TargetOf(deviceId), cancellationToken) is { } desired
+            && (await store.FindReportedAsync(deviceId, cancellationToken))?.AppliedVersion != desired.Version)
         {
             await PublishAsync(deviceId, cancellationToken);
         }
@@ -65,14 +66,15 @@ public sealed class DesiredConfigPublisher(
 }
 
 /// <summary>At start-up, every registered device's desired configuration and every device layer's, retained again.</summary>
-public sealed class DesiredConfigStartupPublisher(DesiredConfigBook book, DeviceRegistry registry, DesiredConfigPublisher publisher) : BackgroundService
+public sealed class DesiredConfigStartupPublisher(IDesiredConfigStore store, DeviceRegistry registry, DesiredConfigPublisher publisher) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Let the broker start first (hosted services start in order; the embedded broker is registered before us).
         await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
         var devices = registry.List().Where(d => d.Status == DeviceStates.Active).Select(d => d.Id)
-            .Concat(book.Layers().Where(l => l.Id.StartsWith("device:", StringComparison.Ordinal)).Select(l => l.Id["device:".Length..]))
+            .Concat((await store.ListLayersAsync(stoppingToken)).Where(l => l.Id.StartsWith(ConfigLayers.DevicePrefix, StringComparison.Ordinal))
+                .Select(l => l.Id[ConfigLayers.DevicePrefix.Length..]))
             .Distinct(StringComparer.Ordinal);
         foreach (var device in devices)
         {

@@ -4,23 +4,29 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Changes;
 using Edge.Wire;
 using Edge.Fleet.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 
 namespace Edge.Fleet.DeviceConfig;
 
 public static class DeviceConfigRegistration
 {
-    /// <summary>Desired and reported configuration per device (README.md here), in config.db of Fleet:DataDir.</summary>
+    /// <summary>
+    /// Desired and reported configuration per device (README.md here): in config.db of Fleet:DataDir, or in PostgreSQL
+    /// with <c>Store:Kind=postgres</c>. Call after <c>AddSelectedEventStore</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddDeviceConfig(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddDeviceDownlink();
-        services.AddSingleton(sp => new DesiredConfigBook(
-            FleetOptions.FileIn(sp, DesiredConfigBook.FileName),
-            sp.GetRequiredService<TimeProvider>()));
+        builder.AddFleetStore<IDesiredConfigStore>(
+            sp => new LiteDesiredConfigStore(FleetOptions.FileIn(sp, LiteDesiredConfigStore.FileName)),
+            sp => new PostgresDesiredConfigStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DesiredConfigPublisher>();
         services.AddDeviceReportConsumer<ConfigReportIntake>();
         services.AddHostedService<DesiredConfigStartupPublisher>();
@@ -36,26 +42,35 @@ public static class DeviceConfigRegistration
     /// </summary>
     public static IEndpointRouteBuilder MapDeviceConfigApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/devices/{id}/config", (string id, DesiredConfigBook book, DesiredConfigPublisher publisher, ClaimsPrincipal user) =>
+        app.MapGet("/api/v1/devices/{id}/config", async (string id, IDesiredConfigStore store, DesiredConfigPublisher publisher, ClaimsPrincipal user, CancellationToken ct) =>
         {
             var target = publisher.TargetOf(id);
-            return CentreScope.MaySee(user, target.Centre) ? Results.Json(View(book, target), DeviceConfigJson.Default.DeviceConfigView) : Results.Forbid();
+            if (!CentreScope.MaySee(user, target.Centre))
+            {
+                return Results.Forbid();
+            }
+
+            var view = View(target, await store.LayersOfAsync(target, ct), await store.FindReportedAsync(id, ct));
+            return Results.Json(view, DeviceConfigJson.Default.DeviceConfigView);
         }).RequireAuthorization(FleetPolicies.Reader);
 
-        app.MapGet("/api/v1/config/drift", (DesiredConfigBook book, DesiredConfigPublisher publisher, DeviceRegistry registry, ClaimsPrincipal user) =>
+        app.MapGet("/api/v1/config/drift", async (IDesiredConfigStore store, DesiredConfigPublisher publisher, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken ct) =>
         {
+            // Two reads for the whole fleet, not two per device.
+            var layers = (await store.ListLayersAsync(ct)).ToDictionary(l => l.Id, StringComparer.Ordinal);
+            var reported = (await store.ListReportedAsync(ct)).ToDictionary(r => r.DeviceId, StringComparer.Ordinal);
             var ids = registry.List().Select(d => d.Id)
-                .Concat(book.Layers().Where(l => l.Id.StartsWith("device:", StringComparison.Ordinal)).Select(l => l.Id["device:".Length..]))
+                .Concat(layers.Keys.Where(l => l.StartsWith(ConfigLayers.DevicePrefix, StringComparison.Ordinal)).Select(l => l[ConfigLayers.DevicePrefix.Length..]))
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             var drifting = ids.Select(publisher.TargetOf)
                 .Where(t => CentreScope.MaySee(user, t.Centre))
-                .Select(t => View(book, t))
+                .Select(t => View(t, ConfigLayers.IdsOf(t).Select(layers.GetValueOrDefault).OfType<ConfigLayer>().ToList(), reported.GetValueOrDefault(t.DeviceId)))
                 .Where(v => v.Drift)
                 .ToList();
             return Results.Json(drifting, DeviceConfigJson.Default.ListDeviceConfigView);
         }).RequireAuthorization(FleetPolicies.Reader);
 
-        app.MapGet("/api/v1/config/layers/{scope}/{name}", (string scope, string name, DesiredConfigBook book, ClaimsPrincipal user) =>
+        app.MapGet("/api/v1/config/layers/{scope}/{name}", async (string scope, string name, IDesiredConfigStore store, ClaimsPrincipal user, CancellationToken ct) =>
         {
             if (LayerId(scope, name) is not { } id)
             {
@@ -67,42 +82,45 @@ public static class DeviceConfigRegistration
                 return Results.Forbid();
             }
 
-            return book.Layer(id) is { } layer ? Results.Json(LayerView(layer), DeviceConfigJson.Default.ConfigLayerView) : Results.NotFound();
+            return await store.FindLayerAsync(id, ct) is { } layer ? Results.Json(LayerView(layer), DeviceConfigJson.Default.ConfigLayerView) : Results.NotFound();
         }).RequireAuthorization(FleetPolicies.Reader);
 
-        app.MapPut("/api/v1/devices/{id}/config", (string id, ConfigLayerRequest request, DesiredConfigBook book, DesiredConfigPublisher publisher,
-                AuditLog audit, ClaimsPrincipal user, HttpContext context, CancellationToken ct) =>
+        app.MapPut("/api/v1/devices/{id}/config", (string id, ConfigLayerRequest request, [AsParameters] LayerPut put, ClaimsPrincipal user, HttpContext context, CancellationToken ct) =>
             DeviceId.IsValid(id)
-                ? PutAsync(DesiredConfigBook.DeviceLayer(id), request, book, publisher, audit, user, context, ct)
+                ? PutAsync(ConfigLayers.DeviceLayer(id), request, put, user, context, ct)
                 : Task.FromResult(Problem($"'{id}' is not a device id", [])))
             .RequireAuthorization(FleetPolicies.Technician);
 
-        app.MapPut("/api/v1/config/layers/{scope}/{name}", (string scope, string name, ConfigLayerRequest request, DesiredConfigBook book,
-                DesiredConfigPublisher publisher, AuditLog audit, ClaimsPrincipal user, HttpContext context, CancellationToken ct) =>
+        app.MapPut("/api/v1/config/layers/{scope}/{name}", (string scope, string name, ConfigLayerRequest request, [AsParameters] LayerPut put,
+                ClaimsPrincipal user, HttpContext context, CancellationToken ct) =>
             LayerId(scope, name) is { } id
-                ? PutAsync(id, request, book, publisher, audit, user, context, ct)
+                ? PutAsync(id, request, put, user, context, ct)
                 : Task.FromResult(Problem("scope must be role (counter, kiosk, hall) or centre, and name 1-64 characters", [])))
             .RequireAuthorization(FleetPolicies.Technician);
         return app;
     }
 
-    private static async Task<IResult> PutAsync(string layerId, ConfigLayerRequest request, DesiredConfigBook book, DesiredConfigPublisher publisher,
-        AuditLog audit, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+    /// <summary>What a PUT needs, as one parameter of the endpoints (services from the container).</summary>
+    internal sealed record LayerPut(IDesiredConfigStore Store, DesiredConfigPublisher Publisher, AuditLog Audit, IChangeFeed Changes, TimeProvider Time);
+
+    private static async Task<IResult> PutAsync(string layerId, ConfigLayerRequest request, LayerPut put, ClaimsPrincipal user, HttpContext context,
+        CancellationToken cancellationToken)
     {
         var actor = user.Identity?.Name ?? "anonymous";
         var address = context.Connection.RemoteIpAddress?.ToString();
         var problems = request.Settings is null ? ["settings is required: {\"settings\": {\"Section:Key\": value}}"] : RemoteSettings.ShapeProblems(request.Settings);
         if (problems.Count > 0)
         {
-            audit.Record(actor, AuditActions.ConfigChanged, layerId, success: false, detail: string.Join("; ", problems), address: address);
+            put.Audit.Record(actor, AuditActions.ConfigChanged, layerId, success: false, detail: string.Join("; ", problems), address: address);
             return Problem("configuration refused", problems);
         }
 
-        var layer = book.Put(layerId, request.Settings!, actor);
-        audit.Record(actor, AuditActions.ConfigChanged, layerId, detail: $"revision {layer.Revision}: {string.Join(", ", request.Settings!.Keys.Order(StringComparer.Ordinal))}", address: address);
-        foreach (var device in publisher.DevicesUnder(layerId))
+        var layer = await put.Store.PutAsync(layerId, request.Settings!, actor, put.Time.GetUtcNow().UtcDateTime, cancellationToken);
+        put.Audit.Record(actor, AuditActions.ConfigChanged, layerId, detail: $"revision {layer.Revision}: {string.Join(", ", request.Settings!.Keys.Order(StringComparer.Ordinal))}", address: address);
+        await put.Changes.PublishAsync(ChangeTopics.DeviceConfig, cancellationToken);
+        foreach (var device in put.Publisher.DevicesUnder(layerId))
         {
-            await publisher.PublishAsync(device, cancellationToken);
+            await put.Publisher.PublishAsync(device, cancellationToken);
         }
 
         return Results.Json(LayerView(layer), DeviceConfigJson.Default.ConfigLayerView);
@@ -110,22 +128,21 @@ public static class DeviceConfigRegistration
 
     private static string? LayerId(string scope, string name) => scope switch
     {
-        "role" when DeviceRoles.IsValid(name) => DesiredConfigBook.RoleLayer(name),
-        "centre" when name.Length is > 0 and <= 64 => DesiredConfigBook.CentreLayer(name),
+        "role" when DeviceRoles.IsValid(name) => ConfigLayers.RoleLayer(name),
+        "centre" when name.Length is > 0 and <= 64 => ConfigLayers.CentreLayer(name),
         _ => null,
     };
 
-    private static DeviceConfigView View(DesiredConfigBook book, ConfigTarget target)
+    private static DeviceConfigView View(ConfigTarget target, IReadOnlyList<ConfigLayer> layers, ReportedRecord? reported)
     {
-        var desired = book.Desired(target);
-        var reported = book.Reported(target.DeviceId);
+        var desired = ConfigLayers.Merge(layers);
         var (drift, status) = ConfigDrift.Of(desired, reported);
         return new DeviceConfigView(
             target.DeviceId,
             target.Centre,
             target.Role,
             desired,
-            book.LayersOf(target).Select(LayerView).ToList(),
+            layers.Select(LayerView).ToList(),
             reported is null ? null : new ReportedView(reported.AppliedVersion, reported.State, reported.RejectedVersion, reported.Reason, reported.RestartPending, reported.At, reported.ReceivedAt),
             drift,
             status);

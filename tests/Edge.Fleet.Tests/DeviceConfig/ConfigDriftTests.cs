@@ -1,50 +1,13 @@
 using System.Text.Json;
 using Edge.Fleet.DeviceConfig;
-using Edge.Testing;
 using Edge.Wire;
 
 namespace Edge.Fleet.Tests.DeviceConfig;
 
-public sealed class DesiredConfigBookTests : IDisposable
+public sealed class ConfigDriftTests
 {
-    private readonly TempFolder _folder = new("config-book");
-
-    public void Dispose() => _folder.Dispose();
-
     private static Dictionary<string, JsonElement> Settings(string json) =>
         JsonSerializer.Deserialize(json, ConfigJson.Default.DictionaryStringJsonElement)!;
-
-    [Fact]
-    public void Device_overrides_centre_overrides_role_and_the_version_is_the_newest_layer_revision()
-    {
-        using var book = new DesiredConfigBook(_folder["config.db"], TimeProvider.System);
-        var target = new ConfigTarget("dev-1", "centre-1", "counter");
-        Assert.Null(book.Desired(target));
-
-        book.Put(DesiredConfigBook.RoleLayer("counter"), Settings("""{"Health:IntervalSeconds": 30, "Rating:LockoutMs": 2000}"""), "tech");
-        book.Put(DesiredConfigBook.CentreLayer("centre-1"), Settings("""{"Health:IntervalSeconds": 20}"""), "tech");
-        var own = book.Put(DesiredConfigBook.DeviceLayer("dev-1"), Settings("""{"health:intervalSeconds": 10}"""), "tech");
-        book.Put(DesiredConfigBook.CentreLayer("centre-2"), Settings("""{"Health:IntervalSeconds": 99}"""), "tech");
-
-        var desired = book.Desired(target)!;
-        Assert.Equal(own.Revision, desired.Version);
-        Assert.Equal(10, desired.Settings["Health:IntervalSeconds"].GetInt32());
-        Assert.Equal(2000, desired.Settings["Rating:LockoutMs"].GetInt32());
-        Assert.Equal(2, desired.Settings.Count);
-    }
-
-    [Fact]
-    public void Revisions_keep_growing_after_a_reopen()
-    {
-        long first;
-        using (var book = new DesiredConfigBook(_folder["config.db"], TimeProvider.System))
-        {
-            first = book.Put(DesiredConfigBook.DeviceLayer("dev-1"), Settings("{}"), "tech").Revision;
-        }
-
-        using var reopened = new DesiredConfigBook(_folder["config.db"], TimeProvider.System);
-        Assert.True(reopened.Put(DesiredConfigBook.CentreLayer("c"), Settings("{}"), "tech").Revision > first);
-    }
 
     [Theory]
     [InlineData(null, false, "no desired configuration")]
