@@ -6,11 +6,13 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
+using Edge.Fleet.Store;
 using Edge.Wire;
 using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Edge.Fleet.Releases;
 
@@ -50,7 +52,11 @@ public sealed partial class ReleasesJson : JsonSerializerContext;
 
 public static class ReleasesRegistration
 {
-    /// <summary>Releases (<c>{Fleet:DataDir}/releases/</c>), rollouts (<c>rollouts.db</c>) and the scheduler; needs AddAlerts and AddFleetAuth.</summary>
+    /// <summary>
+    /// Releases and rollouts on the engine <c>Store:Kind</c> selects (LiteDB: <c>{Fleet:DataDir}/releases/</c> and
+    /// <c>rollouts.db</c>; PostgreSQL: tables of <see cref="ReleaseSchema"/>) and the scheduler; needs
+    /// AddSelectedEventStore, AddAlerts and AddFleetAuth.
+    /// </summary>
     public static IHostApplicationBuilder AddReleases(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -58,8 +64,12 @@ public static class ReleasesRegistration
         services.AddSingleton<IValidateOptions<ReleaseOptions>, ReleaseOptionsValidator>();
         services.AddApiJson(ReleasesJson.Default);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ReleaseStore>();
-        services.AddSingleton(sp => new RolloutBook(FleetOptions.FileIn(sp, "rollouts.db")));
+        builder.AddFleetStore<IReleaseStore>(
+            sp => ActivatorUtilities.CreateInstance<LiteReleaseStore>(sp),
+            sp => new PostgresReleaseStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
+        builder.AddFleetStore<IRolloutStore>(
+            sp => new LiteRolloutStore(FleetOptions.FileIn(sp, "rollouts.db")),
+            sp => new PostgresRolloutStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddDeviceDownlink();
         services.AddSingleton<IUpdateOfferSender, UpdateOfferSender>();
         services.AddSingleton<MaintenanceWindow>(sp => ActivatorUtilities.CreateInstance<MaintenanceWindow>(sp,
@@ -86,20 +96,31 @@ public static class ReleasesRegistration
         administrators.MapPost("/api/v1/rollouts/{id}/halt", HaltAsync);
 
         var technicians = app.MapGroup("").RequireAuthorization(FleetPolicies.Technician);
-        technicians.MapGet("/api/v1/releases", (ReleaseStore store) => TypedResults.Ok(store.List().ToList()));
-        technicians.MapGet("/api/v1/rollouts", (RolloutBook book, UpdateCounters counters) =>
-            TypedResults.Ok(new RolloutListView(book.List().Select(r => View(book, r)).ToList(), counters.RefusedDownloads, counters.RefusedReports)));
-        technicians.MapGet("/api/v1/rollouts/{id}", (string id, RolloutBook book) =>
-            book.Find(id) is { } rollout ? Results.Ok(View(book, rollout)) : Results.NotFound(new ErrorView($"no rollout {id}")));
+        technicians.MapGet("/api/v1/releases", async (IReleaseStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await store.ListAsync(cancellationToken)).ToList()));
+        technicians.MapGet("/api/v1/rollouts", async (IRolloutStore store, UpdateCounters counters, CancellationToken cancellationToken) =>
+        {
+            var views = new List<RolloutView>();
+            foreach (var rollout in await store.ListAsync(cancellationToken))
+            {
+                views.Add(await ViewAsync(store, rollout, cancellationToken));
+            }
+
+            return TypedResults.Ok(new RolloutListView(views, counters.RefusedDownloads, counters.RefusedReports));
+        });
+        technicians.MapGet("/api/v1/rollouts/{id}", async (string id, IRolloutStore store, CancellationToken cancellationToken) =>
+            await store.FindAsync(id, cancellationToken) is { } rollout
+                ? Results.Ok(await ViewAsync(store, rollout, cancellationToken))
+                : Results.NotFound(new ErrorView($"no rollout {id}")));
 
         var devices = app.MapGroup("").AllowAnonymous();
-        devices.MapGet("/api/v1/updates/{rolloutId}/{deviceId}/archive", DownloadArchive);
+        devices.MapGet("/api/v1/updates/{rolloutId}/{deviceId}/archive", DownloadArchiveAsync);
         devices.MapPost("/api/v1/updates/{rolloutId}/{deviceId}/report", ReceiveReportAsync);
         return app;
     }
 
     private static async Task<IResult> UploadAsync(
-        HttpContext http, ReleaseStore store, AuditLog audit, IOptions<ReleaseOptions> options, ClaimsPrincipal user, ILoggerFactory logs, CancellationToken cancellationToken)
+        HttpContext http, IReleaseStore store, AuditLog audit, IOptions<ReleaseOptions> options, ClaimsPrincipal user, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var logger = logs.CreateLogger(typeof(ReleasesRegistration));
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -167,7 +188,7 @@ public static class ReleasesRegistration
 
         audit.Record(user.Identity?.Name ?? "anonymous", ReleaseAuditActions.ReleaseUploaded, manifest.Version,
             detail: $"sha256 {manifest.Sha256}, {manifest.Size} bytes", address: http.Connection.RemoteIpAddress?.ToString());
-        return Results.Created($"/api/v1/releases/{manifest.Version}", store.Find(manifest.Version));
+        return Results.Created($"/api/v1/releases/{manifest.Version}", await store.FindAsync(manifest.Version, cancellationToken));
     }
 
     private static async Task<string?> PartTextAsync(IFormCollection form, string name, CancellationToken cancellationToken)
@@ -187,51 +208,58 @@ public static class ReleasesRegistration
     }
 
     private static async Task<IResult> StartRolloutAsync(
-        RolloutRequest request, RolloutBook book, ReleaseStore store, RolloutScheduler scheduler, AuditLog audit, TimeProvider time,
+        RolloutRequest request, IRolloutStore rollouts, IReleaseStore store, RolloutScheduler scheduler, AuditLog audit, TimeProvider time,
         ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         var actor = user.Identity?.Name ?? "anonymous";
-        var problem = store.Find(request.Version ?? "") is null
-            ? $"no release {request.Version} has been uploaded"
-            : StagePlanner.Problem(request.Devices, request.Canary, request.Percents);
-        var busy = problem is null ? request.Devices.Select(d => (Device: d, Rollout: book.ActiveRolloutOf(d))).FirstOrDefault(b => b.Rollout is not null) : default;
-        if (problem is null && busy.Rollout is not null)
-        {
-            problem = $"{busy.Device} is still in rollout {busy.Rollout} (halt it first)";
-        }
-
-        if (problem is not null)
+        IResult Refuse(string problem)
         {
             audit.Record(actor, ReleaseAuditActions.RolloutStarted, request.Version, success: false, detail: problem, address: http.Connection.RemoteIpAddress?.ToString());
             return Results.BadRequest(new ErrorView(problem));
         }
 
+        var problem = await store.FindAsync(request.Version ?? "", cancellationToken) is null
+            ? $"no release {request.Version} has been uploaded"
+            : StagePlanner.Problem(request.Devices, request.Canary, request.Percents);
+        if (problem is not null)
+        {
+            return Refuse(problem);
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         var rollout = new Rollout { Id = $"r{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}", Version = request.Version!, CreatedAt = now, CreatedBy = actor };
         var stages = StagePlanner.Plan(request.Devices, request.Canary, request.Percents);
-        book.Create(rollout, stages, now);
+        if (await rollouts.CreateAsync(rollout, stages, now, cancellationToken) is { } busy)
+        {
+            return Refuse($"{busy.DeviceId} is still in rollout {busy.RolloutId} (halt it first)");
+        }
+
         audit.Record(actor, ReleaseAuditActions.RolloutStarted, rollout.Version,
             detail: $"rollout {rollout.Id}: {string.Join(" | ", stages.Select(s => string.Join(",", s)))}", address: http.Connection.RemoteIpAddress?.ToString());
-        await scheduler.TickAsync(cancellationToken);
-        return Results.Created($"/api/v1/rollouts/{rollout.Id}", View(book, book.Find(rollout.Id)!));
+        await scheduler.NudgeAsync(cancellationToken);
+        return Results.Created($"/api/v1/rollouts/{rollout.Id}", await ViewAsync(rollouts, (await rollouts.FindAsync(rollout.Id, cancellationToken))!, cancellationToken));
     }
 
-    private static async Task<IResult> HaltAsync(string id, RolloutBook book, RolloutScheduler scheduler, AuditLog audit, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> HaltAsync(
+        string id, IRolloutStore rollouts, RolloutScheduler scheduler, AuditLog audit, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
-        if (book.Find(id) is not { } rollout)
+        if (await rollouts.FindAsync(id, cancellationToken) is not { } rollout)
         {
             return Results.NotFound(new ErrorView($"no rollout {id}"));
         }
 
         var actor = user.Identity?.Name ?? "anonymous";
         await scheduler.HaltAsync(rollout, $"halted by {actor}", cancellationToken);
+        await scheduler.NudgeAsync(cancellationToken);
         audit.Record(actor, ReleaseAuditActions.RolloutHalted, rollout.Version, detail: $"rollout {id}", address: http.Connection.RemoteIpAddress?.ToString());
-        return Results.Ok(View(book, book.Find(id)!));
+        return Results.Ok(await ViewAsync(rollouts, (await rollouts.FindAsync(id, cancellationToken))!, cancellationToken));
     }
 
-    private static IResult DownloadArchive(string rolloutId, string deviceId, HttpContext http, RolloutBook book, ReleaseStore store, UpdateCounters counters, ILoggerFactory logs)
+    private static async Task<IResult> DownloadArchiveAsync(
+        string rolloutId, string deviceId, HttpContext http, IRolloutStore rollouts, IReleaseStore store, UpdateCounters counters, ILoggerFactory logs,
+        CancellationToken cancellationToken)
     {
-        if (Authorise(http, book, rolloutId, deviceId) is not { } rollout)
+        if (await AuthoriseAsync(http, rollouts, rolloutId, deviceId, cancellationToken) is not { } rollout)
         {
             counters.DownloadRefused();
             logs.CreateLogger(typeof(ReleasesRegistration)).LogWarning("Refused a release download for {Device} in {Rollout}: bad token or unknown rollout ({Count} refused)",
@@ -239,18 +267,17 @@ public static class ReleasesRegistration
             return Results.Unauthorized();
         }
 
-        var path = store.ArchivePath(rollout.Version);
-        return File.Exists(path)
-            ? Results.File(path, "application/gzip", Path.GetFileName(path), enableRangeProcessing: true)
+        return await store.OpenArchiveAsync(rollout.Version, cancellationToken) is { } archive
+            ? Results.Stream(archive, "application/gzip", ReleaseManifest.ArchiveName(rollout.Version), enableRangeProcessing: true)
             : Results.NotFound(new ErrorView($"release {rollout.Version} is no longer stored"));
     }
 
     private static async Task<IResult> ReceiveReportAsync(
-        string rolloutId, string deviceId, HttpContext http, RolloutBook book, RolloutScheduler scheduler, UpdateCounters counters,
+        string rolloutId, string deviceId, HttpContext http, IRolloutStore rollouts, RolloutScheduler scheduler, UpdateCounters counters,
         TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var logger = logs.CreateLogger(typeof(ReleasesRegistration));
-        if (Authorise(http, book, rolloutId, deviceId) is null)
+        if (await AuthoriseAsync(http, rollouts, rolloutId, deviceId, cancellationToken) is null)
         {
             counters.ReportRefused();
             logger.LogWarning("Refused an update report for {Device} in {Rollout}: bad token or unknown rollout ({Count} refused)", deviceId, rolloutId, counters.RefusedReports);
@@ -277,34 +304,37 @@ public static class ReleasesRegistration
         }
 
         var reason = report.Reason is { Length: > 500 } text ? text[..500] : report.Reason;
-        var updated = book.Update(rolloutId, deviceId, t =>
+        var updated = await rollouts.UpdateAsync(rolloutId, deviceId, t =>
         {
             if (!RolloutGate.MayMove(t.State, report.State))
             {
-                return;
+                return false;
             }
 
             t.State = report.State;
             t.Reason = reason;
             t.HostVersion = report.HostVersion is { Length: <= 64 } v ? v : null;
             t.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        });
+            return true;
+        }, cancellationToken);
         logger.LogInformation("Update of {Device} in {Rollout}: {State}{Reason} (host {HostVersion})",
             deviceId, rolloutId, updated?.State, reason is null ? "" : $" ({reason})", report.HostVersion);
         if (updated is not null && UpdateStates.IsFinal(updated.State))
         {
-            await scheduler.FinishedAsync(rolloutId, deviceId, cancellationToken);
-            await scheduler.TickAsync(cancellationToken);
+            // The leader withdraws the device's offer and moves the rollout on, on whichever node it runs.
+            await scheduler.NudgeAsync(cancellationToken);
         }
 
         return Results.NoContent();
     }
 
     /// <summary>The rollout when the request carries a token offered to this device in this rollout.</summary>
-    private static Rollout? Authorise(HttpContext http, RolloutBook book, string rolloutId, string deviceId)
+    private static async Task<Rollout?> AuthoriseAsync(HttpContext http, IRolloutStore rollouts, string rolloutId, string deviceId, CancellationToken cancellationToken)
     {
         var token = http.Request.Headers["X-Edge-Update-Token"].ToString();
-        if (string.IsNullOrEmpty(token) || book.Find(rolloutId) is not { } rollout || book.Target(rolloutId, deviceId) is not { } target)
+        if (string.IsNullOrEmpty(token)
+            || await rollouts.FindAsync(rolloutId, cancellationToken) is not { } rollout
+            || await rollouts.TargetAsync(rolloutId, deviceId, cancellationToken) is not { } target)
         {
             return null;
         }
@@ -314,9 +344,9 @@ public static class ReleasesRegistration
             System.Text.Encoding.ASCII.GetBytes(h), System.Text.Encoding.ASCII.GetBytes(hash))) ? rollout : null;
     }
 
-    private static RolloutView View(RolloutBook book, Rollout rollout)
+    private static async Task<RolloutView> ViewAsync(IRolloutStore rollouts, Rollout rollout, CancellationToken cancellationToken)
     {
-        var targets = book.Targets(rollout.Id);
+        var targets = await rollouts.TargetsAsync(rollout.Id, cancellationToken);
         var current = targets.Where(t => t.State != UpdateStates.Healthy).Select(t => (int?)t.Stage).Min() ?? (targets.Count == 0 ? 0 : targets.Max(t => t.Stage));
         return new RolloutView(
             rollout.Id, rollout.Version, rollout.Status, rollout.Reason, current, targets.Count == 0 ? 0 : targets.Max(t => t.Stage) + 1,

@@ -2,7 +2,7 @@ using LiteDB;
 
 namespace Edge.Fleet.Releases;
 
-/// <summary>A release rolled out to a set of devices in stages (collection <c>rollouts</c> of rollouts.db).</summary>
+/// <summary>A release rolled out to a set of devices in stages (collection <c>rollouts</c> of rollouts.db, table <c>rollouts</c>).</summary>
 public sealed class Rollout
 {
     [BsonId]
@@ -32,7 +32,7 @@ public static class RolloutStates
     public const string Completed = "completed";
 }
 
-/// <summary>One device of a rollout (collection <c>targets</c>): its stage and where its update stands.</summary>
+/// <summary>One device of a rollout (collection <c>targets</c>, table <c>rollout_targets</c>): its stage and where its update stands.</summary>
 public sealed class RolloutTarget
 {
     /// <summary><c>{rollout id}/{device id}</c>.</summary>
@@ -54,6 +54,13 @@ public sealed class RolloutTarget
     /// <summary>The host version the device reported with its last report.</summary>
     public string? HostVersion { get; set; }
 
+    /// <summary>
+    /// An offer is on the device's retained update topic: set by the leader before it publishes one, cleared once it
+    /// withdrew it. Kept in the store, not in memory, so the next leader knows which offers are out.
+    /// </summary>
+    public bool Offered { get; set; }
+
+    /// <summary>When the last offer was made.</summary>
     public DateTime? OfferedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
@@ -62,6 +69,22 @@ public sealed class RolloutTarget
     public List<string> TokenHashes { get; set; } = [];
 
     public static string KeyOf(string rolloutId, string deviceId) => $"{rolloutId}/{deviceId}";
+
+    /// <summary>A copy to change (stores hand out copies, never what they hold).</summary>
+    public RolloutTarget Copy() => new()
+    {
+        Key = Key,
+        RolloutId = RolloutId,
+        DeviceId = DeviceId,
+        Stage = Stage,
+        State = State,
+        Reason = Reason,
+        HostVersion = HostVersion,
+        Offered = Offered,
+        OfferedAt = OfferedAt,
+        UpdatedAt = UpdatedAt,
+        TokenHashes = [.. TokenHashes],
+    };
 }
 
 /// <summary>A device's place in a rollout as the API shows it.</summary>
