@@ -11,6 +11,7 @@ public sealed class OpenAlertCache(IAlertStore store, TimeProvider time)
 
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile Snapshot? _snapshot;
+    private long _generation;
 
     public async Task<IReadOnlyList<Alert>> ReadAsync(CancellationToken cancellationToken)
     {
@@ -27,9 +28,15 @@ public sealed class OpenAlertCache(IAlertStore store, TimeProvider time)
                 return loadedMeanwhile;
             }
 
+            var generation = Interlocked.Read(ref _generation);
             var readAt = time.GetTimestamp();
             var open = (await store.OpenAlertsAsync(cancellationToken)).OrderByDescending(a => a.OpenedAt).ToList();
-            _snapshot = new Snapshot(open, readAt);
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                // Kept only when no transition of this node happened during the read (it could be missing from it).
+                _snapshot = new Snapshot(open, readAt);
+            }
+
             return open;
         }
         finally
@@ -39,7 +46,11 @@ public sealed class OpenAlertCache(IAlertStore store, TimeProvider time)
     }
 
     /// <summary>Drops the copy (this node changed the alerts).</summary>
-    public void Invalidate() => _snapshot = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _snapshot = null;
+    }
 
     private IReadOnlyList<Alert>? Fresh(Snapshot? snapshot) =>
         snapshot is not null && time.GetElapsedTime(snapshot.ReadAt) < MaxAge ? snapshot.Open : null;
