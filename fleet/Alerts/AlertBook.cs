@@ -1,96 +1,84 @@
 namespace Edge.Fleet.Alerts;
 
 /// <summary>
-/// The open alerts, kept in step with what the rules report: a condition reported (for its hold time) opens an
-/// alert, one no longer reported resolves it. Every change is saved before it is announced to the webhook.
-/// One evaluator calls <see cref="ApplyAsync"/> at a time; readers get snapshots.
+/// Turns what the rules report into committed transitions: a condition reported (for its hold time) opens an alert,
+/// an open alert no longer reported resolves. It keeps nothing in memory: the open alerts and the holds are read from
+/// the store each round, so a new leader carries on where the last one stopped. Each transition is conditional in the
+/// store and queues its webhook notice in the same commit, so only a transition this call really committed is
+/// announced (two nodes evaluating at once during a failover open one alert and queue one notice).
 /// </summary>
-public sealed class AlertBook(IAlertStore store, AlertWebhook webhook, ILogger<AlertBook> logger)
+public sealed class AlertBook(IAlertStore store, AlertWebhook webhook, OpenAlertCache cache, ILogger<AlertBook> logger)
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Alert> _open = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _pendingSince = new(StringComparer.Ordinal);
+    /// <summary>What one round committed.</summary>
+    public sealed record Changes(IReadOnlyList<Alert> Opened, IReadOnlyList<Alert> Resolved);
 
-    public async Task LoadAsync(CancellationToken cancellationToken)
-    {
-        var open = await store.OpenAlertsAsync(cancellationToken);
-        lock (_lock)
-        {
-            foreach (var alert in open)
-            {
-                _open[alert.Key] = alert;
-            }
-        }
-    }
-
-    public IReadOnlyList<Alert> Open()
-    {
-        lock (_lock)
-        {
-            return [.. _open.Values.OrderByDescending(a => a.OpenedAt)];
-        }
-    }
-
-    public IReadOnlySet<string> OpenKeys()
-    {
-        lock (_lock)
-        {
-            return new HashSet<string>(_open.Keys, StringComparer.Ordinal);
-        }
-    }
-
-    public async Task ApplyAsync(IReadOnlyList<AlertCondition> conditions, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies one round of <paramref name="conditions"/> against <paramref name="open"/>, the open alerts read from the
+    /// store at the start of the round.
+    /// </summary>
+    public async Task<Changes> ApplyAsync(
+        IReadOnlyList<AlertCondition> conditions, IReadOnlyList<Alert> open, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var current = conditions.DistinctBy(c => c.Key).ToDictionary(c => c.Key, StringComparer.Ordinal);
-        List<Alert> opened = [];
-        List<Alert> resolved = [];
-        lock (_lock)
+        var openKeys = open.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+        var holds = await store.HoldsAsync(cancellationToken);
+        var notify = webhook.IsConfigured;
+
+        var started = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var opened = new List<Alert>();
+        foreach (var (key, condition) in current.Where(c => !openKeys.Contains(c.Key)))
         {
-            foreach (var (key, condition) in current)
+            var since = now;
+            if (condition.HoldFor > TimeSpan.Zero)
             {
-                if (_open.ContainsKey(key))
+                if (holds.TryGetValue(key, out var first))
                 {
-                    continue;
+                    since = first;
                 }
-
-                var since = _pendingSince.TryGetValue(key, out var first) ? first : _pendingSince[key] = now;
-                if (now - since >= condition.HoldFor)
+                else
                 {
-                    opened.Add(Alert.Open(condition, now));
+                    started[key] = now;
                 }
             }
 
-            foreach (var key in _pendingSince.Keys.Where(k => !current.ContainsKey(k)).ToList())
+            if (now - since < condition.HoldFor)
             {
-                _pendingSince.Remove(key);
+                continue;
             }
 
-            resolved.AddRange(_open.Values.Where(a => !current.ContainsKey(a.Key)).Select(a => a with { ResolvedAt = now }));
+            var alert = Alert.Open(condition, now);
+            if (await store.TryOpenAsync(alert, notify, cancellationToken))
+            {
+                opened.Add(alert);
+                logger.LogWarning("Alert opened: {Kind} {Subject}: {Detail}", alert.Kind, alert.DeviceId ?? alert.Counter, alert.Detail);
+            }
+
+            started.Remove(key);
+            openKeys.Add(key);
         }
 
-        foreach (var alert in opened)
+        var ended = holds.Keys.Where(k => !current.ContainsKey(k) || openKeys.Contains(k)).ToList();
+        await store.UpdateHoldsAsync(started, ended, cancellationToken);
+
+        var resolved = new List<Alert>();
+        foreach (var alert in open.Where(a => !current.ContainsKey(a.Key)))
         {
-            await store.SaveAsync(alert, cancellationToken);
-            lock (_lock)
+            if (await store.TryResolveAsync(alert.Id, now, notify, cancellationToken) is { } done)
             {
-                _open[alert.Key] = alert;
-                _pendingSince.Remove(alert.Key);
+                resolved.Add(done);
+                logger.LogInformation("Alert resolved: {Kind} {Subject}", alert.Kind, alert.DeviceId ?? alert.Counter);
             }
-
-            logger.LogWarning("Alert opened: {Kind} {Subject}: {Detail}", alert.Kind, alert.DeviceId ?? alert.Counter, alert.Detail);
-            webhook.Notify("opened", alert);
         }
 
-        foreach (var alert in resolved)
+        if (opened.Count > 0 || resolved.Count > 0)
         {
-            await store.SaveAsync(alert, cancellationToken);
-            lock (_lock)
+            cache.Invalidate();
+            if (notify)
             {
-                _open.Remove(alert.Key);
+                webhook.Wake();
             }
-
-            logger.LogInformation("Alert resolved: {Kind} {Subject}", alert.Kind, alert.DeviceId ?? alert.Counter);
-            webhook.Notify("resolved", alert);
         }
+
+        return new Changes(opened, resolved);
     }
 }

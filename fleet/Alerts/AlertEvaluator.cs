@@ -1,16 +1,21 @@
 using Edge.Fleet.Alerts.Rules;
-using Edge.Fleet.Health;
+using Edge.Fleet.Store.Leadership;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Alerts;
 
-/// <summary>Every <c>Alerts:EvaluateEverySeconds</c>: reads the fleet's health, runs every rule, updates the <see cref="AlertBook"/>.</summary>
+/// <summary>
+/// Every <c>Alerts:EvaluateEverySeconds</c>, on the leading node only: reads the open alerts from the store and the
+/// fleet's health, runs every rule, and lets the <see cref="AlertBook"/> commit what changed. Nothing carries over in
+/// memory from one round to the next, so the node that leads next continues from the store.
+/// </summary>
 public sealed class AlertEvaluator(
-    FleetHealthReader reader,
+    IDeviceHealthSource health,
     IEnumerable<IAlertRule> rules,
     CentreRuleBook ruleBook,
     AlertBook book,
     IAlertStore store,
+    IFleetLeadership leadership,
     IOptions<AlertOptions> options,
     TimeProvider time,
     ILogger<AlertEvaluator> logger) : BackgroundService
@@ -19,29 +24,34 @@ public sealed class AlertEvaluator(
 
     public long Evaluations => Interlocked.Read(ref _evaluations);
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>One round; null when skipped (another node leads, or the stored centre rules are not loaded yet).</summary>
+    public async Task<AlertBook.Changes?> EvaluateOnceAsync(CancellationToken cancellationToken)
     {
-        await book.LoadAsync(cancellationToken);
-        foreach (var (centre, change) in await store.CentreRulesAsync(cancellationToken))
+        if (!leadership.IsLeader || !ruleBook.HasStoredChanges)
         {
-            ruleBook.Apply(centre, change);
+            return null;
         }
 
-        await base.StartAsync(cancellationToken);
-    }
-
-    public async Task EvaluateOnceAsync(CancellationToken cancellationToken)
-    {
         var now = time.GetUtcNow();
-        var context = new AlertContext(now, await reader.ReadAsync(cancellationToken), ruleBook, book.OpenKeys());
+        var open = await store.OpenAlertsAsync(cancellationToken);
+        var openKeys = open.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
+        var context = new AlertContext(now, await health.ReadAsync(cancellationToken), ruleBook, openKeys);
         var conditions = new List<AlertCondition>();
         foreach (var rule in rules)
         {
             conditions.AddRange(await rule.EvaluateAsync(context, cancellationToken));
         }
 
-        await book.ApplyAsync(conditions, now, cancellationToken);
+        // Leadership may have moved while the rules ran: the writes below are safe anyway (conditional in the store),
+        // this only saves a round of them.
+        if (!leadership.IsLeader)
+        {
+            return null;
+        }
+
+        var changes = await book.ApplyAsync(conditions, open, now, cancellationToken);
         Interlocked.Increment(ref _evaluations);
+        return changes;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -8,11 +8,14 @@ namespace Edge.Fleet.Alerts;
 public sealed record AlertNotice(string Event, Alert Alert);
 
 /// <summary>
-/// POSTs every alert opened or resolved to <c>Alerts:WebhookUrl</c> as JSON, in the background and once: a
-/// receiver that is down misses the notice (logged), the alert itself stays in the history.
+/// POSTs one notice to <c>Alerts:WebhookUrl</c> as JSON (10 s timeout) and counts the outcomes on this node. Notices
+/// are queued in the alert store with their transition and sent by <see cref="AlertNoticeSender"/>.
 /// </summary>
-public sealed class AlertWebhook(HttpClient http, IOptions<AlertOptions> options, ILogger<AlertWebhook> logger)
+public sealed class AlertWebhook(HttpClient http, IOptions<AlertOptions> options)
 {
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private long _sent;
     private long _failed;
 
@@ -20,30 +23,41 @@ public sealed class AlertWebhook(HttpClient http, IOptions<AlertOptions> options
 
     public long Failed => Interlocked.Read(ref _failed);
 
-    public void Notify(string @event, Alert alert)
-    {
-        if (string.IsNullOrEmpty(options.Value.WebhookUrl))
-        {
-            return;
-        }
+    /// <summary>False without <c>Alerts:WebhookUrl</c>: then no notice is queued at all.</summary>
+    public bool IsConfigured => !string.IsNullOrEmpty(options.Value.WebhookUrl);
 
-        _ = SendAsync(options.Value.WebhookUrl, new AlertNotice(@event, alert));
-    }
-
-    private async Task SendAsync(string url, AlertNotice notice)
+    /// <summary>Null when the receiver took the notice (a 2xx answer), else why not.</summary>
+    public async Task<string?> PostAsync(AlertNotice notice, CancellationToken cancellationToken)
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            using var response = await http.PostAsJsonAsync(url, notice, FleetJson.Default.AlertNotice, timeout.Token);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Timeout);
+            using var response = await http.PostAsJsonAsync(options.Value.WebhookUrl, notice, FleetJson.Default.AlertNotice, timeout.Token);
             response.EnsureSuccessStatusCode();
             Interlocked.Increment(ref _sent);
+            return null;
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             Interlocked.Increment(ref _failed);
-            logger.LogWarning("Alert webhook {Url} did not take {Event} {Kind} of {Subject}: {Error}",
-                url, notice.Event, notice.Alert.Kind, notice.Alert.DeviceId ?? notice.Alert.Counter, ex.Message);
+            return ex.Message;
         }
     }
+
+    /// <summary>Tells the sender that a notice was queued (so it need not wait for its next poll).</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken.
+        }
+    }
+
+    /// <summary>Waits for <see cref="Wake"/> or <paramref name="timeout"/>.</summary>
+    internal Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
 }

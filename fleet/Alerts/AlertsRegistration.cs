@@ -3,8 +3,11 @@ using Edge.Fleet.Alerts.Rules;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Changes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Edge.Fleet.Alerts;
 
@@ -16,16 +19,22 @@ public sealed record AlertRulesView(AlertRules Defaults, Dictionary<string, Aler
 
 public static class AlertsRegistration
 {
-    /// <summary>The rules, the evaluator and the alert store (<c>{Fleet:DataDir}/alerts.db</c>); needs <c>AddHealth</c>.</summary>
+    /// <summary>
+    /// The rules, the evaluator, the webhook's sender and the alert store (<c>{Fleet:DataDir}/alerts.db</c>, or PostgreSQL
+    /// with <c>Store:Kind=postgres</c>); needs <c>AddHealth</c> and <c>AddSelectedEventStore</c>.
+    /// </summary>
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
-        builder.Services.AddSingleton<IAlertStore>(sp =>
-            new LiteAlertStore(FleetOptions.FileIn(sp, "alerts.db")));
+        builder.AddFleetStore<IAlertStore>(
+            sp => new LiteAlertStore(FleetOptions.FileIn(sp, "alerts.db")),
+            sp => new PostgresAlertStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<CentreRuleBook>();
+        builder.Services.AddSingleton<OpenAlertCache>();
         builder.Services.AddSingleton<AlertBook>();
         builder.Services.AddHttpClient<AlertWebhook>();
+        builder.Services.AddSingleton<IDeviceHealthSource, FleetHealthSource>();
         builder.Services.AddSingleton<IAlertRule, DeviceOfflineRule>();
         builder.Services.AddSingleton<IAlertRule, PrinterRule>();
         builder.Services.AddSingleton<IAlertRule, OutboxBacklogRule>();
@@ -33,8 +42,13 @@ public static class AlertsRegistration
         builder.Services.AddSingleton<IAlertRule, DiskLowRule>();
         builder.Services.AddSingleton<IAlertRule, SequenceGapRule>();
         builder.Services.AddSingleton<IAlertRule, SilentCounterRule>();
+
+        // The rules sync starts first: the evaluator's first round needs the stored centre rules.
+        builder.Services.AddHostedService<CentreRuleSync>();
         builder.Services.AddSingleton<AlertEvaluator>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
+        builder.Services.AddSingleton<AlertNoticeSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertNoticeSender>());
         return builder;
     }
 
@@ -45,12 +59,12 @@ public static class AlertsRegistration
     /// </summary>
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", async (int? days, int? limit, AlertBook book, IAlertStore store, TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/alerts", async (int? days, int? limit, OpenAlertCache open, IAlertStore store, TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             var since = time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 366));
             var history = await store.HistoryAsync(since, Math.Clamp(limit ?? 500, 1, 10_000), cancellationToken);
             return TypedResults.Ok(new AlertListView(
-                [.. book.Open().Where(a => CentreScope.MaySee(user, a.Centre))],
+                [.. (await open.ReadAsync(cancellationToken)).Where(a => CentreScope.MaySee(user, a.Centre))],
                 [.. history.Where(a => CentreScope.MaySee(user, a.Centre))]));
         });
         app.MapGet("/api/v1/alerts/rules", (CentreRuleBook rules) => TypedResults.Ok(new AlertRulesView(rules.Defaults, rules.Centres())));
@@ -59,7 +73,8 @@ public static class AlertsRegistration
     }
 
     private static async Task<Results<Ok<AlertRules>, BadRequest<ErrorView>, ForbidHttpResult>> PutCentreRulesAsync(
-        string centre, AlertRuleSettings change, CentreRuleBook rules, IAlertStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+        string centre, AlertRuleSettings change, CentreRuleBook rules, IAlertStore store, IChangeFeed changes, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
     {
         if (!CentreScope.MaySee(user, centre))
         {
@@ -80,6 +95,7 @@ public static class AlertsRegistration
 
         await store.SaveCentreRulesAsync(centre, change, cancellationToken);
         rules.Apply(centre, change);
+        await changes.PublishAsync(ChangeTopics.AlertRules, cancellationToken);
         return TypedResults.Ok(effective);
     }
 }

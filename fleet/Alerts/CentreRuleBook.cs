@@ -18,7 +18,8 @@ public sealed record CentreRules(AlertRules Rules, OpeningHours Hours, TimeZoneI
 
 /// <summary>
 /// Resolves each centre's rules: built-in defaults, then <c>Alerts:Defaults</c>, then <c>Alerts:Centres:{centre}</c>,
-/// then what a manager set through <c>PUT /api/v1/alerts/rules/{centre}</c> (kept in the alert store).
+/// then what a manager set through <c>PUT /api/v1/alerts/rules/{centre}</c> (kept in the alert store, loaded and
+/// reloaded on every node by <see cref="CentreRuleSync"/>).
 /// Devices without a centre get the defaults.
 /// </summary>
 public sealed class CentreRuleBook
@@ -52,10 +53,31 @@ public sealed class CentreRuleBook
     public AlertRules Preview(string centre, AlertRuleSettings change) =>
         _defaults.With(_options.Centres.GetValueOrDefault(centre)).With(change);
 
+    /// <summary>True once the changes stored in the alert store have been loaded (<see cref="Replace"/>).</summary>
+    public bool HasStoredChanges { get; private set; }
+
+    /// <summary>One centre's change, on this node at once (other nodes reload through the change feed).</summary>
     public void Apply(string centre, AlertRuleSettings change)
     {
         _changed[centre] = change;
         _resolved.TryRemove(centre, out _);
+    }
+
+    /// <summary>Every stored change, as the alert store holds them now (replacing what this node had).</summary>
+    public void Replace(IReadOnlyDictionary<string, AlertRuleSettings> stored)
+    {
+        foreach (var centre in _changed.Keys.Where(c => !stored.ContainsKey(c)))
+        {
+            _changed.TryRemove(centre, out _);
+        }
+
+        foreach (var (centre, change) in stored)
+        {
+            _changed[centre] = change;
+        }
+
+        _resolved.Clear();
+        HasStoredChanges = true;
     }
 
     private AlertRules Effective(string centre) =>

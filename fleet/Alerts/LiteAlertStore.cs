@@ -5,41 +5,40 @@ namespace Edge.Fleet.Alerts;
 
 /// <summary>
 /// <see cref="IAlertStore"/> in its own LiteDB file (<c>{Fleet:DataDir}/alerts.db</c>). Writes are rare (an alert opens
-/// or resolves, a manager changes a rule) and made durable, so that a restart neither forgets nor repeats them.
+/// or resolves, a notice is sent, a manager changes a rule) and made durable, so that a restart neither forgets nor
+/// repeats them. One process owns the file, so the conditional writes only need the write lock.
 /// </summary>
 public sealed class LiteAlertStore : IAlertStore, IDisposable
 {
     private const string AlertsCollection = "alerts";
     private const string RulesCollection = "centreRules";
+    private const string NoticesCollection = "notices";
+    private const string HoldsCollection = "holds";
 
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _alerts;
     private readonly ILiteCollection<BsonDocument> _rules;
+    private readonly ILiteCollection<BsonDocument> _notices;
+    private readonly ILiteCollection<BsonDocument> _holds;
     private readonly Lock _writeLock = new();
 
     public LiteAlertStore(string path)
     {
-        _db = LiteFile.Open(path, AlertsCollection, RulesCollection);
+        _db = LiteFile.Open(path, AlertsCollection, RulesCollection, NoticesCollection, HoldsCollection);
         _alerts = _db.GetCollection(AlertsCollection);
         _rules = _db.GetCollection(RulesCollection);
+        _notices = _db.GetCollection(NoticesCollection);
+        _holds = _db.GetCollection(HoldsCollection);
         _alerts.EnsureIndex("open");
         _alerts.EnsureIndex("openedAt");
+        _alerts.EnsureIndex("key");
+        _notices.EnsureIndex("state");
     }
 
     public Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<Alert> open = _alerts.Find(Query.EQ("open", true)).Select(FromDocument).ToList();
+        IReadOnlyList<Alert> open = _alerts.Find(Query.EQ("open", true)).Select(LiteAlertDocuments.ToAlert).ToList();
         return Task.FromResult(open);
-    }
-
-    public Task SaveAsync(Alert alert, CancellationToken cancellationToken)
-    {
-        lock (_writeLock)
-        {
-            LiteFile.CommitDurably(_db, () => _alerts.Upsert(ToDocument(alert)));
-        }
-
-        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<Alert>> HistoryAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken)
@@ -49,9 +48,170 @@ public sealed class LiteAlertStore : IAlertStore, IDisposable
             .OrderByDescending("openedAt")
             .Limit(limit)
             .ToEnumerable()
-            .Select(FromDocument)
+            .Select(LiteAlertDocuments.ToAlert)
             .ToList();
         return Task.FromResult(alerts);
+    }
+
+    public Task<bool> TryOpenAsync(Alert alert, bool notify, CancellationToken cancellationToken)
+    {
+        lock (_writeLock)
+        {
+            if (_alerts.Exists(Query.And(Query.EQ("key", alert.Key), Query.EQ("open", true))))
+            {
+                return Task.FromResult(false);
+            }
+
+            LiteFile.CommitDurably(_db, () =>
+            {
+                _alerts.Insert(LiteAlertDocuments.FromAlert(alert with { ResolvedAt = null }));
+                if (notify)
+                {
+                    _notices.Insert(LiteAlertDocuments.NewNotice(alert.Id, NoticeEvents.Opened, alert.OpenedAt));
+                }
+
+                return true;
+            });
+        }
+
+        return Task.FromResult(true);
+    }
+
+    public Task<Alert?> TryResolveAsync(string alertId, DateTimeOffset at, bool notify, CancellationToken cancellationToken)
+    {
+        lock (_writeLock)
+        {
+            var doc = _alerts.FindById(alertId);
+            if (doc is null || !doc["open"].AsBoolean)
+            {
+                return Task.FromResult<Alert?>(null);
+            }
+
+            var resolved = LiteAlertDocuments.ToAlert(doc) with { ResolvedAt = at };
+            LiteFile.CommitDurably(_db, () =>
+            {
+                _alerts.Update(LiteAlertDocuments.FromAlert(resolved));
+                if (notify)
+                {
+                    _notices.Upsert(LiteAlertDocuments.NewNotice(alertId, NoticeEvents.Resolved, at));
+                }
+
+                return true;
+            });
+            return Task.FromResult<Alert?>(resolved);
+        }
+    }
+
+    public Task<IReadOnlyList<QueuedNotice>> ClaimDueNoticesAsync(DateTimeOffset now, TimeSpan claimFor, int limit, CancellationToken cancellationToken)
+    {
+        lock (_writeLock)
+        {
+            var waiting = _notices.Find(Query.In("state", NoticeStates.Pending, NoticeStates.Sending)).ToList();
+            var openedWaiting = waiting.Where(n => n["event"].AsString == NoticeEvents.Opened).Select(n => n["alertId"].AsString).ToHashSet(StringComparer.Ordinal);
+            var due = waiting
+                .Where(n => LiteAlertDocuments.Utc(n["dueAt"]) <= now)
+                .Where(n => n["event"].AsString != NoticeEvents.Resolved || !openedWaiting.Contains(n["alertId"].AsString))
+                .OrderBy(n => n["createdAt"].AsDateTime)
+                .ThenBy(n => n["event"].AsString == NoticeEvents.Resolved)
+                .ThenBy(n => n["_id"].AsString, StringComparer.Ordinal)
+                .Take(limit)
+                .ToList();
+            if (due.Count == 0)
+            {
+                return Task.FromResult<IReadOnlyList<QueuedNotice>>([]);
+            }
+
+            var claimed = new List<QueuedNotice>();
+            LiteFile.CommitDurably(_db, () =>
+            {
+                foreach (var notice in due)
+                {
+                    notice["state"] = NoticeStates.Sending;
+                    notice["dueAt"] = (now + claimFor).UtcDateTime;
+                    notice["attempts"] = notice["attempts"].AsInt32 + 1;
+                    _notices.Update(notice);
+                    if (_alerts.FindById(notice["alertId"]) is { } alertDoc)
+                    {
+                        var @event = notice["event"].AsString;
+                        var alert = LiteAlertDocuments.ToAlert(alertDoc);
+                        claimed.Add(new QueuedNotice(notice["_id"].AsString,
+                            new AlertNotice(@event, @event == NoticeEvents.Opened ? alert with { ResolvedAt = null } : alert),
+                            notice["attempts"].AsInt32));
+                    }
+                }
+
+                return true;
+            });
+            return Task.FromResult<IReadOnlyList<QueuedNotice>>(claimed);
+        }
+    }
+
+    public Task MarkNoticeSentAsync(string noticeId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateClaimed(noticeId, n =>
+        {
+            n["state"] = NoticeStates.Sent;
+            n["sentAt"] = at.UtcDateTime;
+            n.Remove("lastError");
+        });
+
+    public Task MarkNoticeNotSentAsync(string noticeId, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+        UpdateClaimed(noticeId, n =>
+        {
+            n["state"] = retryAt is null ? NoticeStates.Failed : NoticeStates.Pending;
+            if (retryAt is { } due)
+            {
+                n["dueAt"] = due.UtcDateTime;
+            }
+
+            n["lastError"] = error;
+        });
+
+    public Task<IReadOnlyList<NoticeRecord>> NoticesAsync(int limit, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<NoticeRecord> notices = _notices.FindAll()
+            .Select(LiteAlertDocuments.ToNoticeRecord)
+            .OrderByDescending(n => n.CreatedAt)
+            .Take(limit)
+            .ToList();
+        return Task.FromResult(notices);
+    }
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> HoldsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<string, DateTimeOffset> holds = _holds.FindAll()
+            .ToDictionary(d => d["_id"].AsString, d => LiteAlertDocuments.Utc(d["since"]), StringComparer.Ordinal);
+        return Task.FromResult(holds);
+    }
+
+    public Task UpdateHoldsAsync(IReadOnlyDictionary<string, DateTimeOffset> started, IReadOnlyCollection<string> ended, CancellationToken cancellationToken)
+    {
+        if (started.Count == 0 && ended.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_writeLock)
+        {
+            LiteFile.CommitDurably(_db, () =>
+            {
+                foreach (var (key, since) in started)
+                {
+                    if (_holds.FindById(key) is null)
+                    {
+                        _holds.Insert(new BsonDocument { ["_id"] = key, ["since"] = since.UtcDateTime });
+                    }
+                }
+
+                foreach (var key in ended)
+                {
+                    _holds.Delete(key);
+                }
+
+                return true;
+            });
+        }
+
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyDictionary<string, AlertRuleSettings>> CentreRulesAsync(CancellationToken cancellationToken)
@@ -72,54 +232,26 @@ public sealed class LiteAlertStore : IAlertStore, IDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Every alert, open or resolved (for the copier to PostgreSQL).</summary>
+    internal IReadOnlyList<Alert> AllAlerts() => _alerts.FindAll().Select(LiteAlertDocuments.ToAlert).ToList();
+
+    /// <summary>Every notice with what a copy needs to carry on (state, attempts, due time).</summary>
+    internal IReadOnlyList<(NoticeRecord Notice, DateTimeOffset DueAt)> AllNotices() =>
+        _notices.FindAll().Select(d => (LiteAlertDocuments.ToNoticeRecord(d), LiteAlertDocuments.Utc(d["dueAt"]))).ToList();
+
     public void Dispose() => _db.Dispose();
 
-    private static BsonDocument ToDocument(Alert a)
+    private Task UpdateClaimed(string noticeId, Action<BsonDocument> change)
     {
-        var doc = new BsonDocument
+        lock (_writeLock)
         {
-            ["_id"] = a.Id,
-            ["key"] = a.Key,
-            ["kind"] = a.Kind,
-            ["severity"] = a.Severity,
-            ["detail"] = a.Detail,
-            ["openedAt"] = a.OpenedAt.UtcDateTime,
-            ["open"] = a.IsOpen,
-        };
-        if (a.DeviceId is not null)
-        {
-            doc["device"] = a.DeviceId;
+            if (_notices.FindById(noticeId) is { } notice && notice["state"].AsString == NoticeStates.Sending)
+            {
+                change(notice);
+                LiteFile.CommitDurably(_db, () => _notices.Update(notice));
+            }
         }
 
-        if (a.Counter is not null)
-        {
-            doc["counter"] = a.Counter;
-        }
-
-        if (a.Centre is not null)
-        {
-            doc["centre"] = a.Centre;
-        }
-
-        if (a.ResolvedAt is { } resolved)
-        {
-            doc["resolvedAt"] = resolved.UtcDateTime;
-        }
-
-        return doc;
+        return Task.CompletedTask;
     }
-
-    private static Alert FromDocument(BsonDocument d) => new(
-        d["_id"].AsString,
-        d["key"].AsString,
-        d["kind"].AsString,
-        d["severity"].AsString,
-        d["device"].IsNull ? null : d["device"].AsString,
-        d["counter"].IsNull ? null : d["counter"].AsString,
-        d["centre"].IsNull ? null : d["centre"].AsString,
-        d["detail"].AsString,
-        Utc(d["openedAt"]),
-        d["resolvedAt"].IsNull ? null : Utc(d["resolvedAt"]));
-
-    private static DateTimeOffset Utc(BsonValue value) => new(DateTime.SpecifyKind(value.AsDateTime, DateTimeKind.Utc));
 }

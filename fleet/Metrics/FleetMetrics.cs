@@ -14,7 +14,7 @@ public sealed class FleetMetrics(
     HeartbeatIntake heartbeats,
     RatingTimePlacer placer,
     StoreLatency store,
-    AlertBook alerts,
+    OpenAlertCache alerts,
     AlertWebhook webhook)
 {
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ public sealed class FleetMetrics(
             .Family("edge_ratings_placed_in_time_total", "counter", "Ratings stamped by an unsynchronised device clock, moved to their true time.")
             .Sample("edge_ratings_placed_in_time_total", placer.Placed)
             .Family("edge_alerts_open", "gauge", "Open alerts by kind.");
-        var open = alerts.Open().GroupBy(a => a.Kind).ToDictionary(g => g.Key, g => g.Count());
+        var open = (await alerts.ReadAsync(cancellationToken)).GroupBy(a => a.Kind).ToDictionary(g => g.Key, g => g.Count());
         foreach (var kind in typeof(AlertKinds).GetFields().Select(f => (string)f.GetValue(null)!).Order(StringComparer.Ordinal))
         {
             text.Sample("edge_alerts_open", open.GetValueOrDefault(kind), ("kind", kind));

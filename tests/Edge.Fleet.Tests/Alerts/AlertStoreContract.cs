@@ -1,0 +1,193 @@
+using Edge.Fleet.Alerts;
+
+namespace Edge.Fleet.Tests.Alerts;
+
+/// <summary>
+/// What every <see cref="IAlertStore"/> must do, whatever engine is behind it. A store's test class derives from this
+/// and says how to make a store on fresh, empty storage.
+/// </summary>
+public abstract class AlertStoreContract : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+    protected static readonly TimeSpan ClaimFor = TimeSpan.FromSeconds(30);
+
+    private IAlertStore? _store;
+
+    protected IAlertStore Store => _store ?? throw new InvalidOperationException("The store has not been created.");
+
+    /// <summary>A store on fresh, empty storage, owned by this test (disposed after it when disposable).</summary>
+    protected abstract Task<IAlertStore> CreateStoreAsync();
+
+    public virtual async Task InitializeAsync() => _store = await CreateStoreAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        switch (_store)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+
+    [Fact]
+    public async Task An_opened_alert_is_listed_open_and_in_the_history()
+    {
+        var alert = Offline("dev-1", Now, centre: "hn-01");
+
+        Assert.True(await Store.TryOpenAsync(alert, notify: false, default));
+
+        Assert.Equal(alert, Assert.Single(await Store.OpenAlertsAsync(default)));
+        Assert.Equal(alert, Assert.Single(await Store.HistoryAsync(Now.AddDays(-1), 10, default)));
+    }
+
+    [Fact]
+    public async Task A_second_alert_for_a_problem_already_open_is_refused_without_a_notice()
+    {
+        Assert.True(await Store.TryOpenAsync(Offline("dev-1", Now), notify: true, default));
+
+        Assert.False(await Store.TryOpenAsync(Offline("dev-1", Now.AddSeconds(1)), notify: true, default));
+
+        Assert.Single(await Store.OpenAlertsAsync(default));
+        Assert.Single(await Store.NoticesAsync(10, default));
+    }
+
+    [Fact]
+    public async Task An_alert_resolves_once_and_its_problem_may_then_open_again()
+    {
+        var first = Offline("dev-1", Now);
+        await Store.TryOpenAsync(first, notify: true, default);
+
+        var resolved = await Store.TryResolveAsync(first.Id, Now.AddMinutes(5), notify: true, default);
+        var again = await Store.TryResolveAsync(first.Id, Now.AddMinutes(6), notify: true, default);
+
+        Assert.Equal(first with { ResolvedAt = Now.AddMinutes(5) }, resolved);
+        Assert.Null(again);
+        Assert.Empty(await Store.OpenAlertsAsync(default));
+        Assert.Equal([NoticeEvents.Resolved, NoticeEvents.Opened], (await Store.NoticesAsync(10, default)).Select(n => n.Event));
+
+        Assert.True(await Store.TryOpenAsync(Offline("dev-1", Now.AddMinutes(7)), notify: false, default));
+        Assert.Equal(2, (await Store.HistoryAsync(Now.AddDays(-1), 10, default)).Count);
+    }
+
+    [Fact]
+    public async Task Without_notify_no_notice_is_queued()
+    {
+        var alert = Offline("dev-1", Now);
+        await Store.TryOpenAsync(alert, notify: false, default);
+        await Store.TryResolveAsync(alert.Id, Now.AddMinutes(1), notify: false, default);
+
+        Assert.Empty(await Store.NoticesAsync(10, default));
+        Assert.Empty(await Store.ClaimDueNoticesAsync(Now.AddHours(1), ClaimFor, 10, default));
+    }
+
+    [Fact]
+    public async Task History_is_newest_first_from_since_and_limited()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.TryOpenAsync(Offline($"dev-{i}", Now.AddHours(i)), notify: false, default);
+        }
+
+        var history = await Store.HistoryAsync(Now.AddHours(1), 3, default);
+
+        Assert.Equal(["dev-4", "dev-3", "dev-2"], history.Select(a => a.DeviceId));
+    }
+
+    [Fact]
+    public async Task A_claimed_notice_carries_the_alert_and_is_not_claimed_again_before_its_claim_expires()
+    {
+        var alert = Offline("dev-1", Now);
+        await Store.TryOpenAsync(alert, notify: true, default);
+
+        var claimed = Assert.Single(await Store.ClaimDueNoticesAsync(Now, ClaimFor, 10, default));
+        Assert.Empty(await Store.ClaimDueNoticesAsync(Now.AddSeconds(29), ClaimFor, 10, default));
+        var reclaimed = Assert.Single(await Store.ClaimDueNoticesAsync(Now.AddSeconds(31), ClaimFor, 10, default));
+
+        Assert.Equal(new AlertNotice(NoticeEvents.Opened, alert), claimed.Notice);
+        Assert.Equal(NoticeEvents.NoticeId(alert.Id, NoticeEvents.Opened), claimed.Id);
+        Assert.Equal((1, 2), (claimed.Attempts, reclaimed.Attempts));
+    }
+
+    [Fact]
+    public async Task A_notice_marked_sent_is_never_claimed_again()
+    {
+        var alert = Offline("dev-1", Now);
+        await Store.TryOpenAsync(alert, notify: true, default);
+        var claimed = Assert.Single(await Store.ClaimDueNoticesAsync(Now, ClaimFor, 10, default));
+
+        await Store.MarkNoticeSentAsync(claimed.Id, Now.AddSeconds(1), default);
+
+        Assert.Empty(await Store.ClaimDueNoticesAsync(Now.AddDays(1), ClaimFor, 10, default));
+        var notice = Assert.Single(await Store.NoticesAsync(10, default));
+        Assert.Equal((NoticeStates.Sent, Now.AddSeconds(1)), (notice.State, notice.SentAt));
+    }
+
+    [Fact]
+    public async Task A_notice_not_taken_is_due_again_at_its_retry_time_or_failed_without_one()
+    {
+        await Store.TryOpenAsync(Offline("dev-1", Now), notify: true, default);
+        await Store.TryOpenAsync(Offline("dev-2", Now), notify: true, default);
+        var claimed = await Store.ClaimDueNoticesAsync(Now, ClaimFor, 10, default);
+        Assert.Equal(2, claimed.Count);
+
+        await Store.MarkNoticeNotSentAsync(claimed[0].Id, "503", Now.AddMinutes(1), default);
+        await Store.MarkNoticeNotSentAsync(claimed[1].Id, "gone", null, default);
+
+        Assert.Empty(await Store.ClaimDueNoticesAsync(Now.AddSeconds(59), ClaimFor, 10, default));
+        var retried = Assert.Single(await Store.ClaimDueNoticesAsync(Now.AddMinutes(2), ClaimFor, 10, default));
+        Assert.Equal(claimed[0].Id, retried.Id);
+        var failed = (await Store.NoticesAsync(10, default)).Single(n => n.Id == claimed[1].Id);
+        Assert.Equal((NoticeStates.Failed, "gone"), (failed.State, failed.LastError));
+    }
+
+    [Fact]
+    public async Task A_resolved_notice_waits_until_its_opened_notice_is_settled()
+    {
+        var alert = Offline("dev-1", Now);
+        await Store.TryOpenAsync(alert, notify: true, default);
+        await Store.TryResolveAsync(alert.Id, Now.AddMinutes(1), notify: true, default);
+
+        var first = Assert.Single(await Store.ClaimDueNoticesAsync(Now.AddMinutes(2), ClaimFor, 10, default));
+        Assert.Equal(NoticeEvents.Opened, first.Notice.Event);
+        Assert.Null(first.Notice.Alert.ResolvedAt);
+        Assert.Empty(await Store.ClaimDueNoticesAsync(Now.AddMinutes(2), ClaimFor, 10, default));
+
+        await Store.MarkNoticeSentAsync(first.Id, Now.AddMinutes(2), default);
+
+        var second = Assert.Single(await Store.ClaimDueNoticesAsync(Now.AddMinutes(2), ClaimFor, 10, default));
+        Assert.Equal(NoticeEvents.Resolved, second.Notice.Event);
+        Assert.Equal(Now.AddMinutes(1), second.Notice.Alert.ResolvedAt);
+    }
+
+    [Fact]
+    public async Task Holds_keep_their_first_time_until_they_end()
+    {
+        await Store.UpdateHoldsAsync(new Dictionary<string, DateTimeOffset> { ["a"] = Now, ["b"] = Now }, [], default);
+        await Store.UpdateHoldsAsync(new Dictionary<string, DateTimeOffset> { ["a"] = Now.AddMinutes(5), ["c"] = Now.AddMinutes(5) }, ["b"], default);
+
+        var holds = await Store.HoldsAsync(default);
+
+        Assert.Equal(new Dictionary<string, DateTimeOffset> { ["a"] = Now, ["c"] = Now.AddMinutes(5) }, holds.ToDictionary());
+    }
+
+    [Fact]
+    public async Task Centre_rules_are_stored_per_centre_and_replaced_by_a_new_change()
+    {
+        await Store.SaveCentreRulesAsync("hn-01", new AlertRuleSettings { OfflineMinutes = 5, OpeningHours = "always" }, default);
+        await Store.SaveCentreRulesAsync("hn-02", new AlertRuleSettings { Printer = false }, default);
+        await Store.SaveCentreRulesAsync("hn-01", new AlertRuleSettings { DiskFreeMb = 100 }, default);
+
+        var rules = await Store.CentreRulesAsync(default);
+
+        Assert.Equal(["hn-01", "hn-02"], rules.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal((null, null, 100L), (rules["hn-01"].OfflineMinutes, rules["hn-01"].OpeningHours, rules["hn-01"].DiskFreeMb));
+        Assert.False(rules["hn-02"].Printer);
+    }
+
+    protected static Alert Offline(string device, DateTimeOffset at, string? centre = null) =>
+        Alert.Open(new AlertCondition(AlertKinds.DeviceOffline, Severities.Critical, device, "7", centre, $"{device} offline"), at);
+}
