@@ -11,7 +11,7 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"INSERT INTO audit_log ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
-        AddValues(command, entry);
+        AddValues(command.Parameters, entry);
         entry.Id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -42,14 +42,14 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
     }
 
     /// <summary>Parameters in the order of <see cref="Columns"/>.</summary>
-    internal static void AddValues(NpgsqlCommand command, AuditEntry e)
+    internal static void AddValues(NpgsqlParameterCollection parameters, AuditEntry e)
     {
-        command.Parameters.Add(new() { Value = PostgresDeviceStore.Utc(e.At) });
-        command.Parameters.Add(new() { Value = e.Actor });
-        command.Parameters.Add(new() { Value = e.Action });
-        command.Parameters.Add(new() { Value = (object?)e.Subject ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = e.Success });
-        command.Parameters.Add(new() { Value = (object?)e.Detail ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = (object?)e.Address ?? DBNull.Value });
+        parameters.Add(new() { Value = PostgresDeviceStore.Utc(e.At) });
+        parameters.Add(new() { Value = e.Actor });
+        parameters.Add(new() { Value = e.Action });
+        parameters.Add(new() { Value = (object?)e.Subject ?? DBNull.Value });
+        parameters.Add(new() { Value = e.Success });
+        parameters.Add(new() { Value = (object?)e.Detail ?? DBNull.Value });
+        parameters.Add(new() { Value = (object?)e.Address ?? DBNull.Value });
     }
 }

@@ -46,7 +46,7 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
             ON CONFLICT (name) DO UPDATE SET role = excluded.role, centres = excluded.centres,
                 password_hash = excluded.password_hash, created_at = excluded.created_at
             """);
-        AddUserValues(command, user);
+        AddUserValues(command.Parameters, user);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -70,13 +70,13 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
 
         await using (var insertUser = new NpgsqlCommand($"INSERT INTO fleet_users ({UserColumns}) VALUES ($1, $2, $3, $4, $5)", connection, transaction))
         {
-            AddUserValues(insertUser, user);
+            AddUserValues(insertUser.Parameters, user);
             await insertUser.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var insertToken = new NpgsqlCommand($"INSERT INTO access_tokens ({TokenColumns}) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction))
         {
-            AddTokenValues(insertToken, token);
+            AddTokenValues(insertToken.Parameters, token);
             await insertToken.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -87,7 +87,7 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
     public async Task AddTokenAsync(AccessToken token, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"INSERT INTO access_tokens ({TokenColumns}) VALUES ($1, $2, $3, $4, $5, $6)");
-        AddTokenValues(command, token);
+        AddTokenValues(command.Parameters, token);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -144,16 +144,14 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
         ExpiresAt = r.IsDBNull(5) ? null : r.GetDateTime(5),
     };
 
-    internal static void AddUserValues(NpgsqlCommand command, FleetUser u)
+    internal static void AddUserValues(NpgsqlParameterCollection parameters, FleetUser u)
     {
-        command.Parameters.Add(new() { Value = u.Name });
-        command.Parameters.Add(new() { Value = u.Role });
-        command.Parameters.Add(new() { Value = u.Centres.ToArray() });
-        command.Parameters.Add(new() { Value = (object?)u.PasswordHash ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = PostgresDeviceStore.Utc(u.CreatedAt) });
+        parameters.Add(new() { Value = u.Name });
+        parameters.Add(new() { Value = u.Role });
+        parameters.Add(new() { Value = u.Centres.ToArray() });
+        parameters.Add(new() { Value = (object?)u.PasswordHash ?? DBNull.Value });
+        parameters.Add(new() { Value = PostgresDeviceStore.Utc(u.CreatedAt) });
     }
-
-    internal static void AddTokenValues(NpgsqlCommand command, AccessToken t) => AddTokenValues(command.Parameters, t);
 
     internal static void AddTokenValues(NpgsqlParameterCollection parameters, AccessToken t)
     {

@@ -10,12 +10,12 @@ namespace Edge.Fleet.Provisioning;
 /// </summary>
 public sealed class PostgresEnrolmentStore(NpgsqlDataSource dataSource) : IEnrolmentStore
 {
-    private const string Columns = "id, centre, counter, role, device_id, replaces, created_by, created_at, expires_at, used_at, used_by";
+    internal const string Columns = "id, centre, counter, role, device_id, replaces, created_by, created_at, expires_at, used_at, used_by";
 
     public async Task AddAsync(Enrolment e, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"INSERT INTO enrolments ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
-        AddValues(command, e);
+        AddValues(command.Parameters, e);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -73,7 +73,7 @@ public sealed class PostgresEnrolmentStore(NpgsqlDataSource dataSource) : IEnrol
             $"INSERT INTO registry_devices ({PostgresDeviceStore.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
             connection, transaction))
         {
-            PostgresDeviceStore.AddValues(insert, device);
+            PostgresDeviceStore.AddValues(insert.Parameters, device);
             if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 return Redemption.Refused(RedeemRefusal.DeviceIdTaken);
@@ -153,18 +153,18 @@ public sealed class PostgresEnrolmentStore(NpgsqlDataSource dataSource) : IEnrol
     };
 
     /// <summary>Parameters $1-$11 in the order of the columns.</summary>
-    internal static void AddValues(NpgsqlCommand command, Enrolment e)
+    internal static void AddValues(NpgsqlParameterCollection parameters, Enrolment e)
     {
-        command.Parameters.Add(new() { Value = e.Id });
-        command.Parameters.Add(new() { Value = e.Centre });
-        command.Parameters.Add(new() { Value = e.Counter });
-        command.Parameters.Add(new() { Value = e.Role });
-        command.Parameters.Add(new() { Value = (object?)e.DeviceId ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = (object?)e.Replaces ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = e.CreatedBy });
-        command.Parameters.Add(new() { Value = PostgresDeviceStore.Utc(e.CreatedAt) });
-        command.Parameters.Add(new() { Value = PostgresDeviceStore.Utc(e.ExpiresAt) });
-        command.Parameters.Add(new() { Value = e.UsedAt is { } used ? PostgresDeviceStore.Utc(used) : DBNull.Value });
-        command.Parameters.Add(new() { Value = (object?)e.UsedBy ?? DBNull.Value });
+        parameters.Add(new() { Value = e.Id });
+        parameters.Add(new() { Value = e.Centre });
+        parameters.Add(new() { Value = e.Counter });
+        parameters.Add(new() { Value = e.Role });
+        parameters.Add(new() { Value = (object?)e.DeviceId ?? DBNull.Value });
+        parameters.Add(new() { Value = (object?)e.Replaces ?? DBNull.Value });
+        parameters.Add(new() { Value = e.CreatedBy });
+        parameters.Add(new() { Value = PostgresDeviceStore.Utc(e.CreatedAt) });
+        parameters.Add(new() { Value = PostgresDeviceStore.Utc(e.ExpiresAt) });
+        parameters.Add(new() { Value = e.UsedAt is { } used ? PostgresDeviceStore.Utc(used) : DBNull.Value });
+        parameters.Add(new() { Value = (object?)e.UsedBy ?? DBNull.Value });
     }
 }

@@ -79,18 +79,18 @@ public sealed class PostgresDeviceStore(NpgsqlDataSource dataSource) : IDeviceSt
     };
 
     /// <summary>Adds the parameters of an <c>INSERT</c> of every column of <see cref="Columns"/>, in its order.</summary>
-    internal static void AddValues(NpgsqlCommand command, RegisteredDevice d)
+    internal static void AddValues(NpgsqlParameterCollection parameters, RegisteredDevice d)
     {
-        command.Parameters.Add(new() { Value = d.Id });
-        command.Parameters.Add(new() { Value = d.Centre });
-        command.Parameters.Add(new() { Value = d.Counter });
-        command.Parameters.Add(new() { Value = d.Role });
-        command.Parameters.Add(new() { Value = d.Status });
-        command.Parameters.Add(new() { Value = (object?)d.ReplacedBy ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = d.SecretHash });
-        command.Parameters.Add(new() { Value = Utc(d.CreatedAt) });
-        command.Parameters.Add(new() { Value = d.LastSeenAt is { } seen ? Utc(seen) : DBNull.Value });
-        command.Parameters.Add(new() { Value = d.RetiredAt is { } retired ? Utc(retired) : DBNull.Value });
+        parameters.Add(new() { Value = d.Id });
+        parameters.Add(new() { Value = d.Centre });
+        parameters.Add(new() { Value = d.Counter });
+        parameters.Add(new() { Value = d.Role });
+        parameters.Add(new() { Value = d.Status });
+        parameters.Add(new() { Value = (object?)d.ReplacedBy ?? DBNull.Value });
+        parameters.Add(new() { Value = d.SecretHash });
+        parameters.Add(new() { Value = Utc(d.CreatedAt) });
+        parameters.Add(new() { Value = d.LastSeenAt is { } seen ? Utc(seen) : DBNull.Value });
+        parameters.Add(new() { Value = d.RetiredAt is { } retired ? Utc(retired) : DBNull.Value });
     }
 
     /// <summary>timestamptz takes UTC only; LiteDB gives UTC (UtcDate), tests may give unspecified.</summary>
