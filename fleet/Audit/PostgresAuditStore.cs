@@ -21,24 +21,17 @@ public sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditStor
             $"SELECT id, {Columns} FROM audit_log WHERE $1::text IS NULL OR action = $1 ORDER BY id DESC LIMIT $2");
         command.Parameters.Add(new() { Value = (object?)action ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = limit });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<AuditEntry>();
-        while (await reader.ReadAsync(cancellationToken))
+        return await PostgresRows.ListAsync(command, reader => new AuditEntry
         {
-            entries.Add(new AuditEntry
-            {
-                Id = reader.GetInt64(0),
-                At = reader.GetDateTime(1),
-                Actor = reader.GetString(2),
-                Action = reader.GetString(3),
-                Subject = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Success = reader.GetBoolean(5),
-                Detail = reader.IsDBNull(6) ? null : reader.GetString(6),
-                Address = reader.IsDBNull(7) ? null : reader.GetString(7),
-            });
-        }
-
-        return entries;
+            Id = reader.GetInt64(0),
+            At = reader.GetDateTime(1),
+            Actor = reader.GetString(2),
+            Action = reader.GetString(3),
+            Subject = reader.IsDBNull(4) ? null : reader.GetString(4),
+            Success = reader.GetBoolean(5),
+            Detail = reader.IsDBNull(6) ? null : reader.GetString(6),
+            Address = reader.IsDBNull(7) ? null : reader.GetString(7),
+        }, cancellationToken);
     }
 
     /// <summary>Parameters in the order of <see cref="Columns"/>.</summary>

@@ -22,21 +22,13 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
     {
         await using var command = dataSource.CreateCommand($"SELECT {UserColumns} FROM fleet_users WHERE name = $1");
         command.Parameters.Add(new() { Value = name.ToLowerInvariant() });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadUser(reader) : null;
+        return await PostgresRows.FirstAsync(command, ReadUser, cancellationToken);
     }
 
     public async Task<IReadOnlyList<FleetUser>> ListUsersAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {UserColumns} FROM fleet_users ORDER BY name COLLATE \"C\"");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var users = new List<FleetUser>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            users.Add(ReadUser(reader));
-        }
-
-        return users;
+        return await PostgresRows.ListAsync(command, ReadUser, cancellationToken);
     }
 
     public async Task SaveUserAsync(FleetUser user, CancellationToken cancellationToken)
@@ -114,8 +106,7 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
     {
         await using var command = dataSource.CreateCommand($"SELECT {TokenColumns} FROM access_tokens WHERE id = $1");
         command.Parameters.Add(new() { Value = id });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadToken(reader) : null;
+        return await PostgresRows.FirstAsync(command, ReadToken, cancellationToken);
     }
 
     public async Task<bool> DeleteTokenAsync(string id, CancellationToken cancellationToken)

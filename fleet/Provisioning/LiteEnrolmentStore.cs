@@ -25,31 +25,12 @@ public sealed class LiteEnrolmentStore(RegistryDatabase db) : IEnrolmentStore
         Task.FromResult(db.Write(() =>
         {
             var enrolment = _enrolments.FindById(key);
-            if (enrolment is null)
+            if (Enrolment.RefusalAt(enrolment, now) is { } refused)
             {
-                return Redemption.Refused(RedeemRefusal.Unknown);
+                return Redemption.Refused(refused);
             }
 
-            if (enrolment.UsedAt is not null)
-            {
-                return Redemption.Refused(RedeemRefusal.Used);
-            }
-
-            if (enrolment.ExpiresAt <= now)
-            {
-                return Redemption.Refused(RedeemRefusal.Expired);
-            }
-
-            var device = new RegisteredDevice
-            {
-                Id = enrolment.DeviceId ?? newDeviceId(enrolment.Role),
-                Centre = enrolment.Centre,
-                Counter = enrolment.Counter,
-                Role = enrolment.Role,
-                Status = DeviceStates.Active,
-                SecretHash = secretHash,
-                CreatedAt = now,
-            };
+            var device = enrolment!.NewDevice(newDeviceId, secretHash, now);
             if (_devices.FindById(device.Id) is not null)
             {
                 return Redemption.Refused(RedeemRefusal.DeviceIdTaken);

@@ -24,14 +24,7 @@ public sealed class PostgresEnrolmentStore(NpgsqlDataSource dataSource) : IEnrol
         await using var command = dataSource.CreateCommand(
             $"SELECT {Columns} FROM enrolments WHERE used_at IS NULL AND expires_at > $1 ORDER BY created_at DESC");
         command.Parameters.Add(new() { Value = PostgresDeviceStore.Utc(now) });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var open = new List<Enrolment>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            open.Add(Read(reader));
-        }
-
-        return open;
+        return await PostgresRows.ListAsync(command, Read, cancellationToken);
     }
 
     public async Task<Redemption> RedeemAsync(string key, DateTime now, string secretHash, Func<string, string> newDeviceId, CancellationToken cancellationToken)
@@ -43,32 +36,15 @@ public sealed class PostgresEnrolmentStore(NpgsqlDataSource dataSource) : IEnrol
         await using (var select = new NpgsqlCommand($"SELECT {Columns} FROM enrolments WHERE id = $1 FOR UPDATE", connection, transaction))
         {
             select.Parameters.Add(new() { Value = key });
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            enrolment = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+            enrolment = await PostgresRows.FirstAsync(select, Read, cancellationToken);
         }
 
-        var refusal = enrolment switch
-        {
-            null => RedeemRefusal.Unknown,
-            { UsedAt: not null } => RedeemRefusal.Used,
-            _ when enrolment.ExpiresAt <= now => RedeemRefusal.Expired,
-            _ => (RedeemRefusal?)null,
-        };
-        if (refusal is { } refused)
+        if (Enrolment.RefusalAt(enrolment, now) is { } refused)
         {
             return Redemption.Refused(refused);
         }
 
-        var device = new RegisteredDevice
-        {
-            Id = enrolment!.DeviceId ?? newDeviceId(enrolment.Role),
-            Centre = enrolment.Centre,
-            Counter = enrolment.Counter,
-            Role = enrolment.Role,
-            Status = DeviceStates.Active,
-            SecretHash = secretHash,
-            CreatedAt = now,
-        };
+        var device = enrolment!.NewDevice(newDeviceId, secretHash, now);
         await using (var insert = new NpgsqlCommand(
             $"INSERT INTO registry_devices ({PostgresDeviceStore.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
             connection, transaction))

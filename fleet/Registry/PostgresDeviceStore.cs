@@ -11,14 +11,7 @@ public sealed class PostgresDeviceStore(NpgsqlDataSource dataSource) : IDeviceSt
     public async Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM registry_devices ORDER BY id COLLATE \"C\"");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var devices = new List<RegisteredDevice>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            devices.Add(Read(reader));
-        }
-
-        return devices;
+        return await PostgresRows.ListAsync(command, Read, cancellationToken);
     }
 
     public async Task<RegisteredDevice?> FindAsync(string id, CancellationToken cancellationToken)
@@ -57,11 +50,8 @@ public sealed class PostgresDeviceStore(NpgsqlDataSource dataSource) : IDeviceSt
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static async Task<RegisteredDevice?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    internal static Task<RegisteredDevice?> ReadOneAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
+        PostgresRows.FirstAsync(command, Read, cancellationToken);
 
     /// <summary>A device from a row of <see cref="Columns"/>.</summary>
     internal static RegisteredDevice Read(NpgsqlDataReader reader) => new()

@@ -23,11 +23,11 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
         using (var db = new RegistryDatabase(_folder[RegistryDatabase.FileName]))
         {
             var enrolments = new LiteEnrolmentStore(db);
-            await enrolments.AddAsync(Enrolment("k-old", "dev-old", null), none);
+            await enrolments.AddAsync(RegistryStoreContract.Enrolment("k-old", "dev-old"), none);
             await enrolments.RedeemAsync("k-old", Now, "h-old", _ => "unused", none);
-            await enrolments.AddAsync(Enrolment("k-new", "dev-new", "dev-old"), none);
+            await enrolments.AddAsync(RegistryStoreContract.Enrolment("k-new", "dev-new", "dev-old"), none);
             await enrolments.RedeemAsync("k-new", Now, "h-new", _ => "unused", none);
-            await enrolments.AddAsync(Enrolment("k-open", null, null), none);
+            await enrolments.AddAsync(RegistryStoreContract.Enrolment("k-open"), none);
             await new LiteDeviceStore(db).RecordSeenAsync(new Dictionary<string, DateTime> { ["dev-new"] = Now.AddMinutes(3) }, none);
             var people = new LitePeopleStore(db);
             await people.SaveUserAsync(new FleetUser { Name = "lan", Role = UserRoles.Manager, Centres = ["c1", "c2"], PasswordHash = "pw", CreatedAt = Now }, none);
@@ -79,17 +79,4 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
         Assert.Equal(0, await new RegistryDataCopier().CopyAsync(new FleetOptions { DataDir = _folder["empty"] }, target, CancellationToken.None));
         Assert.False(File.Exists(_folder[Path.Combine("empty", RegistryDatabase.FileName)]));
     }
-
-    private static Enrolment Enrolment(string key, string? deviceId, string? replaces) => new()
-    {
-        Id = key,
-        Centre = "c1",
-        Counter = "1",
-        Role = "counter",
-        DeviceId = deviceId,
-        Replaces = replaces,
-        CreatedBy = "tech",
-        CreatedAt = Now.AddMinutes(-1),
-        ExpiresAt = Now.AddHours(1),
-    };
 }

@@ -74,7 +74,7 @@ public abstract class RegistryStoreContract : IAsyncLifetime
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
 
-    protected static Enrolment Enrolment(string key, string? deviceId = null, string? replaces = null, DateTime? expiresAt = null, DateTime? createdAt = null) => new()
+    public static Enrolment Enrolment(string key, string? deviceId = null, string? replaces = null, DateTime? expiresAt = null, DateTime? createdAt = null) => new()
     {
         Id = key,
         Centre = "hcc-hanoi",
