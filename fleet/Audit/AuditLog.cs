@@ -1,4 +1,3 @@
-using Edge.Fleet.Registry;
 using LiteDB;
 
 namespace Edge.Fleet.Audit;
@@ -43,16 +42,14 @@ public static class AuditActions
 }
 
 /// <summary>
-/// Append-only audit log in the registry file. Other features record their own changes through
-/// <see cref="Record"/> (e.g. configuration pushes: <see cref="AuditActions.ConfigChanged"/>).
+/// The audit log (<see cref="IAuditStore"/>). Other features record their own changes through <see cref="Record"/>
+/// or <see cref="RecordAsync"/> (e.g. configuration pushes: <see cref="AuditActions.ConfigChanged"/>).
 /// </summary>
-public sealed class AuditLog(RegistryDatabase db, TimeProvider time, ILogger<AuditLog> logger)
+public sealed class AuditLog(IAuditStore store, TimeProvider time, ILogger<AuditLog> logger)
 {
-    public const string Collection = "audit";
-
-    private readonly ILiteCollection<AuditEntry> _entries = db.Collection<AuditEntry>(Collection);
-
-    public void Record(string actor, string action, string? subject, bool success = true, string? detail = null, string? address = null)
+    /// <summary>Appends an entry, durable when this returns.</summary>
+    public async Task RecordAsync(string actor, string action, string? subject, bool success = true, string? detail = null,
+        string? address = null, CancellationToken cancellationToken = default)
     {
         var entry = new AuditEntry
         {
@@ -64,19 +61,15 @@ public sealed class AuditLog(RegistryDatabase db, TimeProvider time, ILogger<Aud
             Detail = detail,
             Address = address,
         };
-        db.Write(() => _entries.Insert(entry));
+        await store.AppendAsync(entry, cancellationToken);
         logger.LogInformation("Audit: {Actor} {Action} {Subject} {Outcome} {Detail}", actor, action, subject, success ? "ok" : "refused", detail);
     }
 
-    /// <summary>Newest first.</summary>
-    public IReadOnlyList<AuditEntry> List(string? action, int limit)
-    {
-        var query = _entries.Query();
-        if (action is not null)
-        {
-            query = query.Where(e => e.Action == action);
-        }
+    /// <summary><see cref="RecordAsync"/> for callers that cannot await (it blocks the calling thread on the store).</summary>
+    public void Record(string actor, string action, string? subject, bool success = true, string? detail = null, string? address = null) =>
+        RecordAsync(actor, action, subject, success, detail, address).GetAwaiter().GetResult();
 
-        return query.OrderByDescending(e => e.Id).Limit(limit).ToList();
-    }
+    /// <summary>Newest first.</summary>
+    public Task<IReadOnlyList<AuditEntry>> ListAsync(string? action, int limit, CancellationToken cancellationToken) =>
+        store.ListAsync(action, limit, cancellationToken);
 }

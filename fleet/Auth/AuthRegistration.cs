@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
+using Edge.Fleet.Store.Changes;
 using Edge.Wire;
 using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Authorization;
@@ -28,8 +29,12 @@ public static class AuthRegistration
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<RegistryDatabase>();
-        builder.Services.AddSingleton<DeviceRegistry>();
+        builder.AddRegistryStores();
+        builder.Services.AddSingleton<DeviceRegistry>(sp => new DeviceRegistry(
+            sp.GetRequiredService<IDeviceStore>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DeviceRegistry>>()));
+        builder.Services.AddHostedService<DeviceRegistryLoader>();
+        builder.Services.AddHostedService<LastSeenFlusher>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<SecurityCounters>();
@@ -83,28 +88,30 @@ public static class AuthRegistration
         app.MapPost("/api/v1/auth/login", LoginAsync).AllowAnonymous().RequireRateLimiting(PerAddressLimit);
 
         var reader = app.MapGroup("/api/v1/auth").RequireAuthorization(FleetPolicies.Reader);
-        reader.MapPost("/logout", (HttpContext context, UserDirectory users) =>
+        reader.MapPost("/logout", async (HttpContext context, UserDirectory users) =>
         {
             if (context.Request.Cookies[TokenAuthenticationHandler.SessionCookie] is { } session)
             {
-                users.Revoke(session);
+                await users.RevokeAsync(session, context.RequestAborted);
                 context.Response.Cookies.Delete(TokenAuthenticationHandler.SessionCookie);
             }
 
             return TypedResults.NoContent();
         });
-        reader.MapGet("/me", (ClaimsPrincipal user, UserDirectory users) =>
-            users.Find(user.Identity!.Name!) is { } found ? Results.Ok(View(found)) : Results.NotFound());
-        reader.MapPost("/tokens", (TokenRequest request, ClaimsPrincipal user, UserDirectory users, AuditLog audit, HttpContext context) =>
+        reader.MapGet("/me", async (ClaimsPrincipal user, UserDirectory users, CancellationToken cancellationToken) =>
+            await users.FindAsync(user.Identity!.Name!, cancellationToken) is { } found ? Results.Ok(View(found)) : Results.NotFound());
+        reader.MapPost("/tokens", async (TokenRequest request, ClaimsPrincipal user, UserDirectory users, AuditLog audit, HttpContext context) =>
         {
             var name = user.Identity!.Name!;
-            var (token, _) = users.Issue(name, "api", request.Name, lifetime: null);
-            audit.Record(name, AuditActions.TokenCreated, name, detail: request.Name, address: Address(context));
+            var (token, _) = await users.IssueAsync(name, "api", request.Name, lifetime: null, context.RequestAborted);
+            await audit.RecordAsync(name, AuditActions.TokenCreated, name, detail: request.Name, address: Address(context),
+                cancellationToken: context.RequestAborted);
             return TypedResults.Ok(new TokenView(token, request.Name, name));
         });
 
         var admin = app.MapGroup("/api/v1/users").RequireAuthorization(FleetPolicies.Administrator);
-        admin.MapGet("", (UserDirectory users) => TypedResults.Ok(users.List().Select(View).ToList()));
+        admin.MapGet("", async (UserDirectory users, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await users.ListAsync(cancellationToken)).Select(View).ToList()));
         admin.MapPost("", SaveUser);
 
         app.MapGet("/api/v1/security/counters", (SecurityCounters counters) => TypedResults.Ok(counters.Snapshot()))
@@ -114,19 +121,22 @@ public static class AuthRegistration
 
     internal static string? Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 
-    private static Results<Ok<LoginView>, UnauthorizedHttpResult> LoginAsync(
+    private static async Task<Results<Ok<LoginView>, UnauthorizedHttpResult>> LoginAsync(
         LoginRequest request, HttpContext context, UserDirectory users, AuditLog audit, SecurityCounters counters)
     {
+        var cancellationToken = context.RequestAborted;
         // The password field also takes one of the user's API tokens, so the token printed at first start opens the dashboard.
-        if ((users.CheckPassword(request.Name ?? "", request.Password ?? "") ?? TokenOwner(users, request)) is not { } user)
+        if ((await users.CheckPasswordAsync(request.Name ?? "", request.Password ?? "", cancellationToken)
+                ?? await TokenOwnerAsync(users, request, cancellationToken)) is not { } user)
         {
             counters.LoginFailed();
-            audit.Record(request.Name ?? "", AuditActions.LoginFailed, request.Name, success: false, address: Address(context));
+            await audit.RecordAsync(request.Name ?? "", AuditActions.LoginFailed, request.Name, success: false, address: Address(context),
+                cancellationToken: cancellationToken);
             return TypedResults.Unauthorized();
         }
 
-        var (token, stored) = users.Issue(user.Name, "session", "login", UserDirectory.SessionLifetime);
-        audit.Record(user.Name, AuditActions.LoginSucceeded, user.Name, address: Address(context));
+        var (token, stored) = await users.IssueAsync(user.Name, "session", "login", UserDirectory.SessionLifetime, cancellationToken);
+        await audit.RecordAsync(user.Name, AuditActions.LoginSucceeded, user.Name, address: Address(context), cancellationToken: cancellationToken);
         var expires = new DateTimeOffset(stored.ExpiresAt!.Value, TimeSpan.Zero);
         context.Response.Cookies.Append(TokenAuthenticationHandler.SessionCookie, token, new CookieOptions
         {
@@ -139,13 +149,13 @@ public static class AuthRegistration
         return TypedResults.Ok(new LoginView(token, expires, user.Name, user.Role, user.Centres));
     }
 
-    private static FleetUser? TokenOwner(UserDirectory users, LoginRequest request) =>
-        !string.IsNullOrEmpty(request.Password) && users.Resolve(request.Password) is { } owner
+    private static async Task<FleetUser?> TokenOwnerAsync(UserDirectory users, LoginRequest request, CancellationToken cancellationToken) =>
+        !string.IsNullOrEmpty(request.Password) && await users.ResolveAsync(request.Password, cancellationToken) is { } owner
             && string.Equals(owner.Name, request.Name, StringComparison.OrdinalIgnoreCase)
             ? owner
             : null;
 
-    private static Results<Ok<UserView>, BadRequest<ProvisionError>> SaveUser(
+    private static async Task<Results<Ok<UserView>, BadRequest<ProvisionError>>> SaveUser(
         UserRequest request, ClaimsPrincipal caller, UserDirectory users, AuditLog audit, HttpContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 64 || !request.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
@@ -168,9 +178,10 @@ public static class AuthRegistration
             return TypedResults.BadRequest(new ProvisionError("password must be at least 12 characters", "invalid"));
         }
 
-        var user = users.Save(request.Name, request.Role, request.Centres ?? [], request.Password);
-        audit.Record(caller.Identity!.Name!, AuditActions.UserCreated, user.Name,
-            detail: $"role {user.Role}" + (user.Centres.Count > 0 ? $", centres {string.Join(",", user.Centres)}" : ""), address: Address(context));
+        var user = await users.SaveAsync(request.Name, request.Role, request.Centres ?? [], request.Password, context.RequestAborted);
+        await audit.RecordAsync(caller.Identity!.Name!, AuditActions.UserCreated, user.Name,
+            detail: $"role {user.Role}" + (user.Centres.Count > 0 ? $", centres {string.Join(",", user.Centres)}" : ""), address: Address(context),
+            cancellationToken: context.RequestAborted);
         return TypedResults.Ok(View(user));
     }
 

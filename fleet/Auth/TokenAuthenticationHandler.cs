@@ -19,17 +19,17 @@ public sealed class TokenAuthenticationHandler(
     public const string SessionCookie = "edge_session";
     public const string CentreClaim = "edge:centre";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = BearerToken() ?? Request.Cookies[SessionCookie];
         if (string.IsNullOrEmpty(token))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        if (users.Resolve(token) is not { } user)
+        if (await users.ResolveAsync(token, Context.RequestAborted) is not { } user)
         {
-            return Task.FromResult(AuthenticateResult.Fail("unknown or expired token"));
+            return AuthenticateResult.Fail("unknown or expired token");
         }
 
         var claims = new List<Claim>
@@ -39,7 +39,7 @@ public sealed class TokenAuthenticationHandler(
         };
         claims.AddRange(user.Centres.Select(c => new Claim(CentreClaim, c)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     private string? BearerToken()

@@ -3,50 +3,32 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Registry;
 using Edge.Wire;
-using LiteDB;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Provisioning;
 
-/// <summary>Why a claim code did not provision a device.</summary>
-public enum RedeemRefusal
-{
-    Unknown,
-    Expired,
-    Used,
-    DeviceIdTaken,
-}
-
 /// <summary>A redeemed code: the new device and its secret (returned once, never stored), or why not.</summary>
-public sealed record RedeemResult(RegisteredDevice? Device, string? Secret, RedeemRefusal? Refusal);
+public sealed record RedeemResult(RegisteredDevice? Device, string? Secret, RedeemRefusal? Refusal, string? Problem = null);
 
 /// <summary>
 /// Issues claim codes for enrolments and redeems them: a code provisions exactly one device, once, before it
-/// expires. Redeeming is one durable transaction: the code is marked used, the device registered and the device
-/// it replaces marked replaced together, so a crash cannot leave a used code without a device or the reverse.
+/// expires. Redeeming is one durable transaction (<see cref="IEnrolmentStore.RedeemAsync"/>): the code is marked
+/// used, the device registered and the device it replaces marked replaced together. The broker is then given the
+/// device's account (<see cref="IBrokerAccounts.GrantAsync"/>) before the secret is handed out; when it refuses, the
+/// redemption is undone (<see cref="IEnrolmentStore.UndoAsync"/>) and the code stays usable.
 /// </summary>
-public sealed class ClaimCodeIssuer
+public sealed class ClaimCodeIssuer(
+    IEnrolmentStore store,
+    DeviceRegistry registry,
+    AuditLog audit,
+    IBrokerAccounts accounts,
+    TimeProvider time,
+    IOptions<ProvisioningOptions> options,
+    ILogger<ClaimCodeIssuer> logger)
 {
-    public const string Collection = "enrolments";
-
     private const string GeneratedIdAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
 
-    private readonly RegistryDatabase _db;
-    private readonly DeviceRegistry _registry;
-    private readonly AuditLog _audit;
-    private readonly TimeProvider _time;
-    private readonly ProvisioningOptions _options;
-    private readonly ILiteCollection<Enrolment> _enrolments;
-
-    public ClaimCodeIssuer(RegistryDatabase db, DeviceRegistry registry, AuditLog audit, TimeProvider time, IOptions<ProvisioningOptions> options)
-    {
-        _db = db;
-        _registry = registry;
-        _audit = audit;
-        _time = time;
-        _options = options.Value;
-        _enrolments = db.Collection<Enrolment>(Collection);
-    }
+    private readonly ProvisioningOptions _options = options.Value;
 
     /// <summary>Checks a request; null when it is acceptable, otherwise what is wrong with it.</summary>
     public string? Check(EnrolmentRequest request)
@@ -73,7 +55,7 @@ public sealed class ClaimCodeIssuer
                 return $"deviceId must be 1-{DeviceId.MaxLength} characters of A-Z a-z 0-9 - _ (got '{request.DeviceId}')";
             }
 
-            if (_registry.Find(request.DeviceId) is not null)
+            if (registry.Find(request.DeviceId) is not null)
             {
                 return $"device {request.DeviceId} is already registered";
             }
@@ -82,11 +64,15 @@ public sealed class ClaimCodeIssuer
         return null;
     }
 
+    /// <summary><see cref="CreateAsync"/> for callers that cannot await (the demo's enrolments).</summary>
+    public EnrolmentView Create(EnrolmentRequest request, string createdBy, string? replaces = null) =>
+        CreateAsync(request, createdBy, replaces, CancellationToken.None).GetAwaiter().GetResult();
+
     /// <summary>Creates an enrolment (checked with <see cref="Check"/> first) and returns its claim code, shown once.</summary>
-    public EnrolmentView Create(EnrolmentRequest request, string createdBy, string? replaces = null)
+    public async Task<EnrolmentView> CreateAsync(EnrolmentRequest request, string createdBy, string? replaces, CancellationToken cancellationToken)
     {
         var code = ClaimCode.New();
-        var now = _time.GetUtcNow();
+        var now = time.GetUtcNow();
         var enrolment = new Enrolment
         {
             Id = ClaimCode.Key(ClaimCode.Normalize(code)!),
@@ -99,23 +85,20 @@ public sealed class ClaimCodeIssuer
             CreatedAt = now.UtcDateTime,
             ExpiresAt = (now + _options.ClaimCodeLifetime).UtcDateTime,
         };
-        _db.Write(() => _enrolments.Insert(enrolment));
-        _audit.Record(createdBy, AuditActions.EnrolmentCreated, enrolment.DeviceId ?? $"{enrolment.Centre}/{enrolment.Counter}",
+        await store.AddAsync(enrolment, cancellationToken);
+        await audit.RecordAsync(createdBy, AuditActions.EnrolmentCreated, enrolment.DeviceId ?? $"{enrolment.Centre}/{enrolment.Counter}",
             detail: $"centre {enrolment.Centre}, counter {enrolment.Counter}, role {enrolment.Role}"
-                + (replaces is null ? "" : $", replaces {replaces}") + $", expires {enrolment.ExpiresAt:O}");
+                + (replaces is null ? "" : $", replaces {replaces}") + $", expires {enrolment.ExpiresAt:O}", cancellationToken: cancellationToken);
         return new EnrolmentView(code, enrolment.Centre, enrolment.Counter, enrolment.Role, enrolment.DeviceId, replaces,
             new DateTimeOffset(enrolment.ExpiresAt, TimeSpan.Zero));
     }
 
     /// <summary>Enrolments not yet redeemed nor expired, newest first (codes are not recoverable).</summary>
-    public IReadOnlyList<Enrolment> ListOpen()
-    {
-        var now = _time.GetUtcNow().UtcDateTime;
-        return _enrolments.Find(e => e.UsedAt == null && e.ExpiresAt > now).OrderByDescending(e => e.CreatedAt).ToList();
-    }
+    public Task<IReadOnlyList<Enrolment>> ListOpenAsync(CancellationToken cancellationToken) =>
+        store.ListOpenAsync(time.GetUtcNow().UtcDateTime, cancellationToken);
 
     /// <summary>Redeems a typed claim code for a new device and its secret.</summary>
-    public RedeemResult Redeem(string? typedCode)
+    public async Task<RedeemResult> RedeemAsync(string? typedCode, CancellationToken cancellationToken)
     {
         var normalized = ClaimCode.Normalize(typedCode);
         if (normalized is null)
@@ -124,68 +107,47 @@ public sealed class ClaimCodeIssuer
         }
 
         var key = ClaimCode.Key(normalized);
-        var now = _time.GetUtcNow().UtcDateTime;
         var secret = SecretHash.NewSecret();
         var secretHash = SecretHash.Hash(secret, SecretHash.DeviceSecretIterations);
-        RegisteredDevice[] changed = [];
-        var refusal = _db.Write<RedeemRefusal?>(() =>
-        {
-            var enrolment = _enrolments.FindById(key);
-            if (enrolment is null)
-            {
-                return RedeemRefusal.Unknown;
-            }
-
-            if (enrolment.UsedAt is not null)
-            {
-                return RedeemRefusal.Used;
-            }
-
-            if (enrolment.ExpiresAt <= now)
-            {
-                return RedeemRefusal.Expired;
-            }
-
-            var deviceId = enrolment.DeviceId ?? NewDeviceId(enrolment.Role);
-            if (_registry.Find(deviceId) is not null)
-            {
-                return RedeemRefusal.DeviceIdTaken;
-            }
-
-            var device = new RegisteredDevice
-            {
-                Id = deviceId,
-                Centre = enrolment.Centre,
-                Counter = enrolment.Counter,
-                Role = enrolment.Role,
-                Status = DeviceStates.Active,
-                SecretHash = secretHash,
-                CreatedAt = now,
-            };
-            _registry.InsertInTransaction(device);
-            changed = [device];
-            if (enrolment.Replaces is not null && _registry.Find(enrolment.Replaces) is { } old && old.Status != DeviceStates.Retired)
-            {
-                var replaced = DeviceRegistry.Copy(old);
-                replaced.Status = DeviceStates.ReplacedBy;
-                replaced.ReplacedBy = deviceId;
-                _registry.UpdateInTransaction(replaced);
-                changed = [device, replaced];
-            }
-
-            enrolment.UsedAt = now;
-            enrolment.UsedBy = deviceId;
-            _enrolments.Update(enrolment);
-            return null;
-        });
-
-        if (refusal is not null)
+        var redemption = await store.RedeemAsync(key, time.GetUtcNow().UtcDateTime, secretHash, NewDeviceId, cancellationToken);
+        if (redemption.Refusal is { } refusal)
         {
             return new RedeemResult(null, null, refusal);
         }
 
-        _registry.Publish(changed);
-        return new RedeemResult(changed[0], secret, null);
+        var device = redemption.Device!;
+        try
+        {
+            await accounts.GrantAsync(device.Id, secret, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Nobody has the secret yet: undo, so the code can be redeemed again once the broker answers.
+            await store.UndoAsync(key, redemption, CancellationToken.None);
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            logger.LogError("The broker refused an account for {Device} ({Error}); the claim code stays usable", device.Id, ex.Message);
+            return new RedeemResult(null, null, RedeemRefusal.BrokerUnavailable, ex.Message);
+        }
+
+        if (redemption.Replaced is { } replaced)
+        {
+            try
+            {
+                await accounts.DemoteAsync(replaced.Id, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError("The broker did not demote replaced device {Device} ({Error}): it keeps its topics there until retired",
+                    replaced.Id, ex.Message);
+            }
+        }
+
+        await registry.PublishAsync(redemption.Replaced is { } r ? [device, r] : [device], cancellationToken);
+        return new RedeemResult(device, secret, null);
     }
 
     private string NewDeviceId(string role)
@@ -200,7 +162,7 @@ public sealed class ClaimCodeIssuer
                 }
             });
             var id = $"{role}-{suffix}";
-            if (_registry.Find(id) is null)
+            if (registry.Find(id) is null)
             {
                 return id;
             }

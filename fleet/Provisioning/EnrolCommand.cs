@@ -1,6 +1,10 @@
 using Edge.Fleet.Audit;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Changes;
+using Edge.Fleet.Store.Postgres;
+using Npgsql;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -9,8 +13,9 @@ namespace Edge.Fleet.Provisioning;
 /// <summary>
 /// <c>enrol --centre C --counter N [--role counter|kiosk|hall] [--device-id ID] [--Fleet:DataDir=...]</c>: creates an
 /// enrolment straight in the registry file and prints its claim code. For a technician at the server and for
-/// scripts that prepare devices before the fleet first starts; the registry file is the fleet's own, so this works
-/// only while that fleet is stopped (a running fleet: <c>POST /api/v1/enrolments</c>).
+/// scripts that prepare devices before the fleet first starts. With LiteDB the registry file is the fleet's own, so
+/// this works only while that fleet is stopped (a running fleet: <c>POST /api/v1/enrolments</c>); with
+/// <c>--Store:Kind=postgres --Store:Postgres:ConnectionString=...</c> it writes the shared database, fleet running or not.
 /// </summary>
 public static class EnrolCommand
 {
@@ -20,11 +25,13 @@ public static class EnrolCommand
         var provisioning = arguments.GetSection(ProvisioningOptions.Section).Get<ProvisioningOptions>() ?? new ProvisioningOptions();
         var request = new EnrolmentRequest(arguments["centre"] ?? "", arguments["counter"] ?? "", arguments["role"], arguments["device-id"]);
 
-        using var db = new RegistryDatabase(Options.Create(fleet));
+        var storeOptions = arguments.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+        using var stores = EnrolStores.Open(fleet, storeOptions);
         var time = TimeProvider.System;
-        var registry = new DeviceRegistry(db, time);
-        var audit = new AuditLog(db, time, NullLogger<AuditLog>.Instance);
-        var issuer = new ClaimCodeIssuer(db, registry, audit, time, Options.Create(provisioning));
+        var registry = new DeviceRegistry(stores.Devices, new InProcessChangeFeed(), time, NullLogger<DeviceRegistry>.Instance);
+        var audit = new AuditLog(stores.Audit, time, NullLogger<AuditLog>.Instance);
+        var issuer = new ClaimCodeIssuer(stores.Enrolments, registry, audit, new RegistryCheckedBrokerAccounts(), time,
+            Options.Create(provisioning), NullLogger<ClaimCodeIssuer>.Instance);
         if (issuer.Check(request) is { } problem)
         {
             error.WriteLine($"error: {problem}");
@@ -37,4 +44,30 @@ public static class EnrolCommand
             + (enrolment.DeviceId is null ? "" : $", device {enrolment.DeviceId}") + $"), valid until {enrolment.ExpiresAt:u}");
         return 0;
     }
+}
+
+/// <summary>The stores <see cref="EnrolCommand"/> writes, on the engine <c>Store:Kind</c> names; disposing closes them.</summary>
+internal sealed class EnrolStores(IDeviceStore devices, IEnrolmentStore enrolments, IAuditStore audit, IDisposable owner) : IDisposable
+{
+    public IDeviceStore Devices => devices;
+
+    public IEnrolmentStore Enrolments => enrolments;
+
+    public IAuditStore Audit => audit;
+
+    public static EnrolStores Open(FleetOptions fleet, StoreOptions store)
+    {
+        if (!store.IsPostgres)
+        {
+            var db = new RegistryDatabase(Options.Create(fleet));
+            return new EnrolStores(new LiteDeviceStore(db), new LiteEnrolmentStore(db), new LiteAuditStore(db), db);
+        }
+
+        var dataSource = NpgsqlDataSource.Create(store.Postgres.ConnectionString ?? throw new InvalidOperationException(
+            $"{StoreOptions.Section}:Postgres:ConnectionString is required when {StoreOptions.Section}:Kind is '{StoreOptions.PostgresKind}'"));
+        PostgresSchema.MigrateAsync(dataSource, CancellationToken.None).GetAwaiter().GetResult();
+        return new EnrolStores(new PostgresDeviceStore(dataSource), new PostgresEnrolmentStore(dataSource), new PostgresAuditStore(dataSource), dataSource);
+    }
+
+    public void Dispose() => owner.Dispose();
 }

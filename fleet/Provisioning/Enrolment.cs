@@ -1,3 +1,4 @@
+using Edge.Fleet.Registry;
 using LiteDB;
 
 namespace Edge.Fleet.Provisioning;
@@ -34,6 +35,27 @@ public sealed class Enrolment
 
     /// <summary>The device that redeemed the code.</summary>
     public string? UsedBy { get; set; }
+
+    /// <summary>Why <paramref name="enrolment"/> (null: no such code) cannot be redeemed at <paramref name="now"/>; null when it can.</summary>
+    public static RedeemRefusal? RefusalAt(Enrolment? enrolment, DateTime now) => enrolment switch
+    {
+        null => RedeemRefusal.Unknown,
+        { UsedAt: not null } => RedeemRefusal.Used,
+        _ when enrolment.ExpiresAt <= now => RedeemRefusal.Expired,
+        _ => null,
+    };
+
+    /// <summary>The active device this enrolment provisions: its device id, or <paramref name="newDeviceId"/>(role).</summary>
+    public RegisteredDevice NewDevice(Func<string, string> newDeviceId, string secretHash, DateTime now) => new()
+    {
+        Id = DeviceId ?? newDeviceId(Role),
+        Centre = Centre,
+        Counter = Counter,
+        Role = Role,
+        Status = DeviceStates.Active,
+        SecretHash = secretHash,
+        CreatedAt = now,
+    };
 }
 
 /// <summary>What a technician asks for (<c>POST /api/v1/enrolments</c>).</summary>

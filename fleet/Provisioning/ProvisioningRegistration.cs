@@ -3,6 +3,7 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Registry;
+using Edge.Fleet.Store;
 using Edge.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,9 @@ public static class ProvisioningRegistration
     {
         builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ProvisioningOptions>, ProvisioningOptionsValidator>();
+        builder.AddFleetStore<IEnrolmentStore>(
+            sp => new LiteEnrolmentStore(sp.GetRequiredService<RegistryDatabase>()),
+            sp => new PostgresEnrolmentStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<ClaimCodeIssuer>();
         return builder;
     }
@@ -30,15 +34,15 @@ public static class ProvisioningRegistration
         app.MapPost("/api/v1/provision", Provision).AllowAnonymous().RequireRateLimiting(AuthRegistration.PerAddressLimit);
 
         var technician = app.MapGroup("/api/v1").RequireAuthorization(FleetPolicies.Technician);
-        technician.MapPost("/enrolments", (EnrolmentRequest request, ClaimCodeIssuer issuer, ClaimsPrincipal user) =>
+        technician.MapPost("/enrolments", async (EnrolmentRequest request, ClaimCodeIssuer issuer, ClaimsPrincipal user, CancellationToken cancellationToken) =>
             issuer.Check(request) is { } problem
                 ? Results.BadRequest(new ProvisionError(problem, "invalid"))
-                : Results.Ok(issuer.Create(request, user.Identity!.Name!)));
-        technician.MapGet("/enrolments", (ClaimCodeIssuer issuer) => TypedResults.Ok(issuer.ListOpen()
+                : Results.Ok(await issuer.CreateAsync(request, user.Identity!.Name!, null, cancellationToken)));
+        technician.MapGet("/enrolments", async (ClaimCodeIssuer issuer, CancellationToken cancellationToken) => TypedResults.Ok((await issuer.ListOpenAsync(cancellationToken))
             .Select(e => new OpenEnrolmentView(e.Centre, e.Counter, e.Role, e.DeviceId, e.Replaces, e.CreatedBy, new DateTimeOffset(e.ExpiresAt, TimeSpan.Zero)))
             .ToList()));
         technician.MapPost("/devices/{id}/retire", RetireAsync);
-        technician.MapPost("/devices/{id}/replace", Replace);
+        technician.MapPost("/devices/{id}/replace", ReplaceAsync);
 
         app.MapGet("/api/v1/registry", (ClaimsPrincipal user, DeviceRegistry registry, string? centre) =>
         {
@@ -56,11 +60,12 @@ public static class ProvisioningRegistration
         return app;
     }
 
-    private static Results<Ok<ProvisionResponse>, NotFound<ProvisionError>, Conflict<ProvisionError>, JsonHttpResult<ProvisionError>> Provision(
+    private static async Task<Results<Ok<ProvisionResponse>, NotFound<ProvisionError>, Conflict<ProvisionError>, JsonHttpResult<ProvisionError>>> Provision(
         ProvisionRequest request, HttpContext context, ClaimCodeIssuer issuer, AuditLog audit, SecurityCounters counters,
         IOptions<ProvisioningOptions> provisioning, IOptions<MqttOptions> mqtt, ILoggerFactory loggers)
     {
-        var result = issuer.Redeem(request.Code);
+        var cancellationToken = context.RequestAborted;
+        var result = await issuer.RedeemAsync(request.Code, cancellationToken);
         var address = AuthRegistration.Address(context);
         if (result.Refusal is { } refusal)
         {
@@ -69,23 +74,28 @@ public static class ProvisioningRegistration
                 RedeemRefusal.Expired => "expired",
                 RedeemRefusal.Used => "used",
                 RedeemRefusal.DeviceIdTaken => "device-id-taken",
+                RedeemRefusal.BrokerUnavailable => "broker-unavailable",
                 _ => "unknown",
             };
             counters.ProvisionRefused(reason);
-            audit.Record("anonymous", AuditActions.ProvisionRefused, null, success: false, detail: reason, address: address);
+            await audit.RecordAsync("anonymous", AuditActions.ProvisionRefused, null, success: false,
+                detail: result.Problem is null ? reason : $"{reason}: {result.Problem}", address: address, cancellationToken: cancellationToken);
             return refusal switch
             {
                 RedeemRefusal.Expired => TypedResults.Json(new ProvisionError("This claim code has expired: ask for a new one.", reason), statusCode: StatusCodes.Status410Gone),
                 RedeemRefusal.Used => TypedResults.Conflict(new ProvisionError("This claim code was already used: a code provisions one device once.", reason)),
                 RedeemRefusal.DeviceIdTaken => TypedResults.Conflict(new ProvisionError("The device id of this enrolment is already registered.", reason)),
+                RedeemRefusal.BrokerUnavailable => TypedResults.Json(
+                    new ProvisionError("The MQTT broker could not be given this device's account; the claim code is still valid: try again in a minute.", reason),
+                    statusCode: StatusCodes.Status503ServiceUnavailable),
                 _ => TypedResults.NotFound(new ProvisionError("Unknown claim code: check what you typed (8 letters and digits, e.g. ABCD-EFGH).", reason)),
             };
         }
 
         var device = result.Device!;
         counters.Provisioned();
-        audit.Record($"device:{device.Id}", AuditActions.DeviceProvisioned, device.Id,
-            detail: $"centre {device.Centre}, counter {device.Counter}, role {device.Role}", address: address);
+        await audit.RecordAsync($"device:{device.Id}", AuditActions.DeviceProvisioned, device.Id,
+            detail: $"centre {device.Centre}, counter {device.Counter}, role {device.Role}", address: address, cancellationToken: cancellationToken);
         loggers.CreateLogger(typeof(ProvisioningRegistration)).LogInformation(
             "Provisioned {Device} for centre {Centre} counter {Counter}", device.Id, device.Centre, device.Counter);
 
@@ -105,20 +115,34 @@ public static class ProvisioningRegistration
     }
 
     private static async Task<IResult> RetireAsync(
-        string id, ClaimsPrincipal user, DeviceRegistry registry, IDeviceSessions sessions, AuditLog audit, HttpContext context)
+        string id, ClaimsPrincipal user, DeviceRegistry registry, IDeviceSessions sessions, IBrokerAccounts accounts, AuditLog audit,
+        HttpContext context, ILogger<DeviceRegistry> logger)
     {
-        if (registry.Retire(id) is not { } retired)
+        var cancellationToken = context.RequestAborted;
+        if (await registry.RetireAsync(id, cancellationToken) is not { } retired)
         {
             return Results.NotFound(new ProvisionError($"no registered device {id}", "unknown"));
         }
 
-        var cut = await sessions.DisconnectAsync(id, context.RequestAborted);
-        audit.Record(user.Identity!.Name!, AuditActions.DeviceRetired, id,
-            detail: cut ? "open connection closed" : "not connected", address: AuthRegistration.Address(context));
+        var cut = await sessions.DisconnectAsync(id, cancellationToken);
+        var detail = cut ? "open connection closed" : "not connected";
+        try
+        {
+            await accounts.RevokeAsync(id, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Retired in the registry all the same; an external broker keeps the account until a later revoke.
+            logger.LogError("The broker did not revoke retired device {Device} ({Error})", id, ex.Message);
+            detail += $"; broker revoke failed: {ex.Message}";
+        }
+
+        await audit.RecordAsync(user.Identity!.Name!, AuditActions.DeviceRetired, id, detail: detail, address: AuthRegistration.Address(context),
+            cancellationToken: cancellationToken);
         return Results.Ok(RegisteredDeviceView.Of(retired));
     }
 
-    private static IResult Replace(string id, ClaimsPrincipal user, DeviceRegistry registry, ClaimCodeIssuer issuer, AuditLog audit, HttpContext context)
+    private static async Task<IResult> ReplaceAsync(string id, ClaimsPrincipal user, DeviceRegistry registry, ClaimCodeIssuer issuer, AuditLog audit, HttpContext context)
     {
         if (registry.Find(id) is not { } old)
         {
@@ -131,8 +155,9 @@ public static class ProvisioningRegistration
         }
 
         var name = user.Identity!.Name!;
-        var enrolment = issuer.Create(new EnrolmentRequest(old.Centre, old.Counter, old.Role), name, replaces: id);
-        audit.Record(name, AuditActions.DeviceReplaced, id, detail: "claim code issued for its successor", address: AuthRegistration.Address(context));
+        var enrolment = await issuer.CreateAsync(new EnrolmentRequest(old.Centre, old.Counter, old.Role), name, id, context.RequestAborted);
+        await audit.RecordAsync(name, AuditActions.DeviceReplaced, id, detail: "claim code issued for its successor", address: AuthRegistration.Address(context),
+            cancellationToken: context.RequestAborted);
         return Results.Ok(enrolment);
     }
 }

@@ -1,44 +1,55 @@
 using System.Collections.Concurrent;
 using Edge.Fleet.Auth;
-using LiteDB;
+using Edge.Fleet.Store.Changes;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Fleet.Registry;
 
 /// <summary>
 /// The devices the fleet knows by credentials: who they are (centre, counter, role), whether they may connect,
-/// and their secret's hash. Every device is also held in memory, because the broker asks about it on every
-/// connect, publish and subscribe; writes go to disk first, then to memory.
+/// and their secret's hash. The broker asks about a device on every connect, publish and subscribe, so every device
+/// is held in memory: a cache of <see cref="IDeviceStore"/>, loaded at first use and reloaded whenever
+/// <see cref="ChangeTopics.Devices"/> is published (by any node, after every committed change), so that a device
+/// retired on one node is refused by the others within the time of a notification and a reload.
 /// </summary>
 public sealed class DeviceRegistry
 {
-    public const string Collection = "devices";
-
-    private readonly RegistryDatabase _db;
-    private readonly ILiteCollection<RegisteredDevice> _devices;
-    private readonly ConcurrentDictionary<string, RegisteredDevice> _byId = new(StringComparer.Ordinal);
+    private readonly IDeviceStore _store;
+    private readonly IChangeFeed _changes;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _loadLock = new();
+    private readonly ConcurrentDictionary<string, DateTime> _unflushedSeen = new(StringComparer.Ordinal);
+    private volatile ConcurrentDictionary<string, RegisteredDevice> _byId = new(StringComparer.Ordinal);
+    private volatile bool _loaded;
 
-    public DeviceRegistry(RegistryDatabase db, TimeProvider time)
+    // 0: no reload running; 1: one running; 2: one running and another asked for meanwhile.
+    private int _reloadState;
+
+    public DeviceRegistry(IDeviceStore store, IChangeFeed changes, TimeProvider time, ILogger<DeviceRegistry> logger)
     {
-        _db = db;
+        _store = store;
+        _changes = changes;
         _time = time;
-        _devices = db.Collection<RegisteredDevice>(Collection);
-        _devices.EnsureIndex(d => d.Centre);
-        foreach (var device in _devices.FindAll())
-        {
-            _byId[device.Id] = device;
-        }
+        _logger = logger;
+        changes.Subscribe(ChangeTopics.Devices, RequestReload);
     }
 
-    public RegisteredDevice? Find(string? id) => id is not null && _byId.TryGetValue(id, out var device) ? device : null;
+    /// <summary>A registry on an embedded registry file, alone in its process (tools and tests).</summary>
+    public DeviceRegistry(RegistryDatabase db, TimeProvider time)
+        : this(new LiteDeviceStore(db), new InProcessChangeFeed(), time, NullLogger<DeviceRegistry>.Instance)
+    {
+    }
 
-    public IReadOnlyList<RegisteredDevice> List() => _byId.Values.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+    public RegisteredDevice? Find(string? id) => id is not null && Devices.TryGetValue(id, out var device) ? device : null;
+
+    public IReadOnlyList<RegisteredDevice> List() => Devices.Values.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
 
     /// <summary>The centre a device belongs to, or null for a device the registry does not know.</summary>
     public string? CentreOf(string deviceId) => Find(deviceId)?.Centre;
 
     public IReadOnlyList<string> DeviceIdsOf(string centre) =>
-        _byId.Values.Where(d => d.Centre == centre).Select(d => d.Id).Order(StringComparer.Ordinal).ToList();
+        Devices.Values.Where(d => d.Centre == centre).Select(d => d.Id).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The device when <paramref name="secret"/> is its secret and it may connect; null otherwise.</summary>
     public RegisteredDevice? Authenticate(string deviceId, string? secret)
@@ -49,38 +60,27 @@ public sealed class DeviceRegistry
         return ok && device is not null ? device : null;
     }
 
-    /// <summary>Inside a <see cref="RegistryDatabase.Write{T}"/>: adds a new device (call <see cref="Publish"/> after the commit).</summary>
-    internal void InsertInTransaction(RegisteredDevice device) => _devices.Insert(device);
-
-    /// <summary>Inside a <see cref="RegistryDatabase.Write{T}"/>: replaces a stored device.</summary>
-    internal void UpdateInTransaction(RegisteredDevice device) => _devices.Update(device);
-
-    /// <summary>Makes committed devices visible to the broker.</summary>
-    internal void Publish(params RegisteredDevice[] devices)
-    {
-        foreach (var device in devices)
-        {
-            _byId[device.Id] = device;
-        }
-    }
-
     /// <summary>Retires a device: it can never connect again. Returns the updated device, null when unknown.</summary>
-    public RegisteredDevice? Retire(string deviceId)
+    public async Task<RegisteredDevice?> RetireAsync(string deviceId, CancellationToken cancellationToken)
     {
-        if (Find(deviceId) is not { } current)
+        if (await _store.RetireAsync(deviceId, _time.GetUtcNow().UtcDateTime, cancellationToken) is not { } retired)
         {
             return null;
         }
 
-        var retired = Copy(current);
-        retired.Status = DeviceStates.Retired;
-        retired.RetiredAt = _time.GetUtcNow().UtcDateTime;
-        _db.Write(() => _devices.Update(retired));
-        Publish(retired);
+        await PublishAsync([retired], cancellationToken);
         return retired;
     }
 
-    /// <summary>Remembers when a device last connected (not made durable: losing one is harmless).</summary>
+    /// <summary>Synchronous <see cref="RetireAsync"/>, for callers that cannot await.</summary>
+    public RegisteredDevice? Retire(string deviceId) => RetireAsync(deviceId, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Remembers when a device last connected: in memory at once, in the store at the next flush
+    /// (<see cref="LastSeenFlusher"/>, every few seconds, all devices seen meanwhile in one write), so that a
+    /// reconnect storm of thousands of devices costs a few writes, not one per connection. Losing the last few
+    /// seconds of it in a crash is harmless.
+    /// </summary>
     public void Seen(string deviceId)
     {
         if (Find(deviceId) is not { } current)
@@ -88,10 +88,152 @@ public sealed class DeviceRegistry
             return;
         }
 
+        var now = _time.GetUtcNow().UtcDateTime;
         var seen = Copy(current);
-        seen.LastSeenAt = _time.GetUtcNow().UtcDateTime;
-        _byId[deviceId] = seen;
-        _devices.Update(seen);
+        seen.LastSeenAt = now;
+        Devices[deviceId] = seen;
+        _unflushedSeen[deviceId] = now;
+    }
+
+    /// <summary>Writes what <see cref="Seen"/> gathered since the last flush; returns how many devices it wrote.</summary>
+    public async Task<int> FlushSeenAsync(CancellationToken cancellationToken)
+    {
+        if (_unflushedSeen.IsEmpty)
+        {
+            return 0;
+        }
+
+        var batch = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        foreach (var id in _unflushedSeen.Keys)
+        {
+            if (_unflushedSeen.TryRemove(id, out var at))
+            {
+                batch[id] = at;
+            }
+        }
+
+        try
+        {
+            await _store.RecordSeenAsync(batch, cancellationToken);
+        }
+        catch
+        {
+            // Keep them for the next flush (unless seen again meanwhile, which is newer).
+            foreach (var (id, at) in batch)
+            {
+                _unflushedSeen.TryAdd(id, at);
+            }
+
+            throw;
+        }
+
+        return batch.Count;
+    }
+
+    /// <summary>
+    /// Makes committed devices visible at once on this node, and tells every node to reload (this one included,
+    /// which makes sure the cache ends equal to the store whatever order the changes came in).
+    /// </summary>
+    internal async Task PublishAsync(IEnumerable<RegisteredDevice> devices, CancellationToken cancellationToken)
+    {
+        foreach (var device in devices)
+        {
+            Devices[device.Id] = device;
+        }
+
+        await _changes.PublishAsync(ChangeTopics.Devices, cancellationToken);
+    }
+
+    /// <summary>Drops devices from this node's cache at once (a redemption undone), and tells every node to reload.</summary>
+    internal async Task ForgetAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        Devices.TryRemove(deviceId, out _);
+        await _changes.PublishAsync(ChangeTopics.Devices, cancellationToken);
+    }
+
+    /// <summary>Reads every device from the store and replaces the cache with them.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var stored = await _store.ListAsync(cancellationToken);
+        var fresh = new ConcurrentDictionary<string, RegisteredDevice>(StringComparer.Ordinal);
+        foreach (var device in stored)
+        {
+            // A connection seen here but not flushed yet is newer than what the store has.
+            if (_unflushedSeen.TryGetValue(device.Id, out var seen) && (device.LastSeenAt is null || device.LastSeenAt < seen))
+            {
+                device.LastSeenAt = seen;
+            }
+
+            fresh[device.Id] = device;
+        }
+
+        _byId = fresh;
+        _loaded = true;
+    }
+
+    private ConcurrentDictionary<string, RegisteredDevice> Devices
+    {
+        get
+        {
+            if (!_loaded)
+            {
+                lock (_loadLock)
+                {
+                    if (!_loaded)
+                    {
+                        ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
+                    }
+                }
+            }
+
+            return _byId;
+        }
+    }
+
+    private void RequestReload()
+    {
+        while (true)
+        {
+            var state = Volatile.Read(ref _reloadState);
+            if (state == 2)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _reloadState, state + 1, state) == state)
+            {
+                if (state == 0)
+                {
+                    _ = Task.Run(ReloadWhileAskedAsync);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task ReloadWhileAskedAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await ReloadAsync(CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning("Could not reload the device registry ({Error}); retrying in 2 s", ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                Interlocked.Exchange(ref _reloadState, 2);
+            }
+
+            if (Interlocked.CompareExchange(ref _reloadState, 0, 1) == 1)
+            {
+                return;
+            }
+
+            Interlocked.Exchange(ref _reloadState, 1);
+        }
     }
 
     internal static RegisteredDevice Copy(RegisteredDevice d) => new()

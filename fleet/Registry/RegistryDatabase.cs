@@ -9,10 +9,12 @@ using Microsoft.Extensions.Options;
 namespace Edge.Fleet.Registry;
 
 /// <summary>
-/// The fleet's access data in its own LiteDB file, <c>{Fleet:DataDir}/registry.db</c>: devices, enrolments, people,
+/// The embedded fleet's access data (<c>Store:Kind=lite</c>) in its own LiteDB file, <c>{Fleet:DataDir}/registry.db</c>: devices, enrolments, people,
 /// tokens and the audit log. A file of its own rather than collections in <c>fleet.db</c>: the event store owns that
 /// file's single <see cref="LiteDatabase"/> and its write lock, and ingest should never wait behind a login.
 /// Writes that matter (a secret issued, a device retired) are durable before they are answered (<see cref="LiteFile.CommitDurably{T}"/>).
+/// The Lite stores of the registry (<see cref="LiteDeviceStore"/>, <c>LiteEnrolmentStore</c>, <c>LitePeopleStore</c>,
+/// <c>LiteAuditStore</c>) share this one file and its write lock.
 /// </summary>
 public sealed class RegistryDatabase : IDisposable
 {
@@ -21,11 +23,11 @@ public sealed class RegistryDatabase : IDisposable
     /// <summary>Every collection of the file, created when it is opened (see <see cref="LiteFile.Open"/>).</summary>
     private static readonly string[] Collections =
     [
-        DeviceRegistry.Collection,
-        ClaimCodeIssuer.Collection,
-        UserDirectory.UsersCollection,
-        UserDirectory.TokensCollection,
-        AuditLog.Collection,
+        LiteDeviceStore.Collection,
+        LiteEnrolmentStore.Collection,
+        LitePeopleStore.UsersCollection,
+        LitePeopleStore.TokensCollection,
+        LiteAuditStore.Collection,
     ];
 
     private readonly LiteDatabase _db;

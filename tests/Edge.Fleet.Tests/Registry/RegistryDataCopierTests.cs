@@ -1,0 +1,82 @@
+using Edge.Fleet.Audit;
+using Edge.Fleet.Auth;
+using Edge.Fleet.Hosting;
+using Edge.Fleet.Provisioning;
+using Edge.Fleet.Registry;
+using Edge.Fleet.Tests.Support;
+using Edge.Testing;
+
+namespace Edge.Fleet.Tests.Registry;
+
+/// <summary><c>move-to-postgres</c> for the registry: an embedded fleet's registry.db, copied once, whatever the number of runs.</summary>
+public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IDisposable
+{
+    private static readonly DateTime Now = new(2026, 11, 23, 9, 0, 0, DateTimeKind.Utc);
+    private readonly TempFolder _folder = new("registry-copier");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Everything_in_the_registry_file_is_copied_once_and_a_second_run_copies_nothing()
+    {
+        var none = CancellationToken.None;
+        using (var db = new RegistryDatabase(_folder[RegistryDatabase.FileName]))
+        {
+            var enrolments = new LiteEnrolmentStore(db);
+            await enrolments.AddAsync(RegistryStoreContract.Enrolment("k-old", "dev-old"), none);
+            await enrolments.RedeemAsync("k-old", Now, "h-old", _ => "unused", none);
+            await enrolments.AddAsync(RegistryStoreContract.Enrolment("k-new", "dev-new", "dev-old"), none);
+            await enrolments.RedeemAsync("k-new", Now, "h-new", _ => "unused", none);
+            await enrolments.AddAsync(RegistryStoreContract.Enrolment("k-open"), none);
+            await new LiteDeviceStore(db).RecordSeenAsync(new Dictionary<string, DateTime> { ["dev-new"] = Now.AddMinutes(3) }, none);
+            var people = new LitePeopleStore(db);
+            await people.SaveUserAsync(new FleetUser { Name = "lan", Role = UserRoles.Manager, Centres = ["c1", "c2"], PasswordHash = "pw", CreatedAt = Now }, none);
+            await people.SaveUserAsync(new FleetUser { Name = "admin", Role = UserRoles.Administrator, CreatedAt = Now }, none);
+            await people.AddTokenAsync(new AccessToken { Id = "t1", User = "lan", Kind = "session", Name = "login", CreatedAt = Now, ExpiresAt = Now.AddHours(12) }, none);
+            var audit = new LiteAuditStore(db);
+            foreach (var subject in new[] { "a", "b", "c" })
+            {
+                await audit.AppendAsync(new AuditEntry { At = Now, Actor = "tech", Action = AuditActions.EnrolmentCreated, Subject = subject }, none);
+            }
+        }
+
+        var (target, _) = await postgres.CreateMigratedDatabaseAsync();
+        await using var _target = target;
+        var copier = new RegistryDataCopier();
+        var source = new FleetOptions { DataDir = _folder.Path };
+
+        Assert.Equal(0, await copier.CountInTargetAsync(target, none));
+        var first = await copier.CopyAsync(source, target, none);
+        var second = await copier.CopyAsync(source, target, none);
+
+        // 2 devices, 3 enrolments, 2 users, 1 token, 3 audit entries.
+        Assert.Equal((11L, 0L), (first, second));
+        Assert.Equal(11, await copier.CountInTargetAsync(target, none));
+
+        var devices = await new PostgresDeviceStore(target).ListAsync(none);
+        Assert.Equal(["dev-new", "dev-old"], devices.Select(d => d.Id));
+        Assert.Equal((DeviceStates.ReplacedBy, "dev-new"), (devices[1].Status, devices[1].ReplacedBy));
+        Assert.Equal(("h-new", (DateTime?)Now.AddMinutes(3)), (devices[0].SecretHash, devices[0].LastSeenAt));
+        var open = Assert.Single(await new PostgresEnrolmentStore(target).ListOpenAsync(Now, none));
+        Assert.Equal("k-open", open.Id);
+        var people2 = new PostgresPeopleStore(target);
+        Assert.Equal(["c1", "c2"], (await people2.FindUserAsync("lan", none))!.Centres);
+        Assert.Equal(Now.AddHours(12), (await people2.FindTokenAsync("t1", none))!.ExpiresAt);
+
+        // A new entry after the move follows the copied ones.
+        var auditStore = new PostgresAuditStore(target);
+        var next = new AuditEntry { At = Now, Actor = "tech", Action = AuditActions.DeviceRetired, Subject = "d" };
+        await auditStore.AppendAsync(next, none);
+        Assert.Equal(["d", "c", "b", "a"], (await auditStore.ListAsync(null, 10, none)).Select(e => e.Subject));
+    }
+
+    [Fact]
+    public async Task A_fleet_without_a_registry_file_copies_nothing()
+    {
+        var (target, _) = await postgres.CreateMigratedDatabaseAsync();
+        await using var _target = target;
+
+        Assert.Equal(0, await new RegistryDataCopier().CopyAsync(new FleetOptions { DataDir = _folder["empty"] }, target, CancellationToken.None));
+        Assert.False(File.Exists(_folder[Path.Combine("empty", RegistryDatabase.FileName)]));
+    }
+}
