@@ -24,4 +24,5 @@ public static class ChangeTopics
     public const string AlertRules = "alert-rules";
     public const string DeviceConfig = "device-config";
     public const string Releases = "releases";
+    public const string RatingKeys = "rating-keys";
 }

@@ -1,6 +1,7 @@
 using Edge.Fleet.Clock;
 using Edge.Fleet.Health;
 using Edge.Fleet.Store;
+using Edge.Fleet.Store.Leadership;
 using Edge.Fleet.Store.Lite;
 using Edge.Testing;
 using Edge.Wire;
@@ -22,7 +23,7 @@ public sealed class RatingTimePlacerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = new LiteEventStore(_folder["fleet.db"]);
-        _placer = new RatingTimePlacer(_store, _time, NullLogger<RatingTimePlacer>.Instance);
+        _placer = new RatingTimePlacer(_store, new SoleNodeLeadership(), _time, NullLogger<RatingTimePlacer>.Instance);
         await _placer.StartAsync(CancellationToken.None);
     }
 
