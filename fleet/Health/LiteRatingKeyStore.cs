@@ -33,7 +33,7 @@ public sealed class LiteRatingKeyStore : IRatingKeyStore, IDisposable
         _counters = _db.GetCollection(CountersCollection);
         _fields = _db.GetCollection(FieldsCollection);
         _deviceCounters = _db.GetCollection(DeviceCountersCollection);
-        if (isNew && legacyJson is not null && File.Exists(legacyJson))
+        if (isNew && legacyJson is not null)
         {
             ImportJson(legacyJson);
         }
@@ -86,33 +86,45 @@ public sealed class LiteRatingKeyStore : IRatingKeyStore, IDisposable
         return true;
     }
 
-    private void ImportJson(string legacyJson)
+    /// <summary>The keys of a former <c>rating-keys.json</c>; null when it is missing or unreadable.</summary>
+    internal static RatingKeySet? ReadJson(string legacyJson)
     {
         try
         {
+            if (!File.Exists(legacyJson))
+            {
+                return null;
+            }
+
             var file = JsonSerializer.Deserialize(File.ReadAllText(legacyJson), FleetJson.Default.RatingKeysFile);
-            if (file is null)
-            {
-                return;
-            }
-
-            lock (_writeLock)
-            {
-                foreach (var counter in file.Counters)
-                {
-                    AddKey(_counters, counter);
-                }
-
-                Learn(null, null, file.Fields);
-                foreach (var (device, counter) in file.DeviceCounters)
-                {
-                    Learn(device, counter, []);
-                }
-            }
+            return file is null ? null : new RatingKeySet(file.Counters, file.Fields, file.DeviceCounters);
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
             // An unreadable old catalogue is relearnt from the next event batches, as it always was.
+            return null;
+        }
+    }
+
+    private void ImportJson(string legacyJson)
+    {
+        if (ReadJson(legacyJson) is not { } keys)
+        {
+            return;
+        }
+
+        lock (_writeLock)
+        {
+            foreach (var counter in keys.Counters)
+            {
+                AddKey(_counters, counter);
+            }
+
+            Learn(null, null, keys.Fields);
+            foreach (var (device, counter) in keys.DeviceCounters)
+            {
+                Learn(device, counter, []);
+            }
         }
     }
 }
