@@ -17,7 +17,7 @@ public sealed class PostgresHealthStore(NpgsqlDataSource dataSource) : IHealthSt
     public async Task AppendAsync(IReadOnlyList<HealthSample> samples, CancellationToken cancellationToken) =>
         await WriteAsync(samples, cancellationToken);
 
-    /// <summary>Writes <paramref name="samples"/>; returns how many history rows were new.</summary>
+    /// <summary>Writes <paramref name="samples"/>; returns how many rows changed (new history, latest moved).</summary>
     internal async Task<int> WriteAsync(IReadOnlyList<HealthSample> samples, CancellationToken cancellationToken)
     {
         if (samples.Count == 0)
@@ -53,6 +53,7 @@ public sealed class PostgresHealthStore(NpgsqlDataSource dataSource) : IHealthSt
                 SET received_at = excluded.received_at, reported_at = excluded.reported_at, uptime_s = excluded.uptime_s, report = excluded.report
                 WHERE NOT (excluded.received_at < h.received_at
                            OR (excluded.uptime_s < h.uptime_s AND excluded.reported_at <= h.reported_at AND excluded.received_at <= h.received_at))
+                  AND (excluded.received_at, excluded.uptime_s, excluded.reported_at) IS DISTINCT FROM (h.received_at, h.uptime_s, h.reported_at)
             """);
         upsert.Parameters.Add(new() { Value = latest.Select(s => s.DeviceId).ToArray() });
         upsert.Parameters.Add(new() { Value = latest.Select(s => s.ReceivedAt.UtcDateTime).ToArray() });
@@ -62,9 +63,9 @@ public sealed class PostgresHealthStore(NpgsqlDataSource dataSource) : IHealthSt
         batch.BatchCommands.Add(upsert);
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        var inserted = insert.RecordsAffected;
+        var written = checked((int)(insert.RecordsAffected + upsert.RecordsAffected));
         await transaction.CommitAsync(cancellationToken);
-        return inserted;
+        return written;
     }
 
     public async Task<IReadOnlyList<HealthSample>> LatestAsync(CancellationToken cancellationToken)

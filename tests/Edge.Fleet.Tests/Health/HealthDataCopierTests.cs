@@ -50,6 +50,7 @@ public sealed class HealthDataCopierTests(PostgresServerFixture postgres) : ICla
         var second = await copier.CopyAsync(source, target, CancellationToken.None);
 
         // 12 heartbeats, 2 latest, 2 devices' presence, 2 counters, 1 field, 1 device counter.
+        Assert.Equal([12L, 2, 2, 2, 1, 1], await CountRowsAsync(target, "health_history", "health_latest", "device_presence", "rating_counters", "rating_fields", "rating_device_counters"));
         Assert.Equal(20, counted);
         Assert.Equal(12 + 2 + 2 + 4, first);
         Assert.Equal(0, second);
@@ -70,6 +71,18 @@ public sealed class HealthDataCopierTests(PostgresServerFixture postgres) : ICla
         Assert.Equal(["wait"], keys.Fields);
         Assert.Equal("c2", keys.DeviceCounters["dev-a"]);
         Assert.False(File.Exists(source.FileIn("rating-keys.db")));
+    }
+
+    private static async Task<List<long>> CountRowsAsync(Npgsql.NpgsqlDataSource target, params string[] tables)
+    {
+        var counts = new List<long>();
+        foreach (var table in tables)
+        {
+            await using var command = target.CreateCommand($"SELECT count(*) FROM {table}");
+            counts.Add((long)(await command.ExecuteScalarAsync())!);
+        }
+
+        return counts;
     }
 
     private static HealthSample Beat(string device, long uptimeS, DateTimeOffset at) =>

@@ -31,7 +31,9 @@ public sealed class LiteRatingKeyStoreTests : RatingKeyStoreContract
         using (var store = new LiteRatingKeyStore(_folder["old/rating-keys.db"], json))
         {
             var keys = await store.LoadAsync(CancellationToken.None);
-            Assert.Equal((["c1"], ["wait"], "c1"), (keys.Counters.ToList(), keys.Fields.ToList(), keys.DeviceCounters["dev-a"]));
+            Assert.Equal(["c1"], keys.Counters);
+            Assert.Equal(["wait"], keys.Fields);
+            Assert.Equal("c1", keys.DeviceCounters["dev-a"]);
             await store.LearnAsync("dev-a", "c9", [], CancellationToken.None);
         }
 
