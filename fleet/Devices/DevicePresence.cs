@@ -21,7 +21,7 @@ public sealed class DevicePresence(IPresenceStore store, TimeProvider time, ILog
     /// <summary>Broker client id → the device and session that client announced, to resolve disconnects.</summary>
     private readonly Dictionary<string, (string DeviceId, string Session)> _clients = new(StringComparer.Ordinal);
 
-    private volatile Snapshot? _cache;
+    private readonly ShortLivedCache<IReadOnlyDictionary<string, Presence>> _cache = new(CacheFor, time);
 
     /// <summary>Applies a status; returns true when it brought the device (or a new session of it) online.</summary>
     public async Task<bool> ObserveAsync(string deviceId, DeviceStatus status, string? clientId, CancellationToken cancellationToken)
@@ -84,31 +84,13 @@ public sealed class DevicePresence(IPresenceStore store, TimeProvider time, ILog
     }
 
     /// <summary>Every device that ever sent a status, as the store had it at most <see cref="CacheFor"/> ago.</summary>
-    public async Task<IReadOnlyDictionary<string, Presence>> SnapshotAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var cached = _cache;
-        if (cached is not null && now - cached.ReadAt < CacheFor && now >= cached.ReadAt)
-        {
-            return cached.Devices;
-        }
+    public Task<IReadOnlyDictionary<string, Presence>> SnapshotAsync(CancellationToken cancellationToken) =>
+        _cache.GetAsync(
+            store.ReadAllAsync,
+            (ex, age) => logger.LogWarning("Answering device presence from a cache of {Age}: {Error}", age, ex.Message),
+            cancellationToken);
 
-        try
-        {
-            var devices = await store.ReadAllAsync(cancellationToken);
-            _cache = new Snapshot(devices, now);
-            return devices;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException && cached is not null)
-        {
-            logger.LogWarning("Answering device presence from a cache of {Age}: {Error}", now - cached.ReadAt, ex.Message);
-            return cached.Devices;
-        }
-    }
-
-    private void Invalidate() => _cache = null;
-
-    private sealed record Snapshot(IReadOnlyDictionary<string, Presence> Devices, DateTimeOffset ReadAt);
+    private void Invalidate() => _cache.Drop();
 }
 
 /// <summary>A device's presence: <see cref="LastSeen"/> is when the fleet last heard of a change of it.</summary>

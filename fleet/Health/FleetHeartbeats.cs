@@ -1,3 +1,5 @@
+using Edge.Fleet.Devices;
+
 namespace Edge.Fleet.Health;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed class FleetHeartbeats(IHealthStore store, HeartbeatBoard board, Ti
     /// <summary>How long a read of the store's latest heartbeats answers before the next read asks it again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
-    private volatile Snapshot? _cache;
+    private readonly ShortLivedCache<IReadOnlyDictionary<string, HealthSample>> _cache = new(CacheFor, time);
 
     public async Task<IReadOnlyDictionary<string, HealthSample>> SnapshotAsync(CancellationToken cancellationToken)
     {
@@ -31,26 +33,18 @@ public sealed class FleetHeartbeats(IHealthStore store, HeartbeatBoard board, Ti
 
     private async Task<IReadOnlyDictionary<string, HealthSample>> ReadStoreAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var cached = _cache;
-        if (cached is not null && now - cached.ReadAt < CacheFor && now >= cached.ReadAt)
-        {
-            return cached.Latest;
-        }
-
         try
         {
-            var latest = (await store.LatestAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
-            _cache = new Snapshot(latest, now);
-            return latest;
+            return await _cache.GetAsync(
+                async ct => (await store.LatestAsync(ct)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal),
+                (ex, age) => logger.LogWarning("Answering the latest heartbeats from a cache of {Age}: {Error}", age, ex.Message),
+                cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The board still has what this node received; the store's view comes back with the store.
             logger.LogWarning("Reading the latest heartbeats from the store failed, answering from this node's: {Error}", ex.Message);
-            return cached?.Latest ?? new Dictionary<string, HealthSample>(StringComparer.Ordinal);
+            return new Dictionary<string, HealthSample>(StringComparer.Ordinal);
         }
     }
-
-    private sealed record Snapshot(IReadOnlyDictionary<string, HealthSample> Latest, DateTimeOffset ReadAt);
 }

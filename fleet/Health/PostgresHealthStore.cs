@@ -25,7 +25,13 @@ public sealed class PostgresHealthStore(NpgsqlDataSource dataSource) : IHealthSt
             return 0;
         }
 
-        var history = samples.DistinctBy(s => (s.DeviceId, HeartbeatIdentity.KeyOf(s))).ToList();
+        // Sorted (device, key): two nodes inserting the same heartbeats wait on each other's keys in one order, never in a cycle.
+        var history = samples
+            .Select(s => (Sample: s, Key: HeartbeatIdentity.KeyOf(s)))
+            .DistinctBy(r => (r.Sample.DeviceId, r.Key))
+            .OrderBy(r => r.Sample.DeviceId, StringComparer.Ordinal)
+            .ThenBy(r => r.Key, StringComparer.Ordinal)
+            .ToList();
         var latest = samples.GroupBy(s => s.DeviceId, StringComparer.Ordinal)
             .Select(g => g.Aggregate((held, s) => HeartbeatBoard.IsOlder(s, held) ? held : s))
             .OrderBy(s => s.DeviceId, StringComparer.Ordinal)
@@ -39,10 +45,10 @@ public sealed class PostgresHealthStore(NpgsqlDataSource dataSource) : IHealthSt
             SELECT d, k, r, j::jsonb FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS t(d, k, r, j)
             ON CONFLICT (device_id, sample_key) DO NOTHING
             """);
-        insert.Parameters.Add(new() { Value = history.Select(s => s.DeviceId).ToArray() });
-        insert.Parameters.Add(new() { Value = history.Select(HeartbeatIdentity.KeyOf).ToArray() });
-        insert.Parameters.Add(new() { Value = history.Select(s => s.ReceivedAt.UtcDateTime).ToArray() });
-        insert.Parameters.Add(new() { Value = history.Select(s => Serialize(s.Report)).ToArray() });
+        insert.Parameters.Add(new() { Value = history.Select(r => r.Sample.DeviceId).ToArray() });
+        insert.Parameters.Add(new() { Value = history.Select(r => r.Key).ToArray() });
+        insert.Parameters.Add(new() { Value = history.Select(r => r.Sample.ReceivedAt.UtcDateTime).ToArray() });
+        insert.Parameters.Add(new() { Value = history.Select(r => Serialize(r.Sample.Report)).ToArray() });
         batch.BatchCommands.Add(insert);
 
         // Sorted by device: two nodes upserting the same devices lock their rows in the same order.

@@ -1,17 +1,9 @@
 using Edge.Fleet.Devices;
-using Edge.Testing;
+using Edge.Fleet.Tests.Health;
 
 namespace Edge.Fleet.Tests.Devices;
 
 public sealed class LitePresenceStoreTests : PresenceStoreContract
 {
-    private readonly TempFolder _folder = new("lite-presence");
-
-    protected override Task<IPresenceStore> CreateStoreAsync() => Task.FromResult<IPresenceStore>(new LitePresenceStore(_folder["presence.db"]));
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _folder.Dispose();
-    }
+    protected override Task<IPresenceStore> CreateStoreAsync() => Task.FromResult<IPresenceStore>(new LitePresenceStore(FileIn("presence.db")));
 }

@@ -1,4 +1,5 @@
 using Edge.Fleet.Devices;
+using Edge.Fleet.Tests.Health;
 using Edge.Fleet.Tests.Support;
 using Npgsql;
 
@@ -7,32 +8,12 @@ namespace Edge.Fleet.Tests.Devices;
 /// <summary>The presence store contract on PostgreSQL, plus two nodes sharing it.</summary>
 public sealed class PostgresPresenceStoreTests(PostgresServerFixture postgres) : PresenceStoreContract, IClassFixture<PostgresServerFixture>
 {
-    private readonly List<NpgsqlDataSource> _dataSources = [];
-    private string _connectionString = "";
-
-    protected override async Task<IPresenceStore> CreateStoreAsync()
-    {
-        var (dataSource, connectionString) = await postgres.CreateMigratedDatabaseAsync();
-        _dataSources.Add(dataSource);
-        _connectionString = connectionString;
-        return new PostgresPresenceStore(dataSource);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        foreach (var dataSource in _dataSources)
-        {
-            await dataSource.DisposeAsync();
-        }
-    }
+    protected override async Task<IPresenceStore> CreateStoreAsync() => new PostgresPresenceStore(await MigratedDatabaseAsync(postgres));
 
     [Fact]
     public async Task Presence_written_by_one_node_is_what_another_node_answers()
     {
-        var dataSourceB = NpgsqlDataSource.Create(_connectionString);
-        _dataSources.Add(dataSourceB);
-        var nodeB = new PostgresPresenceStore(dataSourceB);
+        var nodeB = new PostgresPresenceStore(SecondNode());
 
         // Node B serves HTTP only: it never saw the status, yet answers from what node A wrote.
         var presenceB = new DevicePresence(nodeB, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<DevicePresence>.Instance);
@@ -49,7 +30,7 @@ public sealed class PostgresPresenceStoreTests(PostgresServerFixture postgres) :
     [Fact]
     public async Task Two_nodes_applying_the_same_statuses_at_once_agree_on_the_last_session()
     {
-        var nodeB = new PostgresPresenceStore(Track(NpgsqlDataSource.Create(_connectionString)));
+        var nodeB = new PostgresPresenceStore(SecondNode());
         var sessions = Enumerable.Range(1, 30).Select(i => $"s{i:D2}").ToList();
 
         async Task Apply(IPresenceStore node)
@@ -66,11 +47,5 @@ public sealed class PostgresPresenceStoreTests(PostgresServerFixture postgres) :
         await Task.WhenAll(Apply(Store), Apply(nodeB));
 
         Assert.Equal(new Presence(true, "final", Now), (await nodeB.ReadAllAsync(CancellationToken.None))["dev-a"]);
-    }
-
-    private NpgsqlDataSource Track(NpgsqlDataSource dataSource)
-    {
-        _dataSources.Add(dataSource);
-        return dataSource;
     }
 }

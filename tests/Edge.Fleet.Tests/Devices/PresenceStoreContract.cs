@@ -1,25 +1,12 @@
 using Edge.Fleet.Devices;
+using Edge.Fleet.Tests.Health;
 
 namespace Edge.Fleet.Tests.Devices;
 
 /// <summary>What every <see cref="IPresenceStore"/> must do, whatever engine is behind it.</summary>
-public abstract class PresenceStoreContract : IAsyncLifetime
+public abstract class PresenceStoreContract : StoreContractBase<IPresenceStore>
 {
     protected static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-
-    private IPresenceStore? _store;
-
-    protected IPresenceStore Store => _store ?? throw new InvalidOperationException("The store has not been created.");
-
-    protected abstract Task<IPresenceStore> CreateStoreAsync();
-
-    public virtual async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual Task DisposeAsync()
-    {
-        (_store as IDisposable)?.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task A_new_session_comes_online_once_and_a_repeat_only_moves_last_seen()

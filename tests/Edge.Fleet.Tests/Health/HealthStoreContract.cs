@@ -4,24 +4,9 @@ using Edge.Wire;
 namespace Edge.Fleet.Tests.Health;
 
 /// <summary>What every <see cref="IHealthStore"/> must do, whatever engine is behind it.</summary>
-public abstract class HealthStoreContract : IAsyncLifetime
+public abstract class HealthStoreContract : StoreContractBase<IHealthStore>
 {
     protected static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-
-    private IHealthStore? _store;
-
-    protected IHealthStore Store => _store ?? throw new InvalidOperationException("The store has not been created.");
-
-    /// <summary>A store on fresh, empty storage, owned by this test.</summary>
-    protected abstract Task<IHealthStore> CreateStoreAsync();
-
-    public virtual async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual Task DisposeAsync()
-    {
-        (_store as IDisposable)?.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task Latest_is_the_newest_heartbeat_of_each_device_and_history_is_newest_first()

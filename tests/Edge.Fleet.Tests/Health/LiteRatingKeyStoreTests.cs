@@ -10,25 +10,17 @@ namespace Edge.Fleet.Tests.Health;
 
 public sealed class LiteRatingKeyStoreTests : RatingKeyStoreContract
 {
-    private readonly TempFolder _folder = new("lite-keys");
-
-    protected override Task<IRatingKeyStore> CreateStoreAsync() => Task.FromResult<IRatingKeyStore>(new LiteRatingKeyStore(_folder["rating-keys.db"]));
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _folder.Dispose();
-    }
+    protected override Task<IRatingKeyStore> CreateStoreAsync() => Task.FromResult<IRatingKeyStore>(new LiteRatingKeyStore(FileIn("rating-keys.db")));
 
     [Fact]
     public async Task A_catalogue_kept_in_the_former_json_file_is_imported_once()
     {
-        var json = _folder["old/rating-keys.json"];
+        var json = FileIn("old/rating-keys.json");
         Directory.CreateDirectory(Path.GetDirectoryName(json)!);
         File.WriteAllText(json, JsonSerializer.Serialize(
             new RatingKeysFile(["c1"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c1" }), FleetJson.Default.RatingKeysFile));
 
-        using (var store = new LiteRatingKeyStore(_folder["old/rating-keys.db"], json))
+        using (var store = new LiteRatingKeyStore(FileIn("old/rating-keys.db"), json))
         {
             var keys = await store.LoadAsync(CancellationToken.None);
             Assert.Equal(["c1"], keys.Counters);
@@ -38,7 +30,7 @@ public sealed class LiteRatingKeyStoreTests : RatingKeyStoreContract
         }
 
         // Reopened: the LiteDB file is the catalogue now, the JSON file is not read again.
-        using var reopened = new LiteRatingKeyStore(_folder["old/rating-keys.db"], json);
+        using var reopened = new LiteRatingKeyStore(FileIn("old/rating-keys.db"), json);
         Assert.Equal("c9", (await reopened.LoadAsync(CancellationToken.None)).DeviceCounters["dev-a"]);
     }
 

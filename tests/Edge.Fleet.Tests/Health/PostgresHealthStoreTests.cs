@@ -7,30 +7,12 @@ namespace Edge.Fleet.Tests.Health;
 /// <summary>The health store contract on PostgreSQL, plus several nodes recording the same heartbeats.</summary>
 public sealed class PostgresHealthStoreTests(PostgresServerFixture postgres) : HealthStoreContract, IClassFixture<PostgresServerFixture>
 {
-    private readonly List<NpgsqlDataSource> _dataSources = [];
-    private string _connectionString = "";
-
-    protected override async Task<IHealthStore> CreateStoreAsync()
-    {
-        var (dataSource, connectionString) = await postgres.CreateMigratedDatabaseAsync();
-        _dataSources.Add(dataSource);
-        _connectionString = connectionString;
-        return new PostgresHealthStore(dataSource);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        foreach (var dataSource in _dataSources)
-        {
-            await dataSource.DisposeAsync();
-        }
-    }
+    protected override async Task<IHealthStore> CreateStoreAsync() => new PostgresHealthStore(await MigratedDatabaseAsync(postgres));
 
     [Fact]
     public async Task Two_nodes_receiving_every_heartbeat_record_each_once()
     {
-        var nodeB = new PostgresHealthStore(Track(NpgsqlDataSource.Create(_connectionString)));
+        var nodeB = new PostgresHealthStore(SecondNode());
         const int beats = 60;
 
         // Both nodes get every heartbeat of three devices, each at its own receive time and in its own batches.
@@ -57,11 +39,5 @@ public sealed class PostgresHealthStoreTests(PostgresServerFixture postgres) : H
         var latest = await Store.LatestAsync(CancellationToken.None);
         Assert.Equal(3, latest.Count);
         Assert.All(latest, s => Assert.Equal(beats * 30, s.Report.UptimeS));
-    }
-
-    private NpgsqlDataSource Track(NpgsqlDataSource dataSource)
-    {
-        _dataSources.Add(dataSource);
-        return dataSource;
     }
 }

@@ -3,22 +3,8 @@ using Edge.Fleet.Health;
 namespace Edge.Fleet.Tests.Health;
 
 /// <summary>What every <see cref="IRatingKeyStore"/> must do, whatever engine is behind it.</summary>
-public abstract class RatingKeyStoreContract : IAsyncLifetime
+public abstract class RatingKeyStoreContract : StoreContractBase<IRatingKeyStore>
 {
-    private IRatingKeyStore? _store;
-
-    protected IRatingKeyStore Store => _store ?? throw new InvalidOperationException("The store has not been created.");
-
-    protected abstract Task<IRatingKeyStore> CreateStoreAsync();
-
-    public virtual async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual Task DisposeAsync()
-    {
-        (_store as IDisposable)?.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task An_empty_store_knows_no_keys()
     {
