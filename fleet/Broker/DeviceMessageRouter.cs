@@ -56,7 +56,7 @@ public sealed class DeviceMessageRouter(
                 ratingKeys.Notice(address.DeviceId, payload);
                 return await queue.AfterIngestAsync(address.DeviceId, payload, await ingest.IngestAsync(address.DeviceId, payload, cancellationToken), cancellationToken);
             case TopicKind.Status:
-                ObserveStatus(address.DeviceId, clientId, payload);
+                await ObserveStatusAsync(address.DeviceId, clientId, payload, cancellationToken);
                 return null;
             case TopicKind.Health:
                 heartbeats.Receive(address.DeviceId, payload);
@@ -67,9 +67,10 @@ public sealed class DeviceMessageRouter(
     }
 
     /// <summary>A device's broker connection is gone (the will, if any, arrives separately as a status).</summary>
-    public void ClientDisconnected(string clientId) => presence.ClientDisconnected(clientId);
+    public Task ClientDisconnectedAsync(string clientId, CancellationToken cancellationToken) =>
+        presence.ClientDisconnectedAsync(clientId, cancellationToken);
 
-    private void ObserveStatus(string deviceId, string? clientId, ReadOnlySequence<byte> payload)
+    private async Task ObserveStatusAsync(string deviceId, string? clientId, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
         DeviceStatus? status;
         try
@@ -89,7 +90,7 @@ public sealed class DeviceMessageRouter(
             return;
         }
 
-        if (presence.Observe(deviceId, status, clientId))
+        if (await presence.ObserveAsync(deviceId, status, clientId, cancellationToken))
         {
             logger.LogInformation("{Device} online (session {Session})", deviceId, status.Session);
         }

@@ -98,15 +98,13 @@ public sealed class EmbeddedBroker(
         }
     }
 
-    private Task OnClientDisconnectedAsync(ClientDisconnectedEventArgs e)
+    private async Task OnClientDisconnectedAsync(ClientDisconnectedEventArgs e)
     {
         // A takeover means the same client id connected again: its new connection is the one that counts.
         if (e.DisconnectType != MqttClientDisconnectType.Takeover)
         {
-            router.ClientDisconnected(e.ClientId);
+            await router.ClientDisconnectedAsync(e.ClientId, CancellationToken.None);
         }
-
-        return Task.CompletedTask;
     }
 
     private static MqttPubAckReasonCode ToReasonCode(IngestResult result) => result switch

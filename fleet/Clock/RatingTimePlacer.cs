@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Edge.Fleet.Health;
 using Edge.Fleet.Store;
+using Edge.Fleet.Store.Leadership;
 
 namespace Edge.Fleet.Clock;
 
@@ -14,8 +15,13 @@ namespace Edge.Fleet.Clock;
 /// heartbeat (its ratings keep coming, and a heartbeat may overtake the backlog after a reconnect); a synchronised run
 /// at its first exact anchor and then at most once per <see cref="Again"/>, for ratings of its unsynchronised past
 /// that a backlog delivers later. Each call is one index lookup when there is nothing to move.
+/// Placement is a singleton job: only the node that leads the fleet (<see cref="IFleetLeadership"/>) places; the others
+/// drop their heartbeats here. With an external broker every node receives every heartbeat, so a new leader anchors
+/// each run at the run's next heartbeat: the pending ratings are in the store, and the only memory here (when a run
+/// was last anchored exactly) merely saves queries, so a new leader lacking it places once more, which is harmless
+/// (placing moves only ratings still pending).
 /// </summary>
-public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogger<RatingTimePlacer> logger) : BackgroundService
+public sealed class RatingTimePlacer(IEventStore store, IFleetLeadership leadership, TimeProvider time, ILogger<RatingTimePlacer> logger) : BackgroundService
 {
     public static readonly TimeSpan Again = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Forget = TimeSpan.FromHours(1);
@@ -35,7 +41,7 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
     /// <summary>Takes a heartbeat (never waits); those without a run (older hosts) cannot anchor anything.</summary>
     public void Offer(HealthSample sample)
     {
-        if (DeviceTimeline.CanAnchor(sample))
+        if (DeviceTimeline.CanAnchor(sample) && leadership.IsLeader)
         {
             _queue.Writer.TryWrite(sample);
         }
@@ -51,6 +57,14 @@ public sealed class RatingTimePlacer(IEventStore store, TimeProvider time, ILogg
                 while (batch.Count < 1_000 && _queue.Reader.TryRead(out var sample))
                 {
                     batch.Add(sample);
+                }
+
+                if (!leadership.IsLeader)
+                {
+                    // Another node places now; what was remembered here may be stale when this node leads again.
+                    batch.Clear();
+                    _lastExact.Clear();
+                    continue;
                 }
 
                 // One anchor per run and batch, an exact one when there is one.

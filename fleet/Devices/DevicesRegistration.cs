@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 
@@ -9,6 +10,9 @@ public static class DevicesRegistration
 {
     public static IHostApplicationBuilder AddDevices(this IHostApplicationBuilder builder)
     {
+        builder.AddFleetStore<IPresenceStore>(
+            sp => new LitePresenceStore(FleetOptions.FileIn(sp, "presence.db")),
+            sp => new PostgresPresenceStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<DevicePresence>();
         return builder;
     }
@@ -28,7 +32,7 @@ public static class DevicesRegistration
             }
 
             var sequences = (await store.ListSequencesAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
-            var present = presence.Snapshot();
+            var present = await presence.SnapshotAsync(cancellationToken);
             var devices = sequences.Keys.Union(present.Keys)
                 .Select(id => (Id: id, Registered: registry.Find(id)))
                 .Where(d => CentreScope.MaySee(user, d.Registered?.Centre) && (centre is null || d.Registered?.Centre == centre))

@@ -16,12 +16,14 @@ public sealed record DeviceHealth(
 
 /// <summary>
 /// Puts together, for every device that has sent a status, a heartbeat or events, its liveness, latest heartbeat
-/// and sequence state: what the overview, the alert evaluator and the metrics read.
+/// and sequence state: what the overview, the alert evaluator and the metrics read. Everything comes from the stores
+/// (presence and latest heartbeats through short-lived caches, see <see cref="DevicePresence"/> and
+/// <see cref="FleetHeartbeats"/>), so every node answers the same.
 /// </summary>
 public sealed class FleetHealthReader(
     IEventStore store,
     DevicePresence presence,
-    HeartbeatBoard board,
+    FleetHeartbeats heartbeatsOfFleet,
     IDeviceCentres centres,
     RatingKeyCatalog keys,
     IOptions<HealthOptions> options,
@@ -31,8 +33,8 @@ public sealed class FleetHealthReader(
     {
         var now = time.GetUtcNow();
         var sequences = (await store.ListSequencesAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
-        var present = presence.Snapshot();
-        var heartbeats = board.Snapshot();
+        var present = await presence.SnapshotAsync(cancellationToken);
+        var heartbeats = await heartbeatsOfFleet.SnapshotAsync(cancellationToken);
         var silence = options.Value.SilenceLimit;
         return sequences.Keys.Union(present.Keys).Union(heartbeats.Keys)
             .Order(StringComparer.Ordinal)

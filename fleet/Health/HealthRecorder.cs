@@ -1,16 +1,19 @@
+using Edge.Fleet.Store.Leadership;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Health;
 
 /// <summary>
 /// Loads the latest heartbeats into the board at start, then writes queued heartbeats to the store in batches
-/// (one transaction per second or so, whatever the number of devices) and trims history older than
-/// <c>Health:HistoryHours</c> every few minutes.
+/// (one transaction per second or so, whatever the number of devices) and, while this node leads the fleet (a
+/// singleton job), trims history older than <c>Health:HistoryHours</c> every few minutes. Every node records what
+/// it receives: the store keeps each heartbeat once.
 /// </summary>
 public sealed class HealthRecorder(
     IHealthStore store,
     HeartbeatBoard board,
     HeartbeatIntake intake,
+    IFleetLeadership leadership,
     IOptions<HealthOptions> options,
     TimeProvider time,
     ILogger<HealthRecorder> logger) : BackgroundService
@@ -20,9 +23,17 @@ public sealed class HealthRecorder(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var sample in await store.LatestAsync(cancellationToken))
+        try
         {
-            board.Offer(sample);
+            foreach (var sample in await store.LatestAsync(cancellationToken))
+            {
+                board.Offer(sample);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The board fills again from the heartbeats that arrive; the API reads the store anyway.
+            logger.LogWarning("Starting with no latest heartbeats: the store could not be read ({Error})", ex.Message);
         }
 
         await base.StartAsync(cancellationToken);
@@ -43,7 +54,7 @@ public sealed class HealthRecorder(
 
                 await WriteAsync(batch, stoppingToken);
                 batch.Clear();
-                if (time.GetUtcNow() >= nextTrim)
+                if (time.GetUtcNow() >= nextTrim && leadership.IsLeader)
                 {
                     nextTrim = time.GetUtcNow() + TrimEvery;
                     await TrimAsync(stoppingToken);

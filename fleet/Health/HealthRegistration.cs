@@ -4,24 +4,34 @@ using System.Security.Claims;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
+using Edge.Fleet.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Edge.Fleet.Health;
 
 public static class HealthRegistration
 {
-    /// <summary>Heartbeat intake, the board, the recorder and its store (<c>{Fleet:DataDir}/health.db</c>), liveness.</summary>
+    /// <summary>
+    /// Heartbeat intake, the board, the recorder and its store (<c>{Fleet:DataDir}/health.db</c> or PostgreSQL by
+    /// <c>Store:Kind</c>), the rating-key catalogue and its store, clock placement, liveness.
+    /// </summary>
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IDeviceCentres, RegistryDeviceCentres>();
-        builder.Services.AddSingleton<IHealthStore>(sp =>
-            new LiteHealthStore(FleetOptions.FileIn(sp, "health.db")));
+        builder.AddFleetStore<IHealthStore>(
+            sp => new LiteHealthStore(FleetOptions.FileIn(sp, "health.db")),
+            sp => new PostgresHealthStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.AddFleetStore<IRatingKeyStore>(
+            sp => new LiteRatingKeyStore(FleetOptions.FileIn(sp, "rating-keys.db"), FleetOptions.FileIn(sp, "rating-keys.json")),
+            sp => new PostgresRatingKeyStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<HeartbeatBoard>();
+        builder.Services.AddSingleton<FleetHeartbeats>();
         builder.Services.AddSingleton<HeartbeatIntake>();
         builder.Services.AddSingleton<DeviceTimeline>();
         builder.Services.AddSingleton<RatingTimePlacer>();

@@ -46,7 +46,7 @@ public sealed class HeartbeatBoard
     /// Ordered by the device's uptime within one boot (immune to its wall clock jumping when NTP syncs); a smaller
     /// uptime with a later receive time is a reboot, which is newer.
     /// </summary>
-    private static bool IsOlder(HealthSample sample, HealthSample held) =>
+    internal static bool IsOlder(HealthSample sample, HealthSample held) =>
         sample.ReceivedAt < held.ReceivedAt
         || (sample.Report.UptimeS < held.Report.UptimeS && sample.Report.At <= held.Report.At && sample.ReceivedAt <= held.ReceivedAt);
 }

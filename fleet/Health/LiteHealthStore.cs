@@ -8,7 +8,9 @@ namespace Edge.Fleet.Health;
 /// <summary>
 /// <see cref="IHealthStore"/> in its own LiteDB file (<c>{Fleet:DataDir}/health.db</c>), apart from the events so that
 /// heartbeat writes never contend with ingest. A report is kept as its wire JSON: the document shape then follows
-/// the wire contract without a second mapping.
+/// the wire contract without a second mapping. A history document's id is the device and
+/// <see cref="HeartbeatIdentity.KeyOf"/>, so a heartbeat delivered twice is kept once (documents written before
+/// that have generated ids and stay as they are).
 /// </summary>
 public sealed class LiteHealthStore : IHealthStore, IDisposable
 {
@@ -40,10 +42,27 @@ public sealed class LiteHealthStore : IHealthStore, IDisposable
 
             try
             {
-                _history.InsertBulk(samples.Select(s => ToDocument(s, id: null)));
-                foreach (var latest in samples.GroupBy(s => s.DeviceId).Select(g => g.MaxBy(s => s.ReceivedAt)!))
+                foreach (var sample in samples)
                 {
-                    _latest.Upsert(ToDocument(latest, id: latest.DeviceId));
+                    var id = HistoryId(sample);
+                    if (_history.FindById(id) is null)
+                    {
+                        _history.Insert(ToDocument(sample, id));
+                    }
+                }
+
+                foreach (var group in samples.GroupBy(s => s.DeviceId))
+                {
+                    var held = _latest.FindById(group.Key) is { } doc ? FromDocument(doc) : null;
+                    foreach (var sample in group)
+                    {
+                        if (held is null || !HeartbeatBoard.IsOlder(sample, held))
+                        {
+                            held = sample;
+                        }
+                    }
+
+                    _latest.Upsert(ToDocument(held!, id: group.Key));
                 }
 
                 _db.Commit();
@@ -87,6 +106,12 @@ public sealed class LiteHealthStore : IHealthStore, IDisposable
     }
 
     public void Dispose() => _db.Dispose();
+
+    /// <summary>Every document of the history, oldest first, for the move to PostgreSQL.</summary>
+    internal IEnumerable<HealthSample> ReadAllHistory() =>
+        _history.Query().OrderBy("receivedAt").ToEnumerable().Select(FromDocument);
+
+    private static string HistoryId(HealthSample sample) => sample.DeviceId + "\n" + HeartbeatIdentity.KeyOf(sample);
 
     private static BsonDocument ToDocument(HealthSample sample, string? id)
     {

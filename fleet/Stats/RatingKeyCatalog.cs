@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Edge.Fleet.Hosting;
-using Edge.Fleet.Web;
-using Microsoft.Extensions.Options;
+using System.Threading.Channels;
+using Edge.Fleet.Health;
+using Edge.Fleet.Store.Changes;
 
 namespace Edge.Fleet.Stats;
 
@@ -10,26 +10,62 @@ namespace Edge.Fleet.Stats;
 /// Which counters and fields ratings have been given for, and which counter each device serves: the keys the
 /// per-counter and per-field statistics and the silent-counter alert enumerate (the event store answers counts for
 /// a key, not the list of keys). Learnt from event batches on their way to ingest, scanning a device's batch at most
-/// once per <see cref="ScanEvery"/> once it named its counter, so that the publish path stays cheap; kept in <c>{Fleet:DataDir}/rating-keys.json</c>.
+/// once per <see cref="ScanEvery"/> once it named its counter, so that the publish path stays cheap.
+/// Kept in the <see cref="IRatingKeyStore"/> (LiteDB <c>rating-keys.db</c>, or PostgreSQL shared by every node); this
+/// class is its in-memory cache: what is learnt here shows at once and is written in the background, in order; after
+/// a write that changed anything the <see cref="ChangeTopics.RatingKeys"/> change reloads every node's cache (and so
+/// does a reconnect of the change feed), so keys another node learnt show here within a notification's delay.
 /// When the device registry (centres, counters) exists it is the better source; this stays as the fallback.
 /// </summary>
-public sealed class RatingKeyCatalog
+public sealed class RatingKeyCatalog : IDisposable
 {
     public static readonly TimeSpan ScanEvery = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a failed write or load waits before it is tried again.</summary>
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+
     private readonly Lock _lock = new();
-    private readonly string _path;
+    private readonly IRatingKeyStore _store;
+    private readonly IChangeFeed _changes;
     private readonly TimeProvider _time;
     private readonly ILogger<RatingKeyCatalog> _logger;
     private readonly Dictionary<string, DateTimeOffset> _lastScan = new(StringComparer.Ordinal);
-    private RatingKeys _keys;
+    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _writer;
+    private RatingKeys _keys = RatingKeys.Empty();
 
-    public RatingKeyCatalog(IOptions<FleetOptions> options, TimeProvider time, ILogger<RatingKeyCatalog> logger)
+    public RatingKeyCatalog(IRatingKeyStore store, IChangeFeed changes, TimeProvider time, ILogger<RatingKeyCatalog> logger)
     {
-        _path = options.Value.FileIn("rating-keys.json");
+        _store = store;
+        _changes = changes;
         _time = time;
         _logger = logger;
-        _keys = Load();
+        _changes.Subscribe(ChangeTopics.RatingKeys, () => _work.Writer.TryWrite(Work.Reload));
+
+        // A local file answers at once: the catalogue is then complete before the first request. A database is
+        // read in the background (and retried), not in a constructor.
+        Task<RatingKeySet> initial;
+        try
+        {
+            initial = store.LoadAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            initial = Task.FromException<RatingKeySet>(ex);
+        }
+
+        if (initial.IsCompletedSuccessfully)
+        {
+            Merge(initial.Result);
+        }
+        else
+        {
+            _ = initial.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+            _work.Writer.TryWrite(Work.Reload);
+        }
+
+        _writer = Task.Run(() => RunAsync(_stopping.Token));
     }
 
     public IReadOnlyList<string> Counters
@@ -111,9 +147,33 @@ public sealed class RatingKeyCatalog
 
             if (changed)
             {
-                Save();
+                _work.Writer.TryWrite(new Work(deviceId, counter, [.. fields]));
             }
         }
+    }
+
+    /// <summary>Waits until everything learnt so far is in the store (for tests and an orderly stop).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Writer.TryWrite(new Work(null, null, [], done));
+        await done.Task.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _work.Writer.TryComplete();
+        _stopping.Cancel();
+        try
+        {
+            _writer.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // Stopped while writing: what was not written is relearnt from the next batches.
+        }
+
+        _stopping.Dispose();
     }
 
     /// <summary>The last counter and every field named in a batch; a payload that is not JSON yields nothing.</summary>
@@ -162,47 +222,71 @@ public sealed class RatingKeyCatalog
         return (counter, fields);
     }
 
-    private RatingKeys Load()
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
-        try
+        await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (File.Exists(_path))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var file = JsonSerializer.Deserialize(File.ReadAllText(_path), FleetJson.Default.RatingKeysFile);
-                if (file is not null)
+                try
                 {
-                    return new RatingKeys(
-                        new SortedSet<string>(file.Counters, StringComparer.Ordinal),
-                        new SortedSet<string>(file.Fields, StringComparer.Ordinal),
-                        new Dictionary<string, string>(file.DeviceCounters, StringComparer.Ordinal));
+                    await DoAsync(work, stoppingToken);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning("The rating-key catalogue could not {Action} its store, trying again in {Seconds} s: {Error}",
+                        work.IsReload ? "read" : "write", (int)RetryAfter.TotalSeconds, ex.Message);
+                    await Task.Delay(RetryAfter, _time, stoppingToken);
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
-        {
-            _logger.LogWarning("Starting with no known counters: {Path} unreadable ({Error})", _path, ex.Message);
-        }
-
-        return new RatingKeys(new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
-    private void Save()
+    private async Task DoAsync(Work work, CancellationToken cancellationToken)
     {
-        try
+        if (work.Done is { } done)
         {
-            var file = new RatingKeysFile([.. _keys.Counters], [.. _keys.Fields], new Dictionary<string, string>(_keys.DeviceCounters));
-            var temp = _path + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(file, FleetJson.Default.RatingKeysFile));
-            File.Move(temp, _path, overwrite: true);
+            done.TrySetResult();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        else if (work.IsReload)
         {
-            _logger.LogWarning("Could not save {Path}: {Error}", _path, ex.Message);
+            Merge(await _store.LoadAsync(cancellationToken));
+        }
+        else if (await _store.LearnAsync(work.DeviceId!, work.Counter, work.Fields, cancellationToken))
+        {
+            await _changes.PublishAsync(ChangeTopics.RatingKeys, cancellationToken);
         }
     }
 
-    private sealed record RatingKeys(SortedSet<string> Counters, SortedSet<string> Fields, Dictionary<string, string> DeviceCounters);
+    /// <summary>The store's keys join what is held (keys only grow); its device counters are the fleet's latest.</summary>
+    private void Merge(RatingKeySet stored)
+    {
+        lock (_lock)
+        {
+            _keys.Counters.UnionWith(stored.Counters);
+            _keys.Fields.UnionWith(stored.Fields);
+            foreach (var (device, counter) in stored.DeviceCounters)
+            {
+                _keys.DeviceCounters[device] = counter;
+            }
+        }
+    }
+
+    /// <summary>A write of what one device named, a reload (<see cref="IsReload"/>), or a flush marker (<see cref="Done"/>).</summary>
+    private sealed record Work(string? DeviceId, string? Counter, string[] Fields, TaskCompletionSource? Done = null)
+    {
+        public static Work Reload { get; } = new(null, null, []);
+
+        public bool IsReload => DeviceId is null && Done is null;
+    }
+
+    private sealed record RatingKeys(SortedSet<string> Counters, SortedSet<string> Fields, Dictionary<string, string> DeviceCounters)
+    {
+        public static RatingKeys Empty() => new(
+            new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal));
+    }
 }
 
-/// <summary>Shape of <c>rating-keys.json</c>.</summary>
+/// <summary>Shape of the former <c>rating-keys.json</c> (imported by <see cref="LiteRatingKeyStore"/>).</summary>
 public sealed record RatingKeysFile(List<string> Counters, List<string> Fields, Dictionary<string, string> DeviceCounters);

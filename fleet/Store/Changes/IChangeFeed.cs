@@ -25,4 +25,5 @@ public static class ChangeTopics
     public const string DeviceConfig = "device-config";
     public const string Releases = "releases";
     public const string Rollouts = "rollouts";
+    public const string RatingKeys = "rating-keys";
 }

@@ -1,6 +1,7 @@
 using Edge.Fleet.Clock;
 using Edge.Fleet.Health;
 using Edge.Fleet.Store;
+using Edge.Fleet.Store.Leadership;
 using Edge.Fleet.Store.Lite;
 using Edge.Testing;
 using Edge.Wire;
@@ -22,7 +23,7 @@ public sealed class RatingTimePlacerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = new LiteEventStore(_folder["fleet.db"]);
-        _placer = new RatingTimePlacer(_store, _time, NullLogger<RatingTimePlacer>.Instance);
+        _placer = new RatingTimePlacer(_store, new SoleNodeLeadership(), _time, NullLogger<RatingTimePlacer>.Instance);
         await _placer.StartAsync(CancellationToken.None);
     }
 
@@ -63,6 +64,34 @@ public sealed class RatingTimePlacerTests : IAsyncLifetime
         Assert.Equal(1, await CountAsync(Now.AddSeconds(-21), Now.AddSeconds(-20)));
     }
 
+    [Fact]
+    public async Task A_node_that_does_not_lead_places_nothing_and_places_at_the_next_heartbeat_once_it_leads()
+    {
+        var leadership = new SwitchableLeadership();
+        var follower = new RatingTimePlacer(_store, leadership, _time, NullLogger<RatingTimePlacer>.Instance);
+        await follower.StartAsync(CancellationToken.None);
+        try
+        {
+            await AppendAsync("dev-c", Unsynced(1, "t1", 10_000));
+            follower.Offer(Heartbeat("dev-c", "t1", 20_000, synced: true, at: Now));
+
+            // Time enough for a placer that wrongly placed (the leading one here places within milliseconds).
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.Equal(0, follower.Placed);
+            Assert.Equal(1, await CountAsync(Wrong, Wrong.AddSeconds(1)));
+
+            leadership.IsLeader = true;
+            follower.Offer(Heartbeat("dev-c", "t1", 20_000, synced: true, at: Now));
+            await Eventually.TrueAsync(() => Task.FromResult(follower.Placed == 1), TimeSpan.FromSeconds(30), "the new leader placed dev-c's rating");
+            Assert.Equal(1, await CountAsync(Now.AddSeconds(-10), Now.AddSeconds(-9)));
+        }
+        finally
+        {
+            await follower.StopAsync(CancellationToken.None);
+            follower.Dispose();
+        }
+    }
+
     private static DeviceEvent Unsynced(long seq, string run, long uptimeMs) => new()
     {
         Seq = seq,
@@ -88,6 +117,11 @@ public sealed class RatingTimePlacerTests : IAsyncLifetime
 
     private Task PlacedAsync(long placed) =>
         Eventually.TrueAsync(() => Task.FromResult(_placer.Placed == placed), TimeSpan.FromSeconds(30), $"{placed} ratings placed (now {_placer.Placed})");
+
+    private sealed class SwitchableLeadership : IFleetLeadership
+    {
+        public bool IsLeader { get; set; }
+    }
 
     private sealed class MovableClock(DateTimeOffset start) : TimeProvider
     {
