@@ -9,10 +9,11 @@ public static class ProvisioningRegistration
 {
     /// <summary>
     /// Who the device is: settings from <c>{DataDir}/identity.json</c> when present (device id, MQTT password,
-    /// counter, broker address and TLS), below anything given explicitly in the environment or on the command line.
+    /// counter, role, broker address and TLS), below anything given explicitly in the environment or on the command
+    /// line: the enrolment's role (counter, kiosk, hall) applies unless <c>Device:Role</c> is set explicitly.
     /// Without an identity but with <c>Provisioning:ClaimCode</c> and <c>Provisioning:FleetUrl</c>: provisions first
-    /// (blocking, retrying until the fleet answers) when no <c>Device:Id</c> is given, or in the background
-    /// (<see cref="FirstBootProvisioner"/>) when it is, so presses are recorded meanwhile.
+    /// (blocking, retrying until the fleet answers) when <c>Device:Id</c> or <c>Device:Role</c> is not given, or in
+    /// the background (<see cref="FirstBootProvisioner"/>) when both are, so presses are recorded meanwhile.
     /// Returns an exit code when the host must not start (the fleet refused the code).
     /// </summary>
     public static async Task<int?> AddProvisioningAsync(this WebApplicationBuilder builder)
@@ -31,12 +32,22 @@ public static class ProvisioningRegistration
             return 2;
         }
 
-        if (unattended && string.IsNullOrWhiteSpace(configuration[$"{DeviceOptions.Section}:Id"]))
+        // The role decides which services start, so a device that does not know it yet (no explicit Device:Role)
+        // waits for its enrolment's; one that knows its id and role records presses while it provisions.
+        var configuredId = configuration[$"{DeviceOptions.Section}:Id"];
+        var roleGiven = !string.IsNullOrWhiteSpace(configuration[$"{DeviceOptions.Section}:Role"]);
+        if (unattended && (string.IsNullOrWhiteSpace(configuredId) || !roleGiven))
         {
             identity = await ProvisionBeforeStartAsync(dataDir, new Uri(provisioning.FleetUrl!), provisioning.ClaimCode!);
             if (identity is null)
             {
                 return 1;
+            }
+
+            if (!string.IsNullOrWhiteSpace(configuredId) && identity.DeviceId != configuredId)
+            {
+                await Console.Error.WriteLineAsync($"error: the fleet issued device id {identity.DeviceId} but {DeviceOptions.Section}:Id is {configuredId}: remove {DeviceOptions.Section}:Id to run as the issued id");
+                return 2;
             }
         }
         else if (unattended)
@@ -61,7 +72,7 @@ public static class ProvisioningRegistration
             try
             {
                 var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, code, dataDir, CancellationToken.None);
-                Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}); identity in {path}");
+                Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}); identity in {path}");
                 return identity;
             }
             catch (ClaimCodeRefusedException ex)
@@ -91,6 +102,11 @@ public static class ProvisioningRegistration
             [$"{UplinkOptions.Section}:Port"] = identity.MqttPort.ToString(CultureInfo.InvariantCulture),
             [$"{UplinkOptions.Section}:UseTls"] = identity.MqttTls ? "true" : "false",
         };
+        if (Queue.DeviceRoleOptions.IsKnown(identity.Role))
+        {
+            settings[$"{DeviceOptions.Section}:Role"] = identity.Role;
+        }
+
         var ca = Path.Combine(dataDir, DeviceIdentity.CaFileName);
         if (identity.MqttTls && File.Exists(ca))
         {
