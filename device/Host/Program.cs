@@ -5,6 +5,7 @@ using Edge.Device.Configuration;
 using Edge.Device.Counter;
 using Edge.Device.Display;
 using Edge.Device.Gpio;
+using Edge.Device.Hall;
 using Edge.Device.Health;
 using Edge.Device.Local;
 using Edge.Device.Outbox;
@@ -53,6 +54,7 @@ builder.Services
     .AddHealthReporting()
     .AddCommands()
     .AddWatchdog();
+builder.AddHallDisplay();
 builder.UseLocalEndpoint();
 builder.AddHostUpdates();
 
@@ -61,6 +63,7 @@ app.MapStatus();
 app.MapEffectiveSettings();
 app.MapPrinter();
 app.MapDisplay();
+app.MapHall();
 app.MapSimulation();
 app.MapRemoteConfig();
 app.MapCommands();

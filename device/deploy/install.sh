@@ -64,6 +64,8 @@ ln -sfn "releases/$version" "$target/current.new" && mv -T "$target/current.new"
 fill() { sed -e "s#@ROOT@#$root#g" -e "s#@DOTNET@#$dotnet#g" "$1"; }
 mkdir -p "$destdir/etc/systemd/system" "$destdir/etc/edge-device" "$destdir/usr/local/bin" "$destdir/etc/sudoers.d"
 fill "$from/edge-device.service" > "$destdir/etc/systemd/system/edge-device.service"
+# The hall screen's unit is installed everywhere and enabled only on a hall display (README.md).
+fill "$from/edge-hall-screen.service" > "$destdir/etc/systemd/system/edge-hall-screen.service"
 fill "$from/edge" > "$destdir/usr/local/bin/edge" && chmod 0755 "$destdir/usr/local/bin/edge"
 # Site settings survive upgrades: only a missing file is created.
 [ -f "$destdir/etc/edge-device/device.env" ] || install -m 0640 "$from/device.env" "$destdir/etc/edge-device/device.env"

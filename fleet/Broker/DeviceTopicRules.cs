@@ -49,6 +49,7 @@ public static class DeviceTopicRules
         new("cmd", Topics.Commands, TopicDirection.Downlink, KeptWhenReplaced: false),
         new("update", UpdateTopics.Offer, TopicDirection.Downlink, KeptWhenReplaced: false),
         new("queue/called", QueueTopics.Replies, TopicDirection.Downlink, KeptWhenReplaced: false),
+        new("queue/board", QueueTopics.Board, TopicDirection.Downlink, KeptWhenReplaced: false),
     ];
 
     /// <summary>The rules a device in <paramref name="status"/> (<see cref="DeviceStates"/>) has; none when retired or unknown.</summary>

@@ -8,8 +8,9 @@ namespace Edge.Fleet.Demo;
 /// <summary>
 /// Demo devices are admitted the way a technician admits a Pi: an enrolment for their centre and counter, and the
 /// claim code handed to the device at its first boot (<c>--Provisioning:ClaimCode</c>), which redeems it over the
-/// fleet's HTTP API for its own secret. A device that already has its identity.json from an earlier run needs nothing.
-/// With <c>Security:DeviceAuth=open</c> nobody needs credentials.
+/// fleet's HTTP API for its own secret and its role (counter, kiosk, hall), which it applies at first boot. A device
+/// that already has its identity.json from an earlier run needs nothing. With <c>Security:DeviceAuth=open</c> nobody
+/// needs credentials and nobody is enrolled: the role is then given explicitly.
 /// </summary>
 public sealed class ClaimCodeDemoEnrolment(
     ClaimCodeIssuer issuer,
@@ -19,14 +20,19 @@ public sealed class ClaimCodeDemoEnrolment(
 {
     public const string EnrolledBy = "demo";
 
-    public IReadOnlyList<string> ArgumentsFor(string deviceId, string counter, string dataDir, Uri fleetUrl)
+    public IReadOnlyList<string> ArgumentsFor(string deviceId, string counter, string role, string dataDir, Uri fleetUrl)
     {
-        if (!security.Value.DevicesMustAuthenticate || File.Exists(Path.Combine(dataDir, "identity.json")))
+        if (!security.Value.DevicesMustAuthenticate)
+        {
+            return [$"--Device:Role={role}"];
+        }
+
+        if (File.Exists(Path.Combine(dataDir, "identity.json")))
         {
             return [];
         }
 
-        var request = new EnrolmentRequest(demo.Value.Centre, counter, DeviceRoles.Counter, deviceId);
+        var request = new EnrolmentRequest(demo.Value.Centre, counter, role, deviceId);
         if (issuer.Check(request) is { } problem)
         {
             logger.LogError("Demo: cannot enrol {Device}: {Problem}", deviceId, problem);

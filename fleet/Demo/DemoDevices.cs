@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
+using Edge.Fleet.Registry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -8,9 +10,11 @@ using Microsoft.Extensions.Options;
 namespace Edge.Fleet.Demo;
 
 /// <summary>
-/// Starts the demo's simulated counter devices as child processes (the real device host with --simulate) once the
-/// fleet listens (they provision themselves over its HTTP API), and stops them with the fleet. Their output goes to
-/// this log at Debug level.
+/// Starts the demo centre's simulated devices as child processes (the real device host with --simulate) once the
+/// fleet listens: <c>Demo:Devices</c> counters (demo-1..N, local ports from Demo:FirstLocalPort), one kiosk
+/// (demo-kiosk, the next port) and one hall display (demo-hall, the port after). Each provisions itself with its
+/// claim code over the fleet's HTTP API and takes its role from its enrolment. They stop with the fleet; their output
+/// goes to this log at Debug level.
 /// </summary>
 public sealed class DemoDevices(
     IOptions<DemoOptions> options,
@@ -23,8 +27,14 @@ public sealed class DemoDevices(
 {
     private readonly List<Process> _processes = [];
 
-    /// <summary>Local endpoint base URLs of the running demo devices.</summary>
+    /// <summary>Local endpoint base URLs of the running demo counters.</summary>
     public IReadOnlyList<Uri> Endpoints { get; private set; } = [];
+
+    /// <summary>Local endpoint of the demo kiosk (its field buttons), once started.</summary>
+    public Uri? Kiosk { get; private set; }
+
+    /// <summary>Local endpoint of the demo hall display (/hall), once started.</summary>
+    public Uri? Hall { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -56,28 +66,35 @@ public sealed class DemoDevices(
         var endpoints = new List<Uri>();
         for (var i = 1; i <= demo.Devices; i++)
         {
-            var id = $"demo-{i}";
-            var localPort = demo.FirstLocalPort + i - 1;
-            var dataDir = Path.Combine(fleet.Value.DataDir, "demo", id);
-            string[] args =
-            [
-                dll,
-                "--simulate",
-                $"--Device:Id={id}",
-                $"--Device:Counter={i}",
-                $"--Device:DataDir={dataDir}",
-                "--Uplink:Host=127.0.0.1",
-                $"--Uplink:Port={mqtt.Value.Port}",
-                $"--Local:Port={localPort}",
-                "--Health:IntervalSeconds=10",
-                .. enrolment.ArgumentsFor(id, i.ToString(), dataDir, fleetUrl),
-            ];
-            _processes.Add(Start(id, args));
-            endpoints.Add(new Uri($"http://127.0.0.1:{localPort}"));
+            endpoints.Add(StartDevice($"demo-{i}", i.ToString(CultureInfo.InvariantCulture), DeviceRoles.Counter, demo.FirstLocalPort + i - 1, dll, fleetUrl, DemoCentre.CounterSettings()));
         }
 
+        Kiosk = StartDevice(DemoCentre.KioskId, DemoCentre.KioskCounter, DeviceRoles.Kiosk, demo.FirstLocalPort + demo.Devices, dll, fleetUrl, DemoCentre.KioskSettings());
+        Hall = StartDevice(DemoCentre.HallId, DemoCentre.HallCounter, DeviceRoles.Hall, demo.FirstLocalPort + demo.Devices + 1, dll, fleetUrl, []);
         Endpoints = endpoints;
-        logger.LogInformation("Demo: started {Count} simulated counters ({Ports})", demo.Devices, string.Join(", ", endpoints));
+        logger.LogInformation("Demo: started {Count} simulated counters ({Ports}), a kiosk ({Kiosk}) and a hall display ({Hall}hall)",
+            demo.Devices, string.Join(", ", endpoints), Kiosk, Hall);
+    }
+
+    private Uri StartDevice(string id, string counter, string role, int localPort, string dll, Uri fleetUrl, IEnumerable<string> settings)
+    {
+        var dataDir = Path.Combine(fleet.Value.DataDir, "demo", id);
+        string[] args =
+        [
+            dll,
+            "--simulate",
+            $"--Device:Id={id}",
+            $"--Device:Counter={counter}",
+            $"--Device:DataDir={dataDir}",
+            "--Uplink:Host=127.0.0.1",
+            $"--Uplink:Port={mqtt.Value.Port}",
+            $"--Local:Port={localPort}",
+            "--Health:IntervalSeconds=10",
+            .. settings,
+            .. enrolment.ArgumentsFor(id, counter, role, dataDir, fleetUrl),
+        ];
+        _processes.Add(Start(id, args));
+        return new Uri($"http://127.0.0.1:{localPort}");
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

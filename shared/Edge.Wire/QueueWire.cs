@@ -3,10 +3,14 @@ namespace Edge.Wire;
 /// <summary>
 /// Queue topics (wire v1), under the device's own <c>edge/v1/{device}/</c> so the per-device ACL applies:
 /// a counter publishes a <see cref="CallRequest"/> on <c>queue/call</c> and the fleet answers with a
-/// <see cref="CallReply"/> on <c>queue/called</c>.
+/// <see cref="CallReply"/> on <c>queue/called</c>. A hall display hears the centre's <see cref="HallBoard"/> on its own
+/// <c>queue/board</c> (retained, republished by the fleet whenever the board changes).
 /// </summary>
 public static class QueueTopics
 {
+    /// <summary>The hall display's board (downlink, retained): latest calls, numbers served, people waiting.</summary>
+    public static string Board(string deviceId) => $"{Topics.Root}/{deviceId}/queue/board";
+
     public static string Call(string deviceId) => $"{Topics.Root}/{deviceId}/queue/call";
 
     public static string Called(string deviceId) => $"{Topics.Root}/{deviceId}/queue/called";
@@ -87,3 +91,17 @@ public static class QueueDays
 {
     public const string Format = "yyyy-MM-dd";
 }
+
+/// <summary>
+/// Payload of <c>edge/v1/{hall}/queue/board</c>: what the centre's hall screen shows. <see cref="Calls"/> are the latest
+/// calls and recalls, newest first; <see cref="Serving"/> the number each counter serves now; <see cref="Waiting"/> the
+/// people waiting per field. <see cref="At"/> is the fleet's time when it made the board.
+/// </summary>
+public sealed record HallBoard(string Centre, string Day, DateTimeOffset At, IReadOnlyList<BoardCall> Calls, IReadOnlyList<BoardServing> Serving, IReadOnlyList<BoardWaiting> Waiting);
+
+/// <summary>One call on the board: "A012 → Quầy 3". <see cref="At"/> with the number identifies the call (a recall is a new one).</summary>
+public sealed record BoardCall(string Number, string Field, string Counter, DateTimeOffset At, bool Recall);
+
+public sealed record BoardServing(string Counter, string Number, string Field);
+
+public sealed record BoardWaiting(string Field, int Count);

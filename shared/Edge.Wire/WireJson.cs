@@ -14,4 +14,5 @@ namespace Edge.Wire;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(CallRequest))]
 [JsonSerializable(typeof(CallReply))]
+[JsonSerializable(typeof(HallBoard))]
 public sealed partial class WireJson : JsonSerializerContext;

@@ -32,6 +32,9 @@ public sealed class DeviceRunner : IDisposable
     /// <summary>Centre the device is enrolled at when it provisions itself.</summary>
     public string Centre { get; init; } = FleetRunner.DefaultCentre;
 
+    /// <summary>Role the device is enrolled in when it provisions itself (counter, kiosk or hall); the device applies it.</summary>
+    public string Role { get; init; } = "counter";
+
     public string Output => _process?.Output ?? "";
 
     public async Task StartAsync()
@@ -64,7 +67,7 @@ public sealed class DeviceRunner : IDisposable
 
     /// <summary>
     /// The first start against a fleet of this test run that requires device credentials gets a claim code for this
-    /// device id (at its counter) and provisions itself with it, as an unattended Pi would; later starts use the
+    /// device id (at its counter, in its <see cref="Role"/>) and provisions itself with it, as an unattended Pi would; later starts use the
     /// identity.json that left in <see cref="DataDir"/>. Tests that give credentials themselves are left alone.
     /// </summary>
     private async Task<string[]> ProvisioningArgumentsAsync()
@@ -78,7 +81,7 @@ public sealed class DeviceRunner : IDisposable
         }
 
         var counter = _extraArgs.LastOrDefault(a => a.StartsWith("--Device:Counter=", StringComparison.Ordinal))?["--Device:Counter=".Length..] ?? "1";
-        var code = await fleet.EnrolAsync(Centre, counter, deviceId: Id);
+        var code = await fleet.EnrolAsync(Centre, counter, Role, deviceId: Id);
         return [$"--Provisioning:ClaimCode={code}", $"--Provisioning:FleetUrl=http://127.0.0.1:{fleet.HttpPort}"];
     }
 

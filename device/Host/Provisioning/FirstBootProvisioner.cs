@@ -1,4 +1,5 @@
 using Edge.Device.Configuration;
+using Edge.Device.Queue;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Provisioning;
@@ -6,14 +7,22 @@ namespace Edge.Device.Provisioning;
 /// <summary>
 /// Provisions a device that already knows its id (<c>Device:Id</c> given) in the background, so that it records
 /// presses from the first second while the fleet is still unreachable: retries with backoff until the fleet
-/// answers, then writes identity.json and hands the secret to the uplink, which connects with it.
+/// answers, then writes identity.json and hands the secret to the uplink, which connects with it. When the enrolled
+/// role (kiosk, hall) is not the one the host started in and no Device:Role was set explicitly, the host stops with
+/// exit code <see cref="RestartForRole"/> so that systemd (Restart=always) starts it again in that role.
 /// </summary>
 public sealed class FirstBootProvisioner(
     IOptions<ProvisioningOptions> provisioning,
     IOptions<DeviceOptions> device,
+    IOptions<DeviceRoleOptions> role,
+    IConfiguration configuration,
+    IHostApplicationLifetime lifetime,
     UplinkCredentials credentials,
     ILogger<FirstBootProvisioner> logger) : BackgroundService
 {
+    /// <summary>Exit code of a stop to take the enrolled role (EX_TEMPFAIL): systemd starts the host again.</summary>
+    public const int RestartForRole = 75;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = provisioning.Value;
@@ -32,8 +41,16 @@ public sealed class FirstBootProvisioner(
                 }
 
                 credentials.Set(identity.Secret);
-                logger.LogInformation("Provisioned as {Device} (centre {Centre}, counter {Counter}); identity in {Path}",
-                    identity.DeviceId, identity.Centre, identity.Counter, path);
+                logger.LogInformation("Provisioned as {Device} (centre {Centre}, counter {Counter}, role {Role}); identity in {Path}",
+                    identity.DeviceId, identity.Centre, identity.Counter, identity.Role, path);
+                var explicitRole = !string.IsNullOrWhiteSpace(configuration[$"{DeviceRoleOptions.Section}:Role"]);
+                if (!explicitRole && DeviceRoleOptions.IsKnown(identity.Role) && identity.Role != role.Value.Role)
+                {
+                    logger.LogWarning("Enrolled as {Role} but running as {Running}: stopping to restart in the enrolled role", identity.Role, role.Value.Role);
+                    Environment.ExitCode = RestartForRole;
+                    lifetime.StopApplication();
+                }
+
                 return;
             }
             catch (ClaimCodeRefusedException ex)

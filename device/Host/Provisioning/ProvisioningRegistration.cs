@@ -9,10 +9,12 @@ public static class ProvisioningRegistration
 {
     /// <summary>
     /// Who the device is: settings from <c>{DataDir}/identity.json</c> when present (device id, MQTT password,
-    /// counter, broker address and TLS), below anything given explicitly in the environment or on the command line.
+    /// counter, role, broker address and TLS), below anything given explicitly in the environment or on the command
+    /// line: the enrolment's role (counter, kiosk, hall) applies unless <c>Device:Role</c> is set explicitly.
     /// Without an identity but with <c>Provisioning:ClaimCode</c> and <c>Provisioning:FleetUrl</c>: provisions first
-    /// (blocking, retrying until the fleet answers) when no <c>Device:Id</c> is given, or in the background
-    /// (<see cref="FirstBootProvisioner"/>) when it is, so presses are recorded meanwhile.
+    /// (blocking, retrying until the fleet answers) when no <c>Device:Id</c> is given; otherwise in the background
+    /// (<see cref="FirstBootProvisioner"/>), so presses are recorded meanwhile — after one brief attempt before
+    /// starting when no <c>Device:Role</c> is given, so that a reachable fleet's enrolled role applies from the start.
     /// Returns an exit code when the host must not start (the fleet refused the code).
     /// </summary>
     public static async Task<int?> AddProvisioningAsync(this WebApplicationBuilder builder)
@@ -31,7 +33,13 @@ public static class ProvisioningRegistration
             return 2;
         }
 
-        if (unattended && string.IsNullOrWhiteSpace(configuration[$"{DeviceOptions.Section}:Id"]))
+        // The role decides which services start. Without Device:Id the device waits for the fleet (as always). With
+        // Device:Id but no explicit Device:Role it asks the fleet once, briefly, so that it starts in its enrolled role;
+        // if the fleet is not reachable yet it starts at once (recording presses) and provisions in the background,
+        // restarting into its enrolled role if that differs (FirstBootProvisioner).
+        var configuredId = configuration[$"{DeviceOptions.Section}:Id"];
+        var roleGiven = !string.IsNullOrWhiteSpace(configuration[$"{DeviceOptions.Section}:Role"]);
+        if (unattended && string.IsNullOrWhiteSpace(configuredId))
         {
             identity = await ProvisionBeforeStartAsync(dataDir, new Uri(provisioning.FleetUrl!), provisioning.ClaimCode!);
             if (identity is null)
@@ -39,7 +47,23 @@ public static class ProvisioningRegistration
                 return 1;
             }
         }
-        else if (unattended)
+        else if (unattended && !roleGiven)
+        {
+            var (provisioned, refused) = await TryProvisionOnceAsync(dataDir, new Uri(provisioning.FleetUrl!), provisioning.ClaimCode!);
+            if (refused)
+            {
+                return 1;
+            }
+
+            identity = provisioned;
+            if (identity is not null && identity.DeviceId != configuredId)
+            {
+                await Console.Error.WriteLineAsync($"error: the fleet issued device id {identity.DeviceId} but {DeviceOptions.Section}:Id is {configuredId}: remove {DeviceOptions.Section}:Id to run as the issued id");
+                return 2;
+            }
+        }
+
+        if (unattended && identity is null)
         {
             builder.Services.AddSingleton<BackgroundProvisioning>();
             builder.Services.AddHostedService<FirstBootProvisioner>();
@@ -53,6 +77,28 @@ public static class ProvisioningRegistration
         return null;
     }
 
+    /// <summary>One attempt of a few seconds: the identity, or null when the fleet could not be asked; refused when it said no.</summary>
+    private static async Task<(DeviceIdentity? Identity, bool Refused)> TryProvisionOnceAsync(string dataDir, Uri fleet, string code)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, code, dataDir, deadline.Token);
+            Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}); identity in {path}");
+            return (identity, false);
+        }
+        catch (ClaimCodeRefusedException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: the fleet refused the claim code: {ex.Message} ({ex.Reason})");
+            return (null, true);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"Fleet {fleet} not reachable for provisioning ({ex.Message}); starting now, provisioning in the background");
+            return (null, false);
+        }
+    }
+
     private static async Task<DeviceIdentity?> ProvisionBeforeStartAsync(string dataDir, Uri fleet, string code)
     {
         var delay = TimeSpan.FromSeconds(1);
@@ -61,7 +107,7 @@ public static class ProvisioningRegistration
             try
             {
                 var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, code, dataDir, CancellationToken.None);
-                Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}); identity in {path}");
+                Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}); identity in {path}");
                 return identity;
             }
             catch (ClaimCodeRefusedException ex)
@@ -91,6 +137,11 @@ public static class ProvisioningRegistration
             [$"{UplinkOptions.Section}:Port"] = identity.MqttPort.ToString(CultureInfo.InvariantCulture),
             [$"{UplinkOptions.Section}:UseTls"] = identity.MqttTls ? "true" : "false",
         };
+        if (Queue.DeviceRoleOptions.IsKnown(identity.Role))
+        {
+            settings[$"{DeviceOptions.Section}:Role"] = identity.Role;
+        }
+
         var ca = Path.Combine(dataDir, DeviceIdentity.CaFileName);
         if (identity.MqttTls && File.Exists(ca))
         {

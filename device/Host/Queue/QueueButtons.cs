@@ -32,6 +32,12 @@ public sealed class QueueButtons(
         }
 
         var o = options.Value;
+        if (role.Value.IsHall)
+        {
+            logger.LogInformation("Queue (hall): no queue buttons; the hall display shows the fleet's board");
+            return Task.CompletedTask;
+        }
+
         if (role.Value.IsKiosk)
         {
             var issuer = services.GetRequiredService<KioskIssuer>();

@@ -102,11 +102,27 @@
       const centres = {};
       for (const d of devices) (centres[d.centre || ""] ||= []).push(d);
       const names = Object.keys(centres).sort((a, b) => (a === "") - (b === "") || a.localeCompare(b));
+      // The queue of the day per centre (only centres with a kiosk's tickets show a line).
+      const queues = {};
+      await Promise.all(names.filter(n => n !== "").map(async n => {
+        try { queues[n] = await api("/api/v1/stats/queue?centre=" + encodeURIComponent(n)); } catch (e) { if (e instanceof Unauthorized) throw e; }
+      }));
+      const queueLine = name => {
+        const q = queues[name];
+        if (!q || q.all.issued === 0) return "";
+        const a = q.all;
+        return `<p class="queue-today" data-queue-centre="${esc(name)}">${esc(t("queue.today", q.day))}: ` +
+          `${esc(t("queue.issued"))} <b data-q="issued">${number(a.issued)}</b> · ${esc(t("queue.called"))} <b data-q="called">${number(a.called)}</b> · ` +
+          `${esc(t("queue.served"))} <b data-q="served">${number(a.served)}</b> · ${esc(t("queue.waiting"))} <b data-q="waiting">${number(a.waiting)}</b> · ` +
+          `${esc(t("queue.waitAvg"))} ${a.waitAvgS === null || a.waitAvgS === undefined ? "—" : number(a.waitAvgS) + " s"} · ` +
+          `${esc(t("queue.ratings"))} <b data-q="ratings">${number(a.ratings)}</b>${a.satisfactionIndex === null || a.satisfactionIndex === undefined ? "" : " (" + percent(a.satisfactionIndex) + ")"}</p>`;
+      };
       document.getElementById("centres").innerHTML = names.length === 0
         ? `<section class="panel empty">${t("overview.none")}</section>`
         : names.map(name => `
           <section class="panel centre" data-centre="${esc(name)}">
             <h2>${esc(name || t("overview.unassigned"))} <span class="muted">· ${centres[name].filter(d => d.online).length}/${centres[name].length}</span></h2>
+            ${queueLine(name)}
             <table><thead><tr>
               <th>${t("col.device")}</th><th>${t("col.counter")}</th><th>${t("col.status")}</th><th>${t("col.lastSeen")}</th>
               <th class="num">${t("col.outbox")}</th><th class="num">${t("col.oldest")}</th><th>${t("col.printer")}</th><th>${t("col.clock")}</th><th class="num">${t("col.alerts")}</th>

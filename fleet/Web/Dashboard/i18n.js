@@ -24,6 +24,7 @@ window.EDGE_TEXTS = {
     "sat.title": "Mức độ hài lòng", "sat.from": "Từ ngày", "sat.to": "Đến ngày", "sat.groupBy": "Nhóm theo", "sat.csv": "Xuất CSV", "sat.chart": "Tỷ lệ các mức đánh giá (vạch đỏ: mục tiêu 90%)",
     "sat.by.counter": "Quầy", "sat.by.field": "Lĩnh vực", "sat.by.day": "Ngày", "sat.total": "Tổng cộng", "sat.none": "Chưa có đánh giá trong khoảng thời gian này.", "sat.noKey": "(không rõ)",
     "level.4": "Rất hài lòng", "level.3": "Hài lòng", "level.2": "Bình thường", "level.1": "Không hài lòng", "level.5": "Mức 5",
+    "queue.today": "Hàng đợi ngày {0}", "queue.issued": "đã phát", "queue.called": "đã gọi", "queue.served": "đã phục vụ", "queue.waiting": "đang chờ", "queue.waitAvg": "chờ trung bình", "queue.ratings": "đánh giá",
     "ago.s": "{0} giây trước", "ago.m": "{0} phút trước", "ago.h": "{0} giờ trước", "ago.d": "{0} ngày trước", "never": "chưa bao giờ"
   },
   en: {
@@ -50,6 +51,7 @@ window.EDGE_TEXTS = {
     "sat.title": "Citizen satisfaction", "sat.from": "From", "sat.to": "To", "sat.groupBy": "Group by", "sat.csv": "Export CSV", "sat.chart": "Share of each rating level (red line: the 90% target)",
     "sat.by.counter": "Counter", "sat.by.field": "Field", "sat.by.day": "Day", "sat.total": "Total", "sat.none": "No ratings in this period.", "sat.noKey": "(none)",
     "level.4": "Very satisfied", "level.3": "Satisfied", "level.2": "Neutral", "level.1": "Dissatisfied", "level.5": "Level 5",
+    "queue.today": "Queue of {0}", "queue.issued": "issued", "queue.called": "called", "queue.served": "served", "queue.waiting": "waiting", "queue.waitAvg": "average wait", "queue.ratings": "ratings",
     "ago.s": "{0} s ago", "ago.m": "{0} min ago", "ago.h": "{0} h ago", "ago.d": "{0} d ago", "never": "never"
   }
 };

@@ -5,8 +5,9 @@ namespace Edge.EndToEnd.Tests.Demo;
 
 /// <summary>
 /// The README's main command (fleet with <c>--Demo:Devices=N</c>) with device authentication on, as shipped: the
-/// demo counters are enrolled, provision themselves with their claim codes over HTTP, connect with their own
-/// secrets and deliver their citizens' ratings.
+/// demo counters, kiosk and hall display are enrolled in their roles, provision themselves with their claim codes
+/// over HTTP, connect with their own secrets; citizens take tickets, are called and rate the counter that served them,
+/// and the hall shows the calls.
 /// </summary>
 public sealed class MainCommandTests : IDisposable
 {
@@ -20,9 +21,10 @@ public sealed class MainCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Demo_counters_provision_themselves_with_claim_codes_and_their_ratings_arrive()
+    public async Task Demo_centre_provisions_itself_with_claim_codes_and_its_tickets_are_issued_called_and_rated()
     {
-        _fleet = new FleetRunner(_folder["fleet"], "--Demo:Devices=2", $"--Demo:FirstLocalPort={FreePort.NextRun(2)}", "--Demo:PressIntervalMs=200");
+        var firstPort = FreePort.NextRun(4);
+        _fleet = new FleetRunner(_folder["fleet"], "--Demo:Devices=2", $"--Demo:FirstLocalPort={firstPort}", "--Demo:PressIntervalMs=200");
         await _fleet.StartAsync();
 
         var devices = new List<JsonElement>();
@@ -30,9 +32,11 @@ public sealed class MainCommandTests : IDisposable
         {
             devices = await Eventually.ReturnsAsync(
                 async () => (await _fleet.GetJsonAsync("/api/v1/devices")).EnumerateArray().ToList(),
-                list => list.Count(d => d.GetProperty("online").GetBoolean() && d.GetProperty("upTo").GetInt64() > 6) == 2,
+                list => list.Count(d => d.GetProperty("online").GetBoolean() && d.GetProperty("id").GetString()!.StartsWith("demo-", StringComparison.Ordinal)
+                    && d.GetProperty("id").GetString() != "demo-hall" && d.GetProperty("upTo").GetInt64() > 6) == 3
+                    && list.Any(d => d.GetProperty("id").GetString() == "demo-hall" && d.GetProperty("online").GetBoolean()),
                 TimeSpan.FromSeconds(90),
-                "both demo counters online with ratings stored");
+                "both demo counters and the kiosk online with events stored, and the hall online");
         }
         catch (TimeoutException ex)
         {
@@ -41,12 +45,31 @@ public sealed class MainCommandTests : IDisposable
 
         var audit = await _fleet.GetJsonAsync("/api/v1/audit?limit=200");
 
-        Assert.Equal(["demo-1", "demo-2"], devices.Select(d => d.GetProperty("id").GetString()).Order());
+        Assert.Equal(["demo-1", "demo-2", "demo-hall", "demo-kiosk"], devices.Select(d => d.GetProperty("id").GetString()).Order());
         Assert.All(devices, d => Assert.Equal("demo-centre", d.GetProperty("centre").GetString()));
-        Assert.True((await _fleet.GetJsonAsync("/api/v1/stats/ratings")).GetProperty("total").GetInt64() > 0);
         var provisioned = audit.EnumerateArray().Where(e => e.GetProperty("action").GetString() == "device.provisioned").Select(e => e.GetProperty("subject").GetString()).ToList();
         Assert.Contains("demo-1", provisioned);
         Assert.Contains("demo-2", provisioned);
+        Assert.Contains("demo-kiosk", provisioned);
+        Assert.Contains("demo-hall", provisioned);
+
+        // The queue of the day: tickets issued at the kiosk, called by the counters, rated by the citizens served.
+        var queue = await Eventually.ReturnsAsync(
+            () => _fleet.GetJsonAsync("/api/v1/stats/queue?centre=demo-centre"),
+            q => q.GetProperty("all").GetProperty("called").GetInt32() >= 2 && q.GetProperty("all").GetProperty("ratings").GetInt32() >= 1,
+            TimeSpan.FromSeconds(90),
+            "tickets issued, called and rated");
+        Assert.True(queue.GetProperty("all").GetProperty("issued").GetInt32() >= queue.GetProperty("all").GetProperty("called").GetInt32());
+        Assert.True((await _fleet.GetJsonAsync("/api/v1/stats/ratings")).GetProperty("total").GetInt64() > 0);
+
+        // The hall display (the port after the kiosk's) shows the latest calls from the fleet's board.
+        using var hall = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{firstPort + 3}") };
+        var state = await Eventually.ReturnsAsync(
+            async () => JsonDocument.Parse(await hall.GetStringAsync("/hall/state")).RootElement.Clone(),
+            s => s.GetProperty("board").ValueKind == JsonValueKind.Object && s.GetProperty("board").GetProperty("calls").GetArrayLength() > 0,
+            TimeSpan.FromSeconds(60),
+            "calls on the hall display");
+        Assert.Equal("demo-centre", state.GetProperty("board").GetProperty("centre").GetString());
         Assert.DoesNotContain("Refused MQTT connection", _fleet.Output); // devices wait for their secret before connecting
         Assert.True(File.Exists(Path.Combine(_folder["fleet"], "demo", "demo-1", "identity.json")), "the device keeps its identity for the next start");
     }

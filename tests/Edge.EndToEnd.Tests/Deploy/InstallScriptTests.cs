@@ -114,7 +114,7 @@ public sealed class InstallScriptTests : IDisposable
 
         CopyFolder(Path.GetDirectoryName(RepoPaths.DeviceDll)!, Path.Combine(bundle, "host"));
         CopyFolder(Path.GetDirectoryName(RepoPaths.BuiltDll("device/Launcher", "edge-launcher"))!, Path.Combine(bundle, "launcher"));
-        foreach (var file in new[] { "install.sh", "edge-device.service", "edge", "device.env" })
+        foreach (var file in new[] { "install.sh", "edge-device.service", "edge-hall-screen.service", "edge", "device.env" })
         {
             File.Copy(Path.Combine(RepoPaths.Root, "device/deploy", file), Path.Combine(bundle, file));
         }

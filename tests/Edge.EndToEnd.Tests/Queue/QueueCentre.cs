@@ -5,8 +5,10 @@ using Edge.Testing;
 namespace Edge.EndToEnd.Tests.Queue;
 
 /// <summary>
-/// A simulated centre for the queue tests: a fleet, kiosks with three field buttons and counters with call-next,
-/// recall and skip buttons, all real processes on loopback, pressed through the simulated GPIO.
+/// A simulated centre for the queue tests: a fleet (device authentication on, as shipped), kiosks with three field
+/// buttons, counters with call-next, recall and skip buttons and hall displays, all real processes on loopback, each
+/// provisioned by a claim code for its role (no Device:Role given: the enrolment's applies), pressed through the
+/// simulated GPIO.
 /// </summary>
 public sealed class QueueCentre : IDisposable
 {
@@ -22,27 +24,33 @@ public sealed class QueueCentre : IDisposable
 
     public QueueCentre(string name) => _folder = new TempFolder(name);
 
+    /// <summary>The centre every device of the test is enrolled at.</summary>
+    public const string Centre = FleetRunner.DefaultCentre;
+
     public FleetRunner Fleet { get; private set; } = null!;
 
-    public async Task<FleetRunner> StartFleetAsync()
+    public async Task<FleetRunner> StartFleetAsync(params string[] args)
     {
-        // The broker's ACL does not admit queue/call yet (fleet/Queue/README.md): devices connect without credentials.
-        Fleet = new FleetRunner(_folder["fleet"], "--Security:DeviceAuth=open");
+        Fleet = new FleetRunner(_folder["fleet"], args);
         _started.Add(Fleet);
         await Fleet.StartAsync();
         return Fleet;
     }
 
     /// <summary>A kiosk whose numbers run first..last in every field.</summary>
-    public Task<DeviceRunner> StartKioskAsync(string id, int first, int last) => StartAsync(id, KioskArguments(first, last));
+    public Task<DeviceRunner> StartKioskAsync(string id, int first, int last) => StartAsync(id, "kiosk", KioskArguments(first, last));
 
     public Task<DeviceRunner> StartCounterAsync(string id, string counter, int callTimeoutMs = 5000) =>
-        StartAsync(id, [$"--Device:Counter={counter}", .. CounterArguments(callTimeoutMs)]);
+        StartAsync(id, "counter", [$"--Device:Counter={counter}", .. CounterArguments(callTimeoutMs)]);
 
-    /// <summary>The settings of a kiosk with the three fields, numbering first..last.</summary>
+    /// <summary>A hall display (enrolled as hall, at no counter of its own).</summary>
+    public Task<DeviceRunner> StartHallAsync(string id, params string[] args) =>
+        StartAsync(id, "hall", ["--Device:Counter=hall", "--Display:Kind=none", .. args]);
+
+    /// <summary>The settings of a kiosk with the three fields, numbering first..last (its role is its enrolment's).</summary>
     public static string[] KioskArguments(int first, int last)
     {
-        List<string> args = ["--Device:Role=kiosk", $"--Queue:FirstNumber={first}", $"--Queue:LastNumber={last}", "--Display:Kind=none"];
+        List<string> args = [$"--Queue:FirstNumber={first}", $"--Queue:LastNumber={last}", "--Display:Kind=none"];
         for (var i = 0; i < Fields.Length; i++)
         {
             args.AddRange([$"--Queue:Fields:{i}:Name={Fields[i].Name}", $"--Queue:Fields:{i}:Prefix={Fields[i].Prefix}", $"--Queue:Fields:{i}:Pin={Fields[i].Pin}"]);
@@ -78,7 +86,7 @@ public sealed class QueueCentre : IDisposable
         (await kiosk.Http.GetFromJsonAsync<JsonElement>("/sim/printer")).GetProperty("pages").EnumerateArray().Select(p => p.GetString()!).ToList();
 
     public async Task<List<JsonElement>> TicketsAsync() =>
-        (await Fleet.GetJsonAsync("/api/v1/queue/tickets")).GetProperty("tickets").EnumerateArray().ToList();
+        (await Fleet.GetJsonAsync($"/api/v1/queue/tickets?centre={Centre}")).GetProperty("tickets").EnumerateArray().ToList();
 
     public void Dispose()
     {
@@ -90,9 +98,9 @@ public sealed class QueueCentre : IDisposable
         _folder.Dispose();
     }
 
-    private async Task<DeviceRunner> StartAsync(string id, params string[] args)
+    private async Task<DeviceRunner> StartAsync(string id, string role, string[] args)
     {
-        var device = new DeviceRunner(id, _folder[id], Fleet.MqttPort, args);
+        var device = new DeviceRunner(id, _folder[id], Fleet.MqttPort, args) { Centre = Centre, Role = role };
         _started.Add(device);
         await device.StartAsync();
         return device;

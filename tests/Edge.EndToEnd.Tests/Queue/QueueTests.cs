@@ -93,7 +93,7 @@ public sealed class QueueTests(ITestOutputHelper output) : IDisposable
         }
 
         // Waiting time = called − issued, from the devices' events, and the statistics agree with the tickets.
-        var stats = await fleet.GetJsonAsync("/api/v1/stats/queue");
+        var stats = await fleet.GetJsonAsync($"/api/v1/stats/queue?centre={QueueCentre.Centre}");
         var waits = tickets.Select(t => (t.GetProperty("calledAt").GetDateTime() - t.GetProperty("issuedAt").GetDateTime()).TotalSeconds).ToList();
         Assert.All(tickets, t => Assert.Equal(
             (t.GetProperty("calledAt").GetDateTime() - t.GetProperty("issuedAt").GetDateTime()).TotalSeconds, t.GetProperty("waitS").GetDouble(), 2));
@@ -106,7 +106,7 @@ public sealed class QueueTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"wait avg {stats.GetProperty("all").GetProperty("waitAvgS")} s, max {stats.GetProperty("all").GetProperty("waitMaxS")} s; service avg {stats.GetProperty("all").GetProperty("serviceAvgS")} s");
 
         // The hall display's endpoint lists the latest calls, newest first.
-        var hall = await fleet.GetJsonAsync("/api/v1/queue/calls?limit=4");
+        var hall = await fleet.GetJsonAsync($"/api/v1/queue/calls?centre={QueueCentre.Centre}&limit=4");
         Assert.Equal(4, hall.GetProperty("calls").GetArrayLength());
     }
 

@@ -53,7 +53,7 @@ public sealed class MoveToPostgresTests(ITestOutputHelper output) : IAsyncLifeti
         using (var embedded = new FleetRunner(_folder["embedded"], alertArgs))
         {
             await embedded.StartAsync();
-            using var kiosk = new DeviceRunner("kiosk-m", _folder["kiosk-m"], embedded.MqttPort, QueueCentre.KioskArguments(1, 99)) { Centre = "centre-m" };
+            using var kiosk = new DeviceRunner("kiosk-m", _folder["kiosk-m"], embedded.MqttPort, QueueCentre.KioskArguments(1, 99)) { Centre = "centre-m", Role = "kiosk" };
             using var counter = new DeviceRunner("counter-m", _folder["counter-m"], embedded.MqttPort,
                 ["--Device:Counter=1", "--Health:IntervalSeconds=1", .. QueueCentre.CounterArguments()]) { Centre = "centre-m" };
             await Task.WhenAll(kiosk.StartAsync(), counter.StartAsync());

@@ -26,6 +26,7 @@ public sealed class DeviceTopicRulesTests
         { Topics.Command(Device, "cmd-1"), "down" },
         { UpdateTopics.Offer(Device), "down" },
         { QueueTopics.Called(Device), "down" },
+        { QueueTopics.Board(Device), "down" },
     };
 
     [Theory]
@@ -46,6 +47,7 @@ public sealed class DeviceTopicRulesTests
         Assert.False(DeviceTopicRules.MayPublish(Device, Replaced, Topics.ConfigReported(Device)));
         Assert.False(DeviceTopicRules.MaySubscribe(Device, Replaced, Topics.Config(Device)));
         Assert.False(DeviceTopicRules.MaySubscribe(Device, Replaced, QueueTopics.Replies(Device)));
+        Assert.False(DeviceTopicRules.MaySubscribe(Device, Replaced, QueueTopics.Board(Device)));
     }
 
     [Theory]
@@ -85,6 +87,7 @@ public sealed class DeviceTopicRulesTests
         Assert.Contains("topic write edge/v1/+/queue/called", acl);
         Assert.Contains("pattern write edge/v1/%u/queue/call", acl);
         Assert.Contains("pattern read edge/v1/%u/queue/called", acl);
+        Assert.Contains("pattern read edge/v1/%u/queue/board", acl);
         Assert.Equal(DeviceTopicRules.All.Count, acl.Count(l => l.StartsWith("pattern ", StringComparison.Ordinal)));
 
         var active = DynamicSecurityRoles.DeviceAcls(Device, Active);

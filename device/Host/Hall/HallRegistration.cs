@@ -1,0 +1,34 @@
+using Edge.Device.Configuration;
+using Edge.Device.Queue;
+using Edge.Device.Uplink;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Hall;
+
+public static class HallRegistration
+{
+    /// <summary>Role hall (from the enrolment, or Device:Role): the board from the fleet, the page, the voice.</summary>
+    public static WebApplicationBuilder AddHallDisplay(this WebApplicationBuilder builder)
+    {
+        if (!IsHall(builder.Configuration))
+        {
+            return builder;
+        }
+
+        var services = builder.Services;
+        // Validated at start like every checked option; not yet listed on GET /config, whose JSON context
+        // (device/Host/Local/EffectiveSettings.cs) would need HallOptions added.
+        services.AddOptions<HallOptions>().BindConfiguration(HallOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HallOptions>, CheckedOptionsValidator<HallOptions>>();
+        services.AddSingleton<HallAnnouncer>();
+        services.AddHostedService(sp => sp.GetRequiredService<HallAnnouncer>());
+        services.AddSingleton(sp => new HallBoardKeeper(
+            sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir,
+            sp.GetRequiredService<HallAnnouncer>(),
+            sp.GetRequiredService<ILogger<HallBoardKeeper>>()));
+        services.AddSingleton<IDownlinkHandler, HallBoardReceiver>();
+        return builder;
+    }
+
+    public static bool IsHall(IConfiguration configuration) => configuration[$"{DeviceRoleOptions.Section}:Role"] == DeviceRoleOptions.Hall;
+}
