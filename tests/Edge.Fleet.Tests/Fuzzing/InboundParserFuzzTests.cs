@@ -42,7 +42,7 @@ public sealed class InboundParserFuzzTests
     [Fact]
     public void Valid_event_batches_round_trip_through_the_reader()
     {
-        WireGen.Event.Array[1, 20].Sample(events =>
+        WireGen.Event.Array[1, 8].Sample(events =>
         {
             var batch = new EventBatch("dev-a", events);
             var reading = EventBatchReader.Read("dev-a", new ReadOnlySequence<byte>(WireGen.Json(batch, WireJson.Default.EventBatch)));
@@ -54,7 +54,7 @@ public sealed class InboundParserFuzzTests
             }
 
             Assert.Equal(events, reading.Batch.Events);
-        }, iter: FuzzBudget.Iter(500));
+        }, iter: FuzzBudget.Iter(200));
     }
 
     [Fact]

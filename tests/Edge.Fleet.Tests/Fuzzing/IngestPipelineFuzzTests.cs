@@ -21,7 +21,7 @@ public sealed class IngestPipelineFuzzTests : IDisposable
     [Fact]
     public void Vetting_leaves_only_valid_events_or_markers_and_never_throws()
     {
-        Gen.Select(WireGen.Event.Array[0, 30], Gen.Bool, WireGen.Text).Sample(t =>
+        Gen.Select(WireGen.Event.Array[0, 8], Gen.Bool, WireGen.Text).Sample(t =>
         {
             var batch = new EventBatch("dev-a", t.Item1);
             var assignment = t.Item2 ? new DeviceAssignment(t.Item3) : null;
@@ -44,7 +44,7 @@ public sealed class IngestPipelineFuzzTests : IDisposable
                     Assert.Equal(assignment.Counter, kept.Counter);
                 }
             }
-        }, iter: FuzzBudget.Iter(2000));
+        }, iter: FuzzBudget.Iter(400));
     }
 
     [Fact]
@@ -65,6 +65,6 @@ public sealed class IngestPipelineFuzzTests : IDisposable
             Assert.All(counted.ByLevel.Keys, level => Assert.InRange(level, 1, 10));
             var firstCopies = vetted.Batch.Events.DistinctBy(e => e.Seq);
             Assert.Equal(firstCopies.Count(e => e.Kind == EventKinds.Rating && e.Suspect != true), counted.Total);
-        }, iter: FuzzBudget.Iter(150), threads: 1);
+        }, iter: FuzzBudget.Iter(100), threads: 1);
     }
 }

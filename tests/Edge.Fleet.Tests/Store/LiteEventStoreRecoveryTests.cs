@@ -15,11 +15,12 @@ public sealed class LiteEventStoreRecoveryTests
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
     private readonly Disk _disk = new();
+    private readonly ManualTime _time = new();
 
     [Fact]
     public async Task A_store_whose_disk_filled_up_reopens_by_itself_and_takes_appends_again()
     {
-        using var store = new LiteEventStore("disk", _ => Open(_disk), TimeProvider.System, TimeSpan.FromMilliseconds(50));
+        using var store = new LiteEventStore("disk", _ => Open(_disk), _time, TimeSpan.FromSeconds(1));
         await store.AppendAsync([Batch("dev-a", 1, 2)], Now, CancellationToken.None);
 
         _disk.Full = true;
@@ -28,8 +29,12 @@ public sealed class LiteEventStoreRecoveryTests
         Assert.NotNull(store.Problem);
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAckedUpToAsync("dev-a", CancellationToken.None));
 
+        // Before the backoff has passed the store does not even try; after it, it reopens the file.
         _disk.Full = false;
-        var upTo = await EventuallyAsync(() => store.AppendAsync([Batch("dev-a", 3, 4)], Now, CancellationToken.None));
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAckedUpToAsync("dev-a", CancellationToken.None));
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        var upTo = await store.AppendAsync([Batch("dev-a", 3, 4)], Now, CancellationToken.None);
 
         Assert.Equal(4, upTo["dev-a"]);
         Assert.Null(store.Problem);
@@ -42,30 +47,25 @@ public sealed class LiteEventStoreRecoveryTests
     {
         _disk.Full = true;
         _disk.FailReads = true;
-        using var store = new LiteEventStore("disk", _ => Open(_disk), TimeProvider.System, TimeSpan.FromMilliseconds(50));
+        using var store = new LiteEventStore("disk", _ => Open(_disk), _time, TimeSpan.FromSeconds(1));
 
         Assert.NotNull(store.Problem);
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAckedUpToAsync("dev-a", CancellationToken.None));
 
         _disk.Full = false;
         _disk.FailReads = false;
-        Assert.Equal(0, await EventuallyAsync(() => store.GetAckedUpToAsync("dev-a", CancellationToken.None)));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await store.GetAckedUpToAsync("dev-a", CancellationToken.None));
+        Assert.Null(store.Problem);
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> attempt)
+    private sealed class ManualTime : TimeProvider
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            try
-            {
-                return await attempt();
-            }
-            catch (StoreUnavailableException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-        }
+        private DateTimeOffset _now = Now;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     private static LiteDatabase Open(Disk disk)
