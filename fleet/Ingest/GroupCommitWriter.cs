@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Edge.Fleet.Store;
 using Edge.Wire;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Ingest;
 
@@ -9,13 +10,16 @@ namespace Edge.Fleet.Ingest;
 /// The one loop that writes events. Batches from every device queue here; each turn takes everything pending,
 /// stores it in one durable append (one fsync for many devices: group commit), releases the publishers, and only
 /// then publishes each device's ack. Acks requested on reconnect go through the same loop, so a device's retained
-/// ack never moves backwards.
+/// ack never moves backwards. One device cannot cost the others their turn: a batch whose seqs are far out of the
+/// device's window is refused before the commit, and when a commit of several batches fails for a reason other than
+/// the store being unavailable, each batch is tried alone, so only the one that cannot be stored is refused.
 /// </summary>
-public sealed class GroupCommitWriter(
+public sealed partial class GroupCommitWriter(
     IEventStore store,
     IAckSender acks,
     IngestCounters counters,
     TimeProvider time,
+    IOptions<IngestOptions> options,
     ILogger<GroupCommitWriter> logger) : BackgroundService
 {
     /// <summary>Upper bound of one commit, so that one turn cannot hold the publishers of a long queue for long.</summary>
@@ -114,36 +118,133 @@ public sealed class GroupCommitWriter(
 
     private async Task AppendAsync(List<WriteRequest> writes, Dictionary<string, long> toAck, CancellationToken cancellationToken)
     {
-        var batches = writes.Select(w => w.Batch!).ToList();
-        var events = batches.Sum(b => (long)b.Events.Count);
         try
         {
-            var duplicates = await CountRedeliveriesAsync(batches, cancellationToken);
-            var started = Stopwatch.GetTimestamp();
-            var upTo = await store.AppendAsync(batches, time.GetUtcNow(), cancellationToken);
-            logger.LogDebug("Stored {Batches} batches ({Events} events) in {Ms:F1} ms", batches.Count, events, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            writes = await RefuseOutOfWindowAsync(writes, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            NotStored(writes, ex);
+            return;
+        }
 
-            counters.Committed(batches.Count, events, duplicates);
-            foreach (var (device, value) in upTo)
-            {
-                toAck[device] = _knownUpTo[device] = value;
-            }
+        if (writes.Count == 0)
+        {
+            return;
+        }
 
+        try
+        {
+            await CommitAsync(writes, toAck, cancellationToken);
+        }
+        catch (Exception ex) when (writes.Count > 1 && ex is not StoreUnavailableException and not OperationCanceledException)
+        {
+            // One batch may be what the store refuses (a value no check foresaw): try each alone, so that it alone is refused.
+            LogIsolating(ex, writes.Count);
             foreach (var write in writes)
             {
-                write.Completion.TrySetResult(IngestResult.Stored);
+                try
+                {
+                    await CommitAsync([write], toAck, cancellationToken);
+                }
+                catch (Exception one) when (one is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    NotStored([write], one);
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(ex, "Storing {Batches} batches ({Events} events) failed; the devices will resend them", batches.Count, events);
-            counters.NotStored(batches.Count);
-            foreach (var write in writes)
-            {
-                write.Completion.TrySetResult(IngestResult.NotStored);
-            }
+            NotStored(writes, ex);
         }
     }
+
+    private async Task CommitAsync(List<WriteRequest> writes, Dictionary<string, long> toAck, CancellationToken cancellationToken)
+    {
+        var batches = writes.Select(w => w.Batch!).ToList();
+        var events = batches.Sum(b => (long)b.Events.Count);
+        var duplicates = await CountRedeliveriesAsync(batches, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var upTo = await store.AppendAsync(batches, time.GetUtcNow(), cancellationToken);
+        logger.LogDebug("Stored {Batches} batches ({Events} events) in {Ms:F1} ms", batches.Count, events, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+        counters.Committed(batches.Count, events, duplicates);
+        foreach (var (device, value) in upTo)
+        {
+            toAck[device] = _knownUpTo[device] = value;
+        }
+
+        foreach (var write in writes)
+        {
+            write.Completion.TrySetResult(IngestResult.Stored);
+        }
+    }
+
+    private void NotStored(List<WriteRequest> writes, Exception ex)
+    {
+        var events = writes.Sum(w => (long)w.Batch!.Events.Count);
+        if (ex is StoreUnavailableException)
+        {
+            // Not a stack trace per turn while the disk is full: the probe logs the outage once (StoreProbe).
+            LogStoreUnavailable(writes.Count, events, ex.Message);
+        }
+        else
+        {
+            LogNotStored(ex, writes.Count, events);
+        }
+
+        counters.NotStored(writes.Count);
+        foreach (var write in writes)
+        {
+            write.Completion.TrySetResult(IngestResult.NotStored);
+        }
+    }
+
+    /// <summary>Refuses (and completes) the batches with a seq beyond <see cref="IngestOptions.MaxSeqAhead"/> of their device's ack.</summary>
+    private async Task<List<WriteRequest>> RefuseOutOfWindowAsync(List<WriteRequest> writes, CancellationToken cancellationToken)
+    {
+        var kept = new List<WriteRequest>(writes.Count);
+        var window = Math.Max(1, options.Value.MaxSeqAhead);
+        foreach (var write in writes)
+        {
+            var batch = write.Batch!;
+            var highest = batch.Events.Count == 0 ? 0 : batch.Events.Max(e => e.Seq);
+            var upTo = await KnownUpToAsync(batch.DeviceId, cancellationToken);
+            if (highest - upTo > window)
+            {
+                counters.Rejected(batch.DeviceId, IngestResult.SeqOutOfWindow);
+                LogOutOfWindow(batch.DeviceId, highest, upTo, window);
+                write.Completion.TrySetResult(IngestResult.SeqOutOfWindow);
+                continue;
+            }
+
+            kept.Add(write);
+        }
+
+        return kept;
+    }
+
+    private async Task<long> KnownUpToAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        if (!_knownUpTo.TryGetValue(deviceId, out var upTo))
+        {
+            upTo = _knownUpTo[deviceId] = await store.GetAckedUpToAsync(deviceId, cancellationToken);
+        }
+
+        return upTo;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Batches} batches ({Events} events) failed; the devices will resend them")]
+    private partial void LogNotStored(Exception ex, int batches, long events);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event store unavailable, {Batches} batches ({Events} events) not stored nor acked: {Reason}")]
+    private partial void LogStoreUnavailable(int batches, long events, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A commit of {Batches} batches failed; storing each alone so that only a faulty one is refused")]
+    private partial void LogIsolating(Exception ex, int batches);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a batch of {Device}: seq {Seq} is more than {Window} above its ack {UpTo}")]
+    private partial void LogOutOfWindow(string device, long seq, long upTo, long window);
 
     /// <summary>Events at or below the device's known ack, or repeated within this turn: the store will skip them.</summary>
     private async Task<long> CountRedeliveriesAsync(List<EventBatch> batches, CancellationToken cancellationToken)
@@ -152,11 +253,7 @@ public sealed class GroupCommitWriter(
         var seen = new HashSet<(string, long)>();
         foreach (var batch in batches)
         {
-            if (!_knownUpTo.TryGetValue(batch.DeviceId, out var upTo))
-            {
-                upTo = _knownUpTo[batch.DeviceId] = await store.GetAckedUpToAsync(batch.DeviceId, cancellationToken);
-            }
-
+            var upTo = await KnownUpToAsync(batch.DeviceId, cancellationToken);
             duplicates += batch.Events.Count(e => e.Seq <= upTo || !seen.Add((batch.DeviceId, e.Seq)));
         }
 

@@ -9,9 +9,18 @@ namespace Edge.Fleet.Ingest;
 public sealed class IngestCounters
 {
     private static readonly IngestResult[] Rejections =
-        [IngestResult.Malformed, IngestResult.Oversized, IngestResult.TooManyEvents, IngestResult.DeviceMismatch, IngestResult.InvalidSeq];
+        [IngestResult.Malformed, IngestResult.Oversized, IngestResult.TooManyEvents, IngestResult.DeviceMismatch, IngestResult.InvalidSeq,
+         IngestResult.SeqOutOfWindow];
+
+    /// <summary>Past this many (device, reason) pairs, new pairs are counted under <see cref="OtherDevices"/>: an open broker's
+    /// clients choose their ids, and a counter must not grow without bound on their say.</summary>
+    public const int MaxDeviceReasons = 10_000;
+
+    public const string OtherDevices = "(other devices)";
 
     private readonly ConcurrentDictionary<IngestResult, long> _rejected = new();
+    private readonly ConcurrentDictionary<(string Device, string Reason), long> _byDevice = new();
+    private long _rejectedEvents;
     private long _batches;
     private long _events;
     private long _duplicates;
@@ -20,6 +29,30 @@ public sealed class IngestCounters
     private long _acksSent;
 
     public void Rejected(IngestResult reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    /// <summary>A batch of <paramref name="device"/> refused whole: counted per reason and per device.</summary>
+    public void Rejected(string device, IngestResult reason)
+    {
+        Rejected(reason);
+        CountFor(device, reason.CounterName(), 1);
+    }
+
+    /// <summary>Events of <paramref name="device"/> refused one by one (stored as markers), per reason code.</summary>
+    public void RejectedEvents(string device, IEnumerable<(long Seq, string Reason)> rejected)
+    {
+        foreach (var group in rejected.GroupBy(r => r.Reason))
+        {
+            var n = group.LongCount();
+            Interlocked.Add(ref _rejectedEvents, n);
+            CountFor(device, group.Key, n);
+        }
+    }
+
+    private void CountFor(string device, string reason, long n)
+    {
+        var key = _byDevice.ContainsKey((device, reason)) || _byDevice.Count < MaxDeviceReasons ? (device, reason) : (OtherDevices, reason);
+        _byDevice.AddOrUpdate(key, n, (_, old) => old + n);
+    }
 
     /// <summary>A group commit stored these batches; <paramref name="duplicates"/> of their events were stored before.</summary>
     public void Committed(int batches, long events, long duplicates)
@@ -46,7 +79,12 @@ public sealed class IngestCounters
             Rejected: Rejections.ToDictionary(r => r.CounterName(), r => _rejected.GetValueOrDefault(r)),
             NotStored: Interlocked.Read(ref _notStored),
             Commits: Interlocked.Read(ref _commits),
-            AcksSent: Interlocked.Read(ref _acksSent));
+            AcksSent: Interlocked.Read(ref _acksSent),
+            RejectedEvents: Interlocked.Read(ref _rejectedEvents),
+            RejectedByDevice: _byDevice
+                .GroupBy(kv => kv.Key.Device, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.OrderBy(kv => kv.Key.Reason, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Reason, kv => kv.Value)));
     }
 }
 
@@ -56,6 +94,8 @@ public sealed class IngestCounters
 /// store; <see cref="Accepted"/>: the rest, newly stored (a redelivery above a gap counts here: the store does not
 /// tell which events it skipped, so <see cref="Duplicates"/> is a lower bound). <see cref="Rejected"/>: batches
 /// refused per reason; <see cref="NotStored"/>: valid batches the store failed to take (the device resends them).
+/// <see cref="RejectedEvents"/>: events refused one by one (stored as <c>rejected</c> markers, never counted);
+/// <see cref="RejectedByDevice"/>: per device, per reason code, refused batches and events (fleet/Ingest/README.md).
 /// </summary>
 public sealed record IngestCountersView(
     long Batches,
@@ -65,4 +105,6 @@ public sealed record IngestCountersView(
     Dictionary<string, long> Rejected,
     long NotStored,
     long Commits,
-    long AcksSent);
+    long AcksSent,
+    long RejectedEvents,
+    Dictionary<string, Dictionary<string, long>> RejectedByDevice);

@@ -21,6 +21,9 @@ public enum IngestResult
     /// <summary>An event with a seq below 1.</summary>
     InvalidSeq,
 
+    /// <summary>An event with a seq more than <see cref="IngestOptions.MaxSeqAhead"/> above the device's ack.</summary>
+    SeqOutOfWindow,
+
     /// <summary>Valid, but the store failed or the node is stopping: nothing acknowledged, the device resends.</summary>
     NotStored,
 }
@@ -36,6 +39,7 @@ public static class IngestResultNames
         IngestResult.TooManyEvents => "too-many-events",
         IngestResult.DeviceMismatch => "device-mismatch",
         IngestResult.InvalidSeq => "invalid-seq",
+        IngestResult.SeqOutOfWindow => "seq-out-of-window",
         IngestResult.NotStored => "not-stored",
         _ => result.ToString(),
     };

@@ -35,6 +35,9 @@ public sealed class TimedEventStore(IEventStore inner, StoreLatency latency) : I
     public Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken) =>
         TimeQueryAsync(() => inner.PlaceInTimeAsync(anchor, cancellationToken));
 
+    public Task<IReadOnlyList<EventConflict>> ListConflictsAsync(string? deviceId, CancellationToken cancellationToken) =>
+        TimeQueryAsync(() => inner.ListConflictsAsync(deviceId, cancellationToken));
+
     public async ValueTask DisposeAsync()
     {
         switch (inner)

@@ -2,13 +2,28 @@ using System.Diagnostics;
 using Edge.Benchmarks;
 using Edge.Testing;
 
-// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|all|report]
+// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|all|report|fuzz]
 // "report" runs the side-by-side benchmarks of issue 8, prints the ratio table and writes docs/benchmarks.md.
+// "fuzz [factor]" runs the fuzzing properties of tests/Edge.Fleet.Tests/Fuzzing with factor (default 100) times the
+// cases CI runs, and exits non-zero when one fails (CsCheck prints the seed of the shrunk case).
 var verb = args.FirstOrDefault() ?? "all";
 var report = new FigureTable();
 if (verb == "report")
 {
     return await SideBySideReport.RunAsync(report, Path.Combine(RepoPaths.Root, "docs", "benchmarks.md"), args.Skip(1).ToArray());
+}
+
+if (verb == "fuzz")
+{
+    var fuzz = new ProcessStartInfo("dotnet", ["test", Path.Combine(RepoPaths.Root, "tests", "Edge.Fleet.Tests"), "-c", "Release", "--filter", "Category=Fuzz"])
+    {
+        Environment = { ["EDGE_FUZZ_FACTOR"] = args.Length > 1 ? args[1] : "100" },
+    };
+    var started = Stopwatch.StartNew();
+    using var run = Process.Start(fuzz)!;
+    await run.WaitForExitAsync();
+    Console.WriteLine($"fuzz: factor {fuzz.Environment["EDGE_FUZZ_FACTOR"]}, {started.Elapsed.TotalSeconds:F0} s, exit {run.ExitCode}");
+    return run.ExitCode;
 }
 
 report.Note($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");

@@ -20,17 +20,24 @@ internal static class LiteDocuments
     /// </summary>
     public const string ClockPendingCollection = "clockPending";
 
+    /// <summary>Conflicting duplicates, <c>{ _id: "{device}/{seq:D19}/{newHash}", device, seq, storedHash, newHash, detectedAt }</c>.</summary>
+    public const string ConflictsCollection = "conflicts";
+
+    public static readonly string[] Collections = [EventsCollection, SequencesCollection, RatingsCollection, ClockPendingCollection, ConflictsCollection];
+
     /// <summary>
     /// LiteDB has no compound keys: (device, seq) becomes one string id, seq zero-padded so that ids sort by seq.
     /// '/' cannot appear in a device id (<see cref="DeviceId.IsValid"/>).
     /// </summary>
     public static string EventId(string device, long seq) => $"{device}/{seq:D19}";
 
-    public static BsonDocument FromEvent(string device, DeviceEvent e, DateTime receivedAt)
+    /// <summary>The event as stored, with its <see cref="EventFingerprint"/> in <c>hash</c> (to recognise a conflicting duplicate).</summary>
+    public static BsonDocument FromEvent(string device, DeviceEvent e, string hash, DateTime receivedAt)
     {
         var doc = new BsonDocument
         {
             ["_id"] = EventId(device, e.Seq),
+            ["hash"] = hash,
             ["device"] = device,
             ["seq"] = e.Seq,
             ["kind"] = e.Kind,
@@ -115,6 +122,23 @@ internal static class LiteDocuments
             doc["dropped"].AsInt64,
             new DateTimeOffset(DateTime.SpecifyKind(doc["lastReceivedAt"].AsDateTime, DateTimeKind.Utc)));
     }
+
+    public static BsonDocument FromConflict(EventConflict c) => new()
+    {
+        ["_id"] = $"{EventId(c.DeviceId, c.Seq)}/{c.NewHash}",
+        ["device"] = c.DeviceId,
+        ["seq"] = c.Seq,
+        ["storedHash"] = c.StoredHash,
+        ["newHash"] = c.NewHash,
+        ["detectedAt"] = c.DetectedAt.UtcDateTime,
+    };
+
+    public static EventConflict ToConflict(BsonDocument doc) => new(
+        doc["device"].AsString,
+        doc["seq"].AsInt64,
+        doc["storedHash"].AsString,
+        doc["newHash"].AsString,
+        new DateTimeOffset(DateTime.SpecifyKind(doc["detectedAt"].AsDateTime, DateTimeKind.Utc)));
 
     private static void SetIfPresent(BsonDocument doc, string name, string? value)
     {

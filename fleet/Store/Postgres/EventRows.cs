@@ -8,7 +8,7 @@ namespace Edge.Fleet.Store.Postgres;
 /// </summary>
 internal sealed class EventRows
 {
-    private EventRows(List<(string Device, DeviceEvent Event)> rows, string[] devicesWithoutEvents)
+    private EventRows(List<(string Device, DeviceEvent Event, string Hash)> rows, string[] devicesWithoutEvents, List<(string Device, long Seq, string Hash)> copies)
     {
         var n = rows.Count;
         DeviceId = new string[n];
@@ -25,9 +25,11 @@ internal sealed class EventRows
         Subject = new string?[n];
         State = new string?[n];
         Detail = new string?[n];
+        ContentHash = new string[n];
         for (var i = 0; i < n; i++)
         {
-            var (device, e) = rows[i];
+            var (device, e, hash) = rows[i];
+            ContentHash[i] = hash;
             DeviceId[i] = device;
             Seq[i] = e.Seq;
             Kind[i] = e.Kind;
@@ -46,7 +48,10 @@ internal sealed class EventRows
 
         Devices = DeviceId.Distinct().ToArray();
         DevicesWithoutEvents = devicesWithoutEvents;
-        Ratings = RatingRows.From(rows.Where(r => r.Event.Kind == EventKinds.Rating && r.Event.Level is not null));
+        Ratings = RatingRows.From(rows.Where(r => r.Event.Kind == EventKinds.Rating && r.Event.Level is not null).Select(r => (r.Device, r.Event)));
+        CandidateDevice = [.. DeviceId, .. copies.Select(c => c.Device)];
+        CandidateSeq = [.. Seq, .. copies.Select(c => c.Seq)];
+        CandidateHash = [.. ContentHash, .. copies.Select(c => c.Hash)];
     }
 
     /// <summary>Devices that have events in this append, sorted (the order rows are locked in, against deadlocks).</summary>
@@ -72,30 +77,51 @@ internal sealed class EventRows
     public string?[] State { get; }
     public string?[] Detail { get; }
 
+    /// <summary><see cref="EventFingerprint"/> of each event.</summary>
+    public string[] ContentHash { get; }
+
+    /// <summary>
+    /// What to compare with the stored copies after the insert, for conflicts: every row, plus the later copies of a
+    /// (device, seq) that came twice in this append with other content (the first copy is the one inserted).
+    /// </summary>
+    public string[] CandidateDevice { get; }
+
+    public long[] CandidateSeq { get; }
+
+    public string[] CandidateHash { get; }
+
     public RatingRows Ratings { get; }
 
     public static EventRows From(IReadOnlyList<EventBatch> batches)
     {
-        var unique = new Dictionary<(string, long), DeviceEvent>();
+        var unique = new Dictionary<(string, long), (DeviceEvent Event, string Hash)>();
         var named = new HashSet<string>(StringComparer.Ordinal);
+        var copies = new List<(string Device, long Seq, string Hash)>();
         foreach (var batch in batches)
         {
             named.Add(batch.DeviceId);
             foreach (var e in batch.Events)
             {
+                // Fit for the indexes (a string too long for one would fail the whole group commit), fingerprinted.
+                var storable = StorableEvent.Of(e);
+                var hash = EventFingerprint.Of(storable);
+
                 // The first copy wins, as in the table: a stored event is never overwritten.
-                unique.TryAdd((batch.DeviceId, e.Seq), e);
+                if (!unique.TryAdd((batch.DeviceId, e.Seq), (storable, hash)) && unique[(batch.DeviceId, e.Seq)].Hash != hash)
+                {
+                    copies.Add((batch.DeviceId, e.Seq, hash));
+                }
             }
         }
 
         var rows = unique
-            .Select(kv => (Device: kv.Key.Item1, Event: kv.Value))
+            .Select(kv => (Device: kv.Key.Item1, kv.Value.Event, kv.Value.Hash))
             .OrderBy(r => r.Device, StringComparer.Ordinal)
             .ThenBy(r => r.Event.Seq)
             .ToList();
         var withEvents = rows.Select(r => r.Device).ToHashSet(StringComparer.Ordinal);
         var withoutEvents = named.Where(d => !withEvents.Contains(d)).Order(StringComparer.Ordinal).ToArray();
-        return new EventRows(rows, withoutEvents);
+        return new EventRows(rows, withoutEvents, copies);
     }
 }
 

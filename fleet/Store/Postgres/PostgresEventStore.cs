@@ -128,9 +128,32 @@ public sealed class PostgresEventStore : IEventStore
         command.Parameters.Add(new() { Value = anchor.DeviceId, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = anchor.Run, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = anchor.At.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = anchor.UptimeMs, NpgsqlDbType = NpgsqlDbType.Bigint });
+        // Stored uptimes are within StorableEvent.MaxUptimeMs; an anchor's is clamped the same way, so the interval
+        // below stays within what PostgreSQL can add to a timestamp.
+        command.Parameters.Add(new() { Value = Math.Clamp(anchor.UptimeMs, 0, StorableEvent.MaxUptimeMs), NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.Add(new() { Value = RatingClock.After(anchor), NpgsqlDbType = NpgsqlDbType.Text });
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<EventConflict>> ListConflictsAsync(string? deviceId, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var command = _dataSource.CreateCommand("""
+            SELECT device_id, seq, stored_hash, new_hash, detected_at
+            FROM event_conflicts
+            WHERE $1::text IS NULL OR device_id = $1
+            ORDER BY detected_at, device_id, seq
+            """);
+        command.Parameters.Add(new() { Value = (object?)deviceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<EventConflict>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new EventConflict(
+                reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero)));
+        }
+
+        return list;
     }
 
     public async Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken)
@@ -184,15 +207,15 @@ public sealed class PostgresEventStore : IEventStore
         batch.BatchCommands.Add(Command("""
             WITH inserted AS (
                 INSERT INTO events (device_id, seq, kind, at, uptime_ms, counter, level, scale, suspect,
-                                    ticket, field, subject, state, detail, received_at)
-                SELECT e.*, $15
+                                    ticket, field, subject, state, detail, content_hash, received_at)
+                SELECT e.*, $16
                 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[],
                             $7::integer[], $8::integer[], $9::boolean[], $10::text[], $11::text[], $12::text[],
-                            $13::text[], $14::text[]) AS e
+                            $13::text[], $14::text[], $15::text[]) AS e
                 ON CONFLICT (device_id, seq) DO NOTHING
                 RETURNING device_id, seq, kind
             ), counts AS (
-                SELECT device_id, count(*) AS n, count(*) FILTER (WHERE kind = $16) AS dropped, max(seq) AS max_seq
+                SELECT device_id, count(*) AS n, count(*) FILTER (WHERE kind = $17) AS dropped, max(seq) AS max_seq
                 FROM inserted
                 GROUP BY device_id
             )
@@ -204,7 +227,18 @@ public sealed class PostgresEventStore : IEventStore
             WHERE s.device_id = c.device_id
             """,
             [rows.DeviceId, rows.Seq, rows.Kind, rows.At, rows.UptimeMs, rows.Counter, rows.Level, rows.Scale, rows.Suspect,
-            rows.Ticket, rows.Field, rows.Subject, rows.State, rows.Detail, receivedAt, EventKinds.Dropped]));
+            rows.Ticket, rows.Field, rows.Subject, rows.State, rows.Detail, rows.ContentHash, receivedAt, EventKinds.Dropped]));
+
+        // 2b. A candidate whose stored copy (older, or the first copy of this append) has other content: a conflict.
+        //     A separate statement, so that it sees the rows the insert above just made.
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO event_conflicts (device_id, seq, stored_hash, new_hash, detected_at)
+            SELECT c.device_id, c.seq, e.content_hash, c.hash, $4
+            FROM unnest($1::text[], $2::bigint[], $3::text[]) AS c(device_id, seq, hash)
+            JOIN events e ON e.device_id = c.device_id AND e.seq = c.seq
+            WHERE e.content_hash IS NOT NULL AND e.content_hash <> c.hash
+            ON CONFLICT DO NOTHING
+            """, [rows.CandidateDevice, rows.CandidateSeq, rows.CandidateHash, receivedAt]));
         if (rows.Ratings.Count > 0)
         {
             var r = rows.Ratings;

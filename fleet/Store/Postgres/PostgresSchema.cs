@@ -72,6 +72,20 @@ public static class PostgresSchema
                 ADD COLUMN clock     text NOT NULL DEFAULT 'device';
             CREATE INDEX ratings_clock_pending ON ratings (device_id, run) WHERE clock IN ('unsynced', 'estimated');
             """),
+        new PostgresMigration(3, "event fingerprints and conflicting duplicates", """
+            -- content_hash: EventFingerprint of what the device said; null for events stored before it existed.
+            ALTER TABLE events ADD COLUMN content_hash text;
+
+            -- A stored (device, seq) that arrived again with other content; each distinct content once.
+            CREATE TABLE event_conflicts (
+                device_id   text        NOT NULL,
+                seq         bigint      NOT NULL,
+                stored_hash text        NOT NULL,
+                new_hash    text        NOT NULL,
+                detected_at timestamptz NOT NULL,
+                PRIMARY KEY (device_id, seq, new_hash)
+            );
+            """),
     ];
 
     /// <summary>Every migration of every feature, in version order; a version used twice is a programming error.</summary>

@@ -4,6 +4,7 @@ using Edge.Fleet.Store;
 using Edge.Fleet.Tests.Support;
 using Edge.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Tests.Ingest;
 
@@ -17,7 +18,8 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
 
     public GroupCommitWriterTests()
     {
-        _writer = new GroupCommitWriter(_store, _acks, _counters, TimeProvider.System, NullLogger<GroupCommitWriter>.Instance);
+        _writer = new GroupCommitWriter(
+            _store, _acks, _counters, TimeProvider.System, Options.Create(new IngestOptions { MaxSeqAhead = 1000 }), NullLogger<GroupCommitWriter>.Instance);
     }
 
     public Task InitializeAsync() => _writer.StartAsync(CancellationToken.None);
@@ -95,6 +97,38 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Batch_far_beyond_the_devices_ack_is_refused_and_the_others_of_its_turn_are_stored()
+    {
+        _store.Release();
+        var far = _writer.StoreAsync(new EventBatch("dev-far", [Events.Rating(5000, 4)]));
+        var near = _writer.StoreAsync(new EventBatch("dev-near", Events.Ratings(1, 2)));
+
+        Assert.Equal(IngestResult.SeqOutOfWindow, await far.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(IngestResult.Stored, await near.WaitAsync(TimeSpan.FromSeconds(10)));
+        var counters = _counters.Snapshot();
+        Assert.Equal(1, counters.RejectedByDevice["dev-far"]["seq-out-of-window"]);
+        Assert.False(counters.RejectedByDevice.ContainsKey("dev-near"));
+    }
+
+    [Fact]
+    public async Task A_batch_the_store_refuses_fails_alone_and_not_the_other_devices_of_its_commit_turn()
+    {
+        _store.PoisonDevice = "dev-poison";
+        var first = _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(1, 1)));
+        await _store.AppendStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var poison = _writer.StoreAsync(new EventBatch("dev-poison", Events.Ratings(1, 2)));
+        var good = _writer.StoreAsync(new EventBatch("dev-good", Events.Ratings(1, 2)));
+
+        _store.Release();
+
+        Assert.Equal(IngestResult.Stored, await first.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(IngestResult.NotStored, await poison.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(IngestResult.Stored, await good.WaitAsync(TimeSpan.FromSeconds(10)));
+        await WaitUntilAsync(() => _acks.Sent.Any(a => a.Device == "dev-good"));
+        Assert.DoesNotContain(_acks.Sent, a => a.Device == "dev-poison");
+    }
+
     /// <summary>A store whose appends wait until the test releases them; upTo is the highest seq seen per device.</summary>
     private sealed class GatedStore : IEventStore
     {
@@ -106,6 +140,9 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         public List<int> BatchesPerAppend { get; } = [];
 
         public bool FailNext { get; set; }
+
+        /// <summary>Appends that include this device fail, as LiteDB fails a transaction with a key it cannot index.</summary>
+        public string? PoisonDevice { get; set; }
 
         public void Release() => _gate.TrySetResult();
 
@@ -122,6 +159,11 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
             {
                 FailNext = false;
                 throw new IOException("disk full");
+            }
+
+            if (batches.Any(b => b.DeviceId == PoisonDevice))
+            {
+                throw new InvalidOperationException("Index key must be less than 1023 bytes");
             }
 
             foreach (var batch in batches)

@@ -42,6 +42,27 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public async Task Hostile_levels_are_acked_but_not_counted_and_a_conflicting_resend_is_exposed_per_device()
+    {
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
+        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-hostile");
+
+        await device.PublishEventsAsync(Events.Rating(1, 99), Events.Rating(2, int.MinValue), Events.Rating(3, 4), Events.Rating(4, 0));
+        Assert.Equal(4, await device.WaitForAckAsync(4));
+        var conflicting = await device.PublishEventsAsync(Events.Rating(3, 1));
+        Assert.Equal(MqttClientPublishReasonCode.Success, conflicting.ReasonCode);
+
+        var stats = await fleet.GetJsonAsync("/api/v1/stats/ratings?device=dev-hostile");
+        Assert.Equal(1, stats.GetProperty("total").GetInt64());
+        var counters = await fleet.GetJsonAsync("/api/v1/ingest/counters");
+        Assert.Equal(3, counters.GetProperty("rejectedEvents").GetInt64());
+        Assert.Equal(3, counters.GetProperty("rejectedByDevice").GetProperty("dev-hostile").GetProperty("level-out-of-scale").GetInt64());
+        var conflicts = await fleet.GetJsonAsync("/api/v1/ingest/conflicts");
+        Assert.Equal(1, conflicts.GetProperty("byDevice").GetProperty("dev-hostile").GetInt64());
+        Assert.Equal(3, conflicts.GetProperty("latest")[0].GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
     public async Task Events_are_consumed_by_the_fleet_not_routed_to_subscribers()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);

@@ -1,3 +1,4 @@
+using Edge.Fleet.Ingest;
 using Edge.Fleet.Store;
 using Edge.Wire;
 
@@ -354,6 +355,101 @@ public abstract class EventStoreContract : IAsyncLifetime
 
         Assert.Equal(1, (await CountAsync(Window(Now.AddSeconds(-60), TimeSpan.FromSeconds(1)) with { DeviceId = "dev-a" })).Total);
         Assert.Equal(1, (await CountAsync(Window(wrong, TimeSpan.FromSeconds(1)) with { DeviceId = "dev-b" })).Total);
+    }
+
+    [Fact]
+    public async Task Over_long_strings_in_one_devices_batch_do_not_fail_another_devices_batch_in_the_same_append()
+    {
+        var huge = new string('x', 5000);
+        var hostile = Rating(1, 4, counter: huge, field: huge) with { Run = huge, ClockSynced = false, Ticket = huge, Subject = huge, State = huge, Detail = huge };
+
+        var upTo = await AppendAsync(Batch("dev-evil", hostile), Batch("dev-good", Rating(1, 3)));
+
+        Assert.Equal(1, upTo["dev-evil"]);
+        Assert.Equal(1, upTo["dev-good"]);
+        Assert.Equal(1, (await CountAsync(new RatingFilter(DeviceId: "dev-good"))).Total);
+        Assert.Equal(1, (await CountAsync(new RatingFilter(Counter: StorableEvent.Cap(huge, StorableEvent.MaxKeyBytes)))).Total);
+        Assert.Equal(1, await Store.PlaceInTimeAsync(new ClockAnchor("dev-evil", StorableEvent.Cap(huge, StorableEvent.MaxKeyBytes)!, Now, 1000, Exact: true), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Extreme_uptimes_are_stored_without_overflow_and_placed_in_time()
+    {
+        var wrong = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await AppendAsync(Batch("dev-a",
+            Unsynced(Rating(1, 4, at: wrong), "r1", long.MaxValue),
+            Unsynced(Rating(2, 3, at: wrong), "r1", long.MinValue),
+            Unsynced(Rating(3, 2, at: wrong), "r1", 5_000)));
+
+        Assert.Equal(3, await Store.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, long.MaxValue, Exact: true), CancellationToken.None));
+        Assert.Equal(3, (await CountAsync(new RatingFilter(DeviceId: "dev-a"))).Total);
+        Assert.Equal(3, (await SequenceAsync("dev-a")).UpTo);
+    }
+
+    [Fact]
+    public async Task Conflicting_duplicate_is_recorded_once_and_the_stored_copy_is_kept()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4), Rating(2, 4)));
+
+        await AppendAsync(Batch("dev-a", Rating(1, 1)));
+        await AppendAsync(Batch("dev-a", Rating(1, 1), Rating(2, 4)));
+        await AppendAsync(Batch("dev-a", Rating(1, 4)));
+
+        var conflict = Assert.Single(await Store.ListConflictsAsync(null, CancellationToken.None));
+        Assert.Equal(("dev-a", 1L), (conflict.DeviceId, conflict.Seq));
+        Assert.Equal(EventFingerprint.Of(Rating(1, 4)), conflict.StoredHash);
+        Assert.Equal(EventFingerprint.Of(Rating(1, 1)), conflict.NewHash);
+        var counts = await CountAsync(new RatingFilter());
+        Assert.Equal(2, counts.ByLevel[4]);
+        Assert.False(counts.ByLevel.ContainsKey(1));
+        Assert.Empty(await Store.ListConflictsAsync("dev-b", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Conflicting_copies_within_one_append_are_recorded_and_the_first_is_kept()
+    {
+        await Store.AppendAsync([Batch("dev-b", Rating(1, 4)), Batch("dev-b", Rating(1, 2)), Batch("dev-c", Rating(1, 3))], Now, CancellationToken.None);
+
+        var conflict = Assert.Single(await Store.ListConflictsAsync(null, CancellationToken.None));
+        Assert.Equal(("dev-b", 1L), (conflict.DeviceId, conflict.Seq));
+        Assert.Equal(1, (await CountAsync(new RatingFilter(DeviceId: "dev-b"))).ByLevel[4]);
+    }
+
+    [Fact]
+    public async Task A_redelivery_with_another_counter_is_not_a_conflict()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4, counter: "c1")));
+        await AppendAsync(Batch("dev-a", Rating(1, 4, counter: "c2")));
+
+        Assert.Empty(await Store.ListConflictsAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Hostile_levels_are_refused_by_vetting_stored_as_markers_and_not_counted()
+    {
+        var sent = Batch("dev-a", Rating(1, 0), Rating(2, -1), Rating(3, 99), Rating(4, int.MinValue), Rating(5, 4), Rating(6, 5, scale: 5), Rating(7, 3, scale: 99));
+
+        var vetted = EventVetting.Vet(sent, null);
+        var upTo = await AppendAsync(vetted.Batch);
+
+        Assert.Equal(7, upTo["dev-a"]);
+        Assert.Equal([1L, 2, 3, 4, 7], vetted.Rejected.Select(r => r.Seq));
+        var counts = await CountAsync(new RatingFilter());
+        Assert.Equal(2, counts.Total);
+        Assert.Equal([4, 5], counts.ByLevel.Keys.Order());
+        Assert.Equal(7, (await SequenceAsync("dev-a")).Stored);
+    }
+
+    [Fact]
+    public async Task Ratings_are_counted_at_the_registrys_counter_not_the_payloads()
+    {
+        var sent = Batch("dev-a", Rating(1, 4, counter: "someone-elses"), Rating(2, 1, counter: "someone-elses"));
+
+        await AppendAsync(EventVetting.Vet(sent, new DeviceAssignment("c7")).Batch, EventVetting.Vet(Batch("dev-open", Rating(1, 3, counter: "own")), null).Batch);
+
+        Assert.Equal(2, (await CountAsync(new RatingFilter(Counter: "c7"))).Total);
+        Assert.Equal(0, (await CountAsync(new RatingFilter(Counter: "someone-elses"))).Total);
+        Assert.Equal(1, (await CountAsync(new RatingFilter(Counter: "own"))).Total);
     }
 
     private static DeviceEvent Unsynced(DeviceEvent rating, string run, long uptimeMs) =>
