@@ -15,7 +15,7 @@ public enum RtcStartResult
     /// <summary>The RTC answered with a date outside <see cref="RtcBackedClock.EarliestPlausible"/>..<see cref="RtcBackedClock.LatestPlausible"/>.</summary>
     RtcTimeImplausible,
 
-    /// <summary>The RTC did not answer on its bus.</summary>
+    /// <summary>The RTC did not answer on its bus, or its bus could not be opened.</summary>
     RtcUnreadable,
 }
 
@@ -44,7 +44,7 @@ public sealed class RtcBackedClock : TimeProvider
 
     private readonly TimeProvider _system;
     private readonly Func<bool> _systemSynced;
-    private readonly Ds3231Clock _rtc;
+    private readonly Ds3231Clock? _rtc;
     private readonly Lock _gate = new();
     private DateTimeOffset? _anchor;
     private long _anchorTimestamp;
@@ -54,8 +54,8 @@ public sealed class RtcBackedClock : TimeProvider
 
     /// <param name="system">The system's clock (wall time and timestamps).</param>
     /// <param name="systemSynced">Whether the system clock is synchronised (NTP); asked at most once a second.</param>
-    /// <param name="rtc">The RTC.</param>
-    public RtcBackedClock(TimeProvider system, Func<bool> systemSynced, Ds3231Clock rtc)
+    /// <param name="rtc">The RTC; null when it is configured but its bus could not be opened (then this is the system clock).</param>
+    public RtcBackedClock(TimeProvider system, Func<bool> systemSynced, Ds3231Clock? rtc)
     {
         _system = system;
         _systemSynced = systemSynced;
@@ -89,6 +89,11 @@ public sealed class RtcBackedClock : TimeProvider
         if (SystemSynced())
         {
             return RtcStartResult.SystemAlreadySynchronised;
+        }
+
+        if (_rtc is null)
+        {
+            return RtcStartResult.RtcUnreadable;
         }
 
         DateTimeOffset? rtcTime;
@@ -148,7 +153,7 @@ public sealed class RtcBackedClock : TimeProvider
     /// <exception cref="IOException">The RTC did not answer.</exception>
     public DateTimeOffset? WriteBackIfDue()
     {
-        if (!SystemSynced())
+        if (_rtc is null || !SystemSynced())
         {
             return null;
         }

@@ -16,7 +16,16 @@ public sealed class RtcClockKeeper(IServiceProvider services, IOptions<ClockOpti
     /// <summary>The RTC-backed wall clock, started: it runs from the RTC if the system clock is not synchronised.</summary>
     public static RtcBackedClock Open(ClockOptions options, IClockSync system, ILogger logger)
     {
-        var rtc = new Ds3231Clock(I2cDevice.Create(new I2cConnectionSettings(options.RtcI2cBus, options.RtcI2cAddress)));
+        Ds3231Clock? rtc = null;
+        try
+        {
+            rtc = new Ds3231Clock(I2cDevice.Create(new I2cConnectionSettings(options.RtcI2cBus, options.RtcI2cAddress)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            logger.LogError("Clock: I2C bus {Bus} unusable for the DS3231 ({Error}): enable I2C (raspi-config) and add the service user to group i2c", options.RtcI2cBus, ex.Message);
+        }
+
         var clock = new RtcBackedClock(TimeProvider.System, () => system.Synced, rtc);
         var result = clock.Start();
         switch (result)

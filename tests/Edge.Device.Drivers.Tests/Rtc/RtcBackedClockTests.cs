@@ -129,6 +129,17 @@ public class RtcBackedClockTests
         Assert.False(clock.Synced);
     }
 
+    [Fact]
+    public void An_RTC_whose_bus_could_not_be_opened_is_the_system_clock_and_is_never_written()
+    {
+        var clock = new RtcBackedClock(_system, () => _system.Synced, rtc: null);
+
+        Assert.Equal(RtcStartResult.RtcUnreadable, clock.Start());
+        _system.Synced = true;
+        Assert.Null(clock.WriteBackIfDue());
+        Assert.Equal(_system.Wall, clock.GetUtcNow());
+    }
+
     private sealed class SilentI2cDevice : System.Device.I2c.I2cDevice
     {
         public override System.Device.I2c.I2cConnectionSettings ConnectionSettings { get; } = new(1, 0x68);
