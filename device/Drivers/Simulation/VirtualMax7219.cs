@@ -51,7 +51,7 @@ public sealed class VirtualMax7219 : IDisposable
             Span<byte> shapes = stackalloc byte[8];
             for (int i = 0; i < 8; i++)
             {
-                shapes[i] = Drivers.Max7219.Max7219.FromMax7219Order(_registers[device, 0x08 - i]);
+                shapes[i] = Drivers.Max7219.Max7219Display.FromMax7219Order(_registers[device, 0x08 - i]);
             }
 
             return SevenSegmentFont.Decode(shapes);

@@ -2,7 +2,6 @@ using System.Device.Gpio;
 using Edge.Device.Configuration;
 using Edge.Device.Drivers.Hd44780;
 using Edge.Device.Drivers.Max7219;
-using Edge.Device.Drivers.Pcf8574;
 using Edge.Device.Drivers.Simulation;
 using Edge.Device.Drivers.Tm1637;
 using Edge.Device.Peripherals;
@@ -118,19 +117,19 @@ public sealed class CounterDisplay(
                 var tm = new VirtualTm1637(driver, o.ClkPin, o.DioPin);
                 _virtual = tm;
                 _readBack = () => tm.Text(o.Digits);
-                return new Tm1637Screen(new Tm1637(o.ClkPin, o.DioPin, services.GetRequiredService<GpioController>(), shouldDispose: false, bitDelay: TimeSpan.Zero), o.Digits);
+                return new Tm1637Screen(new Tm1637Display(o.ClkPin, o.DioPin, services.GetRequiredService<GpioController>(), shouldDispose: false, settleTime: TimeSpan.Zero), o.Digits);
             case "max7219":
                 var spi = new RecordingSpiDevice();
                 var max = new VirtualMax7219(spi);
                 _virtual = max;
                 _readBack = () => max.Text();
-                return new Max7219Screen(HardwareScreens.Init(new Max7219(spi)));
+                return new Max7219Screen(new Max7219Display(spi));
             default:
                 var i2c = new RecordingI2cDevice(o.I2cAddress, o.I2cBus);
                 var lcd = new VirtualLcd(i2c, Kind == "lcd2004" ? 20 : 16, Kind == "lcd2004" ? 4 : 2);
                 _virtual = lcd;
                 _readBack = () => string.Join("\n", lcd.Lines);
-                return new LcdScreen(Kind == "lcd2004" ? new Lcd2004(new Pcf8574(i2c)) : new Lcd1602(new Pcf8574(i2c)));
+                return new LcdScreen(Kind == "lcd2004" ? BackpackLcd.Lcd2004(i2c) : BackpackLcd.Lcd1602(i2c));
         }
     }
 }

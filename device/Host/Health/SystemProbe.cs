@@ -5,6 +5,10 @@ namespace Edge.Device.Health;
 /// <summary>Reads the Pi's vital signs from /proc and /sys; null where a figure is not available (a laptop, a container).</summary>
 public static class SystemProbe
 {
+    /// <summary>
+    /// The SoC temperature in °C from thermal zone 0. <c>Iot.Device.CpuTemperature</c> reads this same file on Linux
+    /// (its other paths are for Windows), so it would add a dependency and a disposable for nothing here.
+    /// </summary>
     public static double? CpuTemperatureC() =>
         ReadFirstLine("/sys/class/thermal/thermal_zone0/temp") is { } milli && double.TryParse(milli, CultureInfo.InvariantCulture, out var m)
             ? Math.Round(m / 1000, 1)

@@ -2,6 +2,7 @@ using System.Device.Gpio;
 using System.Text;
 using Edge.Device.Drivers.Simulation;
 using Edge.Device.Drivers.SevenSegment;
+using Edge.Device.Drivers.Tm1637;
 
 namespace Edge.Device.Drivers.Tests.Tm1637;
 
@@ -15,10 +16,10 @@ public class Tm1637Tests
 
     public Tm1637Tests() => _trace = new LineTrace(_driver, Clk, Dio);
 
-    private Drivers.Tm1637.Tm1637 NewDisplay() => new(Clk, Dio, new GpioController(_driver), bitDelay: TimeSpan.Zero);
+    private Tm1637Display NewDisplay() => new(Clk, Dio, new GpioController(_driver), settleTime: TimeSpan.Zero);
 
     [Fact]
-    public void Display_sends_data_command_then_address_and_segments_then_display_control_LSB_first_with_ack_clocks()
+    public void Display_sends_data_command_then_address_and_six_segments_then_display_control_LSB_first_with_ack_clocks()
     {
         using var chip = new VirtualTm1637(_driver, Clk, Dio);
         using var display = NewDisplay();
@@ -28,39 +29,67 @@ public class Tm1637Tests
 
         // Datasheet: start, 0x40, stop; start, 0xC0, data..., stop; start, 0x88|brightness, stop.
         // Each byte: 8 bits sampled on CLK rising, LSB first, then a 9th clock where the chip pulls DIO low (ack = 0).
+        // The binding always writes all six positions, blanking the ones after the data.
         string expected =
             "S " + Lsb(0x40) + "a P " +
-            "S " + Lsb(0xC0) + "a " + Lsb(0x06) + "a " + Lsb(0x5B) + "a " + Lsb(0x4F) + "a " + Lsb(0x66) + "a P " +
+            "S " + Lsb(0xC0) + "a " + Lsb(0x06) + "a " + Lsb(0x5B) + "a " + Lsb(0x4F) + "a " + Lsb(0x66) + "a " + Lsb(0x00) + "a " + Lsb(0x00) + "a P " +
             "S " + Lsb(0x8F) + "a P";
-        Assert.Equal("S 00000010a P S 00000011a 01100000a 11011010a 11110010a 01100110a P S 11110001a P", expected);
+        Assert.Equal("S 00000010a P S 00000011a 01100000a 11011010a 11110010a 01100110a 00000000a 00000000a P S 11110001a P", expected);
         Assert.Equal(expected, _trace.Symbols);
         Assert.True(display.Acknowledged);
     }
 
     [Fact]
-    public void Brightness_sends_display_control_0x88_or_brightness()
+    public void A_new_display_is_on_at_full_brightness_before_the_first_number()
     {
+        // The binding computes its display control byte only when brightness or on/off change: without a first
+        // SetScreen it would send 0x00 after the segments and the display would stay dark.
         using var chip = new VirtualTm1637(_driver, Clk, Dio);
         using var display = NewDisplay();
-        _trace.Clear();
 
-        display.Brightness = 3;
+        display.Display("1");
 
-        Assert.Equal("S 11010001a P", _trace.Symbols);
-        Assert.Equal([[0x8B]], chip.Frames);
-        Assert.Equal(3, chip.Brightness);
+        Assert.Equal([0x8F], chip.Frames[^1]);
+        Assert.True(chip.IsOn);
+        Assert.Equal(7, chip.Brightness);
     }
 
     [Fact]
-    public void Screen_off_sends_0x80()
+    public void Brightness_sends_display_control_0x88_or_brightness_after_rewriting_the_first_position()
+    {
+        using var chip = new VirtualTm1637(_driver, Clk, Dio);
+        using var display = NewDisplay();
+        display.Display("1234");
+        _trace.Clear();
+
+        display.SetScreen(3);
+
+        // The binding re-sends the last first position in fixed-address mode (0x44), then the display control.
+        Assert.Equal("S 00100010a P S 00000011a 01100000a P S 11010001a P", _trace.Symbols);
+        Assert.Equal([[0x44], [0xC0, 0x06], [0x8B]], chip.Frames.TakeLast(3));
+        Assert.Equal(3, chip.Brightness);
+        Assert.Equal("1234", chip.Text());
+    }
+
+    [Fact]
+    public void Screen_off_sends_display_control_with_bit_3_clear()
     {
         using var chip = new VirtualTm1637(_driver, Clk, Dio);
         using var display = NewDisplay();
 
-        display.ScreenOn = false;
+        display.SetScreen(7, on: false);
 
-        Assert.Equal([0x80], chip.Frames[^1]);
+        // Datasheet: 0b1000_0xxx is "display off" whatever the brightness bits; the binding keeps them (0x87).
+        Assert.Equal([0x87], chip.Frames[^1]);
         Assert.False(chip.IsOn);
+    }
+
+    [Fact]
+    public void Brightness_above_7_is_refused()
+    {
+        using var display = NewDisplay();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => display.SetScreen(8));
     }
 
     [Fact]
@@ -74,7 +103,7 @@ public class Tm1637Tests
 
         display.Display("57");
         Assert.Equal("  57", chip.Text());
-        Assert.Equal([(byte)0xC0, 0x00, 0x00, 0x6D, 0x07], chip.Frames[^2]);
+        Assert.Equal([(byte)0xC0, 0x00, 0x00, 0x6D, 0x07, 0x00, 0x00], chip.Frames[^2]);
     }
 
     [Fact]
@@ -109,8 +138,22 @@ public class Tm1637Tests
         using var display = NewDisplay();
 
         display.Display("8888");
+        display.SetScreen(2);
 
         Assert.Empty(dioHighWrites);
+        Assert.Equal(PinMode.InputPullUp, _driver.ModeOf(Dio));
+    }
+
+    [Fact]
+    public void Dispose_closes_the_pins_of_a_shared_controller()
+    {
+        using var gpio = new GpioController(_driver);
+        var display = new Tm1637Display(Clk, Dio, gpio, shouldDispose: false, settleTime: TimeSpan.Zero);
+
+        display.Dispose();
+
+        Assert.False(gpio.IsPinOpen(Clk));
+        Assert.False(gpio.IsPinOpen(Dio));
     }
 
     private static string Lsb(byte value)
