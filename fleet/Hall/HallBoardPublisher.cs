@@ -2,6 +2,7 @@ using System.Text.Json;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Registry;
+using Edge.Fleet.Store.Leadership;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +13,13 @@ namespace Edge.Fleet.Hall;
 /// centre that has an active hall device (from the queue day's tickets, through the queue's public reading API) and
 /// publishes it, retained, on each of those halls' <c>edge/v1/{hall}/queue/board</c> when it changed. A hall that
 /// connects later finds the last board waiting for it. It reads the queue from outside (it does not hook into the
-/// desk's call path), so a call shows within one interval.
+/// desk's call path), so a call shows within one interval. With several nodes only the leader publishes.
 /// </summary>
 public sealed class HallBoardPublisher(
     DeviceRegistry registry,
-    QueueBook book,
+    IQueueStore queue,
     QueueDesk desk,
+    IFleetLeadership leadership,
     IDeviceDownlink downlink,
     TimeProvider time,
     IOptions<HallOptions> options,
@@ -44,6 +46,13 @@ public sealed class HallBoardPublisher(
 
     private async Task PublishChangedAsync(CancellationToken cancellationToken)
     {
+        if (!leadership.IsLeader)
+        {
+            // One node publishes (a singleton job); a node that leads again later publishes every board afresh.
+            _published.Clear();
+            return;
+        }
+
         var halls = registry.List().Where(d => d.Role == DeviceRoles.Hall && d.Status == DeviceStates.Active).ToList();
         if (halls.Count == 0)
         {
@@ -54,7 +63,7 @@ public sealed class HallBoardPublisher(
         var now = time.GetUtcNow();
         foreach (var centre in halls.GroupBy(h => h.Centre, StringComparer.Ordinal))
         {
-            var board = HallBoardBuilder.Build(centre.Key, day, book.Tickets(centre.Key, day), options.Value.Calls, now);
+            var board = HallBoardBuilder.Build(centre.Key, day, await queue.TicketsAsync(centre.Key, day, cancellationToken), options.Value.Calls, now);
             var payload = JsonSerializer.SerializeToUtf8Bytes(board, WireJson.Default.HallBoard);
             foreach (var hall in centre)
             {

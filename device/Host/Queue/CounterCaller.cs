@@ -15,7 +15,8 @@ namespace Edge.Device.Queue;
 /// among the fields this counter serves; the answer is recorded (ticket.called) and shown on the display. Recall shows
 /// the same number again (ticket.recalled); skip closes it as absent (ticket.skipped). Every step is an outbox event.
 /// Without the fleet there is nobody to hand out tickets: call-next shows "----" after Queue:CallTimeoutMs and
-/// records nothing (queue/README.md says why).
+/// records nothing (queue/README.md says why); the next press asks again with the same request id, so a ticket the
+/// fleet handed out while its answer was lost is shown then, not skipped.
 /// </summary>
 public sealed class CounterCaller(
     IOptions<DeviceOptions> device,
@@ -32,6 +33,11 @@ public sealed class CounterCaller(
 
     private readonly Channel<(string Action, int Pin)> _requests = Channel.CreateUnbounded<(string, int)>(new UnboundedChannelOptions { SingleReader = true });
     private ServedTicket? _current;
+
+    // A call-next the fleet has not answered yet. The fleet may have handed a ticket out for it and the answer been
+    // lost (the node that answered died, the link dropped): the next press asks again with the same request id, and
+    // the fleet, which keeps each counter's last answer, gives that ticket instead of skipping it for good.
+    private CallRequest? _unanswered;
 
     public ServedTicket? Current => Volatile.Read(ref _current);
 
@@ -93,7 +99,8 @@ public sealed class CounterCaller(
     private async Task<CallReply?> AskFleetAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var request = new CallRequest(Guid.NewGuid().ToString("N"), CallActions.Next, device.Value.Counter, o.ServesFields);
+        var request = _unanswered ?? new CallRequest(Guid.NewGuid().ToString("N"), CallActions.Next, device.Value.Counter, o.ServesFields);
+        _unanswered = request;
         var payload = JsonSerializer.SerializeToUtf8Bytes(request, WireJson.Default.CallRequest);
         var answer = replies.Expect(request.RequestId);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -107,7 +114,9 @@ public sealed class CounterCaller(
                 deadline.Token.ThrowIfCancellationRequested();
             }
 
-            return await answer;
+            var reply = await answer;
+            _unanswered = null;
+            return reply;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
