@@ -1,9 +1,7 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Edge.Device.Configuration;
 using Edge.Device.Display;
 using Edge.Device.Outbox;
-using Edge.Device.Uplink;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 
@@ -13,16 +11,18 @@ namespace Edge.Device.Queue;
 /// A counter's call-next, recall and skip. Call-next first closes the ticket being served (ticket.served), then asks
 /// the fleet, which holds the centre's waiting lists and hands each ticket to one counter only, for the next ticket
 /// among the fields this counter serves; the answer is recorded (ticket.called) and shown on the display. Recall shows
-/// the same number again (ticket.recalled); skip closes it as absent (ticket.skipped). Every step is an outbox event.
-/// Without the fleet there is nobody to hand out tickets: call-next shows "----" after Queue:CallTimeoutMs and
-/// records nothing (queue/README.md says why).
+/// the same number again (ticket.recalled); skip closes it as absent (ticket.skipped). Recall with no ticket being
+/// served asks the fleet to call again the last ticket this counter skipped (its citizen came back), within the fleet's
+/// recall window. A transfer button asks the fleet to move the ticket being served to another counter or field
+/// (ticket.transferred). Every step is an outbox event. A refusal shows its code ("E2": unknown counter, ...;
+/// <see cref="CallRefusals.Display"/>) and changes nothing. Without the fleet there is nobody to hand out tickets:
+/// call-next shows "----" after Queue:CallTimeoutMs and records nothing (queue/README.md says why).
 /// </summary>
 public sealed class CounterCaller(
     IOptions<DeviceOptions> device,
     IOptions<QueueOptions> options,
     OutboxStore outbox,
-    IUplinkPublisher uplink,
-    QueueReplies replies,
+    CallRequestSender fleet,
     CounterDisplay display,
     QueuePresses presses,
     HostClock clock,
@@ -30,20 +30,29 @@ public sealed class CounterCaller(
 {
     public const string NoTicket = "----";
 
-    private readonly Channel<(string Action, int Pin)> _requests = Channel.CreateUnbounded<(string, int)>(new UnboundedChannelOptions { SingleReader = true });
+    private const string Skip = "skip";
+
+    private readonly Channel<(string Action, int Pin, QueueTransferOptions? To)> _requests =
+        Channel.CreateUnbounded<(string, int, QueueTransferOptions?)>(new UnboundedChannelOptions { SingleReader = true });
+
     private ServedTicket? _current;
+
+    /// <summary>The ticket this counter skipped last (the loop's own), which recall calls again when its citizen returns.</summary>
+    private ServedTicket? _lastSkipped;
 
     public ServedTicket? Current => Volatile.Read(ref _current);
 
-    public void OnNext(int pin) => _requests.Writer.TryWrite((CallActions.Next, pin));
+    public void OnNext(int pin) => _requests.Writer.TryWrite((CallActions.Next, pin, null));
 
-    public void OnRecall(int pin) => _requests.Writer.TryWrite(("recall", pin));
+    public void OnRecall(int pin) => _requests.Writer.TryWrite((CallActions.Recall, pin, null));
 
-    public void OnSkip(int pin) => _requests.Writer.TryWrite(("skip", pin));
+    public void OnSkip(int pin) => _requests.Writer.TryWrite((Skip, pin, null));
+
+    public void OnTransfer(QueueTransferOptions to) => _requests.Writer.TryWrite((CallActions.Transfer, to.Pin, to));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var (action, pin) in _requests.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (action, pin, to) in _requests.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
@@ -52,10 +61,17 @@ public sealed class CounterCaller(
                     case CallActions.Next:
                         await CallNextAsync(stoppingToken);
                         break;
-                    case "recall":
+                    case CallActions.Recall when Current is null:
+                        await RecallSkippedAsync(stoppingToken);
+                        break;
+                    case CallActions.Recall:
                         await RecordAsync(EventKinds.TicketRecalled, keepCurrent: true, stoppingToken);
                         break;
+                    case CallActions.Transfer:
+                        await TransferAsync(to!, stoppingToken);
+                        break;
                     default:
+                        _lastSkipped = Current ?? _lastSkipped;
                         await RecordAsync(EventKinds.TicketSkipped, keepCurrent: false, stoppingToken);
                         break;
                 }
@@ -70,15 +86,16 @@ public sealed class CounterCaller(
     private async Task CallNextAsync(CancellationToken cancellationToken)
     {
         await RecordAsync(EventKinds.TicketServed, keepCurrent: false, cancellationToken);
-        var reply = await AskFleetAsync(cancellationToken);
+        var reply = await AskFleetAsync(new CallRequest(CallRequestSender.NewRequestId(), CallActions.Next, device.Value.Counter, options.Value.ServesFields), cancellationToken);
+        if (reply is { Reason: not null })
+        {
+            ShowRefusal(CallActions.Next, reply);
+            return;
+        }
+
         if (reply?.Ticket is not { } number || reply.Field is null || reply.Day is null)
         {
             display.Show(NoTicket);
-            if (reply?.Error is { } error)
-            {
-                logger.LogWarning("Call-next refused by the fleet: {Error}", error);
-            }
-
             return;
         }
 
@@ -89,36 +106,87 @@ public sealed class CounterCaller(
         logger.LogInformation("Called {Ticket} ({Field}); {Waiting} waiting", number, reply.Field, reply.Waiting);
     }
 
-    /// <summary>Publishes the request (again every second, same id, so a lost message costs nothing) until answered.</summary>
-    private async Task<CallReply?> AskFleetAsync(CancellationToken cancellationToken)
+    /// <summary>The citizen of the last skipped ticket came back: the fleet calls it again here if within its window.</summary>
+    private async Task RecallSkippedAsync(CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var request = new CallRequest(Guid.NewGuid().ToString("N"), CallActions.Next, device.Value.Counter, o.ServesFields);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(request, WireJson.Default.CallRequest);
-        var answer = replies.Expect(request.RequestId);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(o.CallTimeoutMs);
-        try
+        if (_lastSkipped is not { } skipped)
         {
-            while (!answer.IsCompleted)
-            {
-                await uplink.TryPublishAsync(QueueTopics.Call(device.Value.Id), payload, retain: false, deadline.Token);
-                await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(1), deadline.Token));
-                deadline.Token.ThrowIfCancellationRequested();
-            }
+            return;
+        }
 
-            return await answer;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        var reply = await AskFleetAsync(
+            new CallRequest(CallRequestSender.NewRequestId(), CallActions.Recall, device.Value.Counter, options.Value.ServesFields) { Ticket = skipped.Number, Day = skipped.Day },
+            cancellationToken);
+        if (reply is null)
         {
-            logger.LogWarning("No answer from the fleet to call-next within {Timeout} ms: is the centre offline?", o.CallTimeoutMs);
-            return null;
+            display.Show(NoTicket);
+            return;
         }
-        finally
+
+        if (reply.Reason is not null || reply.Ticket is null)
         {
-            replies.Forget(request.RequestId);
+            ShowRefusal(CallActions.Recall, reply);
+            return;
         }
+
+        _lastSkipped = null;
+        Volatile.Write(ref _current, skipped);
+        await outbox.AppendAsync(Draft(EventKinds.TicketRecalled, skipped), cancellationToken);
+        display.Show(skipped.Number);
+        logger.LogInformation("Recalled skipped {Ticket}: its citizen came back", skipped.Number);
     }
+
+    /// <summary>The ticket being served goes to another counter or field; it leaves this counter (not served here).</summary>
+    private async Task TransferAsync(QueueTransferOptions to, CancellationToken cancellationToken)
+    {
+        if (Current is not { } ticket)
+        {
+            return;
+        }
+
+        var reply = await AskFleetAsync(new CallRequest(CallRequestSender.NewRequestId(), CallActions.Transfer, device.Value.Counter, options.Value.ServesFields)
+        {
+            Ticket = ticket.Number, Day = ticket.Day, ToCounter = NullIfEmpty(to.ToCounter), ToField = NullIfEmpty(to.ToField),
+        }, cancellationToken);
+        if (reply is null)
+        {
+            display.Show(ticket.Number);
+            return;
+        }
+
+        if (reply.Reason is not null)
+        {
+            ShowRefusal(CallActions.Transfer, reply);
+            return;
+        }
+
+        await outbox.AppendAsync(Draft(EventKinds.TicketTransferred, ticket) with { To = to.ToCounter is { Length: > 0 } c ? $"counter:{c}" : $"field:{to.ToField}" }, cancellationToken);
+        Volatile.Write(ref _current, null);
+        display.Show(NoTicket);
+        logger.LogInformation("Transferred {Ticket} to {To}", ticket.Number, to.ToCounter ?? to.ToField);
+    }
+
+    /// <summary>The refusal's code on the display ("E2"), the reason in the log; the ticket being served stays.</summary>
+    private void ShowRefusal(string action, CallReply reply)
+    {
+        var (code, text) = CallRefusals.Display(reply.Reason ?? "");
+        display.Show(code);
+        logger.LogWarning("{Action} refused by the fleet: {Code} {Text} ({Error})", action, code, text, reply.Error);
+    }
+
+    /// <summary>Sends the request (again every second, same id, so a lost message costs nothing) until answered or Queue:CallTimeoutMs.</summary>
+    private async Task<CallReply?> AskFleetAsync(CallRequest request, CancellationToken cancellationToken)
+    {
+        var reply = await fleet.AskAsync(request, TimeSpan.FromMilliseconds(options.Value.CallTimeoutMs), TimeSpan.FromSeconds(1), cancellationToken);
+        if (reply is null && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("No answer from the fleet to {Action} within {Timeout} ms: is the centre offline?", request.Action, options.Value.CallTimeoutMs);
+        }
+
+        return reply;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private async Task RecordAsync(string kind, bool keepCurrent, CancellationToken cancellationToken)
     {
