@@ -30,6 +30,7 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         _db = LiteFile.Open(path, TicketsCollection, LastCallsCollection);
         _tickets = _db.GetCollection<QueueTicket>(TicketsCollection);
         _tickets.EnsureIndex(t => t.CentreDay);
+        _tickets.EnsureIndex(t => t.Centre);
         _lastCalls = _db.GetCollection<LastCall>(LastCallsCollection);
         _tickets.EnsureIndex(t => t.CallOrder);
         _lastCallOrder = _tickets.Count() == 0 ? 0 : _tickets.Max(t => t.CallOrder);
@@ -95,8 +96,9 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
     {
         lock (_gate)
         {
-            // Keys "{centre}|{yyyy-MM-dd}" of one centre sort as their days.
-            var found = _tickets.Find(Query.Between(nameof(QueueTicket.CentreDay), QueueTicket.KeyOf(centre, fromDay), QueueTicket.KeyOf(centre, toDay)));
+            // By the centre's index, then the days compared ordinally here (LiteDB compares strings by culture).
+            var found = _tickets.Find(t => t.Centre == centre)
+                .Where(t => string.CompareOrdinal(t.ListDay, fromDay) >= 0 && string.CompareOrdinal(t.ListDay, toDay) <= 0);
             return Task.FromResult<IReadOnlyList<QueueTicket>>(
                 found.OrderBy(t => t.CentreDay, StringComparer.Ordinal).ThenBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal).ToList());
         }

@@ -7,7 +7,10 @@ public static class QueueFigures
 {
     public static TicketView View(QueueTicket t) => new(
         t.Number, t.Field, t.Kiosk, t.State, t.Counter, t.IssuedAt, t.AssignedAt, t.CallOrder, t.CalledAt, t.ServedAt, t.SkippedAt, t.RecalledAt.Count,
-        Seconds(t.IssuedAt, t.CalledAt), t.CalledAt is { } called ? Seconds(called, t.ServedAt) : null, t.RatingLevel);
+        Seconds(t.IssuedAt, t.CalledAt), t.CalledAt is { } called ? Seconds(called, t.ServedAt) : null, t.RatingLevel)
+    {
+        Priority = t.Priority, Transfers = t.Transfers, Returned = t.ReturnedAt is not null, TargetCounter = t.TargetCounter,
+    };
 
     /// <summary>The latest calls and recalls, newest first.</summary>
     public static IReadOnlyList<HallCall> HallCalls(IEnumerable<QueueTicket> tickets, int limit) =>

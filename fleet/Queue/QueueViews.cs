@@ -7,7 +7,19 @@ namespace Edge.Fleet.Queue;
 public sealed record TicketView(
     string Number, string Field, string Kiosk, string State, string? Counter,
     DateTime IssuedAt, DateTime? AssignedAt, long CallOrder, DateTime? CalledAt, DateTime? ServedAt, DateTime? SkippedAt, int Recalls,
-    double? WaitS, double? ServiceS, int? RatingLevel);
+    double? WaitS, double? ServiceS, int? RatingLevel)
+{
+    public bool Priority { get; init; }
+
+    /// <summary>Times the ticket was transferred to another field or counter (it kept its number).</summary>
+    public int Transfers { get; init; }
+
+    /// <summary>Called again after a skip (its citizen came back).</summary>
+    public bool Returned { get; init; }
+
+    /// <summary>The counter it was transferred to and not yet called at.</summary>
+    public string? TargetCounter { get; init; }
+}
 
 public sealed record TicketListView(string Centre, string Day, IReadOnlyList<TicketView> Tickets);
 

@@ -33,7 +33,7 @@ public sealed class QueueDeskTests : IDisposable
         var time = new FixedClock(FleetNow);
         _desk = new QueueDesk(
             _store, new DeviceRegistry(_registryDb, time), new NoReplies(), new DeviceTimeline(_board), time,
-            Options.Create(new QueueOptions()), NullLogger<QueueDesk>.Instance);
+            Options.Create(new QueueOptions()), new QueueRefusalCounts(), NullLogger<QueueDesk>.Instance);
     }
 
     public void Dispose()
@@ -94,12 +94,12 @@ public sealed class QueueDeskTests : IDisposable
 
     private static CallRequest Request(string counter) => new(Guid.NewGuid().ToString("N"), CallActions.Next, counter, []);
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
     }
 
-    private sealed class NoReplies : IQueueReplySender
+    internal sealed class NoReplies : IQueueReplySender
     {
         public Task SendAsync(string deviceId, CallReply reply, CancellationToken cancellationToken) => Task.CompletedTask;
     }
