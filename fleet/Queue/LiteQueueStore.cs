@@ -143,7 +143,7 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
             _tickets.Update(next);
         }
 
-        return new CallReply(request.RequestId, next?.Number, next?.Field, next?.Day, left) { Priority = next?.Priority };
+        return new CallReply(request.RequestId, next?.Number, next?.Field, next?.Day, left);
     }
 
     private CallReply Transfer(string centre, CallRequest request, string day)
@@ -180,7 +180,7 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         ticket.SkippedAt = null;
         ticket.CallOrder = ++_lastCallOrder;
         _tickets.Update(ticket);
-        return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0) { Priority = ticket.Priority };
+        return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
     }
 
     /// <summary>

@@ -197,7 +197,7 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
                 """, [Text(centre), Text(next.Day), Text(next.Number), Text(request.Counter), Time(at)], cancellationToken);
             if (marked == 1)
             {
-                return new CallReply(request.RequestId, next.Number, next.Field, next.Day, left) { Priority = next.Priority };
+                return new CallReply(request.RequestId, next.Number, next.Field, next.Day, left);
             }
         }
 
@@ -237,7 +237,7 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
                    call_order = nextval('queue_call_order')
             {TicketKey}
             """, [Text(centre), Text(ticket!.Day), Text(ticket.Number), Text(request.Counter), Time(at)], cancellationToken);
-        return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0) { Priority = ticket.Priority };
+        return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
     }
 
     private static async Task<QueueTicket?> ReadOneForUpdateAsync(

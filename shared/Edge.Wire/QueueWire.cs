@@ -148,6 +148,7 @@ public sealed record CallReply(string RequestId, string? Ticket, string? Field, 
 {
     public string? Reason { get; init; }
 
+    /// <summary>For <see cref="CallActions.Waiting"/>: the figures are for a priority ticket.</summary>
     public bool? Priority { get; init; }
 
     public double? EstimatedWaitS { get; init; }
