@@ -95,14 +95,14 @@ public sealed class CounterCaller(
 
         if (reply?.Ticket is not { } number || reply.Field is null || reply.Day is null)
         {
-            display.Show(NoTicket);
+            Show(NoTicket);
             return;
         }
 
         var ticket = new ServedTicket(number, reply.Field, reply.Day);
         await outbox.AppendAsync(Draft(EventKinds.TicketCalled, ticket), cancellationToken);
         Volatile.Write(ref _current, ticket);
-        display.Show(number);
+        Show(number);
         logger.LogInformation("Called {Ticket} ({Field}); {Waiting} waiting", number, reply.Field, reply.Waiting);
     }
 
@@ -119,7 +119,7 @@ public sealed class CounterCaller(
             cancellationToken);
         if (reply is null)
         {
-            display.Show(NoTicket);
+            Show(NoTicket);
             return;
         }
 
@@ -132,7 +132,7 @@ public sealed class CounterCaller(
         _lastSkipped = null;
         Volatile.Write(ref _current, skipped);
         await outbox.AppendAsync(Draft(EventKinds.TicketRecalled, skipped), cancellationToken);
-        display.Show(skipped.Number);
+        Show(skipped.Number);
         logger.LogInformation("Recalled skipped {Ticket}: its citizen came back", skipped.Number);
     }
 
@@ -150,7 +150,7 @@ public sealed class CounterCaller(
         }, cancellationToken);
         if (reply is null)
         {
-            display.Show(ticket.Number);
+            Show(ticket.Number);
             return;
         }
 
@@ -162,7 +162,7 @@ public sealed class CounterCaller(
 
         await outbox.AppendAsync(Draft(EventKinds.TicketTransferred, ticket) with { To = to.ToCounter is { Length: > 0 } c ? $"counter:{c}" : $"field:{to.ToField}" }, cancellationToken);
         Volatile.Write(ref _current, null);
-        display.Show(NoTicket);
+        Show(NoTicket);
         logger.LogInformation("Transferred {Ticket} to {To}", ticket.Number, to.ToCounter ?? to.ToField);
     }
 
@@ -170,7 +170,7 @@ public sealed class CounterCaller(
     private void ShowRefusal(string action, CallReply reply)
     {
         var (code, text) = CallRefusals.Display(reply.Reason ?? "");
-        display.Show(code);
+        Show(code);
         logger.LogWarning("{Action} refused by the fleet: {Code} {Text} ({Error})", action, code, text, reply.Error);
     }
 
@@ -186,6 +186,19 @@ public sealed class CounterCaller(
         return reply;
     }
 
+    /// <summary>Shows a number or code; one the display cannot show (too long) is logged, and the counter keeps working.</summary>
+    private void Show(string text)
+    {
+        try
+        {
+            display.Show(text);
+        }
+        catch (ArgumentException ex)
+        {
+            logger.LogError("The display cannot show {Text}: {Error} (priority numbers need one more position: Queue:LastNumber)", text, ex.Message);
+        }
+    }
+
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private async Task RecordAsync(string kind, bool keepCurrent, CancellationToken cancellationToken)
@@ -198,12 +211,12 @@ public sealed class CounterCaller(
         await outbox.AppendAsync(Draft(kind, ticket), cancellationToken);
         if (keepCurrent)
         {
-            display.Show(ticket.Number);
+            Show(ticket.Number);
             return;
         }
 
         Volatile.Write(ref _current, null);
-        display.Show(NoTicket);
+        Show(NoTicket);
     }
 
     private DeviceEvent Draft(string kind, ServedTicket ticket) => clock.Event(kind) with
