@@ -20,16 +20,44 @@ public interface IQueueStore
         string centre, string deviceId, IReadOnlyList<DeviceEvent> events, Func<DeviceEvent, TicketPlace>? place, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Hands the oldest waiting ticket (issue time, then number) of <paramref name="day"/>'s list among
-    /// <paramref name="request"/>'s fields (all when empty) to the counter, durably, before answering. Each ticket is
+    /// Hands the next waiting ticket of <paramref name="day"/>'s list among <paramref name="request"/>'s fields (all
+    /// when empty) to the counter, durably, before answering: priority tickets first under the fairness rule of
+    /// <see cref="QueueRules.Default"/>, then issue time, then number (<see cref="NextTicketChooser"/>). Each ticket is
     /// handed out once, however many counters (and nodes) ask at the same instant; the same request id from the same
     /// device (a resend) gets the same answer. <paramref name="now"/> is the fleet's time of the hand-out.
     /// </summary>
     Task<CallReply> CallNextAsync(
-        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, CancellationToken cancellationToken);
+        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ActAsync(centre, deviceId, request, day, now, QueueRules.Default, cancellationToken);
+
+    /// <summary>
+    /// What a counter asks that changes the list, one at a time per centre and durably before the answer, a resend
+    /// answered as the first copy was: <see cref="CallActions.Next"/> (as <see cref="CallNextAsync"/>, with
+    /// <paramref name="rules"/>), <see cref="CallActions.Transfer"/> (the ticket this counter serves goes back to the
+    /// list of <see cref="CallRequest.ToField"/> or to <see cref="CallRequest.ToCounter"/>, keeping its number and
+    /// its issue time, so it takes its place by issue time) and <see cref="CallActions.Recall"/> (a ticket skipped
+    /// within <see cref="QueueRules.RecallWindow"/> is called again at this counter). The desk has checked the
+    /// request against the registry; the store refuses what only the list can tell (an unknown ticket, a ticket in
+    /// the wrong state, a window passed) and then changes nothing.
+    /// </summary>
+    Task<CallReply> ActAsync(
+        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, QueueRules rules, CancellationToken cancellationToken);
 
     /// <summary>Every ticket of a centre's list of a day, in issue order.</summary>
     Task<IReadOnlyList<QueueTicket>> TicketsAsync(string centre, string day, CancellationToken cancellationToken);
+
+    /// <summary>Every ticket of a centre's lists from <paramref name="fromDay"/> to <paramref name="toDay"/> (inclusive), by list day then issue order.</summary>
+    Task<IReadOnlyList<QueueTicket>> TicketsBetweenAsync(string centre, string fromDay, string toDay, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The centre's rules for the order of calls (fleet Queue options): at most <see cref="PriorityRun"/> priority tickets
+/// of a field are called in a row while an ordinary ticket of that field has waited longer than
+/// <see cref="OrdinaryWaitLimit"/>; a skipped ticket may be recalled within <see cref="RecallWindow"/> of its skip.
+/// </summary>
+public sealed record QueueRules(int PriorityRun, TimeSpan OrdinaryWaitLimit, TimeSpan RecallWindow)
+{
+    public static QueueRules Default { get; } = new(3, TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(15));
 }
 
 /// <summary>Which events the queue takes, the same on every engine.</summary>

@@ -30,6 +30,7 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         _db = LiteFile.Open(path, TicketsCollection, LastCallsCollection);
         _tickets = _db.GetCollection<QueueTicket>(TicketsCollection);
         _tickets.EnsureIndex(t => t.CentreDay);
+        _tickets.EnsureIndex(t => t.Centre);
         _lastCalls = _db.GetCollection<LastCall>(LastCallsCollection);
         _tickets.EnsureIndex(t => t.CallOrder);
         _lastCallOrder = _tickets.Count() == 0 ? 0 : _tickets.Max(t => t.CallOrder);
@@ -51,8 +52,8 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         }
     }
 
-    public Task<CallReply> CallNextAsync(
-        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<CallReply> ActAsync(
+        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, QueueRules rules, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -61,24 +62,23 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
                 return Task.FromResult(new CallReply(last.RequestId, last.Ticket, last.Field, last.Day, last.Waiting));
             }
 
+            var at = QueueEvents.ToMilliseconds(now);
             return Task.FromResult(LiteFile.CommitDurably(_db, () =>
             {
-                var waiting = Waiting(centre, day, request.Fields);
-                var next = waiting.FirstOrDefault();
-                if (next is not null)
+                var reply = request.Action switch
                 {
-                    next.State = TicketStates.Called;
-                    next.Counter = request.Counter;
-                    next.AssignedAt = now.UtcDateTime;
-                    next.CallOrder = ++_lastCallOrder;
-                    _tickets.Update(next);
+                    CallActions.Transfer => Transfer(centre, request, day),
+                    CallActions.Recall => Recall(centre, request, day, at, rules),
+                    _ => HandOut(centre, request, day, at, rules),
+                };
+                if (reply.Reason is null)
+                {
+                    _lastCalls.Upsert(new LastCall
+                    {
+                        Id = deviceId, RequestId = request.RequestId, Ticket = reply.Ticket, Field = reply.Field, Day = reply.Day, Waiting = reply.Waiting,
+                    });
                 }
 
-                var reply = new CallReply(request.RequestId, next?.Number, next?.Field, next?.Day, Math.Max(0, waiting.Count - 1));
-                _lastCalls.Upsert(new LastCall
-                {
-                    Id = deviceId, RequestId = request.RequestId, Ticket = reply.Ticket, Field = reply.Field, Day = reply.Day, Waiting = reply.Waiting,
-                });
                 return reply;
             }));
         }
@@ -88,8 +88,19 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
     {
         lock (_gate)
         {
-            var key = QueueTicket.KeyOf(centre, day);
-            return Task.FromResult<IReadOnlyList<QueueTicket>>(InIssueOrder(_tickets.Find(t => t.CentreDay == key)).ToList());
+            return Task.FromResult<IReadOnlyList<QueueTicket>>(InIssueOrder(DayList(centre, day)).ToList());
+        }
+    }
+
+    public Task<IReadOnlyList<QueueTicket>> TicketsBetweenAsync(string centre, string fromDay, string toDay, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            // By the centre's index, then the days compared ordinally here (LiteDB compares strings by culture).
+            var found = _tickets.Find(t => t.Centre == centre)
+                .Where(t => string.CompareOrdinal(t.ListDay, fromDay) >= 0 && string.CompareOrdinal(t.ListDay, toDay) <= 0);
+            return Task.FromResult<IReadOnlyList<QueueTicket>>(
+                found.OrderBy(t => t.CentreDay, StringComparer.Ordinal).ThenBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal).ToList());
         }
     }
 
@@ -113,11 +124,63 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
 
     public void Dispose() => _db.Dispose();
 
-    private List<QueueTicket> Waiting(string centre, string day, IReadOnlyList<string> fields)
+    private List<QueueTicket> DayList(string centre, string day)
     {
         var key = QueueTicket.KeyOf(centre, day);
-        return InIssueOrder(_tickets.Find(t => t.CentreDay == key)
-            .Where(t => t.State == TicketStates.Waiting && (fields.Count == 0 || fields.Contains(t.Field)))).ToList();
+        return _tickets.Find(t => t.CentreDay == key).ToList();
+    }
+
+    private CallReply HandOut(string centre, CallRequest request, string day, DateTime at, QueueRules rules)
+    {
+        var (next, left) = NextTicketChooser.Choose(DayList(centre, day), request.Counter, request.Fields, request.Field, at, rules);
+        if (next is not null)
+        {
+            next.State = TicketStates.Called;
+            next.Counter = request.Counter;
+            next.TargetCounter = null;
+            next.AssignedAt = at;
+            next.CallOrder = ++_lastCallOrder;
+            _tickets.Update(next);
+        }
+
+        return new CallReply(request.RequestId, next?.Number, next?.Field, next?.Day, left);
+    }
+
+    private CallReply Transfer(string centre, CallRequest request, string day)
+    {
+        var ticket = _tickets.FindById(QueueTicket.IdOf(centre, request.Day ?? day, request.Ticket ?? ""));
+        if (QueueRefusal.OfTransfer(request, ticket) is { } refused)
+        {
+            return refused;
+        }
+
+        ticket!.State = TicketStates.Waiting;
+        ticket.TransferredFrom = ticket.Counter;
+        ticket.Counter = null;
+        ticket.AssignedAt = null;
+        ticket.TargetCounter = request.ToCounter;
+        ticket.Field = request.ToField ?? ticket.Field;
+        ticket.Transfers++;
+        _tickets.Update(ticket);
+        return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
+    }
+
+    private CallReply Recall(string centre, CallRequest request, string day, DateTime at, QueueRules rules)
+    {
+        var ticket = _tickets.FindById(QueueTicket.IdOf(centre, request.Day ?? day, request.Ticket ?? ""));
+        if (QueueRefusal.OfRecall(request, ticket, at, rules) is { } refused)
+        {
+            return refused;
+        }
+
+        ticket!.State = TicketStates.Called;
+        ticket.Counter = request.Counter;
+        ticket.AssignedAt = at;
+        ticket.ReturnedAt = at;
+        ticket.SkippedAt = null;
+        ticket.CallOrder = ++_lastCallOrder;
+        _tickets.Update(ticket);
+        return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
     }
 
     /// <summary>
@@ -143,12 +206,12 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
             _tickets.Insert(new QueueTicket
             {
                 Id = id, CentreDay = QueueTicket.KeyOf(centre, issued.ListDay), Centre = centre, Day = e.Detail!, Number = e.Ticket!,
-                Field = e.Field ?? "", Kiosk = deviceId, IssuedAt = QueueEvents.ToMilliseconds(issued.IssuedAt),
+                Field = e.Field ?? "", Kiosk = deviceId, IssuedAt = QueueEvents.ToMilliseconds(issued.IssuedAt), Priority = e.Priority == true,
             });
             return true;
         }
 
-        if (ticket is null)
+        if (ticket is null || (e.Kind != EventKinds.Rating && ticket.IsFromFormerCounter(e.Counter)))
         {
             return false;
         }
@@ -180,6 +243,8 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
                 ticket.ServedAt ??= at;
                 ticket.State = TicketStates.Served;
                 break;
+            case EventKinds.TicketSkipped when ticket.ReturnedAt is { } returned && at <= returned:
+                return false;
             case EventKinds.TicketSkipped:
                 changed = ticket.SkippedAt is null || ticket.State != TicketStates.Skipped;
                 ticket.SkippedAt ??= at;

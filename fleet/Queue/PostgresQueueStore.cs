@@ -23,10 +23,8 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
 
     private const string TicketKey = "WHERE centre = $1 AND day = $2 AND number = $3";
 
-    private const string WaitingList = """
-        FROM queue_tickets
-        WHERE centre = $1 AND list_day = $2 AND state = 'waiting' AND (cardinality($3) = 0 OR field = ANY ($3))
-        """;
+    /// <summary>Guard of a counter's event ($5 its counter): not from the counter the ticket was transferred away from (<see cref="QueueTicket.IsFromFormerCounter"/>).</summary>
+    private const string NotFromFormerCounter = "NOT ($5 IS NOT NULL AND transferred_from IS NOT DISTINCT FROM $5 AND counter IS DISTINCT FROM $5)";
 
     public async Task<int> ApplyAsync(
         string centre, string deviceId, IReadOnlyList<DeviceEvent> events, Func<DeviceEvent, TicketPlace>? place, CancellationToken cancellationToken)
@@ -65,21 +63,35 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
         });
     }
 
-    public Task<CallReply> CallNextAsync(
-        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RetryingAsync(() => CallNextOnceAsync(centre, deviceId, request, day, QueueEvents.ToMilliseconds(now), cancellationToken));
+    public Task<CallReply> ActAsync(
+        string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, QueueRules rules, CancellationToken cancellationToken) =>
+        RetryingAsync(() => ActOnceAsync(centre, deviceId, request, day, QueueEvents.ToMilliseconds(now), rules, cancellationToken));
 
     public async Task<IReadOnlyList<QueueTicket>> TicketsAsync(string centre, string day, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadTicketsAsync(connection, null, centre, "list_day = $2 ORDER BY issued_at, number", [Text(day)], cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<QueueTicket>> TicketsBetweenAsync(string centre, string fromDay, string toDay, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadTicketsAsync(connection, null, centre, "list_day BETWEEN $2 AND $3 ORDER BY list_day, issued_at, number", [Text(fromDay), Text(toDay)], cancellationToken);
+    }
+
+    /// <summary>Tickets of a centre matching <paramref name="where"/> ($1 is the centre), with every column.</summary>
+    private static async Task<List<QueueTicket>> ReadTicketsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string centre, string where, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
             SELECT day, number, list_day, field, kiosk, issued_at, state, counter, assigned_at, call_order,
-                   called_at, served_at, skipped_at, recalled_at, rating_level, rating_scale
+                   called_at, served_at, skipped_at, recalled_at, rating_level, rating_scale,
+                   priority, target_counter, transferred_from, transfers, returned_at
             FROM queue_tickets
-            WHERE centre = $1 AND list_day = $2
-            ORDER BY issued_at, number
-            """);
+            WHERE centre = $1 AND {where}
+            """, connection, transaction);
         command.Parameters.Add(Text(centre));
-        command.Parameters.Add(Text(day));
+        command.Parameters.AddRange(parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var tickets = new List<QueueTicket>();
         while (await reader.ReadAsync(cancellationToken))
@@ -97,7 +109,7 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
                 Kiosk = reader.GetString(4),
                 IssuedAt = reader.GetDateTime(5),
                 State = reader.GetString(6),
-                Counter = reader.IsDBNull(7) ? null : reader.GetString(7),
+                Counter = NullableText(reader, 7),
                 AssignedAt = NullableTime(reader, 8),
                 CallOrder = reader.GetInt64(9),
                 CalledAt = NullableTime(reader, 10),
@@ -106,14 +118,19 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
                 RecalledAt = [.. reader.GetFieldValue<DateTime[]>(13)],
                 RatingLevel = reader.IsDBNull(14) ? null : reader.GetInt32(14),
                 RatingScale = reader.IsDBNull(15) ? null : reader.GetInt32(15),
+                Priority = reader.GetBoolean(16),
+                TargetCounter = NullableText(reader, 17),
+                TransferredFrom = NullableText(reader, 18),
+                Transfers = reader.GetInt32(19),
+                ReturnedAt = NullableTime(reader, 20),
             });
         }
 
         return tickets;
     }
 
-    private async Task<CallReply> CallNextOnceAsync(
-        string centre, string deviceId, CallRequest request, string day, DateTime assignedAt, CancellationToken cancellationToken)
+    private async Task<CallReply> ActOnceAsync(
+        string centre, string deviceId, CallRequest request, string day, DateTime at, QueueRules rules, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -134,20 +151,22 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
             }
         }
 
-        // One hand-out per centre at a time, on any node. The guarded UPDATE below alone keeps each ticket once and in
-        // order (it waits for a competing hand-out of the same head, then finds it taken); the lock spares that retry.
+        // One change per centre at a time, on any node. The guarded UPDATEs below alone keep each ticket once and in
+        // order (they wait for a competing change of the same row, then find it taken); the lock spares that retry.
         await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [Text("queue|" + centre)], cancellationToken);
 
-        var fields = request.Fields.ToArray();
-        var handed = await HandOutHeadAsync(connection, transaction, centre, day, fields, request.Counter, assignedAt, cancellationToken);
-        int waiting;
-        await using (var count = new NpgsqlCommand("SELECT count(*)::integer " + WaitingList, connection, transaction))
+        var reply = request.Action switch
         {
-            count.Parameters.AddRange((NpgsqlParameter[])[Text(centre), Text(day), TextArray(fields)]);
-            waiting = (int)(await count.ExecuteScalarAsync(cancellationToken))!;
+            CallActions.Transfer => await TransferAsync(connection, transaction, centre, request, day, cancellationToken),
+            CallActions.Recall => await RecallAsync(connection, transaction, centre, request, day, at, rules, cancellationToken),
+            _ => await HandOutAsync(connection, transaction, centre, request, day, at, rules, cancellationToken),
+        };
+        if (reply.Reason is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return reply;
         }
 
-        var reply = new CallReply(request.RequestId, handed?.Number, handed?.Field, handed?.Day, waiting);
         await ExecuteAsync(connection, transaction, """
             UPDATE queue_last_calls SET request_id = $2, ticket = $3, field = $4, day = $5, waiting = $6 WHERE device_id = $1
             """, [Text(deviceId), Text(reply.RequestId), Text(reply.Ticket), Text(reply.Field), Text(reply.Day), Integer(reply.Waiting)], cancellationToken);
@@ -156,43 +175,75 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
     }
 
     /// <summary>
-    /// Marks the head of the waiting list called. Under the centre's lock only an event applied at the same moment
-    /// (a counter's ticket.skipped, say) can change the head: then the next head is taken.
+    /// Marks the chosen ticket called (<see cref="NextTicketChooser"/> on the day's list). Under the centre's lock only
+    /// an event applied at the same moment (a counter's ticket.skipped, say) can change the list: then it is read again.
     /// </summary>
-    private static async Task<(string Day, string Number, string Field)?> HandOutHeadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, string day, string[] fields, string counter, DateTime assignedAt,
+    private static async Task<CallReply> HandOutAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, CallRequest request, string day, DateTime at, QueueRules rules,
         CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxHeadAttempts; attempt++)
         {
-            (string Day, string Number, string Field)? head = null;
-            await using (var select = new NpgsqlCommand("SELECT day, number, field " + WaitingList + " ORDER BY issued_at, number LIMIT 1", connection, transaction))
+            var list = await ReadTicketsAsync(connection, transaction, centre, "list_day = $2", [Text(day)], cancellationToken);
+            var (next, left) = NextTicketChooser.Choose(list, request.Counter, request.Fields, request.Field, at, rules);
+            if (next is null)
             {
-                select.Parameters.AddRange((NpgsqlParameter[])[Text(centre), Text(day), TextArray(fields)]);
-                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    head = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
-                }
-            }
-
-            if (head is not { } found)
-            {
-                return null;
+                return new CallReply(request.RequestId, null, null, null, 0);
             }
 
             var marked = await ExecuteAsync(connection, transaction, $"""
-                UPDATE queue_tickets SET state = 'called', counter = $4, assigned_at = $5, call_order = nextval('queue_call_order')
+                UPDATE queue_tickets SET state = 'called', counter = $4, target_counter = NULL, assigned_at = $5, call_order = nextval('queue_call_order')
                 {TicketKey} AND state = 'waiting'
-                """, [Text(centre), Text(found.Day), Text(found.Number), Text(counter), Time(assignedAt)], cancellationToken);
+                """, [Text(centre), Text(next.Day), Text(next.Number), Text(request.Counter), Time(at)], cancellationToken);
             if (marked == 1)
             {
-                return found;
+                return new CallReply(request.RequestId, next.Number, next.Field, next.Day, left);
             }
         }
 
-        throw new InvalidOperationException($"The head of the waiting list of {centre} on {day} kept changing; the call was not answered.");
+        throw new InvalidOperationException($"The waiting list of {centre} on {day} kept changing; the call was not answered.");
     }
+
+    private static async Task<CallReply> TransferAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, CallRequest request, string day, CancellationToken cancellationToken)
+    {
+        var ticket = await ReadOneForUpdateAsync(connection, transaction, centre, request.Day ?? day, request.Ticket, cancellationToken);
+        if (QueueRefusal.OfTransfer(request, ticket) is { } refused)
+        {
+            return refused;
+        }
+
+        var field = request.ToField ?? ticket!.Field;
+        await ExecuteAsync(connection, transaction, $"""
+            UPDATE queue_tickets SET state = 'waiting', transferred_from = counter, counter = NULL, assigned_at = NULL,
+                   target_counter = $4, field = $5, transfers = transfers + 1
+            {TicketKey}
+            """, [Text(centre), Text(ticket!.Day), Text(ticket.Number), Text(request.ToCounter), Text(field)], cancellationToken);
+        return new CallReply(request.RequestId, ticket.Number, field, ticket.Day, 0);
+    }
+
+    private static async Task<CallReply> RecallAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, CallRequest request, string day, DateTime at, QueueRules rules,
+        CancellationToken cancellationToken)
+    {
+        var ticket = await ReadOneForUpdateAsync(connection, transaction, centre, request.Day ?? day, request.Ticket, cancellationToken);
+        if (QueueRefusal.OfRecall(request, ticket, at, rules) is { } refused)
+        {
+            return refused;
+        }
+
+        await ExecuteAsync(connection, transaction, $"""
+            UPDATE queue_tickets SET state = 'called', counter = $4, assigned_at = $5, returned_at = $5, skipped_at = NULL,
+                   call_order = nextval('queue_call_order')
+            {TicketKey}
+            """, [Text(centre), Text(ticket!.Day), Text(ticket.Number), Text(request.Counter), Time(at)], cancellationToken);
+        return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
+    }
+
+    private static async Task<QueueTicket?> ReadOneForUpdateAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, string day, string? number, CancellationToken cancellationToken) =>
+        (await ReadTicketsAsync(connection, transaction, centre, "day = $2 AND number = $3 FOR UPDATE", [Text(day), Text(number ?? "")], cancellationToken))
+        .SingleOrDefault();
 
     /// <summary>The statement that applies one event, changing a row only when the event adds something to it.</summary>
     private static NpgsqlBatchCommand? ApplyCommand(string centre, string deviceId, DeviceEvent e, TicketPlace? placed)
@@ -202,27 +253,28 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
         return e.Kind switch
         {
             EventKinds.TicketIssued when placed is { } p => Command("""
-                INSERT INTO queue_tickets (centre, day, number, list_day, field, kiosk, issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+                INSERT INTO queue_tickets (centre, day, number, list_day, field, kiosk, issued_at, priority) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT DO NOTHING
-                """, [.. key, Text(p.ListDay), Text(e.Field ?? ""), Text(deviceId), Time(QueueEvents.ToMilliseconds(p.IssuedAt))]),
+                """, [.. key, Text(p.ListDay), Text(e.Field ?? ""), Text(deviceId), Time(QueueEvents.ToMilliseconds(p.IssuedAt)), Boolean(e.Priority == true)]),
             EventKinds.TicketCalled => Command($"""
                 UPDATE queue_tickets
                 SET called_at = coalesce(called_at, $4), counter = coalesce(counter, $5),
                     state = CASE WHEN state = 'waiting' THEN 'called' ELSE state END
-                {TicketKey} AND (called_at IS NULL OR (counter IS NULL AND $5 IS NOT NULL) OR state = 'waiting')
+                {TicketKey} AND (called_at IS NULL OR (counter IS NULL AND $5 IS NOT NULL) OR state = 'waiting') AND {NotFromFormerCounter}
                 """, [.. key, at, Text(e.Counter)]),
             EventKinds.TicketRecalled => Command($"""
                 UPDATE queue_tickets SET recalled_at = array_append(recalled_at, $4)
-                {TicketKey} AND NOT ($4 = ANY (recalled_at))
-                """, [.. key, at]),
+                {TicketKey} AND NOT ($4 = ANY (recalled_at)) AND {NotFromFormerCounter}
+                """, [.. key, at, Text(e.Counter)]),
             EventKinds.TicketServed => Command($"""
                 UPDATE queue_tickets SET served_at = coalesce(served_at, $4), state = 'served'
-                {TicketKey} AND (served_at IS NULL OR state <> 'served')
-                """, [.. key, at]),
+                {TicketKey} AND (served_at IS NULL OR state <> 'served') AND {NotFromFormerCounter}
+                """, [.. key, at, Text(e.Counter)]),
             EventKinds.TicketSkipped => Command($"""
                 UPDATE queue_tickets SET skipped_at = coalesce(skipped_at, $4), state = 'skipped'
-                {TicketKey} AND (skipped_at IS NULL OR state <> 'skipped')
-                """, [.. key, at]),
+                {TicketKey} AND (skipped_at IS NULL OR state <> 'skipped') AND {NotFromFormerCounter}
+                  AND (returned_at IS NULL OR $4 > returned_at)
+                """, [.. key, at, Text(e.Counter)]),
             EventKinds.Rating => Command($"""
                 UPDATE queue_tickets SET rating_level = $4, rating_scale = $5
                 {TicketKey} AND (rating_level IS DISTINCT FROM $4 OR rating_scale IS DISTINCT FROM $5)
@@ -265,6 +317,8 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
     internal static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 
     internal static NpgsqlParameter TextArray(string[] value) => new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = value };
+
+    internal static NpgsqlParameter Boolean(bool value) => new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = value };
 
     internal static NpgsqlParameter Integer(int? value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)value ?? DBNull.Value };
 

@@ -70,14 +70,16 @@ public sealed class QueueDataCopier : IEmbeddedDataCopier
     {
         var command = new NpgsqlBatchCommand("""
             INSERT INTO queue_tickets (centre, day, number, list_day, field, kiosk, issued_at, state, counter, assigned_at, call_order,
-                                       called_at, served_at, skipped_at, recalled_at, rating_level, rating_scale)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                       called_at, served_at, skipped_at, recalled_at, rating_level, rating_scale,
+                                       priority, target_counter, transferred_from, transfers, returned_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
             ON CONFLICT DO NOTHING
             """);
         command.Parameters.AddRange((NpgsqlParameter[])[
             Text(t.Centre), Text(t.Day), Text(t.Number), Text(t.ListDay), Text(t.Field), Text(t.Kiosk), Time(t.IssuedAt), Text(t.State),
             Text(t.Counter), Time(t.AssignedAt), Bigint(t.CallOrder), Time(t.CalledAt), Time(t.ServedAt), Time(t.SkippedAt),
             TimeArray(t.RecalledAt), Integer(t.RatingLevel), Integer(t.RatingScale),
+            Boolean(t.Priority), Text(t.TargetCounter), Text(t.TransferredFrom), Integer(t.Transfers), Time(t.ReturnedAt),
         ]);
         return command;
     }

@@ -21,8 +21,11 @@ public sealed class QueueDesk(
     DeviceTimeline timeline,
     TimeProvider time,
     IOptions<QueueOptions> options,
+    QueueRefusalCounts refusals,
     ILogger<QueueDesk> logger)
 {
+    private readonly QueueRules _rules = options.Value.Rules();
+
     /// <summary>Centre of devices the registry does not know.</summary>
     public const string NoCentre = "default";
 
@@ -76,16 +79,97 @@ public sealed class QueueDesk(
             return;
         }
 
-        var reply = CallActions.IsValid(request.Action)
-            ? await store.CallNextAsync(CentreOf(address.DeviceId), address.DeviceId, request, Today(), time.GetUtcNow(), cancellationToken)
-            : new CallReply(request.RequestId, null, null, null, 0, $"unknown action '{request.Action}'");
-        if (reply.Ticket is not null)
+        var reply = await AnswerAsync(CentreOf(address.DeviceId), address.DeviceId, request, cancellationToken);
+        if (reply.Reason is { } reason)
         {
-            logger.LogInformation("Counter {Counter} ({Device}) called {Ticket}", request.Counter, address.DeviceId, reply.Ticket);
+            refusals.Count(reason);
+            logger.LogWarning("Refused {Action} of counter {Counter} ({Device}): {Reason} ({Error})", request.Action, request.Counter, address.DeviceId, reason, reply.Error);
+        }
+        else if (reply.Ticket is not null && request.Action != CallActions.Waiting)
+        {
+            logger.LogInformation("Counter {Counter} ({Device}) {Action}: {Ticket} ({Field})", request.Counter, address.DeviceId, request.Action, reply.Ticket, reply.Field);
         }
 
         await replies.SendAsync(address.DeviceId, reply, cancellationToken);
     }
+
+    /// <summary>
+    /// The answer to one request of a device of <paramref name="centre"/>: what the registry refuses first (a field the
+    /// counter does not serve, a transfer to a counter nobody serves, a ticket code of another centre's kiosk), then
+    /// the store's answer. A refusal changes nothing and carries a reason the counter display shows.
+    /// </summary>
+    public async Task<CallReply> AnswerAsync(string centre, string deviceId, CallRequest request, CancellationToken cancellationToken)
+    {
+        if (!CallActions.IsValid(request.Action))
+        {
+            return QueueRefusal.Refuse(request, CallRefusals.BadRequest, $"unknown action '{request.Action}'");
+        }
+
+        if (request.Action == CallActions.Waiting)
+        {
+            return QueueWaitEstimate.Reply(request, await store.TicketsAsync(centre, Today(), cancellationToken), time.GetUtcNow().UtcDateTime);
+        }
+
+        var checkedRequest = await CheckAsync(centre, request, cancellationToken);
+        if (checkedRequest.Refusal is { } refused)
+        {
+            return refused;
+        }
+
+        return await store.ActAsync(centre, deviceId, checkedRequest.Request, Today(), time.GetUtcNow(), _rules, cancellationToken);
+    }
+
+    private async Task<(CallRequest Request, CallReply? Refusal)> CheckAsync(string centre, CallRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Field is { } field && request.Fields.Count > 0 && !request.Fields.Contains(field))
+        {
+            return (request, QueueRefusal.Refuse(request, CallRefusals.FieldNotServed, $"counter {request.Counter} does not serve '{field}'"));
+        }
+
+        if (request.Action == CallActions.Next)
+        {
+            return (request, null);
+        }
+
+        if (string.IsNullOrEmpty(request.Ticket))
+        {
+            return (request, QueueRefusal.Refuse(request, CallRefusals.BadRequest, $"{request.Action} names no ticket"));
+        }
+
+        if (TicketCode.TryParse(request.Ticket, out var code))
+        {
+            if (CentreOf(code.Kiosk) != centre)
+            {
+                return (request, QueueRefusal.Refuse(request, CallRefusals.OtherCentre, $"ticket {code.Number} was issued by {code.Kiosk}, not at centre {centre}"));
+            }
+
+            request = request with { Ticket = code.Number, Day = code.Day };
+        }
+
+        if (request.Action != CallActions.Transfer)
+        {
+            return (request, null);
+        }
+
+        if (string.IsNullOrEmpty(request.ToCounter) == string.IsNullOrEmpty(request.ToField))
+        {
+            return (request, QueueRefusal.Refuse(request, CallRefusals.BadRequest, "a transfer names either a field or a counter"));
+        }
+
+        if (request.ToCounter is { Length: > 0 } to && !await IsCounterOfAsync(centre, to, cancellationToken))
+        {
+            return (request, QueueRefusal.Refuse(request, CallRefusals.UnknownCounter, $"no counter {to} at centre {centre}"));
+        }
+
+        return request.ToField is { Length: > QueueEvents.MaxKeyLength }
+            ? (request, QueueRefusal.Refuse(request, CallRefusals.BadRequest, "field name too long"))
+            : (request, null);
+    }
+
+    /// <summary>A counter of the centre: an active device enrolled at it, or (devices not enrolled) one that called a ticket today.</summary>
+    private async Task<bool> IsCounterOfAsync(string centre, string counter, CancellationToken cancellationToken) =>
+        registry.DeviceIdsOf(centre).Select(registry.Find).Any(d => d is { Status: DeviceStates.Active } && d.Role != DeviceRoles.Kiosk && d.Counter == counter)
+        || (await store.TicketsAsync(centre, Today(), cancellationToken)).Any(t => t.Counter == counter);
 
     /// <summary>
     /// After ingest: a stored batch's queue events update the waiting lists (a redelivered batch is "stored" too, and

@@ -7,7 +7,10 @@ public static class QueueFigures
 {
     public static TicketView View(QueueTicket t) => new(
         t.Number, t.Field, t.Kiosk, t.State, t.Counter, t.IssuedAt, t.AssignedAt, t.CallOrder, t.CalledAt, t.ServedAt, t.SkippedAt, t.RecalledAt.Count,
-        Seconds(t.IssuedAt, t.CalledAt), t.CalledAt is { } called ? Seconds(called, t.ServedAt) : null, t.RatingLevel);
+        Seconds(t.IssuedAt, t.CalledAt), t.CalledAt is { } called ? Seconds(called, t.ServedAt) : null, t.RatingLevel)
+    {
+        Priority = t.Priority, Transfers = t.Transfers, Returned = t.ReturnedAt is not null, TargetCounter = t.TargetCounter,
+    };
 
     /// <summary>The latest calls and recalls, newest first.</summary>
     public static IReadOnlyList<HallCall> HallCalls(IEnumerable<QueueTicket> tickets, int limit) =>
@@ -18,12 +21,19 @@ public static class QueueFigures
             .Take(limit)
             .ToList();
 
-    public static QueueStatsView Stats(string centre, string day, IReadOnlyList<QueueTicket> tickets) => new(
+    public static QueueStatsView Stats(string centre, string day, IReadOnlyList<QueueTicket> tickets) => Stats(centre, day, day, tickets);
+
+    public static QueueStatsView Stats(string centre, string from, string to, IReadOnlyList<QueueTicket> tickets) => new(
         centre,
-        day,
+        from,
         Group("all", tickets),
         tickets.GroupBy(t => t.Field).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList(),
-        tickets.Where(t => t.Counter is not null).GroupBy(t => t.Counter!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList());
+        tickets.Where(t => t.Counter is not null).GroupBy(t => t.Counter!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList())
+    {
+        From = from,
+        To = to,
+        ByDay = tickets.GroupBy(t => t.ListDay).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList(),
+    };
 
     private static QueueGroupStats Group(string key, IReadOnlyList<QueueTicket> tickets)
     {
@@ -42,7 +52,12 @@ public static class QueueFigures
             waits.Count == 0 ? null : Math.Round(waits.Max(), 3),
             services.Count == 0 ? null : Math.Round(services.Average(), 3),
             rated.Count,
-            rated.Count == 0 ? null : Math.Round((double)satisfied / rated.Count, 4));
+            rated.Count == 0 ? null : Math.Round((double)satisfied / rated.Count, 4))
+        {
+            Priority = tickets.Count(t => t.Priority),
+            Transferred = tickets.Count(t => t.Transfers > 0),
+            Returned = tickets.Count(t => t.ReturnedAt is not null),
+        };
     }
 
     private static double? Seconds(DateTime from, DateTime? to) => to is { } end ? Math.Round((end - from).TotalSeconds, 3) : null;

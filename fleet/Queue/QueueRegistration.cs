@@ -24,6 +24,7 @@ public static class QueueRegistration
             sp => new PostgresQueueStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDeviceDownlink();
         builder.Services.AddSingleton<IQueueReplySender, QueueReplySender>();
+        builder.Services.AddSingleton<QueueRefusalCounts>();
         builder.Services.AddSingleton<QueueDesk>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
@@ -32,7 +33,9 @@ public static class QueueRegistration
     /// <summary>
     /// <c>GET /api/v1/queue/tickets?centre=&amp;day=</c> (a day's tickets and their times),
     /// <c>GET /api/v1/queue/calls?centre=&amp;limit=</c> (the hall display: latest calls, newest first),
-    /// <c>GET /api/v1/stats/queue?centre=&amp;day=</c> (waiting and service times, satisfaction, per field and counter).
+    /// <c>GET /api/v1/stats/queue?centre=&amp;from=&amp;to=&amp;format=csv</c> (issued, served, skipped, waiting and service times,
+    /// satisfaction, per centre, field, counter and day over a range; <c>day=</c> for one day),
+    /// <c>GET /api/v1/queue/refusals</c> (refused requests by reason).
     /// centre defaults to "default" (devices not enrolled), day to today in Queue:TimeZone.
     /// </summary>
     public static IEndpointRouteBuilder MapQueueApi(this IEndpointRouteBuilder app)
@@ -44,10 +47,46 @@ public static class QueueRegistration
             Scoped(user, centre, null, desk, async (c, d) => Results.Json(
                 new HallCallsView(c, d, QueueFigures.HallCalls(await store.TicketsAsync(c, d, cancellationToken), Math.Clamp(limit ?? options.Value.HallCalls, 1, 100))),
                 QueueJson.Default.HallCallsView)));
-        app.MapGet("/api/v1/stats/queue", (IQueueStore store, QueueDesk desk, ClaimsPrincipal user, string? centre, string? day, CancellationToken cancellationToken) =>
-            Scoped(user, centre, day, desk, async (c, d) => Results.Json(
-                QueueFigures.Stats(c, d, await store.TicketsAsync(c, d, cancellationToken)), QueueJson.Default.QueueStatsView)));
+        app.MapGet("/api/v1/stats/queue", (IQueueStore store, QueueDesk desk, IOptions<QueueOptions> options, ClaimsPrincipal user,
+            string? centre, string? day, string? from, string? to, string? format, CancellationToken cancellationToken) =>
+            StatsAsync(store, desk, options.Value, user, centre, from ?? day, to ?? from ?? day, format, cancellationToken));
+        app.MapGet("/api/v1/queue/refusals", (QueueRefusalCounts counts) =>
+            Results.Json(new QueueRefusalsView(counts.Snapshot()), QueueJson.Default.QueueRefusalsView));
         return app;
+    }
+
+    /// <summary>
+    /// Statistics of a centre's lists over <paramref name="from"/>..<paramref name="to"/> (days, inclusive; both default
+    /// to today), as JSON or, with <c>format=csv</c>, as a CSV file.
+    /// </summary>
+    private static async Task<IResult> StatsAsync(
+        IQueueStore store, QueueDesk desk, QueueOptions options, ClaimsPrincipal user, string? centre, string? from, string? to, string? format,
+        CancellationToken cancellationToken)
+    {
+        if (format is not (null or "json" or "csv"))
+        {
+            return Results.Json(new QueueErrorView($"format must be json or csv (got '{format}')"), QueueJson.Default.QueueErrorView, statusCode: 400);
+        }
+
+        if (to is not null && !DateOnly.TryParseExact(to, Wire.QueueDays.Format, out _))
+        {
+            return Results.Json(new QueueErrorView($"to must be yyyy-MM-dd (got '{to}')"), QueueJson.Default.QueueErrorView, statusCode: 400);
+        }
+
+        return await Scoped(user, centre, from, desk, async (c, first) =>
+        {
+            var last = to ?? first;
+            var days = DateOnly.ParseExact(last, Wire.QueueDays.Format).DayNumber - DateOnly.ParseExact(first, Wire.QueueDays.Format).DayNumber + 1;
+            if (days < 1 || days > options.MaxStatsDays)
+            {
+                return Results.Json(new QueueErrorView($"from..to must span 1-{options.MaxStatsDays} days (got {first}..{last})"), QueueJson.Default.QueueErrorView, statusCode: 400);
+            }
+
+            var stats = QueueFigures.Stats(c, first, last, await store.TicketsBetweenAsync(c, first, last, cancellationToken));
+            return format == "csv"
+                ? Results.Text(QueueStatsCsv.Write(stats), "text/csv; charset=utf-8")
+                : Results.Json(stats, QueueJson.Default.QueueStatsView);
+        });
     }
 
     private static async Task<IResult> Scoped(ClaimsPrincipal user, string? centre, string? day, QueueDesk desk, Func<string, string, Task<IResult>> answer)

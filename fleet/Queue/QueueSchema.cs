@@ -49,5 +49,16 @@ public static class QueueSchema
             -- Order in which tickets are handed out, across centres and nodes (call_order of queue_tickets).
             CREATE SEQUENCE queue_call_order;
             """),
+        new PostgresMigration(41, "queue priority, transfer, recall after skip", """
+            -- priority: called first in its field (fairness rule in fleet/Queue/README.md); target_counter: transferred to
+            -- that counter only; transferred_from: the counter it left (its late events are ignored); returned_at: the
+            -- fleet's time of a recall after a skip (skip events from before it are ignored).
+            ALTER TABLE queue_tickets
+                ADD COLUMN priority         boolean     NOT NULL DEFAULT false,
+                ADD COLUMN target_counter   text,
+                ADD COLUMN transferred_from text,
+                ADD COLUMN transfers        integer     NOT NULL DEFAULT 0,
+                ADD COLUMN returned_at      timestamptz;
+            """),
     ];
 }

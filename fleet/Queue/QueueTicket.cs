@@ -51,6 +51,23 @@ public sealed class QueueTicket
 
     public int? RatingScale { get; set; }
 
+    /// <summary>A priority ticket (the law's: elderly, disabilities, pregnancy, small children): called first in its field.</summary>
+    public bool Priority { get; set; }
+
+    /// <summary>Set by a transfer to a counter: only that counter calls the ticket (whatever its fields).</summary>
+    public string? TargetCounter { get; set; }
+
+    /// <summary>The counter that last transferred the ticket away: its late events about the ticket are ignored.</summary>
+    public string? TransferredFrom { get; set; }
+
+    public int Transfers { get; set; }
+
+    /// <summary>The fleet's time of a recall after a skip: skip events from before it are ignored.</summary>
+    public DateTime? ReturnedAt { get; set; }
+
+    /// <summary>True when a counter event about the ticket comes from the counter it was transferred away from.</summary>
+    public bool IsFromFormerCounter(string? counter) => counter is not null && TransferredFrom == counter && Counter != counter;
+
     public static string KeyOf(string centre, string day) => $"{centre}|{day}";
 
     public static string IdOf(string centre, string day, string number) => $"{centre}|{day}|{number}";

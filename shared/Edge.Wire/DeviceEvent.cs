@@ -44,6 +44,15 @@ public sealed record DeviceEvent
     /// <summary>Field of service (lĩnh vực).</summary>
     public string? Field { get; init; }
 
+    /// <summary>
+    /// True on a priority ticket's ticket.issued (the elderly, people with disabilities, pregnant women, people with
+    /// small children: served first, fleet/Queue/README.md). Null: an ordinary ticket.
+    /// </summary>
+    public bool? Priority { get; init; }
+
+    /// <summary>Where a ticket.transferred went: the field or counter it joins.</summary>
+    public string? To { get; init; }
+
     /// <summary>Peripheral or part the event is about ("printer", "button:2", ...).</summary>
     public string? Subject { get; init; }
 
@@ -63,6 +72,9 @@ public static class EventKinds
     public const string TicketRecalled = "ticket.recalled";
     public const string TicketSkipped = "ticket.skipped";
     public const string TicketServed = "ticket.served";
+
+    /// <summary>A counter moved the ticket it served to another field or counter (the fleet did it; this is the record).</summary>
+    public const string TicketTransferred = "ticket.transferred";
     public const string Peripheral = "peripheral";
     public const string HealthSample = "health.sample";
 

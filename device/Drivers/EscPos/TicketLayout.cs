@@ -9,7 +9,12 @@ namespace Edge.Device.Drivers.EscPos;
 /// <param name="PeopleWaiting">People ahead in the queue, ≥ 0.</param>
 /// <param name="IssuedAt">Local date and time of issue, as printed; none when unknown (a clock not yet synchronised).</param>
 /// <param name="QrData">Contents of the QR code (e.g. a link to follow the queue); none when null.</param>
-public sealed record Ticket(string CentreName, string Field, string Number, int PeopleWaiting, DateTime? IssuedAt, string? QrData = null);
+/// <param name="WaitMinutes">Estimated wait in minutes; none when null.</param>
+/// <param name="Estimated">True when people waiting and the wait are the kiosk's own estimate (printed "ước tính").</param>
+/// <param name="Priority">A priority ticket (printed "ƯU TIÊN" under the number).</param>
+public sealed record Ticket(
+    string CentreName, string Field, string Number, int PeopleWaiting, DateTime? IssuedAt, string? QrData = null,
+    int? WaitMinutes = null, bool Estimated = false, bool Priority = false);
 
 /// <summary>Renders a <see cref="Ticket"/> to ESC/POS bytes: centre, field, large number, people waiting, time, QR, cut.</summary>
 /// <param name="textMode">How Vietnamese is printed.</param>
@@ -37,8 +42,19 @@ public sealed class TicketLayout(
             .PrintMode(EscPosPrintMode.None).Line(ticket.Field)
             .Line()
             .CharacterSize(4, 4).Line(ticket.Number)
-            .CharacterSize(1, 1).Line()
-            .Line($"Số người đang chờ: {ticket.PeopleWaiting}");
+            .CharacterSize(1, 1).Line();
+        if (ticket.Priority)
+        {
+            job.PrintMode(EscPosPrintMode.Emphasized).Line("ƯU TIÊN").PrintMode(EscPosPrintMode.None);
+        }
+
+        var estimated = ticket.Estimated ? " (ước tính)" : "";
+        job.Line($"Số người đang chờ{estimated}: {ticket.PeopleWaiting}");
+        if (ticket.WaitMinutes is { } minutes)
+        {
+            job.Line($"Thời gian chờ dự kiến{estimated}: {minutes} phút");
+        }
+
         if (ticket.IssuedAt is { } issuedAt)
         {
             job.Line(issuedAt.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture));

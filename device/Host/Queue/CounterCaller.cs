@@ -1,9 +1,7 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Edge.Device.Configuration;
 using Edge.Device.Display;
 using Edge.Device.Outbox;
-using Edge.Device.Uplink;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 
@@ -13,17 +11,19 @@ namespace Edge.Device.Queue;
 /// A counter's call-next, recall and skip. Call-next first closes the ticket being served (ticket.served), then asks
 /// the fleet, which holds the centre's waiting lists and hands each ticket to one counter only, for the next ticket
 /// among the fields this counter serves; the answer is recorded (ticket.called) and shown on the display. Recall shows
-/// the same number again (ticket.recalled); skip closes it as absent (ticket.skipped). Every step is an outbox event.
-/// Without the fleet there is nobody to hand out tickets: call-next shows "----" after Queue:CallTimeoutMs and
-/// records nothing (queue/README.md says why); the next press asks again with the same request id, so a ticket the
-/// fleet handed out while its answer was lost is shown then, not skipped.
+/// the same number again (ticket.recalled); skip closes it as absent (ticket.skipped). Recall with no ticket being
+/// served asks the fleet to call again the last ticket this counter skipped (its citizen came back), within the fleet's
+/// recall window. A transfer button asks the fleet to move the ticket being served to another counter or field
+/// (ticket.transferred). Every step is an outbox event. A refusal shows its code ("E2": unknown counter, ...;
+/// <see cref="CallRefusals.Display"/>) and changes nothing. Without the fleet there is nobody to hand out tickets:
+/// call-next shows "----" after Queue:CallTimeoutMs and records nothing (queue/README.md says why); the next call-next
+/// asks again with the same request id, so a ticket the fleet handed out while its answer was lost is shown then.
 /// </summary>
 public sealed class CounterCaller(
     IOptions<DeviceOptions> device,
     IOptions<QueueOptions> options,
     OutboxStore outbox,
-    IUplinkPublisher uplink,
-    QueueReplies replies,
+    CallRequestSender fleet,
     CounterDisplay display,
     QueuePresses presses,
     HostClock clock,
@@ -31,25 +31,34 @@ public sealed class CounterCaller(
 {
     public const string NoTicket = "----";
 
-    private readonly Channel<(string Action, int Pin)> _requests = Channel.CreateUnbounded<(string, int)>(new UnboundedChannelOptions { SingleReader = true });
+    private const string Skip = "skip";
+
+    private readonly Channel<(string Action, int Pin, QueueTransferOptions? To)> _requests =
+        Channel.CreateUnbounded<(string, int, QueueTransferOptions?)>(new UnboundedChannelOptions { SingleReader = true });
+
     private ServedTicket? _current;
 
+    /// <summary>The ticket this counter skipped last (the loop's own), which recall calls again when its citizen returns.</summary>
+    private ServedTicket? _lastSkipped;
+
     // A call-next the fleet has not answered yet. The fleet may have handed a ticket out for it and the answer been
-    // lost (the node that answered died, the link dropped): the next press asks again with the same request id, and
-    // the fleet, which keeps each counter's last answer, gives that ticket instead of skipping it for good.
+    // lost (the node that answered died, the link dropped): the next call-next asks again with the same request id,
+    // and the fleet, which keeps each counter's last answer, gives that ticket instead of skipping it for good.
     private CallRequest? _unanswered;
 
     public ServedTicket? Current => Volatile.Read(ref _current);
 
-    public void OnNext(int pin) => _requests.Writer.TryWrite((CallActions.Next, pin));
+    public void OnNext(int pin) => _requests.Writer.TryWrite((CallActions.Next, pin, null));
 
-    public void OnRecall(int pin) => _requests.Writer.TryWrite(("recall", pin));
+    public void OnRecall(int pin) => _requests.Writer.TryWrite((CallActions.Recall, pin, null));
 
-    public void OnSkip(int pin) => _requests.Writer.TryWrite(("skip", pin));
+    public void OnSkip(int pin) => _requests.Writer.TryWrite((Skip, pin, null));
+
+    public void OnTransfer(QueueTransferOptions to) => _requests.Writer.TryWrite((CallActions.Transfer, to.Pin, to));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var (action, pin) in _requests.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var (action, pin, to) in _requests.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
@@ -58,10 +67,17 @@ public sealed class CounterCaller(
                     case CallActions.Next:
                         await CallNextAsync(stoppingToken);
                         break;
-                    case "recall":
+                    case CallActions.Recall when Current is null:
+                        await RecallSkippedAsync(stoppingToken);
+                        break;
+                    case CallActions.Recall:
                         await RecordAsync(EventKinds.TicketRecalled, keepCurrent: true, stoppingToken);
                         break;
+                    case CallActions.Transfer:
+                        await TransferAsync(to!, stoppingToken);
+                        break;
                     default:
+                        _lastSkipped = Current ?? _lastSkipped;
                         await RecordAsync(EventKinds.TicketSkipped, keepCurrent: false, stoppingToken);
                         break;
                 }
@@ -76,58 +92,127 @@ public sealed class CounterCaller(
     private async Task CallNextAsync(CancellationToken cancellationToken)
     {
         await RecordAsync(EventKinds.TicketServed, keepCurrent: false, cancellationToken);
-        var reply = await AskFleetAsync(cancellationToken);
+        var request = _unanswered ?? new CallRequest(CallRequestSender.NewRequestId(), CallActions.Next, device.Value.Counter, options.Value.ServesFields);
+        _unanswered = request;
+        var reply = await AskFleetAsync(request, cancellationToken);
+        if (reply is not null)
+        {
+            _unanswered = null;
+        }
+
+        if (reply is { Reason: not null })
+        {
+            ShowRefusal(CallActions.Next, reply);
+            return;
+        }
+
         if (reply?.Ticket is not { } number || reply.Field is null || reply.Day is null)
         {
-            display.Show(NoTicket);
-            if (reply?.Error is { } error)
-            {
-                logger.LogWarning("Call-next refused by the fleet: {Error}", error);
-            }
-
+            Show(NoTicket);
             return;
         }
 
         var ticket = new ServedTicket(number, reply.Field, reply.Day);
         await outbox.AppendAsync(Draft(EventKinds.TicketCalled, ticket), cancellationToken);
         Volatile.Write(ref _current, ticket);
-        display.Show(number);
+        Show(number);
         logger.LogInformation("Called {Ticket} ({Field}); {Waiting} waiting", number, reply.Field, reply.Waiting);
     }
 
-    /// <summary>Publishes the request (again every second, same id, so a lost message costs nothing) until answered.</summary>
-    private async Task<CallReply?> AskFleetAsync(CancellationToken cancellationToken)
+    /// <summary>The citizen of the last skipped ticket came back: the fleet calls it again here if within its window.</summary>
+    private async Task RecallSkippedAsync(CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var request = _unanswered ?? new CallRequest(Guid.NewGuid().ToString("N"), CallActions.Next, device.Value.Counter, o.ServesFields);
-        _unanswered = request;
-        var payload = JsonSerializer.SerializeToUtf8Bytes(request, WireJson.Default.CallRequest);
-        var answer = replies.Expect(request.RequestId);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(o.CallTimeoutMs);
+        if (_lastSkipped is not { } skipped)
+        {
+            return;
+        }
+
+        var reply = await AskFleetAsync(
+            new CallRequest(CallRequestSender.NewRequestId(), CallActions.Recall, device.Value.Counter, options.Value.ServesFields) { Ticket = skipped.Number, Day = skipped.Day },
+            cancellationToken);
+        if (reply is null)
+        {
+            Show(NoTicket);
+            return;
+        }
+
+        if (reply.Reason is not null || reply.Ticket is null)
+        {
+            ShowRefusal(CallActions.Recall, reply);
+            return;
+        }
+
+        _lastSkipped = null;
+        Volatile.Write(ref _current, skipped);
+        await outbox.AppendAsync(Draft(EventKinds.TicketRecalled, skipped), cancellationToken);
+        Show(skipped.Number);
+        logger.LogInformation("Recalled skipped {Ticket}: its citizen came back", skipped.Number);
+    }
+
+    /// <summary>The ticket being served goes to another counter or field; it leaves this counter (not served here).</summary>
+    private async Task TransferAsync(QueueTransferOptions to, CancellationToken cancellationToken)
+    {
+        if (Current is not { } ticket)
+        {
+            return;
+        }
+
+        var reply = await AskFleetAsync(new CallRequest(CallRequestSender.NewRequestId(), CallActions.Transfer, device.Value.Counter, options.Value.ServesFields)
+        {
+            Ticket = ticket.Number, Day = ticket.Day, ToCounter = NullIfEmpty(to.ToCounter), ToField = NullIfEmpty(to.ToField),
+        }, cancellationToken);
+        if (reply is null)
+        {
+            Show(ticket.Number);
+            return;
+        }
+
+        if (reply.Reason is not null)
+        {
+            ShowRefusal(CallActions.Transfer, reply);
+            return;
+        }
+
+        await outbox.AppendAsync(Draft(EventKinds.TicketTransferred, ticket) with { To = to.ToCounter is { Length: > 0 } c ? $"counter:{c}" : $"field:{to.ToField}" }, cancellationToken);
+        Volatile.Write(ref _current, null);
+        Show(NoTicket);
+        logger.LogInformation("Transferred {Ticket} to {To}", ticket.Number, to.ToCounter ?? to.ToField);
+    }
+
+    /// <summary>The refusal's code on the display ("E2"), the reason in the log; the ticket being served stays.</summary>
+    private void ShowRefusal(string action, CallReply reply)
+    {
+        var (code, text) = CallRefusals.Display(reply.Reason ?? "");
+        Show(code);
+        logger.LogWarning("{Action} refused by the fleet: {Code} {Text} ({Error})", action, code, text, reply.Error);
+    }
+
+    /// <summary>Sends the request (again every second, same id, so a lost message costs nothing) until answered or Queue:CallTimeoutMs.</summary>
+    private async Task<CallReply?> AskFleetAsync(CallRequest request, CancellationToken cancellationToken)
+    {
+        var reply = await fleet.AskAsync(request, TimeSpan.FromMilliseconds(options.Value.CallTimeoutMs), TimeSpan.FromSeconds(1), cancellationToken);
+        if (reply is null && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("No answer from the fleet to {Action} within {Timeout} ms: is the centre offline?", request.Action, options.Value.CallTimeoutMs);
+        }
+
+        return reply;
+    }
+
+    /// <summary>Shows a number or code; one the display cannot show (too long) is logged, and the counter keeps working.</summary>
+    private void Show(string text)
+    {
         try
         {
-            while (!answer.IsCompleted)
-            {
-                await uplink.TryPublishAsync(QueueTopics.Call(device.Value.Id), payload, retain: false, deadline.Token);
-                await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(1), deadline.Token));
-                deadline.Token.ThrowIfCancellationRequested();
-            }
-
-            var reply = await answer;
-            _unanswered = null;
-            return reply;
+            display.Show(text);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (ArgumentException ex)
         {
-            logger.LogWarning("No answer from the fleet to call-next within {Timeout} ms: is the centre offline?", o.CallTimeoutMs);
-            return null;
-        }
-        finally
-        {
-            replies.Forget(request.RequestId);
+            logger.LogError("The display cannot show {Text}: {Error} (priority numbers need one more position: Queue:LastNumber)", text, ex.Message);
         }
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private async Task RecordAsync(string kind, bool keepCurrent, CancellationToken cancellationToken)
     {
@@ -139,12 +224,12 @@ public sealed class CounterCaller(
         await outbox.AppendAsync(Draft(kind, ticket), cancellationToken);
         if (keepCurrent)
         {
-            display.Show(ticket.Number);
+            Show(ticket.Number);
             return;
         }
 
         Volatile.Write(ref _current, null);
-        display.Show(NoTicket);
+        Show(NoTicket);
     }
 
     private DeviceEvent Draft(string kind, ServedTicket ticket) => clock.Event(kind) with

@@ -45,6 +45,7 @@ public sealed class QueueButtons(
             {
                 var index = i;
                 Add(gpio, o.Fields[i].Pin, $"field '{o.Fields[i].Name}'", () => issuer.OnPress(index));
+                Add(gpio, o.Fields[i].PriorityPin, $"priority '{o.Fields[i].Name}'", () => issuer.OnPress(index, priority: true));
             }
         }
         else
@@ -53,6 +54,10 @@ public sealed class QueueButtons(
             Add(gpio, o.CallNextPin, "call-next", () => caller.OnNext(o.CallNextPin));
             Add(gpio, o.RecallPin, "recall", () => caller.OnRecall(o.RecallPin));
             Add(gpio, o.SkipPin, "skip", () => caller.OnSkip(o.SkipPin));
+            foreach (var transfer in o.Transfers)
+            {
+                Add(gpio, transfer.Pin, $"transfer to {transfer.ToCounter ?? transfer.ToField}", () => caller.OnTransfer(transfer));
+            }
         }
 
         logger.LogInformation("Queue ({Role}): {Count} buttons", role.Value.Role, _buttons.Count);

@@ -42,6 +42,19 @@ public sealed class QueueFieldOptions
 
     /// <summary>GPIO input of the field's button (kiosk only).</summary>
     public int Pin { get; set; } = -1;
+
+    /// <summary>GPIO input of the field's priority button (kiosk only; -1: none): issues priority tickets.</summary>
+    public int PriorityPin { get; set; } = -1;
+}
+
+/// <summary>A counter's transfer button: the ticket being served goes to a counter or to a field's list.</summary>
+public sealed class QueueTransferOptions
+{
+    public int Pin { get; set; } = -1;
+
+    public string? ToCounter { get; set; }
+
+    public string? ToField { get; set; }
 }
 
 /// <summary>The queue (section "Queue"): kiosk fields and number block, counter buttons and fields served.</summary>
@@ -70,6 +83,21 @@ public sealed class QueueOptions : ICheckedOptions
     public int RecallPin { get; set; } = -1;
 
     public int SkipPin { get; set; } = -1;
+
+    /// <summary>Counter: transfer buttons, each to one counter or one field.</summary>
+    public List<QueueTransferOptions> Transfers { get; set; } = [];
+
+    /// <summary>
+    /// Kiosk: priority tickets carry this marker before the field's prefix ("U" + "A" → UA001, ưu tiên), their own
+    /// numbering within the kiosk's block.
+    /// </summary>
+    public string PriorityMarker { get; set; } = "U";
+
+    /// <summary>
+    /// Kiosk: how long printing waits for the fleet's count of people waiting (0: never asks); without an answer the
+    /// kiosk prints its own count, marked "ước tính".
+    /// </summary>
+    public int AskFleetMs { get; set; } = 300;
 
     /// <summary>Counter: names of the fields it serves; empty = all fields.</summary>
     public string[] ServesFields { get; set; } = [];
@@ -126,7 +154,8 @@ public sealed class QueueOptions : ICheckedOptions
             yield return $"{Section}:Fields prefixes must differ between fields";
         }
 
-        var pins = Fields.Select(f => f.Pin).Where(p => p >= 0).Concat(new[] { CallNextPin, RecallPin, SkipPin }.Where(p => p >= 0)).ToList();
+        var pins = Fields.SelectMany(f => new[] { f.Pin, f.PriorityPin }).Concat(Transfers.Select(t => t.Pin))
+            .Concat(new[] { CallNextPin, RecallPin, SkipPin }).Where(p => p >= 0).ToList();
         foreach (var pin in pins.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key))
         {
             yield return $"{Section} uses pin {pin} more than once";
@@ -135,6 +164,24 @@ public sealed class QueueOptions : ICheckedOptions
         if (pins.Any(p => p > 63))
         {
             yield return $"{Section} pins must be GPIO numbers 0-63";
+        }
+
+        foreach (var (transfer, i) in Transfers.Select((t, i) => (t, i)))
+        {
+            if (string.IsNullOrWhiteSpace(transfer.ToCounter) == string.IsNullOrWhiteSpace(transfer.ToField))
+            {
+                yield return $"{Section}:Transfers:{i} must name either ToCounter or ToField";
+            }
+        }
+
+        if (PriorityMarker.Length is < 1 or > 2 || PriorityMarker.Any(c => !char.IsAsciiLetter(c)))
+        {
+            yield return $"{Section}:PriorityMarker must be 1-2 letters (got '{PriorityMarker}')";
+        }
+
+        if (AskFleetMs is < 0 or > 2000)
+        {
+            yield return $"{Section}:AskFleetMs must be 0-2000 (got {AskFleetMs})";
         }
 
         if (DebounceMs is < 1 or > 1000)

@@ -33,7 +33,7 @@ public sealed class QueueDeskTests : IDisposable
         var time = new FixedClock(FleetNow);
         _desk = new QueueDesk(
             _store, new DeviceRegistry(_registryDb, time), new NoReplies(), new DeviceTimeline(_board), time,
-            Options.Create(new QueueOptions()), NullLogger<QueueDesk>.Instance);
+            Options.Create(new QueueOptions()), new QueueRefusalCounts(), NullLogger<QueueDesk>.Instance);
     }
 
     public void Dispose()
@@ -59,11 +59,11 @@ public sealed class QueueDeskTests : IDisposable
         Assert.Equal(["A157"], (await _store.TicketsAsync(Centre, "2026-11-22", CancellationToken.None)).Select(t => t.Number));
 
         // Called today in issue order; the reply carries the printed day, which names the ticket in later events.
-        var first = await _store.CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None);
-        var second = await _store.CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None);
+        var first = await ((IQueueStore)_store).CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None);
+        var second = await ((IQueueStore)_store).CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None);
         Assert.Equal(("B001", "2026-11-23"), (first.Ticket, first.Day));
         Assert.Equal(("A158", "2026-11-22"), (second.Ticket, second.Day));
-        Assert.Null((await _store.CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None)).Ticket);
+        Assert.Null((await ((IQueueStore)_store).CallNextAsync(Centre, "counter-1", Request("1"), _desk.Today(), FleetNow, CancellationToken.None)).Ticket);
     }
 
     [Fact]
@@ -94,12 +94,12 @@ public sealed class QueueDeskTests : IDisposable
 
     private static CallRequest Request(string counter) => new(Guid.NewGuid().ToString("N"), CallActions.Next, counter, []);
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
     }
 
-    private sealed class NoReplies : IQueueReplySender
+    internal sealed class NoReplies : IQueueReplySender
     {
         public Task SendAsync(string deviceId, CallReply reply, CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -7,7 +7,7 @@ namespace Edge.Fleet.Tests.Queue;
 /// What every <see cref="IQueueStore"/> must do, whatever engine is behind it. A store's test class derives from this
 /// and says how to make a store on fresh, empty storage.
 /// </summary>
-public abstract class QueueStoreContract : IAsyncLifetime
+public abstract partial class QueueStoreContract : IAsyncLifetime
 {
     protected const string Centre = "centre-1";
     protected const string Today = "2026-11-23";
