@@ -77,7 +77,8 @@ public static class LiteFile
         return result;
     }
 
-    private static void CreateCollections(LiteDatabase db, IEnumerable<string> collections)
+    /// <summary>Creates the collections that do not exist yet (see <see cref="Open"/>); for databases opened another way.</summary>
+    public static void CreateCollections(LiteDatabase db, IEnumerable<string> collections)
     {
         var missing = collections.Distinct(StringComparer.OrdinalIgnoreCase).Where(name => !db.CollectionExists(name)).ToList();
         if (missing.Count == 0)
