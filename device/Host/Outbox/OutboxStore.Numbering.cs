@@ -13,9 +13,7 @@ public sealed partial class OutboxStore
 {
     private void NumberAfterFleet(OpenOutbox file, long upTo)
     {
-        var state = file.Meta.FindById(StateId);
-        var floor = state is not null && state.TryGetValue("floor", out var f) && f.IsNumber ? f.AsInt64 : 0;
-        var reason = state is not null && state.TryGetValue("reason", out var r) && r.IsString ? r.AsString : null;
+        var (floor, reason) = (_fresh.Floor, _fresh.Reason);
         var salvaged = file.Salvaged.FindAll()
             .Where(d => d["_id"].AsInt64 > upTo)
             .ToDictionary(d => d["_id"].AsInt64, d => d["json"].AsString);
@@ -63,6 +61,7 @@ public sealed partial class OutboxStore
         Volatile.Write(ref _oldestEnqueuedTicks, rows.Count == 0 ? 0 : rows.Min(d => d["enqueued"].AsDateTime.Ticks));
         Volatile.Write(ref _salvaged, 0);
         _awaitingFleetSeq = false;
+        _fresh = new FreshStart([], null, 0);
 
         var outcome = $"numbered after the fleet's {upTo}: {salvaged.Count} salvaged events to resend, {lost} seqs marked lost, {provisional.Count} new events as {top + 1}..{next}";
         _logger.LogWarning("Fresh outbox {Outcome}", outcome);

@@ -147,16 +147,10 @@ public sealed partial class OutboxStore
     /// <summary>Records a fresh outbox: awaiting the fleet's numbering, with the salvaged events set apart.</summary>
     private void StartFresh(OpenOutbox file, FreshStart fresh)
     {
+        _fresh = fresh;
         LiteFile.CommitDurably(file.Db, () =>
         {
-            var state = StateDocument(1, 0, awaiting: true);
-            state["floor"] = fresh.Floor;
-            if (fresh.Reason is not null)
-            {
-                state["reason"] = fresh.Reason;
-            }
-
-            file.Meta.Upsert(state);
+            file.Meta.Upsert(StateDocument(1, 0, awaiting: true));
             foreach (var evt in fresh.Salvaged)
             {
                 file.Salvaged.Upsert(new BsonDocument
@@ -188,9 +182,12 @@ public sealed partial class OutboxStore
         // A state written by this version says whether the numbering is final; a file without any state was never
         // used, so waiting for the fleet costs nothing; an older version's state means numbered and trusted.
         var awaiting = state is null || (state.TryGetValue("awaitingFleetSeq", out var flag) && flag.IsBoolean && flag.AsBoolean);
-        if (state is not null && state.TryGetValue("reason", out var reason) && reason.IsString && awaiting)
+        var reason = state is not null && state.TryGetValue("reason", out var r) && r.IsString ? r.AsString : null;
+        var floor = state is not null && state.TryGetValue("floor", out var f) && f.IsNumber ? f.AsInt64 : 0;
+        _fresh = new FreshStart([], awaiting ? reason : null, awaiting ? floor : 0);
+        if (awaiting && reason is not null)
         {
-            _faults.Raise(StorageFaultNames.StorageCorrupt, reason.AsString + "; new events wait for the fleet's ack to be numbered");
+            _faults.Raise(StorageFaultNames.StorageCorrupt, reason + "; new events wait for the fleet's ack to be numbered");
         }
 
         Volatile.Write(ref _nextSeq, next);

@@ -46,6 +46,9 @@ public sealed partial class OutboxStore : IDisposable
     private long _salvaged;
     private volatile bool _awaitingFleetSeq;
 
+    // Why the outbox is fresh and the highest seq its lost file may have used; kept while awaiting the fleet's numbering.
+    private FreshStart _fresh = new([], null, 0);
+
     public OutboxStore(IOptions<DeviceOptions> device, IOptions<OutboxOptions> options, ILogger<OutboxStore> logger)
         : this(device, options, new StorageFaults(NullLogger<StorageFaults>.Instance), new LiteOutboxFileOpener(), logger)
     {
@@ -224,7 +227,7 @@ public sealed partial class OutboxStore : IDisposable
                 // While the file is closed after a fault, wake up now and then to reopen it even if nothing is written.
                 if (!_commands.TryTake(out first, _file is null ? _reopen.Current : Timeout.InfiniteTimeSpan))
                 {
-                    ReopenIfDue();
+                    Guarded(() => ReopenIfDue(), []);
                     continue;
                 }
             }
@@ -243,9 +246,9 @@ public sealed partial class OutboxStore : IDisposable
                 }
                 else
                 {
-                    WriteAppends(appends);
+                    Guarded(() => WriteAppends(appends), appends);
                     appends.Clear();
-                    Execute(command);
+                    Guarded(() => Execute(command), [command]);
                 }
 
                 if (appends.Count >= 1000 || !_commands.TryTake(out command!))
@@ -254,7 +257,25 @@ public sealed partial class OutboxStore : IDisposable
                 }
             }
 
-            WriteAppends(appends);
+            Guarded(() => WriteAppends(appends), appends);
+        }
+    }
+
+    /// <summary>Last resort for the writer thread: an unexpected failure fails the command, never the thread.</summary>
+    private void Guarded(Action write, IEnumerable<OutboxCommand> commands)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogCritical(ex, "Outbox writer failed unexpectedly; closing the file to reopen it");
+            CloseAfterFault(ex);
+            foreach (var command in commands)
+            {
+                command.Fail(new OutboxWriteException($"not stored: the outbox failed ({ex.Message})", stored: null, ex));
+            }
         }
     }
 
@@ -289,16 +310,31 @@ public sealed partial class OutboxStore : IDisposable
         new($"the outbox cannot write: {_faults.Detail(StorageFaultNames.Disk) ?? "its file is closed"}", stored);
 
     /// <summary>An I/O failure of the file (disk full, read-only, gone), as opposed to a damaged file.</summary>
+    /// After an I/O error LiteDB closes its engine itself, so the next call may throw ObjectDisposedException instead.
     private static bool IsStorageFailure(Exception ex) =>
-        ex is IOException or UnauthorizedAccessException or LiteException || ex.InnerException is IOException;
+        ex is IOException or UnauthorizedAccessException or LiteException or ObjectDisposedException || ex.InnerException is IOException;
 
-    private static BsonDocument StateDocument(long nextSeq, long dropped, bool awaiting) => new()
+    /// <summary>The state row; while awaiting the fleet's numbering it keeps why the outbox is fresh and its floor.</summary>
+    private BsonDocument StateDocument(long nextSeq, long dropped, bool awaiting)
     {
-        ["_id"] = StateId,
-        ["nextSeq"] = nextSeq,
-        ["dropped"] = dropped,
-        ["awaitingFleetSeq"] = awaiting,
-    };
+        var state = new BsonDocument
+        {
+            ["_id"] = StateId,
+            ["nextSeq"] = nextSeq,
+            ["dropped"] = dropped,
+            ["awaitingFleetSeq"] = awaiting,
+        };
+        if (awaiting)
+        {
+            state["floor"] = _fresh.Floor;
+            if (_fresh.Reason is not null)
+            {
+                state["reason"] = _fresh.Reason;
+            }
+        }
+
+        return state;
+    }
 
     private abstract class OutboxCommand
     {
@@ -342,16 +378,6 @@ public sealed partial class OutboxStore : IDisposable
 
         public ILiteCollection<BsonDocument> Salvaged { get; } = db.GetCollection(SalvagedCollection);
 
-        public void Dispose()
-        {
-            try
-            {
-                Db.Dispose();
-            }
-            catch (Exception ex) when (IsStorageFailure(ex) || ex is ObjectDisposedException)
-            {
-                // Closing a file after a fault may fail again (flushing to a full disk); it is closed either way.
-            }
-        }
+        public void Dispose() => Storage.LiteFile.DisposeAfterFault(Db);
     }
 }
