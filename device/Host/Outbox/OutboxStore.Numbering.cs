@@ -84,7 +84,7 @@ public sealed partial class OutboxStore
         Kind = EventKinds.Dropped,
         At = DateTimeOffset.UtcNow,
         Subject = "outbox",
-        Detail = "lost with a damaged or missing outbox file",
+        Detail = "lost with a damaged or missing outbox file (or never used)",
     };
 
     private static string EventKindOf(string json) =>

@@ -13,7 +13,7 @@ namespace Edge.Device.Outbox;
 /// </summary>
 public sealed class SeqHighWater(string path, ILogger logger)
 {
-    public const long Block = 100;
+    public const long Block = 16;
 
     private long _reserved = -1;
 

@@ -79,7 +79,7 @@ public sealed class DamagedOutboxTests(ITestOutputHelper output) : IDisposable
             await device.StartAsync(); // answers its local endpoint: no crash loop
             var status = await device.StatusAsync();
             Assert.Contains("damaged", Fault(status, "storage-corrupt"), StringComparison.Ordinal);
-            Assert.Single(Directory.GetFiles(device.DataDir, "outbox.db.corrupt-*").Where(f => !f.EndsWith("-log", StringComparison.Ordinal)));
+            Assert.Single(Directory.GetFiles(device.DataDir, "outbox.db.corrupt-*"), f => !f.EndsWith("-log", StringComparison.Ordinal));
 
             await device.PressAsync(2, 7);
             await fleet.StartAsync();
