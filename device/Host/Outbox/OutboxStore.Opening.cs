@@ -91,9 +91,19 @@ public sealed partial class OutboxStore
         var highWater = _highWater.Read();
         if (!File.Exists(_path))
         {
+            // A log without its data file would be replayed into the new file and break it: move it aside, salvage it.
+            IReadOnlyList<DeviceEvent> fromLog = [];
+            var orphan = OutboxQuarantine.LogFileOf(_path);
+            if (File.Exists(orphan))
+            {
+                var movedLog = OutboxQuarantine.MoveAside(orphan, DateTimeOffset.UtcNow);
+                fromLog = SalvageFrom(movedLog);
+                _logger.LogCritical("Outbox {Path} missing; its log moved aside as {Log}, {Count} events salvaged", _path, movedLog, fromLog.Count);
+            }
+
             // No file and no mark: a first start (or the whole data folder is gone: the fleet's first ack tells).
-            return (null, highWater is > 0
-                ? new FreshStart([], $"outbox.db was missing (this device had numbered events up to at most {highWater})", highWater.Value)
+            return (null, highWater is > 0 || fromLog.Count > 0
+                ? new FreshStart(fromLog, $"outbox.db was missing (this device had numbered events up to at most {highWater ?? 0}); {fromLog.Count} events salvaged from its log", highWater ?? 0)
                 : new FreshStart([], null, 0));
         }
 

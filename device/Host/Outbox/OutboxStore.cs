@@ -68,7 +68,18 @@ public sealed partial class OutboxStore : IDisposable
         _path = Path.Combine(device.Value.ResolvedDataDir, "outbox.db");
         _highWater = new SeqHighWater(Path.Combine(device.Value.ResolvedDataDir, "outbox.seq"), logger);
         _reopen = new ReopenBackoff(_options.ReopenMin, _options.ReopenMax);
-        TryOpen();
+        try
+        {
+            TryOpen();
+        }
+        catch (Exception ex)
+        {
+            // Never a crash loop: the host stays up with the outbox closed and the alarm raised; the writer retries.
+            _file = null;
+            _reopen.Failed();
+            _faults.Raise(StorageFaultNames.StorageCorrupt, $"the outbox could not be opened or replaced: {ex.GetType().Name}: {ex.Message}");
+            _logger.LogCritical(ex, "Outbox {Path} could not be opened", _path);
+        }
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "outbox-writer" };
         _writer.Start();
     }
