@@ -36,6 +36,7 @@ public sealed partial class OutboxStore
             var file = _file!;
             LiteFile.CommitDurably(file.Db, () => file.Meta.Upsert(StateDocument(Volatile.Read(ref _nextSeq), Volatile.Read(ref _dropped), _awaitingFleetSeq)));
             _faults.Clear(StorageFaultNames.Disk);
+            ApplyKeptAck();
             _changed.Signal();
             return true;
         }

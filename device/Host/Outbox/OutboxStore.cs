@@ -45,6 +45,7 @@ public sealed partial class OutboxStore : IDisposable
     private long _oldestEnqueuedTicks;
     private long _salvaged;
     private volatile bool _awaitingFleetSeq;
+    private long _unappliedAck = -1;
 
     // Why the outbox is fresh and the highest seq its lost file may have used; kept while awaiting the fleet's numbering.
     private FreshStart _fresh = new([], null, 0);
@@ -294,6 +295,7 @@ public sealed partial class OutboxStore : IDisposable
     {
         if (!ReopenIfDue())
         {
+            KeepUnapplied(command);
             command.Fail(Unavailable(stored: null));
             return;
         }
@@ -313,7 +315,29 @@ public sealed partial class OutboxStore : IDisposable
         {
             _logger.LogError(ex, "Outbox command {Command} failed", command.GetType().Name);
             CloseAfterFault(ex);
+            KeepUnapplied(command);
             command.Fail(ex);
+        }
+    }
+
+    /// <summary>
+    /// An ack that could not be applied (file closed) is applied once the file reopens: the fleet sends its current
+    /// ack only when the device comes online, and a fresh outbox sends nothing until it has one.
+    /// </summary>
+    private void KeepUnapplied(OutboxCommand command)
+    {
+        if (command is AckCommand ack && ack.UpTo > _unappliedAck)
+        {
+            _unappliedAck = ack.UpTo;
+        }
+    }
+
+    private void ApplyKeptAck()
+    {
+        if (_unappliedAck >= 0)
+        {
+            Enqueue(new AckCommand(_unappliedAck));
+            _unappliedAck = -1;
         }
     }
 

@@ -91,6 +91,24 @@ public sealed class FullDiskTests : IDisposable
         Assert.False(_faults.IsRaised(StorageFaultNames.Disk));
     }
 
+    [Fact]
+    public async Task An_ack_that_arrives_while_the_file_is_closed_is_applied_once_it_reopens()
+    {
+        using var outbox = Open();
+        await outbox.AppendAsync(Rating(4));
+        _disk.Full = true;
+        await Assert.ThrowsAsync<OutboxWriteException>(() => outbox.AppendAsync(Rating(3)));
+
+        // The fleet's ack on connect, which a fresh outbox needs before it sends anything.
+        await Assert.ThrowsAnyAsync<IOException>(() => outbox.AcknowledgeAsync(40));
+        Assert.True(outbox.AwaitingFleetSeq);
+
+        _disk.Full = false;
+        await Eventually.TrueAsync(() => Task.FromResult(!outbox.AwaitingFleetSeq), TimeSpan.FromSeconds(20), "the kept ack to number the outbox");
+        Assert.Equal([41L], outbox.ReadAfter(0, 100, int.MaxValue).Select(p => p.Seq));
+        Assert.Equal(40, outbox.LastAckedSeq);
+    }
+
     private async Task<OutboxStore> OpenNumberedAsync()
     {
         var outbox = Open();
