@@ -35,8 +35,12 @@ public sealed partial class OutboxStore
             try
             {
                 numbered = InsertNumbered(file, appends);
-                // The mark that survives the file must cover these seqs before they exist (see SeqHighWater).
-                _highWater.Cover(numbered.Next - 1);
+                // The mark that survives the file must cover these seqs before they exist (see SeqHighWater);
+                // provisional seqs are not the fleet's yet: the first ack covers what they become.
+                if (!_awaitingFleetSeq)
+                {
+                    _highWater.Cover(numbered.Next - 1);
+                }
                 file.Db.Commit();
                 committed = true;
             }
