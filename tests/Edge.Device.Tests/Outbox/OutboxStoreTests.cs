@@ -113,6 +113,21 @@ public sealed class OutboxStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_seq_mark_covers_numbered_events_not_provisional_ones_and_is_exact_once_drained()
+    {
+        using var outbox = Open();
+        await outbox.AppendAsync([Rating(4), Rating(3)]);
+        Assert.False(File.Exists(_folder["outbox.seq"]));
+
+        await outbox.AcknowledgeAsync(10);
+        Assert.Equal(13, await outbox.AppendAsync(Rating(2)));
+        Assert.True(long.Parse(File.ReadAllText(_folder["outbox.seq"]), System.Globalization.CultureInfo.InvariantCulture) >= 13);
+
+        await outbox.AcknowledgeAsync(13);
+        Assert.Equal("13", File.ReadAllText(_folder["outbox.seq"]));
+    }
+
+    [Fact]
     public async Task An_ack_beyond_the_numbering_of_a_trusted_file_moves_numbering_past_it()
     {
         using var outbox = await OpenNumberedAsync();
