@@ -34,6 +34,8 @@ public static class HostRegistration
     public static IServiceCollection AddOutbox(this IServiceCollection services)
     {
         services.AddCheckedOptions<OutboxOptions>(OutboxOptions.Section);
+        services.AddSingleton<StorageFaults>();
+        services.AddSingleton<IOutboxFileOpener, LiteOutboxFileOpener>();
         services.AddSingleton<OutboxStore>();
         return services;
     }

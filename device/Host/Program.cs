@@ -36,6 +36,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 });
 builder.Host.UseSystemd();
 builder.Services.AddSystemdNotifyWhenLaunched();
+builder.Services.StopHostOnCrash();
 if (await builder.AddProvisioningAsync() is { } refused)
 {
     return refused;

@@ -77,7 +77,59 @@ public static class LiteFile
         return result;
     }
 
-    private static void CreateCollections(LiteDatabase db, IEnumerable<string> collections)
+    /// <summary>
+    /// Disposes a database whose engine may have failed (an I/O error, a damaged file) without leaving a time bomb.
+    /// After such a failure LiteDB 5.0.20 can leave a transaction whose own Dispose throws ("discarded page must be
+    /// writable"); its finalizer then throws again on the finalizer thread and kills the process (seen here: the test
+    /// host crashed minutes after a handled disk-full error). The open transactions are taken from the engine's
+    /// transaction monitor (private fields of this pinned version, read by reflection) and their finalizers
+    /// suppressed once the database is closed. On any other LiteDB version the fields may be missing: then it only
+    /// disposes.
+    /// </summary>
+    public static void DisposeAfterFault(LiteDatabase db)
+    {
+        var transactions = OpenTransactions(db);
+        try
+        {
+            db.Dispose();
+        }
+        catch (Exception ex) when (ex is LiteException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Closing after a fault may fail again (flushing to a full disk); the engine is closed either way.
+        }
+
+        foreach (var transaction in transactions)
+        {
+            GC.SuppressFinalize(transaction);
+        }
+    }
+
+    private static List<object> OpenTransactions(LiteDatabase db)
+    {
+        const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+        try
+        {
+            var engine = typeof(LiteDatabase).GetField("_engine", Private)?.GetValue(db);
+            var monitor = engine?.GetType().GetField("_monitor", Private)?.GetValue(engine);
+            var all = monitor?.GetType().GetField("_transactions", Private)?.GetValue(monitor) as System.Collections.IDictionary;
+            if (all is null)
+            {
+                return [];
+            }
+
+            lock (all)
+            {
+                return all.Values.Cast<object>().ToList();
+            }
+        }
+        catch (Exception ex) when (ex is System.Reflection.TargetException or FieldAccessException or InvalidOperationException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Creates the collections that do not exist yet (see <see cref="Open"/>); for databases opened another way.</summary>
+    public static void CreateCollections(LiteDatabase db, IEnumerable<string> collections)
     {
         var missing = collections.Distinct(StringComparer.OrdinalIgnoreCase).Where(name => !db.CollectionExists(name)).ToList();
         if (missing.Count == 0)

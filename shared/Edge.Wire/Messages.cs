@@ -42,4 +42,10 @@ public sealed record HealthReport
 
     /// <summary>State per peripheral: "printer" → "paper-out", "button:1" → "stuck", "display" → "ok".</summary>
     public IReadOnlyDictionary<string, string>? Peripherals { get; init; }
+
+    /// <summary>
+    /// Faults raised on the device now, each with a sentence: "disk" (the outbox cannot write: events are not being
+    /// stored), "storage-corrupt" (the outbox file was damaged or lost and replaced). Null or absent: none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Faults { get; init; }
 }

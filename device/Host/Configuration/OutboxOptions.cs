@@ -14,6 +14,11 @@ public sealed class OutboxOptions : ICheckedOptions
     /// <summary>Rebuild (shrink) the file once it is empty and larger than this.</summary>
     public long CompactAboveBytes { get; set; } = 4L * 1024 * 1024;
 
+    /// <summary>First delay before reopening the file after a write fault (disk full); doubles up to <see cref="ReopenMax"/>.</summary>
+    public TimeSpan ReopenMin { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan ReopenMax { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<string> Validate()
     {
         if (MaxBytes < 64 * 1024)
@@ -24,6 +29,11 @@ public sealed class OutboxOptions : ICheckedOptions
         if (CompactAboveBytes < 0)
         {
             yield return $"{Section}:CompactAboveBytes must not be negative (got {CompactAboveBytes})";
+        }
+
+        if (ReopenMin <= TimeSpan.Zero || ReopenMax < ReopenMin)
+        {
+            yield return $"{Section}:ReopenMin must be positive and ReopenMax at least ReopenMin (got {ReopenMin}, {ReopenMax})";
         }
     }
 }

@@ -25,6 +25,7 @@ public sealed class RatingRecorder(
     private readonly RatingOptions _options = options.Value;
     private readonly long[] _durable = new long[Math.Max(options.Value.Pins.Length, 1)];
     private long _lastPressTimestamp;
+    private long _waiting;
 
     /// <summary>Called from a button's Press event: records the moment and hands off.</summary>
     public void OnPress(int buttonIndex)
@@ -34,8 +35,12 @@ public sealed class RatingRecorder(
         // The lockout may change at run time (a remote configuration); the pins and levels only with a restart.
         var lockoutMs = liveOptions.CurrentValue.LockoutMs;
         var suspect = previous != 0 && lockoutMs > 0 && Stopwatch.GetElapsedTime(previous, now).TotalMilliseconds < lockoutMs;
+        Interlocked.Increment(ref _waiting);
         _presses.Writer.TryWrite(new RatingPress(buttonIndex, suspect, clock.Read(), currentTicket.Current));
     }
+
+    /// <summary>Presses received but not yet durable (held in memory and retried while the outbox cannot write).</summary>
+    public long WaitingInMemory => Interlocked.Read(ref _waiting);
 
     /// <summary>How many presses of this button are durable in the outbox since start.</summary>
     public long DurableCount(int buttonIndex) => Interlocked.Read(ref _durable[buttonIndex]);
@@ -88,6 +93,8 @@ public sealed class RatingRecorder(
         {
             Interlocked.Increment(ref _durable[press.ButtonIndex]);
         }
+
+        Interlocked.Add(ref _waiting, -presses.Count);
     }
 
     private readonly record struct RatingPress(int ButtonIndex, bool Suspect, ClockReading At, Queue.ServedTicket? Ticket);

@@ -19,7 +19,8 @@ public sealed class HeartbeatPublisher(
     OutboxStore outbox,
     PeripheralStates peripherals,
     HostClock clock,
-    IUplinkPublisher uplink) : BackgroundService
+    IUplinkPublisher uplink,
+    ILogger<HeartbeatPublisher> logger) : BackgroundService
 {
     public HealthReport Sample()
     {
@@ -44,6 +45,7 @@ public sealed class HeartbeatPublisher(
             ClockSynced = clock.Synced,
             HostVersion = HostVersion.Current,
             Peripherals = peripherals.Snapshot(),
+            Faults = outbox.Faults.Snapshot() is { Count: > 0 } faults ? faults : null,
         };
     }
 
@@ -54,8 +56,16 @@ public sealed class HeartbeatPublisher(
         {
             // The interval may change at run time (a remote configuration): the next tick follows it.
             timer.Period = TimeSpan.FromSeconds(options.CurrentValue.IntervalSeconds);
-            var payload = JsonSerializer.SerializeToUtf8Bytes(Sample(), WireJson.Default.HealthReport);
-            await uplink.TryPublishAsync(Topics.Health(device.Value.Id), payload, retain: false, stoppingToken);
+            try
+            {
+                var payload = JsonSerializer.SerializeToUtf8Bytes(Sample(), WireJson.Default.HealthReport);
+                await uplink.TryPublishAsync(Topics.Health(device.Value.Id), payload, retain: false, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One bad sample (a probe that failed) must not stop the heartbeat, let alone the host.
+                logger.LogError(ex, "Heartbeat failed; trying again at the next tick");
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -20,7 +20,10 @@ public sealed record DeviceStatusView(
     long Connects,
     long BatchesSent,
     long Resends,
-    IReadOnlyDictionary<string, string> Peripherals);
+    IReadOnlyDictionary<string, string> Peripherals,
+    IReadOnlyDictionary<string, string>? Faults = null,
+    bool OutboxAwaitingFleetSeq = false,
+    bool OutboxAvailable = true);
 
 /// <summary>POST /sim/press: what was pressed and how many of those presses are durable in the outbox.</summary>
 public sealed record SimPressResult(int Button, int Level, int Pressed, long Durable, long NextSeq);
@@ -37,6 +40,12 @@ public sealed record DisplayView(string Kind, string Current, string? Shows);
 /// <summary>An error answer with one readable sentence.</summary>
 public sealed record LocalError(string Error);
 
+/// <summary>
+/// A press or flood that could not be stored: the sentence, whether every event is durable (<see cref="Stored"/>),
+/// how many are, and how many wait in memory to be retried (lost if the power is cut before the disk recovers).
+/// </summary>
+public sealed record NotStoredError(string Error, bool Stored, int Pressed, long Durable, long WaitingInMemory, string? Fault);
+
 /// <summary>The simulated wall clock: what it reads, how far off it is, whether it says it is synchronised.</summary>
 public sealed record SimClockView(DateTimeOffset Now, double OffsetSeconds, bool Synced, string Run, long UptimeMs);
 
@@ -44,6 +53,7 @@ public sealed record SimClockView(DateTimeOffset Now, double OffsetSeconds, bool
 [JsonSerializable(typeof(DeviceStatusView))]
 [JsonSerializable(typeof(SimPressResult))]
 [JsonSerializable(typeof(LocalError))]
+[JsonSerializable(typeof(NotStoredError))]
 [JsonSerializable(typeof(SimClockView))]
 [JsonSerializable(typeof(DisplayView))]
 [JsonSerializable(typeof(PrinterStatusView))]

@@ -31,7 +31,10 @@ public static class StatusEndpoint
                 uplink.Connects,
                 uplink.BatchesSent,
                 uplink.Resends,
-                peripherals.Snapshot()));
+                peripherals.Snapshot(),
+                outbox.Faults.Snapshot(),
+                o.AwaitingFleetSeq,
+                o.Available));
         });
         return app;
     }

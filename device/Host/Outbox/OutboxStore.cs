@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using JsonSerializer = System.Text.Json.JsonSerializer;
 using Edge.Device.Configuration;
-using Edge.Storage;
 using Edge.Wire;
 using LiteDB;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Outbox;
@@ -13,23 +12,29 @@ namespace Edge.Device.Outbox;
 /// returns; a row leaves only when the fleet acknowledges it (<see cref="AcknowledgeAsync"/>). Ordering is by seq,
 /// never by wall-clock time. All writes happen on one thread (LiteDB transactions are thread-bound), which also
 /// groups concurrent appends into one durable commit; reads may come from any thread.
+/// Faults (see README.md): a damaged file is quarantined and replaced, a failed write closes the file and reopens it
+/// with backoff; neither throws out of the constructor, so the host and its local endpoint stay up.
 /// </summary>
-public sealed class OutboxStore : IDisposable
+public sealed partial class OutboxStore : IDisposable
 {
     private const string EventsCollection = "events";
     private const string MetaCollection = "meta";
+    private const string SalvagedCollection = "salvaged";
     private const string StateId = "state";
 
     private readonly ILogger<OutboxStore> _logger;
     private readonly OutboxOptions _options;
     private readonly string _path;
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _events;
-    private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly IOutboxFileOpener _opener;
+    private readonly StorageFaults _faults;
+    private readonly SeqHighWater _highWater;
     private readonly BlockingCollection<OutboxCommand> _commands = new();
     private readonly Thread _writer;
     private readonly DrainRate _drainRate = new();
     private readonly ChangeSignal _changed = new();
+
+    // The open file; null while it is closed after a fault. Replaced only by the writer thread.
+    private volatile OpenOutbox? _file;
 
     // Owned by the writer thread; read elsewhere through Interlocked/Volatile.
     private long _nextSeq;
@@ -37,17 +42,45 @@ public sealed class OutboxStore : IDisposable
     private long _depth;
     private long _bytes;
     private long _dropped;
+    private long _oldestEnqueuedTicks;
+    private long _salvaged;
+    private volatile bool _awaitingFleetSeq;
+    private long _unappliedAck = -1;
+
+    // Why the outbox is fresh and the highest seq its lost file may have used; kept while awaiting the fleet's numbering.
+    private FreshStart _fresh = new([], null, 0);
 
     public OutboxStore(IOptions<DeviceOptions> device, IOptions<OutboxOptions> options, ILogger<OutboxStore> logger)
+        : this(device, options, new StorageFaults(NullLogger<StorageFaults>.Instance), new LiteOutboxFileOpener(), logger)
+    {
+    }
+
+    public OutboxStore(
+        IOptions<DeviceOptions> device,
+        IOptions<OutboxOptions> options,
+        StorageFaults faults,
+        IOutboxFileOpener opener,
+        ILogger<OutboxStore> logger)
     {
         _logger = logger;
         _options = options.Value;
+        _faults = faults;
+        _opener = opener;
         _path = Path.Combine(device.Value.ResolvedDataDir, "outbox.db");
-        _db = LiteFile.Open(_path, EventsCollection, MetaCollection);
-        _events = _db.GetCollection(EventsCollection);
-        _events.EnsureIndex("droppable");
-        _meta = _db.GetCollection(MetaCollection);
-        LoadState();
+        _highWater = new SeqHighWater(Path.Combine(device.Value.ResolvedDataDir, "outbox.seq"), logger);
+        _reopen = new ReopenBackoff(_options.ReopenMin, _options.ReopenMax);
+        try
+        {
+            TryOpen();
+        }
+        catch (Exception ex)
+        {
+            // Never a crash loop: the host stays up with the outbox closed and the alarm raised; the writer retries.
+            _file = null;
+            _reopen.Failed();
+            _faults.Raise(StorageFaultNames.StorageCorrupt, $"the outbox could not be opened or replaced: {ex.GetType().Name}: {ex.Message}");
+            _logger.LogCritical(ex, "Outbox {Path} could not be opened", _path);
+        }
         _writer = new Thread(RunWriter) { IsBackground = true, Name = "outbox-writer" };
         _writer.Start();
     }
@@ -57,9 +90,13 @@ public sealed class OutboxStore : IDisposable
 
     public string FilePath => _path;
 
+    public StorageFaults Faults => _faults;
+
     /// <summary>
     /// Numbers the events (in order), writes them durably, and returns their seqs once they are on disk.
-    /// Each draft's <see cref="DeviceEvent.Seq"/> is ignored and replaced.
+    /// Each draft's <see cref="DeviceEvent.Seq"/> is ignored and replaced. While <see cref="AwaitingFleetSeq"/>, the
+    /// seqs are provisional: the fleet's first ack renumbers the events after what it already has.
+    /// Throws <see cref="OutboxWriteException"/> when they could not be stored (it says whether they were).
     /// </summary>
     public Task<IReadOnlyList<long>> AppendAsync(IReadOnlyList<DeviceEvent> drafts, CancellationToken cancellationToken = default)
     {
@@ -71,7 +108,10 @@ public sealed class OutboxStore : IDisposable
     public async Task<long> AppendAsync(DeviceEvent draft, CancellationToken cancellationToken = default) =>
         (await AppendAsync([draft], cancellationToken))[0];
 
-    /// <summary>Frees every event with seq ≤ <paramref name="upTo"/>: the fleet has stored them durably.</summary>
+    /// <summary>
+    /// Frees every event with seq ≤ <paramref name="upTo"/>: the fleet has stored them durably. While
+    /// <see cref="AwaitingFleetSeq"/>, frees nothing: numbers the outbox's events after <paramref name="upTo"/> instead.
+    /// </summary>
     public Task AcknowledgeAsync(long upTo)
     {
         var command = new AckCommand(upTo);
@@ -83,17 +123,31 @@ public sealed class OutboxStore : IDisposable
     public IReadOnlyList<PendingEvent> ReadAfter(long afterSeq, int maxEvents, int maxBytes)
     {
         var result = new List<PendingEvent>();
-        var bytes = 0;
-        foreach (var doc in _events.Find(Query.GT("_id", afterSeq), limit: maxEvents))
+        if (_file is not { } file)
         {
-            var json = doc["json"].AsString;
-            if (result.Count > 0 && bytes + json.Length > maxBytes)
-            {
-                break;
-            }
+            return result;
+        }
 
-            bytes += json.Length;
-            result.Add(new PendingEvent(doc["_id"].AsInt64, json));
+        var bytes = 0;
+        try
+        {
+            foreach (var doc in file.Events.Find(Query.GT("_id", afterSeq), limit: maxEvents))
+            {
+                var json = doc["json"].AsString;
+                if (result.Count > 0 && bytes + json.Length > maxBytes)
+                {
+                    break;
+                }
+
+                bytes += json.Length;
+                result.Add(new PendingEvent(doc["_id"].AsInt64, json));
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex) || ex is ObjectDisposedException)
+        {
+            // The writer closes the file after a fault; the drainer reads again once it is back.
+            _logger.LogDebug("Outbox read failed: {Error}", ex.Message);
+            return [];
         }
 
         return result;
@@ -106,12 +160,22 @@ public sealed class OutboxStore : IDisposable
 
     public long Depth => Volatile.Read(ref _depth);
 
+    /// <summary>
+    /// True while the outbox is fresh (first start, or its file was lost or quarantined) and the fleet has not yet said
+    /// which seqs it has: events are stored but not sent, because their numbers are not final.
+    /// </summary>
+    public bool AwaitingFleetSeq => _awaitingFleetSeq;
+
+    /// <summary>False while the file is closed after a write fault (reopened with backoff).</summary>
+    public bool Available => _file is not null;
+
+    /// <summary>From memory only: never touches the file, so a status or heartbeat cannot fail on a broken disk.</summary>
     public OutboxSnapshot Snapshot()
     {
-        var oldest = _events.FindOne(Query.All("_id", Query.Ascending));
-        var age = oldest is null
+        var oldest = Volatile.Read(ref _oldestEnqueuedTicks);
+        var age = oldest == 0 || Volatile.Read(ref _depth) == 0
             ? 0
-            : Math.Max(0, (DateTime.UtcNow - oldest["enqueued"].AsDateTime.ToUniversalTime()).TotalSeconds);
+            : Math.Max(0, (DateTime.UtcNow - new DateTime(oldest, DateTimeKind.Utc)).TotalSeconds);
         return new OutboxSnapshot(
             Depth: Volatile.Read(ref _depth),
             Bytes: Volatile.Read(ref _bytes),
@@ -120,23 +184,36 @@ public sealed class OutboxStore : IDisposable
             OldestUnackedAgeS: Math.Round(age, 1),
             DroppedEvents: Volatile.Read(ref _dropped),
             DrainRatePerS: Math.Round(_drainRate.PerSecond(), 1),
-            FileBytes: FileBytes());
+            FileBytes: FileBytes(),
+            AwaitingFleetSeq: _awaitingFleetSeq,
+            Available: _file is not null,
+            SalvagedEvents: Volatile.Read(ref _salvaged));
     }
 
     /// <summary>Bytes the outbox occupies on disk (data file and log).</summary>
     public long FileBytes()
     {
-        var log = Path.Combine(Path.GetDirectoryName(_path)!, Path.GetFileNameWithoutExtension(_path) + "-log" + Path.GetExtension(_path));
-        return SizeOf(_path) + SizeOf(log);
+        return SizeOf(_path) + SizeOf(OutboxQuarantine.LogFileOf(_path));
 
-        static long SizeOf(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
+        static long SizeOf(string file)
+        {
+            try
+            {
+                return File.Exists(file) ? new FileInfo(file).Length : 0;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
     }
 
     public void Dispose()
     {
         _commands.CompleteAdding();
         _writer.Join(TimeSpan.FromSeconds(30));
-        _db.Dispose();
+        _file?.Dispose();
+        _file = null;
         _commands.Dispose();
     }
 
@@ -152,25 +229,25 @@ public sealed class OutboxStore : IDisposable
         }
     }
 
-    private void LoadState()
-    {
-        var state = _meta.FindById(StateId);
-        var maxRow = _events.FindOne(Query.All("_id", Query.Descending));
-        var minRow = _events.FindOne(Query.All("_id", Query.Ascending));
-        var metaNext = state?["nextSeq"].AsInt64 ?? 1;
-        _nextSeq = Math.Max(metaNext, (maxRow?["_id"].AsInt64 ?? 0) + 1);
-        _lastAcked = minRow is null ? _nextSeq - 1 : minRow["_id"].AsInt64 - 1;
-        _dropped = state?["dropped"].AsInt64 ?? 0;
-        _depth = _events.Count();
-        _bytes = _events.FindAll().Sum(d => (long)d["json"].AsString.Length);
-        _logger.LogInformation(
-            "Outbox {Path}: {Depth} unacknowledged events ({Bytes} bytes), next seq {Next}", _path, _depth, _bytes, _nextSeq);
-    }
-
     private void RunWriter()
     {
-        foreach (var first in _commands.GetConsumingEnumerable())
+        while (!_commands.IsCompleted)
         {
+            OutboxCommand? first;
+            try
+            {
+                // While the file is closed after a fault, wake up now and then to reopen it even if nothing is written.
+                if (!_commands.TryTake(out first, _file is null ? _reopen.Current : Timeout.InfiniteTimeSpan))
+                {
+                    Guarded(() => ReopenIfDue(), []);
+                    continue;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                break;
+            }
+
             var appends = new List<AppendCommand>();
             var command = first;
             while (true)
@@ -181,9 +258,9 @@ public sealed class OutboxStore : IDisposable
                 }
                 else
                 {
-                    WriteAppends(appends);
+                    Guarded(() => WriteAppends(appends), appends);
                     appends.Clear();
-                    Execute(command);
+                    Guarded(() => Execute(command), [command]);
                 }
 
                 if (appends.Count >= 1000 || !_commands.TryTake(out command!))
@@ -192,195 +269,107 @@ public sealed class OutboxStore : IDisposable
                 }
             }
 
-            WriteAppends(appends);
+            Guarded(() => WriteAppends(appends), appends);
         }
     }
 
-    private void WriteAppends(List<AppendCommand> appends)
+    /// <summary>Last resort for the writer thread: an unexpected failure fails the command, never the thread.</summary>
+    private void Guarded(Action write, IEnumerable<OutboxCommand> commands)
     {
-        if (appends.Count == 0)
-        {
-            return;
-        }
-
         try
         {
-            var seqs = LiteFile.CommitDurably(_db, () => InsertNumbered(appends));
-            for (var i = 0; i < appends.Count; i++)
-            {
-                appends[i].Done.TrySetResult(seqs[i]);
-            }
-
-            _changed.Signal();
+            write();
         }
-        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
-            _logger.LogError(ex, "Outbox write failed; {Count} events were NOT stored", appends.Sum(a => a.Drafts.Count));
-            foreach (var append in appends)
+            _logger.LogCritical(ex, "Outbox writer failed unexpectedly; closing the file to reopen it");
+            CloseAfterFault(ex);
+            foreach (var command in commands)
             {
-                append.Done.TrySetException(ex);
+                command.Fail(new OutboxWriteException($"not stored: the outbox failed ({ex.Message})", stored: null, ex));
             }
         }
-    }
-
-    private List<IReadOnlyList<long>> InsertNumbered(List<AppendCommand> appends)
-    {
-        var next = _nextSeq;
-        var rows = new List<BsonDocument>();
-        var seqs = new List<IReadOnlyList<long>>(appends.Count);
-        var now = DateTime.UtcNow;
-        long newBytes = 0;
-        foreach (var append in appends)
-        {
-            var assigned = new long[append.Drafts.Count];
-            for (var i = 0; i < assigned.Length; i++)
-            {
-                var evt = append.Drafts[i] with { Seq = next };
-                var json = JsonSerializer.Serialize(evt, WireJson.Default.DeviceEvent);
-                rows.Add(new BsonDocument
-                {
-                    ["_id"] = next,
-                    ["kind"] = evt.Kind,
-                    ["droppable"] = EventKinds.IsDroppable(evt.Kind),
-                    ["json"] = json,
-                    ["enqueued"] = now,
-                });
-                newBytes += json.Length;
-                assigned[i] = next++;
-            }
-
-            seqs.Add(assigned);
-        }
-
-        var freed = MakeRoom(newBytes);
-        _events.InsertBulk(rows);
-        _meta.Upsert(new BsonDocument { ["_id"] = StateId, ["nextSeq"] = next, ["dropped"] = _dropped + freed.Count });
-
-        // Only now, inside the transaction that will commit, publish the new counters.
-        Volatile.Write(ref _nextSeq, next);
-        Interlocked.Add(ref _depth, rows.Count);
-        Interlocked.Add(ref _bytes, newBytes - freed.Bytes);
-        Interlocked.Add(ref _dropped, freed.Count);
-        return seqs;
-    }
-
-    /// <summary>Reduces the oldest droppable events to markers until the new bytes fit under the cap.</summary>
-    private (long Count, long Bytes) MakeRoom(long newBytes)
-    {
-        var excess = Volatile.Read(ref _bytes) + newBytes - _options.MaxBytes;
-        if (excess <= 0)
-        {
-            return (0, 0);
-        }
-
-        long count = 0, freed = 0;
-        foreach (var doc in _events.Find(Query.EQ("droppable", true)).OrderBy(d => d["_id"].AsInt64).ToList())
-        {
-            if (freed >= excess)
-            {
-                break;
-            }
-
-            var original = JsonSerializer.Deserialize(doc["json"].AsString, WireJson.Default.DeviceEvent)!;
-            var marker = new DeviceEvent
-            {
-                Seq = original.Seq,
-                Kind = EventKinds.Dropped,
-                At = original.At,
-                UptimeMs = original.UptimeMs,
-                Detail = original.Kind,
-            };
-            var json = JsonSerializer.Serialize(marker, WireJson.Default.DeviceEvent);
-            freed += doc["json"].AsString.Length - json.Length;
-            doc["json"] = json;
-            doc["kind"] = EventKinds.Dropped;
-            doc["droppable"] = false;
-            _events.Update(doc);
-            count++;
-        }
-
-        if (count > 0)
-        {
-            _logger.LogWarning("Outbox over its {Cap}-byte cap: {Count} health samples reduced to dropped markers", _options.MaxBytes, count);
-        }
-        else
-        {
-            _logger.LogWarning("Outbox over its {Cap}-byte cap with nothing droppable left: keeping every event", _options.MaxBytes);
-        }
-
-        return (count, freed);
     }
 
     private void Execute(OutboxCommand command)
     {
+        if (!ReopenIfDue())
+        {
+            KeepUnapplied(command);
+            command.Fail(Unavailable(stored: null));
+            return;
+        }
+
         try
         {
             switch (command)
             {
                 case AckCommand ack:
-                    Acknowledge(ack.UpTo);
+                    Acknowledge(_file!, ack.UpTo);
                     break;
             }
 
             command.Complete();
         }
-        catch (Exception ex) when (ex is LiteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (IsStorageFailure(ex))
         {
             _logger.LogError(ex, "Outbox command {Command} failed", command.GetType().Name);
+            CloseAfterFault(ex);
+            KeepUnapplied(command);
             command.Fail(ex);
         }
     }
 
-    private void Acknowledge(long upTo)
-    {
-        var lastAcked = Volatile.Read(ref _lastAcked);
-        if (upTo >= Volatile.Read(ref _nextSeq))
-        {
-            // The fleet has stored more than this outbox ever numbered: the local file was lost or restored
-            // from an old copy. Continue numbering after what the fleet has, so new events are not taken for duplicates.
-            _logger.LogWarning("Fleet acknowledged up to {UpTo} but the next local seq is {Next}: renumbering after {UpTo}", upTo, _nextSeq, upTo);
-            LiteFile.CommitDurably(_db, () =>
-            {
-                _meta.Upsert(new BsonDocument { ["_id"] = StateId, ["nextSeq"] = upTo + 1, ["dropped"] = _dropped });
-                return true;
-            });
-            Volatile.Write(ref _nextSeq, upTo + 1);
-        }
-
-        if (upTo <= lastAcked)
-        {
-            return;
-        }
-
-        var freedBytes = _events.Find(Query.LTE("_id", upTo)).Sum(d => (long)d["json"].AsString.Length);
-
-        // Not made durable on purpose: if this delete is lost, the events are sent again and the fleet ignores them.
-        var deleted = _events.DeleteMany(Query.LTE("_id", upTo));
-        Interlocked.Add(ref _depth, -deleted);
-        Interlocked.Add(ref _bytes, -freedBytes);
-        Volatile.Write(ref _lastAcked, upTo);
-        _drainRate.Add(deleted);
-        _changed.Signal();
-
-        if (Volatile.Read(ref _depth) == 0 && SizeOfDataFile() > _options.CompactAboveBytes)
-        {
-            Compact();
-        }
-    }
-
     /// <summary>
-    /// LiteDB never shrinks a file on delete; a rebuild does. Done only when no event is waiting,
-    /// so a failed rebuild can never cost an unacknowledged event (the seq counter also survives in the fleet's ack).
+    /// An ack that could not be applied (file closed) is applied once the file reopens: the fleet sends its current
+    /// ack only when the device comes online, and a fresh outbox sends nothing until it has one.
     /// </summary>
-    private void Compact()
+    private void KeepUnapplied(OutboxCommand command)
     {
-        var before = FileBytes();
-        _db.Checkpoint();
-        _db.Rebuild();
-        _logger.LogInformation("Outbox compacted from {Before} to {After} bytes", before, FileBytes());
+        if (command is AckCommand ack && ack.UpTo > _unappliedAck)
+        {
+            _unappliedAck = ack.UpTo;
+        }
     }
 
-    private long SizeOfDataFile() => File.Exists(_path) ? new FileInfo(_path).Length : 0;
+    private void ApplyKeptAck()
+    {
+        if (_unappliedAck >= 0)
+        {
+            Enqueue(new AckCommand(_unappliedAck));
+            _unappliedAck = -1;
+        }
+    }
+
+    private OutboxWriteException Unavailable(bool? stored) =>
+        new($"the outbox cannot write: {_faults.Detail(StorageFaultNames.Disk) ?? "its file is closed"}", stored);
+
+    /// <summary>An I/O failure of the file (disk full, read-only, gone), as opposed to a damaged file.</summary>
+    /// After an I/O error LiteDB closes its engine itself, so the next call may throw ObjectDisposedException instead.
+    private static bool IsStorageFailure(Exception ex) =>
+        ex is IOException or UnauthorizedAccessException or LiteException or ObjectDisposedException || ex.InnerException is IOException;
+
+    /// <summary>The state row; while awaiting the fleet's numbering it keeps why the outbox is fresh and its floor.</summary>
+    private BsonDocument StateDocument(long nextSeq, long dropped, bool awaiting)
+    {
+        var state = new BsonDocument
+        {
+            ["_id"] = StateId,
+            ["nextSeq"] = nextSeq,
+            ["dropped"] = dropped,
+            ["awaitingFleetSeq"] = awaiting,
+        };
+        if (awaiting)
+        {
+            state["floor"] = _fresh.Floor;
+            if (_fresh.Reason is not null)
+            {
+                state["reason"] = _fresh.Reason;
+            }
+        }
+
+        return state;
+    }
 
     private abstract class OutboxCommand
     {
@@ -411,5 +400,19 @@ public sealed class OutboxStore : IDisposable
         public override void Complete() => Done.TrySetResult();
 
         public override void Fail(Exception ex) => Done.TrySetException(ex);
+    }
+
+    /// <summary>An open outbox file and its collections.</summary>
+    private sealed class OpenOutbox(LiteDatabase db) : IDisposable
+    {
+        public LiteDatabase Db { get; } = db;
+
+        public ILiteCollection<BsonDocument> Events { get; } = db.GetCollection(EventsCollection);
+
+        public ILiteCollection<BsonDocument> Meta { get; } = db.GetCollection(MetaCollection);
+
+        public ILiteCollection<BsonDocument> Salvaged { get; } = db.GetCollection(SalvagedCollection);
+
+        public void Dispose() => Storage.LiteFile.DisposeAfterFault(Db);
     }
 }

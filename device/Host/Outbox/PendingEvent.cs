@@ -12,4 +12,7 @@ public sealed record OutboxSnapshot(
     double OldestUnackedAgeS,
     long DroppedEvents,
     double DrainRatePerS,
-    long FileBytes);
+    long FileBytes,
+    bool AwaitingFleetSeq = false,
+    bool Available = true,
+    long SalvagedEvents = 0);

@@ -82,6 +82,11 @@ public sealed class CounterCaller(
                         break;
                 }
             }
+            catch (Outbox.OutboxWriteException ex)
+            {
+                // A full disk must not stop the host: this call is not recorded, the press is answered by the log.
+                logger.LogError("Queue action {Action} not recorded: {Error}", action, ex.Message);
+            }
             finally
             {
                 presses.OnHandled(pin);

@@ -51,6 +51,11 @@ public sealed class KioskIssuer(
             {
                 logger.LogError("No ticket for {Field}: {Error}", field.Name, ex.Message);
             }
+            catch (Outbox.OutboxWriteException ex)
+            {
+                // A full disk must not stop the host: no ticket is issued that the outbox could not record.
+                logger.LogError("No ticket for {Field}: {Error}", field.Name, ex.Message);
+            }
             finally
             {
                 presses.OnHandled(priority ? field.PriorityPin : field.Pin);

@@ -84,6 +84,13 @@ public static class SimulationEndpoints
         return PrinterView(printer);
     }
 
+    /// <summary>507 Insufficient Storage with what was and was not stored.</summary>
+    private static IResult NotStored(string error, int pressed, long durable, long waiting, OutboxStore outbox) =>
+        Results.Json(
+            new NotStoredError(error, Stored: durable >= pressed, pressed, durable, waiting, outbox.Faults.Detail(StorageFaultNames.Disk)),
+            LocalJson.Default.NotStoredError,
+            statusCode: StatusCodes.Status507InsufficientStorage);
+
     private static IResult PrinterView(VirtualPrinter printer) =>
         Results.Json(
             new VirtualPrinterView(printer.PaperOut, printer.PaperNearEnd, printer.CoverOpen, printer.Offline, printer.Pages, printer.QrCodes),
@@ -108,7 +115,8 @@ public static class SimulationEndpoints
         }
 
         var scale = options.Value.Scale;
-        for (var done = 0; done < count;)
+        var done = 0;
+        while (done < count)
         {
             var chunk = Enumerable.Range(done, Math.Min(1000, count - done)).Select(i => kind == "health"
                 ? clock.Event(EventKinds.HealthSample) with { Detail = "synthetic" }
@@ -118,7 +126,15 @@ public static class SimulationEndpoints
                     Level = i % scale + 1,
                     Scale = scale,
                 }).ToList();
-            await outbox.AppendAsync(chunk, cancellationToken);
+            try
+            {
+                await outbox.AppendAsync(chunk, cancellationToken);
+            }
+            catch (OutboxWriteException ex)
+            {
+                return NotStored(ex.Message, count, done, waiting: 0, outbox);
+            }
+
             done += chunk.Count;
         }
 
@@ -174,6 +190,13 @@ public static class SimulationEndpoints
         var deadline = Stopwatch.StartNew();
         while (recorder.DurableCount(index) - before < times && deadline.Elapsed < TimeSpan.FromSeconds(10))
         {
+            if (outbox.Faults.Detail(StorageFaultNames.Disk) is { } fault && deadline.Elapsed > TimeSpan.FromSeconds(2))
+            {
+                // The outbox cannot write: say so now, with the truth about these presses, instead of a bare timeout.
+                var stored = recorder.DurableCount(index) - before;
+                return NotStored($"not stored: {fault}; the presses are kept in memory and stored once the disk accepts writes again", times, stored, recorder.WaitingInMemory, outbox);
+            }
+
             await Task.Delay(5, cancellationToken);
         }
 

@@ -37,6 +37,14 @@ public sealed class AckTracker(OutboxStore outbox, ILogger<AckTracker> logger)
             return;
         }
 
-        await outbox.AcknowledgeAsync(ack.UpTo);
+        try
+        {
+            await outbox.AcknowledgeAsync(ack.UpTo);
+        }
+        catch (IOException ex)
+        {
+            // The outbox is closed after a disk fault: the fleet sends its ack again at the next connection.
+            logger.LogWarning("Could not apply the fleet's ack {UpTo}: {Error}", ack.UpTo, ex.Message);
+        }
     }
 }

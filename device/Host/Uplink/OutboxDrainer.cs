@@ -37,6 +37,14 @@ public sealed class OutboxDrainer(
         {
             cancellationToken.ThrowIfCancellationRequested();
             alive();
+            if (outbox.AwaitingFleetSeq)
+            {
+                // A fresh outbox's seqs are provisional until the fleet's first ack (sent when we come online) says
+                // what it already has: sending them now could have them taken for duplicates of a previous life.
+                await outbox.Changed.WaitAsync(IdleRecheck, cancellationToken);
+                continue;
+            }
+
             var acked = outbox.LastAckedSeq;
             if (acked != ackedAtLastCheck)
             {

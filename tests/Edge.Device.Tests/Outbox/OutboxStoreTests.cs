@@ -41,7 +41,7 @@ public sealed class OutboxStoreTests : IDisposable
     [Fact]
     public async Task Acknowledge_frees_only_events_up_to_the_acked_seq()
     {
-        using var outbox = Open();
+        using var outbox = await OpenNumberedAsync();
         await outbox.AppendAsync([Rating(4), Rating(3), Rating(2), Rating(1)]);
 
         await outbox.AcknowledgeAsync(2);
@@ -54,7 +54,7 @@ public sealed class OutboxStoreTests : IDisposable
     [Fact]
     public async Task Numbering_and_unacked_events_survive_reopening()
     {
-        using (var outbox = Open())
+        using (var outbox = await OpenNumberedAsync())
         {
             await outbox.AppendAsync([Rating(4), Rating(3), Rating(2)]);
             await outbox.AcknowledgeAsync(1);
@@ -69,7 +69,7 @@ public sealed class OutboxStoreTests : IDisposable
     [Fact]
     public async Task Seq_keeps_rising_after_every_event_was_acknowledged_and_reopened()
     {
-        using (var outbox = Open())
+        using (var outbox = await OpenNumberedAsync())
         {
             await outbox.AppendAsync([Rating(4), Rating(3)]);
             await outbox.AcknowledgeAsync(2);
@@ -80,12 +80,60 @@ public sealed class OutboxStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task An_ack_beyond_the_local_numbering_moves_numbering_past_it()
+    public async Task The_first_ack_to_a_fresh_outbox_numbers_its_events_after_the_fleets_instead_of_freeing_them()
     {
         using var outbox = Open();
-        await outbox.AppendAsync(Rating(4));
+        Assert.True(outbox.AwaitingFleetSeq);
+        await outbox.AppendAsync([Rating(4), Rating(2)]);
 
         // The fleet already has seq 1..50 from this device: the local file was lost and recreated.
+        await outbox.AcknowledgeAsync(50);
+
+        Assert.False(outbox.AwaitingFleetSeq);
+        var pending = outbox.ReadAfter(0, 100, int.MaxValue);
+        Assert.Equal([51L, 52L], pending.Select(p => p.Seq));
+        Assert.Equal([4, 2], pending.Select(p => System.Text.Json.JsonSerializer.Deserialize(p.Json, WireJson.Default.DeviceEvent)!).Select(e => e.Level ?? 0));
+        Assert.All(pending, p => Assert.Contains($"\"seq\":{p.Seq},", p.Json, StringComparison.Ordinal));
+        Assert.Equal(50, outbox.LastAckedSeq);
+        Assert.Equal(53, await outbox.AppendAsync(Rating(3)));
+    }
+
+    [Fact]
+    public async Task Provisional_numbering_survives_a_restart_before_the_fleets_first_ack()
+    {
+        using (var outbox = Open())
+        {
+            await outbox.AppendAsync(Rating(4));
+        }
+
+        using var reopened = Open();
+        Assert.True(reopened.AwaitingFleetSeq);
+        await reopened.AcknowledgeAsync(7);
+        Assert.Equal([8L], reopened.ReadAfter(0, 100, int.MaxValue).Select(p => p.Seq));
+    }
+
+    [Fact]
+    public async Task The_seq_mark_covers_numbered_events_not_provisional_ones_and_is_exact_once_drained()
+    {
+        using var outbox = Open();
+        await outbox.AppendAsync([Rating(4), Rating(3)]);
+        Assert.False(File.Exists(_folder["outbox.seq"]));
+
+        await outbox.AcknowledgeAsync(10);
+        Assert.Equal(13, await outbox.AppendAsync(Rating(2)));
+        Assert.True(long.Parse(File.ReadAllText(_folder["outbox.seq"]), System.Globalization.CultureInfo.InvariantCulture) >= 13);
+
+        await outbox.AcknowledgeAsync(13);
+        Assert.Equal("13", File.ReadAllText(_folder["outbox.seq"]));
+    }
+
+    [Fact]
+    public async Task An_ack_beyond_the_numbering_of_a_trusted_file_moves_numbering_past_it()
+    {
+        using var outbox = await OpenNumberedAsync();
+        await outbox.AppendAsync(Rating(4));
+
+        // The fleet has 1..50: this file is an older copy of itself (restored), whose events the fleet has.
         await outbox.AcknowledgeAsync(50);
 
         Assert.Equal(51, await outbox.AppendAsync(Rating(3)));
@@ -122,6 +170,14 @@ public sealed class OutboxStoreTests : IDisposable
 
         Assert.Single(outbox.ReadAfter(0, 100, maxBytes: 1));
         Assert.Equal(2, outbox.ReadAfter(1, 100, int.MaxValue).Count);
+    }
+
+    /// <summary>A fresh outbox after the fleet's first ack said it has nothing of this device (a new device).</summary>
+    private async Task<OutboxStore> OpenNumberedAsync()
+    {
+        var outbox = Open();
+        await outbox.AcknowledgeAsync(0);
+        return outbox;
     }
 
     private OutboxStore Open(long maxBytes = 64L * 1024 * 1024) =>

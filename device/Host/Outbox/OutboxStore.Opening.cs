@@ -1,0 +1,257 @@
+using Edge.Storage;
+using Edge.Wire;
+using LiteDB;
+
+namespace Edge.Device.Outbox;
+
+/// <summary>Opening the file: damaged → quarantined and replaced; missing → replaced and, when it held events, an alarm.</summary>
+public sealed partial class OutboxStore
+{
+    private readonly ReopenBackoff _reopen;
+
+    // What a fresh outbox must still record once it can be written (kept in memory while the disk refuses).
+    private FreshStart? _pendingFresh;
+
+    /// <summary>Opens the file if it is closed and the backoff allows; true when it is open.</summary>
+    private bool ReopenIfDue()
+    {
+        if (_file is not null)
+        {
+            return true;
+        }
+
+        if (!_reopen.Due())
+        {
+            return false;
+        }
+
+        if (!TryOpen())
+        {
+            return false;
+        }
+
+        // A file that opens may still refuse writes (reading needs no space): prove it with a durable write.
+        try
+        {
+            var file = _file!;
+            LiteFile.CommitDurably(file.Db, () => file.Meta.Upsert(StateDocument(Volatile.Read(ref _nextSeq), Volatile.Read(ref _dropped), _awaitingFleetSeq)));
+            _faults.Clear(StorageFaultNames.Disk);
+            ApplyKeptAck();
+            _changed.Signal();
+            return true;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            CloseAfterFault(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Opens (or replaces) the file; false, with the <c>disk</c> fault raised, when the disk refuses.</summary>
+    private bool TryOpen()
+    {
+        OpenOutbox? file = null;
+        try
+        {
+            var fresh = _pendingFresh;
+            if (fresh is null)
+            {
+                (file, fresh) = CheckFile();
+            }
+
+            if (fresh is not null)
+            {
+                _pendingFresh = fresh;
+                file = new OpenOutbox(_opener.Open(_path, EventsCollection, MetaCollection, SalvagedCollection));
+                StartFresh(file, fresh);
+                _pendingFresh = null;
+                LoadState(file);
+            }
+
+            _file = file;
+            _reopen.Reset();
+            return true;
+        }
+        catch (Exception ex) when (IsDiskFault(ex))
+        {
+            file?.Dispose();
+            _file = null;
+            _reopen.Failed();
+            _faults.Raise(StorageFaultNames.Disk, $"the outbox cannot open or write its file: {ex.Message}");
+            _logger.LogError("Outbox {Path} unavailable, retrying in {Delay}: {Error}", _path, _reopen.Current, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Looks at the file before trusting it: either the existing file, opened and read whole, or what a fresh outbox
+    /// must record when the file must be replaced (a damaged file has then been moved aside).
+    /// </summary>
+    private (OpenOutbox? Existing, FreshStart? Fresh) CheckFile()
+    {
+        var highWater = _highWater.Read();
+        if (!File.Exists(_path))
+        {
+            // A log without its data file would be replayed into the new file and break it: move it aside, salvage it.
+            IReadOnlyList<DeviceEvent> fromLog = [];
+            var orphan = OutboxQuarantine.LogFileOf(_path);
+            if (File.Exists(orphan))
+            {
+                var movedLog = OutboxQuarantine.MoveAside(orphan, DateTimeOffset.UtcNow);
+                fromLog = SalvageFrom(movedLog);
+                _logger.LogCritical("Outbox {Path} missing; its log moved aside as {Log}, {Count} events salvaged", _path, movedLog, fromLog.Count);
+            }
+
+            // No file and no mark: a first start (or the whole data folder is gone: the fleet's first ack tells).
+            return (null, highWater is > 0 || fromLog.Count > 0
+                ? new FreshStart(fromLog, $"outbox.db was missing (this device had numbered events up to at most {highWater ?? 0}); {fromLog.Count} events salvaged from its log", highWater ?? 0)
+                : new FreshStart([], null, 0));
+        }
+
+        string damage;
+        if (new FileInfo(_path).Length == 0)
+        {
+            // LiteDB would silently start an empty database in it; an outbox file is never empty once created.
+            damage = "the file was empty (0 bytes)";
+        }
+        else
+        {
+            OpenOutbox? existing = null;
+            try
+            {
+                existing = new OpenOutbox(_opener.Open(_path, EventsCollection, MetaCollection, SalvagedCollection));
+                LoadState(existing);
+                return (existing, null);
+            }
+            catch (Exception ex) when (!IsDiskFault(ex))
+            {
+                existing?.Dispose();
+                damage = $"{ex.GetType().Name}: {ex.Message}";
+            }
+            catch
+            {
+                existing?.Dispose();
+                throw;
+            }
+        }
+
+        var moved = OutboxQuarantine.MoveAside(_path, DateTimeOffset.UtcNow);
+        var salvaged = SalvageFrom(moved);
+        var reason = $"outbox.db was damaged ({damage}); moved aside as {Path.GetFileName(moved)}; {salvaged.Count} events salvaged from it";
+        _logger.LogCritical("Outbox {Path} damaged: {Reason}", _path, reason);
+        return (null, new FreshStart(salvaged, reason, highWater ?? 0));
+    }
+
+    private IReadOnlyList<DeviceEvent> SalvageFrom(string moved)
+    {
+        try
+        {
+            return OutboxSalvage.Read(moved, moved + "-log");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OutOfMemoryException)
+        {
+            _logger.LogError("Could not salvage events from {File}: {Error}", moved, ex.Message);
+            return [];
+        }
+    }
+
+    /// <summary>Records a fresh outbox: awaiting the fleet's numbering, with the salvaged events set apart.</summary>
+    private void StartFresh(OpenOutbox file, FreshStart fresh)
+    {
+        _fresh = fresh;
+        LiteFile.CommitDurably(file.Db, () =>
+        {
+            file.Meta.Upsert(StateDocument(1, 0, awaiting: true));
+            foreach (var evt in fresh.Salvaged)
+            {
+                file.Salvaged.Upsert(new BsonDocument
+                {
+                    ["_id"] = evt.Seq,
+                    ["json"] = System.Text.Json.JsonSerializer.Serialize(evt, WireJson.Default.DeviceEvent),
+                });
+            }
+
+            return true;
+        });
+    }
+
+    private void LoadState(OpenOutbox file)
+    {
+        var state = file.Meta.FindById(StateId);
+        var maxRow = file.Events.FindOne(Query.All("_id", Query.Descending));
+        var minRow = file.Events.FindOne(Query.All("_id", Query.Ascending));
+        var metaNext = state?["nextSeq"].AsInt64 ?? 1;
+        var next = Math.Max(metaNext, (maxRow?["_id"].AsInt64 ?? 0) + 1);
+        long bytes = 0, depth = 0;
+        foreach (var doc in file.Events.FindAll())
+        {
+            // Reads every row, so a damaged page shows here, at open, not at the first send.
+            bytes += doc["json"].AsString.Length;
+            depth++;
+        }
+
+        // A state written by this version says whether the numbering is final; a file without any state was never
+        // used, so waiting for the fleet costs nothing; an older version's state means numbered and trusted.
+        var awaiting = state is null || (state.TryGetValue("awaitingFleetSeq", out var flag) && flag.IsBoolean && flag.AsBoolean);
+        var reason = state is not null && state.TryGetValue("reason", out var r) && r.IsString ? r.AsString : null;
+        var floor = state is not null && state.TryGetValue("floor", out var f) && f.IsNumber ? f.AsInt64 : 0;
+        _fresh = new FreshStart([], awaiting ? reason : null, awaiting ? floor : 0);
+        if (awaiting && reason is not null)
+        {
+            _faults.Raise(StorageFaultNames.StorageCorrupt, reason + "; new events wait for the fleet's ack to be numbered");
+        }
+
+        Volatile.Write(ref _nextSeq, next);
+        Volatile.Write(ref _lastAcked, minRow is null ? next - 1 : minRow["_id"].AsInt64 - 1);
+        Volatile.Write(ref _dropped, state?["dropped"].AsInt64 ?? 0);
+        Volatile.Write(ref _depth, depth);
+        Volatile.Write(ref _bytes, bytes);
+        Volatile.Write(ref _oldestEnqueuedTicks, minRow is null ? 0 : minRow["enqueued"].AsDateTime.ToUniversalTime().Ticks);
+        Volatile.Write(ref _salvaged, file.Salvaged.Count());
+        _awaitingFleetSeq = awaiting;
+        _logger.LogInformation(
+            "Outbox {Path}: {Depth} unacknowledged events ({Bytes} bytes), next seq {Next}{Awaiting}",
+            _path, depth, bytes, next, awaiting ? " (provisional until the fleet's first ack)" : "");
+    }
+
+    /// <summary>After an I/O error a LiteDB engine stays closed: dispose it; the writer reopens it with backoff.</summary>
+    private void CloseAfterFault(Exception ex)
+    {
+        _file?.Dispose();
+        _file = null;
+        _reopen.Failed();
+        _faults.Raise(StorageFaultNames.Disk, $"the outbox cannot write: {ex.Message}");
+    }
+
+    /// <summary>A fault of the disk or the file system (retry later), as opposed to damage inside the file (quarantine).</summary>
+    private static bool IsDiskFault(Exception ex) =>
+        ex is UnauthorizedAccessException
+        || ex is IOException and not EndOfStreamException
+        || ex is LiteException { ErrorCode: LiteException.LOCK_TIMEOUT }
+        || ex.InnerException is IOException and not EndOfStreamException;
+
+    private sealed record FreshStart(IReadOnlyList<DeviceEvent> Salvaged, string? Reason, long Floor);
+
+    /// <summary>Delays between attempts to reopen the file: doubling from min to max, reset once it is open.</summary>
+    private sealed class ReopenBackoff(TimeSpan min, TimeSpan max)
+    {
+        private readonly TimeSpan _min = min;
+        private long _dueTimestamp;
+
+        public TimeSpan Current { get; private set; } = min;
+
+        public bool Due() => System.Diagnostics.Stopwatch.GetTimestamp() >= Volatile.Read(ref _dueTimestamp);
+
+        public void Failed()
+        {
+            Volatile.Write(ref _dueTimestamp, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(Current.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+            Current = TimeSpan.FromTicks(Math.Min(max.Ticks, Current.Ticks * 2));
+        }
+
+        public void Reset()
+        {
+            Current = _min;
+            Volatile.Write(ref _dueTimestamp, 0);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+using Edge.Wire;
+using LiteDB;
+using JsonSerializer = System.Text.Json.JsonSerializer;
+
+namespace Edge.Device.Outbox;
+
+/// <summary>Appends (one durable commit per group), acks, and the fleet's first ack numbering a fresh outbox.</summary>
+public sealed partial class OutboxStore
+{
+    private void WriteAppends(List<AppendCommand> appends)
+    {
+        if (appends.Count == 0)
+        {
+            return;
+        }
+
+        if (!ReopenIfDue())
+        {
+            var error = Unavailable(stored: false);
+            _logger.LogError("Outbox unavailable; {Count} events were NOT stored: {Error}", appends.Sum(a => a.Drafts.Count), error.Message);
+            appends.ForEach(a => a.Fail(error));
+            return;
+        }
+
+        var file = _file!;
+        var committed = false;
+        Numbered? numbered = null;
+        try
+        {
+            if (!file.Db.BeginTrans())
+            {
+                throw new InvalidOperationException("A LiteDB transaction is already open on the outbox writer thread.");
+            }
+
+            try
+            {
+                numbered = InsertNumbered(file, appends);
+                // The mark that survives the file must cover these seqs before they exist (see SeqHighWater);
+                // provisional seqs are not the fleet's yet: the first ack covers what they become.
+                if (!_awaitingFleetSeq)
+                {
+                    _highWater.Cover(numbered.Next - 1);
+                }
+                file.Db.Commit();
+                committed = true;
+            }
+            catch when (!committed)
+            {
+                TryRollback(file);
+                throw;
+            }
+
+            // Commit returns before LiteDB's background writer has written the log; Checkpoint waits for it and flushes.
+            file.Db.Checkpoint();
+            Complete(appends, numbered);
+            _faults.Clear(StorageFaultNames.Disk);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            CloseAfterFault(ex);
+            var stored = committed ? StoredAfterReopen(numbered!) : false;
+            if (stored == true)
+            {
+                _logger.LogWarning("Outbox flush failed ({Error}) but the events are in the reopened file", ex.Message);
+                Complete(appends, numbered!);
+                return;
+            }
+
+            var count = appends.Sum(a => a.Drafts.Count);
+            _logger.LogError("Outbox write failed; {Count} events were {Truth}: {Error}", count, stored is null ? "perhaps not stored" : "NOT stored", ex.Message);
+            var failure = new OutboxWriteException(
+                stored is null
+                    ? $"not known to be stored: the outbox flush failed ({ex.Message}) and the file could not be reopened to check"
+                    : $"not stored: the outbox write failed ({ex.Message})",
+                stored,
+                ex);
+            appends.ForEach(a => a.Fail(failure));
+        }
+    }
+
+    private void Complete(List<AppendCommand> appends, Numbered numbered)
+    {
+        if (Volatile.Read(ref _depth) == 0)
+        {
+            Volatile.Write(ref _oldestEnqueuedTicks, numbered.Enqueued.Ticks);
+        }
+
+        Volatile.Write(ref _nextSeq, numbered.Next);
+        Interlocked.Add(ref _depth, numbered.Rows);
+        Interlocked.Add(ref _bytes, numbered.NewBytes - numbered.FreedBytes);
+        Interlocked.Add(ref _dropped, numbered.FreedCount);
+        for (var i = 0; i < appends.Count; i++)
+        {
+            appends[i].Done.TrySetResult(numbered.Seqs[i]);
+        }
+
+        _changed.Signal();
+    }
+
+    /// <summary>After a failed flush of a returned commit: reopens the file and looks for the events. Null: cannot tell.</summary>
+    private bool? StoredAfterReopen(Numbered numbered)
+    {
+        _reopen.Reset();
+        if (!TryOpen())
+        {
+            return null;
+        }
+
+        try
+        {
+            // TryOpen reloaded the counters from the file; Complete must not count these events twice.
+            var found = _file!.Events.FindById(numbered.Next - 1) is not null;
+            if (found)
+            {
+                Volatile.Write(ref _nextSeq, numbered.Next);
+                Interlocked.Add(ref _depth, -numbered.Rows);
+                Interlocked.Add(ref _bytes, -(numbered.NewBytes - numbered.FreedBytes));
+                Interlocked.Add(ref _dropped, -numbered.FreedCount);
+            }
+
+            return found;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            CloseAfterFault(ex);
+            return null;
+        }
+    }
+
+    private void TryRollback(OpenOutbox file)
+    {
+        try
+        {
+            file.Db.Rollback();
+        }
+        catch (Exception ex) when (IsStorageFailure(ex) || ex is ObjectDisposedException)
+        {
+            _logger.LogDebug("Rollback after a failed outbox write failed too: {Error}", ex.Message);
+        }
+    }
+
+    private Numbered InsertNumbered(OpenOutbox file, List<AppendCommand> appends)
+    {
+        var next = Volatile.Read(ref _nextSeq);
+        var rows = new List<BsonDocument>();
+        var seqs = new List<IReadOnlyList<long>>(appends.Count);
+        var now = DateTime.UtcNow;
+        long newBytes = 0;
+        foreach (var append in appends)
+        {
+            var assigned = new long[append.Drafts.Count];
+            for (var i = 0; i < assigned.Length; i++)
+            {
+                var evt = append.Drafts[i] with { Seq = next };
+                var json = JsonSerializer.Serialize(evt, WireJson.Default.DeviceEvent);
+                rows.Add(Row(next, evt.Kind, json, now));
+                newBytes += json.Length;
+                assigned[i] = next++;
+            }
+
+            seqs.Add(assigned);
+        }
+
+        var freed = MakeRoom(file, newBytes);
+        file.Events.InsertBulk(rows);
+        file.Meta.Upsert(StateDocument(next, Volatile.Read(ref _dropped) + freed.Count, _awaitingFleetSeq));
+        return new Numbered(seqs, next, rows.Count, newBytes, freed.Count, freed.Bytes, now);
+    }
+
+    private static BsonDocument Row(long seq, string kind, string json, DateTime enqueued) => new()
+    {
+        ["_id"] = seq,
+        ["kind"] = kind,
+        ["droppable"] = EventKinds.IsDroppable(kind),
+        ["json"] = json,
+        ["enqueued"] = enqueued,
+    };
+
+    /// <summary>Reduces the oldest droppable events to markers until the new bytes fit under the cap.</summary>
+    private (long Count, long Bytes) MakeRoom(OpenOutbox file, long newBytes)
+    {
+        var excess = Volatile.Read(ref _bytes) + newBytes - _options.MaxBytes;
+        if (excess <= 0)
+        {
+            return (0, 0);
+        }
+
+        long count = 0, freed = 0;
+        foreach (var doc in file.Events.Find(Query.EQ("droppable", true)).OrderBy(d => d["_id"].AsInt64).ToList())
+        {
+            if (freed >= excess)
+            {
+                break;
+            }
+
+            var original = JsonSerializer.Deserialize(doc["json"].AsString, WireJson.Default.DeviceEvent)!;
+            var marker = new DeviceEvent
+            {
+                Seq = original.Seq,
+                Kind = EventKinds.Dropped,
+                At = original.At,
+                UptimeMs = original.UptimeMs,
+                Detail = original.Kind,
+            };
+            var json = JsonSerializer.Serialize(marker, WireJson.Default.DeviceEvent);
+            freed += doc["json"].AsString.Length - json.Length;
+            doc["json"] = json;
+            doc["kind"] = EventKinds.Dropped;
+            doc["droppable"] = false;
+            file.Events.Update(doc);
+            count++;
+        }
+
+        if (count > 0)
+        {
+            _logger.LogWarning("Outbox over its {Cap}-byte cap: {Count} health samples reduced to dropped markers", _options.MaxBytes, count);
+        }
+        else
+        {
+            _logger.LogWarning("Outbox over its {Cap}-byte cap with nothing droppable left: keeping every event", _options.MaxBytes);
+        }
+
+        return (count, freed);
+    }
+
+    private void Acknowledge(OpenOutbox file, long upTo)
+    {
+        if (_awaitingFleetSeq)
+        {
+            NumberAfterFleet(file, upTo);
+            return;
+        }
+
+        var lastAcked = Volatile.Read(ref _lastAcked);
+        if (upTo >= Volatile.Read(ref _nextSeq))
+        {
+            // The fleet has more than this outbox ever numbered, yet this file was trusted: it was restored from an
+            // older copy of itself, whose events the fleet has. A lost or damaged file never gets here: a fresh outbox
+            // waits for the fleet's first ack and numbers after it (NumberAfterFleet), never freeing a new event.
+            _logger.LogWarning("Fleet acknowledged up to {UpTo} but the next local seq is {Next}: numbering after {UpTo}", upTo, _nextSeq, upTo);
+            Storage.LiteFile.CommitDurably(file.Db, () =>
+            {
+                _highWater.Cover(upTo);
+                return file.Meta.Upsert(StateDocument(upTo + 1, Volatile.Read(ref _dropped), awaiting: false));
+            });
+            Volatile.Write(ref _nextSeq, upTo + 1);
+        }
+
+        if (upTo <= lastAcked)
+        {
+            return;
+        }
+
+        var freedBytes = file.Events.Find(Query.LTE("_id", upTo)).Sum(d => (long)d["json"].AsString.Length);
+
+        // Not made durable on purpose: if this delete is lost, the events are sent again and the fleet ignores them.
+        var deleted = file.Events.DeleteMany(Query.LTE("_id", upTo));
+        Interlocked.Add(ref _depth, -deleted);
+        Interlocked.Add(ref _bytes, -freedBytes);
+        Volatile.Write(ref _lastAcked, upTo);
+        var oldest = Volatile.Read(ref _depth) > 0 ? file.Events.FindOne(Query.All("_id", Query.Ascending)) : null;
+        Volatile.Write(ref _oldestEnqueuedTicks, oldest is null ? 0 : oldest["enqueued"].AsDateTime.ToUniversalTime().Ticks);
+        _drainRate.Add(deleted);
+        _changed.Signal();
+
+        if (Volatile.Read(ref _depth) == 0)
+        {
+            // Nothing unacknowledged: the mark can be exact, so a file lost now leaves no uncertain seqs.
+            _highWater.SetExact(Volatile.Read(ref _nextSeq) - 1);
+            if (SizeOfDataFile() > _options.CompactAboveBytes)
+            {
+                Compact(file);
+            }
+        }
+    }
+
+    /// <summary>
+    /// LiteDB never shrinks a file on delete; a rebuild does. Done only when no event is waiting,
+    /// so a failed rebuild can never cost an unacknowledged event (the seq counter also survives in the fleet's ack).
+    /// </summary>
+    private void Compact(OpenOutbox file)
+    {
+        var before = FileBytes();
+        file.Db.Checkpoint();
+        file.Db.Rebuild();
+        _logger.LogInformation("Outbox compacted from {Before} to {After} bytes", before, FileBytes());
+    }
+
+    private long SizeOfDataFile() => File.Exists(_path) ? new FileInfo(_path).Length : 0;
+
+    /// <summary>Seqs given to a group of appends, and what they change in the counters once committed.</summary>
+    private sealed record Numbered(
+        List<IReadOnlyList<long>> Seqs, long Next, int Rows, long NewBytes, long FreedCount, long FreedBytes, DateTime Enqueued);
+}
