@@ -39,16 +39,8 @@ public sealed class QueueDeskRefusalTests : IDisposable
             new() { Id = "kiosk-1", Centre = Centre, Role = DeviceRoles.Kiosk },
             new() { Id = "kiosk-2", Centre = "centre-2", Role = DeviceRoles.Kiosk },
         ];
-        _registryDb.Write(() =>
-        {
-            foreach (var device in devices)
-            {
-                registry.InsertInTransaction(device);
-            }
-
-            return 0;
-        });
-        registry.Publish(devices);
+        _registryDb.Write(() => _registryDb.Collection<RegisteredDevice>(LiteDeviceStore.Collection).Insert(devices));
+        registry.ReloadAsync(CancellationToken.None).GetAwaiter().GetResult();
         _desk = new QueueDesk(
             _store, registry, new QueueDeskTests.NoReplies(), new DeviceTimeline(new HeartbeatBoard()), time,
             Options.Create(new QueueOptions()), _counts, NullLogger<QueueDesk>.Instance);
