@@ -12,6 +12,9 @@ public static class AlertKinds
     public const string DiskLow = "disk-low";
     public const string CounterSilent = "counter-silent";
     public const string SequenceGap = "sequence-gap";
+    public const string DeviceDisk = "device-disk";
+    public const string StorageCorrupt = "storage-corrupt";
+    public const string DeviceFault = "device-fault";
 }
 
 /// <summary>

@@ -40,6 +40,7 @@ public static class AlertsRegistration
         builder.Services.AddSingleton<IAlertRule, OutboxBacklogRule>();
         builder.Services.AddSingleton<IAlertRule, ClockUnsyncedRule>();
         builder.Services.AddSingleton<IAlertRule, DiskLowRule>();
+        builder.Services.AddSingleton<IAlertRule, DeviceFaultRule>();
         builder.Services.AddSingleton<IAlertRule, SequenceGapRule>();
         builder.Services.AddSingleton<IAlertRule, SilentCounterRule>();
 

@@ -101,6 +101,33 @@ public sealed class DiskLowRule : DeviceAlertRule
 }
 
 /// <summary>
+/// A fault the device itself reports in its heartbeat's <c>faults</c> (device/Host/Outbox): <c>disk</c> (its outbox cannot
+/// write: presses are answered but not stored) and <c>storage-corrupt</c> (its outbox file was damaged and quarantined);
+/// any other fault name opens a <see cref="AlertKinds.DeviceFault"/>. It resolves when the device stops reporting it.
+/// </summary>
+public sealed class DeviceFaultRule : DeviceAlertRule
+{
+    protected override IEnumerable<AlertCondition> Evaluate(DeviceHealth device, CentreRules rules, AlertContext context)
+    {
+        if (LiveReport(device)?.Faults is not { Count: > 0 } faults)
+        {
+            yield break;
+        }
+
+        foreach (var (name, sentence) in faults.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var kind = name switch
+            {
+                "disk" => AlertKinds.DeviceDisk,
+                "storage-corrupt" => AlertKinds.StorageCorrupt,
+                _ => AlertKinds.DeviceFault,
+            };
+            yield return new AlertCondition(kind, Severities.Critical, device.Id, device.Counter, device.Centre, $"{name}: {sentence}");
+        }
+    }
+}
+
+/// <summary>
 /// Seqs missing below the highest stored for longer than <c>GapMinutes</c>: a gap usually fills in within seconds
 /// (redelivery); one that lasts means lost events.
 /// </summary>

@@ -36,6 +36,23 @@ public sealed class AlertRulesTests
     }
 
     [Fact]
+    public async Task Faults_the_device_reports_raise_one_alert_each_and_none_without_faults()
+    {
+        var faulty = Device(online: true, faults: new Dictionary<string, string>
+        {
+            ["disk"] = "the outbox cannot write",
+            ["storage-corrupt"] = "outbox.db quarantined",
+            ["other"] = "something else",
+        });
+
+        var conditions = await new DeviceFaultRule().EvaluateAsync(Context(MorningOpen, faulty), default);
+
+        Assert.Equal([AlertKinds.DeviceDisk, AlertKinds.DeviceFault, AlertKinds.StorageCorrupt], conditions.Select(c => c.Kind).Order(StringComparer.Ordinal));
+        Assert.Contains(conditions, c => c.Kind == AlertKinds.DeviceDisk && c.Detail.Contains("cannot write", StringComparison.Ordinal));
+        Assert.Empty(await new DeviceFaultRule().EvaluateAsync(Context(MorningOpen, Device(online: true)), default));
+    }
+
+    [Fact]
     public async Task Device_offline_longer_than_the_limit_alerts_during_opening_hours_only()
     {
         var device = Device(online: false, lastSeen: MorningOpen.AddMinutes(-11));
@@ -80,7 +97,7 @@ public sealed class AlertRulesTests
     private static AlertContext Context(DateTimeOffset now, DeviceHealth device, IReadOnlySet<string>? openKeys = null) =>
         new(now, [device], new CentreRuleBook(Options.Create(new AlertOptions())), openKeys ?? new HashSet<string>());
 
-    private static DeviceHealth Device(bool online, string? printer = null, DateTimeOffset? lastSeen = null, long uptimeS = 3600)
+    private static DeviceHealth Device(bool online, string? printer = null, DateTimeOffset? lastSeen = null, long uptimeS = 3600, Dictionary<string, string>? faults = null)
     {
         var report = new HealthReport
         {
@@ -88,6 +105,7 @@ public sealed class AlertRulesTests
             UptimeS = uptimeS,
             ClockSynced = true,
             Peripherals = printer is null ? null : new Dictionary<string, string> { ["printer"] = printer },
+            Faults = faults,
         };
         var seen = lastSeen ?? MorningOpen;
         return new DeviceHealth("dev", null, "7", new Liveness(online, online ? DeviceLiveness.Connected : DeviceLiveness.Disconnected, seen),
