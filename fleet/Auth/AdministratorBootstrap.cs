@@ -5,11 +5,16 @@ namespace Edge.Fleet.Auth;
 /// <summary>
 /// Makes sure someone can administer a new fleet: the administrator <c>admin</c> gets the token in
 /// <c>EDGE_ADMIN_TOKEN</c> and/or the password in <c>EDGE_ADMIN_PASSWORD</c> (set only if it has none yet);
-/// with neither, the very first start creates <c>admin</c> with a one-time printed token. Nodes starting together on
-/// an empty store create one administrator and print one token (<see cref="UserDirectory.CreateFirstUserAsync"/>).
+/// with neither, the very first start creates <c>admin</c> with a one-time token written to
+/// <c>{Fleet:DataDir}/first-start-admin-token</c> (mode 0600, readable by the service user only), whose path — never
+/// the token — is logged, so the credential does not end up in journald. Nodes starting together on an empty store
+/// create one administrator and one token (<see cref="UserDirectory.CreateFirstUserAsync"/>).
 /// </summary>
-public sealed class AdministratorBootstrap(UserDirectory users, AuditLog audit, ILogger<AdministratorBootstrap> logger) : IHostedService
+public sealed class AdministratorBootstrap(
+    UserDirectory users, AuditLog audit, Microsoft.Extensions.Options.IOptions<Hosting.FleetOptions> fleet, ILogger<AdministratorBootstrap> logger) : IHostedService
 {
+    public const string TokenFileName = "first-start-admin-token";
+
     public const string TokenVariable = "EDGE_ADMIN_TOKEN";
     public const string PasswordVariable = "EDGE_ADMIN_PASSWORD";
     public const string AdminName = "admin";
@@ -56,13 +61,37 @@ public sealed class AdministratorBootstrap(UserDirectory users, AuditLog audit, 
             return;
         }
 
-        await audit.RecordAsync("bootstrap", AuditActions.UserCreated, AdminName, detail: "administrator with a one-time printed token",
+        await audit.RecordAsync("bootstrap", AuditActions.UserCreated, AdminName, detail: "administrator with a one-time token in a 0600 file",
             cancellationToken: cancellationToken);
-        // Printed, not logged: it is a credential, shown this once.
-        Console.WriteLine($"First start: administrator '{AdminName}' can use the API with this token (shown once): {oneTime}");
-        logger.LogWarning("No {TokenVariable} or {PasswordVariable}: created administrator '{Admin}' with a token printed once on stdout",
-            TokenVariable, PasswordVariable, AdminName);
+        var path = fleet.Value.FileIn(TokenFileName);
+        WriteOwnerOnly(path, oneTime + "\n");
+        logger.LogWarning(
+            "First start: created administrator '{Admin}'; its one-time API token is in {Path} (readable by this service's user only). "
+            + "Sign in as '{Admin}' with it as the password, then delete the file. Set {TokenVariable} or {PasswordVariable} to choose one instead.",
+            AdminName, path, AdminName, TokenVariable, PasswordVariable);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Creates the file with mode 0600 from the start (never world-readable, not even for an instant).</summary>
+    private static void WriteOwnerOnly(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(content);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // An older file of the same name keeps its mode through FileMode.Create: make it owner-only too.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
 }

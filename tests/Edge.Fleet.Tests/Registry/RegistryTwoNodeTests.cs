@@ -109,7 +109,9 @@ public sealed class RegistryTwoNodeTests(PostgresServerFixture postgres) : IClas
     [Fact]
     public async Task Nodes_starting_together_on_an_empty_store_create_one_administrator_with_one_token()
     {
-        var bootstraps = new[] { A, B, A, B }.Select(node => new AdministratorBootstrap(node.Users, node.Audit, NullLogger<AdministratorBootstrap>.Instance));
+        using var folder = new Edge.Testing.TempFolder("bootstrap");
+        var fleet = Microsoft.Extensions.Options.Options.Create(new Edge.Fleet.Hosting.FleetOptions { DataDir = folder.Path });
+        var bootstraps = new[] { A, B, A, B }.Select(node => new AdministratorBootstrap(node.Users, node.Audit, fleet, NullLogger<AdministratorBootstrap>.Instance));
 
         await Task.WhenAll(bootstraps.Select(b => Task.Run(() => b.StartAsync(CancellationToken.None))));
 
@@ -117,5 +119,6 @@ public sealed class RegistryTwoNodeTests(PostgresServerFixture postgres) : IClas
         Assert.Equal((AdministratorBootstrap.AdminName, UserRoles.Administrator), (admin.Name, admin.Role));
         var created = await A.Audit.ListAsync(AuditActions.UserCreated, 10, CancellationToken.None);
         Assert.Single(created);
+        Assert.StartsWith("edge_", File.ReadAllText(Path.Combine(folder.Path, AdministratorBootstrap.TokenFileName)));
     }
 }

@@ -15,7 +15,7 @@ namespace Edge.Fleet.Tests.Scale;
 public sealed class TwoNodeFailoverTests(PostgresServerFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresServerFixture>
 {
     private const int Devices = 20;
-    private const int EventsPerDevice = 500;
+    private const int EventsPerDevice = 1_500;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
     [Fact]
@@ -40,9 +40,10 @@ public sealed class TwoNodeFailoverTests(PostgresServerFixture postgres, ITestOu
             using var deadline = new CancellationTokenSource(Deadline);
             var sending = Task.WhenAll(devices.Select(d => d.RunAsync(batchSize: 10, window: 50, TimeSpan.FromSeconds(2), deadline.Token)));
 
-            // Kill node A once both nodes have taken a share and a good part is stored, while devices still send.
+            // Kill node A as soon as both nodes have taken a share, while devices still send (ingest is fast: waiting for a
+            // larger share let it finish before the kill).
             await Eventually.TrueAsync(
-                async () => await nodeA.EventsStoredAsync() > 0 && await nodeB.EventsStoredAsync() > 0 && await CountAsync(db, "SELECT count(*) FROM events") >= Devices * EventsPerDevice / 4,
+                async () => await nodeA.EventsStoredAsync() > 0 && await nodeB.EventsStoredAsync() > 0,
                 TimeSpan.FromSeconds(60),
                 "both nodes storing events");
             var storedAtKill = await CountAsync(db, "SELECT count(*) FROM events");
