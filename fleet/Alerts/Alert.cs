@@ -31,7 +31,7 @@ public sealed record AlertCondition(
     string Detail,
     TimeSpan HoldFor = default)
 {
-    public string Key => $"{Kind}|{DeviceId}|{Counter}";
+    public string Key => $"{Kind}|{Centre}|{DeviceId}|{Counter}";
 }
 
 /// <summary>An alert, open (<see cref="ResolvedAt"/> null) or resolved.</summary>

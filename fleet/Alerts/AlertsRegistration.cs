@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Edge.Fleet.Audit;
+using Edge.Fleet.Web;
 using System.Security.Claims;
 using Edge.Fleet.Alerts.Rules;
 using Edge.Fleet.Auth;
@@ -68,14 +71,16 @@ public static class AlertsRegistration
                 [.. (await open.ReadAsync(cancellationToken)).Where(a => CentreScope.MaySee(user, a.Centre))],
                 [.. history.Where(a => CentreScope.MaySee(user, a.Centre))]));
         });
-        app.MapGet("/api/v1/alerts/rules", (CentreRuleBook rules) => TypedResults.Ok(new AlertRulesView(rules.Defaults, rules.Centres())));
+        app.MapGet("/api/v1/alerts/rules", (CentreRuleBook rules, ClaimsPrincipal user) => TypedResults.Ok(new AlertRulesView(
+            rules.Defaults,
+            rules.Centres().Where(c => CentreScope.MaySee(user, c.Key)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal))));
         app.MapPut("/api/v1/alerts/rules/{centre}", PutCentreRulesAsync);
         return app;
     }
 
     private static async Task<Results<Ok<AlertRules>, BadRequest<ErrorView>, ForbidHttpResult>> PutCentreRulesAsync(
-        string centre, AlertRuleSettings change, CentreRuleBook rules, IAlertStore store, IChangeFeed changes, ClaimsPrincipal user,
-        CancellationToken cancellationToken)
+        string centre, AlertRuleSettings change, CentreRuleBook rules, IAlertStore store, IChangeFeed changes, AuditLog audit,
+        ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
         if (!CentreScope.MaySee(user, centre))
         {
@@ -96,6 +101,9 @@ public static class AlertsRegistration
 
         await store.SaveCentreRulesAsync(centre, change, cancellationToken);
         rules.Apply(centre, change);
+        await audit.RecordAsync(user.Identity?.Name ?? "?", AuditActions.AlertRulesChanged, centre,
+            detail: JsonSerializer.Serialize(change, FleetJson.Default.AlertRuleSettings), address: context.Connection.RemoteIpAddress?.ToString(),
+            cancellationToken: cancellationToken);
         await changes.PublishAsync(ChangeTopics.AlertRules, cancellationToken);
         return TypedResults.Ok(effective);
     }

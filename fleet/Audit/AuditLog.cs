@@ -39,6 +39,7 @@ public static class AuditActions
     public const string UserCreated = "user.created";
     public const string TokenCreated = "token.created";
     public const string ConfigChanged = "config.changed";
+    public const string AlertRulesChanged = "alert-rules.changed";
 }
 
 /// <summary>

@@ -83,7 +83,23 @@ public sealed class AlertRulesTests
         Assert.Equal(AlertKinds.CounterSilent, Assert.Single(conditions).Kind);
         // 09:00 Monday minus two opening hours: 07:30-09:00 on Monday, then Saturday from 11:00 local (04:00 UTC).
         Assert.Equal(new DateTimeOffset(2026, 11, 21, 4, 0, 0, TimeSpan.Zero), store.LastFilter!.From);
-        Assert.Equal("7", store.LastFilter.Counter);
+        Assert.Equal("dev", store.LastFilter.DeviceId);
+    }
+
+    [Fact]
+    public async Task Silent_counter_is_a_counter_of_its_centre_not_a_label_shared_across_centres()
+    {
+        // Counter "7" of centre A had no rating; counter "7" of centre B is busy. Only A's is silent.
+        var quiet = Device(online: true, uptimeS: 72 * 3600) with { Id = "dev-a", Centre = "centre-a" };
+        var busy = Device(online: true, uptimeS: 72 * 3600) with { Id = "dev-b", Centre = "centre-b" };
+        var store = new CountingStore(total: 0) { PerDevice = { ["dev-b"] = 40 } };
+        var context = new AlertContext(MorningOpen, [quiet, busy], new CentreRuleBook(Options.Create(new AlertOptions())), new HashSet<string>());
+
+        var conditions = await new SilentCounterRule(store).EvaluateAsync(context, default);
+
+        var silent = Assert.Single(conditions);
+        Assert.Equal(("centre-a", "7"), (silent.Centre, silent.Counter));
+        Assert.NotEqual(silent.Key, (silent with { Centre = "centre-b" }).Key);
     }
 
     [Fact]
@@ -116,10 +132,14 @@ public sealed class AlertRulesTests
     {
         public RatingFilter? LastFilter { get; private set; }
 
+        /// <summary>Ratings of particular devices (others have <c>total</c>).</summary>
+        public Dictionary<string, long> PerDevice { get; } = new(StringComparer.Ordinal);
+
         public Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken)
         {
             LastFilter = filter;
-            return Task.FromResult(new RatingCounts(total == 0 ? new Dictionary<int, long>() : new Dictionary<int, long> { [4] = total }, total));
+            var count = filter.DeviceId is { } id && PerDevice.TryGetValue(id, out var own) ? own : total;
+            return Task.FromResult(new RatingCounts(count == 0 ? new Dictionary<int, long>() : new Dictionary<int, long> { [4] = count }, count));
         }
 
         public Task<IReadOnlyDictionary<string, long>> AppendAsync(IReadOnlyList<EventBatch> batches, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>

@@ -187,7 +187,8 @@ public sealed class SecuredFleet : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Fleet = new FleetRunner(_folder["fleet"]);
+        // Centre B has alert rules of its own, so that a manager of centre A reading the rules would see them.
+        Fleet = new FleetRunner(_folder["fleet"], "--Alerts:Centres:centre-b:OfflineMinutes=7");
         await Fleet.StartAsync();
         // No cookie container: a login through this client must not make its later requests authenticated.
         Anonymous = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = Fleet.Http.BaseAddress };
