@@ -23,10 +23,19 @@ public sealed class EmbeddedBroker(
 {
     public static MqttServer CreateServer(MqttOptions options)
     {
-        var builder = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.BindAddress))
-            .WithDefaultEndpointPort(options.Port);
+        var builder = new MqttServerOptionsBuilder();
+        if (options.PlaintextEnabled)
+        {
+            builder
+                .WithDefaultEndpoint()
+                .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.PlaintextAddress))
+                .WithDefaultEndpointPort(options.Port);
+        }
+        else
+        {
+            builder.WithoutDefaultEndpoint();
+        }
+
         if (options.TlsEnabled)
         {
             builder
@@ -46,7 +55,15 @@ public sealed class EmbeddedBroker(
         server.InterceptingPublishAsync += OnPublishAsync;
         server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
         await server.StartAsync();
-        logger.LogInformation("MQTT broker listening on {Address}:{Port}", options.Value.BindAddress, options.Value.Port);
+        if (options.Value.PlaintextEnabled)
+        {
+            logger.LogInformation("MQTT broker listening on {Address}:{Port}", options.Value.PlaintextAddress, options.Value.Port);
+        }
+        else
+        {
+            logger.LogInformation("MQTT plaintext listener off: TLS is configured (Mqtt:KeepPlaintext=true keeps it, on Mqtt:PlaintextBindAddress)");
+        }
+
         if (options.Value.TlsEnabled)
         {
             logger.LogInformation("MQTT broker listening with TLS on {Address}:{Port}", options.Value.BindAddress, options.Value.TlsPort);

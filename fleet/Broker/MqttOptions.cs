@@ -24,6 +24,22 @@ public sealed class MqttOptions
     public string? CertificatePassword { get; set; }
 
     public bool TlsEnabled => !string.IsNullOrEmpty(Certificate);
+
+    /// <summary>
+    /// With TLS configured, whether the plaintext listener stays open too (off by default: devices would send their
+    /// secrets in clear). When kept, it listens on <see cref="PlaintextBindAddress"/>. Without TLS it is the only
+    /// listener and this is ignored.
+    /// </summary>
+    public bool KeepPlaintext { get; set; }
+
+    /// <summary>Where a kept plaintext listener listens beside TLS: this machine only unless said otherwise.</summary>
+    public string PlaintextBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>True when the plaintext listener is open: always without TLS, with TLS only when kept.</summary>
+    public bool PlaintextEnabled => !TlsEnabled || KeepPlaintext;
+
+    /// <summary>Address of the plaintext listener.</summary>
+    public string PlaintextAddress => TlsEnabled ? PlaintextBindAddress : BindAddress;
 }
 
 /// <summary>Rejects values the broker could only fail on later, each with a message naming its key.</summary>
@@ -35,6 +51,11 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         if (options.Port is < 1 or > 65535)
         {
             failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.Port)} must be 1-65535 (got {options.Port})");
+        }
+
+        if (options.TlsEnabled && options.KeepPlaintext && !IPAddress.TryParse(options.PlaintextBindAddress, out _))
+        {
+            failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.PlaintextBindAddress)} must be an IP address (got '{options.PlaintextBindAddress}')");
         }
 
         if (!IPAddress.TryParse(options.BindAddress, out _))

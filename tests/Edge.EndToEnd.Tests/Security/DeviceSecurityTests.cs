@@ -70,6 +70,12 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
         var other = await DevCaAsync("ca-other");
         var tlsPort = FreePort.Next();
         var fleet = await StartFleetAsync($"--Mqtt:Certificate={Path.Combine(trusted, "server.pfx")}", $"--Mqtt:TlsPort={tlsPort}");
+        // With TLS configured the plaintext listener is off: nothing answers on the plain MQTT port.
+        using (var plain = new System.Net.Sockets.TcpClient())
+        {
+            await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => plain.ConnectAsync("127.0.0.1", fleet.MqttPort));
+        }
+
 
         var good = await StartDeviceAsync("tls-good", fleet, "--Uplink:UseTls=true", $"--Uplink:Port={tlsPort}",
             $"--Uplink:CaCertificate={Path.Combine(trusted, "ca.crt")}");
