@@ -54,7 +54,10 @@ public sealed record RemoteSetting(string Key, SettingEffect Effect, bool IsList
 /// <summary>
 /// The keys a desired configuration may set, shared by the fleet (which refuses other keys at once) and the device
 /// (which validates the values with its own option validators). Identity, credentials, the broker address and the data
-/// folder are deliberately absent: a configuration push must never be able to cut a device off from the fleet.
+/// folder are deliberately absent: a configuration push must never be able to cut a device off from the fleet. So are
+/// the printer's transport and device-local paths (<c>Printer:Transport</c>, <c>DevicePath</c>, <c>SerialPort</c>): a
+/// push could otherwise point the printer at any file the service user may write (the outbox included) or at a
+/// virtual printer that swallows tickets; they are the technician's, set on the device.
 /// </summary>
 public static class RemoteSettings
 {
@@ -80,9 +83,6 @@ public static class RemoteSettings
         new("Display:I2cAddress", SettingEffect.Restart),
         new("Display:SpiBus", SettingEffect.Restart),
         new("Display:SpiChipSelect", SettingEffect.Restart),
-        new("Printer:Transport", SettingEffect.Restart),
-        new("Printer:DevicePath", SettingEffect.Restart),
-        new("Printer:SerialPort", SettingEffect.Restart),
         new("Printer:BaudRate", SettingEffect.Restart),
         new("Printer:Host", SettingEffect.Restart),
         new("Printer:Port", SettingEffect.Restart),

@@ -91,7 +91,9 @@ public sealed class TicketPrinter(
             "usb" => new DeviceFilePrinterTransport(o.DevicePath),
             "serial" => new SerialPrinterTransport(o.SerialPort, o.BaudRate),
             "tcp" => new TcpPrinterTransport(o.Host, o.Port),
-            _ => virtualPrinter.CreateTransport(),
+            "virtual" when device.Value.Simulate => virtualPrinter.CreateTransport(),
+            // A virtual printer outside simulation would swallow every ticket while the kiosk believes it printed.
+            _ => throw new InvalidOperationException($"{PrinterOptions.Section}:Transport '{transport}' exists only under --simulate"),
         };
     }
 }

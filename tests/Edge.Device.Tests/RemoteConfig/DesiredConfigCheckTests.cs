@@ -42,6 +42,16 @@ public sealed class DesiredConfigCheckTests
         Assert.Contains(problems, p => p.StartsWith("Health:IntervalSeconds must not be null", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Printer:Transport", "virtual")]
+    [InlineData("Printer:DevicePath", "/var/lib/edge/outbox.db")]
+    [InlineData("Printer:SerialPort", "/dev/ttyS0")]
+    public void The_printer_transport_and_device_paths_are_not_remotely_settable(string key, string value)
+    {
+        var problems = Problems(Local(), $$"""{"{{key}}": "{{value}}"}""");
+        Assert.Contains(problems, p => p.StartsWith($"{key} may not be set remotely", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_value_that_does_not_convert_is_a_problem_naming_its_key_not_an_exception()
     {
