@@ -227,9 +227,27 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine("PostgreSQL started again");
         await pressing;
 
-        foreach (var d in devices)
+        try
         {
-            await Eventually.TrueAsync(async () => (await d.StatusAsync()).GetProperty("outboxDepth").GetInt64() == 0, Settle, $"{d.Id} to drain");
+            foreach (var d in devices)
+            {
+                await Eventually.TrueAsync(async () => (await d.StatusAsync()).GetProperty("outboxDepth").GetInt64() == 0, Settle, $"{d.Id} to drain");
+            }
+        }
+        catch (TimeoutException)
+        {
+            foreach (var d in devices)
+            {
+                output.WriteLine($"{d.Id}: {await d.StatusAsync()}");
+                output.WriteLine(string.Join('\n', d.Output.Split('\n').TakeLast(30)));
+            }
+
+            foreach (var node in Cluster.Nodes)
+            {
+                output.WriteLine(string.Join('\n', node.Output.Split('\n').Where(l => !l.Contains("info: Microsoft", StringComparison.Ordinal)).TakeLast(60)));
+            }
+
+            throw;
         }
 
         var database = Cluster.ConnectionString.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];

@@ -1,4 +1,5 @@
 using Edge.Fleet.Commands;
+using Edge.Fleet.Tests.Support;
 using Edge.Wire;
 
 namespace Edge.Fleet.Tests.Commands;
@@ -7,23 +8,9 @@ namespace Edge.Fleet.Tests.Commands;
 /// What every <see cref="ICommandStore"/> must do, whatever engine is behind it. A test class per engine derives from
 /// this and makes a store on fresh, empty storage.
 /// </summary>
-public abstract class CommandStoreContract : IAsyncLifetime
+public abstract class CommandStoreContract : StoreContractBase<ICommandStore>
 {
     protected static readonly DateTime Now = new(2026, 3, 2, 8, 0, 0, DateTimeKind.Utc);
-
-    private ICommandStore? _store;
-
-    protected ICommandStore Store => _store ?? throw new InvalidOperationException("The store has not been created.");
-
-    protected abstract Task<ICommandStore> CreateStoreAsync();
-
-    public virtual async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual Task DisposeAsync()
-    {
-        (_store as IDisposable)?.Dispose();
-        return Task.CompletedTask;
-    }
 
     protected static CommandRecord Command(string id, string device = "dev-1", int issuedSecondsAgo = 0, int expiresInSeconds = 3600) => new()
     {

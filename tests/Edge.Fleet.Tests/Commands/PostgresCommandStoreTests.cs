@@ -17,32 +17,9 @@ namespace Edge.Fleet.Tests.Commands;
 /// </summary>
 public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : CommandStoreContract, IClassFixture<PostgresServerFixture>
 {
-    private readonly List<NpgsqlDataSource> _dataSources = [];
-    private string _connectionString = "";
+    protected override async Task<ICommandStore> CreateStoreAsync() => new PostgresCommandStore(await MigratedDatabaseAsync(postgres));
 
-    protected override async Task<ICommandStore> CreateStoreAsync()
-    {
-        var (dataSource, connectionString) = await postgres.CreateMigratedDatabaseAsync();
-        _dataSources.Add(dataSource);
-        _connectionString = connectionString;
-        return new PostgresCommandStore(dataSource);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        foreach (var dataSource in _dataSources)
-        {
-            await dataSource.DisposeAsync();
-        }
-    }
-
-    private PostgresCommandStore SecondNode()
-    {
-        var dataSource = NpgsqlDataSource.Create(_connectionString);
-        _dataSources.Add(dataSource);
-        return new PostgresCommandStore(dataSource);
-    }
+    private PostgresCommandStore OtherNode() => new(SecondNode());
 
     private static CommandSender Sender(ICommandStore store, RecordingDownlink downlink, TimeProvider clock) =>
         new(store, downlink, Options.Create(new CommandsOptions()), clock, NullLogger<CommandSender>.Instance);
@@ -51,7 +28,7 @@ public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : 
     public async Task Two_nodes_seeing_a_device_come_back_send_each_pending_command_once()
     {
         var clock = new MovableClock(new DateTimeOffset(Now));
-        var nodes = new[] { Store, SecondNode() }.Select(store => (Store: store, Downlink: new RecordingDownlink())).ToList();
+        var nodes = new[] { Store, OtherNode() }.Select(store => (Store: store, Downlink: new RecordingDownlink())).ToList();
         for (var i = 0; i < 20; i++)
         {
             await AddAsync(Command($"c{i:D2}", issuedSecondsAgo: 300));
@@ -71,7 +48,7 @@ public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : 
     [Fact]
     public async Task A_claim_made_by_two_nodes_at_once_goes_to_one()
     {
-        var other = SecondNode();
+        var other = OtherNode();
         var quiet = TimeSpan.FromSeconds(30);
         for (var i = 0; i < 30; i++)
         {
@@ -89,7 +66,7 @@ public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : 
     public async Task Two_nodes_sweeping_while_results_arrive_end_each_command_once()
     {
         var clock = new MovableClock(new DateTimeOffset(Now).AddHours(2));
-        var nodes = new ICommandStore[] { Store, SecondNode() };
+        var nodes = new ICommandStore[] { Store, OtherNode() };
         for (var i = 0; i < 20; i++)
         {
             await AddAsync(Command($"c{i:D2}", issuedSecondsAgo: 300, expiresInSeconds: 60));
@@ -118,7 +95,7 @@ public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : 
 
         var copier = new CommandCopier();
         var source = new FleetOptions { DataDir = folder.Path };
-        var target = _dataSources[0];
+        var target = Database;
 
         Assert.Equal(0, await copier.CountInTargetAsync(target, CancellationToken.None));
         Assert.Equal(3, await copier.CopyAsync(source, target, CancellationToken.None));

@@ -2,29 +2,18 @@ using System.Text.Json;
 using Edge.Fleet.DeviceConfig;
 using Edge.Wire;
 
+using Edge.Fleet.Tests.Support;
+
 namespace Edge.Fleet.Tests.DeviceConfig;
 
 /// <summary>
 /// What every <see cref="IDesiredConfigStore"/> must do, whatever engine is behind it. A test class per engine derives
 /// from this and makes a store on fresh, empty storage.
 /// </summary>
-public abstract class DesiredConfigStoreContract : IAsyncLifetime
+public abstract class DesiredConfigStoreContract : StoreContractBase<IDesiredConfigStore>
 {
     protected static readonly DateTime At = new(2026, 11, 23, 9, 0, 0, DateTimeKind.Utc);
 
-    private IDesiredConfigStore? _store;
-
-    protected IDesiredConfigStore Store => _store ?? throw new InvalidOperationException("The store has not been created.");
-
-    protected abstract Task<IDesiredConfigStore> CreateStoreAsync();
-
-    public virtual async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual Task DisposeAsync()
-    {
-        (_store as IDisposable)?.Dispose();
-        return Task.CompletedTask;
-    }
 
     protected static Dictionary<string, JsonElement> Settings(string json) =>
         JsonSerializer.Deserialize(json, ConfigJson.Default.DictionaryStringJsonElement)!;

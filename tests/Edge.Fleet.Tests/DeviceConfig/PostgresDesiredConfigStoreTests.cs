@@ -13,37 +13,14 @@ namespace Edge.Fleet.Tests.DeviceConfig;
 /// </summary>
 public sealed class PostgresDesiredConfigStoreTests(PostgresServerFixture postgres) : DesiredConfigStoreContract, IClassFixture<PostgresServerFixture>
 {
-    private readonly List<NpgsqlDataSource> _dataSources = [];
-    private string _connectionString = "";
+    protected override async Task<IDesiredConfigStore> CreateStoreAsync() => new PostgresDesiredConfigStore(await MigratedDatabaseAsync(postgres));
 
-    protected override async Task<IDesiredConfigStore> CreateStoreAsync()
-    {
-        var (dataSource, connectionString) = await postgres.CreateMigratedDatabaseAsync();
-        _dataSources.Add(dataSource);
-        _connectionString = connectionString;
-        return new PostgresDesiredConfigStore(dataSource);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        foreach (var dataSource in _dataSources)
-        {
-            await dataSource.DisposeAsync();
-        }
-    }
-
-    private PostgresDesiredConfigStore SecondNode()
-    {
-        var dataSource = NpgsqlDataSource.Create(_connectionString);
-        _dataSources.Add(dataSource);
-        return new PostgresDesiredConfigStore(dataSource);
-    }
+    private PostgresDesiredConfigStore OtherNode() => new(SecondNode());
 
     [Fact]
     public async Task Two_nodes_putting_at_once_store_every_put_with_revisions_never_reused_and_committed_in_order()
     {
-        var nodes = new IDesiredConfigStore[] { Store, SecondNode() };
+        var nodes = new IDesiredConfigStore[] { Store, OtherNode() };
         const int putsPerNode = 40;
         string[] layerIds = ["role:counter", "centre:c1", "device:dev-1"];
 
@@ -66,7 +43,7 @@ public sealed class PostgresDesiredConfigStoreTests(PostgresServerFixture postgr
         foreach (var id in layerIds)
         {
             var newest = all.Where(l => l.Id == id).MaxBy(l => l.Revision)!;
-            var stored = (await SecondNode().FindLayerAsync(id, CancellationToken.None))!;
+            var stored = (await OtherNode().FindLayerAsync(id, CancellationToken.None))!;
             Assert.Equal((newest.Revision, newest.SettingsJson.Replace(" ", "")), (stored.Revision, stored.SettingsJson.Replace(" ", "")));
         }
     }
@@ -87,7 +64,7 @@ public sealed class PostgresDesiredConfigStoreTests(PostgresServerFixture postgr
 
         var copier = new DeviceConfigCopier();
         var source = new FleetOptions { DataDir = folder.Path };
-        var target = _dataSources[0];
+        var target = Database;
 
         Assert.Equal(0, await copier.CountInTargetAsync(target, CancellationToken.None));
         Assert.Equal(3, await copier.CopyAsync(source, target, CancellationToken.None));
@@ -107,7 +84,7 @@ public sealed class PostgresDesiredConfigStoreTests(PostgresServerFixture postgr
     {
         using var folder = new TempFolder("config-copy-empty");
 
-        Assert.Equal(0, await new DeviceConfigCopier().CopyAsync(new FleetOptions { DataDir = folder.Path }, _dataSources[0], CancellationToken.None));
+        Assert.Equal(0, await new DeviceConfigCopier().CopyAsync(new FleetOptions { DataDir = folder.Path }, Database, CancellationToken.None));
         Assert.False(File.Exists(folder[LiteDesiredConfigStore.FileName]));
     }
 }

@@ -1,6 +1,8 @@
 using Edge.Fleet.Devices;
 using Edge.Fleet.Tests.Health;
 
+using Edge.Fleet.Tests.Support;
+
 namespace Edge.Fleet.Tests.Devices;
 
 /// <summary>What every <see cref="IPresenceStore"/> must do, whatever engine is behind it.</summary>

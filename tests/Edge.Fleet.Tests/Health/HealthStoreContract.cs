@@ -1,6 +1,8 @@
 using Edge.Fleet.Health;
 using Edge.Wire;
 
+using Edge.Fleet.Tests.Support;
+
 namespace Edge.Fleet.Tests.Health;
 
 /// <summary>What every <see cref="IHealthStore"/> must do, whatever engine is behind it.</summary>

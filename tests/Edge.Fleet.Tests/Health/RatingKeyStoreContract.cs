@@ -1,5 +1,7 @@
 using Edge.Fleet.Health;
 
+using Edge.Fleet.Tests.Support;
+
 namespace Edge.Fleet.Tests.Health;
 
 /// <summary>What every <see cref="IRatingKeyStore"/> must do, whatever engine is behind it.</summary>

@@ -13,25 +13,9 @@ namespace Edge.Fleet.Tests.Queue;
 /// </summary>
 public sealed class PostgresQueueStoreTests(PostgresServerFixture postgres) : QueueStoreContract, IClassFixture<PostgresServerFixture>
 {
-    private readonly List<NpgsqlDataSource> _dataSources = [];
-    private string _connectionString = "";
+    protected override async Task<IQueueStore> CreateStoreAsync() => new PostgresQueueStore(await MigratedDatabaseAsync(postgres));
 
-    protected override async Task<IQueueStore> CreateStoreAsync()
-    {
-        var (dataSource, connectionString) = await postgres.CreateMigratedDatabaseAsync();
-        _dataSources.Add(dataSource);
-        _connectionString = connectionString;
-        return new PostgresQueueStore(dataSource);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        foreach (var dataSource in _dataSources)
-        {
-            await dataSource.DisposeAsync();
-        }
-    }
+    private PostgresQueueStore OtherNode() => new(SecondNode());
 
     [Fact]
     public async Task Four_counters_on_two_nodes_call_each_of_200_tickets_once_in_issue_order_per_field()
@@ -171,7 +155,7 @@ public sealed class PostgresQueueStoreTests(PostgresServerFixture postgres) : Qu
             embedded = await lite.TicketsAsync(Centre, Today, CancellationToken.None);
         }
 
-        var target = _dataSources[0];
+        var target = Database;
         var copier = new QueueDataCopier();
         Assert.Equal(0, await copier.CountInTargetAsync(target, CancellationToken.None));
 
@@ -196,18 +180,11 @@ public sealed class PostgresQueueStoreTests(PostgresServerFixture postgres) : Qu
     {
         using var folder = new TempFolder("queue-copy-empty");
 
-        Assert.Equal(0, await new QueueDataCopier().CopyAsync(new FleetOptions { DataDir = folder.Path }, _dataSources[0], CancellationToken.None));
+        Assert.Equal(0, await new QueueDataCopier().CopyAsync(new FleetOptions { DataDir = folder.Path }, Database, CancellationToken.None));
         Assert.False(File.Exists(folder[LiteQueueStore.FileName]));
     }
 
     private static string Describe(QueueTicket t) =>
         $"{t.Id} {t.CentreDay} {t.Field} {t.Kiosk} {t.IssuedAt:O} {t.State} {t.Counter} {t.AssignedAt:O} {t.CallOrder} {t.CalledAt:O} {t.ServedAt:O} " +
         $"{t.SkippedAt:O} [{string.Join(",", t.RecalledAt.Select(r => r.ToString("O")))}] {t.RatingLevel} {t.RatingScale}";
-
-    private PostgresQueueStore OtherNode()
-    {
-        var dataSource = NpgsqlDataSource.Create(_connectionString);
-        _dataSources.Add(dataSource);
-        return new PostgresQueueStore(dataSource);
-    }
 }

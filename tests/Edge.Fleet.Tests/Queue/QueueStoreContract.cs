@@ -1,33 +1,21 @@
 using Edge.Fleet.Queue;
 using Edge.Wire;
 
+using Edge.Fleet.Tests.Support;
+
 namespace Edge.Fleet.Tests.Queue;
 
 /// <summary>
 /// What every <see cref="IQueueStore"/> must do, whatever engine is behind it. A store's test class derives from this
 /// and says how to make a store on fresh, empty storage.
 /// </summary>
-public abstract partial class QueueStoreContract : IAsyncLifetime
+public abstract partial class QueueStoreContract : StoreContractBase<IQueueStore>
 {
     protected const string Centre = "centre-1";
     protected const string Today = "2026-11-23";
     protected static readonly DateTimeOffset Morning = new(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(7));
     protected static readonly DateTimeOffset FleetNow = Morning.AddHours(1);
 
-    private IQueueStore? _store;
-
-    protected IQueueStore Store => _store ?? throw new InvalidOperationException("The store has not been created.");
-
-    /// <summary>A store on fresh, empty storage, owned by this test (disposed after it when disposable).</summary>
-    protected abstract Task<IQueueStore> CreateStoreAsync();
-
-    public virtual async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public virtual Task DisposeAsync()
-    {
-        (_store as IDisposable)?.Dispose();
-        return Task.CompletedTask;
-    }
 
     [Fact]
     public async Task Counters_calling_at_the_same_instant_never_get_the_same_ticket()

@@ -1,11 +1,10 @@
-using Edge.Fleet.Tests.Support;
 using Edge.Testing;
 using Npgsql;
 
-namespace Edge.Fleet.Tests.Health;
+namespace Edge.Fleet.Tests.Support;
 
 /// <summary>
-/// What the contract tests of the health, presence and rating-key stores share: a store on fresh storage per test,
+/// What the contract tests of the fleet's stores share: a store on fresh storage per test,
 /// disposed after it, with its temporary folder and the PostgreSQL data sources a test opened (several for several nodes), disposed too.
 /// </summary>
 public abstract class StoreContractBase<TStore> : IAsyncLifetime
@@ -38,12 +37,16 @@ public abstract class StoreContractBase<TStore> : IAsyncLifetime
     /// <summary>A file of a temporary folder of this test, deleted after it.</summary>
     protected string FileIn(string name) => (_folder ??= new TempFolder(GetType().Name))[name];
 
+    /// <summary>The data source of the database made by <see cref="MigratedDatabaseAsync"/> (the first node's).</summary>
+    protected NpgsqlDataSource Database => _dataSources.Count > 0 ? _dataSources[0] : throw new InvalidOperationException("No database was made.");
+
     /// <summary>A fresh database with the whole schema; its data source is disposed after the test.</summary>
     protected async Task<NpgsqlDataSource> MigratedDatabaseAsync(PostgresServerFixture postgres)
     {
         var (dataSource, connectionString) = await postgres.CreateMigratedDatabaseAsync();
         ConnectionString = connectionString;
-        return Track(dataSource);
+        _dataSources.Insert(0, dataSource);
+        return dataSource;
     }
 
     /// <summary>Another node's data source on the same database.</summary>
