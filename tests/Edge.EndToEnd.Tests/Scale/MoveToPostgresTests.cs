@@ -98,7 +98,9 @@ public sealed class MoveToPostgresTests(ITestOutputHelper output) : IAsyncLifeti
             Assert.True(before[path] == after[path], $"{path} differs after the move:\nbefore {before[path]}\nafter  {after[path]}");
         }
 
-        Assert.Equal(alertsBefore, AlertIds(await moved.GetJsonAsync("/api/v1/alerts?days=30")));
+        // Every alert moved with its id and times; the moved fleet may open new ones of its own (a device stopped just
+        // before the move is offline there too).
+        Assert.Subset(AlertIds(await moved.GetJsonAsync("/api/v1/alerts?days=30")).ToHashSet(), alertsBefore.ToHashSet());
         using var login = await new HttpClient { BaseAddress = moved.Http.BaseAddress }.PostAsJsonAsync("/api/v1/auth/login", new { name = "manager-m", password = "manager-password-1" });
         Assert.True(login.IsSuccessStatusCode, "the manager's password was moved too");
     }
