@@ -242,9 +242,15 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
                 output.WriteLine(string.Join('\n', d.Output.Split('\n').TakeLast(30)));
             }
 
+            var db = Cluster.ConnectionString.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+            output.WriteLine(await Cluster.Postgres.PsqlAsync(db, "SELECT device_id, up_to, max_seq, stored FROM device_sequences ORDER BY 1"));
             foreach (var node in Cluster.Nodes)
             {
-                output.WriteLine(string.Join('\n', node.Output.Split('\n').Where(l => !l.Contains("info: Microsoft", StringComparison.Ordinal)).TakeLast(60)));
+                output.WriteLine(string.Join('\n', node.Output.Split('\n')
+                    .Where(l => !l.TrimStart().StartsWith("[fleet]       at ", StringComparison.Ordinal) && !l.Contains("   at ", StringComparison.Ordinal)
+                                && !l.Contains("Exception data", StringComparison.Ordinal) && !l.Contains("Detail", StringComparison.Ordinal)
+                                && !l.Contains("info: Microsoft", StringComparison.Ordinal))
+                    .TakeLast(50)));
             }
 
             throw;
