@@ -15,11 +15,8 @@ public sealed class DeviceConfigCopier : IEmbeddedDataCopier
 
     public int Order => 50;
 
-    public async Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
-    {
-        await using var command = target.CreateCommand("SELECT (SELECT count(*) FROM config_layers) + (SELECT count(*) FROM config_reported)");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken) =>
+        CopiedRows.CountAsync(target, cancellationToken, "config_layers", "config_reported");
 
     public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
     {
@@ -39,31 +36,29 @@ public sealed class DeviceConfigCopier : IEmbeddedDataCopier
 
         await using var connection = await target.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        long written = 0;
-        foreach (var layer in layers)
+        var written = await CopiedRows.InsertAsync(connection, transaction, layers, layer =>
         {
-            await using var insert = new NpgsqlCommand("""
+            var insert = new NpgsqlBatchCommand("""
                 INSERT INTO config_layers (id, settings, revision, updated_at, updated_by) VALUES ($1, $2::jsonb, $3, $4, $5)
                 ON CONFLICT DO NOTHING
-                """, connection, transaction);
+                """);
             insert.Parameters.Add(new() { Value = layer.Id });
             insert.Parameters.Add(new() { Value = layer.SettingsJson });
             insert.Parameters.Add(new() { Value = layer.Revision });
             insert.Parameters.Add(new() { Value = PostgresTime.Utc(layer.UpdatedAt) });
             insert.Parameters.Add(new() { Value = layer.UpdatedBy });
-            written += await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        foreach (var record in reported)
+            return insert;
+        }, cancellationToken);
+        written += await CopiedRows.InsertAsync(connection, transaction, reported, record =>
         {
-            await using var insert = new NpgsqlCommand("""
+            var insert = new NpgsqlBatchCommand("""
                 INSERT INTO config_reported (device_id, applied_version, state, rejected_version, reason, restart_pending, at, received_at)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT DO NOTHING
-                """, connection, transaction);
+                """);
             PostgresDesiredConfigStore.AddReported(insert.Parameters, record);
-            written += await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+            return insert;
+        }, cancellationToken);
 
         await using (var raise = new NpgsqlCommand(
             "UPDATE config_revision SET value = greatest(value, (SELECT coalesce(max(revision), 0) FROM config_layers))", connection, transaction))

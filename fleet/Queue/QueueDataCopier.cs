@@ -12,17 +12,12 @@ namespace Edge.Fleet.Queue;
 /// </summary>
 public sealed class QueueDataCopier : IEmbeddedDataCopier
 {
-    private const int RowsPerBatch = 500;
-
     public string What => "queue tickets, last calls";
 
     public int Order => 40;
 
-    public async Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
-    {
-        await using var command = target.CreateCommand("SELECT (SELECT count(*) FROM queue_tickets) + (SELECT count(*) FROM queue_last_calls)");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken) =>
+        CopiedRows.CountAsync(target, cancellationToken, "queue_tickets", "queue_last_calls");
 
     public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
     {
@@ -42,16 +37,8 @@ public sealed class QueueDataCopier : IEmbeddedDataCopier
 
         await using var connection = await target.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        long written = 0;
-        foreach (var chunk in tickets.Chunk(RowsPerBatch))
-        {
-            written += await ExecuteAsync(connection, transaction, chunk.Select(TicketInsert), cancellationToken);
-        }
-
-        foreach (var chunk in lastCalls.Chunk(RowsPerBatch))
-        {
-            written += await ExecuteAsync(connection, transaction, chunk.Select(LastCallInsert), cancellationToken);
-        }
+        var written = await CopiedRows.InsertAsync(connection, transaction, tickets, TicketInsert, cancellationToken)
+                      + await CopiedRows.InsertAsync(connection, transaction, lastCalls, LastCallInsert, cancellationToken);
 
         await using (var sequence = new NpgsqlCommand("""
             SELECT setval('queue_call_order', t.highest)
@@ -92,18 +79,5 @@ public sealed class QueueDataCopier : IEmbeddedDataCopier
             """);
         command.Parameters.AddRange((NpgsqlParameter[])[Text(c.Id), Text(c.RequestId), Text(c.Ticket), Text(c.Field), Text(c.Day), Integer(c.Waiting)]);
         return command;
-    }
-
-    private static async Task<long> ExecuteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var command in commands)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        return batch.BatchCommands.Sum<NpgsqlBatchCommand>(c => (long)c.RecordsAffected);
     }
 }
