@@ -36,7 +36,7 @@ public sealed class HealthDataCopier : IEmbeddedDataCopier
         {
             using var lite = new LiteHealthStore(healthFile);
             var postgres = new PostgresHealthStore(target);
-            foreach (var chunk in lite.ReadAllHistory().Chunk(HistoryBatch))
+            foreach (var chunk in lite.ReadHistoryInPages(HistoryBatch))
             {
                 written += await postgres.WriteAsync(chunk, cancellationToken);
             }

@@ -1,7 +1,8 @@
-using JsonSerializer = System.Text.Json.JsonSerializer;
+using Edge.Fleet.Store.Moving;
 using Edge.Storage;
 using Edge.Wire;
 using LiteDB;
+using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace Edge.Fleet.Health;
 
@@ -108,8 +109,9 @@ public sealed class LiteHealthStore : IHealthStore, IDisposable
     public void Dispose() => _db.Dispose();
 
     /// <summary>Every document of the history, oldest first, for the move to PostgreSQL.</summary>
-    internal IEnumerable<HealthSample> ReadAllHistory() =>
-        _history.Query().OrderBy("receivedAt").ToEnumerable().Select(FromDocument);
+    /// <summary>The whole history in pages, each read before it is handed out (see <see cref="LitePages"/>).</summary>
+    internal IEnumerable<IReadOnlyList<HealthSample>> ReadHistoryInPages(int size) =>
+        LitePages.Of(_history, size).Select(page => (IReadOnlyList<HealthSample>)page.Select(FromDocument).ToList());
 
     private static string HistoryId(HealthSample sample) => sample.DeviceId + "\n" + HeartbeatIdentity.KeyOf(sample);
 

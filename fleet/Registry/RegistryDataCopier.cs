@@ -78,7 +78,7 @@ public sealed class RegistryDataCopier : IEmbeddedDataCopier
         CancellationToken cancellationToken)
     {
         var written = 0L;
-        foreach (var chunk in collection.FindAll().Chunk(RowsPerBatch))
+        foreach (var chunk in LitePages.Of(collection, RowsPerBatch))
         {
             await using var batch = new NpgsqlBatch(connection);
             foreach (var row in chunk)

@@ -41,7 +41,7 @@ public sealed class EventCopier : IEmbeddedDataCopier
         long copied = 0;
         var pending = new List<(string Device, DeviceEvent Event)>();
         DateTime? pendingReceivedAt = null;
-        foreach (var doc in db.GetCollection(LiteDocuments.EventsCollection).FindAll())
+        foreach (var doc in LitePages.Of(db.GetCollection(LiteDocuments.EventsCollection)).SelectMany(page => page))
         {
             var receivedAt = DateTime.SpecifyKind(doc["receivedAt"].AsDateTime, DateTimeKind.Utc);
             if (pending.Count >= BatchEvents || (pendingReceivedAt is { } r && r != receivedAt))
