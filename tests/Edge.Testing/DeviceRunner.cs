@@ -35,6 +35,9 @@ public sealed class DeviceRunner : IDisposable
     /// <summary>Role the device is enrolled in when it provisions itself (counter, kiosk or hall); the device applies it.</summary>
     public string Role { get; init; } = "counter";
 
+    /// <summary>Extra environment for the process (e.g. a <see cref="PowerCut.LazyDisk"/>'s).</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
     public string Output => _process?.Output ?? "";
 
     public async Task StartAsync()
@@ -56,7 +59,7 @@ public sealed class DeviceRunner : IDisposable
             "--Uplink:ReconnectMax=00:00:02",
             .. _extraArgs,
             .. provisioning,
-        ]);
+        ], Environment?.ToDictionary());
         await Eventually.TrueAsync(
             async () => _process.HasExited
                 ? throw new InvalidOperationException($"device {Id} exited:\n" + _process.Output)

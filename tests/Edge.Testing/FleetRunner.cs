@@ -57,6 +57,9 @@ public sealed partial class FleetRunner : IDisposable
 
     public string Output => _process?.Output ?? "";
 
+    /// <summary>Extra environment for the process (e.g. a <see cref="PowerCut.LazyDisk"/>'s).</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
     public async Task StartAsync()
     {
         _process?.Dispose();
@@ -68,7 +71,7 @@ public sealed partial class FleetRunner : IDisposable
             $"--Fleet:DataDir={DataDir}",
             .. _extraArgs,
         ],
-        new Dictionary<string, string> { ["EDGE_ADMIN_TOKEN"] = AdminToken });
+        new Dictionary<string, string>(Environment ?? new Dictionary<string, string>()) { ["EDGE_ADMIN_TOKEN"] = AdminToken });
         await Eventually.TrueAsync(
             async () => _process.HasExited
                 ? throw new InvalidOperationException("fleet exited:\n" + _process.Output)

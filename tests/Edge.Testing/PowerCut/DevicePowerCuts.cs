@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Edge.Testing.PowerCut;
+
+/// <summary>
+/// Power cuts of a counter device: a real device host process (simulated GPIO, provisioned by claim code, device
+/// authentication on) keeps its data folder on a <see cref="LazyDisk"/> and is SIGKILLed, then cut, while presses are
+/// answered and while its outbox drains to a real fleet (on an ordinary disk); it starts again on what survived. At
+/// the end every answered press must be stored at the fleet, none more often than it was pressed.
+/// </summary>
+public static class DevicePowerCuts
+{
+    private const string Counter = "9";
+
+    public static async Task<PowerCutReport> RunAsync(string folder, int cuts, int seed, Action<string> log)
+    {
+        var clock = Stopwatch.StartNew();
+        var random = new Random(seed);
+        var disk = await LazyDisk.CreateAsync(Path.Combine(folder, "device"));
+        using var fleet = new FleetRunner(Path.Combine(folder, "fleet"));
+        await fleet.StartAsync();
+
+        // Small batches and window: a backlog takes many acks (each a durable delete in the outbox) to drain.
+        using var device = new DeviceRunner("counter-powercut", disk.Folder, fleet.MqttPort,
+            $"--Device:Counter={Counter}", "--Uplink:BatchMaxEvents=5", "--Uplink:MaxUnackedEvents=10", "--Health:IntervalSeconds=2")
+        {
+            Environment = disk.Environment,
+        };
+        var presses = new PressLoop(random);
+        int duringDrain = 0, discarded = 0, damaged = 0;
+        long bytes = 0;
+        try
+        {
+            for (var cut = 1; cut <= cuts; cut++)
+            {
+                await device.StartAsync();
+                damaged += IsDamaged(await device.StatusAsync()) ? 1 : 0;
+                presses.Start(device, presser: 2);
+                await Task.Delay(random.Next(200, 1500));
+                var drain = random.Next(2) == 0;
+                if (drain)
+                {
+                    // Stop pressing, let the presses in flight be answered, then cut while the backlog drains.
+                    await presses.StopAsync();
+                    await Task.Delay(random.Next(0, 300));
+                    duringDrain += (await device.StatusAsync()).GetProperty("outboxDepth").GetInt64() > 0 ? 1 : 0;
+                    device.Kill();
+                }
+                else
+                {
+                    presses.StopStarting();
+                    device.Kill();
+                    await presses.StopAsync();
+                }
+
+                var result = await disk.CutAsync();
+                discarded += result.Bytes > 0 ? 1 : 0;
+                bytes += result.Bytes;
+                log($"cut {cut}/{cuts} ({(drain ? "drain" : "presses")}): discarded {result.Bytes} bytes in {result.Files} files; answered {presses.AnsweredTotal}, in flight {presses.UnansweredTotal}");
+            }
+
+            await device.StartAsync();
+            damaged += IsDamaged(await device.StatusAsync()) ? 1 : 0;
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    var status = await device.StatusAsync();
+                    var seen = await fleet.DeviceAsync(device.Id);
+                    return status.GetProperty("outboxDepth").GetInt64() == 0
+                        && seen?.GetProperty("upTo").GetInt64() == status.GetProperty("nextSeq").GetInt64() - 1;
+                },
+                TimeSpan.FromMinutes(3),
+                "the device to drain after the last cut");
+            var stored = await StoredByLevelAsync(fleet);
+            var (lost, doubled) = PowerCutReport.Compare(presses.Answered, presses.Unanswered, stored);
+            return new PowerCutReport("device", cuts, duringDrain, discarded, bytes, presses.AnsweredTotal, presses.UnansweredTotal,
+                stored.Sum(), lost, doubled, AckedThenMissing: 0, damaged, clock.Elapsed);
+        }
+        catch
+        {
+            log(fleet.Output);
+            log(device.Output);
+            throw;
+        }
+    }
+
+    /// <summary>Ratings the fleet stored for the counter, by level 1-4 (index 0 unused).</summary>
+    internal static async Task<long[]> StoredByLevelAsync(FleetRunner fleet)
+    {
+        var byLevel = (await fleet.GetJsonAsync($"/api/v1/stats/ratings?counter={Counter}")).GetProperty("byLevel");
+        return [0, .. Enumerable.Range(1, 4).Select(level => byLevel.TryGetProperty(level.ToString(), out var n) ? n.GetInt64() : 0)];
+    }
+
+    /// <summary>Whether the outbox found its file damaged at start (quarantined and salvaged).</summary>
+    internal static bool IsDamaged(JsonElement status) =>
+        status.TryGetProperty("faults", out var faults) && faults.ValueKind == JsonValueKind.Object && faults.TryGetProperty("storage-corrupt", out _);
+}
