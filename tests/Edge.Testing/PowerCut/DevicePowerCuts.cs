@@ -36,19 +36,20 @@ public static class DevicePowerCuts
             {
                 await device.StartAsync();
                 damaged += IsDamaged(await device.StatusAsync()) ? 1 : 0;
-                presses.Start(device, presser: 2);
-                await Task.Delay(random.Next(200, 1500));
                 var drain = random.Next(2) == 0;
                 if (drain)
                 {
-                    // Stop pressing, let the presses in flight be answered, then cut while the backlog drains.
-                    await presses.StopAsync();
-                    await Task.Delay(random.Next(0, 300));
+                    // A backlog answered as durable at once, then a cut while the device drains it in small batches.
+                    await presses.FloodAsync(device, 4 * random.Next(10, 60));
+                    await Task.Delay(random.Next(0, 400));
                     duringDrain += (await device.StatusAsync()).GetProperty("outboxDepth").GetInt64() > 0 ? 1 : 0;
                     device.Kill();
                 }
                 else
                 {
+                    // Presses answered one by one on two buttons at once (group commits), cut with presses in flight.
+                    presses.Start(device, pressers: 2);
+                    await Task.Delay(random.Next(200, 1500));
                     presses.StopStarting();
                     device.Kill();
                     await presses.StopAsync();

@@ -21,7 +21,7 @@ public static class FleetPowerCuts
             "--Device:Counter=9", "--Uplink:BatchMaxEvents=20", "--Health:IntervalSeconds=2");
         await device.StartAsync();
         var presses = new PressLoop(random);
-        presses.Start(device, presser: 2);
+        presses.Start(device, pressers: 2);
         var discarded = 0;
         long bytes = 0, ackedThenMissing = 0;
         try

@@ -24,13 +24,42 @@ public sealed class PressLoop
 
     public long UnansweredTotal => _unanswered.Sum();
 
-    /// <summary>Starts pressing <paramref name="device"/> with <paramref name="presser"/> parallel pressers.</summary>
-    public void Start(DeviceRunner device, int presser = 1)
+    /// <summary>
+    /// Starts pressing <paramref name="device"/> with <paramref name="pressers"/> (1, 2 or 4) parallel pressers, each on
+    /// its own buttons: the simulated press endpoint answers when the button's durable count has grown, and two
+    /// presses of one button at once are one press on the wire (overlapping contacts), so they must not share.
+    /// </summary>
+    public void Start(DeviceRunner device, int pressers = 1)
     {
         _stop = new CancellationTokenSource();
         var stop = _stop.Token;
-        var seeds = Enumerable.Range(0, presser).Select(_ => _random.Next()).ToList();
-        _running = Task.WhenAll(seeds.Select(seed => Task.Run(() => PressUntilAsync(device, new Random(seed), stop))));
+        var loops = Enumerable.Range(0, pressers)
+            .Select(p => (Buttons: Enumerable.Range(1, 4).Where(b => (b - 1) % pressers == p).ToArray(), Seed: _random.Next()))
+            .ToList();
+        _running = Task.WhenAll(loops.Select(loop => Task.Run(() => PressUntilAsync(device, loop.Buttons, new Random(loop.Seed), stop))));
+    }
+
+    /// <summary>
+    /// Appends <paramref name="count"/> (a multiple of 4) ratings at once through POST /sim/flood, which cycles
+    /// through the levels, to build a backlog; counted like presses.
+    /// </summary>
+    public async Task FloodAsync(DeviceRunner device, int count)
+    {
+        var answered = false;
+        try
+        {
+            using var response = await device.Http.PostAsync($"/sim/flood?count={count}", null);
+            answered = response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+        }
+
+        var counts = answered ? _answered : _unanswered;
+        for (var level = 1; level <= 4; level++)
+        {
+            Interlocked.Add(ref counts[level], count / 4);
+        }
     }
 
     /// <summary>Stops pressing and waits for the presses in flight to be answered or to fail.</summary>
@@ -43,11 +72,11 @@ public sealed class PressLoop
     /// <summary>Stops starting new presses at once; the one in flight ends with the kill that follows.</summary>
     public void StopStarting() => _stop?.Cancel();
 
-    private async Task PressUntilAsync(DeviceRunner device, Random random, CancellationToken stop)
+    private async Task PressUntilAsync(DeviceRunner device, int[] buttons, Random random, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
-            var button = random.Next(1, 5);
+            var button = buttons[random.Next(buttons.Length)];
             var level = 5 - button;
             try
             {
