@@ -26,6 +26,12 @@ if (verb == "fuzz")
     return run.ExitCode;
 }
 
+if (verb == "powercut")
+{
+    // "powercut [--cuts 200] [--fleet-cuts 50] [--seed N]": the full power-cut runs of tests/Edge.EndToEnd.Tests/PowerCut.
+    return await PowerCutBenchmark.RunAsync(report, args.Skip(1).ToArray());
+}
+
 report.Note($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 if (verb is "outbox" or "all")
 {

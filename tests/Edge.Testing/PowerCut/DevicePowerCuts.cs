@@ -58,7 +58,7 @@ public static class DevicePowerCuts
                 var result = await disk.CutAsync();
                 discarded += result.Bytes > 0 ? 1 : 0;
                 bytes += result.Bytes;
-                log($"cut {cut}/{cuts} ({(drain ? "drain" : "presses")}): discarded {result.Bytes} bytes in {result.Files} files; answered {presses.AnsweredTotal}, in flight {presses.UnansweredTotal}");
+                log($"cut {cut}/{cuts} ({(drain ? "drain" : "presses")}): discarded {result.Bytes} bytes ({string.Join(", ", result.BytesByFile.Select(f => $"{f.Key} {f.Value}"))}); answered {presses.AnsweredTotal}, in flight {presses.UnansweredTotal}");
             }
 
             await device.StartAsync();

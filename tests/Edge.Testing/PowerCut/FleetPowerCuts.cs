@@ -38,7 +38,7 @@ public static class FleetPowerCuts
                 await fleet.StartAsync();
                 var upTo = (await fleet.DeviceAsync(device.Id))?.GetProperty("upTo").GetInt64() ?? 0;
                 ackedThenMissing += Math.Max(0, freed - upTo);
-                log($"cut {cut}/{cuts}: discarded {result.Bytes} bytes in {result.Files} files; device freed up to {freed}, fleet holds up to {upTo}; answered {presses.AnsweredTotal}");
+                log($"cut {cut}/{cuts}: discarded {result.Bytes} bytes ({string.Join(", ", result.BytesByFile.Select(f => $"{f.Key} {f.Value}"))}); device freed up to {freed}, fleet holds up to {upTo}; answered {presses.AnsweredTotal}");
             }
 
             await presses.StopAsync();
