@@ -11,8 +11,6 @@ namespace Edge.Testing.PowerCut;
 /// </summary>
 public static class DevicePowerCuts
 {
-    private const string Counter = "9";
-
     public static async Task<PowerCutReport> RunAsync(string folder, int cuts, int seed, Action<string> log)
     {
         var clock = Stopwatch.StartNew();
@@ -23,7 +21,7 @@ public static class DevicePowerCuts
 
         // Small batches and window: a backlog takes many acks (each a durable delete in the outbox) to drain.
         using var device = new DeviceRunner("counter-powercut", disk.Folder, fleet.MqttPort,
-            $"--Device:Counter={Counter}", "--Uplink:BatchMaxEvents=5", "--Uplink:MaxUnackedEvents=10", "--Health:IntervalSeconds=2")
+            $"--Device:Counter={FleetTally.Counter}", "--Uplink:BatchMaxEvents=5", "--Uplink:MaxUnackedEvents=10", "--Health:IntervalSeconds=2")
         {
             Environment = disk.Environment,
         };
@@ -63,20 +61,9 @@ public static class DevicePowerCuts
 
             await device.StartAsync();
             damaged += IsDamaged(await device.StatusAsync()) ? 1 : 0;
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    var status = await device.StatusAsync();
-                    var seen = await fleet.DeviceAsync(device.Id);
-                    return status.GetProperty("outboxDepth").GetInt64() == 0
-                        && seen?.GetProperty("upTo").GetInt64() == status.GetProperty("nextSeq").GetInt64() - 1;
-                },
-                TimeSpan.FromMinutes(3),
-                "the device to drain after the last cut");
-            var stored = await StoredByLevelAsync(fleet);
-            var (lost, doubled) = PowerCutReport.Compare(presses.Answered, presses.Unanswered, stored);
+            var (stored, lost, doubled) = await FleetTally.AfterDrainAsync(fleet, device, presses);
             return new PowerCutReport("device", cuts, duringDrain, discarded, bytes, presses.AnsweredTotal, presses.UnansweredTotal,
-                stored.Sum(), lost, doubled, AckedThenMissing: 0, damaged, clock.Elapsed);
+                stored, lost, doubled, AckedThenMissing: 0, damaged, clock.Elapsed);
         }
         catch
         {
@@ -84,13 +71,6 @@ public static class DevicePowerCuts
             log(device.Output);
             throw;
         }
-    }
-
-    /// <summary>Ratings the fleet stored for the counter, by level 1-4 (index 0 unused).</summary>
-    internal static async Task<long[]> StoredByLevelAsync(FleetRunner fleet)
-    {
-        var byLevel = (await fleet.GetJsonAsync($"/api/v1/stats/ratings?counter={Counter}")).GetProperty("byLevel");
-        return [0, .. Enumerable.Range(1, 4).Select(level => byLevel.TryGetProperty(level.ToString(), out var n) ? n.GetInt64() : 0)];
     }
 
     /// <summary>Whether the outbox found its file damaged at start (quarantined and salvaged).</summary>

@@ -18,7 +18,7 @@ public static class FleetPowerCuts
         using var fleet = new FleetRunner(disk.Folder) { Environment = disk.Environment };
         await fleet.StartAsync();
         using var device = new DeviceRunner("counter-fleetcut", Path.Combine(folder, "device"), fleet.MqttPort,
-            "--Device:Counter=9", "--Uplink:BatchMaxEvents=20", "--Health:IntervalSeconds=2");
+            $"--Device:Counter={FleetTally.Counter}", "--Uplink:BatchMaxEvents=20", "--Health:IntervalSeconds=2");
         await device.StartAsync();
         var presses = new PressLoop(random);
         presses.Start(device, pressers: 2);
@@ -42,20 +42,9 @@ public static class FleetPowerCuts
             }
 
             await presses.StopAsync();
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    var status = await device.StatusAsync();
-                    var seen = await fleet.DeviceAsync(device.Id);
-                    return status.GetProperty("outboxDepth").GetInt64() == 0
-                        && seen?.GetProperty("upTo").GetInt64() == status.GetProperty("nextSeq").GetInt64() - 1;
-                },
-                TimeSpan.FromMinutes(3),
-                "the device to drain after the last cut");
-            var stored = await DevicePowerCuts.StoredByLevelAsync(fleet);
-            var (lost, doubled) = PowerCutReport.Compare(presses.Answered, presses.Unanswered, stored);
+            var (stored, lost, doubled) = await FleetTally.AfterDrainAsync(fleet, device, presses);
             return new PowerCutReport("fleet", cuts, 0, discarded, bytes, presses.AnsweredTotal, presses.UnansweredTotal,
-                stored.Sum(), lost, doubled, ackedThenMissing, DamagedAtStart: 0, clock.Elapsed);
+                stored, lost, doubled, ackedThenMissing, DamagedAtStart: 0, clock.Elapsed);
         }
         catch
         {
