@@ -79,8 +79,11 @@ public sealed class FaultInjector(SoakServer server, SoakDevices devices, SoakOp
 
     private void Crashed(TimeSpan at, string who, string output)
     {
-        var tail = string.Join(" | ", output.Split('\n').TakeLast(3));
-        _crashes.Add($"{at.TotalMinutes:F1} min: {who} ended by itself; last output: {tail}");
+        // The whole output is kept beside the run for whoever fixes the crash (the run's own folder is deleted at the end).
+        var saved = Path.Combine(Path.GetTempPath(), $"edge-soak-crash-{who}-{DateTime.UtcNow:yyyyMMddTHHmmss}.log");
+        File.WriteAllText(saved, output);
+        var first = output.Split('\n').FirstOrDefault(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.Contains("crit", StringComparison.Ordinal)) ?? "";
+        _crashes.Add($"{at.TotalMinutes:F1} min: {who} ended by itself ({first.Trim()}); its output: {saved}");
         Console.WriteLine("  CRASH " + _crashes[^1]);
     }
 

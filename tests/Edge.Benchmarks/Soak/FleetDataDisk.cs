@@ -25,6 +25,13 @@ public sealed class FleetDataDisk : IDisposable
 
     private string Ballast => System.IO.Path.Combine(Path, BallastName);
 
+    /// <summary>The data folder on the ordinary disk, never filled (<paramref name="reason"/> says why).</summary>
+    public static FleetDataDisk Plain(string path, string reason)
+    {
+        Directory.CreateDirectory(path);
+        return new FleetDataDisk(path, reason);
+    }
+
     /// <summary>Creates <paramref name="path"/> and mounts a tmpfs of <paramref name="mib"/> MiB on it, if the system lets us.</summary>
     public static async Task<FleetDataDisk> MountAsync(string path, long mib)
     {

@@ -31,7 +31,9 @@ public sealed class SoakServer : IAsyncDisposable
 
     public static async Task<SoakServer> StartAsync(TempFolder folder, SoakOptions options)
     {
-        var disk = await FleetDataDisk.MountAsync(folder["fleet"], options.DiskMiB);
+        var disk = options.Faults.Contains(SoakFaultKinds.DiskFull)
+            ? await FleetDataDisk.MountAsync(folder["fleet"], options.DiskMiB)
+            : FleetDataDisk.Plain(folder["fleet"], "disk-full is not in --faults");
         ThrowawayMosquitto? mosquitto = null;
         FleetRunner? fleet = null;
         try
