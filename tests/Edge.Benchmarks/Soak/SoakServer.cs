@@ -4,7 +4,7 @@ namespace Edge.Benchmarks.Soak;
 
 /// <summary>
 /// The server side of the soak as it ships: one fleet process with its default configuration (LiteDB store, device
-/// authentication required) on a data disk the soak can fill, and the broker devices connect to: the fleet's embedded
+/// authentication required; only the per-address limit on claim-code redemptions raised, for the 200 provisionings) on a data disk the soak can fill, and the broker devices connect to: the fleet's embedded
 /// one, or a Mosquitto in front of it (<c>--broker external</c>; anonymous, as in the ingest benchmarks, since the
 /// fleet keeps no accounts in a Mosquitto without the dynamic security plugin, whose state a restart would lose).
 /// </summary>
@@ -38,20 +38,22 @@ public sealed class SoakServer : IAsyncDisposable
         FleetRunner? fleet = null;
         try
         {
-            string[] broker = [];
+            // Every device is provisioned from 127.0.0.1 at the start: the per-address limit on claim-code
+            // redemptions (brute-force protection, default a few a minute) is raised for that, and only that.
+            List<string> args = ["--Provisioning:AttemptsPerMinute=10000"];
             if (options.Broker == "external")
             {
                 mosquitto = await ThrowawayMosquitto.StartAsync();
-                broker =
+                args.AddRange(
                 [
                     "--Broker:Mode=external",
                     "--Broker:External:Host=127.0.0.1",
                     $"--Broker:External:Port={mosquitto.Port}",
                     "--Broker:External:ClientId=soak-fleet",
-                ];
+                ]);
             }
 
-            fleet = new FleetRunner(disk.Path, broker);
+            fleet = new FleetRunner(disk.Path, [.. args]);
             await fleet.StartAsync();
             return new SoakServer(fleet, disk, mosquitto);
         }
