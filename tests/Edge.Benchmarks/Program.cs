@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using Edge.Benchmarks;
+using Edge.Benchmarks.Soak;
 using Edge.Testing;
 
 // Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|all|report|fuzz]
 // "report" runs the side-by-side benchmarks of issue 8, prints the ratio table and writes docs/benchmarks.md.
 // "fuzz [factor]" runs the fuzzing properties of tests/Edge.Fleet.Tests/Fuzzing with factor (default 100) times the
 // cases CI runs, and exits non-zero when one fails (CsCheck prints the seed of the shrunk case).
+// "soak [--minutes 60] [--devices 200] [--rate-x 10] [--fault-every 3m] [--broker embedded|external] ..." runs a fleet
+// and its devices under faults (Soak/README.md) and exits non-zero when an event was lost or doubled.
 var verb = args.FirstOrDefault() ?? "all";
 var report = new FigureTable();
 if (verb == "report")
@@ -33,6 +36,13 @@ if (verb == "powercut")
 }
 
 report.Note($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+if (verb == "soak")
+{
+    var soak = await SoakBenchmark.RunAsync(report, SoakOptions.Parse(args.Skip(1).ToArray()));
+    report.Print();
+    return soak;
+}
+
 if (verb is "outbox" or "all")
 {
     await OutboxBenchmark.RunAsync(report);

@@ -24,6 +24,12 @@ public sealed class LoadOptions
     /// <summary>MQTT password of every device (the fleet must run with <c>Security:DeviceAuth=open</c>, or accept it).</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// MQTT password per device id, for devices provisioned one by one through the fleet's claim codes (so the fleet
+    /// can keep device authentication on); a device not listed uses <see cref="Password"/>.
+    /// </summary>
+    public Dictionary<string, string> Passwords { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Events per second across all devices while the run lasts (0: none, only backlogs).</summary>
     public double Rate { get; set; } = 100;
 

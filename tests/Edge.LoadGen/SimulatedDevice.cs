@@ -207,7 +207,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(_options.Host, _options.Port)
             .WithClientId(Id)
-            .WithCredentials(Id, _options.Password ?? "")
+            .WithCredentials(Id, _options.Passwords.GetValueOrDefault(Id) ?? _options.Password ?? "")
             .WithCleanStart(true)
             .WithKeepAlivePeriod(_options.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(10))

@@ -40,6 +40,9 @@ public sealed class DeviceRunner : IDisposable
 
     public string Output => _process?.Output ?? "";
 
+    /// <summary>The running host's process id (benchmarks read its memory from /proc), 0 before the first start.</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     public async Task StartAsync()
     {
         _process?.Dispose();

@@ -83,6 +83,9 @@ public sealed partial class FleetRunner : IDisposable
     /// <summary>SIGKILL, like a crash or a power cut of the server.</summary>
     public void Kill() => _process?.Kill();
 
+    /// <summary>SIGTERM, as systemd stops the service (SIGKILL after <paramref name="grace"/>); <see cref="StartAsync"/> starts it again.</summary>
+    public Task StopAsync(TimeSpan grace) => _process?.StopAsync(grace) ?? Task.CompletedTask;
+
     public async Task<JsonElement> GetJsonAsync(string path) =>
         await Http.GetFromJsonAsync<JsonElement>(path);
 

@@ -20,6 +20,9 @@ public static class RepoPaths
     /// <summary>The load generator's built dll (tests/Edge.LoadGen).</summary>
     public static string LoadGenDll => BuiltDll("tests/Edge.LoadGen", "Edge.LoadGen");
 
+    /// <summary>The benchmarks' built dll (tests/Edge.Benchmarks), for tests that run a verb's short slice.</summary>
+    public static string BenchmarksDll => BuiltDll("tests/Edge.Benchmarks", "Edge.Benchmarks");
+
     public static string BuiltDll(string projectFolder, string assembly)
     {
         var path = Path.Combine(Root, projectFolder, "bin", Configuration, "net10.0", assembly + ".dll");
