@@ -19,7 +19,7 @@ public static class DevicesRegistration
     }
 
     /// <summary>
-    /// <c>GET /api/v1/devices?centre=</c>: every device that has sent events or a status, sorted by id, with its
+    /// <c>GET /api/v1/devices?centre=</c>: every device that has sent events, a status or a heartbeat (the same devices as <c>/api/v1/health</c>), sorted by id, with its
     /// registration; a manager sees only the devices registered to their centres (403 for another centre).
     /// </summary>
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
@@ -36,7 +36,7 @@ public static class DevicesRegistration
             var sequences = (await store.ListSequencesAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
             var present = await presence.SnapshotAsync(cancellationToken);
             var lastSeen = await health.LastSeenAsync(cancellationToken);
-            var devices = sequences.Keys.Union(present.Keys)
+            var devices = sequences.Keys.Union(present.Keys).Union(lastSeen.Keys)
                 .Select(id => (Id: id, Registered: registry.Find(id)))
                 .Where(d => CentreScope.MaySee(user, d.Registered?.Centre) && (centre is null || d.Registered?.Centre == centre))
                 .OrderBy(d => d.Id, StringComparer.Ordinal)

@@ -159,6 +159,7 @@ public sealed class ApiContractTests : IAsyncLifetime
     public async Task Devices_health_and_registry_show_one_last_seen_that_moves_with_every_heartbeat()
     {
         await using var probe = await MqttProbe.ConnectAsDeviceAsync(_fleet.MqttPort, _device.DeviceId, _device.Secret);
+        await PublishHeartbeatAsync(probe);
         var first = await AgreedLastSeenAsync(null);
         await Task.Delay(1100);
         await PublishHeartbeatAsync(probe);
@@ -221,8 +222,9 @@ public sealed class ApiContractTests : IAsyncLifetime
     private async Task PublishHeartbeatAsync(MqttProbe probe)
     {
         var report = new HealthReport { At = DateTimeOffset.UtcNow, UptimeS = 10 };
-        Assert.Equal(MqttClientPublishReasonCode.Success,
-            await probe.PublishAsync(Topics.Health(_device.DeviceId), JsonSerializer.SerializeToUtf8Bytes(report, WireJson.Default.HealthReport)));
+        // The embedded broker answers "no matching subscribers" when only the fleet's interceptor takes the message.
+        var result = await probe.PublishAsync(Topics.Health(_device.DeviceId), JsonSerializer.SerializeToUtf8Bytes(report, WireJson.Default.HealthReport));
+        Assert.True(result is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers, result.ToString());
     }
 
     /// <summary>Waits until /devices, /health and /registry give the same last-seen time, later than <paramref name="after"/>.</summary>
@@ -234,13 +236,15 @@ public sealed class ApiContractTests : IAsyncLifetime
                 var devices = await _fleet.GetJsonAsync("/api/v1/devices");
                 var health = await _fleet.GetJsonAsync("/api/v1/health");
                 var registry = await _fleet.GetJsonAsync("/api/v1/registry");
-                return new[] { Of(devices, "lastSeen"), Of(health, "lastSeen"), Of(registry, "lastSeenAt") };
+                return new SeenOn(Of(devices, "lastSeen"), Of(health, "lastSeen"), Of(registry, "lastSeenAt"));
             },
-            times => times.All(t => t is not null && t == times[0] && (after is null || t > after)),
+            seen => seen.Devices is { } t && t == seen.Health && t == seen.Registry && (after is null || t > after),
             TimeSpan.FromSeconds(30),
             "one last-seen time on /devices, /health and /registry");
-        return seen[0]!.Value;
+        return seen.Devices!.Value;
     }
+
+    private sealed record SeenOn(DateTimeOffset? Devices, DateTimeOffset? Health, DateTimeOffset? Registry);
 
     private DateTimeOffset? Of(JsonElement list, string property) =>
         list.EnumerateArray().FirstOrDefault(d => d.GetProperty("id").GetString() == _device.DeviceId) is { ValueKind: JsonValueKind.Object } d
