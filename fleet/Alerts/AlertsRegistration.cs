@@ -57,19 +57,25 @@ public static class AlertsRegistration
     }
 
     /// <summary>
-    /// <c>GET /api/v1/alerts?days=7&amp;limit=500</c> (a manager: their centres' alerts); <c>GET /api/v1/alerts/rules</c>;
+    /// <c>GET /api/v1/alerts?days=7&amp;limit=500&amp;centre=</c> (a manager: their centres' alerts; 403 for another centre); <c>GET /api/v1/alerts/rules</c>;
     /// <c>PUT /api/v1/alerts/rules/{centre}</c> with the thresholds to change (JSON, any subset of <see cref="AlertRuleSettings"/>;
     /// a manager only for their centres).
     /// </summary>
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", async (int? days, int? limit, OpenAlertCache open, IAlertStore store, TimeProvider time, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/alerts", async (int? days, int? limit, string? centre, OpenAlertCache open, IAlertStore store, TimeProvider time, ClaimsPrincipal user,
+            CancellationToken cancellationToken) =>
         {
+            if (centre is not null && !CentreScope.MaySee(user, centre))
+            {
+                return (Results<Ok<AlertListView>, ForbidHttpResult>)TypedResults.Forbid();
+            }
+
             var since = time.GetUtcNow().AddDays(-Math.Clamp(days ?? 7, 1, 366));
             var history = await store.HistoryAsync(since, Math.Clamp(limit ?? 500, 1, 10_000), cancellationToken);
             return TypedResults.Ok(new AlertListView(
-                [.. (await open.ReadAsync(cancellationToken)).Where(a => CentreScope.MaySee(user, a.Centre))],
-                [.. history.Where(a => CentreScope.MaySee(user, a.Centre))]));
+                [.. (await open.ReadAsync(cancellationToken)).Where(a => CentreScope.MaySee(user, a.Centre) && (centre is null || a.Centre == centre))],
+                [.. history.Where(a => CentreScope.MaySee(user, a.Centre) && (centre is null || a.Centre == centre))]));
         });
         app.MapGet("/api/v1/alerts/rules", (CentreRuleBook rules, ClaimsPrincipal user) => TypedResults.Ok(new AlertRulesView(
             rules.Defaults,

@@ -38,6 +38,8 @@ public static class AuditActions
     public const string LoginFailed = "login.failed";
     public const string UserCreated = "user.created";
     public const string TokenCreated = "token.created";
+    public const string TokenRevoked = "token.revoked";
+    public const string UserDeleted = "user.deleted";
     public const string ConfigChanged = "config.changed";
     public const string AlertRulesChanged = "alert-rules.changed";
 }

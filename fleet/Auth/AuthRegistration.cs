@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
+using Edge.Fleet.Stats;
 using Edge.Fleet.Store.Changes;
 using Edge.Wire;
 using Edge.Fleet.Web;
@@ -80,7 +81,7 @@ public static class AuthRegistration
 
     /// <summary>
     /// <c>POST /api/v1/auth/login</c> (anonymous, rate-limited), <c>POST /api/v1/auth/logout</c>, <c>GET /api/v1/auth/me</c>,
-    /// <c>POST /api/v1/auth/tokens</c> (an API token for the caller), <c>GET|POST /api/v1/users</c> (administrators),
+    /// <c>POST /api/v1/auth/tokens</c> (an API token for the caller), <c>GET|POST /api/v1/users</c>, <c>DELETE /api/v1/users/{name}</c> and <c>DELETE /api/v1/tokens/{id}</c> (administrators),
     /// <c>GET /api/v1/security/counters</c> (technicians).
     /// </summary>
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
@@ -106,13 +107,15 @@ public static class AuthRegistration
             var (token, _) = await users.IssueAsync(name, "api", request.Name, lifetime: null, context.RequestAborted);
             await audit.RecordAsync(name, AuditActions.TokenCreated, name, detail: request.Name, address: Address(context),
                 cancellationToken: context.RequestAborted);
-            return TypedResults.Ok(new TokenView(token, request.Name, name));
+            return TypedResults.Ok(new TokenView(token, request.Name, name, SecretHash.TokenId(token)));
         });
 
         var admin = app.MapGroup("/api/v1/users").RequireAuthorization(FleetPolicies.Administrator);
         admin.MapGet("", async (UserDirectory users, CancellationToken cancellationToken) =>
             TypedResults.Ok((await users.ListAsync(cancellationToken)).Select(View).ToList()));
         admin.MapPost("", SaveUser);
+        admin.MapDelete("/{name}", DeleteUserAsync);
+        app.MapDelete("/api/v1/tokens/{id}", RevokeTokenAsync).RequireAuthorization(FleetPolicies.Administrator);
 
         app.MapGet("/api/v1/security/counters", (SecurityCounters counters) => TypedResults.Ok(counters.Snapshot()))
             .RequireAuthorization(FleetPolicies.Technician);
@@ -183,6 +186,38 @@ public static class AuthRegistration
             detail: $"role {user.Role}" + (user.Centres.Count > 0 ? $", centres {string.Join(",", user.Centres)}" : ""), address: Address(context),
             cancellationToken: context.RequestAborted);
         return TypedResults.Ok(View(user));
+    }
+
+    /// <summary>Revoked at once on every node (the change feed drops every node's token cache); audited.</summary>
+    private static async Task<Results<NoContent, NotFound<ErrorView>>> RevokeTokenAsync(
+        string id, ClaimsPrincipal caller, UserDirectory users, AuditLog audit, HttpContext context)
+    {
+        if (!await users.RevokeByIdAsync(id, context.RequestAborted))
+        {
+            return TypedResults.NotFound(new ErrorView($"no token with id '{id}'"));
+        }
+
+        await audit.RecordAsync(caller.Identity!.Name!, AuditActions.TokenRevoked, id, address: Address(context), cancellationToken: context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The user and their tokens and sessions go at once; an administrator cannot delete themselves (no lock-out).</summary>
+    private static async Task<Results<NoContent, NotFound<ErrorView>, Conflict<ErrorView>>> DeleteUserAsync(
+        string name, ClaimsPrincipal caller, UserDirectory users, AuditLog audit, HttpContext context)
+    {
+        if (string.Equals(name, caller.Identity!.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Conflict(new ErrorView("an administrator cannot delete their own account"));
+        }
+
+        if (!await users.DeleteAsync(name, context.RequestAborted))
+        {
+            return TypedResults.NotFound(new ErrorView($"no user named '{name}'"));
+        }
+
+        await audit.RecordAsync(caller.Identity!.Name!, AuditActions.UserDeleted, name.ToLowerInvariant(), address: Address(context),
+            cancellationToken: context.RequestAborted);
+        return TypedResults.NoContent();
     }
 
     private static UserView View(FleetUser user) => new(user.Name, user.Role, user.Centres);

@@ -10,4 +10,5 @@ public sealed record UserView(string Name, string Role, List<string> Centres);
 
 public sealed record TokenRequest(string Name);
 
-public sealed record TokenView(string Token, string Name, string User);
+/// <summary>A new API token, shown once; <see cref="Id"/> names it for <c>DELETE /api/v1/tokens/{id}</c> (it opens nothing).</summary>
+public sealed record TokenView(string Token, string Name, string User, string Id);

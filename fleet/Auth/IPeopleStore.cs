@@ -17,6 +17,9 @@ public interface IPeopleStore
     /// <summary>Creates or replaces a user.</summary>
     Task SaveUserAsync(FleetUser user, CancellationToken cancellationToken);
 
+    /// <summary>Deletes a user and every token of theirs, as one transaction; true when the user existed.</summary>
+    Task<bool> DeleteUserAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>
     /// Creates <paramref name="user"/> with <paramref name="token"/> only if there is no user at all, as one
     /// transaction; true when it did. Nodes starting together on an empty store: exactly one gets true.

@@ -58,6 +58,16 @@ public sealed class LitePeopleStore(RegistryDatabase db) : IPeopleStore
     public Task<AccessToken?> FindTokenAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult<AccessToken?>(_tokens.FindById(id));
 
+    public Task<bool> DeleteUserAsync(string name, CancellationToken cancellationToken)
+    {
+        var id = name.ToLowerInvariant();
+        return Task.FromResult(db.Write(() =>
+        {
+            _tokens.DeleteMany(t => t.User == id);
+            return _users.Delete(id);
+        }));
+    }
+
     public Task<bool> DeleteTokenAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(db.Write(() => _tokens.Delete(id)));
 }

@@ -109,6 +109,17 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
         return await PostgresRows.FirstAsync(command, ReadToken, cancellationToken);
     }
 
+    public async Task<bool> DeleteUserAsync(string name, CancellationToken cancellationToken)
+    {
+        // One statement, so one transaction: the user and their tokens go together.
+        await using var command = dataSource.CreateCommand("""
+            WITH tokens AS (DELETE FROM access_tokens WHERE user_name = $1)
+            DELETE FROM fleet_users WHERE name = $1
+            """);
+        command.Parameters.Add(new() { Value = name.ToLowerInvariant() });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
     public async Task<bool> DeleteTokenAsync(string id, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("DELETE FROM access_tokens WHERE id = $1");

@@ -129,6 +129,22 @@ public sealed class UserDirectory
         await ChangedAsync(cancellationToken);
     }
 
+    /// <summary>Revokes the token with this id (<see cref="SecretHash.TokenId"/>) on every node; false when there was none.</summary>
+    public async Task<bool> RevokeByIdAsync(string id, CancellationToken cancellationToken)
+    {
+        var existed = await _store.DeleteTokenAsync(id, cancellationToken);
+        await ChangedAsync(cancellationToken);
+        return existed;
+    }
+
+    /// <summary>Deletes a user and their tokens on every node; false when there was no such user.</summary>
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var existed = await _store.DeleteUserAsync(name, cancellationToken);
+        await ChangedAsync(cancellationToken);
+        return existed;
+    }
+
     private Task ChangedAsync(CancellationToken cancellationToken)
     {
         _resolved.Clear();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Health;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
@@ -18,13 +19,14 @@ public static class DevicesRegistration
     }
 
     /// <summary>
-    /// <c>GET /api/v1/devices?centre=</c>: every device that has sent events or a status, sorted by id, with its
+    /// <c>GET /api/v1/devices?centre=</c>: every device that has sent events, a status or a heartbeat (the same devices as <c>/api/v1/health</c>), sorted by id, with its
     /// registration; a manager sees only the devices registered to their centres (403 for another centre).
     /// </summary>
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/devices", async (
-            IEventStore store, DevicePresence presence, DeviceRegistry registry, ClaimsPrincipal user, string? centre, CancellationToken cancellationToken) =>
+            IEventStore store, DevicePresence presence, FleetHealthReader health, DeviceRegistry registry, ClaimsPrincipal user, string? centre,
+            CancellationToken cancellationToken) =>
         {
             if (centre is not null && !CentreScope.MaySee(user, centre))
             {
@@ -33,24 +35,21 @@ public static class DevicesRegistration
 
             var sequences = (await store.ListSequencesAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
             var present = await presence.SnapshotAsync(cancellationToken);
-            var devices = sequences.Keys.Union(present.Keys)
+            var lastSeen = await health.LastSeenAsync(cancellationToken);
+            var devices = sequences.Keys.Union(present.Keys).Union(lastSeen.Keys)
                 .Select(id => (Id: id, Registered: registry.Find(id)))
                 .Where(d => CentreScope.MaySee(user, d.Registered?.Centre) && (centre is null || d.Registered?.Centre == centre))
                 .OrderBy(d => d.Id, StringComparer.Ordinal)
-                .Select(d => ToView(d.Id, sequences.GetValueOrDefault(d.Id), present.GetValueOrDefault(d.Id), d.Registered))
+                .Select(d => ToView(d.Id, sequences.GetValueOrDefault(d.Id), present.GetValueOrDefault(d.Id), lastSeen.GetValueOrDefault(d.Id), d.Registered))
                 .ToList();
             return Results.Ok(devices);
         });
         return app;
     }
 
-    private static DeviceView ToView(string id, DeviceSequence? sequence, Presence? presence, RegisteredDevice? registered)
+    /// <summary><paramref name="lastSeen"/>: the fleet's one last-seen time (<see cref="FleetHealthReader.LastSeenAsync"/>).</summary>
+    private static DeviceView ToView(string id, DeviceSequence? sequence, Presence? presence, DateTimeOffset? lastSeen, RegisteredDevice? registered)
     {
-        DateTimeOffset? lastSeen = (sequence?.LastReceivedAt, presence?.LastSeen) switch
-        {
-            ({ } stored, { } seen) => stored > seen ? stored : seen,
-            (var stored, var seen) => stored ?? seen,
-        };
         return new DeviceView(
             id,
             presence?.Online ?? false,

@@ -48,6 +48,14 @@ public sealed class FleetHealthReader(
             .ToList();
     }
 
+    /// <summary>
+    /// The fleet's one "last seen" of each device: the latest of its heartbeat, its stored events and its status or
+    /// connection (<see cref="DeviceLiveness"/>). <c>/api/v1/devices</c>, <c>/api/v1/health</c> and
+    /// <c>/api/v1/registry</c> all show this value, so it moves with every heartbeat and connection.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset?>> LastSeenAsync(CancellationToken cancellationToken) =>
+        (await ReadAsync(cancellationToken)).ToDictionary(d => d.Id, d => d.Liveness.LastSeen, StringComparer.Ordinal);
+
     public async Task<DeviceHealth?> ReadAsync(string deviceId, CancellationToken cancellationToken) =>
         (await ReadAsync(cancellationToken)).FirstOrDefault(d => d.Id == deviceId);
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
+using Edge.Fleet.Health;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Wire;
@@ -44,16 +45,18 @@ public static class ProvisioningRegistration
         technician.MapPost("/devices/{id}/retire", RetireAsync);
         technician.MapPost("/devices/{id}/replace", ReplaceAsync);
 
-        app.MapGet("/api/v1/registry", (ClaimsPrincipal user, DeviceRegistry registry, string? centre) =>
+        app.MapGet("/api/v1/registry", async (ClaimsPrincipal user, DeviceRegistry registry, FleetHealthReader health, string? centre, CancellationToken cancellationToken) =>
         {
             if (centre is not null && !CentreScope.MaySee(user, centre))
             {
                 return Results.Forbid();
             }
 
+            // The fleet's one last-seen time (heartbeats, events, connections), not the registry's own connection stamp.
+            var lastSeen = await health.LastSeenAsync(cancellationToken);
             var devices = registry.List()
                 .Where(d => (centre is null || d.Centre == centre) && CentreScope.MaySee(user, d.Centre))
-                .Select(RegisteredDeviceView.Of)
+                .Select(d => RegisteredDeviceView.Of(d) with { LastSeenAt = lastSeen.GetValueOrDefault(d.Id) })
                 .ToList();
             return Results.Ok(devices);
         }).RequireAuthorization(FleetPolicies.Reader);

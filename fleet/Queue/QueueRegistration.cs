@@ -56,8 +56,8 @@ public static class QueueRegistration
     }
 
     /// <summary>
-    /// Statistics of a centre's lists over <paramref name="from"/>..<paramref name="to"/> (days, inclusive; both default
-    /// to today), as JSON or, with <c>format=csv</c>, as a CSV file.
+    /// Statistics of a centre's lists over <paramref name="from"/>..<paramref name="to"/> (dates, to included as on every
+    /// statistics endpoint, see <see cref="Stats.StatsWindow"/>; both default to today), as JSON or, with <c>format=csv</c>, as a CSV file.
     /// </summary>
     private static async Task<IResult> StatsAsync(
         IQueueStore store, QueueDesk desk, QueueOptions options, ClaimsPrincipal user, string? centre, string? from, string? to, string? format,
@@ -68,9 +68,10 @@ public static class QueueRegistration
             return Results.Json(new QueueErrorView($"format must be json or csv (got '{format}')"), QueueJson.Default.QueueErrorView, statusCode: 400);
         }
 
-        if (to is not null && !DateOnly.TryParseExact(to, Wire.QueueDays.Format, out _))
+        // The same from/to as every statistics endpoint (fleet/Stats/README.md), in whole days: the lists are kept per day.
+        if (!Stats.StatsWindow.TryParseDay(from, nameof(from), out var error) || !Stats.StatsWindow.TryParseDay(to, nameof(to), out error))
         {
-            return Results.Json(new QueueErrorView($"to must be yyyy-MM-dd (got '{to}')"), QueueJson.Default.QueueErrorView, statusCode: 400);
+            return Results.Json(new QueueErrorView(error!), QueueJson.Default.QueueErrorView, statusCode: 400);
         }
 
         return await Scoped(user, centre, from, desk, async (c, first) =>

@@ -6,8 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Stats;
 
-/// <summary>One row of a breakdown: <see cref="Key"/> is the counter, the field or the day (yyyy-MM-dd, centre time).</summary>
-public sealed record RatingGroupView(string Key, long Total, Dictionary<string, long> ByLevel, double? Index);
+/// <summary>
+/// One row of a breakdown: <see cref="Key"/> is the counter, the field or the day (yyyy-MM-dd, centre time);
+/// <see cref="Levels"/> repeats <see cref="ByLevel"/> best first with each level's name.
+/// </summary>
+public sealed record RatingGroupView(string Key, long Total, Dictionary<string, long> ByLevel, double? Index, List<RatingLevelView> Levels);
 
 /// <summary>
 /// Answer of <c>GET /api/v1/stats/ratings/daily</c>: the rows, and the whole range's totals (the same figures
@@ -102,8 +105,7 @@ public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IO
 
     private static RatingGroupView ToView(string key, RatingCounts counts)
     {
-        var levels = Enumerable.Range(1, RatingScale.Default).Union(counts.ByLevel.Keys).Order();
-        var byLevel = levels.ToDictionary(l => l.ToString(CultureInfo.InvariantCulture), l => counts.ByLevel.GetValueOrDefault(l));
-        return new RatingGroupView(key, counts.Total, byLevel, counts.Index is { } share ? Math.Round(share, 4) : null);
+        return new RatingGroupView(key, counts.Total, RatingLevels.ByNumber(counts.ByLevel), counts.Index is { } share ? Math.Round(share, 4) : null,
+            RatingLevels.Of(counts.ByLevel));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Edge.Fleet.Auth;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using System.Text;
@@ -11,27 +12,40 @@ namespace Edge.Fleet.Stats;
 public static class RatingBreakdownEndpoints
 {
     /// <summary>
-    /// <c>GET /api/v1/stats/ratings/daily?from=&amp;to=&amp;groupBy=counter|field|day&amp;counter=&amp;field=</c> (JSON) and
-    /// the same at <c>.../daily.csv</c>. from/to: a date (yyyy-MM-dd, a centre-time day; to inclusive) or an ISO 8601
-    /// time (to exclusive); default the last 7 days. At most 400 days.
+    /// <c>GET /api/v1/stats/ratings/daily?from=&amp;to=&amp;groupBy=counter|field|day&amp;centre=&amp;counter=&amp;field=</c> (JSON)
+    /// and the same at <c>.../daily.csv</c>. from/to as on every statistics endpoint (<see cref="StatsWindow"/>);
+    /// default the last 7 days. At most 400 days. A manager asking for another centre gets 403.
     /// </summary>
     public static IEndpointRouteBuilder MapRatingBreakdownApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/stats/ratings/daily", async (string? from, string? to, string? groupBy, string? counter, string? field,
+        app.MapGet("/api/v1/stats/ratings/daily", async (string? from, string? to, string? groupBy, string? centre, string? counter, string? field,
             RatingBreakdown breakdown, TimeProvider time, IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, Scoped(store, registry, user), cancellationToken);
-            return result.View is { } view
-                ? (Results<Ok<RatingBreakdownView>, BadRequest<ErrorView>>)TypedResults.Ok(view)
-                : TypedResults.BadRequest(result.Error!);
-        });
-        app.MapGet("/api/v1/stats/ratings/daily.csv", async (string? from, string? to, string? groupBy, string? counter, string? field,
-            RatingBreakdown breakdown, TimeProvider time, IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        {
-            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, Scoped(store, registry, user), cancellationToken);
+            if (centre is not null && !CentreScope.MaySee(user, centre))
+            {
+                return (Results<Ok<RatingBreakdownView>, BadRequest<ErrorView>, ForbidHttpResult>)TypedResults.Forbid();
+            }
+
+            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, Scoped(store, registry, user, centre), cancellationToken);
             if (result.View is not { } view)
             {
-                return (Results<FileContentHttpResult, BadRequest<ErrorView>>)TypedResults.BadRequest(result.Error!);
+                return TypedResults.BadRequest(result.Error!);
+            }
+
+            return TypedResults.Ok(view);
+        });
+        app.MapGet("/api/v1/stats/ratings/daily.csv", async (string? from, string? to, string? groupBy, string? centre, string? counter, string? field,
+            RatingBreakdown breakdown, TimeProvider time, IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            if (centre is not null && !CentreScope.MaySee(user, centre))
+            {
+                return (Results<FileContentHttpResult, BadRequest<ErrorView>, ForbidHttpResult>)TypedResults.Forbid();
+            }
+
+            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, Scoped(store, registry, user, centre), cancellationToken);
+            if (result.View is not { } view)
+            {
+                return TypedResults.BadRequest(result.Error!);
             }
 
             var name = $"ratings-by-{view.GroupBy}-{breakdown.LocalDate(view.From):yyyy-MM-dd}.csv";
@@ -61,8 +75,8 @@ public static class RatingBreakdownEndpoints
         value.IndexOfAny([',', '"', '\r', '\n']) >= 0 || value.StartsWith('=') ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
     /// <summary>Counts limited to the caller's centres (every centre for administrators and technicians).</summary>
-    private static RatingBreakdown.RatingCounter Scoped(IEventStore store, DeviceRegistry registry, ClaimsPrincipal user) =>
-        async (filter, cancellationToken) => await ScopedRatingCounts.CountAsync(store, registry, user, null, filter, cancellationToken)
+    private static RatingBreakdown.RatingCounter Scoped(IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, string? centre) =>
+        async (filter, cancellationToken) => await ScopedRatingCounts.CountAsync(store, registry, user, centre, filter, cancellationToken)
             ?? new RatingCounts(new Dictionary<int, long>(), 0);
 
     private static async Task<(RatingBreakdownView? View, ErrorView? Error)> QueryAsync(
@@ -75,46 +89,20 @@ public static class RatingBreakdownEndpoints
             return (null, new ErrorView($"groupBy must be counter, field or day (got '{groupBy}')"));
         }
 
-        var today = breakdown.LocalDate(time.GetUtcNow());
-        if (!TryParseBound(from, breakdown, isEnd: false, today.AddDays(-6), out var fromTime))
+        var today = DateOnly.FromDateTime(breakdown.LocalDate(time.GetUtcNow()).DateTime);
+        if (!StatsWindow.TryParse(from, nameof(from), isEnd: false, breakdown.Zone, out var fromBound, out var error)
+            || !StatsWindow.TryParse(to, nameof(to), isEnd: true, breakdown.Zone, out var toBound, out error))
         {
-            return (null, new ErrorView($"from must be a date (yyyy-MM-dd) or an ISO 8601 time (got '{from}')"));
+            return (null, new ErrorView(error!));
         }
 
-        if (!TryParseBound(to, breakdown, isEnd: true, breakdown.LocalDate(today.AddHours(36)), out var toTime))
-        {
-            return (null, new ErrorView($"to must be a date (yyyy-MM-dd) or an ISO 8601 time (got '{to}')"));
-        }
-
+        var fromTime = fromBound ?? StatsWindow.StartOf(today.AddDays(-6), breakdown.Zone);
+        var toTime = toBound ?? StatsWindow.StartOf(today.AddDays(1), breakdown.Zone);
         if (toTime <= fromTime || toTime - fromTime > TimeSpan.FromDays(RatingBreakdown.MaxDays))
         {
             return (null, new ErrorView($"to must be after from, at most {RatingBreakdown.MaxDays} days later"));
         }
 
         return (await breakdown.BreakdownAsync(by, fromTime, toTime, counter, field, cancellationToken, count), null);
-    }
-
-    private static bool TryParseBound(string? text, RatingBreakdown breakdown, bool isEnd, DateTimeOffset fallback, out DateTimeOffset time)
-    {
-        time = fallback;
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            var midnight = date.ToDateTime(TimeOnly.MinValue);
-            var offset = breakdown.Zone.GetUtcOffset(midnight);
-            time = new DateTimeOffset(midnight, offset);
-            if (isEnd)
-            {
-                time = breakdown.LocalDate(time.AddHours(36));
-            }
-
-            return true;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
     }
 }

@@ -23,6 +23,7 @@ namespace Edge.Fleet.Web;
 [JsonSerializable(typeof(AlertRuleSettings))]
 [JsonSerializable(typeof(AlertNotice))]
 [JsonSerializable(typeof(RatingBreakdownView))]
+[JsonSerializable(typeof(UnknownParameterView))]
 public sealed partial class FleetJson : JsonSerializerContext;
 
 public static class FleetJsonRegistration

@@ -38,7 +38,7 @@
     const response = await fetch(query(), { credentials: "same-origin", headers: { Accept: "application/json" } });
     const error = document.getElementById("error");
     if (!response.ok) {
-      error.textContent = response.status === 401 ? "Đăng nhập ở bảng điều khiển trước / sign in on the dashboard first" : (await response.text());
+      error.textContent = response.status === 401 ? "Đăng nhập ở bảng điều khiển trước / sign in on the dashboard first" : ((await response.json().catch(() => ({}))).detail || response.status);
       return;
     }
 

@@ -52,6 +52,25 @@ public abstract class PeopleStoreContract(IRegistryEngine engine) : RegistryStor
     }
 
     [Fact]
+    public async Task Deleting_a_user_deletes_their_tokens_only()
+    {
+        await Stores.People.SaveUserAsync(User("anh", UserRoles.Technician), None);
+        await Stores.People.SaveUserAsync(User("zoe", UserRoles.Manager, "c1"), None);
+        await Stores.People.AddTokenAsync(Token("anh-api", "anh"), None);
+        await Stores.People.AddTokenAsync(Token("anh-session", "anh", "session"), None);
+        await Stores.People.AddTokenAsync(Token("zoe-api", "zoe"), None);
+
+        Assert.True(await Stores.People.DeleteUserAsync("ANH", None));
+        Assert.False(await Stores.People.DeleteUserAsync("anh", None));
+
+        Assert.Null(await Stores.People.FindUserAsync("anh", None));
+        Assert.Null(await Stores.People.FindTokenAsync("anh-api", None));
+        Assert.Null(await Stores.People.FindTokenAsync("anh-session", None));
+        Assert.NotNull(await Stores.People.FindTokenAsync("zoe-api", None));
+        Assert.Equal(["zoe"], (await Stores.People.ListUsersAsync(None)).Select(u => u.Name));
+    }
+
+    [Fact]
     public async Task Replacing_the_tokens_of_a_kind_keeps_the_other_kinds_and_users()
     {
         await Stores.People.AddTokenAsync(Token("old", "admin", "bootstrap"), None);

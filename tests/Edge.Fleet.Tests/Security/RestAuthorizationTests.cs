@@ -139,6 +139,21 @@ public sealed class RestAuthorizationTests(SecuredFleet site) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.Forbidden, technicianPromotes.StatusCode);
     }
 
+    /// <summary>Revoking tokens and deleting users is for administrators only (the token id need not exist: authorization comes first).</summary>
+    [Theory]
+    [InlineData("/api/v1/tokens/some-token-id")]
+    [InlineData("/api/v1/users/manager-a")]
+    [InlineData("/api/v1/users/tech")]
+    public async Task Only_administrators_delete_tokens_and_users(string path)
+    {
+        using var anonymous = await _anonymous.DeleteAsync(path);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var manager = await _managerA.DeleteAsync(path);
+        Assert.Equal(HttpStatusCode.Forbidden, manager.StatusCode);
+        using var technician = await _technician.DeleteAsync(path);
+        Assert.Equal(HttpStatusCode.Forbidden, technician.StatusCode);
+    }
+
     [Fact]
     public async Task Failed_and_successful_logins_are_audited_and_a_wrong_password_gets_401()
     {

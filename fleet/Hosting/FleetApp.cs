@@ -1,0 +1,85 @@
+using Edge.Fleet.Audit;
+using Edge.Fleet.Auth;
+using Edge.Fleet.Alerts;
+using Edge.Fleet.Broker;
+using Edge.Fleet.Broker.External;
+using Edge.Fleet.Commands;
+using Edge.Fleet.Demo;
+using Edge.Fleet.DeviceConfig;
+using Edge.Fleet.Hall;
+using Edge.Fleet.Devices;
+using Edge.Fleet.Health;
+using Edge.Fleet.Ingest;
+using Edge.Fleet.Metrics;
+using Edge.Fleet.Provisioning;
+using Edge.Fleet.Queue;
+using Edge.Fleet.Releases;
+using Edge.Fleet.Stats;
+using Edge.Fleet.Store;
+using Edge.Fleet.Web;
+
+namespace Edge.Fleet.Hosting;
+
+/// <summary>
+/// The fleet server as one built, not yet started, application: what <c>Program.cs</c> runs, and what the tests
+/// read the real endpoint list from (fleet/Web/README.md: the OpenAPI document is checked against it).
+/// </summary>
+public static class FleetApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Host.UseSystemd();
+        builder.AddFleetOptions();
+        builder.AddFleetJson();
+        builder.AddSelectedEventStore();
+        builder.AddNodeHealth();
+        builder.AddDevices();
+        builder.AddIngest();
+        builder.AddBroker();
+        builder.AddFleetAuth();
+        builder.AddProvisioning();
+        builder.AddHealth();
+        builder.AddAlerts();
+        builder.AddRatingBreakdown();
+        builder.AddQueue();
+        builder.AddHallBoards();
+        builder.AddDeviceConfig();
+        builder.AddCommands();
+        builder.AddMetrics();
+        builder.AddReleases();
+        builder.AddDemo();
+
+        builder.AddApiDescription();
+        builder.AddProblemAnswers();
+
+        var app = builder.Build();
+        // Every 4xx answers application/problem+json (it wraps authentication, so 401 and 403 too).
+        app.UseProblemAnswers();
+        app.UseFleetAuth();
+        // After authorization: an anonymous caller gets 401, not a lesson in parameter names.
+        app.UseDeclaredQueryOnly();
+
+        // Who may call what, in one place (fleet/Auth/README.md); endpoints left out need a login (fallback policy).
+        var readers = app.MapGroup("").RequireAuthorization(FleetPolicies.Reader);
+        readers.MapDevicesApi();
+        readers.MapStatsApi();
+        readers.MapRatingBreakdownApi();
+        readers.MapQueueApi();
+        readers.MapHealthApi();
+        readers.MapAlertsApi();
+        var technicians = app.MapGroup("").RequireAuthorization(FleetPolicies.Technician);
+        technicians.MapIngestApi();
+        app.MapAuthApi();
+        app.MapProvisioningApi();
+        app.MapAuditApi();
+        app.MapDeviceConfigApi();
+        app.MapCommandsApi();
+        app.MapReleasesApi();
+        app.MapMetrics();
+        app.MapNodeHealth();
+        app.MapDashboard();
+        app.MapApiDescription();
+        return app;
+    }
+}
