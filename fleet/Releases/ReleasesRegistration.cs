@@ -351,7 +351,8 @@ public static class ReleasesRegistration
         return new RolloutView(
             rollout.Id, rollout.Version, rollout.Status, rollout.Reason, current, targets.Count == 0 ? 0 : targets.Max(t => t.Stage) + 1,
             Utc(rollout.CreatedAt), rollout.CreatedBy,
-            targets.Select(t => new RolloutTargetView(t.DeviceId, t.Stage, t.State, t.Reason, t.HostVersion, t.OfferedAt is { } o ? Utc(o) : null, Utc(t.UpdatedAt))).ToList());
+            targets.Select(t => new RolloutTargetView(
+                t.DeviceId, t.Stage, t.State, t.Reason, t.HostVersion, t.OfferedAt is { } o ? Utc(o) : null, Utc(t.UpdatedAt), t.TokenHashes.Count)).ToList());
     }
 
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));

@@ -87,8 +87,13 @@ public sealed class RolloutTarget
     };
 }
 
-/// <summary>A device's place in a rollout as the API shows it.</summary>
-public sealed record RolloutTargetView(string DeviceId, int Stage, string State, string? Reason, string? HostVersion, DateTimeOffset? OfferedAt, DateTimeOffset UpdatedAt);
+/// <summary>
+/// A device's place in a rollout as the API shows it. <see cref="Offers"/>: how many offers were published to it (one
+/// token each): one, plus one each time a node that became the leader published again an offer the device had not
+/// acted on yet (<see cref="RolloutScheduler"/>).
+/// </summary>
+public sealed record RolloutTargetView(
+    string DeviceId, int Stage, string State, string? Reason, string? HostVersion, DateTimeOffset? OfferedAt, DateTimeOffset UpdatedAt, int Offers);
 
 /// <summary><c>GET /api/v1/rollouts/{id}</c>.</summary>
 public sealed record RolloutView(

@@ -25,7 +25,8 @@ public sealed class ThrowawayHaproxy : IDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<ThrowawayHaproxy> StartAsync(IReadOnlyList<int> backendPorts)
+    /// <summary>Starts haproxy in front of <paramref name="backendPorts"/>, on <paramref name="port"/> when the nodes must know it in advance (their public URL), else on a free port.</summary>
+    public static async Task<ThrowawayHaproxy> StartAsync(IReadOnlyList<int> backendPorts, int? port = null)
     {
         const string executable = "/usr/sbin/haproxy";
         if (!File.Exists(executable))
@@ -34,7 +35,7 @@ public sealed class ThrowawayHaproxy : IDisposable
         }
 
         var folder = new TempFolder("haproxy");
-        var port = FreePort.Next();
+        var frontendPort = port ?? FreePort.Next();
         var servers = string.Join('\n', backendPorts.Select((p, i) => $"    server node{i + 1} 127.0.0.1:{p} check inter 500 fall 2 rise 2"));
         File.WriteAllText(folder["haproxy.cfg"], $"""
             global
@@ -47,7 +48,7 @@ public sealed class ThrowawayHaproxy : IDisposable
                 retries 2
                 option redispatch
             frontend fleet
-                bind 127.0.0.1:{port}
+                bind 127.0.0.1:{frontendPort}
                 default_backend nodes
             backend nodes
                 balance roundrobin
@@ -57,7 +58,7 @@ public sealed class ThrowawayHaproxy : IDisposable
 
             """);
         var process = ChildProcess.Start("haproxy", executable, ["-db", "-f", folder["haproxy.cfg"]], folder.Path);
-        var proxy = new ThrowawayHaproxy(folder, process, port);
+        var proxy = new ThrowawayHaproxy(folder, process, frontendPort);
         try
         {
             await Eventually.TrueAsync(async () =>
@@ -70,7 +71,7 @@ public sealed class ThrowawayHaproxy : IDisposable
                 using var client = new TcpClient();
                 try
                 {
-                    await client.ConnectAsync("127.0.0.1", port);
+                    await client.ConnectAsync("127.0.0.1", frontendPort);
                     return true;
                 }
                 catch (SocketException)

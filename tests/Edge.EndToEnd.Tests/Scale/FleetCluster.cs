@@ -8,7 +8,7 @@ namespace Edge.EndToEnd.Tests.Scale;
 /// A fleet as a province would run it, on one machine: PostgreSQL, Mosquitto with its dynamic security plugin (the
 /// fleet creates each device's account there at provisioning), three fleet nodes in external-broker mode sharing the
 /// database, and haproxy balancing HTTP round-robin over them. Devices reach the fleet only through the balancer
-/// (provisioning) and Mosquitto (MQTT), as they would in the field. Everything is a real process on 127.0.0.1.
+/// (provisioning, update downloads and reports) and Mosquitto (MQTT), as they would in the field. Everything is a real process on 127.0.0.1.
 /// </summary>
 public sealed class FleetCluster : IAsyncDisposable
 {
@@ -20,6 +20,9 @@ public sealed class FleetCluster : IAsyncDisposable
     private readonly TempFolder _folder = new("cluster");
     private readonly List<IDisposable> _devices = [];
     private readonly string[] _extraNodeArgs;
+
+    /// <summary>Chosen before the nodes start: they tell devices to download and report through it (<c>Releases:PublicUrl</c>).</summary>
+    private readonly int _balancerPort = FreePort.Next();
 
     private FleetCluster(ThrowawayPostgres postgres, string connectionString, ThrowawayMosquitto mosquitto, string[] extraNodeArgs)
     {
@@ -62,7 +65,7 @@ public sealed class FleetCluster : IAsyncDisposable
             // One node first: it migrates the schema and bootstraps the administrator; the others start together.
             await cluster.Nodes[0].StartAsync();
             await Task.WhenAll(cluster.Nodes.Skip(1).Select(n => n.StartAsync()));
-            cluster.Balancer = await ThrowawayHaproxy.StartAsync([.. cluster.Nodes.Select(n => n.HttpPort)]);
+            cluster.Balancer = await ThrowawayHaproxy.StartAsync([.. cluster.Nodes.Select(n => n.HttpPort)], cluster._balancerPort);
             cluster.Http = new HttpClient { BaseAddress = cluster.Balancer.Address, Timeout = TimeSpan.FromSeconds(30) };
             cluster.Http.DefaultRequestHeaders.Authorization = new("Bearer", FleetRunner.AdminToken);
             await Eventually.TrueAsync(async () => (await cluster.Http.GetAsync("/healthz")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the balancer to reach a node");
@@ -162,6 +165,7 @@ public sealed class FleetCluster : IAsyncDisposable
         $"--Broker:External:AdminPassword={BrokerAdminPassword}",
         "--Store:Kind=postgres",
         $"--Store:Postgres:ConnectionString={ConnectionString}",
+        $"--Releases:PublicUrl=http://127.0.0.1:{_balancerPort}",
         .. _extraNodeArgs,
     ];
 }

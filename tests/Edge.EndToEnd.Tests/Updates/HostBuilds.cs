@@ -63,7 +63,22 @@ public sealed class HostBuilds : IDisposable
     /// <summary>Where the signed archive, manifest and signature of a version are.</summary>
     public string Signed(string file) => _folder[Path.Combine("dist", file)];
 
+    /// <summary>Uploads the signed <paramref name="version"/> (manifest, signature, archive) with <c>POST /api/v1/releases</c>.</summary>
+    public async Task UploadAsync(HttpClient fleet, string version)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(await File.ReadAllTextAsync(Signed(SignedName(version, "manifest.json")))), "manifest" },
+            { new StringContent(await File.ReadAllTextAsync(Signed(SignedName(version, "sig")))), "signature" },
+            { new StreamContent(File.OpenRead(Signed(SignedName(version, "tar.gz")))), "archive", SignedName(version, "tar.gz") },
+        };
+        using var response = await fleet.PostAsync("/api/v1/releases", form);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     public void Dispose() => _folder.Dispose();
+
+    private static string SignedName(string version, string extension) => $"edge-device-{version}.{extension}";
 
     private void Publish(string project, string version, params string[] extra)
     {

@@ -33,7 +33,7 @@ public sealed class HostUpdateTests(HostBuilds builds, ITestOutputHelper output)
     {
         output.WriteLine($"three host builds took {builds.BuildSeconds:0.0} s");
         var (fleet, device) = await StartAsync("upd-good");
-        await UploadAsync(fleet, HostBuilds.Good);
+        await builds.UploadAsync(fleet.Http, HostBuilds.Good);
 
         var (target, took) = await RollOutWhilePressingAsync(fleet, device, HostBuilds.Good, "healthy");
 
@@ -50,7 +50,7 @@ public sealed class HostUpdateTests(HostBuilds builds, ITestOutputHelper output)
     public async Task An_update_that_never_confirms_its_health_is_rolled_back_by_the_device_alone()
     {
         var (fleet, device) = await StartAsync("upd-faulty");
-        await UploadAsync(fleet, HostBuilds.Faulty);
+        await builds.UploadAsync(fleet.Http, HostBuilds.Faulty);
 
         var (target, took) = await RollOutWhilePressingAsync(fleet, device, HostBuilds.Faulty, "rolled-back");
 
@@ -68,7 +68,7 @@ public sealed class HostUpdateTests(HostBuilds builds, ITestOutputHelper output)
     public async Task A_badly_signed_release_is_refused_with_the_reason_and_nothing_is_installed()
     {
         var (fleet, device) = await StartAsync("upd-badsig");
-        await UploadAsync(fleet, HostBuilds.BadlySigned);
+        await builds.UploadAsync(fleet.Http, HostBuilds.BadlySigned);
         var before = (await device.StatusAsync()).GetProperty("connects").GetInt64();
 
         var (target, _) = await RollOutWhilePressingAsync(fleet, device, HostBuilds.BadlySigned, "refused");
@@ -84,7 +84,7 @@ public sealed class HostUpdateTests(HostBuilds builds, ITestOutputHelper output)
 
     private async Task<(FleetRunner Fleet, LaunchedDevice Device)> StartAsync(string deviceId)
     {
-        var fleet = new FleetRunner(_folder["fleet"], "--Releases:TickSeconds=1", $"--Alerts:Defaults:OpeningHours={ClosedNow()}");
+        var fleet = new FleetRunner(_folder["fleet"], "--Releases:TickSeconds=1", $"--Alerts:Defaults:OpeningHours={MaintenanceWindowNow.OpeningHours()}");
         _started.Add(fleet);
         await fleet.StartAsync();
         var credentials = await fleet.ProvisionAsync(FleetRunner.DefaultCentre, Counter, deviceId);
@@ -93,30 +93,6 @@ public sealed class HostUpdateTests(HostBuilds builds, ITestOutputHelper output)
         await device.StartAsync();
         return (fleet, device);
     }
-
-    /// <summary>Opening hours that exclude now (one minute on another day): the centre is in its maintenance window.</summary>
-    private static string ClosedNow()
-    {
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById("Asia/Ho_Chi_Minh", out var z) ? z : TimeZoneInfo.CreateCustomTimeZone("vn", TimeSpan.FromHours(7), "vn", "vn");
-        var other = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).AddDays(3).DayOfWeek;
-        return $"{other.ToString()[..3]} 00:00-00:01";
-    }
-
-    private async Task UploadAsync(FleetRunner fleet, string version)
-    {
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(await File.ReadAllTextAsync(fleetFile(version, "manifest.json"))), "manifest" },
-            { new StringContent(await File.ReadAllTextAsync(fleetFile(version, "sig"))), "signature" },
-            { new StreamContent(File.OpenRead(fleetFile(version, "tar.gz"))), "archive", $"edge-device-{version}.tar.gz" },
-        };
-        using var response = await fleet.Http.PostAsync("/api/v1/releases", form);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-
-        string fleetFile(string v, string extension) => Path.Combine(HostBuildsDist, $"edge-device-{v}.{extension}");
-    }
-
-    private string HostBuildsDist => Path.GetDirectoryName(builds.Signed("x"))!;
 
     /// <summary>Presses before, during and after the rollout; returns the device's rollout entry once it reached <paramref name="state"/>.</summary>
     private async Task<(JsonElement Target, TimeSpan Took)> RollOutWhilePressingAsync(FleetRunner fleet, LaunchedDevice device, string version, string state)

@@ -13,24 +13,45 @@ public sealed class LaunchedDevice : IDisposable
 {
     private readonly HostBuilds _builds;
     private readonly string _folder;
-    private readonly DeviceCredentials _credentials;
+    private readonly string[] _identity;
     private readonly int _mqttPort;
     private readonly string _counter;
     private ChildProcess? _launcher;
     private long _pressed;
 
+    /// <summary>A device given its credentials (already provisioned).</summary>
     public LaunchedDevice(HostBuilds builds, string folder, DeviceCredentials credentials, int mqttPort, string counter)
+        : this(builds, folder, credentials.DeviceId, [$"--Uplink:Password={credentials.Secret}"], mqttPort, counter)
+    {
+    }
+
+    private LaunchedDevice(HostBuilds builds, string folder, string deviceId, string[] identity, int mqttPort, string counter)
     {
         _builds = builds;
         _folder = folder;
-        _credentials = credentials;
+        Id = deviceId;
+        _identity = identity;
         _mqttPort = mqttPort;
         _counter = counter;
         LocalPort = FreePort.Next();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{LocalPort}"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    public string Id => _credentials.DeviceId;
+    /// <summary>
+    /// A device that provisions itself with a claim code at its first start, as an unattended Pi does; the versions it
+    /// runs later find identity.json in its data folder (outside the install root) and ignore the code.
+    /// </summary>
+    public static LaunchedDevice WithClaimCode(
+        HostBuilds builds, string folder, string deviceId, string claimCode, Uri fleetUrl, int mqttPort, string counter, params string[] hostArguments) =>
+        new(builds, folder, deviceId, [$"--Provisioning:ClaimCode={claimCode}", $"--Provisioning:FleetUrl={fleetUrl.ToString().TrimEnd('/')}"], mqttPort, counter)
+        {
+            HostArguments = hostArguments,
+        };
+
+    public string Id { get; }
+
+    /// <summary>More settings for the host, after (and so over) the defaults above.</summary>
+    public IReadOnlyList<string> HostArguments { get; init; } = [];
 
     public string Root => Path.Combine(_folder, "edge");
 
@@ -55,7 +76,7 @@ public sealed class LaunchedDevice : IDisposable
             $"--Device:Counter={_counter}",
             "--Uplink:Host=127.0.0.1",
             $"--Uplink:Port={_mqttPort}",
-            $"--Uplink:Password={_credentials.Secret}",
+            .. _identity,
             "--Uplink:ReconnectMin=00:00:00.200",
             "--Uplink:ReconnectMax=00:00:02",
             $"--Local:Port={LocalPort}",
@@ -63,6 +84,7 @@ public sealed class LaunchedDevice : IDisposable
             "--Rating:LockoutMs=0",
             $"--Updates:TrustedPublicKey={_builds.TrustedPublicKey}",
             "--Updates:HealthyWithin=00:00:20",
+            .. HostArguments,
         ]);
         await WaitUntilServingAsync();
     }
