@@ -105,23 +105,22 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         await Task.WhenAll(kiosks.SelectMany(kiosk => QueueCentre.Fields.Select((f, i) => QueueCentre.PressPinAsync(kiosk, f.Pin, i == 0 ? 34 : 33))));
         var issued = await Eventually.ReturnsAsync(() => TicketsAsync("centre-q"), t => t.Count == 200, Settle, "the fleet to list 200 tickets");
 
-        // Counters call until nobody waits; meanwhile node 2 is SIGKILLed and started again.
+        // Counters call until every ticket has been shown at one of them; meanwhile node 2 is SIGKILLed and started
+        // again. A "----" is nobody waiting for this counter now, or no answer in time (its call went to the node being
+        // killed): the counter's next press asks again with the same request id and shows the ticket handed out for it.
+        // A counter must not stop at the first empty answers while its own call is unanswered: a ticket handed out then
+        // is only shown at its next press. A ticket really lost keeps them pressing until the deadline, and fails below.
         var calls = new ConcurrentBag<(string Counter, string Number)>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var calling = Task.WhenAll(counters.Select(async counter =>
         {
-            var empty = 0;
-            while (empty < 3)
+            while (calls.Count < issued.Count && !deadline.IsCancellationRequested)
             {
                 var shown = await QueueCentre.PressAndReadDisplayAsync(counter, QueueCentre.CallNextPin);
-                if (shown == "----")
+                if (shown != "----")
                 {
-                    // Nobody waiting, or no answer while the broker moved this counter's call to a living node: ask again.
-                    empty++;
-                    continue;
+                    calls.Add((counter.Id, shown));
                 }
-
-                empty = 0;
-                calls.Add((counter.Id, shown));
             }
         }));
         await Eventually.TrueAsync(() => Task.FromResult(calls.Count >= 40), Settle, "the first 40 calls");
