@@ -17,6 +17,7 @@ using Edge.Fleet.Queue;
 using Edge.Fleet.Releases;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
+using Edge.Fleet.Tls;
 using Edge.Fleet.Web;
 
 if (FleetCommands.TryRun(args, out var exitCode))
@@ -27,6 +28,7 @@ if (FleetCommands.TryRun(args, out var exitCode))
 var builder = WebApplication.CreateBuilder(args);
 builder.Host.UseSystemd();
 builder.AddFleetOptions();
+builder.AddFleetTls();
 builder.AddFleetJson();
 builder.AddSelectedEventStore();
 builder.AddNodeHealth();
