@@ -15,7 +15,9 @@ public static class ProvisioningRegistration
     /// (blocking, retrying until the fleet answers) when no <c>Device:Id</c> is given; otherwise in the background
     /// (<see cref="FirstBootProvisioner"/>), so presses are recorded meanwhile — after one brief attempt before
     /// starting when no <c>Device:Role</c> is given, so that a reachable fleet's enrolled role applies from the start.
-    /// Returns an exit code when the host must not start (the fleet refused the code).
+    /// The claim code goes only to a fleet <see cref="FleetTrust"/> accepts (the pinned CA over https://, http:// only
+    /// with Provisioning:AllowPlaintext). Returns an exit code when the host must not start: 2 a bad setting, 1 the
+    /// fleet refused the code, 4 the fleet is not the pinned one.
     /// </summary>
     public static async Task<int?> AddProvisioningAsync(this WebApplicationBuilder builder)
     {
