@@ -9,7 +9,8 @@ public static class BrokerRegistration
     /// <summary>The embedded MQTT broker on <c>Mqtt:BindAddress</c>:<c>Mqtt:Port</c>, and acks sent through it.</summary>
     public static IHostApplicationBuilder AddEmbeddedBroker(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(sp => EmbeddedBroker.CreateServer(sp.GetRequiredService<IOptions<MqttOptions>>().Value));
+        builder.Services.AddSingleton(sp => EmbeddedBroker.CreateServer(
+            sp.GetRequiredService<IOptions<MqttOptions>>().Value, sp.GetRequiredService<Tls.FleetCertificate>().Certificate));
         builder.Services.AddSingleton<IAckSender, EmbeddedAckSender>();
         builder.Services.AddSingleton<DeviceMessageRouter>();
         builder.Services.AddSingleton<DeviceAccessControl>();

@@ -21,7 +21,7 @@ public sealed class EmbeddedBroker(
     IOptions<MqttOptions> options,
     ILogger<EmbeddedBroker> logger) : IHostedService
 {
-    public static MqttServer CreateServer(MqttOptions options)
+    public static MqttServer CreateServer(MqttOptions options, X509Certificate2? certificate)
     {
         var builder = new MqttServerOptionsBuilder();
         if (options.PlaintextEnabled)
@@ -36,13 +36,13 @@ public sealed class EmbeddedBroker(
             builder.WithoutDefaultEndpoint();
         }
 
-        if (options.TlsEnabled)
+        if (options.TlsEnabled && certificate is not null)
         {
             builder
                 .WithEncryptedEndpoint()
                 .WithEncryptedEndpointBoundIPAddress(IPAddress.Parse(options.BindAddress))
                 .WithEncryptedEndpointPort(options.TlsPort)
-                .WithEncryptionCertificate(X509CertificateLoader.LoadPkcs12FromFile(options.Certificate!, options.CertificatePassword))
+                .WithEncryptionCertificate(certificate)
                 .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13);
         }
 

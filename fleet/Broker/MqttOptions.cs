@@ -14,16 +14,14 @@ public sealed class MqttOptions
     /// <summary>Address the broker listens on: 0.0.0.0 for every interface, 127.0.0.1 for this machine only.</summary>
     public string BindAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>TCP port of MQTT over TLS, served only when <see cref="Certificate"/> is given.</summary>
+    /// <summary>TCP port of MQTT over TLS, served only when the fleet has a certificate (<c>Tls:Certificate</c>).</summary>
     public int TlsPort { get; set; } = 8883;
 
-    /// <summary>PFX (PKCS#12) file with the broker's certificate and private key; see <c>dev-ca</c> in README.md.</summary>
-    public string? Certificate { get; set; }
-
-    /// <summary>Password of <see cref="Certificate"/>, if it has one.</summary>
-    public string? CertificatePassword { get; set; }
-
-    public bool TlsEnabled => !string.IsNullOrEmpty(Certificate);
+    /// <summary>
+    /// True when the embedded broker serves TLS: set from <c>Tls:Certificate</c> (fleet/Tls), the one certificate of
+    /// the fleet, not bound from this section; false with an external broker, whose TLS is its own.
+    /// </summary>
+    public bool TlsEnabled { get; internal set; }
 
     /// <summary>
     /// With TLS configured, whether the plaintext listener stays open too (off by default: devices would send their
@@ -68,19 +66,6 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             if (options.TlsPort is < 1 or > 65535 || options.TlsPort == options.Port)
             {
                 failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.TlsPort)} must be 1-65535 and differ from {MqttOptions.Section}:{nameof(MqttOptions.Port)} (got {options.TlsPort})");
-            }
-
-            try
-            {
-                using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(options.Certificate!, options.CertificatePassword);
-                if (!certificate.HasPrivateKey)
-                {
-                    failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.Certificate)} '{options.Certificate}' has no private key");
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-            {
-                failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.Certificate)} must be a readable PFX file (got '{options.Certificate}': {ex.Message})");
             }
         }
 

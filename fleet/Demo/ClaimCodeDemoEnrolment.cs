@@ -16,6 +16,7 @@ public sealed class ClaimCodeDemoEnrolment(
     ClaimCodeIssuer issuer,
     IOptions<SecurityOptions> security,
     IOptions<DemoOptions> demo,
+    IOptions<ProvisioningOptions> provisioning,
     ILogger<ClaimCodeDemoEnrolment> logger) : IDemoEnrolment
 {
     public const string EnrolledBy = "demo";
@@ -40,6 +41,26 @@ public sealed class ClaimCodeDemoEnrolment(
         }
 
         var enrolment = issuer.Create(request, EnrolledBy);
-        return [$"--Provisioning:ClaimCode={enrolment.Code}", $"--Provisioning:FleetUrl={fleetUrl}"];
+        return [$"--Provisioning:ClaimCode={enrolment.Code}", $"--Provisioning:FleetUrl={fleetUrl}", .. TrustArguments(fleetUrl)];
+    }
+
+    /// <summary>
+    /// Over HTTPS the demo devices pin the CA the fleet hands out, as a technician's Pi would; over plain HTTP (the
+    /// main command, on this machine only) they must be told that plaintext is allowed.
+    /// </summary>
+    private IEnumerable<string> TrustArguments(Uri fleetUrl)
+    {
+        if (fleetUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            return ["--Provisioning:AllowPlaintext=true"];
+        }
+
+        if (provisioning.Value.CaCertificate is { Length: > 0 } ca)
+        {
+            return [$"--Provisioning:CaCertificate={Path.GetFullPath(ca)}"];
+        }
+
+        logger.LogError("Demo: the fleet serves HTTPS but has no Provisioning:CaCertificate for the demo devices to pin; they will refuse to provision");
+        return [];
     }
 }

@@ -13,13 +13,14 @@ namespace Edge.Fleet.Demo;
 /// Starts the demo centre's simulated devices as child processes (the real device host with --simulate) once the
 /// fleet listens: <c>Demo:Devices</c> counters (demo-1..N, local ports from Demo:FirstLocalPort), one kiosk
 /// (demo-kiosk, the next port) and one hall display (demo-hall, the port after). Each provisions itself with its
-/// claim code over the fleet's HTTP API and takes its role from its enrolment. They stop with the fleet; their output
+/// claim code over the fleet's HTTP API (HTTPS with the fleet's CA pinned when TLS is on) and takes its role from its enrolment. They stop with the fleet; their output
 /// goes to this log at Debug level.
 /// </summary>
 public sealed class DemoDevices(
     IOptions<DemoOptions> options,
     IOptions<FleetOptions> fleet,
     IOptions<MqttOptions> mqtt,
+    IOptions<Provisioning.ProvisioningOptions> provisioning,
     IDemoEnrolment enrolment,
     IServer server,
     IHostApplicationLifetime lifetime,
@@ -52,7 +53,7 @@ public sealed class DemoDevices(
         var fleetUrl = LoopbackUrl();
         if (fleetUrl is null)
         {
-            logger.LogError("Demo: the fleet has no http address to provision the demo devices through; no demo devices started");
+            logger.LogError("Demo: the fleet has no http(s) address to provision the demo devices through; no demo devices started");
             return;
         }
 
@@ -86,8 +87,7 @@ public sealed class DemoDevices(
             $"--Device:Id={id}",
             $"--Device:Counter={counter}",
             $"--Device:DataDir={dataDir}",
-            "--Uplink:Host=127.0.0.1",
-            $"--Uplink:Port={mqtt.Value.Port}",
+            .. UplinkArguments(),
             $"--Local:Port={localPort}",
             "--Health:IntervalSeconds=10",
             .. settings,
@@ -115,11 +115,29 @@ public sealed class DemoDevices(
         }
     }
 
-    /// <summary>The fleet's first http address as a device on this machine reaches it (a wildcard host becomes 127.0.0.1).</summary>
+    /// <summary>The broker the demo devices use: the plaintext listener, or TLS with the CA the fleet hands out when that is off.</summary>
+    private IEnumerable<string> UplinkArguments()
+    {
+        var broker = mqtt.Value;
+        if (broker.PlaintextEnabled)
+        {
+            return ["--Uplink:Host=127.0.0.1", $"--Uplink:Port={broker.Port}"];
+        }
+
+        var ca = provisioning.Value.CaCertificate;
+        return ["--Uplink:Host=127.0.0.1", $"--Uplink:Port={broker.TlsPort}", "--Uplink:UseTls=true",
+            .. string.IsNullOrEmpty(ca) ? Array.Empty<string>() : [$"--Uplink:CaCertificate={Path.GetFullPath(ca)}"]];
+    }
+
+    /// <summary>
+    /// The fleet's first https address (else its first http one) as a device on this machine reaches it (a wildcard
+    /// host becomes 127.0.0.1).
+    /// </summary>
     private Uri? LoopbackUrl()
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
-            .FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            ?? addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
         if (address is null || !Uri.TryCreate(address.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0"), UriKind.Absolute, out var uri))
         {
             return null;

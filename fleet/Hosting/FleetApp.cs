@@ -16,6 +16,7 @@ using Edge.Fleet.Queue;
 using Edge.Fleet.Releases;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
+using Edge.Fleet.Tls;
 using Edge.Fleet.Web;
 
 namespace Edge.Fleet.Hosting;
@@ -31,6 +32,7 @@ public static class FleetApp
         var builder = WebApplication.CreateBuilder(args);
         builder.Host.UseSystemd();
         builder.AddFleetOptions();
+        builder.AddFleetTls();
         builder.AddFleetJson();
         builder.AddSelectedEventStore();
         builder.AddNodeHealth();

@@ -1,4 +1,4 @@
-using Edge.Fleet.Broker.Tls;
+using Edge.Fleet.Tls;
 using Edge.Fleet.Provisioning;
 
 namespace Edge.Fleet.Hosting;

@@ -25,7 +25,8 @@ public static class ProvisioningRegistration
     }
 
     /// <summary>
-    /// <c>POST /api/v1/provision</c> (anonymous, rate-limited per address): a claim code for a device id and secret.
+    /// <c>POST /api/v1/provision</c> (anonymous, rate-limited per address): a claim code for a device id and secret;
+    /// <c>GET /api/v1/provision/ca</c> (anonymous): the CA devices are given, for those that pin its fingerprint.
     /// Technicians: <c>POST|GET /api/v1/enrolments</c>, <c>POST /api/v1/devices/{id}/retire</c>,
     /// <c>POST /api/v1/devices/{id}/replace</c> (a claim code for the device taking its counter over).
     /// Everyone logged in: <c>GET /api/v1/registry?centre=</c>, limited to a manager's centres.
@@ -33,6 +34,13 @@ public static class ProvisioningRegistration
     public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/provision", Provision).AllowAnonymous().RequireRateLimiting(AuthRegistration.PerAddressLimit);
+        // Public, like any CA certificate: a device that pins only the CA's fingerprint fetches it here, checks the hash,
+        // and only then trusts the fleet with its claim code (device/Host/Provisioning/FleetTrust.cs).
+        app.MapGet("/api/v1/provision/ca", (IOptions<ProvisioningOptions> provisioning) =>
+            provisioning.Value.CaCertificate is { Length: > 0 } path
+                ? Results.Text(File.ReadAllText(path), "application/x-pem-file")
+                : Results.NotFound(new ProvisionError("This fleet hands out no CA certificate (Provisioning:CaCertificate).", "no-ca")))
+            .AllowAnonymous();
 
         var technician = app.MapGroup("/api/v1").RequireAuthorization(FleetPolicies.Technician);
         technician.MapPost("/enrolments", async (EnrolmentRequest request, ClaimCodeIssuer issuer, ClaimsPrincipal user, CancellationToken cancellationToken) =>

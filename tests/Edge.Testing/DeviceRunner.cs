@@ -88,7 +88,13 @@ public sealed class DeviceRunner : IDisposable
 
         var counter = _extraArgs.LastOrDefault(a => a.StartsWith("--Device:Counter=", StringComparison.Ordinal))?["--Device:Counter=".Length..] ?? "1";
         var code = await fleet.EnrolAsync(Centre, counter, Role, deviceId: Id);
-        return [$"--Provisioning:ClaimCode={code}", $"--Provisioning:FleetUrl=http://127.0.0.1:{fleet.HttpPort}"];
+        // Over HTTPS the device pins the CA the fleet was given, as a technician's Pi would; plain http must be allowed.
+        return
+        [
+            $"--Provisioning:ClaimCode={code}",
+            $"--Provisioning:FleetUrl={fleet.BaseUrl.ToString().TrimEnd('/')}",
+            fleet.UsesTls ? $"--Provisioning:CaCertificate={fleet.CaCertificate}" : "--Provisioning:AllowPlaintext=true",
+        ];
     }
 
     /// <summary>SIGKILL, like pulling the Pi's power (for the process).</summary>

@@ -11,11 +11,15 @@ namespace Edge.Testing;
 /// Devices must authenticate (the fleet's default) unless the test passes <c>--Security:DeviceAuth=open</c>: a
 /// <see cref="DeviceRunner"/> pointed at this fleet's MQTT port then provisions itself through the real claim-code
 /// path (<see cref="EnrolAsync"/>, then the device redeems the code).
+/// With <c>--Tls:Certificate=...</c> the fleet serves HTTPS only (its plaintext listener is off) and the test must
+/// give <c>--Provisioning:CaCertificate=...</c> too: the runner's client and its devices trust that CA, nothing else.
 /// </summary>
 public sealed partial class FleetRunner : IDisposable
 {
     /// <summary>Centre of the devices a test enrols without naming one.</summary>
     public const string DefaultCentre = "centre-1";
+
+    private const string CaArgument = "--Provisioning:CaCertificate=";
 
     private static readonly ConcurrentDictionary<int, FleetRunner> ByMqttPort = new();
 
@@ -31,8 +35,15 @@ public sealed partial class FleetRunner : IDisposable
         HttpPort = FreePort.Next();
         MqttPort = FreePort.Next();
         _extraArgs = [.. extraArgs];
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(30) };
-        Http.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+        UsesTls = _extraArgs.Any(a => a.StartsWith("--Tls:Certificate=", StringComparison.Ordinal));
+        CaCertificate = _extraArgs.LastOrDefault(a => a.StartsWith(CaArgument, StringComparison.Ordinal))?[CaArgument.Length..];
+        if (UsesTls && CaCertificate is null)
+        {
+            throw new ArgumentException($"a fleet with --Tls:Certificate needs {CaArgument}... in the tests: its clients trust that CA only");
+        }
+
+        BaseUrl = new Uri($"{(UsesTls ? "https" : "http")}://127.0.0.1:{HttpPort}");
+        Http = CreateClient();
         ByMqttPort[MqttPort] = this;
     }
 
@@ -46,6 +57,15 @@ public sealed partial class FleetRunner : IDisposable
         !_extraArgs.Any(a => a.Equals("--Security:DeviceAuth=open", StringComparison.OrdinalIgnoreCase));
 
     public string DataDir { get; }
+
+    /// <summary>True when the test gave the fleet a certificate: it then serves HTTPS on <see cref="HttpPort"/>.</summary>
+    public bool UsesTls { get; }
+
+    /// <summary>The CA PEM the fleet hands to devices (<c>Provisioning:CaCertificate</c>), if the test gave one.</summary>
+    public string? CaCertificate { get; }
+
+    /// <summary>The fleet's address as devices and scripts call it: https://127.0.0.1:port with TLS, http:// otherwise.</summary>
+    public Uri BaseUrl { get; }
 
     public int HttpPort { get; }
 
@@ -65,7 +85,7 @@ public sealed partial class FleetRunner : IDisposable
         _process?.Dispose();
         _process = ChildProcess.StartDll("fleet", RepoPaths.FleetDll,
         [
-            "--urls", $"http://127.0.0.1:{HttpPort}",
+            "--urls", BaseUrl.ToString().TrimEnd('/'),
             $"--Mqtt:Port={MqttPort}",
             "--Mqtt:BindAddress=127.0.0.1",
             $"--Fleet:DataDir={DataDir}",
@@ -138,7 +158,7 @@ public sealed partial class FleetRunner : IDisposable
     public async Task<DeviceCredentials> ProvisionAsync(string centre, string counter, string? deviceId = null, string role = "counter")
     {
         var code = await EnrolAsync(centre, counter, role, deviceId);
-        using var anonymous = new HttpClient { BaseAddress = Http.BaseAddress };
+        using var anonymous = CreateClient(withToken: false);
         using var response = await anonymous.PostAsJsonAsync("/api/v1/provision", new { code });
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
@@ -148,6 +168,22 @@ public sealed partial class FleetRunner : IDisposable
 
         var root = JsonDocument.Parse(body).RootElement;
         return new DeviceCredentials(root.GetProperty("deviceId").GetString()!, root.GetProperty("secret").GetString()!);
+    }
+
+    /// <summary>A client for this fleet (trusting only its CA when it serves HTTPS), with the administrator's token unless told otherwise.</summary>
+    public HttpClient CreateClient(bool withToken = true)
+    {
+        var http = CaCertificate is null
+            ? new HttpClient()
+            : new HttpClient(TestCertificates.TrustingOnly(CaCertificate));
+        http.BaseAddress = BaseUrl;
+        http.Timeout = TimeSpan.FromSeconds(30);
+        if (withToken)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+        }
+
+        return http;
     }
 
     public void Dispose()

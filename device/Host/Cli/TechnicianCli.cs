@@ -73,7 +73,7 @@ public static class TechnicianCli
     public static string Usage()
     {
         var lines = new StringBuilder("usage: Edge.Device [VERB ...] [--Local:Port=PORT]\n  (no verb)                   run the device host (--simulate for simulated hardware)\n");
-        lines.Append($"  {ProvisionCommand.Verb} --fleet URL --code CODE  enrol this device with a claim code\n");
+        lines.Append($"  {ProvisionCommand.Verb} --fleet URL --code CODE --ca FILE|--ca-fingerprint HEX  enrol this device with a claim code\n");
         foreach (var verb in TechnicianVerbs.All)
         {
             lines.Append($"  {verb.Usage,-28}{verb.Help}\n");

@@ -7,12 +7,13 @@ namespace Edge.Device.Provisioning;
 /// <summary>
 /// Provisions a device that already knows its id (<c>Device:Id</c> given) in the background, so that it records
 /// presses from the first second while the fleet is still unreachable: retries with backoff until the fleet
-/// answers, then writes identity.json and hands the secret to the uplink, which connects with it. When the enrolled
+/// answers (over a connection <see cref="FleetTrust"/> accepts; a fleet that is not the pinned one stops it), then writes identity.json and hands the secret to the uplink, which connects with it. When the enrolled
 /// role (kiosk, hall) is not the one the host started in and no Device:Role was set explicitly, the host stops with
 /// exit code <see cref="RestartForRole"/> so that systemd (Restart=always) starts it again in that role.
 /// </summary>
 public sealed class FirstBootProvisioner(
     IOptions<ProvisioningOptions> provisioning,
+    FleetTrust trust,
     IOptions<DeviceOptions> device,
     IOptions<DeviceRoleOptions> role,
     IConfiguration configuration,
@@ -26,13 +27,13 @@ public sealed class FirstBootProvisioner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var options = provisioning.Value;
-        var fleet = new Uri(options.FleetUrl!);
+        var fleet = trust.Fleet;
         var delay = TimeSpan.FromMilliseconds(500);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, options.ClaimCode!, device.Value.ResolvedDataDir, stoppingToken);
+                var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(trust, options.ClaimCode!, device.Value.ResolvedDataDir, stoppingToken);
                 if (identity.DeviceId != device.Value.Id)
                 {
                     logger.LogError("The fleet issued device id {Issued} but this device runs as {Configured} (Device:Id): remove Device:Id to run as the issued id",
@@ -56,6 +57,12 @@ public sealed class FirstBootProvisioner(
             catch (ClaimCodeRefusedException ex)
             {
                 logger.LogError("The fleet refused the claim code: {Error}", ex.Message);
+                return;
+            }
+            catch (FleetNotTrustedException ex)
+            {
+                // Final, like a refused code: the pin is wrong or someone is in the middle; a technician has to look.
+                logger.LogError("Provisioning stopped: {Error}", ex.Message);
                 return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)

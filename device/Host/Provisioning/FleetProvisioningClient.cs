@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
 using Edge.Wire;
 
 namespace Edge.Device.Provisioning;
@@ -11,39 +12,65 @@ public sealed class ClaimCodeRefusedException(int status, string message, string
     public string Reason { get; } = reason;
 }
 
-/// <summary>Redeems a claim code at the fleet (<c>POST {fleet}/api/v1/provision</c>).</summary>
+/// <summary>
+/// Redeems a claim code at the fleet (<c>POST {fleet}/api/v1/provision</c>), over a connection <see cref="FleetTrust"/>
+/// accepts: the code never leaves the device before the fleet has proved itself with the pinned CA.
+/// </summary>
 public static class FleetProvisioningClient
 {
+    /// <summary>Exit code when the fleet's certificate is not the pinned CA's (the verb and the host's first boot).</summary>
+    public const int NotTrustedExitCode = 4;
+
     /// <summary>
-    /// The device's new credentials. Throws <see cref="ClaimCodeRefusedException"/> when the fleet refuses the code
-    /// (a 4xx but 429), and <see cref="HttpRequestException"/> or a timeout when the fleet could not be asked.
+    /// The device's new credentials, and the CA the fleet was checked against (null over http://). Throws
+    /// <see cref="ClaimCodeRefusedException"/> when the fleet refuses the code (a 4xx but 429),
+    /// <see cref="FleetNotTrustedException"/> when the fleet is not the pinned one, and
+    /// <see cref="HttpRequestException"/> or a timeout when the fleet could not be asked.
     /// </summary>
-    public static async Task<ProvisionResponse> RedeemAsync(Uri fleet, string code, CancellationToken cancellationToken)
+    public static async Task<(ProvisionResponse Response, X509Certificate2? Ca)> RedeemAsync(FleetTrust trust, string code, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = fleet, Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await http.PostAsJsonAsync("api/v1/provision", new ProvisionRequest(code), ProvisioningJson.Default.ProvisionRequest, cancellationToken);
-        var status = (int)response.StatusCode;
-        if (response.IsSuccessStatusCode)
+        var ca = await trust.PinnedCaAsync(cancellationToken);
+        using var http = trust.CreateClient(ca, TimeSpan.FromSeconds(30));
+        HttpResponseMessage response;
+        try
         {
-            return await response.Content.ReadFromJsonAsync(ProvisioningJson.Default.ProvisionResponse, cancellationToken)
-                ?? throw new HttpRequestException("the fleet answered with an empty body");
+            response = await http.PostAsJsonAsync("api/v1/provision", new ProvisionRequest(code), ProvisioningJson.Default.ProvisionRequest, cancellationToken);
+        }
+        catch (HttpRequestException) when (trust.NotTrusted() is { } notTrusted)
+        {
+            throw notTrusted;
         }
 
-        var error = await ReadErrorAsync(response, cancellationToken);
-        if (status is >= 400 and < 500 && status != 429)
+        using (response)
         {
-            throw new ClaimCodeRefusedException(status, error?.Error ?? $"the fleet refused the code ({status})", error?.Reason ?? "refused");
-        }
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                var answer = await response.Content.ReadFromJsonAsync(ProvisioningJson.Default.ProvisionResponse, cancellationToken)
+                    ?? throw new HttpRequestException("the fleet answered with an empty body");
+                return (answer, ca);
+            }
 
-        throw new HttpRequestException($"the fleet answered {status} {error?.Error}");
+            var error = await ReadErrorAsync(response, cancellationToken);
+            if (status is >= 400 and < 500 && status != 429)
+            {
+                throw new ClaimCodeRefusedException(status, error?.Error ?? $"the fleet refused the code ({status})", error?.Reason ?? "refused");
+            }
+
+            throw new HttpRequestException($"the fleet answered {status} {error?.Error}");
+        }
     }
 
-    /// <summary>Redeems the code and writes what the fleet issued to <paramref name="dataDir"/>; returns it and the file's path.</summary>
-    public static async Task<(DeviceIdentity Identity, string Path)> RedeemAndStoreAsync(Uri fleet, string code, string dataDir, CancellationToken cancellationToken)
+    /// <summary>
+    /// Redeems the code and writes what the fleet issued to <paramref name="dataDir"/>; returns it and the file's path.
+    /// The CA kept beside it is the one in the fleet's answer, else the pinned one: later HTTPS calls to the fleet
+    /// (update downloads and reports) and MQTT over TLS trust it.
+    /// </summary>
+    public static async Task<(DeviceIdentity Identity, string Path)> RedeemAndStoreAsync(FleetTrust trust, string code, string dataDir, CancellationToken cancellationToken)
     {
-        var response = await RedeemAsync(fleet, code, cancellationToken);
-        var identity = DeviceIdentity.From(response, fleet, DateTimeOffset.UtcNow);
-        return (identity, IdentityFile.Write(dataDir, identity, response.CaCertificate));
+        var (response, ca) = await RedeemAsync(trust, code, cancellationToken);
+        var identity = DeviceIdentity.From(response, trust.Fleet, DateTimeOffset.UtcNow);
+        return (identity, IdentityFile.Write(dataDir, identity, response.CaCertificate ?? ca?.ExportCertificatePem()));
     }
 
     private static async Task<ProvisionError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -3,10 +3,12 @@ using Edge.Device.Configuration;
 namespace Edge.Device.Provisioning;
 
 /// <summary>
-/// <c>provision --fleet http://host:port --code ABCD-EFGH [--Device:DataDir=...] [--force true]</c>: redeems the
-/// claim code, stores the device id and secret in <c>{DataDir}/identity.json</c> (mode 0600) and says what it did.
+/// <c>provision --fleet https://host:port --code ABCD-EFGH --ca ca.crt|--ca-fingerprint AB:CD:.. [--Device:DataDir=...]
+/// [--force true]</c>: redeems the claim code over a connection checked against the pinned CA (<see cref="FleetTrust"/>;
+/// an http:// fleet needs <c>--allow-plaintext true</c>), stores the device id and secret in
+/// <c>{DataDir}/identity.json</c> (mode 0600) and says what it did. The <c>Provisioning:</c> keys work as well.
 /// Exit codes: 0 provisioned, 1 the fleet refused the code (its reason is printed), 2 bad arguments or already
-/// provisioned, 3 the fleet could not be reached.
+/// provisioned, 3 the fleet could not be reached, 4 the fleet is not the pinned one (the code was not sent).
 /// </summary>
 public static class ProvisionCommand
 {
@@ -21,7 +23,21 @@ public static class ProvisionCommand
         var code = arguments["code"];
         if (string.IsNullOrWhiteSpace(fleetText) || !Uri.TryCreate(fleetText, UriKind.Absolute, out var fleet) || string.IsNullOrWhiteSpace(code))
         {
-            await Console.Error.WriteLineAsync("usage: provision --fleet http://host:port --code ABCD-EFGH [--Device:DataDir=folder]");
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        var pin = new ProvisioningOptions
+        {
+            CaCertificate = arguments["ca"] ?? arguments[$"{ProvisioningOptions.Section}:CaCertificate"],
+            CaFingerprint = arguments["ca-fingerprint"] ?? arguments[$"{ProvisioningOptions.Section}:CaFingerprint"],
+            AllowPlaintext = arguments.GetValue<bool>("allow-plaintext") || arguments.GetValue<bool>($"{ProvisioningOptions.Section}:AllowPlaintext"),
+        };
+        var trust = FleetTrust.For(fleet, pin, out var problem);
+        if (trust is null)
+        {
+            await Console.Error.WriteLineAsync($"error: {problem}");
+            await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
 
@@ -34,7 +50,7 @@ public static class ProvisionCommand
 
         try
         {
-            var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, code, dataDir, CancellationToken.None);
+            var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(trust, code, dataDir, CancellationToken.None);
             Console.WriteLine($"Provisioned as {identity.DeviceId}: centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}.");
             Console.WriteLine($"Broker {identity.MqttHost}:{identity.MqttPort}{(identity.MqttTls ? " (TLS)" : "")}. Identity and secret written to {Path.GetFullPath(path)} (mode 0600).");
             Console.WriteLine($"Start the host with --Device:DataDir={dataDir} (or no data folder setting when it is the default).");
@@ -45,12 +61,21 @@ public static class ProvisionCommand
             await Console.Error.WriteLineAsync($"error: {ex.Message} ({ex.Reason}, HTTP {ex.Status})");
             return 1;
         }
+        catch (FleetNotTrustedException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return FleetProvisioningClient.NotTrustedExitCode;
+        }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             await Console.Error.WriteLineAsync($"error: the fleet at {fleet} could not be reached: {ex.Message}");
             return 3;
         }
     }
+
+    private const string Usage =
+        "usage: provision --fleet https://host:port --code ABCD-EFGH (--ca ca.crt | --ca-fingerprint AB:CD:...) [--Device:DataDir=folder]\n"
+        + "       provision --fleet http://host:port --code ABCD-EFGH --allow-plaintext true   (a demo on one machine only)";
 }
 
 /// <summary>Where a device keeps its identity: its data folder, which is <c>data/device</c> when nothing names one.</summary>

@@ -8,6 +8,25 @@ public sealed class ProvisioningOptions
     /// <summary>Claim code from the technician (e.g. ABCD-EFGH); used once, ignored once identity.json exists.</summary>
     public string? ClaimCode { get; set; }
 
-    /// <summary>The fleet's HTTP address, e.g. http://fleet.local:8080.</summary>
+    /// <summary>The fleet's address, e.g. https://fleet.local:8443 (http:// only with <see cref="AllowPlaintext"/>).</summary>
     public string? FleetUrl { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA the fleet's HTTPS certificate must chain to, given by the technician: the device trusts it,
+    /// not the system's roots, for provisioning (and keeps it for later HTTPS calls to the fleet).
+    /// </summary>
+    public string? CaCertificate { get; set; }
+
+    /// <summary>
+    /// SHA-256 of that CA certificate (hex, colons and case ignored, as <c>openssl x509 -fingerprint -sha256</c> and the
+    /// fleet's <c>dev-ca</c> print it): short enough for a claim code's label or QR text. The device fetches the CA from
+    /// the fleet, checks this hash, and only then sends its claim code.
+    /// </summary>
+    public string? CaFingerprint { get; set; }
+
+    /// <summary>
+    /// Lets a claim code go to an http:// fleet (a demo or a test on one machine): the code and the secret it buys then
+    /// cross the network in clear. Off by default.
+    /// </summary>
+    public bool AllowPlaintext { get; set; }
 }

@@ -15,22 +15,41 @@ public static class ProvisioningRegistration
     /// (blocking, retrying until the fleet answers) when no <c>Device:Id</c> is given; otherwise in the background
     /// (<see cref="FirstBootProvisioner"/>), so presses are recorded meanwhile — after one brief attempt before
     /// starting when no <c>Device:Role</c> is given, so that a reachable fleet's enrolled role applies from the start.
-    /// Returns an exit code when the host must not start (the fleet refused the code).
+    /// The claim code goes only to a fleet <see cref="FleetTrust"/> accepts (the pinned CA over https://, http:// only
+    /// with Provisioning:AllowPlaintext). Returns an exit code when the host must not start: 2 a bad setting, 1 the
+    /// fleet refused the code, 4 the fleet is not the pinned one.
     /// </summary>
     public static async Task<int?> AddProvisioningAsync(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         builder.Services.AddSingleton<UplinkCredentials>();
         builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.Section);
+        builder.Services.AddSingleton<FleetCaTrust>();
 
         var dataDir = IdentityLocation.DataDirOf(configuration);
         var identity = IdentityFile.Read(dataDir);
         var provisioning = configuration.GetSection(ProvisioningOptions.Section).Get<ProvisioningOptions>() ?? new ProvisioningOptions();
         var unattended = identity is null && !string.IsNullOrWhiteSpace(provisioning.ClaimCode);
-        if (unattended && !Uri.TryCreate(provisioning.FleetUrl, UriKind.Absolute, out _))
+        FleetTrust? trust = null;
+        if (unattended)
         {
-            await Console.Error.WriteLineAsync($"error: {ProvisioningOptions.Section}:FleetUrl must be the fleet's http(s) address when {ProvisioningOptions.Section}:ClaimCode is given (got '{provisioning.FleetUrl}')");
-            return 2;
+            if (!Uri.TryCreate(provisioning.FleetUrl, UriKind.Absolute, out var fleet))
+            {
+                await Console.Error.WriteLineAsync($"error: {ProvisioningOptions.Section}:FleetUrl must be the fleet's https address when {ProvisioningOptions.Section}:ClaimCode is given (got '{provisioning.FleetUrl}')");
+                return 2;
+            }
+
+            trust = FleetTrust.For(fleet, provisioning, out var problem);
+            if (trust is null)
+            {
+                await Console.Error.WriteLineAsync($"error: {problem}");
+                return 2;
+            }
+
+            if (trust.IsPlaintext)
+            {
+                await Console.Error.WriteLineAsync($"warning: provisioning over plain http ({fleet}, {ProvisioningOptions.Section}:AllowPlaintext=true): the claim code and the secret cross the network in clear");
+            }
         }
 
         // The role decides which services start. Without Device:Id the device waits for the fleet (as always). With
@@ -41,18 +60,18 @@ public static class ProvisioningRegistration
         var roleGiven = !string.IsNullOrWhiteSpace(configuration[$"{DeviceOptions.Section}:Role"]);
         if (unattended && string.IsNullOrWhiteSpace(configuredId))
         {
-            identity = await ProvisionBeforeStartAsync(dataDir, new Uri(provisioning.FleetUrl!), provisioning.ClaimCode!);
+            (identity, var failed) = await ProvisionBeforeStartAsync(dataDir, trust!, provisioning.ClaimCode!);
             if (identity is null)
             {
-                return 1;
+                return failed;
             }
         }
         else if (unattended && !roleGiven)
         {
-            var (provisioned, refused) = await TryProvisionOnceAsync(dataDir, new Uri(provisioning.FleetUrl!), provisioning.ClaimCode!);
-            if (refused)
+            var (provisioned, refused) = await TryProvisionOnceAsync(dataDir, trust!, provisioning.ClaimCode!);
+            if (refused is { } exitCode)
             {
-                return 1;
+                return exitCode;
             }
 
             identity = provisioned;
@@ -66,6 +85,7 @@ public static class ProvisioningRegistration
         if (unattended && identity is null)
         {
             builder.Services.AddSingleton<BackgroundProvisioning>();
+            builder.Services.AddSingleton(trust!);
             builder.Services.AddHostedService<FirstBootProvisioner>();
         }
 
@@ -77,51 +97,66 @@ public static class ProvisioningRegistration
         return null;
     }
 
-    /// <summary>One attempt of a few seconds: the identity, or null when the fleet could not be asked; refused when it said no.</summary>
-    private static async Task<(DeviceIdentity? Identity, bool Refused)> TryProvisionOnceAsync(string dataDir, Uri fleet, string code)
+    /// <summary>
+    /// One attempt of a few seconds: the identity, or null when the fleet could not be asked; with the exit code when
+    /// the host must not start (1: the fleet refused the code, 4: the fleet is not the pinned one).
+    /// </summary>
+    private static async Task<(DeviceIdentity? Identity, int? Refused)> TryProvisionOnceAsync(string dataDir, FleetTrust trust, string code)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, code, dataDir, deadline.Token);
+            var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(trust, code, dataDir, deadline.Token);
             Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}); identity in {path}");
-            return (identity, false);
+            return (identity, null);
         }
-        catch (ClaimCodeRefusedException ex)
+        catch (Exception ex) when (ex is ClaimCodeRefusedException or FleetNotTrustedException)
         {
-            await Console.Error.WriteLineAsync($"error: the fleet refused the claim code: {ex.Message} ({ex.Reason})");
-            return (null, true);
+            return (null, await ReportFinalAsync(ex));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            await Console.Error.WriteLineAsync($"Fleet {fleet} not reachable for provisioning ({ex.Message}); starting now, provisioning in the background");
-            return (null, false);
+            await Console.Error.WriteLineAsync($"Fleet {trust.Fleet} not reachable for provisioning ({ex.Message}); starting now, provisioning in the background");
+            return (null, null);
         }
     }
 
-    private static async Task<DeviceIdentity?> ProvisionBeforeStartAsync(string dataDir, Uri fleet, string code)
+    /// <summary>Retries until the fleet answers: the identity, or null and the exit code when it never will be given one.</summary>
+    private static async Task<(DeviceIdentity? Identity, int ExitCode)> ProvisionBeforeStartAsync(string dataDir, FleetTrust trust, string code)
     {
         var delay = TimeSpan.FromSeconds(1);
         while (true)
         {
             try
             {
-                var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(fleet, code, dataDir, CancellationToken.None);
+                var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(trust, code, dataDir, CancellationToken.None);
                 Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}); identity in {path}");
-                return identity;
+                return (identity, 0);
             }
-            catch (ClaimCodeRefusedException ex)
+            catch (Exception ex) when (ex is ClaimCodeRefusedException or FleetNotTrustedException)
             {
-                await Console.Error.WriteLineAsync($"error: the fleet refused the claim code: {ex.Message} ({ex.Reason})");
-                return null;
+                return (null, await ReportFinalAsync(ex));
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                await Console.Error.WriteLineAsync($"Fleet {fleet} not reachable for provisioning ({ex.Message}); next try in {delay.TotalSeconds:F0} s");
+                await Console.Error.WriteLineAsync($"Fleet {trust.Fleet} not reachable for provisioning ({ex.Message}); next try in {delay.TotalSeconds:F0} s");
                 await Task.Delay(delay);
                 delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
             }
         }
+    }
+
+    /// <summary>Says why provisioning will never succeed as configured; the exit code.</summary>
+    private static async Task<int> ReportFinalAsync(Exception ex)
+    {
+        if (ex is ClaimCodeRefusedException refused)
+        {
+            await Console.Error.WriteLineAsync($"error: the fleet refused the claim code: {refused.Message} ({refused.Reason})");
+            return 1;
+        }
+
+        await Console.Error.WriteLineAsync($"error: {ex.Message}");
+        return FleetProvisioningClient.NotTrustedExitCode;
     }
 
     /// <summary>Identity settings rank above appsettings*.json and below environment variables and the command line.</summary>

@@ -93,6 +93,7 @@ public sealed class FleetCluster : IAsyncDisposable
             "--Health:IntervalSeconds=1",
             $"--Provisioning:ClaimCode={code}",
             $"--Provisioning:FleetUrl={Balancer.Address.ToString().TrimEnd('/')}",
+            "--Provisioning:AllowPlaintext=true",
         ]) { Centre = centre };
         _devices.Add(device);
         await device.StartAsync();

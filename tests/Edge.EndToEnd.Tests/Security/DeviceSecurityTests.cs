@@ -30,7 +30,7 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
         var code = await fleet.EnrolAsync("centre-a", "2");
         var dataDir = _folder["pi"];
 
-        var (exit, text) = await RunDeviceVerbAsync("provision", "--fleet", $"http://127.0.0.1:{fleet.HttpPort}", "--code", code, $"--Device:DataDir={dataDir}");
+        var (exit, text) = await RunDeviceVerbAsync("provision", "--fleet", $"http://127.0.0.1:{fleet.HttpPort}", "--code", code, "--allow-plaintext", "true", $"--Device:DataDir={dataDir}");
         Assert.True(exit == 0, text);
         var identityPath = Path.Combine(dataDir, "identity.json");
         if (!OperatingSystem.IsWindows())
@@ -44,11 +44,11 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("2", identity.GetProperty("counter").GetString());
 
         var (reusedExit, reused) = await RunDeviceVerbAsync("provision", "--fleet", $"http://127.0.0.1:{fleet.HttpPort}", "--code", code,
-            $"--Device:DataDir={_folder["other-pi"]}");
+            "--allow-plaintext", "true", $"--Device:DataDir={_folder["other-pi"]}");
         Assert.Equal(1, reusedExit);
         Assert.Contains("already used", reused);
         var (unknownExit, unknown) = await RunDeviceVerbAsync("provision", "--fleet", $"http://127.0.0.1:{fleet.HttpPort}", "--code", "ZZZZ-ZZZZ",
-            $"--Device:DataDir={_folder["third-pi"]}");
+            "--allow-plaintext", "true", $"--Device:DataDir={_folder["third-pi"]}");
         Assert.Equal(1, unknownExit);
         Assert.Contains("Unknown claim code", unknown);
         Assert.False(File.Exists(Path.Combine(_folder["third-pi"], "identity.json")));
@@ -69,13 +69,13 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
         var trusted = await DevCaAsync("ca-trusted");
         var other = await DevCaAsync("ca-other");
         var tlsPort = FreePort.Next();
-        var fleet = await StartFleetAsync($"--Mqtt:Certificate={Path.Combine(trusted, "server.pfx")}", $"--Mqtt:TlsPort={tlsPort}");
+        var fleet = await StartFleetAsync($"--Tls:Certificate={Path.Combine(trusted, "server.pfx")}", $"--Mqtt:TlsPort={tlsPort}",
+            $"--Provisioning:CaCertificate={Path.Combine(trusted, "ca.crt")}");
         // With TLS configured the plaintext listener is off: nothing answers on the plain MQTT port.
         using (var plain = new System.Net.Sockets.TcpClient())
         {
             await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => plain.ConnectAsync("127.0.0.1", fleet.MqttPort));
         }
-
 
         var good = await StartDeviceAsync("tls-good", fleet, "--Uplink:UseTls=true", $"--Uplink:Port={tlsPort}",
             $"--Uplink:CaCertificate={Path.Combine(trusted, "ca.crt")}");
@@ -113,13 +113,7 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
         return device;
     }
 
-    private async Task<string> DevCaAsync(string name)
-    {
-        var folder = _folder[name];
-        using var devCa = ChildProcess.StartDll("dev-ca", RepoPaths.FleetDll, ["dev-ca", "--out", folder]);
-        Assert.True(await devCa.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, devCa.Output);
-        return folder;
-    }
+    private Task<string> DevCaAsync(string name) => TestCertificates.DevCaAsync(_folder[name]);
 
     private static async Task<(int Exit, string Output)> RunDeviceVerbAsync(params string[] args)
     {

@@ -43,7 +43,13 @@ public sealed class LaunchedDevice : IDisposable
     /// </summary>
     public static LaunchedDevice WithClaimCode(
         HostBuilds builds, string folder, string deviceId, string claimCode, Uri fleetUrl, int mqttPort, string counter, params string[] hostArguments) =>
-        new(builds, folder, deviceId, [$"--Provisioning:ClaimCode={claimCode}", $"--Provisioning:FleetUrl={fleetUrl.ToString().TrimEnd('/')}"], mqttPort, counter)
+        new(builds, folder, deviceId,
+            [
+                $"--Provisioning:ClaimCode={claimCode}",
+                $"--Provisioning:FleetUrl={fleetUrl.ToString().TrimEnd('/')}",
+                .. fleetUrl.Scheme == Uri.UriSchemeHttp ? ["--Provisioning:AllowPlaintext=true"] : Array.Empty<string>(),
+            ],
+            mqttPort, counter)
         {
             HostArguments = hostArguments,
         };

@@ -55,6 +55,42 @@ public sealed class StartupTests : IDisposable
         Assert.Contains($"error: Mqtt:Port {port} on 127.0.0.1 cannot be opened", output[^1]);
     }
 
+    [Fact]
+    public async Task Unreadable_or_mismatched_certificate_stops_start_up_naming_the_key()
+    {
+        var ca = await TestCertificates.DevCaAsync(_data["ca"]);
+        var other = await TestCertificates.DevCaAsync(_data["other-ca"]);
+        var https = $"https://127.0.0.1:{FreePort.Next()}";
+        var wrongKey = _data["wrong.key"];
+        using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(wrongKey, key.ExportPkcs8PrivateKeyPem());
+        }
+
+        var missing = await RunUntilExitAsync("--urls", https, "--Tls:Certificate", _data["nowhere.pfx"]);
+        Assert.Contains("error: Tls:Certificate must be a readable PFX file", missing.Single());
+
+        var mismatched = await RunUntilExitAsync("--urls", https, "--Tls:Certificate", Path.Combine(ca, "server.crt"), "--Tls:CertificateKey", wrongKey);
+        Assert.Contains("error: Tls:Certificate must be a readable PEM certificate whose private key is Tls:CertificateKey", mismatched.Single());
+
+        var notOurCa = await RunUntilExitAsync("--urls", https, "--Tls:Certificate", Path.Combine(ca, "server.pfx"),
+            "--Provisioning:CaCertificate", Path.Combine(other, "ca.crt"));
+        Assert.Contains("is not signed by Provisioning:CaCertificate", notOurCa.Single());
+    }
+
+    [Fact]
+    public async Task Certificate_without_an_https_address_or_under_its_old_name_stops_start_up()
+    {
+        var ca = await TestCertificates.DevCaAsync(_data["ca"]);
+        var pfx = Path.Combine(ca, "server.pfx");
+
+        var noHttps = await RunUntilExitAsync("--Tls:Certificate", pfx);
+        Assert.Contains("error: Tls:Certificate is set but no https:// address is configured", noHttps.Single());
+
+        var oldName = await RunUntilExitAsync("--urls", $"https://127.0.0.1:{FreePort.Next()}", "--Mqtt:Certificate", pfx);
+        Assert.Contains("error: Mqtt:Certificate is now Tls:Certificate", oldName.Single());
+    }
+
     /// <summary>Runs the fleet with settings overridden; asserts exit code 2 and returns what it printed.</summary>
     private async Task<List<string>> RunUntilExitAsync(params string[] overrides)
     {

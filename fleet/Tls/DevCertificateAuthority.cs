@@ -2,13 +2,14 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Edge.Fleet.Broker.Tls;
+namespace Edge.Fleet.Tls;
 
 /// <summary>
-/// <c>dev-ca --out DIR [--hosts name1,name2]</c>: a development certificate authority and a broker certificate it
-/// signs, for MQTT over TLS on a laptop or a test bench. Writes <c>ca.crt</c> (give it to devices as
-/// <c>Uplink:CaCertificate</c>), <c>server.pfx</c> (the broker's <c>Mqtt:Certificate</c>, no password) and
-/// <c>server.crt</c>. The CA's private key is not kept: to add a host name, run it again and redistribute ca.crt.
+/// <c>dev-ca --out DIR [--hosts name1,name2]</c>: a development certificate authority and a server certificate it
+/// signs, for HTTPS and MQTT over TLS on a laptop or a test bench. Writes <c>ca.crt</c> (the fleet hands it to
+/// devices as <c>Provisioning:CaCertificate</c>; technicians pin it, or its SHA-256 fingerprint, printed here),
+/// <c>server.pfx</c> (the fleet's <c>Tls:Certificate</c>, no password) and <c>server.crt</c>. The CA's private key
+/// is not kept: to add a host name, run it again and redistribute ca.crt.
 /// Not for production: a real deployment uses the province's PKI or a public CA.
 /// </summary>
 public static class DevCertificateAuthority
@@ -64,9 +65,18 @@ public static class DevCertificateAuthority
             File.SetUnixFileMode(pfx, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        output.WriteLine($"Development CA and broker certificate for {string.Join(", ", hosts)}, 127.0.0.1, ::1 written to {Path.GetFullPath(folder)}:");
-        output.WriteLine($"  fleet:   --Mqtt:Certificate={Path.GetFullPath(pfx)} [--Mqtt:TlsPort=8883] --Provisioning:CaCertificate={Path.GetFullPath(Path.Combine(folder, "ca.crt"))}");
-        output.WriteLine($"  devices: --Uplink:UseTls=true --Uplink:Port=8883 --Uplink:CaCertificate={Path.GetFullPath(Path.Combine(folder, "ca.crt"))}");
+        var caFile = Path.GetFullPath(Path.Combine(folder, "ca.crt"));
+        output.WriteLine($"Development CA and server certificate for {string.Join(", ", hosts)}, 127.0.0.1, ::1 written to {Path.GetFullPath(folder)}:");
+        output.WriteLine($"  fleet:   --urls https://0.0.0.0:8443 --Tls:Certificate={Path.GetFullPath(pfx)} [--Mqtt:TlsPort=8883] --Provisioning:CaCertificate={caFile}");
+        output.WriteLine($"  devices: --Provisioning:FleetUrl=https://{hosts[0]}:8443 --Provisioning:CaCertificate={caFile}");
+        output.WriteLine($"           or --Provisioning:CaFingerprint={CaFingerprint.Of(ca)}");
         return 0;
     }
+}
+
+/// <summary>The SHA-256 of a certificate's DER bytes, as <c>openssl x509 -fingerprint -sha256</c> prints it (AB:CD:...).</summary>
+public static class CaFingerprint
+{
+    public static string Of(X509Certificate2 certificate) =>
+        string.Join(':', certificate.GetCertHash(HashAlgorithmName.SHA256).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 }
