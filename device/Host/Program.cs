@@ -7,6 +7,7 @@ using Edge.Device.Display;
 using Edge.Device.Gpio;
 using Edge.Device.Hall;
 using Edge.Device.Health;
+using Edge.Device.Lan;
 using Edge.Device.Local;
 using Edge.Device.Outbox;
 using Edge.Device.Provisioning;
@@ -51,6 +52,7 @@ builder.Services
     .AddUplink()
     .AddPeripherals()
     .AddCounter()
+    .AddLan()
     .AddQueue()
     .AddHealthReporting()
     .AddCommands()
@@ -60,6 +62,7 @@ builder.UseLocalEndpoint();
 builder.AddHostUpdates();
 
 var app = builder.Build();
+app.UseLanGate();
 app.MapStatus();
 app.MapEffectiveSettings();
 app.MapPrinter();

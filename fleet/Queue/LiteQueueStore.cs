@@ -220,6 +220,18 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         bool changed;
         switch (e.Kind)
         {
+            case EventKinds.TicketCalled when deviceId == ticket.Kiosk && e.Counter is not null:
+                // The kiosk handed it out during an outage (README, "When the centre loses its link"): its word on who
+                // called the ticket wins over a hand-out by the fleet whose counter the kiosk refused.
+                changed = ticket.Counter != e.Counter || ticket.CalledAt is null || ticket.State == TicketStates.Waiting;
+                if (changed)
+                {
+                    ticket.Counter = e.Counter;
+                    ticket.CalledAt = at;
+                    ticket.State = ticket.State == TicketStates.Waiting ? TicketStates.Called : ticket.State;
+                }
+
+                break;
             case EventKinds.TicketCalled:
                 changed = ticket.CalledAt is null || (ticket.Counter is null && e.Counter is not null) || ticket.State == TicketStates.Waiting;
                 ticket.CalledAt ??= at;

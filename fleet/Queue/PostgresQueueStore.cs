@@ -24,6 +24,9 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
     private const string TicketKey = "WHERE centre = $1 AND day = $2 AND number = $3";
 
     /// <summary>Guard of a counter's event ($5 its counter): not from the counter the ticket was transferred away from (<see cref="QueueTicket.IsFromFormerCounter"/>).</summary>
+    /// <summary>A ticket.called event ($5 its counter) sent by the ticket's kiosk ($6): a hand-out during an outage.</summary>
+    private const string FromKiosk = "(kiosk = $6 AND $5 IS NOT NULL)";
+
     private const string NotFromFormerCounter = "NOT ($5 IS NOT NULL AND transferred_from IS NOT DISTINCT FROM $5 AND counter IS DISTINCT FROM $5)";
 
     public async Task<int> ApplyAsync(
@@ -256,12 +259,16 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
                 INSERT INTO queue_tickets (centre, day, number, list_day, field, kiosk, issued_at, priority) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 ON CONFLICT DO NOTHING
                 """, [.. key, Text(p.ListDay), Text(e.Field ?? ""), Text(deviceId), Time(QueueEvents.ToMilliseconds(p.IssuedAt)), Boolean(e.Priority == true)]),
+            // From the ticket's own kiosk ($6): a hand-out during an outage, whose counter wins (LiteQueueStore.ApplyOne).
             EventKinds.TicketCalled => Command($"""
                 UPDATE queue_tickets
-                SET called_at = coalesce(called_at, $4), counter = coalesce(counter, $5),
+                SET called_at = CASE WHEN {FromKiosk} THEN $4 ELSE coalesce(called_at, $4) END,
+                    counter = CASE WHEN {FromKiosk} THEN $5 ELSE coalesce(counter, $5) END,
                     state = CASE WHEN state = 'waiting' THEN 'called' ELSE state END
-                {TicketKey} AND (called_at IS NULL OR (counter IS NULL AND $5 IS NOT NULL) OR state = 'waiting') AND {NotFromFormerCounter}
-                """, [.. key, at, Text(e.Counter)]),
+                {TicketKey} AND {NotFromFormerCounter}
+                  AND CASE WHEN {FromKiosk} THEN counter IS DISTINCT FROM $5 OR called_at IS NULL OR state = 'waiting'
+                           ELSE (called_at IS NULL OR (counter IS NULL AND $5 IS NOT NULL) OR state = 'waiting') END
+                """, [.. key, at, Text(e.Counter), Text(deviceId)]),
             EventKinds.TicketRecalled => Command($"""
                 UPDATE queue_tickets SET recalled_at = array_append(recalled_at, $4)
                 {TicketKey} AND NOT ($4 = ANY (recalled_at)) AND {NotFromFormerCounter}

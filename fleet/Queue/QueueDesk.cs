@@ -116,7 +116,24 @@ public sealed class QueueDesk(
             return refused;
         }
 
-        return await store.ActAsync(centre, deviceId, checkedRequest.Request, Today(), time.GetUtcNow(), _rules, cancellationToken);
+        var reply = await store.ActAsync(centre, deviceId, checkedRequest.Request, Today(), time.GetUtcNow(), _rules, cancellationToken);
+        return await WithKioskAsync(centre, reply, cancellationToken);
+    }
+
+    /// <summary>
+    /// Names the kiosk that issued the ticket handed out, so the counter can confirm the hand-out with it on the centre's
+    /// LAN (the kiosk is the ticket's authority while the fleet is unreachable; README, "When the centre loses its link").
+    /// </summary>
+    private async Task<CallReply> WithKioskAsync(string centre, CallReply reply, CancellationToken cancellationToken)
+    {
+        if (reply is not { Reason: null, Ticket: { } number, Day: { } day })
+        {
+            return reply;
+        }
+
+        var ticket = (await store.TicketsAsync(centre, day, cancellationToken)).FirstOrDefault(t => t.Number == number && t.Day == day)
+                     ?? (await store.TicketsAsync(centre, Today(), cancellationToken)).FirstOrDefault(t => t.Number == number && t.Day == day);
+        return ticket is null ? reply : reply with { Kiosk = ticket.Kiosk };
     }
 
     private async Task<(CallRequest Request, CallReply? Refusal)> CheckAsync(string centre, CallRequest request, CancellationToken cancellationToken)

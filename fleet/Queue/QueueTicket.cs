@@ -5,7 +5,7 @@ namespace Edge.Fleet.Queue;
 /// (<see cref="IssuedAt"/> from the kiosk, <see cref="CalledAt"/> and <see cref="ServedAt"/> from the counter);
 /// <see cref="AssignedAt"/> is the fleet's own clock when it handed the ticket to a counter.
 /// </summary>
-public sealed class QueueTicket
+public sealed class QueueTicket : IQueuedTicket
 {
     /// <summary>"{centre}|{day}|{number}".</summary>
     public string Id { get; set; } = "";
@@ -71,14 +71,6 @@ public sealed class QueueTicket
     public static string KeyOf(string centre, string day) => $"{centre}|{day}";
 
     public static string IdOf(string centre, string day, string number) => $"{centre}|{day}|{number}";
-}
-
-public static class TicketStates
-{
-    public const string Waiting = "waiting";
-    public const string Called = "called";
-    public const string Served = "served";
-    public const string Skipped = "skipped";
 }
 
 /// <summary>The last call request of a device and its answer, so a resent request gets the same ticket.</summary>

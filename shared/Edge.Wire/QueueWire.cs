@@ -157,6 +157,9 @@ public sealed record CallReply(string RequestId, string? Ticket, string? Field, 
 
     public double? EstimatedWaitS { get; init; }
 
+    /// <summary>The kiosk that issued <see cref="Ticket"/>: the counter confirms the hand-out with it on the centre's LAN (LanWire.cs).</summary>
+    public string? Kiosk { get; init; }
+
     public static CallReply Refused(string requestId, string reason, string detail) =>
         new(requestId, null, null, null, 0, detail) { Reason = reason };
 }

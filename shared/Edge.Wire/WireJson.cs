@@ -15,4 +15,9 @@ namespace Edge.Wire;
 [JsonSerializable(typeof(CallRequest))]
 [JsonSerializable(typeof(CallReply))]
 [JsonSerializable(typeof(HallBoard))]
+[JsonSerializable(typeof(LanHeadsRequest))]
+[JsonSerializable(typeof(LanHeads))]
+[JsonSerializable(typeof(LanTakeRequest))]
+[JsonSerializable(typeof(LanTakeReply))]
+[JsonSerializable(typeof(LanHallCall))]
 public sealed partial class WireJson : JsonSerializerContext;

@@ -66,6 +66,33 @@ public sealed class HallBoardKeeper
         }
     }
 
+    /// <summary>
+    /// A call a counter made without the fleet (told on the centre's LAN): added to the last board, with the counter now
+    /// serving that number and one fewer waiting in the field. The fleet's next board replaces it.
+    /// </summary>
+    public void AddLocalCall(BoardCall call, int maxCalls)
+    {
+        HallBoard board;
+        lock (_lock)
+        {
+            var previous = _board ?? new HallBoard("", "", DateTimeOffset.MinValue, [], [], []);
+            if (previous.Calls.Any(c => Key(c) == Key(call)))
+            {
+                return;
+            }
+
+            board = previous with
+            {
+                At = previous.At > call.At ? previous.At : call.At,
+                Calls = [call, .. previous.Calls.Take(Math.Max(0, maxCalls - 1))],
+                Serving = [.. previous.Serving.Where(s => s.Counter != call.Counter), new BoardServing(call.Counter, call.Number, call.Field)],
+                Waiting = [.. previous.Waiting.Select(w => w.Field == call.Field && !call.Recall ? w with { Count = Math.Max(0, w.Count - 1) } : w)],
+            };
+        }
+
+        Update(board);
+    }
+
     public static List<BoardCall> NewCalls(HallBoard? previous, HallBoard board)
     {
         if (previous is null)

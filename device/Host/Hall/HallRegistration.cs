@@ -27,6 +27,7 @@ public static class HallRegistration
             sp.GetRequiredService<HallAnnouncer>(),
             sp.GetRequiredService<ILogger<HallBoardKeeper>>()));
         services.AddSingleton<IDownlinkHandler, HallBoardReceiver>();
+        services.AddSingleton<Lan.ILanHandlerSource, HallLanHandler>();
         return builder;
     }
 

@@ -26,7 +26,7 @@ public interface ISettingsSection
 internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options) : ISettingsSection
     where T : class
 {
-    private static readonly string[] SecretWords = ["password", "secret", "token", "privatekey"];
+    private static readonly string[] SecretWords = ["password", "secret", "token", "privatekey", "centrekey"];
 
     public string Name => name;
 
@@ -78,6 +78,7 @@ internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options
 [JsonSerializable(typeof(Edge.Device.Updates.UpdateOptions))]
 [JsonSerializable(typeof(OpeningHoursOptions))]
 [JsonSerializable(typeof(Commands.CommandsOptions))]
+[JsonSerializable(typeof(Lan.LanOptions))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class EffectiveSettingsJson : JsonSerializerContext;
 

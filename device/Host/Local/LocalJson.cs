@@ -58,4 +58,5 @@ public sealed record SimClockView(DateTimeOffset Now, double OffsetSeconds, bool
 [JsonSerializable(typeof(DisplayView))]
 [JsonSerializable(typeof(PrinterStatusView))]
 [JsonSerializable(typeof(VirtualPrinterView))]
+[JsonSerializable(typeof(Lan.LanView))]
 public sealed partial class LocalJson : JsonSerializerContext;

@@ -15,15 +15,20 @@ namespace Edge.Device.Queue;
 /// served asks the fleet to call again the last ticket this counter skipped (its citizen came back), within the fleet's
 /// recall window. A transfer button asks the fleet to move the ticket being served to another counter or field
 /// (ticket.transferred). Every step is an outbox event. A refusal shows its code ("E2": unknown counter, ...;
-/// <see cref="CallRefusals.Display"/>) and changes nothing. Without the fleet there is nobody to hand out tickets:
-/// call-next shows "----" after Queue:CallTimeoutMs and records nothing (queue/README.md says why); the next call-next
-/// asks again with the same request id, so a ticket the fleet handed out while its answer was lost is shown then.
+/// <see cref="CallRefusals.Display"/>) and changes nothing. Without the fleet, and with the centre's LAN on
+/// (<c>Lan:Listen</c>, <c>Lan:CentreKey</c>), call-next goes through the kiosks (<see cref="LocalCaller"/>) and recall
+/// is the counter's own; without the LAN call-next shows "----" after Queue:CallTimeoutMs and records nothing. The next
+/// call-next asks the fleet again with the same request id, so a ticket the fleet handed out while its answer was lost
+/// is shown then (fleet/Queue/README.md, "When the centre loses its link").
 /// </summary>
 public sealed class CounterCaller(
     IOptions<DeviceOptions> device,
     IOptions<QueueOptions> options,
     OutboxStore outbox,
     CallRequestSender fleet,
+    LocalCaller centre,
+    IOptions<Lan.LanOptions> lan,
+    Uplink.UplinkState uplink,
     CounterDisplay display,
     QueuePresses presses,
     HostClock clock,
@@ -97,31 +102,89 @@ public sealed class CounterCaller(
     private async Task CallNextAsync(CancellationToken cancellationToken)
     {
         await RecordAsync(EventKinds.TicketServed, keepCurrent: false, cancellationToken);
-        var request = _unanswered ?? new CallRequest(CallRequestSender.NewRequestId(), CallActions.Next, device.Value.Counter, options.Value.ServesFields);
-        _unanswered = request;
-        var reply = await AskFleetAsync(request, cancellationToken);
-        if (reply is not null)
+        if (!lan.Value.Enabled)
         {
+            await CallThroughFleetAsync(options.Value.CallTimeoutMs, cancellationToken);
+            return;
+        }
+
+        // The centre's LAN (README, "When the centre loses its link"): the fleet first, unless the uplink is down or a
+        // kiosk still hands out its tickets itself; the kiosks when the fleet does not answer within Lan:FleetWaitMs.
+        if (uplink.Connected && !centre.KioskWasLocal && await CallThroughFleetAsync(lan.Value.FleetWaitMs, cancellationToken))
+        {
+            return;
+        }
+
+        var local = await centre.CallNextAsync(CallRequestSender.NewRequestId(), device.Value.Counter, options.Value.ServesFields, clock.Now.UtcDateTime, Edge.Queue.QueueRules.Default, cancellationToken);
+        switch (local.Outcome)
+        {
+            case LocalOutcome.Called:
+                var ticket = new ServedTicket(local.Number!, local.Field!, local.Day!);
+                await outbox.AppendAsync(Draft(EventKinds.TicketCalled, ticket), cancellationToken);
+                Volatile.Write(ref _current, ticket);
+                Show(ticket.Number);
+                logger.LogInformation("Called {Ticket} ({Field}) through kiosk {Kiosk} on the LAN; {Waiting} waiting", ticket.Number, ticket.Field, local.Kiosk, local.Left);
+                await centre.TellHallsAsync(new LanHallCall(ticket.Number, ticket.Field, device.Value.Counter, clock.Now, Recall: false), cancellationToken);
+                break;
+            case LocalOutcome.AskFleet when uplink.Connected:
+                await CallThroughFleetAsync(options.Value.CallTimeoutMs, cancellationToken);
+                break;
+            default:
+                Show(NoTicket);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Call-next answered by the fleet; false when it did not answer within <paramref name="timeoutMs"/>. With the LAN on,
+    /// the hand-out is confirmed with the ticket's kiosk first: one the kiosk gave another counter during an outage (its
+    /// event not yet at the fleet) is not called here, and the fleet is asked again.
+    /// </summary>
+    private async Task<bool> CallThroughFleetAsync(int timeoutMs, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var request = _unanswered ?? new CallRequest(CallRequestSender.NewRequestId(), CallActions.Next, device.Value.Counter, options.Value.ServesFields);
+            _unanswered = request;
+            var reply = await AskFleetAsync(request, timeoutMs, cancellationToken);
+            if (reply is null)
+            {
+                return false;
+            }
+
             _unanswered = null;
-        }
+            if (reply is { Reason: not null })
+            {
+                ShowRefusal(CallActions.Next, reply);
+                return true;
+            }
 
-        if (reply is { Reason: not null })
-        {
-            ShowRefusal(CallActions.Next, reply);
-            return;
-        }
+            if (reply.Ticket is not { } number || reply.Field is null || reply.Day is null)
+            {
+                Show(NoTicket);
+                return true;
+            }
 
-        if (reply?.Ticket is not { } number || reply.Field is null || reply.Day is null)
-        {
-            Show(NoTicket);
-            return;
-        }
+            if (lan.Value.Enabled && reply.Kiosk is { } kiosk
+                && await centre.ClaimAsync(kiosk, new LanTakeRequest(request.RequestId, device.Value.Counter, number, reply.Day), cancellationToken) is { Outcome: LanOutcomes.Taken } taken)
+            {
+                logger.LogWarning("The fleet handed out {Ticket}, but kiosk {Kiosk} gave it to counter {Other} during the outage: not called here", number, kiosk, taken.Counter);
+                if (attempt < 3)
+                {
+                    continue;
+                }
 
-        var ticket = new ServedTicket(number, reply.Field, reply.Day);
-        await outbox.AppendAsync(Draft(EventKinds.TicketCalled, ticket), cancellationToken);
-        Volatile.Write(ref _current, ticket);
-        Show(number);
-        logger.LogInformation("Called {Ticket} ({Field}); {Waiting} waiting", number, reply.Field, reply.Waiting);
+                Show(NoTicket);
+                return true;
+            }
+
+            var ticket = new ServedTicket(number, reply.Field, reply.Day);
+            await outbox.AppendAsync(Draft(EventKinds.TicketCalled, ticket), cancellationToken);
+            Volatile.Write(ref _current, ticket);
+            Show(number);
+            logger.LogInformation("Called {Ticket} ({Field}); {Waiting} waiting", number, reply.Field, reply.Waiting);
+            return true;
+        }
     }
 
     /// <summary>The citizen of the last skipped ticket came back: the fleet calls it again here if within its window.</summary>
@@ -135,6 +198,19 @@ public sealed class CounterCaller(
         var reply = await AskFleetAsync(
             new CallRequest(CallRequestSender.NewRequestId(), CallActions.Recall, device.Value.Counter, options.Value.ServesFields) { Ticket = skipped.Number, Day = skipped.Day },
             cancellationToken);
+        if (reply is null && lan.Value.Enabled)
+        {
+            // Without the fleet the counter itself recalls the ticket it skipped (no other counter can have it: a
+            // skipped ticket is not waiting); the fleet learns of it from ticket.recalled.
+            _lastSkipped = null;
+            Volatile.Write(ref _current, skipped);
+            await outbox.AppendAsync(Draft(EventKinds.TicketRecalled, skipped), cancellationToken);
+            Show(skipped.Number);
+            logger.LogInformation("Recalled skipped {Ticket} without the fleet", skipped.Number);
+            await centre.TellHallsAsync(new LanHallCall(skipped.Number, skipped.Field, device.Value.Counter, clock.Now, Recall: true), cancellationToken);
+            return;
+        }
+
         if (reply is null)
         {
             Show(NoTicket);
@@ -193,12 +269,15 @@ public sealed class CounterCaller(
     }
 
     /// <summary>Sends the request (again every second, same id, so a lost message costs nothing) until answered or Queue:CallTimeoutMs.</summary>
-    private async Task<CallReply?> AskFleetAsync(CallRequest request, CancellationToken cancellationToken)
+    private Task<CallReply?> AskFleetAsync(CallRequest request, CancellationToken cancellationToken) =>
+        AskFleetAsync(request, options.Value.CallTimeoutMs, cancellationToken);
+
+    private async Task<CallReply?> AskFleetAsync(CallRequest request, int timeoutMs, CancellationToken cancellationToken)
     {
-        var reply = await fleet.AskAsync(request, TimeSpan.FromMilliseconds(options.Value.CallTimeoutMs), TimeSpan.FromSeconds(1), cancellationToken);
+        var reply = await fleet.AskAsync(request, TimeSpan.FromMilliseconds(timeoutMs), TimeSpan.FromMilliseconds(Math.Min(1000, timeoutMs / 2)), cancellationToken);
         if (reply is null && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("No answer from the fleet to {Action} within {Timeout} ms: is the centre offline?", request.Action, options.Value.CallTimeoutMs);
+            logger.LogWarning("No answer from the fleet to {Action} within {Timeout} ms: is the centre offline?", request.Action, timeoutMs);
         }
 
         return reply;

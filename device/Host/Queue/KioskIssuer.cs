@@ -23,6 +23,7 @@ public sealed class KioskIssuer(
     IOptions<QueueOptions> options,
     IOptionsMonitor<PrinterOptions> printer,
     TicketNumbering numbering,
+    KioskLedger ledger,
     CallRequestSender fleet,
     OutboxStore outbox,
     TicketPrinter ticketPrinter,
@@ -81,6 +82,7 @@ public sealed class KioskIssuer(
             Detail = issued.Day,
             Priority = priority ? true : null,
         }, cancellationToken);
+        ledger.Issued(issued.Day, issued.Number, field.Name, priority, at);
         var waiting = WaitingLine.From(await asking, ownCount, field.Name, _secondsPerPerson);
 
         // A clock not yet synchronised (a Pi without an RTC before NTP) would print a wrong date: print none.

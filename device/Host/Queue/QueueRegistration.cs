@@ -21,6 +21,11 @@ public static class QueueRegistration
             var dir = sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir;
             return new TicketNumbering(Path.Combine(dir, "queue-numbers.json"), sp.GetRequiredService<TimeProvider>(), o.Zone(), o.FirstNumber, o.LastNumber);
         });
+        services.AddSingleton(sp => new KioskLedger(Path.Combine(sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir, "kiosk-ledger.db")));
+        services.AddSingleton<KioskAuthority>();
+        services.AddSingleton<Lan.ILanHandlerSource, KioskLanHandlers>();
+        services.AddHostedService<KioskStart>();
+        services.AddSingleton<LocalCaller>();
         services.AddSingleton<KioskIssuer>();
         services.AddSingleton<CounterCaller>();
         services.AddSingleton<ICurrentTicket>(sp => sp.GetRequiredService<CounterCaller>());

@@ -43,6 +43,13 @@ public sealed class QueueCentre : IDisposable
     public Task<DeviceRunner> StartCounterAsync(string id, string counter, int callTimeoutMs = 5000) =>
         StartAsync(id, "counter", [$"--Device:Counter={counter}", .. CounterArguments(callTimeoutMs)]);
 
+    /// <summary>A kiosk as <see cref="StartKioskAsync"/>, with more settings.</summary>
+    public Task<DeviceRunner> StartKioskWithAsync(string id, int first, int last, string[] more) => StartAsync(id, "kiosk", [.. KioskArguments(first, last), .. more]);
+
+    /// <summary>A counter as <see cref="StartCounterAsync"/>, with more settings.</summary>
+    public Task<DeviceRunner> StartCounterWithAsync(string id, string counter, string[] more) =>
+        StartAsync(id, "counter", [$"--Device:Counter={counter}", .. CounterArguments(), .. more]);
+
     /// <summary>A hall display (enrolled as hall, at no counter of its own).</summary>
     public Task<DeviceRunner> StartHallAsync(string id, params string[] args) =>
         StartAsync(id, "hall", ["--Device:Counter=hall", "--Display:Kind=none", .. args]);

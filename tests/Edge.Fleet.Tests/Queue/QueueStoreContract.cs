@@ -189,6 +189,27 @@ public abstract partial class QueueStoreContract : StoreContractBase<IQueueStore
     }
 
     [Fact]
+    public async Task A_hand_out_by_the_tickets_kiosk_during_an_outage_names_the_counter_even_over_a_fleet_hand_out()
+    {
+        await IssueAsync(Store, "kiosk-1", Today, ("A001", "Tư pháp"), ("A002", "Tư pháp"));
+        var kioskCall = Event(EventKinds.TicketCalled, "A001", Morning.AddMinutes(5), counter: "4");
+        var lateCounterCall = Event(EventKinds.TicketCalled, "A001", Morning.AddMinutes(6), counter: "1");
+
+        // The fleet handed A001 to counter 1 after the link returned, before the kiosk's outbox had drained.
+        Assert.Equal("A001", (await CallAsync(Store, "counter-1", Request("1"))).Ticket);
+        Assert.Equal(1, await Store.ApplyAsync(Centre, "kiosk-1", [kioskCall], null, CancellationToken.None));
+        Assert.Equal(0, await Store.ApplyAsync(Centre, "kiosk-1", [kioskCall], null, CancellationToken.None));
+        Assert.Equal(0, await Store.ApplyAsync(Centre, "counter-1", [lateCounterCall], null, CancellationToken.None));
+        // A kiosk's hand-out of a waiting ticket takes it off the list.
+        Assert.Equal(1, await Store.ApplyAsync(Centre, "kiosk-1", [Event(EventKinds.TicketCalled, "A002", Morning.AddMinutes(7), counter: "2")], null, CancellationToken.None));
+
+        var tickets = await TicketsAsync(Today);
+        Assert.Equal((TicketStates.Called, "4", Morning.AddMinutes(5).UtcDateTime), (tickets[0].State, tickets[0].Counter, tickets[0].CalledAt));
+        Assert.Equal((TicketStates.Called, "2"), (tickets[1].State, tickets[1].Counter));
+        Assert.Null((await CallAsync(Store, "counter-3", Request("3"))).Ticket);
+    }
+
+    [Fact]
     public async Task Events_of_unknown_tickets_and_oversized_keys_change_nothing()
     {
         var huge = new string('9', 2000);

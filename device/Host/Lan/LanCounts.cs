@@ -1,0 +1,30 @@
+namespace Edge.Device.Lan;
+
+/// <summary>What the LAN endpoint refused and what LAN calls did, since the host started (local <c>/lan</c>).</summary>
+public sealed class LanCounts
+{
+    private long _refused;
+    private long _localCalls;
+    private long _takenElsewhere;
+    private long _peerFailures;
+
+    /// <summary>Requests without a valid signature of the centre key (a stranger on the LAN), or to a path the LAN does not serve.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Counter: tickets called through the kiosks while the fleet did not answer.</summary>
+    public long LocalCalls => Interlocked.Read(ref _localCalls);
+
+    /// <summary>Counter: hand-outs the ticket's kiosk said another counter had (a fleet hand-out refused, or a lost race).</summary>
+    public long TakenElsewhere => Interlocked.Read(ref _takenElsewhere);
+
+    /// <summary>LAN requests that got no (valid) answer.</summary>
+    public long PeerFailures => Interlocked.Read(ref _peerFailures);
+
+    public void OnRefused() => Interlocked.Increment(ref _refused);
+
+    public void OnLocalCall() => Interlocked.Increment(ref _localCalls);
+
+    public void OnTakenElsewhere() => Interlocked.Increment(ref _takenElsewhere);
+
+    public void OnPeerFailure() => Interlocked.Increment(ref _peerFailures);
+}

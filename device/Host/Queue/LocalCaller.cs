@@ -1,0 +1,160 @@
+using Edge.Device.Lan;
+using Edge.Queue;
+using Edge.Wire;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Device.Queue;
+
+/// <summary>
+/// A counter's call-next through the centre's kiosks when the fleet does not answer (fleet/Queue/README.md, "When the
+/// centre loses its link"): asks every known kiosk for its list, chooses as the fleet would
+/// (<see cref="NextTicketChooser"/> over the lists of the kiosks that hand out themselves) and asks that ticket's
+/// kiosk to hand it out. A ticket another counter took meanwhile is dropped and the next chosen. A take whose answer
+/// was lost is asked again (same request) before anything else, so a ticket handed out is never left unshown.
+/// Also confirms the fleet's hand-outs with their kiosk (<see cref="ClaimAsync"/>) and tells the hall displays
+/// what was called locally.
+/// </summary>
+public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts, ILogger<LocalCaller> logger)
+{
+    private const int MaxTakes = 8;
+
+    private (LanPeerOptions Kiosk, LanTakeRequest Request)? _unansweredTake;
+
+    /// <summary>Some kiosk answered that it hands out itself at the last local attempt.</summary>
+    public bool KioskWasLocal { get; private set; }
+
+    public async Task<LocalCall> CallNextAsync(string requestId, string counter, IReadOnlyList<string> fields, DateTime now, QueueRules rules, CancellationToken cancellationToken)
+    {
+        if (_unansweredTake is { } pending)
+        {
+            var again = await lan.SendAsync(pending.Kiosk, LanPaths.Take, pending.Request, WireJson.Default.LanTakeRequest, WireJson.Default.LanTakeReply, cancellationToken);
+            if (again is null)
+            {
+                return LocalCall.Unavailable;
+            }
+
+            _unansweredTake = null;
+            if (again.Outcome == LanOutcomes.Yours && again.Field is { } f)
+            {
+                return new LocalCall(LocalOutcome.Called, pending.Request.Number, f, pending.Request.Day, pending.Kiosk.Id, 0);
+            }
+        }
+
+        var kiosks = peers.OfRole(Queue.DeviceRoleOptions.Kiosk);
+        var request = new LanHeadsRequest(counter, fields, null);
+        var answers = await Task.WhenAll(kiosks.Select(async k =>
+            (Kiosk: k, Heads: await lan.SendAsync(k, LanPaths.Heads, request, WireJson.Default.LanHeadsRequest, WireJson.Default.LanHeads, cancellationToken))));
+        var local = answers.Where(a => a.Heads is { Local: true }).ToList();
+        KioskWasLocal = local.Count > 0;
+        if (local.Count == 0)
+        {
+            return answers.Any(a => a.Heads is not null) ? LocalCall.AskFleet : LocalCall.Unavailable;
+        }
+
+        var list = local.SelectMany(a => a.Heads!.Tickets.Select(t => new KioskTicket(a.Kiosk, t))).ToList();
+        for (var attempt = 0; attempt < MaxTakes; attempt++)
+        {
+            var (next, left) = NextTicketChooser.Choose(list, counter, fields, null, now, rules);
+            if (next is null)
+            {
+                return LocalCall.Empty;
+            }
+
+            var take = new LanTakeRequest(requestId, counter, next.Number, next.Ticket.Day);
+            var reply = await lan.SendAsync(next.Kiosk, LanPaths.Take, take, WireJson.Default.LanTakeRequest, WireJson.Default.LanTakeReply, cancellationToken);
+            if (reply is null)
+            {
+                _unansweredTake = (next.Kiosk, take);
+                return LocalCall.Unavailable;
+            }
+
+            if (reply.Outcome == LanOutcomes.Yours)
+            {
+                counts.OnLocalCall();
+                return new LocalCall(LocalOutcome.Called, next.Number, next.Field, next.Ticket.Day, next.Kiosk.Id, left);
+            }
+
+            if (reply.Outcome == LanOutcomes.Taken)
+            {
+                counts.OnTakenElsewhere();
+            }
+
+            logger.LogInformation("Kiosk {Kiosk} answered {Outcome} for {Ticket}: choosing again", next.Kiosk.Id, reply.Outcome, next.Number);
+            list.Remove(next);
+        }
+
+        return LocalCall.Unavailable;
+    }
+
+    /// <summary>
+    /// Confirms a fleet hand-out with the ticket's kiosk. <see cref="LanOutcomes.Taken"/>: the kiosk handed it to another
+    /// counter during an outage (its event has not reached the fleet yet): this counter must not call it.
+    /// Null when the kiosk is not known or did not answer (the fleet's word stands).
+    /// </summary>
+    public async Task<LanTakeReply?> ClaimAsync(string kiosk, LanTakeRequest claim, CancellationToken cancellationToken)
+    {
+        var peer = peers.OfRole(Queue.DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == kiosk);
+        if (peer is null)
+        {
+            return null;
+        }
+
+        var reply = await lan.SendAsync(peer, LanPaths.Claim, claim, WireJson.Default.LanTakeRequest, WireJson.Default.LanTakeReply, cancellationToken);
+        if (reply is { Outcome: LanOutcomes.Taken })
+        {
+            counts.OnTakenElsewhere();
+        }
+
+        return reply;
+    }
+
+    /// <summary>Tells every known hall display of a call made without the fleet (the fleet's board cannot come).</summary>
+    public async Task TellHallsAsync(LanHallCall call, CancellationToken cancellationToken) =>
+        await Task.WhenAll(peers.OfRole(Queue.DeviceRoleOptions.Hall).Select(h =>
+            lan.SendAsync(h, LanPaths.HallCall, call, WireJson.Default.LanHallCall, WireJson.Default.LanHallCall, cancellationToken)));
+
+    /// <summary>A kiosk's ticket as the chooser sees it.</summary>
+    private sealed class KioskTicket(LanPeerOptions kiosk, LanTicket ticket) : IQueuedTicket
+    {
+        public LanPeerOptions Kiosk => kiosk;
+
+        public LanTicket Ticket => ticket;
+
+        public string Number => ticket.Number;
+
+        public string Field => ticket.Field;
+
+        public string State => ticket.State;
+
+        public DateTime IssuedAt => ticket.IssuedAt.UtcDateTime;
+
+        public bool Priority => ticket.Priority;
+
+        public string? TargetCounter => ticket.TargetCounter;
+
+        public long CallOrder => ticket.CallOrder;
+    }
+}
+
+public enum LocalOutcome
+{
+    Called,
+
+    /// <summary>Nobody waits in the counter's fields (at the kiosks that hand out themselves).</summary>
+    Empty,
+
+    /// <summary>Every kiosk that answered is connected to the fleet: ask the fleet.</summary>
+    AskFleet,
+
+    /// <summary>No kiosk answered (or the one chosen stopped answering).</summary>
+    Unavailable,
+}
+
+public sealed record LocalCall(LocalOutcome Outcome, string? Number, string? Field, string? Day, string? Kiosk, int Left)
+{
+    public static LocalCall Empty { get; } = new(LocalOutcome.Empty, null, null, null, null, 0);
+
+    public static LocalCall AskFleet { get; } = new(LocalOutcome.AskFleet, null, null, null, null, 0);
+
+    public static LocalCall Unavailable { get; } = new(LocalOutcome.Unavailable, null, null, null, null, 0);
+}

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Edge.Testing;
+using Xunit.Abstractions;
+
+namespace Edge.EndToEnd.Tests.Queue;
+
+/// <summary>
+/// Issue 18: a centre keeps calling through a cut link. Two kiosks, four counters and a hall display, each a real
+/// process with its LAN endpoint on its own loopback address (127.0.0.x as the centre's LAN hosts), signed with one
+/// centre key; the fleet is killed for a stretch and returns.
+/// </summary>
+public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(90);
+    private readonly QueueCentre _centre = new("offline-centre");
+    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private readonly List<(string Id, string Role, string Address)> _lan = [];
+
+    public void Dispose() => _centre.Dispose();
+
+    [Fact]
+    public async Task Counters_call_through_the_kiosks_while_the_fleet_is_down_and_the_fleet_ends_with_one_history()
+    {
+        var fleet = await _centre.StartFleetAsync();
+        Plan("kiosk-1", "kiosk", 11);
+        Plan("kiosk-2", "kiosk", 12);
+        for (var i = 1; i <= 4; i++)
+        {
+            Plan($"counter-{i}", "counter", 20 + i);
+        }
+
+        Plan("hall-1", "hall", 30);
+        var kiosks = await Task.WhenAll(
+            _centre.StartKioskWithAsync("kiosk-1", 1, 499, Lan("kiosk-1")),
+            _centre.StartKioskWithAsync("kiosk-2", 500, 999, Lan("kiosk-2")));
+        var counters = await Task.WhenAll(Enumerable.Range(1, 4).Select(i => _centre.StartCounterWithAsync($"counter-{i}", i.ToString(), Lan($"counter-{i}"))));
+        var hall = await _centre.StartHallAsync("hall-1", Lan("hall-1"));
+        var calls = new ConcurrentQueue<(string Counter, string Number)>();
+
+        // Online: 8 tickets, 4 called through the fleet (each confirmed with its kiosk on the LAN).
+        await Task.WhenAll(QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 4), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 4));
+        await Eventually.ReturnsAsync(_centre.TicketsAsync, t => t.Count == 8, Settle, "8 tickets at the fleet");
+        await Task.WhenAll(counters.Select(async (c, i) => calls.Enqueue(((i + 1).ToString(), await QueueCentre.PressAndReadDisplayAsync(c, QueueCentre.CallNextPin)))));
+        Assert.DoesNotContain(calls, c => c.Number == "----");
+
+        // The fleet goes away: 100 tickets are issued and called among the devices; kiosk 1 is SIGKILLed and restarted.
+        fleet.Kill();
+        var issuing = Task.WhenAll(
+            QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 30), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 30));
+        await issuing;
+        var called = await CallUntilEmptyAsync(counters, calls);
+        output.WriteLine($"{called} called during the outage before the kiosk's restart");
+        Assert.True(called > 0, "counters call without the fleet");
+
+        kiosks[0].Kill();
+        await kiosks[0].StartAsync();
+        await Task.WhenAll(
+            QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 20), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 20));
+        await Task.Delay(1500); // the restarted kiosk's settle time (Lan:SettleMs)
+        called += await CallUntilEmptyAsync(counters, calls);
+        Assert.Equal(108, calls.Count); // 4 called online, then the 4 left waiting when the link dropped and the 100 issued during the outage
+
+        // The hall display heard the calls on the LAN.
+        var board = await hall.Http.GetFromJsonAsync<JsonElement>("/hall/state");
+        output.WriteLine(board.ToString());
+        var online = calls.Count - called;
+        var onBoard = board.GetProperty("board").GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("number").GetString()!).ToList();
+        Assert.Equal(10, onBoard.Count);
+        Assert.All(onBoard, n => Assert.Contains(calls, c => c.Number == n && !OnlineNumbers(calls, online).Contains(n)));
+
+        // A stranger on the LAN (no centre key) can neither read the kiosks' lists nor take a ticket, nor reach the local endpoint.
+        using var stranger = new HttpClient();
+        var kioskLan = _lan.Single(l => l.Id == "kiosk-2").Address;
+        using var heads = await stranger.PostAsync($"http://{kioskLan}/lan/v1/heads", Json("""{"counter":"9","fields":[]}"""));
+        Assert.Equal(HttpStatusCode.Unauthorized, heads.StatusCode);
+        using var forged = new HttpRequestMessage(HttpMethod.Post, $"http://{kioskLan}/lan/v1/take") { Content = Json("""{"requestId":"x","counter":"9","number":"B540","day":"2099-01-01"}""") };
+        forged.Headers.Add("X-Edge-Device", "counter-1");
+        forged.Headers.Add("X-Edge-Signature", Convert.ToBase64String(HMACSHA256.HashData(RandomNumberGenerator.GetBytes(32), Encoding.UTF8.GetBytes("x"))));
+        using var take = await stranger.SendAsync(forged);
+        Assert.Equal(HttpStatusCode.Unauthorized, take.StatusCode);
+        using var press = await stranger.PostAsync($"http://{kioskLan}/sim/press?pin=17", null);
+        Assert.Equal(HttpStatusCode.NotFound, press.StatusCode);
+        Assert.True((await kiosks[1].Http.GetFromJsonAsync<JsonElement>("/lan")).GetProperty("refused").GetInt64() >= 3);
+
+        // The fleet returns: its list, statistics and waiting times are what happened; then calling is the fleet's again.
+        await fleet.StartAsync();
+        var tickets = await Eventually.ReturnsAsync(_centre.TicketsAsync,
+            t => t.Count == 108 && t.All(x => x.GetProperty("state").GetString() != "waiting" && Has(x, "calledAt")),
+            Settle, "every ticket and call to reach the fleet");
+        var shown = calls.GroupBy(c => c.Number).ToList();
+        Assert.All(shown, g => Assert.Single(g));
+        foreach (var (counter, number) in calls)
+        {
+            var ticket = tickets.Single(t => t.GetProperty("number").GetString() == number);
+            Assert.Equal(counter, ticket.GetProperty("counter").GetString());
+        }
+
+        await Eventually.TrueAsync(async () => (await Task.WhenAll(kiosks.Select(k => k.StatusAsync()))).All(s => s.GetProperty("outboxDepth").GetInt64() == 0), Settle, "the kiosks' outboxes to drain");
+        await Task.WhenAll(QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 2), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 2));
+        await Eventually.ReturnsAsync(_centre.TicketsAsync, t => t.Count == 112, Settle, "112 tickets at the fleet");
+        var back = await CallUntilEmptyAsync(counters, calls);
+        Assert.Equal(4, back);
+        Assert.Equal(112, calls.Select(c => c.Number).Distinct().Count());
+        var final = await Eventually.ReturnsAsync(_centre.TicketsAsync, t => t.All(x => Has(x, "calledAt")), Settle, "the last calls at the fleet");
+        Assert.Equal(calls.Select(c => c.Number).Order(), final.Select(t => t.GetProperty("number").GetString()!).Order());
+        var stats = await fleet.GetJsonAsync($"/api/v1/stats/queue?centre={QueueCentre.Centre}");
+        output.WriteLine(stats.GetProperty("all").ToString());
+        Assert.Equal(112, stats.GetProperty("all").GetProperty("issued").GetInt32());
+        Assert.Equal(0, stats.GetProperty("all").GetProperty("waiting").GetInt32());
+        var waits = final.Select(t => (t.GetProperty("calledAt").GetDateTime() - t.GetProperty("issuedAt").GetDateTime()).TotalSeconds).ToList();
+        Assert.Equal(waits.Average(), stats.GetProperty("all").GetProperty("waitAvgS").GetDouble(), tolerance: 0.011);
+        var localCalls = (await Task.WhenAll(counters.Select(c => c.Http.GetFromJsonAsync<JsonElement>("/lan")))).Sum(l => l.GetProperty("localCalls").GetInt64());
+        Assert.Equal(104, localCalls); // and the 4 after the fleet's return went through the fleet
+    }
+
+    /// <summary>The numbers called before the outage (the first <paramref name="count"/> calls).</summary>
+    private static HashSet<string> OnlineNumbers(IEnumerable<(string Counter, string Number)> calls, int count) => calls.Take(count).Select(c => c.Number).ToHashSet();
+
+    private static bool Has(JsonElement ticket, string name) => ticket.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    /// <summary>Every counter presses call-next until it shows no number; how many numbers were shown.</summary>
+    private static async Task<int> CallUntilEmptyAsync(DeviceRunner[] counters, ConcurrentQueue<(string Counter, string Number)> calls)
+    {
+        var count = 0;
+        await Task.WhenAll(counters.Select(async (counter, c) =>
+        {
+            while (await QueueCentre.PressAndReadDisplayAsync(counter, QueueCentre.CallNextPin) is var shown && shown != "----")
+            {
+                calls.Enqueue(((c + 1).ToString(), shown));
+                Interlocked.Increment(ref count);
+            }
+        }));
+        return count;
+    }
+
+    private void Plan(string id, string role, int host) => _lan.Add((id, role, $"127.0.0.{host}:{FreePort.Next()}"));
+
+    /// <summary>The LAN settings of one device: its address, the centre key and every device of the centre (fixed addresses).</summary>
+    private string[] Lan(string id)
+    {
+        List<string> args = [$"--Lan:Listen={_lan.Single(l => l.Id == id).Address}", $"--Lan:CentreKey={_key}", "--Lan:FleetWaitMs=1000", "--Lan:SettleMs=1000", "--Queue:AskFleetMs=0"];
+        foreach (var (peer, i) in _lan.Select((p, i) => (p, i)))
+        {
+            args.AddRange([$"--Lan:Peers:{i}:Id={peer.Id}", $"--Lan:Peers:{i}:Role={peer.Role}", $"--Lan:Peers:{i}:Address={peer.Address}"]);
+        }
+
+        return [.. args];
+    }
+}
