@@ -27,14 +27,6 @@ public interface IAlertStore
     /// </summary>
     Task<Alert?> TryResolveAsync(string alertId, DateTimeOffset at, string? by, string? comment, AlertOutbox outbox, CancellationToken cancellationToken);
 
-    /// <summary><see cref="TryOpenAsync(Alert, AlertOutbox, CancellationToken)"/> with a webhook notice only.</summary>
-    Task<bool> TryOpenAsync(Alert alert, bool notify, CancellationToken cancellationToken) =>
-        TryOpenAsync(alert, new AlertOutbox(notify, []), cancellationToken);
-
-    /// <summary>The fleet's resolve (the condition ended), with a webhook notice only.</summary>
-    Task<Alert?> TryResolveAsync(string alertId, DateTimeOffset at, bool notify, CancellationToken cancellationToken) =>
-        TryResolveAsync(alertId, at, null, null, new AlertOutbox(notify, []), cancellationToken);
-
     Task<Alert?> FindAsync(string alertId, CancellationToken cancellationToken);
 
     /// <summary>
@@ -93,6 +85,18 @@ public interface IAlertStore
     Task<IReadOnlyDictionary<string, AlertRuleSettings>> CentreRulesAsync(CancellationToken cancellationToken);
 
     Task SaveCentreRulesAsync(string centre, AlertRuleSettings settings, CancellationToken cancellationToken);
+}
+
+/// <summary>The transitions with a webhook notice only (no e-mails), as the fleet makes them.</summary>
+public static class AlertStoreTransitions
+{
+    /// <summary><see cref="IAlertStore.TryOpenAsync"/> with a webhook notice only.</summary>
+    public static Task<bool> TryOpenAsync(this IAlertStore store, Alert alert, bool notify, CancellationToken cancellationToken) =>
+        store.TryOpenAsync(alert, new AlertOutbox(notify, []), cancellationToken);
+
+    /// <summary>The fleet's resolve (the condition ended), with a webhook notice only.</summary>
+    public static Task<Alert?> TryResolveAsync(this IAlertStore store, string alertId, DateTimeOffset at, bool notify, CancellationToken cancellationToken) =>
+        store.TryResolveAsync(alertId, at, null, null, new AlertOutbox(notify, []), cancellationToken);
 }
 
 /// <summary>The states of a webhook notice, in order: queued, claimed by a sender, taken by the receiver, given up.</summary>

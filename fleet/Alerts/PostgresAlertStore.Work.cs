@@ -150,11 +150,13 @@ public sealed partial class PostgresAlertStore
     public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT '{DeadLetterChannels.Webhook}' AS channel, id, alert_id, event, NULL::text AS recipient, attempts, created_at, last_error
-            FROM alert_notices WHERE state = '{NoticeStates.Failed}'
-            UNION ALL
-            SELECT '{DeadLetterChannels.Mail}', id, alert_id, event, address, attempts, created_at, last_error
-            FROM alert_mails WHERE state = '{MailStates.Failed}'
+            SELECT * FROM (
+                SELECT '{DeadLetterChannels.Webhook}' AS channel, id, alert_id, event, NULL::text AS recipient, attempts, created_at, last_error
+                FROM alert_notices WHERE state = '{NoticeStates.Failed}'
+                UNION ALL
+                SELECT '{DeadLetterChannels.Mail}', id, alert_id, event, address, attempts, created_at, last_error
+                FROM alert_mails WHERE state = '{MailStates.Failed}'
+            ) letters
             ORDER BY created_at DESC, channel COLLATE "C", id COLLATE "C" LIMIT $1
             """);
         AddAll(command, limit);
