@@ -41,7 +41,7 @@ public sealed class SmtpMailer(IOptions<NotificationOptions> options)
         }
         catch (Exception ex) when (IsSmtpFailure(ex, cancellationToken))
         {
-            Array.Fill(outcomes, $"connect to {smtp.Host}:{smtp.Port}: {ex.Message}");
+            Array.Fill(outcomes, $"connect to {smtp.Host}:{smtp.Port}: {Describe(ex)}");
             Interlocked.Add(ref _failed, messages.Count);
             return outcomes;
         }
@@ -55,13 +55,13 @@ public sealed class SmtpMailer(IOptions<NotificationOptions> options)
             }
             catch (Exception ex) when (IsSmtpFailure(ex, cancellationToken))
             {
-                outcomes[i] = ex.Message;
+                outcomes[i] = Describe(ex);
                 Interlocked.Increment(ref _failed);
                 if (!client.IsConnected)
                 {
                     for (var rest = i + 1; rest < messages.Count; rest++)
                     {
-                        outcomes[rest] = "connection lost: " + ex.Message;
+                        outcomes[rest] = "connection lost: " + Describe(ex);
                         Interlocked.Increment(ref _failed);
                     }
 
@@ -81,6 +81,9 @@ public sealed class SmtpMailer(IOptions<NotificationOptions> options)
 
         return outcomes;
     }
+
+    /// <summary>The server's reply code first, when there is one (what an administrator looks for in a dead letter).</summary>
+    private static string Describe(Exception ex) => ex is SmtpCommandException command ? $"{(int)command.StatusCode} {command.Message}" : ex.Message;
 
     private static bool IsSmtpFailure(Exception ex, CancellationToken cancellationToken) =>
         ex is IOException or System.Net.Sockets.SocketException or SmtpCommandException or SmtpProtocolException
