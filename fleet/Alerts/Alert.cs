@@ -34,7 +34,11 @@ public sealed record AlertCondition(
     public string Key => $"{Kind}|{Centre}|{DeviceId}|{Counter}";
 }
 
-/// <summary>An alert, open (<see cref="ResolvedAt"/> null) or resolved.</summary>
+/// <summary>
+/// An alert, open (<see cref="ResolvedAt"/> null) or resolved, with the work people did on it: who acknowledged it,
+/// to whom it is assigned, who resolved it (null: the fleet did, the condition ended), and the alert of the same
+/// problem a person had resolved before this one opened again (<see cref="Reopens"/>).
+/// </summary>
 public sealed record Alert(
     string Id,
     string Key,
@@ -48,6 +52,19 @@ public sealed record Alert(
     DateTimeOffset? ResolvedAt)
 {
     public bool IsOpen => ResolvedAt is null;
+
+    public string? AcknowledgedBy { get; init; }
+
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+
+    /// <summary>The user the alert is assigned to.</summary>
+    public string? AssignedTo { get; init; }
+
+    /// <summary>The person who resolved it; null when open or resolved by the fleet.</summary>
+    public string? ResolvedBy { get; init; }
+
+    /// <summary>Id of the previous alert of the same problem when a person had resolved it and the condition returned.</summary>
+    public string? Reopens { get; init; }
 
     public static Alert Open(AlertCondition c, DateTimeOffset at) =>
         new(Guid.NewGuid().ToString("N"), c.Key, c.Kind, c.Severity, c.DeviceId, c.Counter, c.Centre, c.Detail, at, null);

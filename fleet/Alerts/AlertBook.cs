@@ -5,10 +5,17 @@ namespace Edge.Fleet.Alerts;
 /// an open alert no longer reported resolves. It keeps nothing in memory: the open alerts and the holds are read from
 /// the store each round, so a new leader carries on where the last one stopped. Each transition is conditional in the
 /// store and queues its webhook notice in the same commit, so only a transition this call really committed is
-/// announced (two nodes evaluating at once during a failover open one alert and queue one notice).
+/// announced (two nodes evaluating at once during a failover open one alert and queue one notice). The transition's
+/// e-mails (<see cref="IAlertMailPlanner"/>: who, and when) go into the same commit.
 /// </summary>
-public sealed class AlertBook(IAlertStore store, AlertWebhook webhook, OpenAlertCache cache, ILogger<AlertBook> logger)
+public sealed class AlertBook(IAlertStore store, AlertWebhook webhook, OpenAlertCache cache, ILogger<AlertBook> logger,
+    IAlertMailPlanner? mails = null)
 {
+    private readonly IAlertMailPlanner _mails = mails ?? new NoAlertMails();
+
+    /// <summary>Raised after this node committed a transition that queued e-mails (wakes the mail sender).</summary>
+    public event Action? MailsQueued;
+
     /// <summary>What one round committed.</summary>
     public sealed record Changes(IReadOnlyList<Alert> Opened, IReadOnlyList<Alert> Resolved);
 
@@ -47,7 +54,8 @@ public sealed class AlertBook(IAlertStore store, AlertWebhook webhook, OpenAlert
             }
 
             var alert = Alert.Open(condition, now);
-            if (await store.TryOpenAsync(alert, notify, cancellationToken))
+            var outbox = new AlertOutbox(notify, await _mails.PlanAsync(alert, NoticeEvents.Opened, now, cancellationToken));
+            if (await store.TryOpenAsync(alert, outbox, cancellationToken))
             {
                 opened.Add(alert);
                 logger.LogWarning("Alert opened: {Kind} {Subject}: {Detail}", alert.Kind, alert.DeviceId ?? alert.Counter, alert.Detail);
@@ -63,7 +71,8 @@ public sealed class AlertBook(IAlertStore store, AlertWebhook webhook, OpenAlert
         var resolved = new List<Alert>();
         foreach (var alert in open.Where(a => !current.ContainsKey(a.Key)))
         {
-            if (await store.TryResolveAsync(alert.Id, now, notify, cancellationToken) is { } done)
+            var outbox = new AlertOutbox(notify, await _mails.PlanAsync(alert with { ResolvedAt = now }, NoticeEvents.Resolved, now, cancellationToken));
+            if (await store.TryResolveAsync(alert.Id, now, null, null, outbox, cancellationToken) is { } done)
             {
                 resolved.Add(done);
                 logger.LogInformation("Alert resolved: {Kind} {Subject}", alert.Kind, alert.DeviceId ?? alert.Counter);
@@ -77,8 +86,35 @@ public sealed class AlertBook(IAlertStore store, AlertWebhook webhook, OpenAlert
             {
                 webhook.Wake();
             }
+
+            MailsQueued?.Invoke();
         }
 
         return new Changes(opened, resolved);
+    }
+
+    /// <summary>
+    /// A person resolves an open alert (fleet/Alerts README: if the condition is still reported, the next round opens
+    /// a new alert that <see cref="Alert.Reopens"/> this one). The resolved alert, or null when it was not open.
+    /// </summary>
+    public async Task<Alert?> ResolveByAsync(Alert alert, string person, string? comment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var notify = webhook.IsConfigured;
+        var outbox = new AlertOutbox(notify,
+            await _mails.PlanAsync(alert with { ResolvedAt = now, ResolvedBy = person }, NoticeEvents.Resolved, now, cancellationToken));
+        if (await store.TryResolveAsync(alert.Id, now, person, comment, outbox, cancellationToken) is not { } done)
+        {
+            return null;
+        }
+
+        logger.LogInformation("Alert resolved by {Person}: {Kind} {Subject}", person, alert.Kind, alert.DeviceId ?? alert.Counter);
+        cache.Invalidate();
+        if (notify)
+        {
+            webhook.Wake();
+        }
+
+        MailsQueued?.Invoke();
+        return done;
     }
 }

@@ -8,7 +8,8 @@ using NpgsqlTypes;
 namespace Edge.Fleet.Alerts;
 
 /// <summary>
-/// Copies <c>alerts.db</c> (alerts, their webhook notices with their states, the centre rules changed through the API)
+/// Copies <c>alerts.db</c> (alerts with the work done on them and their history, their webhook notices and e-mails
+/// with their states, the centre rules changed through the API)
 /// into PostgreSQL for <c>move-to-postgres</c>. Every insert is <c>ON CONFLICT DO NOTHING</c>: a second run writes
 /// nothing, and an alert whose problem is already open in the target is left out rather than opened twice. Holds are
 /// not copied: a condition still within its hold time starts counting again on the new store.
@@ -22,7 +23,8 @@ public sealed class AlertDataCopier : IEmbeddedDataCopier
     public async Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
     {
         await using var command = target.CreateCommand(
-            "SELECT (SELECT count(*) FROM alerts) + (SELECT count(*) FROM alert_notices) + (SELECT count(*) FROM alert_centre_rules)");
+            "SELECT (SELECT count(*) FROM alerts) + (SELECT count(*) FROM alert_notices) + (SELECT count(*) FROM alert_centre_rules)"
+            + " + (SELECT count(*) FROM alert_actions) + (SELECT count(*) FROM alert_mails)");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -38,6 +40,8 @@ public sealed class AlertDataCopier : IEmbeddedDataCopier
         var alerts = lite.AllAlerts();
         var notices = lite.AllNotices();
         var rules = await lite.CentreRulesAsync(cancellationToken);
+        var actions = lite.AllActions();
+        var mails = lite.AllMails();
 
         await using var connection = await target.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -45,10 +49,41 @@ public sealed class AlertDataCopier : IEmbeddedDataCopier
         foreach (var a in alerts)
         {
             written += await ExecuteAsync(connection, """
-                INSERT INTO alerts (id, key, kind, severity, device_id, counter, centre, detail, opened_at, resolved_at)
-                VALUES ($1, $2, $3, $4, $5::text, $6::text, $7::text, $8, $9::timestamptz, $10::timestamptz)
+                INSERT INTO alerts (id, key, kind, severity, device_id, counter, centre, detail, opened_at, resolved_at,
+                                    acknowledged_by, acknowledged_at, assigned_to, resolved_by, reopens)
+                VALUES ($1, $2, $3, $4, $5::text, $6::text, $7::text, $8, $9::timestamptz, $10::timestamptz,
+                        $11::text, $12::timestamptz, $13::text, $14::text, $15::text)
                 ON CONFLICT DO NOTHING
-                """, cancellationToken, a.Id, a.Key, a.Kind, a.Severity, a.DeviceId, a.Counter, a.Centre, a.Detail, a.OpenedAt, a.ResolvedAt);
+                """, cancellationToken, a.Id, a.Key, a.Kind, a.Severity, a.DeviceId, a.Counter, a.Centre, a.Detail, a.OpenedAt, a.ResolvedAt,
+                a.AcknowledgedBy, a.AcknowledgedAt, a.AssignedTo, a.ResolvedBy, a.Reopens);
+        }
+
+        // History entries have no id of their own in alerts.db: copied only for alerts this run wrote, so a second run adds none.
+        var copiedAlerts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in alerts)
+        {
+            if (await ExistsWithoutHistoryAsync(connection, a.Id, cancellationToken))
+            {
+                copiedAlerts.Add(a.Id);
+            }
+        }
+
+        foreach (var action in actions.Where(x => copiedAlerts.Contains(x.AlertId)))
+        {
+            written += await ExecuteAsync(connection, """
+                INSERT INTO alert_actions (alert_id, at, actor, action, detail) VALUES ($1, $2::timestamptz, $3, $4, $5::text)
+                """, cancellationToken, action.AlertId, action.At, action.Actor, action.Action, action.Detail);
+        }
+
+        foreach (var m in mails)
+        {
+            written += await ExecuteAsync(connection, """
+                INSERT INTO alert_mails (id, alert_id, event, person, address, state, attempts, due_at, created_at, sent_at, last_error)
+                SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::integer, $8::timestamptz, $9::timestamptz, $10::timestamptz, $11::text
+                WHERE EXISTS (SELECT 1 FROM alerts WHERE id = $2)
+                ON CONFLICT DO NOTHING
+                """, cancellationToken, m.Id, m.AlertId, m.Event, m.Person, m.Address,
+                m.State == MailStates.Sending ? MailStates.Pending : m.State, m.Attempts, m.DueAt, m.CreatedAt, m.SentAt, m.LastError);
         }
 
         foreach (var (n, dueAt) in notices)
@@ -75,6 +110,14 @@ public sealed class AlertDataCopier : IEmbeddedDataCopier
 
         await transaction.CommitAsync(cancellationToken);
         return written;
+    }
+
+    private static async Task<bool> ExistsWithoutHistoryAsync(NpgsqlConnection connection, string alertId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM alerts WHERE id = $1) AND NOT EXISTS (SELECT 1 FROM alert_actions WHERE alert_id = $1)", connection);
+        command.Parameters.Add(new() { Value = alertId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] values)

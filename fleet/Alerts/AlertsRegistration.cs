@@ -9,6 +9,7 @@ using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -36,6 +37,9 @@ public static class AlertsRegistration
         builder.Services.AddSingleton<CentreRuleBook>();
         builder.Services.AddSingleton<OpenAlertCache>();
         builder.Services.AddSingleton<AlertBook>();
+        builder.Services.TryAddSingleton<IAlertMailPlanner, NoAlertMails>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<AlertWorkContext>();
         builder.Services.AddHttpClient<AlertWebhook>();
         builder.Services.AddSingleton<IDeviceHealthSource, FleetHealthSource>();
         builder.Services.AddSingleton<IAlertRule, DeviceOfflineRule>();
@@ -59,7 +63,7 @@ public static class AlertsRegistration
     /// <summary>
     /// <c>GET /api/v1/alerts?days=7&amp;limit=500&amp;centre=</c> (a manager: their centres' alerts; 403 for another centre); <c>GET /api/v1/alerts/rules</c>;
     /// <c>PUT /api/v1/alerts/rules/{centre}</c> with the thresholds to change (JSON, any subset of <see cref="AlertRuleSettings"/>;
-    /// a manager only for their centres).
+    /// a manager only for their centres); the work on one alert (<see cref="AlertWorkEndpoints"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
@@ -81,6 +85,7 @@ public static class AlertsRegistration
             rules.Defaults,
             rules.Centres().Where(c => CentreScope.MaySee(user, c.Key)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal))));
         app.MapPut("/api/v1/alerts/rules/{centre}", PutCentreRulesAsync);
+        app.MapAlertWorkApi();
         return app;
     }
 

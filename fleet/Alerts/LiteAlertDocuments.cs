@@ -37,6 +37,19 @@ internal static class LiteAlertDocuments
             doc["resolvedAt"] = resolved.UtcDateTime;
         }
 
+        if (a.AcknowledgedAt is { } acknowledged)
+        {
+            doc["acknowledgedAt"] = acknowledged.UtcDateTime;
+        }
+
+        foreach (var (field, value) in new[] { ("acknowledgedBy", a.AcknowledgedBy), ("assignedTo", a.AssignedTo), ("resolvedBy", a.ResolvedBy), ("reopens", a.Reopens) })
+        {
+            if (value is not null)
+            {
+                doc[field] = value;
+            }
+        }
+
         return doc;
     }
 
@@ -50,7 +63,62 @@ internal static class LiteAlertDocuments
         d["centre"].IsNull ? null : d["centre"].AsString,
         d["detail"].AsString,
         Utc(d["openedAt"]),
-        d["resolvedAt"].IsNull ? null : Utc(d["resolvedAt"]));
+        d["resolvedAt"].IsNull ? null : Utc(d["resolvedAt"]))
+    {
+        AcknowledgedBy = Text(d["acknowledgedBy"]),
+        AcknowledgedAt = d["acknowledgedAt"].IsNull ? null : Utc(d["acknowledgedAt"]),
+        AssignedTo = Text(d["assignedTo"]),
+        ResolvedBy = Text(d["resolvedBy"]),
+        Reopens = Text(d["reopens"]),
+    };
+
+    public static BsonDocument FromAction(AlertAction a)
+    {
+        var doc = new BsonDocument
+        {
+            ["alertId"] = a.AlertId,
+            ["at"] = a.At.UtcDateTime,
+            ["actor"] = a.Actor,
+            ["action"] = a.Action,
+        };
+        if (a.Detail is not null)
+        {
+            doc["detail"] = a.Detail;
+        }
+
+        return doc;
+    }
+
+    public static AlertAction ToAction(BsonDocument d) =>
+        new(d["alertId"].AsString, Utc(d["at"]), d["actor"].AsString, d["action"].AsString, Text(d["detail"]));
+
+    public static BsonDocument NewMail(string alertId, string @event, MailTo to, DateTimeOffset at) => new()
+    {
+        ["_id"] = MailStates.MailId(alertId, @event, to.Person),
+        ["alertId"] = alertId,
+        ["event"] = @event,
+        ["person"] = to.Person,
+        ["address"] = to.Address,
+        ["state"] = MailStates.Pending,
+        ["attempts"] = 0,
+        ["dueAt"] = to.DueAt.UtcDateTime,
+        ["createdAt"] = at.UtcDateTime,
+    };
+
+    public static MailRecord ToMailRecord(BsonDocument d) => new(
+        d["_id"].AsString,
+        d["alertId"].AsString,
+        d["event"].AsString,
+        d["person"].AsString,
+        d["address"].AsString,
+        d["state"].AsString,
+        d["attempts"].AsInt32,
+        Utc(d["dueAt"]),
+        Utc(d["createdAt"]),
+        d["sentAt"].IsNull ? null : Utc(d["sentAt"]),
+        Text(d["lastError"]));
+
+    private static string? Text(BsonValue value) => value.IsNull ? null : value.AsString;
 
     public static BsonDocument NewNotice(string alertId, string @event, DateTimeOffset at) => new()
     {

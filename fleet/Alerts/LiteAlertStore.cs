@@ -8,27 +8,35 @@ namespace Edge.Fleet.Alerts;
 /// or resolves, a notice is sent, a manager changes a rule) and made durable, so that a restart neither forgets nor
 /// repeats them. One process owns the file, so the conditional writes only need the write lock.
 /// </summary>
-public sealed class LiteAlertStore : IAlertStore, IDisposable
+public sealed partial class LiteAlertStore : IAlertStore, IDisposable
 {
     private const string AlertsCollection = "alerts";
     private const string RulesCollection = "centreRules";
     private const string NoticesCollection = "notices";
     private const string HoldsCollection = "holds";
+    private const string ActionsCollection = "actions";
+    private const string MailsCollection = "mails";
 
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _alerts;
     private readonly ILiteCollection<BsonDocument> _rules;
     private readonly ILiteCollection<BsonDocument> _notices;
     private readonly ILiteCollection<BsonDocument> _holds;
+    private readonly ILiteCollection<BsonDocument> _actions;
+    private readonly ILiteCollection<BsonDocument> _mails;
     private readonly Lock _writeLock = new();
 
     public LiteAlertStore(string path)
     {
-        _db = LiteFile.Open(path, AlertsCollection, RulesCollection, NoticesCollection, HoldsCollection);
+        _db = LiteFile.Open(path, AlertsCollection, RulesCollection, NoticesCollection, HoldsCollection, ActionsCollection, MailsCollection);
         _alerts = _db.GetCollection(AlertsCollection);
         _rules = _db.GetCollection(RulesCollection);
         _notices = _db.GetCollection(NoticesCollection);
         _holds = _db.GetCollection(HoldsCollection);
+        _actions = _db.GetCollection(ActionsCollection);
+        _mails = _db.GetCollection(MailsCollection);
+        _actions.EnsureIndex("alertId");
+        _mails.EnsureIndex("state");
         _alerts.EnsureIndex("open");
         _alerts.EnsureIndex("openedAt");
         _alerts.EnsureIndex("key");
@@ -53,7 +61,7 @@ public sealed class LiteAlertStore : IAlertStore, IDisposable
         return Task.FromResult(alerts);
     }
 
-    public Task<bool> TryOpenAsync(Alert alert, bool notify, CancellationToken cancellationToken)
+    public Task<bool> TryOpenAsync(Alert alert, AlertOutbox outbox, CancellationToken cancellationToken)
     {
         lock (_writeLock)
         {
@@ -62,14 +70,12 @@ public sealed class LiteAlertStore : IAlertStore, IDisposable
                 return Task.FromResult(false);
             }
 
+            var last = _alerts.Find(Query.EQ("key", alert.Key)).Where(d => !d["resolvedAt"].IsNull).MaxBy(d => d["resolvedAt"].AsDateTime);
+            var reopens = last is not null && !last["resolvedBy"].IsNull ? last["_id"].AsString : null;
             LiteFile.CommitDurably(_db, () =>
             {
-                _alerts.Insert(LiteAlertDocuments.FromAlert(alert with { ResolvedAt = null }));
-                if (notify)
-                {
-                    _notices.Insert(LiteAlertDocuments.NewNotice(alert.Id, NoticeEvents.Opened, alert.OpenedAt));
-                }
-
+                _alerts.Insert(LiteAlertDocuments.FromAlert(alert with { ResolvedAt = null, Reopens = reopens }));
+                QueueOutbox(alert.Id, NoticeEvents.Opened, alert.OpenedAt, outbox);
                 return true;
             });
         }
@@ -77,7 +83,7 @@ public sealed class LiteAlertStore : IAlertStore, IDisposable
         return Task.FromResult(true);
     }
 
-    public Task<Alert?> TryResolveAsync(string alertId, DateTimeOffset at, bool notify, CancellationToken cancellationToken)
+    public Task<Alert?> TryResolveAsync(string alertId, DateTimeOffset at, string? by, string? comment, AlertOutbox outbox, CancellationToken cancellationToken)
     {
         lock (_writeLock)
         {
@@ -87,15 +93,16 @@ public sealed class LiteAlertStore : IAlertStore, IDisposable
                 return Task.FromResult<Alert?>(null);
             }
 
-            var resolved = LiteAlertDocuments.ToAlert(doc) with { ResolvedAt = at };
+            var resolved = LiteAlertDocuments.ToAlert(doc) with { ResolvedAt = at, ResolvedBy = by };
             LiteFile.CommitDurably(_db, () =>
             {
                 _alerts.Update(LiteAlertDocuments.FromAlert(resolved));
-                if (notify)
+                if (by is not null)
                 {
-                    _notices.Upsert(LiteAlertDocuments.NewNotice(alertId, NoticeEvents.Resolved, at));
+                    _actions.Insert(LiteAlertDocuments.FromAction(new AlertAction(alertId, at, by, AlertActions.Resolved, comment)));
                 }
 
+                QueueOutbox(alertId, NoticeEvents.Resolved, at, outbox);
                 return true;
             });
             return Task.FromResult<Alert?>(resolved);

@@ -11,9 +11,10 @@ namespace Edge.Fleet.Alerts;
 /// partial index <c>alerts_open_key</c> (<c>ON CONFLICT DO NOTHING</c>), "resolved once" on
 /// <c>WHERE resolved_at IS NULL</c>, "claimed by one sender" on <c>FOR UPDATE SKIP LOCKED</c>.
 /// </summary>
-public sealed class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertStore
+public sealed partial class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertStore
 {
-    private const string AlertColumns = "a.id, a.key, a.kind, a.severity, a.device_id, a.counter, a.centre, a.detail, a.opened_at, a.resolved_at";
+    private const string AlertColumns = "a.id, a.key, a.kind, a.severity, a.device_id, a.counter, a.centre, a.detail, a.opened_at, a.resolved_at, "
+        + "a.acknowledged_by, a.acknowledged_at, a.assigned_to, a.resolved_by, a.reopens";
 
     public async Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken)
     {
@@ -29,41 +30,50 @@ public sealed class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertStor
         return await ReadAlertsAsync(command, cancellationToken);
     }
 
-    public async Task<bool> TryOpenAsync(Alert alert, bool notify, CancellationToken cancellationToken)
+    public async Task<bool> TryOpenAsync(Alert alert, AlertOutbox outbox, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        // reopens: the last alert of the same problem, when a person resolved it (the condition came back).
+        await using var command = dataSource.CreateCommand($"""
             WITH opened AS (
-                INSERT INTO alerts (id, key, kind, severity, device_id, counter, centre, detail, opened_at)
-                VALUES ($1, $2, $3, $4, $5::text, $6::text, $7::text, $8, $9)
+                INSERT INTO alerts (id, key, kind, severity, device_id, counter, centre, detail, opened_at, reopens)
+                VALUES ($1, $2, $3, $4, $5::text, $6::text, $7::text, $8, $9, (
+                    SELECT CASE WHEN p.resolved_by IS NOT NULL THEN p.id END FROM alerts p
+                    WHERE p.key = $2 AND p.resolved_at IS NOT NULL ORDER BY p.resolved_at DESC, p.id LIMIT 1))
                 ON CONFLICT DO NOTHING
                 RETURNING id, opened_at
             ), noticed AS (
                 INSERT INTO alert_notices (id, alert_id, event, state, due_at, created_at)
                 SELECT id || '/' || $11, id, $11, $12, opened_at, opened_at FROM opened WHERE $10
                 RETURNING 1
-            )
+            ), {MailsCte("opened", "opened_at", 11, 13)}
             SELECT count(*) FROM opened
             """);
         AddAll(command, alert.Id, alert.Key, alert.Kind, alert.Severity, alert.DeviceId, alert.Counter, alert.Centre, alert.Detail,
-            alert.OpenedAt, notify, NoticeEvents.Opened, NoticeStates.Pending);
+            alert.OpenedAt, outbox.Webhook, NoticeEvents.Opened, NoticeStates.Pending);
+        AddMails(command, outbox);
         return await command.ExecuteScalarAsync(cancellationToken) is long and > 0;
     }
 
-    public async Task<Alert?> TryResolveAsync(string alertId, DateTimeOffset at, bool notify, CancellationToken cancellationToken)
+    public async Task<Alert?> TryResolveAsync(string alertId, DateTimeOffset at, string? by, string? comment, AlertOutbox outbox, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             WITH a AS (
-                UPDATE alerts SET resolved_at = $2 WHERE id = $1 AND resolved_at IS NULL
+                UPDATE alerts SET resolved_at = $2, resolved_by = $6::text WHERE id = $1 AND resolved_at IS NULL
                 RETURNING *
             ), noticed AS (
                 INSERT INTO alert_notices (id, alert_id, event, state, due_at, created_at)
                 SELECT id || '/' || $4, id, $4, $5, $2, $2 FROM a WHERE $3
                 ON CONFLICT DO NOTHING
                 RETURNING 1
-            )
+            ), acted AS (
+                INSERT INTO alert_actions (alert_id, at, actor, action, detail)
+                SELECT id, $2, $6::text, '{AlertActions.Resolved}', $7::text FROM a WHERE $6::text IS NOT NULL
+                RETURNING 1
+            ), {MailsCte("a", "resolved_at", 4, 8)}
             SELECT {AlertColumns} FROM a
             """);
-        AddAll(command, alertId, at, notify, NoticeEvents.Resolved, NoticeStates.Pending);
+        AddAll(command, alertId, at, outbox.Webhook, NoticeEvents.Resolved, NoticeStates.Pending, by, comment);
+        AddMails(command, outbox);
         return (await ReadAlertsAsync(command, cancellationToken)).SingleOrDefault();
     }
 
@@ -204,7 +214,7 @@ public sealed class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertStor
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Reads an alert from the ten columns of <see cref="AlertColumns"/> starting at <paramref name="first"/>.</summary>
+    /// <summary>Reads an alert from the fifteen columns of <see cref="AlertColumns"/> starting at <paramref name="first"/>.</summary>
     internal static Alert ReadAlert(NpgsqlDataReader reader, int first) => new(
         reader.GetString(first),
         reader.GetString(first + 1),
@@ -215,7 +225,14 @@ public sealed class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertStor
         reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6),
         reader.GetString(first + 7),
         reader.GetFieldValue<DateTimeOffset>(first + 8),
-        reader.IsDBNull(first + 9) ? null : reader.GetFieldValue<DateTimeOffset>(first + 9));
+        reader.IsDBNull(first + 9) ? null : reader.GetFieldValue<DateTimeOffset>(first + 9))
+    {
+        AcknowledgedBy = reader.IsDBNull(first + 10) ? null : reader.GetString(first + 10),
+        AcknowledgedAt = reader.IsDBNull(first + 11) ? null : reader.GetFieldValue<DateTimeOffset>(first + 11),
+        AssignedTo = reader.IsDBNull(first + 12) ? null : reader.GetString(first + 12),
+        ResolvedBy = reader.IsDBNull(first + 13) ? null : reader.GetString(first + 13),
+        Reopens = reader.IsDBNull(first + 14) ? null : reader.GetString(first + 14),
+    };
 
     private static async Task<IReadOnlyList<Alert>> ReadAlertsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -42,6 +42,10 @@ public static class AuditActions
     public const string UserDeleted = "user.deleted";
     public const string ConfigChanged = "config.changed";
     public const string AlertRulesChanged = "alert-rules.changed";
+
+    /// <summary>Work on an alert: <c>alert.</c> and the history's action (<see cref="Alerts.AlertActions"/>), e.g. <c>alert.acknowledged</c>.</summary>
+    public const string AlertWorkPrefix = "alert.";
+    public const string DeadLetterRetried = "notification.retried";
 }
 
 /// <summary>

@@ -181,7 +181,12 @@ public static class AuthRegistration
             return TypedResults.BadRequest(new ProvisionError("password must be at least 12 characters", "invalid"));
         }
 
-        var user = await users.SaveAsync(request.Name, request.Role, request.Centres ?? [], request.Password, context.RequestAborted);
+        if (request.Email is { } email && !MailAddressRule.IsValid(email))
+        {
+            return TypedResults.BadRequest(new ProvisionError("email must be an e-mail address (name@host, at most 254 characters)", "invalid"));
+        }
+
+        var user = await users.SaveAsync(request.Name, request.Role, request.Centres ?? [], request.Password, context.RequestAborted, request.Email);
         await audit.RecordAsync(caller.Identity!.Name!, AuditActions.UserCreated, user.Name,
             detail: $"role {user.Role}" + (user.Centres.Count > 0 ? $", centres {string.Join(",", user.Centres)}" : ""), address: Address(context),
             cancellationToken: context.RequestAborted);
@@ -220,7 +225,7 @@ public static class AuthRegistration
         return TypedResults.NoContent();
     }
 
-    private static UserView View(FleetUser user) => new(user.Name, user.Role, user.Centres);
+    private static UserView View(FleetUser user) => new(user.Name, user.Role, user.Centres, user.Email);
 
     /// <summary>With an external broker the broker itself enforces credentials (Mosquitto files); nothing to cut here.</summary>
     private sealed class NoBrokerSessions : IDeviceSessions

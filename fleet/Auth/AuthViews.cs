@@ -4,9 +4,9 @@ public sealed record LoginRequest(string Name, string Password);
 
 public sealed record LoginView(string Token, DateTimeOffset ExpiresAt, string Name, string Role, List<string> Centres);
 
-public sealed record UserRequest(string Name, string Role, List<string>? Centres, string? Password);
+public sealed record UserRequest(string Name, string Role, List<string>? Centres, string? Password, string? Email = null);
 
-public sealed record UserView(string Name, string Role, List<string> Centres);
+public sealed record UserView(string Name, string Role, List<string> Centres, string? Email = null);
 
 public sealed record TokenRequest(string Name);
 

@@ -18,6 +18,9 @@ public sealed class FleetUser
     /// <summary>PBKDF2 hash of the password; null for a user who only has API tokens.</summary>
     public string? PasswordHash { get; set; }
 
+    /// <summary>Where alert e-mails go (fleet/Notifications); null: this person gets none.</summary>
+    public string? Email { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }
 

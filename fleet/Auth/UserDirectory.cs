@@ -43,9 +43,11 @@ public sealed class UserDirectory
     public Task<IReadOnlyList<FleetUser>> ListAsync(CancellationToken cancellationToken) => _store.ListUsersAsync(cancellationToken);
 
     /// <summary>Creates or replaces a user.</summary>
-    public async Task<FleetUser> SaveAsync(string name, string role, IEnumerable<string> centres, string? password, CancellationToken cancellationToken)
+    public async Task<FleetUser> SaveAsync(string name, string role, IEnumerable<string> centres, string? password, CancellationToken cancellationToken,
+        string? email = null)
     {
         var user = NewUser(name, role, centres, password);
+        user.Email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
         await _store.SaveUserAsync(user, cancellationToken);
         await ChangedAsync(cancellationToken);
         return user;

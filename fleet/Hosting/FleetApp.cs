@@ -11,6 +11,7 @@ using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
+using Edge.Fleet.Notifications;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Releases;
@@ -43,6 +44,7 @@ public static class FleetApp
         builder.AddProvisioning();
         builder.AddHealth();
         builder.AddAlerts();
+        builder.AddNotifications();
         builder.AddRatingBreakdown();
         builder.AddQueue();
         builder.AddHallBoards();
@@ -75,6 +77,7 @@ public static class FleetApp
         app.MapAuthApi();
         app.MapProvisioningApi();
         app.MapAuditApi();
+        app.MapNotificationsApi();
         app.MapDeviceConfigApi();
         app.MapCommandsApi();
         app.MapReleasesApi();

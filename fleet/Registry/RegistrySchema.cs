@@ -70,5 +70,8 @@ public static class RegistrySchema
             );
             CREATE INDEX audit_log_action ON audit_log (action, id);
             """),
+        new PostgresMigration(15, "people: e-mail address for alert notifications", """
+            ALTER TABLE fleet_users ADD COLUMN email text;
+            """),
     ];
 }

@@ -22,6 +22,10 @@ namespace Edge.Fleet.Web;
 [JsonSerializable(typeof(AlertRules))]
 [JsonSerializable(typeof(AlertRuleSettings))]
 [JsonSerializable(typeof(AlertNotice))]
+[JsonSerializable(typeof(AlertDetailView))]
+[JsonSerializable(typeof(AlertWorkRequest))]
+[JsonSerializable(typeof(List<DeadLetter>))]
+[JsonSerializable(typeof(Notifications.DeadLetterRetryRequest))]
 [JsonSerializable(typeof(RatingBreakdownView))]
 [JsonSerializable(typeof(UnknownParameterView))]
 public sealed partial class FleetJson : JsonSerializerContext;

@@ -188,6 +188,135 @@ public abstract class AlertStoreContract : IAsyncLifetime
         Assert.False(rules["hn-02"].Printer);
     }
 
+    [Fact]
+    public async Task An_alert_is_acknowledged_once_and_each_step_of_work_is_in_its_history()
+    {
+        var alert = Offline("dev-1", Now, centre: "hn-01");
+        await Store.TryOpenAsync(alert, notify: false, default);
+
+        var acknowledged = await Store.RecordWorkAsync(new AlertAction(alert.Id, Now.AddMinutes(1), "lan", AlertActions.Acknowledged, null), default);
+        var again = await Store.RecordWorkAsync(new AlertAction(alert.Id, Now.AddMinutes(2), "minh", AlertActions.Acknowledged, null), default);
+        var assigned = await Store.RecordWorkAsync(new AlertAction(alert.Id, Now.AddMinutes(3), "lan", AlertActions.Assigned, "minh"), default);
+        await Store.RecordWorkAsync(new AlertAction(alert.Id, Now.AddMinutes(4), "minh", AlertActions.Commented, "thay cáp mạng"), default);
+
+        Assert.Equal(AlertWorkOutcome.Done, acknowledged.Outcome);
+        Assert.Equal(("lan", Now.AddMinutes(1)), (acknowledged.Alert!.AcknowledgedBy, acknowledged.Alert.AcknowledgedAt));
+        Assert.Equal(AlertWorkOutcome.AlreadyAcknowledged, again.Outcome);
+        Assert.Equal("minh", assigned.Alert!.AssignedTo);
+        var found = await Store.FindAsync(alert.Id, default);
+        Assert.Equal(("lan", "minh"), (found!.AcknowledgedBy, found.AssignedTo));
+        Assert.Equal(found, Assert.Single(await Store.OpenAlertsAsync(default)));
+        Assert.Equal(
+            [("lan", AlertActions.Acknowledged, (string?)null), ("lan", AlertActions.Assigned, "minh"), ("minh", AlertActions.Commented, "thay cáp mạng")],
+            (await Store.ActionsAsync(alert.Id, default)).Select(a => (a.Actor, a.Action, a.Detail)));
+    }
+
+    [Fact]
+    public async Task A_resolved_alert_takes_comments_but_no_acknowledge_or_assignment_and_an_unknown_one_is_not_found()
+    {
+        var alert = Offline("dev-1", Now);
+        await Store.TryOpenAsync(alert, notify: false, default);
+        await Store.TryResolveAsync(alert.Id, Now.AddMinutes(1), notify: false, default);
+
+        Assert.Equal(AlertWorkOutcome.NotOpen, (await Store.RecordWorkAsync(new AlertAction(alert.Id, Now.AddMinutes(2), "lan", AlertActions.Acknowledged, null), default)).Outcome);
+        Assert.Equal(AlertWorkOutcome.NotOpen, (await Store.RecordWorkAsync(new AlertAction(alert.Id, Now.AddMinutes(2), "lan", AlertActions.Assigned, "minh"), default)).Outcome);
+        Assert.Equal(AlertWorkOutcome.Done, (await Store.RecordWorkAsync(new AlertAction(alert.Id, Now.AddMinutes(2), "lan", AlertActions.Commented, "ok"), default)).Outcome);
+        Assert.Equal(AlertWorkOutcome.NotFound, (await Store.RecordWorkAsync(new AlertAction("nope", Now, "lan", AlertActions.Commented, "?"), default)).Outcome);
+        Assert.Null(await Store.FindAsync("nope", default));
+        Assert.Equal([AlertActions.Commented], (await Store.ActionsAsync(alert.Id, default)).Select(a => a.Action));
+    }
+
+    [Fact]
+    public async Task A_person_resolving_is_recorded_and_the_problem_returning_opens_a_new_alert_that_reopens_it()
+    {
+        var first = Offline("dev-1", Now);
+        await Store.TryOpenAsync(first, notify: true, default);
+
+        var resolved = await Store.TryResolveAsync(first.Id, Now.AddMinutes(5), "lan", "đã khởi động lại", new AlertOutbox(true, []), default);
+        Assert.Null(await Store.TryResolveAsync(first.Id, Now.AddMinutes(6), "minh", null, new AlertOutbox(true, []), default));
+        var second = Offline("dev-1", Now.AddMinutes(7));
+        Assert.True(await Store.TryOpenAsync(second, notify: false, default));
+        await Store.TryResolveAsync(second.Id, Now.AddMinutes(8), notify: false, default);
+        var third = Offline("dev-1", Now.AddMinutes(9));
+        await Store.TryOpenAsync(third, notify: false, default);
+
+        Assert.Equal(("lan", Now.AddMinutes(5)), (resolved!.ResolvedBy, resolved.ResolvedAt));
+        var action = Assert.Single(await Store.ActionsAsync(first.Id, default));
+        Assert.Equal(("lan", AlertActions.Resolved, "đã khởi động lại", Now.AddMinutes(5)), (action.Actor, action.Action, action.Detail, action.At));
+        Assert.Equal(first.Id, (await Store.FindAsync(second.Id, default))!.Reopens);
+        Assert.Null((await Store.FindAsync(second.Id, default))!.ResolvedBy);
+        Assert.Null((await Store.FindAsync(third.Id, default))!.Reopens);
+        Assert.Equal(2, (await Store.NoticesAsync(10, default)).Count);
+    }
+
+    [Fact]
+    public async Task A_transition_queues_one_mail_per_person_with_it_and_a_refused_one_queues_none()
+    {
+        var alert = Offline("dev-1", Now, centre: "hn-01");
+        var to = new List<MailTo> { new("lan", "lan@hn.test", Now), new("minh", "minh@hn.test", Now.AddHours(1)), new("lan", "lan@hn.test", Now) };
+
+        Assert.True(await Store.TryOpenAsync(alert, new AlertOutbox(false, to), default));
+        Assert.False(await Store.TryOpenAsync(Offline("dev-1", Now.AddSeconds(1), centre: "hn-01"), new AlertOutbox(false, to), default));
+        await Store.TryResolveAsync(alert.Id, Now.AddMinutes(3), null, null, new AlertOutbox(false, [new("lan", "lan@hn.test", Now.AddMinutes(3))]), default);
+
+        var mails = await Store.MailsAsync(10, default);
+        Assert.Equal(
+            [MailStates.MailId(alert.Id, NoticeEvents.Resolved, "lan"), MailStates.MailId(alert.Id, NoticeEvents.Opened, "lan"), MailStates.MailId(alert.Id, NoticeEvents.Opened, "minh")],
+            mails.Select(m => m.Id));
+        Assert.All(mails, m => Assert.Equal((MailStates.Pending, 0), (m.State, m.Attempts)));
+        Assert.Empty(await Store.NoticesAsync(10, default));
+    }
+
+    [Fact]
+    public async Task A_recipient_with_a_mail_due_gets_everything_pending_for_them_in_one_claim_and_others_wait()
+    {
+        var a = Offline("dev-1", Now, centre: "hn-01");
+        var b = Offline("dev-2", Now.AddMinutes(1), centre: "hn-01");
+        await Store.TryOpenAsync(a, new AlertOutbox(false, [new("lan", "lan@hn.test", Now), new("minh", "minh@hn.test", Now.AddHours(8))]), default);
+        await Store.TryOpenAsync(b, new AlertOutbox(false, [new("lan", "lan@hn.test", Now.AddHours(8))]), default);
+
+        var claimed = await Store.ClaimDueMailsAsync(Now.AddMinutes(2), ClaimFor, 10, default);
+
+        Assert.Equal([("lan@hn.test", "dev-1", 1), ("lan@hn.test", "dev-2", 1)], claimed.Select(m => (m.Address, m.Alert.DeviceId, m.Attempts)));
+        Assert.Empty(await Store.ClaimDueMailsAsync(Now.AddMinutes(2).AddSeconds(10), ClaimFor, 10, default));
+        await Store.MarkMailsSentAsync([.. claimed.Select(m => m.Id)], Now.AddMinutes(2), default);
+        Assert.Empty(await Store.ClaimDueMailsAsync(Now.AddHours(1), ClaimFor, 10, default));
+        var minh = Assert.Single(await Store.ClaimDueMailsAsync(Now.AddHours(8), ClaimFor, 10, default));
+        Assert.Equal(("minh", NoticeEvents.Opened, a.Id), (minh.Person, minh.Event, minh.Alert.Id));
+    }
+
+    [Fact]
+    public async Task A_mail_not_sent_is_retried_then_dead_lettered_listed_with_failed_notices_and_retried_on_request()
+    {
+        var alert = Offline("dev-1", Now, centre: "hn-01");
+        await Store.TryOpenAsync(alert, new AlertOutbox(true, [new("lan", "lan@hn.test", Now)]), default);
+        var mail = Assert.Single(await Store.ClaimDueMailsAsync(Now, ClaimFor, 10, default));
+        await Store.MarkMailNotSentAsync(mail.Id, "421 down", Now.AddMinutes(1), default);
+        Assert.Empty(await Store.ClaimDueMailsAsync(Now.AddSeconds(59), ClaimFor, 10, default));
+        var retried = Assert.Single(await Store.ClaimDueMailsAsync(Now.AddMinutes(1), ClaimFor, 10, default));
+        await Store.MarkMailNotSentAsync(retried.Id, "421 still down", null, default);
+        var notice = Assert.Single(await Store.ClaimDueNoticesAsync(Now, ClaimFor, 10, default));
+        await Store.MarkNoticeNotSentAsync(notice.Id, "503", null, default);
+
+        var letters = await Store.DeadLettersAsync(10, default);
+
+        Assert.Equal(
+            [(DeadLetterChannels.Mail, mail.Id, (string?)"lan@hn.test", 2, (string?)"421 still down"), (DeadLetterChannels.Webhook, notice.Id, null, 1, "503")],
+            letters.Select(l => (l.Channel, l.Id, l.Recipient, l.Attempts, l.LastError)));
+        Assert.Empty(await Store.ClaimDueMailsAsync(Now.AddDays(1), ClaimFor, 10, default));
+        Assert.False(await Store.RetryDeadLetterAsync(DeadLetterChannels.Mail, "nope", Now.AddHours(1), default));
+        Assert.True(await Store.RetryDeadLetterAsync(DeadLetterChannels.Mail, mail.Id, Now.AddHours(1), default));
+        Assert.False(await Store.RetryDeadLetterAsync(DeadLetterChannels.Mail, mail.Id, Now.AddHours(1), default));
+        Assert.True(await Store.RetryDeadLetterAsync(DeadLetterChannels.Webhook, notice.Id, Now.AddHours(1), default));
+        Assert.Empty(await Store.DeadLettersAsync(10, default));
+
+        var again = Assert.Single(await Store.ClaimDueMailsAsync(Now.AddHours(1), ClaimFor, 10, default));
+        Assert.Equal(1, again.Attempts);
+        await Store.MarkMailsSentAsync([again.Id], Now.AddHours(1), default);
+        Assert.Equal((MailStates.Sent, (DateTimeOffset?)Now.AddHours(1)), (await Store.MailsAsync(1, default)).Select(m => (m.State, m.SentAt)).Single());
+        Assert.Single(await Store.ClaimDueNoticesAsync(Now.AddHours(1), ClaimFor, 10, default));
+    }
+
     protected static Alert Offline(string device, DateTimeOffset at, string? centre = null) =>
         Alert.Open(new AlertCondition(AlertKinds.DeviceOffline, Severities.Critical, device, "7", centre, $"{device} offline"), at);
 }

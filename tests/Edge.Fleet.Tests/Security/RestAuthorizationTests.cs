@@ -42,6 +42,8 @@ public sealed class RestAuthorizationTests(SecuredFleet site) : IClassFixture<Se
     [InlineData("/api/v1/releases")]
     [InlineData("/api/v1/rollouts")]
     [InlineData("/api/v1/queue/tickets")]
+    [InlineData("/api/v1/notifications/dead-letters")]
+    [InlineData("/api/v1/alerts/some-alert")]
     public async Task Anonymous_callers_get_401(string path)
     {
         using var response = await _anonymous.GetAsync(path);
@@ -67,6 +69,7 @@ public sealed class RestAuthorizationTests(SecuredFleet site) : IClassFixture<Se
     [InlineData("/api/v1/devices/dev-b/commands")]
     [InlineData("/api/v1/releases")]
     [InlineData("/api/v1/rollouts")]
+    [InlineData("/api/v1/notifications/dead-letters")]
     public async Task Manager_of_centre_A_gets_403_for_centre_B_and_for_fleet_wide_endpoints(string path)
     {
         using var response = await _managerA.GetAsync(path);
@@ -130,6 +133,15 @@ public sealed class RestAuthorizationTests(SecuredFleet site) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.Forbidden, commandB.StatusCode);
         using var rollout = await _technician.PostAsJsonAsync("/api/v1/rollouts", new { version = "9.9.9", devices = new[] { "dev-a" } });
         Assert.Equal(HttpStatusCode.Forbidden, rollout.StatusCode);
+
+        using var anonymousAcknowledges = await _anonymous.PostAsync("/api/v1/alerts/some-alert/acknowledge", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousAcknowledges.StatusCode);
+        using var technicianDeadLetters = await _technician.GetAsync("/api/v1/notifications/dead-letters");
+        Assert.Equal(HttpStatusCode.Forbidden, technicianDeadLetters.StatusCode);
+        using var technicianRetries = await _technician.PostAsJsonAsync("/api/v1/notifications/dead-letters/retry", new { channel = "mail", id = "x" });
+        Assert.Equal(HttpStatusCode.Forbidden, technicianRetries.StatusCode);
+        using var unknownAlert = await _managerA.PostAsync("/api/v1/alerts/no-such-alert/resolve", null);
+        Assert.Equal(HttpStatusCode.NotFound, unknownAlert.StatusCode);
 
         using var technicianEnrols = await _technician.PostAsJsonAsync("/api/v1/enrolments", new { centre = "centre-a", counter = "9" });
         Assert.Equal(HttpStatusCode.OK, technicianEnrols.StatusCode);
