@@ -62,6 +62,7 @@ builder.UseLocalEndpoint();
 builder.AddHostUpdates();
 
 var app = builder.Build();
+app.UseAnsweringDeviceHeader();
 app.UseLanGate();
 app.MapStatus();
 app.MapEffectiveSettings();

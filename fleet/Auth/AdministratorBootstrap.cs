@@ -48,11 +48,14 @@ public sealed class AdministratorBootstrap(
                 await users.AdoptAsync(AdminName, "bootstrap", TokenVariable, token, cancellationToken);
             }
 
+            logger.LogInformation("Sign in: administrator '{Admin}' with the {Secret} given in the environment ({Variable})", AdminName,
+                string.IsNullOrEmpty(token) ? "password" : "token", string.IsNullOrEmpty(token) ? PasswordVariable : TokenVariable);
             return;
         }
 
         if (await users.AnyAsync(cancellationToken))
         {
+            TellHowToSignInAgain();
             return;
         }
 
@@ -72,6 +75,21 @@ public sealed class AdministratorBootstrap(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>At a restart: where the first start's token still is, or how an administrator who lost it gets in.</summary>
+    private void TellHowToSignInAgain()
+    {
+        var path = fleet.Value.FileIn(TokenFileName);
+        if (File.Exists(path))
+        {
+            logger.LogInformation("Sign in: administrator '{Admin}' with the one-time token in {Path} as the password (delete the file once you have your own password)",
+                AdminName, path);
+            return;
+        }
+
+        logger.LogInformation("Sign in with your account; an administrator who lost theirs restarts the fleet with {TokenVariable} (16 characters or more) "
+            + "in the environment: '{Admin}' then signs in with it", TokenVariable, AdminName);
+    }
 
     /// <summary>Creates the file with mode 0600 from the start (never world-readable, not even for an instant).</summary>
     private static void WriteOwnerOnly(string path, string content)

@@ -9,11 +9,13 @@ namespace Edge.Fleet.Demo;
 /// Demo devices are admitted the way a technician admits a Pi: an enrolment for their centre and counter, and the
 /// claim code handed to the device at its first boot (<c>--Provisioning:ClaimCode</c>), which redeems it over the
 /// fleet's HTTP API for its own secret and its role (counter, kiosk, hall), which it applies at first boot. A device
-/// that already has its identity.json from an earlier run needs nothing. With <c>Security:DeviceAuth=open</c> nobody
+/// that already has its identity.json from an earlier run needs nothing, unless this fleet does not know it as an
+/// active device (its data folder was deleted): that identity is set aside and the device enrolled anew. With <c>Security:DeviceAuth=open</c> nobody
 /// needs credentials and nobody is enrolled: the role is then given explicitly.
 /// </summary>
 public sealed class ClaimCodeDemoEnrolment(
     ClaimCodeIssuer issuer,
+    DeviceRegistry registry,
     IOptions<SecurityOptions> security,
     IOptions<DemoOptions> demo,
     IOptions<ProvisioningOptions> provisioning,
@@ -28,9 +30,19 @@ public sealed class ClaimCodeDemoEnrolment(
             return [$"--Device:Role={role}"];
         }
 
-        if (File.Exists(Path.Combine(dataDir, "identity.json")))
+        var identity = Path.Combine(dataDir, "identity.json");
+        if (File.Exists(identity))
         {
-            return [];
+            if (registry.Find(deviceId) is { Status: DeviceStates.Active })
+            {
+                return [];
+            }
+
+            // This fleet does not know the identity (its data folder was reset, or the device retired): set it aside
+            // and enrol the device anew, instead of a demo device refused at every connection.
+            var aside = $"{identity}.unknown-{DateTime.UtcNow:yyyyMMddHHmmss}";
+            File.Move(identity, aside);
+            logger.LogInformation("Demo: {Device}'s identity is not registered at this fleet; enrolling it anew (old identity kept as {Path})", deviceId, aside);
         }
 
         var request = new EnrolmentRequest(demo.Value.Centre, counter, role, deviceId);

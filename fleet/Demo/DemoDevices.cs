@@ -79,7 +79,9 @@ public sealed class DemoDevices(
 
     private Uri StartDevice(string id, string counter, string role, int localPort, string dll, Uri fleetUrl, IEnumerable<string> settings)
     {
-        var dataDir = Path.Combine(fleet.Value.DataDir, "demo", id);
+        // Absolute: the device runs in its own build folder, and its identity must go with the fleet's data
+        // (deleting {Fleet:DataDir} resets the whole demo).
+        var dataDir = Path.GetFullPath(Path.Combine(fleet.Value.DataDir, "demo", id));
         string[] args =
         [
             dll,

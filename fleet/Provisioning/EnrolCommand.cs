@@ -11,8 +11,10 @@ using Microsoft.Extensions.Options;
 namespace Edge.Fleet.Provisioning;
 
 /// <summary>
-/// <c>enrol --centre C --counter N [--role counter|kiosk|hall] [--device-id ID] [--Fleet:DataDir=...]</c>: creates an
-/// enrolment straight in the registry file and prints its claim code. For a technician at the server and for
+/// <c>enrol --centre C --counter N [--role counter|kiosk|hall] [--device-id ID] [--Fleet:DataDir=...]
+/// [--claim-file PATH --fleet-url URL]</c>: creates an enrolment straight in the registry file and prints its claim
+/// code; with <c>--claim-file</c> also writes its <c>edge-claim.txt</c> (a folder gets that file name), the fleet's
+/// CA fingerprint from <c>--Provisioning:CaCertificate</c>. For a technician at the server and for
 /// scripts that prepare devices before the fleet first starts. With LiteDB the registry file is the fleet's own, so
 /// this works only while that fleet is stopped (a running fleet: <c>POST /api/v1/enrolments</c>); with
 /// <c>--Store:Kind=postgres --Store:Postgres:ConnectionString=...</c> it writes the shared database, fleet running or not.
@@ -30,6 +32,15 @@ public static class EnrolCommand
         var time = TimeProvider.System;
         var registry = new DeviceRegistry(stores.Devices, new InProcessChangeFeed(), time, NullLogger<DeviceRegistry>.Instance);
         var audit = new AuditLog(stores.Audit, time, NullLogger<AuditLog>.Instance);
+        var claimFile = arguments["claim-file"];
+        var fleetUrlText = arguments["fleet-url"] ?? provisioning.FleetUrl;
+        Uri? fleetUrl = null;
+        if (claimFile is not null && (!Uri.TryCreate(fleetUrlText, UriKind.Absolute, out fleetUrl) || fleetUrl.Scheme is not ("http" or "https")))
+        {
+            error.WriteLine($"error: --claim-file needs the fleet's address as devices reach it: --fleet-url https://... (got '{fleetUrlText}')");
+            return 2;
+        }
+
         var issuer = new ClaimCodeIssuer(stores.Enrolments, registry, audit, new RegistryCheckedBrokerAccounts(), time,
             Options.Create(provisioning), NullLogger<ClaimCodeIssuer>.Instance);
         if (issuer.Check(request) is { } problem)
@@ -40,6 +51,24 @@ public static class EnrolCommand
 
         var enrolment = issuer.Create(request, "cli");
         output.WriteLine(enrolment.Code);
+        if (claimFile is not null)
+        {
+            // The code is as secret as a password until used: owner-only, like the fleet's other secrets.
+            var path = Path.GetFullPath(Directory.Exists(claimFile) ? Path.Combine(claimFile, Wire.ClaimFile.FileName) : claimFile);
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(path, new System.Text.UTF8Encoding(false), options))
+            {
+                writer.Write(ClaimFileText.For(enrolment, fleetUrl!, provisioning.CaCertificate));
+            }
+
+            error.WriteLine($"Claim file written to {path}: copy it to the Pi's boot partition or a USB stick as {Wire.ClaimFile.FileName}");
+        }
+
         error.WriteLine($"Claim code for centre {enrolment.Centre}, counter {enrolment.Counter} ({enrolment.Role}"
             + (enrolment.DeviceId is null ? "" : $", device {enrolment.DeviceId}") + $"), valid until {enrolment.ExpiresAt:u}");
         return 0;

@@ -61,5 +61,9 @@ public sealed class Enrolment
 /// <summary>What a technician asks for (<c>POST /api/v1/enrolments</c>).</summary>
 public sealed record EnrolmentRequest(string Centre, string Counter, string? Role = null, string? DeviceId = null);
 
-/// <summary>The claim code, shown once, and what it will provision.</summary>
-public sealed record EnrolmentView(string Code, string Centre, string Counter, string Role, string? DeviceId, string? Replaces, DateTimeOffset ExpiresAt);
+/// <summary>
+/// The claim code, shown once, and what it will provision; <see cref="ClaimFile"/>: the same as an <c>edge-claim.txt</c>
+/// (code, fleet address, CA fingerprint) for a Pi's boot partition, a USB stick or the label's QR code.
+/// </summary>
+public sealed record EnrolmentView(string Code, string Centre, string Counter, string Role, string? DeviceId, string? Replaces, DateTimeOffset ExpiresAt,
+    string? ClaimFile = null);

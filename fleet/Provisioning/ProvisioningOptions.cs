@@ -18,6 +18,12 @@ public sealed class ProvisioningOptions
 
     /// <summary>PEM file of the CA that signed the broker's TLS certificate, handed to devices with their credentials.</summary>
     public string? CaCertificate { get; set; }
+
+    /// <summary>
+    /// The fleet's address as devices reach it, written in claim files (<c>edge-claim.txt</c>, the label's QR); by
+    /// default the scheme and host the technician called the API with (set it behind a balancer).
+    /// </summary>
+    public string? FleetUrl { get; set; }
 }
 
 public sealed class ProvisioningOptionsValidator : IValidateOptions<ProvisioningOptions>
@@ -34,6 +40,11 @@ public sealed class ProvisioningOptionsValidator : IValidateOptions<Provisioning
         if (options.AttemptsPerMinute is < 1 or > 10_000)
         {
             failures.Add($"{section}{nameof(options.AttemptsPerMinute)} must be 1-10000 (got {options.AttemptsPerMinute})");
+        }
+
+        if (!string.IsNullOrEmpty(options.FleetUrl) && (!Uri.TryCreate(options.FleetUrl, UriKind.Absolute, out var fleet) || fleet.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"{section}{nameof(options.FleetUrl)} must be an http(s) address (got '{options.FleetUrl}')");
         }
 
         if (!string.IsNullOrEmpty(options.CaCertificate) && !File.Exists(options.CaCertificate))

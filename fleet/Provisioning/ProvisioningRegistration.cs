@@ -27,7 +27,7 @@ public static class ProvisioningRegistration
     /// <summary>
     /// <c>POST /api/v1/provision</c> (anonymous, rate-limited per address): a claim code for a device id and secret;
     /// <c>GET /api/v1/provision/ca</c> (anonymous): the CA devices are given, for those that pin its fingerprint.
-    /// Technicians: <c>POST|GET /api/v1/enrolments</c>, <c>POST /api/v1/devices/{id}/retire</c>,
+    /// Technicians: <c>POST|GET /api/v1/enrolments</c> (the answer carries the code's <c>claimFile</c> text), <c>POST /api/v1/devices/{id}/retire</c>,
     /// <c>POST /api/v1/devices/{id}/replace</c> (a claim code for the device taking its counter over).
     /// Everyone logged in: <c>GET /api/v1/registry?centre=</c>, limited to a manager's centres.
     /// </summary>
@@ -43,10 +43,11 @@ public static class ProvisioningRegistration
             .AllowAnonymous();
 
         var technician = app.MapGroup("/api/v1").RequireAuthorization(FleetPolicies.Technician);
-        technician.MapPost("/enrolments", async (EnrolmentRequest request, ClaimCodeIssuer issuer, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        technician.MapPost("/enrolments", async (EnrolmentRequest request, ClaimCodeIssuer issuer, ClaimsPrincipal user, IOptions<ProvisioningOptions> provisioning,
+                HttpContext context, CancellationToken cancellationToken) =>
             issuer.Check(request) is { } problem
                 ? Results.BadRequest(new ProvisionError(problem, "invalid"))
-                : Results.Ok(await issuer.CreateAsync(request, user.Identity!.Name!, null, cancellationToken)));
+                : Results.Ok(ClaimFileText.WithClaimFile(await issuer.CreateAsync(request, user.Identity!.Name!, null, cancellationToken), provisioning.Value, context.Request)));
         technician.MapGet("/enrolments", async (ClaimCodeIssuer issuer, CancellationToken cancellationToken) => TypedResults.Ok((await issuer.ListOpenAsync(cancellationToken))
             .Select(e => new OpenEnrolmentView(e.Centre, e.Counter, e.Role, e.DeviceId, e.Replaces, e.CreatedBy, new DateTimeOffset(e.ExpiresAt, TimeSpan.Zero)))
             .ToList()));
@@ -153,7 +154,8 @@ public static class ProvisioningRegistration
         return Results.Ok(RegisteredDeviceView.Of(retired));
     }
 
-    private static async Task<IResult> ReplaceAsync(string id, ClaimsPrincipal user, DeviceRegistry registry, ClaimCodeIssuer issuer, AuditLog audit, HttpContext context)
+    private static async Task<IResult> ReplaceAsync(string id, ClaimsPrincipal user, DeviceRegistry registry, ClaimCodeIssuer issuer, AuditLog audit, HttpContext context,
+        IOptions<ProvisioningOptions> provisioning)
     {
         if (registry.Find(id) is not { } old)
         {
@@ -169,6 +171,6 @@ public static class ProvisioningRegistration
         var enrolment = await issuer.CreateAsync(new EnrolmentRequest(old.Centre, old.Counter, old.Role), name, id, context.RequestAborted);
         await audit.RecordAsync(name, AuditActions.DeviceReplaced, id, detail: "claim code issued for its successor", address: AuthRegistration.Address(context),
             cancellationToken: context.RequestAborted);
-        return Results.Ok(enrolment);
+        return Results.Ok(ClaimFileText.WithClaimFile(enrolment, provisioning.Value, context.Request));
     }
 }

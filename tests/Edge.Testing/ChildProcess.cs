@@ -11,6 +11,7 @@ public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _standardOutput = new();
 
     private ChildProcess(Process process, string name)
     {
@@ -29,6 +30,9 @@ public sealed class ChildProcess : IDisposable
 
     /// <summary>Everything it printed, as it printed it.</summary>
     public string Text => string.Join('\n', _output);
+
+    /// <summary>What it printed on stdout only (a CLI's answer, without its remarks on stderr).</summary>
+    public string StandardOutput => string.Join('\n', _standardOutput);
 
     public static ChildProcess StartDll(string name, string dll, IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
         Start(name, "dotnet", [dll, .. args], Path.GetDirectoryName(dll)!, environment);
@@ -61,7 +65,11 @@ public sealed class ChildProcess : IDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process, name);
-        process.OutputDataReceived += (_, e) => child.Keep(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            child.Keep(e.Data);
+            child.KeepStandardOutput(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -125,6 +133,14 @@ public sealed class ChildProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void KeepStandardOutput(string? line)
+    {
+        if (line is not null && _standardOutput.Count < 2000)
+        {
+            _standardOutput.Enqueue(line);
+        }
     }
 
     private void Keep(string? line)

@@ -49,6 +49,8 @@ public static class TechnicianCli
             using var response = await http.SendAsync(new HttpRequestMessage(verb.Method, verb.Path(positional[verb.Words.Length..])));
             var body = await response.Content.ReadAsStringAsync();
             var shown = Indented(body);
+            // On stderr, so that the answer on stdout stays plain JSON for scripts.
+            await errors.WriteLineAsync(AnsweredBy(response, port.Value));
             if (response.IsSuccessStatusCode)
             {
                 await output.WriteLineAsync(shown);
@@ -69,6 +71,12 @@ public static class TechnicianCli
             return 3;
         }
     }
+
+    /// <summary>"device counter-1 answered on 127.0.0.1:8191": the id from the endpoint's <c>Edge-Device</c> header.</summary>
+    public static string AnsweredBy(HttpResponseMessage response, int port) =>
+        response.Headers.TryGetValues(Local.AnsweringDeviceHeader.Name, out var ids) && ids.FirstOrDefault() is { Length: > 0 } id
+            ? $"device {id} answered on 127.0.0.1:{port}"
+            : $"a host that does not name its device answered on 127.0.0.1:{port} (not an Edge device host?)";
 
     public static string Usage()
     {

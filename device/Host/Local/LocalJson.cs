@@ -23,7 +23,8 @@ public sealed record DeviceStatusView(
     IReadOnlyDictionary<string, string> Peripherals,
     IReadOnlyDictionary<string, string>? Faults = null,
     bool OutboxAwaitingFleetSeq = false,
-    bool OutboxAvailable = true);
+    bool OutboxAvailable = true,
+    Provisioning.ProvisioningView? Provisioning = null);
 
 /// <summary>POST /sim/press: what was pressed and how many of those presses are durable in the outbox.</summary>
 public sealed record SimPressResult(int Button, int Level, int Pressed, long Durable, long NextSeq);

@@ -1,5 +1,6 @@
 using Edge.Device.Configuration;
 using Edge.Device.Peripherals;
+using Edge.Device.Provisioning;
 using Edge.Device.Outbox;
 using Edge.Device.Uplink;
 using Microsoft.Extensions.Options;
@@ -8,10 +9,10 @@ namespace Edge.Device.Local;
 
 public static class StatusEndpoint
 {
-    /// <summary>GET /status: device id, uplink, outbox depth and age, last acked seq, peripheral states.</summary>
+    /// <summary>GET /status: device id, uplink, outbox depth and age, last acked seq, peripheral states, how it was provisioned.</summary>
     public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/status", (IOptions<DeviceOptions> device, OutboxStore outbox, UplinkState uplink, PeripheralStates peripherals) =>
+        app.MapGet("/status", (IOptions<DeviceOptions> device, OutboxStore outbox, UplinkState uplink, PeripheralStates peripherals, ProvisioningState provisioning) =>
         {
             var o = outbox.Snapshot();
             return Results.Ok(new DeviceStatusView(
@@ -34,7 +35,8 @@ public static class StatusEndpoint
                 peripherals.Snapshot(),
                 outbox.Faults.Snapshot(),
                 o.AwaitingFleetSeq,
-                o.Available));
+                o.Available,
+                provisioning.View));
         });
         return app;
     }

@@ -19,6 +19,7 @@ public sealed class FirstBootProvisioner(
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
     UplinkCredentials credentials,
+    ProvisioningState state,
     ILogger<FirstBootProvisioner> logger) : BackgroundService
 {
     /// <summary>Exit code of a stop to take the enrolled role (EX_TEMPFAIL): systemd starts the host again.</summary>
@@ -44,6 +45,11 @@ public sealed class FirstBootProvisioner(
                 credentials.Set(identity.Secret);
                 logger.LogInformation("Provisioned as {Device} (centre {Centre}, counter {Counter}, role {Role}); identity in {Path}",
                     identity.DeviceId, identity.Centre, identity.Counter, identity.Role, path);
+                if (state.Provisioned(identity) is { } claimFile)
+                {
+                    logger.LogInformation("Provisioning: {ClaimFile}", claimFile);
+                }
+
                 var explicitRole = !string.IsNullOrWhiteSpace(configuration[$"{DeviceRoleOptions.Section}:Role"]);
                 if (!explicitRole && DeviceRoleOptions.IsKnown(identity.Role) && identity.Role != role.Value.Role)
                 {
@@ -56,12 +62,15 @@ public sealed class FirstBootProvisioner(
             }
             catch (ClaimCodeRefusedException ex)
             {
-                logger.LogError("The fleet refused the claim code: {Error}", ex.Message);
+                state.Set("refused", $"{ex.Message} ({ex.Reason})");
+                logger.LogError("The fleet refused the claim code{From}: {Error} ({Reason})",
+                    state.ClaimFile is { } file ? $" from {file.Path} (kept there)" : "", ex.Message, ex.Reason);
                 return;
             }
             catch (FleetNotTrustedException ex)
             {
                 // Final, like a refused code: the pin is wrong or someone is in the middle; a technician has to look.
+                state.Set("not-trusted", ex.Message);
                 logger.LogError("Provisioning stopped: {Error}", ex.Message);
                 return;
             }

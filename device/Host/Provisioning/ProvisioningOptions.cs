@@ -29,4 +29,18 @@ public sealed class ProvisioningOptions
     /// cross the network in clear. Off by default.
     /// </summary>
     public bool AllowPlaintext { get; set; }
+
+    /// <summary>
+    /// Folders searched for an <c>edge-claim.txt</c> (code, fleet, CA fingerprint) when the device has no identity and
+    /// no <see cref="ClaimCode"/>; a last segment <c>*</c> means every folder in it (USB sticks mounted under /media).
+    /// Null: <see cref="DefaultClaimFileFolders"/>. An empty entry (<c>--Provisioning:ClaimFileFolders:0=</c>) searches none.
+    /// </summary>
+    public string[]? ClaimFileFolders { get; set; }
+
+    /// <summary>The Pi's boot partition (Bookworm and later, then older) and USB sticks as the desktop or udisks mount them.</summary>
+    public static readonly string[] DefaultClaimFileFolders = ["/boot/firmware", "/boot", "/media/*", "/media/*/*"];
+
+    /// <summary>The folders in force: <see cref="ClaimFileFolders"/>, else the defaults.</summary>
+    public IReadOnlyList<string> ClaimFileFoldersInForce =>
+        ClaimFileFolders is null ? DefaultClaimFileFolders : ClaimFileFolders.Where(f => !string.IsNullOrWhiteSpace(f)).ToArray();
 }

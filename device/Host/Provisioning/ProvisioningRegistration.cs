@@ -29,6 +29,17 @@ public static class ProvisioningRegistration
         var dataDir = IdentityLocation.DataDirOf(configuration);
         var identity = IdentityFile.Read(dataDir);
         var provisioning = configuration.GetSection(ProvisioningOptions.Section).Get<ProvisioningOptions>() ?? new ProvisioningOptions();
+        var state = new ProvisioningState();
+        builder.Services.AddSingleton(state);
+        if (identity is not null)
+        {
+            state.Set("identity");
+        }
+        else if (string.IsNullOrWhiteSpace(provisioning.ClaimCode))
+        {
+            provisioning = await FromClaimFileAsync(configuration, provisioning, state);
+        }
+
         var unattended = identity is null && !string.IsNullOrWhiteSpace(provisioning.ClaimCode);
         FleetTrust? trust = null;
         if (unattended)
@@ -60,7 +71,7 @@ public static class ProvisioningRegistration
         var roleGiven = !string.IsNullOrWhiteSpace(configuration[$"{DeviceOptions.Section}:Role"]);
         if (unattended && string.IsNullOrWhiteSpace(configuredId))
         {
-            (identity, var failed) = await ProvisionBeforeStartAsync(dataDir, trust!, provisioning.ClaimCode!);
+            (identity, var failed) = await ProvisionBeforeStartAsync(dataDir, trust!, provisioning.ClaimCode!, state);
             if (identity is null)
             {
                 return failed;
@@ -68,7 +79,7 @@ public static class ProvisioningRegistration
         }
         else if (unattended && !roleGiven)
         {
-            var (provisioned, refused) = await TryProvisionOnceAsync(dataDir, trust!, provisioning.ClaimCode!);
+            var (provisioned, refused) = await TryProvisionOnceAsync(dataDir, trust!, provisioning.ClaimCode!, state);
             if (refused is { } exitCode)
             {
                 return exitCode;
@@ -84,6 +95,7 @@ public static class ProvisioningRegistration
 
         if (unattended && identity is null)
         {
+            state.Set("provisioning");
             builder.Services.AddSingleton<BackgroundProvisioning>();
             builder.Services.AddSingleton(trust!);
             builder.Services.AddHostedService<FirstBootProvisioner>();
@@ -101,18 +113,19 @@ public static class ProvisioningRegistration
     /// One attempt of a few seconds: the identity, or null when the fleet could not be asked; with the exit code when
     /// the host must not start (1: the fleet refused the code, 4: the fleet is not the pinned one).
     /// </summary>
-    private static async Task<(DeviceIdentity? Identity, int? Refused)> TryProvisionOnceAsync(string dataDir, FleetTrust trust, string code)
+    private static async Task<(DeviceIdentity? Identity, int? Refused)> TryProvisionOnceAsync(string dataDir, FleetTrust trust, string code, ProvisioningState state)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
             var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(trust, code, dataDir, deadline.Token);
             Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}); identity in {path}");
+            ReportProvisioned(state, identity);
             return (identity, null);
         }
         catch (Exception ex) when (ex is ClaimCodeRefusedException or FleetNotTrustedException)
         {
-            return (null, await ReportFinalAsync(ex));
+            return (null, await ReportFinalAsync(ex, state));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
@@ -122,7 +135,7 @@ public static class ProvisioningRegistration
     }
 
     /// <summary>Retries until the fleet answers: the identity, or null and the exit code when it never will be given one.</summary>
-    private static async Task<(DeviceIdentity? Identity, int ExitCode)> ProvisionBeforeStartAsync(string dataDir, FleetTrust trust, string code)
+    private static async Task<(DeviceIdentity? Identity, int ExitCode)> ProvisionBeforeStartAsync(string dataDir, FleetTrust trust, string code, ProvisioningState state)
     {
         var delay = TimeSpan.FromSeconds(1);
         while (true)
@@ -131,11 +144,12 @@ public static class ProvisioningRegistration
             {
                 var (identity, path) = await FleetProvisioningClient.RedeemAndStoreAsync(trust, code, dataDir, CancellationToken.None);
                 Console.WriteLine($"Provisioned as {identity.DeviceId} (centre {identity.Centre}, counter {identity.Counter}, role {identity.Role}); identity in {path}");
+                ReportProvisioned(state, identity);
                 return (identity, 0);
             }
             catch (Exception ex) when (ex is ClaimCodeRefusedException or FleetNotTrustedException)
             {
-                return (null, await ReportFinalAsync(ex));
+                return (null, await ReportFinalAsync(ex, state));
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
@@ -147,16 +161,74 @@ public static class ProvisioningRegistration
     }
 
     /// <summary>Says why provisioning will never succeed as configured; the exit code.</summary>
-    private static async Task<int> ReportFinalAsync(Exception ex)
+    private static async Task<int> ReportFinalAsync(Exception ex, ProvisioningState state)
     {
+        var from = state.ClaimFile is { } file ? $" from {file.Path} (kept there)" : "";
         if (ex is ClaimCodeRefusedException refused)
         {
-            await Console.Error.WriteLineAsync($"error: the fleet refused the claim code: {refused.Message} ({refused.Reason})");
+            state.Set("refused", $"{refused.Message} ({refused.Reason})");
+            await Console.Error.WriteLineAsync($"error: the fleet refused the claim code{from}: {refused.Message} ({refused.Reason})");
             return 1;
         }
 
-        await Console.Error.WriteLineAsync($"error: {ex.Message}");
+        state.Set("not-trusted", ex.Message);
+        await Console.Error.WriteLineAsync($"error: {ex.Message}{(from.Length > 0 ? $" (claim code{from})" : "")}");
         return FleetProvisioningClient.NotTrustedExitCode;
+    }
+
+    private static void ReportProvisioned(ProvisioningState state, DeviceIdentity identity)
+    {
+        if (state.Provisioned(identity) is { } claimFile)
+        {
+            Console.WriteLine(claimFile);
+        }
+    }
+
+    /// <summary>
+    /// Without an identity and a configured claim code: the claim of the first usable <c>edge-claim.txt</c> in
+    /// <c>Provisioning:ClaimFileFolders</c>, put into the configuration as if given as <c>Provisioning:</c> settings
+    /// (below anything explicit: a fleet address or pin given explicitly wins). A damaged file is named with what is
+    /// wrong, and skipped.
+    /// </summary>
+    private static async Task<ProvisioningOptions> FromClaimFileAsync(ConfigurationManager configuration, ProvisioningOptions provisioning, ProvisioningState state)
+    {
+        var source = ClaimFileSource.Find(provisioning.ClaimFileFoldersInForce, out var problems);
+        foreach (var problem in problems)
+        {
+            await Console.Error.WriteLineAsync($"error: claim file {problem}; ignored");
+        }
+
+        if (problems.Count > 0)
+        {
+            state.Damaged(problems);
+        }
+
+        if (source is null)
+        {
+            return provisioning;
+        }
+
+        state.UseClaimFile(source);
+        var claim = source.Claim;
+        var settings = new Dictionary<string, string?> { [$"{ProvisioningOptions.Section}:ClaimCode"] = claim.Code };
+        if (string.IsNullOrWhiteSpace(provisioning.FleetUrl))
+        {
+            settings[$"{ProvisioningOptions.Section}:FleetUrl"] = claim.Fleet!.ToString();
+        }
+
+        if (string.IsNullOrWhiteSpace(provisioning.CaCertificate) && string.IsNullOrWhiteSpace(provisioning.CaFingerprint) && claim.CaFingerprint is not null)
+        {
+            settings[$"{ProvisioningOptions.Section}:CaFingerprint"] = claim.CaFingerprint;
+        }
+
+        if (claim.AllowPlaintext)
+        {
+            settings[$"{ProvisioningOptions.Section}:AllowPlaintext"] = "true";
+        }
+
+        ((IConfigurationBuilder)configuration).Sources.Insert(0, new MemoryConfigurationSource { InitialData = settings });
+        Console.WriteLine($"Claim code from {source.Path} for the fleet at {claim.Fleet}");
+        return configuration.GetSection(ProvisioningOptions.Section).Get<ProvisioningOptions>() ?? provisioning;
     }
 
     /// <summary>Identity settings rank above appsettings*.json and below environment variables and the command line.</summary>

@@ -21,7 +21,7 @@ public sealed class TechnicianCliTests : IDisposable
     }
 
     [Fact]
-    public async Task Press_and_status_go_through_the_running_host()
+    public async Task Press_and_status_go_through_the_running_host_which_the_CLI_names()
     {
         var device = await StartDeviceAsync();
         var before = (await device.StatusAsync()).GetProperty("nextSeq").GetInt64();
@@ -30,9 +30,11 @@ public sealed class TechnicianCliTests : IDisposable
         var status = await CliAsync(device, "status");
 
         Assert.Equal(0, press.Exit);
-        Assert.Equal(3, JsonDocument.Parse(press.Output).RootElement.GetProperty("durable").GetInt64());
+        Assert.Equal(3, JsonDocument.Parse(press.Json).RootElement.GetProperty("durable").GetInt64());
         Assert.Equal(0, status.Exit);
-        Assert.Equal(before + 3, JsonDocument.Parse(status.Output).RootElement.GetProperty("nextSeq").GetInt64());
+        Assert.Equal(before + 3, JsonDocument.Parse(status.Json).RootElement.GetProperty("nextSeq").GetInt64());
+        Assert.Contains($"device {device.Id} answered on 127.0.0.1:{device.LocalPort}", status.Output);
+        Assert.DoesNotContain("answered", status.Json);
     }
 
     [Fact]
@@ -44,7 +46,7 @@ public sealed class TechnicianCliTests : IDisposable
         var refused = await CliAsync(device, "test", "printer");
         Assert.Equal(0, (await CliAsync(device, "sim", "paper", "ok")).Exit);
         var printed = await CliAsync(device, "test", "printer");
-        var pages = JsonDocument.Parse((await CliAsync(device, "sim", "printed")).Output).RootElement.GetProperty("pages");
+        var pages = JsonDocument.Parse((await CliAsync(device, "sim", "printed")).Json).RootElement.GetProperty("pages");
 
         Assert.Equal(1, refused.Exit);
         Assert.Contains("paper end", refused.Output);
@@ -60,7 +62,7 @@ public sealed class TechnicianCliTests : IDisposable
         var result = await CliAsync(device, "test", "display");
 
         Assert.Equal(0, result.Exit);
-        Assert.Equal("8.8.8.8.", JsonDocument.Parse(result.Output).RootElement.GetProperty("shows").GetString());
+        Assert.Equal("8.8.8.8.", JsonDocument.Parse(result.Json).RootElement.GetProperty("shows").GetString());
     }
 
     [Fact]
@@ -69,7 +71,7 @@ public sealed class TechnicianCliTests : IDisposable
         var device = await StartDeviceAsync("--Uplink:Username=quay-7", "--Uplink:Password=hunter2-secret", "--Rating:LockoutMs=1234");
 
         var result = await CliAsync(device, "config");
-        var config = JsonDocument.Parse(result.Output).RootElement;
+        var config = JsonDocument.Parse(result.Json).RootElement;
 
         Assert.Equal(0, result.Exit);
         Assert.DoesNotContain("hunter2", result.Output);
@@ -101,13 +103,14 @@ public sealed class TechnicianCliTests : IDisposable
         return _device;
     }
 
-    private static Task<(int Exit, string Output)> CliAsync(DeviceRunner device, params string[] words) =>
+    private static Task<(int Exit, string Output, string Json)> CliAsync(DeviceRunner device, params string[] words) =>
         RunAsync([.. words, $"--Local:Port={device.LocalPort}"]);
 
-    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    /// <summary>The exit code, everything printed, and stdout alone (the host's JSON answer).</summary>
+    private static async Task<(int Exit, string Output, string Json)> RunAsync(params string[] args)
     {
         using var cli = ChildProcess.StartDll("cli", RepoPaths.DeviceDll, args);
         var exit = await cli.WaitForExitAsync(Wait);
-        return (exit, cli.Text);
+        return (exit, cli.Text, cli.StandardOutput);
     }
 }

@@ -73,4 +73,57 @@ public sealed class MainCommandTests : IDisposable
         Assert.DoesNotContain("Refused MQTT connection", _fleet.Output); // devices wait for their secret before connecting
         Assert.True(File.Exists(Path.Combine(_folder["fleet"], "demo", "demo-1", "identity.json")), "the device keeps its identity for the next start");
     }
+
+    /// <summary>
+    /// The first hour of a new user: the main command started again on its data folder logs no failure and says how to
+    /// sign in; deleted, its data folder comes back with a demo whose devices provision again (their identities live
+    /// in the fleet's data folder, even when that is given relative to the fleet's working folder as the README's is).
+    /// </summary>
+    [Fact]
+    public async Task Restarting_the_main_command_logs_no_failure_and_deleting_its_data_folder_gives_a_working_demo_again()
+    {
+        var firstPort = FreePort.NextRun(3);
+        var dataDir = _folder["fleet"];
+        // Relative, as "./data/fleet" is: the fleet's working folder is its build folder, the devices' theirs.
+        var relative = Path.GetRelativePath(Path.GetDirectoryName(RepoPaths.FleetDll)!, dataDir);
+        _fleet = new FleetRunner(relative, "--Demo:Devices=1", $"--Demo:FirstLocalPort={firstPort}", "--Demo:PressIntervalMs=300");
+
+        await _fleet.StartAsync();
+        var upTo = await DemoOnlineAsync("first start");
+        Assert.True(File.Exists(Path.Combine(dataDir, "demo", "demo-1", "identity.json")), "the demo device's identity lives in the fleet's data folder");
+
+        await _fleet.StopAsync(TimeSpan.FromSeconds(30));
+        await _fleet.StartAsync();
+        await DemoOnlineAsync("restart", upTo);
+        var failures = _fleet.Process.Text.Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+        Assert.True(failures.Count == 0, $"a restart logged failures:\n{_fleet.Output}");
+        Assert.Contains("Sign in:", _fleet.Output);
+
+        await _fleet.StopAsync(TimeSpan.FromSeconds(30));
+        Directory.Delete(dataDir, recursive: true);
+        await _fleet.StartAsync();
+        await DemoOnlineAsync("start on a deleted data folder");
+        var audit = await _fleet.GetJsonAsync("/api/v1/audit?limit=200");
+        Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "device.provisioned" && e.GetProperty("subject").GetString() == "demo-1");
+    }
+
+    /// <summary>Waits for the demo counter, kiosk and hall online, with the counter's events stored beyond <paramref name="afterUpTo"/>; the counter's upTo.</summary>
+    private async Task<long> DemoOnlineAsync(string when, long afterUpTo = 0)
+    {
+        try
+        {
+            var devices = await Eventually.ReturnsAsync(
+                async () => (await _fleet!.GetJsonAsync("/api/v1/devices")).EnumerateArray().ToList(),
+                list => list.Count(d => d.GetProperty("online").GetBoolean() && d.GetProperty("id").GetString() is "demo-1" or "demo-kiosk" or "demo-hall") == 3
+                    && list.Any(d => d.GetProperty("id").GetString() == "demo-1" && d.GetProperty("upTo").GetInt64() > afterUpTo),
+                TimeSpan.FromSeconds(90),
+                $"the demo counter, kiosk and hall online after the {when}, the counter's events stored beyond {afterUpTo}");
+            return devices.First(d => d.GetProperty("id").GetString() == "demo-1").GetProperty("upTo").GetInt64();
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail($"{ex.Message}\n{await _fleet!.GetJsonAsync("/api/v1/devices")}\n{_fleet.Output}");
+            throw;
+        }
+    }
 }

@@ -7,7 +7,7 @@ namespace Edge.Fleet.Tests.Security;
 
 /// <summary>
 /// A fleet started with neither EDGE_ADMIN_TOKEN nor EDGE_ADMIN_PASSWORD writes a one-time administrator token once, to a
-/// file only its user may read, and logs the file's path, never the token.
+/// file only its user may read, and logs the file's path, never the token; a restart says how to sign in again.
 /// </summary>
 public sealed class AdministratorBootstrapTests : IDisposable
 {
@@ -56,7 +56,19 @@ public sealed class AdministratorBootstrapTests : IDisposable
         await Eventually.TrueAsync(async () => (await http.GetAsync("/api/v1/users")).StatusCode == HttpStatusCode.Unauthorized,
             TimeSpan.FromSeconds(60), "the restarted fleet to answer");
         await Task.Delay(1000);
-        Assert.DoesNotContain("first-start-admin-token", second.Output);
+        // No second token; the restart says where the first one still is, never the token itself.
+        Assert.DoesNotContain("First start", second.Output);
+        Assert.Contains($"Sign in: administrator 'admin' with the one-time token in {Path.Combine(_folder["fleet"], "first-start-admin-token")}", second.Output);
+        Assert.DoesNotContain(token, second.Output);
         Assert.Equal(token, File.ReadAllText(Path.Combine(_folder["fleet"], "first-start-admin-token")).Trim());
+        await second.StopAsync(TimeSpan.FromSeconds(20));
+
+        // Once the file is deleted, a restart says how an administrator gets in again.
+        File.Delete(Path.Combine(_folder["fleet"], "first-start-admin-token"));
+        using var third = ChildProcess.StartDll("fleet", RepoPaths.FleetDll, args, noBootstrap);
+        await Eventually.TrueAsync(() => Task.FromResult(third.Output.Contains("Sign in with your account", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60), "the restarted fleet to say how to sign in");
+        Assert.Contains("EDGE_ADMIN_TOKEN", third.Output);
+        Assert.False(File.Exists(Path.Combine(_folder["fleet"], "first-start-admin-token")), "no new token file at a restart");
     }
 }
