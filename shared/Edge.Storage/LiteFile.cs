@@ -56,6 +56,20 @@ public static class LiteFile
     /// </summary>
     public static T CommitDurably<T>(LiteDatabase db, Func<T> work)
     {
+        var result = Commit(db, work);
+
+        // Checkpoint waits for the log writer without a deadline; a writer that died on a full disk would hold it forever.
+        LiteLogWriter.WaitUntilWritten(db);
+        db.Checkpoint();
+        return result;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, committed (queued for LiteDB's log writer) but not waited for:
+    /// for data that is re-sent anyway when lost. Must be called from one thread at a time per database.
+    /// </summary>
+    public static T Commit<T>(LiteDatabase db, Func<T> work)
+    {
         if (!db.BeginTrans())
         {
             throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
@@ -67,13 +81,21 @@ public static class LiteFile
             result = work();
             db.Commit();
         }
-        catch
+        catch (Exception failure)
         {
-            db.Rollback();
+            try
+            {
+                db.Rollback();
+            }
+            catch (Exception ex) when (ex is LiteException or IOException or ObjectDisposedException)
+            {
+                // The engine closed under the transaction (an I/O error): the original failure is the one to report.
+                throw new IOException($"{failure.Message} (and the rollback failed: {ex.Message})", failure);
+            }
+
             throw;
         }
 
-        db.Checkpoint();
         return result;
     }
 
@@ -102,6 +124,8 @@ public static class LiteFile
         {
             GC.SuppressFinalize(transaction);
         }
+
+        LiteLogWriter.ReleaseWaiters(db);
     }
 
     private static List<object> OpenTransactions(LiteDatabase db)
