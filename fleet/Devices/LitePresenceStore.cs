@@ -15,9 +15,9 @@ public sealed class LitePresenceStore : IPresenceStore, IDisposable
 
     private readonly ReopeningLiteFile<ILiteCollection<BsonDocument>> _file;
 
-    public LitePresenceStore(string path, StoreOutages? outages = null)
+    public LitePresenceStore(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
-        _file = new ReopeningLiteFile<ILiteCollection<BsonDocument>>("presence", path, [Collection], db => db.GetCollection(Collection), outages);
+        _file = new ReopeningLiteFile<ILiteCollection<BsonDocument>>("presence", path, [Collection], db => db.GetCollection(Collection), outages, opening);
     }
 
     public Task<bool> MarkOnlineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken) =>

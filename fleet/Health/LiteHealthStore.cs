@@ -21,9 +21,9 @@ public sealed class LiteHealthStore : IHealthStore, IDisposable
 
     private readonly ReopeningLiteFile<Collections> _file;
 
-    public LiteHealthStore(string path, StoreOutages? outages = null)
+    public LiteHealthStore(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
-        _file = new ReopeningLiteFile<Collections>("health", path, [HistoryCollection, LatestCollection], Collections.Of, outages);
+        _file = new ReopeningLiteFile<Collections>("health", path, [HistoryCollection, LatestCollection], Collections.Of, outages, opening);
     }
 
     public Task AppendAsync(IReadOnlyList<HealthSample> samples, CancellationToken cancellationToken)

@@ -39,9 +39,9 @@ public sealed class RegistryDatabase : IDisposable
     {
     }
 
-    public RegistryDatabase(string path, StoreOutages? outages = null)
+    public RegistryDatabase(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
-        _file = new ReopeningLiteFile<LiteDatabase>("registry", path, Collections, db => db, outages);
+        _file = new ReopeningLiteFile<LiteDatabase>("registry", path, Collections, db => db, outages, opening);
     }
 
     /// <summary>

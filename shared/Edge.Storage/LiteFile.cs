@@ -56,17 +56,18 @@ public static class LiteFile
     /// </summary>
     public static T CommitDurably<T>(LiteDatabase db, Func<T> work)
     {
+        // Commit has waited for the log writer: Checkpoint waits for it again, without a deadline, and a writer that died
+        // on a full disk would hold it there forever.
         var result = Commit(db, work);
-
-        // Checkpoint waits for the log writer without a deadline; a writer that died on a full disk would hold it forever.
-        LiteLogWriter.WaitUntilWritten(db);
         db.Checkpoint();
         return result;
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one transaction, committed (queued for LiteDB's log writer) but not waited for:
-    /// for data that is re-sent anyway when lost. Must be called from one thread at a time per database.
+    /// Runs <paramref name="work"/> in one transaction and returns once LiteDB's log writer has handed it to the
+    /// operating system, without waiting for the disk (no fsync): for data that is sent again anyway when lost.
+    /// Waiting for the writer makes a write to a full disk fail here, in the caller, rather than later in the background.
+    /// Must be called from one thread at a time per database.
     /// </summary>
     public static T Commit<T>(LiteDatabase db, Func<T> work)
     {
@@ -96,6 +97,7 @@ public static class LiteFile
             throw;
         }
 
+        LiteLogWriter.WaitUntilWritten(db);
         return result;
     }
 

@@ -26,7 +26,8 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     /// <summary>Test seam: how the file is opened (e.g. over a stream that fails like a full disk) and how soon it is retried.</summary>
     internal LiteEventStore(string path, Func<string, LiteDatabase> open, TimeProvider time, TimeSpan firstRetry)
     {
-        _file = new ReopeningLiteFile<LiteSession>(Name, path, open, db => new LiteSession(db), null, time, firstRetry);
+        _file = new ReopeningLiteFile<LiteSession>(
+            Name, path, LiteDocuments.Collections, db => new LiteSession(db), null, new LiteFileOpening((p, _) => open(p), time, firstRetry));
     }
 
     /// <summary>The store's name in 503 answers, <c>/healthz</c> and <c>/metrics</c>.</summary>

@@ -42,22 +42,18 @@ public sealed class ReopeningLiteFile<TView> : IDisposable
     /// <param name="collections">Created when the file is opened.</param>
     /// <param name="attach">What the store derives from the open database; called at every opening.</param>
     /// <param name="outages">Where the store's state is reported; null for tools that open a file once (copiers).</param>
-    public ReopeningLiteFile(string name, string path, IReadOnlyList<string> collections, Func<LiteDatabase, TView> attach, StoreOutages? outages)
-        : this(name, path, p => LiteFile.Open(p, [.. collections]), attach, outages, TimeProvider.System, TimeSpan.FromMilliseconds(500))
+    /// <param name="opening">How the file is opened and retried; <see cref="LiteFileOpening.Default"/> unless a test says otherwise.</param>
+    public ReopeningLiteFile(
+        string name, string path, IReadOnlyList<string> collections, Func<LiteDatabase, TView> attach, StoreOutages? outages, LiteFileOpening? opening = null)
     {
-    }
-
-    /// <summary>Test seam: how the file is opened (e.g. over a stream that fails like a full disk) and how soon it is retried.</summary>
-    internal ReopeningLiteFile(
-        string name, string path, Func<string, LiteDatabase> open, Func<LiteDatabase, TView> attach, StoreOutages? outages, TimeProvider time, TimeSpan firstRetry)
-    {
+        opening ??= LiteFileOpening.Default;
         _name = name;
         _path = path;
-        _open = open;
+        _open = p => opening.Open(p, collections);
         _attach = attach;
         _outages = outages;
-        _time = time;
-        _firstRetry = _backoff = firstRetry;
+        _time = opening.Time;
+        _firstRetry = _backoff = opening.FirstRetry;
         _failure = $"the {name} store is closed";
         _outages?.Known(name);
         lock (_sessionLock)
@@ -203,4 +199,17 @@ public sealed class ReopeningLiteFile<TView> : IDisposable
     }
 
     private sealed record Session(LiteDatabase Db, TView View);
+}
+
+/// <summary>
+/// How a <see cref="ReopeningLiteFile{TView}"/> opens its file and how soon after a failure it tries again (doubling up
+/// to 30 s): the defaults, or in tests a disk that fails on demand and a clock the test moves.
+/// </summary>
+/// <param name="Open">Opens the file and creates the collections.</param>
+/// <param name="Time">The clock of the backoff.</param>
+/// <param name="FirstRetry">The first wait after a failure.</param>
+public sealed record LiteFileOpening(Func<string, IReadOnlyList<string>, LiteDatabase> Open, TimeProvider Time, TimeSpan FirstRetry)
+{
+    public static LiteFileOpening Default { get; } =
+        new((path, collections) => LiteFile.Open(path, [.. collections]), TimeProvider.System, TimeSpan.FromMilliseconds(500));
 }
