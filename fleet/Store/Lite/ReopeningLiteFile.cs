@@ -17,7 +17,7 @@ namespace Edge.Fleet.Store.Lite;
 public sealed class ReopeningLiteFile<TView> : IDisposable
     where TView : class
 {
-    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(10);
 
     private readonly string _name;
     private readonly string _path;
@@ -203,7 +203,7 @@ public sealed class ReopeningLiteFile<TView> : IDisposable
 
 /// <summary>
 /// How a <see cref="ReopeningLiteFile{TView}"/> opens its file and how soon after a failure it tries again (doubling up
-/// to 30 s): the defaults, or in tests a disk that fails on demand and a clock the test moves.
+/// to 10 s): the defaults, or in tests a disk that fails on demand and a clock the test moves.
 /// </summary>
 /// <param name="Open">Opens the file and creates the collections.</param>
 /// <param name="Time">The clock of the backoff.</param>
