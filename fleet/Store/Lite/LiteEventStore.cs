@@ -27,7 +27,7 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     internal LiteEventStore(string path, Func<string, LiteDatabase> open, TimeProvider time, TimeSpan firstRetry)
     {
         _file = new ReopeningLiteFile<LiteSession>(
-            Name, path, LiteDocuments.Collections, db => new LiteSession(db), null, new LiteFileOpening((p, _) => open(p), time, firstRetry));
+            Name, path, LiteDocuments.Collections, db => new LiteSession(db), null, new LiteFileOpening((p, _) => open(p), time, firstRetry, _ => null));
     }
 
     /// <summary>The store's name in 503 answers, <c>/healthz</c> and <c>/metrics</c>.</summary>

@@ -22,6 +22,7 @@ public sealed class ReopeningLiteFile<TView> : IDisposable
     private readonly string _name;
     private readonly string _path;
     private readonly Func<string, LiteDatabase> _open;
+    private readonly Func<string, string?> _lacksRoom;
     private readonly Func<LiteDatabase, TView> _attach;
     private readonly StoreOutages? _outages;
     private readonly TimeProvider _time;
@@ -50,6 +51,7 @@ public sealed class ReopeningLiteFile<TView> : IDisposable
         _name = name;
         _path = path;
         _open = p => opening.Open(p, collections);
+        _lacksRoom = opening.LacksRoom;
         _attach = attach;
         _outages = outages;
         _time = opening.Time;
@@ -152,6 +154,16 @@ public sealed class ReopeningLiteFile<TView> : IDisposable
     /// <summary>Under <see cref="_sessionLock"/>.</summary>
     private void TryOpen()
     {
+        // A fresh engine whose first write fails leaves LiteDB's writer thread deadlocked on itself: opening on a disk that
+        // is still full would cost a thread at every retry, and answer nothing new.
+        if (_lacksRoom(_path) is { } noRoom)
+        {
+            _failure = $"the {_name} store is not reopened yet: {noRoom}";
+            _outages?.Down(_name, _failure);
+            ScheduleRetry();
+            return;
+        }
+
         LiteDatabase? db = null;
         try
         {
@@ -208,8 +220,29 @@ public sealed class ReopeningLiteFile<TView> : IDisposable
 /// <param name="Open">Opens the file and creates the collections.</param>
 /// <param name="Time">The clock of the backoff.</param>
 /// <param name="FirstRetry">The first wait after a failure.</param>
-public sealed record LiteFileOpening(Func<string, IReadOnlyList<string>, LiteDatabase> Open, TimeProvider Time, TimeSpan FirstRetry)
+/// <param name="LacksRoom">Why the file's disk has no room for it now (checked before each opening), or null.</param>
+public sealed record LiteFileOpening(
+    Func<string, IReadOnlyList<string>, LiteDatabase> Open, TimeProvider Time, TimeSpan FirstRetry, Func<string, string?> LacksRoom)
 {
+    /// <summary>Below this much free space on the file's disk the file is not opened (a commit writes pages of 8 KiB, then checkpoints).</summary>
+    public const long MinimumFreeBytes = 1 << 20;
+
     public static LiteFileOpening Default { get; } =
-        new((path, collections) => LiteFile.Open(path, [.. collections]), TimeProvider.System, TimeSpan.FromMilliseconds(500));
+        new((path, collections) => LiteFile.Open(path, [.. collections]), TimeProvider.System, TimeSpan.FromMilliseconds(500), FreeSpaceBelowMinimum);
+
+    /// <summary>"No space left on device (… bytes free …)" when the folder of <paramref name="path"/> has less than <see cref="MinimumFreeBytes"/>.</summary>
+    public static string? FreeSpaceBelowMinimum(string path)
+    {
+        try
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            var free = new DriveInfo(folder).AvailableFreeSpace;
+            return free < MinimumFreeBytes ? $"No space left on device ({free} bytes free in {folder})" : null;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // Cannot tell: let the opening itself say.
+            return null;
+        }
+    }
 }

@@ -48,7 +48,8 @@ internal sealed class FullDisk
             }
         },
         time,
-        firstRetry);
+        firstRetry,
+        _ => Full ? "No space left on device (0 bytes free)" : null);
 
     /// <summary>A view of <paramref name="bytes"/> that throws like a full disk: before writing anything.</summary>
     private sealed class FailingStream(FullDisk disk, MemoryStream bytes) : Stream
