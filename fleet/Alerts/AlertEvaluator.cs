@@ -1,4 +1,5 @@
 using Edge.Fleet.Alerts.Rules;
+using Edge.Fleet.Store;
 using Edge.Fleet.Store.Leadership;
 using Microsoft.Extensions.Options;
 
@@ -64,6 +65,10 @@ public sealed class AlertEvaluator(
                 try
                 {
                     await EvaluateOnceAsync(stoppingToken);
+                }
+                catch (StoreUnavailableException)
+                {
+                    // A store file is down: logged once per outage and counted by StoreOutages; tried again next round.
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

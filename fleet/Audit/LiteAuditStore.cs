@@ -8,7 +8,7 @@ public sealed class LiteAuditStore(RegistryDatabase db) : IAuditStore
 {
     public const string Collection = "audit";
 
-    private readonly ILiteCollection<AuditEntry> _entries = db.Collection<AuditEntry>(Collection);
+    private ILiteCollection<AuditEntry> _entries => db.Collection<AuditEntry>(Collection);
 
     public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {

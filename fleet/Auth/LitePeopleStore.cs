@@ -9,8 +9,8 @@ public sealed class LitePeopleStore(RegistryDatabase db) : IPeopleStore
     public const string UsersCollection = "users";
     public const string TokensCollection = "tokens";
 
-    private readonly ILiteCollection<FleetUser> _users = db.Collection<FleetUser>(UsersCollection);
-    private readonly ILiteCollection<AccessToken> _tokens = db.Collection<AccessToken>(TokensCollection);
+    private ILiteCollection<FleetUser> _users => db.Collection<FleetUser>(UsersCollection);
+    private ILiteCollection<AccessToken> _tokens => db.Collection<AccessToken>(TokensCollection);
 
     public Task<bool> AnyUserAsync(CancellationToken cancellationToken) => Task.FromResult(_users.Count() > 0);
 

@@ -31,7 +31,7 @@ public static class CommandsRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddDeviceDownlink();
         builder.AddFleetStore<ICommandStore>(
-            sp => new LiteCommandStore(FleetOptions.FileIn(sp, LiteCommandStore.FileName)),
+            sp => new LiteCommandStore(FleetOptions.FileIn(sp, LiteCommandStore.FileName), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresCommandStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<CommandSender>();
         services.AddDeviceReportConsumer<CommandResultIntake>();

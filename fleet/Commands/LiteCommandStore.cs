@@ -1,4 +1,5 @@
-using Edge.Storage;
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Lite;
 using Edge.Wire;
 using LiteDB;
 
@@ -7,7 +8,8 @@ namespace Edge.Fleet.Commands;
 /// <summary>
 /// <see cref="ICommandStore"/> in <c>{Fleet:DataDir}/commands.db</c> (collection <c>commands</c>), for one node: one lock
 /// makes every change atomic. A new command is durable before it is sent; state changes are not fsynced (the device
-/// answers again from its ledger when the retained command comes back).
+/// answers again from its ledger when the retained command comes back). The file reopens itself after its engine failed
+/// (<see cref="ReopeningLiteFile{TView}"/>).
 /// </summary>
 public sealed class LiteCommandStore : ICommandStore, IDisposable
 {
@@ -15,98 +17,75 @@ public sealed class LiteCommandStore : ICommandStore, IDisposable
 
     private const string CommandsCollection = "commands";
 
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<CommandRecord> _commands;
-    private readonly Lock _gate = new();
+    private readonly ReopeningLiteFile<ILiteCollection<CommandRecord>> _file;
 
-    public LiteCommandStore(string path)
+    public LiteCommandStore(string path, StoreOutages? outages = null)
     {
-        _db = LiteFile.Open(path, CommandsCollection);
-        _commands = _db.GetCollection<CommandRecord>(CommandsCollection);
-        _commands.EnsureIndex(c => c.DeviceId);
-        _commands.EnsureIndex(c => c.State);
+        _file = new ReopeningLiteFile<ILiteCollection<CommandRecord>>("commands", path, [CommandsCollection], Attach, outages);
     }
 
     public Task AddAsync(CommandRecord command, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            LiteFile.CommitDurably(_db, () => _commands.Insert(command));
-        }
-
+        _file.Write(commands => commands.Insert(command));
         return Task.CompletedTask;
     }
 
-    public Task<CommandRecord?> FindAsync(string id, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            return Task.FromResult<CommandRecord?>(_commands.FindById(id));
-        }
-    }
+    public Task<CommandRecord?> FindAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult<CommandRecord?>(_file.Locked((_, commands) => commands.FindById(id)));
 
-    public Task<IReadOnlyList<CommandRecord>> OfDeviceAsync(string deviceId, int limit, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            return Task.FromResult<IReadOnlyList<CommandRecord>>(
-                _commands.Query().Where(c => c.DeviceId == deviceId).OrderByDescending(c => c.IssuedAt).Limit(limit).ToList());
-        }
-    }
+    public Task<IReadOnlyList<CommandRecord>> OfDeviceAsync(string deviceId, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CommandRecord>>(_file.Locked((_, commands) =>
+            commands.Query().Where(c => c.DeviceId == deviceId).OrderByDescending(c => c.IssuedAt).Limit(limit).ToList()));
 
-    public Task<IReadOnlyList<CommandRecord>> OpenAsync(string? deviceId, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task<IReadOnlyList<CommandRecord>> OpenAsync(string? deviceId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CommandRecord>>(_file.Locked((_, commands) =>
         {
-            var open = _commands.Query().Where(c => c.State == CommandStates.Pending || c.State == CommandOutcomes.Running);
+            var open = commands.Query().Where(c => c.State == CommandStates.Pending || c.State == CommandOutcomes.Running);
             if (deviceId is not null)
             {
                 open = open.Where(c => c.DeviceId == deviceId);
             }
 
-            return Task.FromResult<IReadOnlyList<CommandRecord>>(open.ToList());
-        }
-    }
+            return open.ToList();
+        }));
 
-    public Task<CommandRecord?> UpdateAsync(string id, Func<CommandRecord, bool> change, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task<CommandRecord?> UpdateAsync(string id, Func<CommandRecord, bool> change, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Locked((_, commands) =>
         {
-            if (_commands.FindById(id) is not { } command || !change(command))
+            if (commands.FindById(id) is not { } command || !change(command))
             {
-                return Task.FromResult<CommandRecord?>(null);
+                return null;
             }
 
-            _commands.Update(command);
-            return Task.FromResult<CommandRecord?>(command);
-        }
-    }
+            commands.Update(command);
+            return (CommandRecord?)command;
+        }));
 
-    public Task<CommandRecord?> ClaimDeliveryAsync(string id, DateTime now, TimeSpan quiet, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task<CommandRecord?> ClaimDeliveryAsync(string id, DateTime now, TimeSpan quiet, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Locked((_, commands) =>
         {
-            if (_commands.FindById(id) is not { } command || !CommandDelivery.MayClaim(command, now, quiet))
+            if (commands.FindById(id) is not { } command || !CommandDelivery.MayClaim(command, now, quiet))
             {
-                return Task.FromResult<CommandRecord?>(null);
+                return null;
             }
 
             command.LastSentAt = now;
-            _commands.Update(command);
-            return Task.FromResult<CommandRecord?>(command);
-        }
-    }
+            commands.Update(command);
+            return (CommandRecord?)command;
+        }));
 
     /// <summary>Every command, for the copier.</summary>
-    internal IReadOnlyList<CommandRecord> All()
-    {
-        lock (_gate)
-        {
-            return _commands.FindAll().ToList();
-        }
-    }
+    internal IReadOnlyList<CommandRecord> All() => _file.Locked((_, commands) => commands.FindAll().ToList());
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _file.Dispose();
+
+    private static ILiteCollection<CommandRecord> Attach(LiteDatabase db)
+    {
+        var commands = db.GetCollection<CommandRecord>(CommandsCollection);
+        commands.EnsureIndex(c => c.DeviceId);
+        commands.EnsureIndex(c => c.State);
+        return commands;
+    }
 }
 
 /// <summary>When a command may be sent again: the rule <see cref="ICommandStore.ClaimDeliveryAsync"/> applies on every engine.</summary>

@@ -25,7 +25,7 @@ public static class DeviceConfigRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddDeviceDownlink();
         builder.AddFleetStore<IDesiredConfigStore>(
-            sp => new LiteDesiredConfigStore(FleetOptions.FileIn(sp, LiteDesiredConfigStore.FileName)),
+            sp => new LiteDesiredConfigStore(FleetOptions.FileIn(sp, LiteDesiredConfigStore.FileName), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresDesiredConfigStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DesiredConfigPublisher>();
         services.AddDeviceReportConsumer<ConfigReportIntake>();

@@ -1,3 +1,4 @@
+using Edge.Fleet.Store;
 using Edge.Wire;
 
 namespace Edge.Fleet.Devices;
@@ -45,6 +46,11 @@ public sealed class DevicePresence(IPresenceStore store, TimeProvider time, ILog
             await store.MarkOfflineAsync(deviceId, status.Session, now, cancellationToken);
             return false;
         }
+        catch (StoreUnavailableException)
+        {
+            // Logged once per outage and counted by StoreOutages; liveness still follows heartbeats and stored events.
+            return false;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Liveness still follows heartbeats and stored events; the device's next status puts it right.
@@ -72,6 +78,10 @@ public sealed class DevicePresence(IPresenceStore store, TimeProvider time, ILog
         try
         {
             await store.MarkOfflineAsync(announced.DeviceId, announced.Session, time.GetUtcNow(), cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            // Logged once per outage and counted by StoreOutages.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

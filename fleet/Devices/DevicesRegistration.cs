@@ -12,7 +12,7 @@ public static class DevicesRegistration
     public static IHostApplicationBuilder AddDevices(this IHostApplicationBuilder builder)
     {
         builder.AddFleetStore<IPresenceStore>(
-            sp => new LitePresenceStore(FleetOptions.FileIn(sp, "presence.db")),
+            sp => new LitePresenceStore(FleetOptions.FileIn(sp, "presence.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresPresenceStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<DevicePresence>();
         return builder;

@@ -1,59 +1,62 @@
-using Edge.Storage;
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Lite;
 using LiteDB;
 
 namespace Edge.Fleet.Devices;
 
 /// <summary>
 /// <see cref="IPresenceStore"/> in its own LiteDB file (<c>{Fleet:DataDir}/presence.db</c>), one document per device.
-/// Not committed durably: presence is re-announced by every device when it reconnects.
+/// Not committed durably: presence is re-announced by every device when it reconnects. The file reopens itself after
+/// its engine failed (<see cref="ReopeningLiteFile{TView}"/>).
 /// </summary>
 public sealed class LitePresenceStore : IPresenceStore, IDisposable
 {
     private const string Collection = "presence";
 
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _presence;
-    private readonly Lock _writeLock = new();
+    private readonly ReopeningLiteFile<ILiteCollection<BsonDocument>> _file;
 
-    public LitePresenceStore(string path)
+    public LitePresenceStore(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
-        _db = LiteFile.Open(path, Collection);
-        _presence = _db.GetCollection(Collection);
+        _file = new ReopeningLiteFile<ILiteCollection<BsonDocument>>("presence", path, [Collection], db => db.GetCollection(Collection), outages, opening);
     }
 
-    public Task<bool> MarkOnlineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        lock (_writeLock)
-        {
-            var current = Find(deviceId);
-            _presence.Upsert(ToDocument(deviceId, new Presence(true, session, at)));
-            return Task.FromResult(current is null || !current.Online || current.Session != session);
-        }
-    }
+    public Task<bool> MarkOnlineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Write(
+            presence =>
+            {
+                var current = Find(presence, deviceId);
+                presence.Upsert(ToDocument(deviceId, new Presence(true, session, at)));
+                return current is null || !current.Online || current.Session != session;
+            },
+            durable: false));
 
     public Task MarkOfflineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        lock (_writeLock)
-        {
-            if (Find(deviceId) is { } current && current.Session == session)
+        _file.Write(
+            presence =>
             {
-                _presence.Upsert(ToDocument(deviceId, current with { Online = false, LastSeen = at }));
-            }
-        }
+                if (Find(presence, deviceId) is { } current && current.Session == session)
+                {
+                    presence.Upsert(ToDocument(deviceId, current with { Online = false, LastSeen = at }));
+                }
 
+                return true;
+            },
+            durable: false);
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyDictionary<string, Presence>> ReadAllAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyDictionary<string, Presence> all = _presence.FindAll()
-            .ToDictionary(d => d["_id"].AsString, FromDocument, StringComparer.Ordinal);
+        IReadOnlyDictionary<string, Presence> all = _file.Read(presence => presence.FindAll()
+            .ToDictionary(d => d["_id"].AsString, FromDocument, StringComparer.Ordinal));
         return Task.FromResult(all);
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _file.Dispose();
 
-    private Presence? Find(string deviceId) => _presence.FindById(deviceId) is { } doc ? FromDocument(doc) : null;
+    private static Presence? Find(ILiteCollection<BsonDocument> presence, string deviceId) =>
+        presence.FindById(deviceId) is { } doc ? FromDocument(doc) : null;
 
     private static BsonDocument ToDocument(string deviceId, Presence presence) => new()
     {

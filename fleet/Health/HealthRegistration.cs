@@ -25,10 +25,10 @@ public static class HealthRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IDeviceCentres, RegistryDeviceCentres>();
         builder.AddFleetStore<IHealthStore>(
-            sp => new LiteHealthStore(FleetOptions.FileIn(sp, "health.db")),
+            sp => new LiteHealthStore(FleetOptions.FileIn(sp, "health.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresHealthStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.AddFleetStore<IRatingKeyStore>(
-            sp => new LiteRatingKeyStore(FleetOptions.FileIn(sp, "rating-keys.db"), FleetOptions.FileIn(sp, "rating-keys.json")),
+            sp => new LiteRatingKeyStore(FleetOptions.FileIn(sp, "rating-keys.db"), FleetOptions.FileIn(sp, "rating-keys.json"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresRatingKeyStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<HeartbeatBoard>();
         builder.Services.AddSingleton<FleetHeartbeats>();

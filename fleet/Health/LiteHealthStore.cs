@@ -1,5 +1,6 @@
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Lite;
 using Edge.Fleet.Store.Moving;
-using Edge.Storage;
 using Edge.Wire;
 using LiteDB;
 using JsonSerializer = System.Text.Json.JsonSerializer;
@@ -18,43 +19,31 @@ public sealed class LiteHealthStore : IHealthStore, IDisposable
     private const string HistoryCollection = "health";
     private const string LatestCollection = "latest";
 
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _history;
-    private readonly ILiteCollection<BsonDocument> _latest;
-    private readonly Lock _writeLock = new();
+    private readonly ReopeningLiteFile<Collections> _file;
 
-    public LiteHealthStore(string path)
+    public LiteHealthStore(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
-        _db = LiteFile.Open(path, HistoryCollection, LatestCollection);
-        _history = _db.GetCollection(HistoryCollection);
-        _latest = _db.GetCollection(LatestCollection);
-        _history.EnsureIndex("device");
-        _history.EnsureIndex("receivedAt");
+        _file = new ReopeningLiteFile<Collections>("health", path, [HistoryCollection, LatestCollection], Collections.Of, outages, opening);
     }
 
     public Task AppendAsync(IReadOnlyList<HealthSample> samples, CancellationToken cancellationToken)
     {
-        lock (_writeLock)
-        {
-            if (!_db.BeginTrans())
-            {
-                throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
-            }
-
-            try
+        // Not waited onto disk: a heartbeat lost to a crash is replaced by the next one.
+        _file.Write(
+            store =>
             {
                 foreach (var sample in samples)
                 {
                     var id = HistoryId(sample);
-                    if (_history.FindById(id) is null)
+                    if (store.History.FindById(id) is null)
                     {
-                        _history.Insert(ToDocument(sample, id));
+                        store.History.Insert(ToDocument(sample, id));
                     }
                 }
 
                 foreach (var group in samples.GroupBy(s => s.DeviceId))
                 {
-                    var held = _latest.FindById(group.Key) is { } doc ? FromDocument(doc) : null;
+                    var held = store.Latest.FindById(group.Key) is { } doc ? FromDocument(doc) : null;
                     foreach (var sample in group)
                     {
                         if (held is null || !HeartbeatBoard.IsOlder(sample, held))
@@ -63,55 +52,43 @@ public sealed class LiteHealthStore : IHealthStore, IDisposable
                         }
                     }
 
-                    _latest.Upsert(ToDocument(held!, id: group.Key));
+                    store.Latest.Upsert(ToDocument(held!, id: group.Key));
                 }
 
-                _db.Commit();
-            }
-            catch
-            {
-                _db.Rollback();
-                throw;
-            }
-        }
-
+                return samples.Count;
+            },
+            durable: false);
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<HealthSample>> LatestAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<HealthSample> latest = _latest.FindAll().Select(FromDocument).ToList();
+        IReadOnlyList<HealthSample> latest = _file.Read(store => store.Latest.FindAll().Select(FromDocument).ToList());
         return Task.FromResult(latest);
     }
 
     public Task<IReadOnlyList<HealthSample>> HistoryAsync(
         string deviceId, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
     {
-        IReadOnlyList<HealthSample> history = _history.Query()
+        IReadOnlyList<HealthSample> history = _file.Read(store => store.History.Query()
             .Where("device = @0", deviceId)
             .Where("receivedAt >= @0 AND receivedAt < @1", from.UtcDateTime, to.UtcDateTime)
             .OrderByDescending("receivedAt")
             .Limit(limit)
             .ToEnumerable()
             .Select(FromDocument)
-            .ToList();
+            .ToList());
         return Task.FromResult(history);
     }
 
-    public Task<int> TrimAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        lock (_writeLock)
-        {
-            return Task.FromResult(_history.DeleteMany(Query.LT("receivedAt", before.UtcDateTime)));
-        }
-    }
+    public Task<int> TrimAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Locked((_, store) => store.History.DeleteMany(Query.LT("receivedAt", before.UtcDateTime))));
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _file.Dispose();
 
-    /// <summary>Every document of the history, oldest first, for the move to PostgreSQL.</summary>
     /// <summary>The whole history in pages, each read before it is handed out (see <see cref="LitePages"/>).</summary>
     internal IEnumerable<IReadOnlyList<HealthSample>> ReadHistoryInPages(int size) =>
-        LitePages.Of(_history, size).Select(page => (IReadOnlyList<HealthSample>)page.Select(FromDocument).ToList());
+        LitePages.Of(_file.Read(store => store.History), size).Select(page => (IReadOnlyList<HealthSample>)page.Select(FromDocument).ToList());
 
     private static string HistoryId(HealthSample sample) => sample.DeviceId + "\n" + HeartbeatIdentity.KeyOf(sample);
 
@@ -129,6 +106,18 @@ public sealed class LiteHealthStore : IHealthStore, IDisposable
         }
 
         return doc;
+    }
+
+    /// <summary>The file's collections and indexes, made again at every opening.</summary>
+    private sealed record Collections(ILiteCollection<BsonDocument> History, ILiteCollection<BsonDocument> Latest)
+    {
+        public static Collections Of(LiteDatabase db)
+        {
+            var history = db.GetCollection(HistoryCollection);
+            history.EnsureIndex("device");
+            history.EnsureIndex("receivedAt");
+            return new Collections(history, db.GetCollection(LatestCollection));
+        }
     }
 
     private static HealthSample FromDocument(BsonDocument doc) => new(

@@ -2,7 +2,8 @@ using System.Text.Json;
 using JsonSerializer = System.Text.Json.JsonSerializer;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Web;
-using Edge.Storage;
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Lite;
 using LiteDB;
 
 namespace Edge.Fleet.Health;
@@ -18,58 +19,48 @@ public sealed class LiteRatingKeyStore : IRatingKeyStore, IDisposable
     private const string FieldsCollection = "fields";
     private const string DeviceCountersCollection = "deviceCounters";
 
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _counters;
-    private readonly ILiteCollection<BsonDocument> _fields;
-    private readonly ILiteCollection<BsonDocument> _deviceCounters;
-    private readonly Lock _writeLock = new();
+    private readonly ReopeningLiteFile<Collections> _file;
 
     /// <param name="path">The LiteDB file.</param>
     /// <param name="legacyJson">The former <c>rating-keys.json</c>, imported when the LiteDB file is new.</param>
-    public LiteRatingKeyStore(string path, string? legacyJson = null)
+    /// <param name="outages">Where the file's state is reported (it reopens itself after a failure).</param>
+    public LiteRatingKeyStore(string path, string? legacyJson = null, StoreOutages? outages = null)
     {
         var isNew = !File.Exists(path);
-        _db = LiteFile.Open(path, CountersCollection, FieldsCollection, DeviceCountersCollection);
-        _counters = _db.GetCollection(CountersCollection);
-        _fields = _db.GetCollection(FieldsCollection);
-        _deviceCounters = _db.GetCollection(DeviceCountersCollection);
-        if (isNew && legacyJson is not null)
+        _file = new ReopeningLiteFile<Collections>(
+            "rating-keys", path, [CountersCollection, FieldsCollection, DeviceCountersCollection], Collections.Of, outages);
+        if (isNew && legacyJson is not null && _file.Problem is null)
         {
             ImportJson(legacyJson);
         }
     }
 
-    public Task<RatingKeySet> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(new RatingKeySet(
-        _counters.FindAll().Select(d => d["_id"].AsString).Order(StringComparer.Ordinal).ToList(),
-        _fields.FindAll().Select(d => d["_id"].AsString).Order(StringComparer.Ordinal).ToList(),
-        _deviceCounters.FindAll().ToDictionary(d => d["_id"].AsString, d => d["counter"].AsString, StringComparer.Ordinal)));
+    public Task<RatingKeySet> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(_file.Read(keys => new RatingKeySet(
+        keys.Counters.FindAll().Select(d => d["_id"].AsString).Order(StringComparer.Ordinal).ToList(),
+        keys.Fields.FindAll().Select(d => d["_id"].AsString).Order(StringComparer.Ordinal).ToList(),
+        keys.DeviceCounters.FindAll().ToDictionary(d => d["_id"].AsString, d => d["counter"].AsString, StringComparer.Ordinal))));
 
-    public Task<bool> LearnAsync(string deviceId, string? counter, IReadOnlyCollection<string> fields, CancellationToken cancellationToken)
-    {
-        lock (_writeLock)
-        {
-            return Task.FromResult(Learn(deviceId, counter, fields));
-        }
-    }
+    public Task<bool> LearnAsync(string deviceId, string? counter, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Locked((_, keys) => Learn(keys, deviceId, counter, fields)));
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _file.Dispose();
 
-    private bool Learn(string? deviceId, string? counter, IEnumerable<string> fields)
+    private static bool Learn(Collections keys, string? deviceId, string? counter, IEnumerable<string> fields)
     {
         var changed = false;
         if (counter is not null)
         {
-            changed |= AddKey(_counters, counter);
-            if (deviceId is not null && _deviceCounters.FindById(deviceId)?["counter"].AsString != counter)
+            changed |= AddKey(keys.Counters, counter);
+            if (deviceId is not null && keys.DeviceCounters.FindById(deviceId)?["counter"].AsString != counter)
             {
-                _deviceCounters.Upsert(new BsonDocument { ["_id"] = deviceId, ["counter"] = counter });
+                keys.DeviceCounters.Upsert(new BsonDocument { ["_id"] = deviceId, ["counter"] = counter });
                 changed = true;
             }
         }
 
         foreach (var field in fields)
         {
-            changed |= AddKey(_fields, field);
+            changed |= AddKey(keys.Fields, field);
         }
 
         return changed;
@@ -113,18 +104,28 @@ public sealed class LiteRatingKeyStore : IRatingKeyStore, IDisposable
             return;
         }
 
-        lock (_writeLock)
+        _file.Locked((_, collections) =>
         {
             foreach (var counter in keys.Counters)
             {
-                AddKey(_counters, counter);
+                AddKey(collections.Counters, counter);
             }
 
-            Learn(null, null, keys.Fields);
+            Learn(collections, null, null, keys.Fields);
             foreach (var (device, counter) in keys.DeviceCounters)
             {
-                Learn(device, counter, []);
+                Learn(collections, device, counter, []);
             }
-        }
+
+            return true;
+        });
+    }
+
+    /// <summary>The file's collections, taken again at every opening.</summary>
+    private sealed record Collections(
+        ILiteCollection<BsonDocument> Counters, ILiteCollection<BsonDocument> Fields, ILiteCollection<BsonDocument> DeviceCounters)
+    {
+        public static Collections Of(LiteDatabase db) =>
+            new(db.GetCollection(CountersCollection), db.GetCollection(FieldsCollection), db.GetCollection(DeviceCountersCollection));
     }
 }

@@ -8,7 +8,7 @@ namespace Edge.Fleet.Ingest;
 /// While the event store cannot store (disk full, database unreachable), an API call that needs it answers
 /// 503 <c>{"error": reason}</c> instead of 500: the fault is the node's storage, it is temporary, and the store
 /// recovers by itself (<see cref="Store.Lite.LiteEventStore"/> reopens its file; <c>/healthz</c> says the same).
-/// Other routes (the dashboard's files) keep the default handling.
+/// <c>/metrics</c> answers the same way; other routes (the dashboard's files) keep the default handling.
 /// </summary>
 public sealed partial class StoreUnavailableAnswers(RequestDelegate next, ILogger<StoreUnavailableAnswers> logger)
 {
@@ -18,7 +18,7 @@ public sealed partial class StoreUnavailableAnswers(RequestDelegate next, ILogge
         {
             await next(context);
         }
-        catch (Exception ex) when (ReasonOf(ex) is { } reason && context.Request.Path.StartsWithSegments("/api") && !context.Response.HasStarted)
+        catch (Exception ex) when (ReasonOf(ex) is { } reason && AnswersWith503(context.Request.Path) && !context.Response.HasStarted)
         {
             LogAnswered(context.Request.Path, reason);
             context.Response.Clear();
@@ -27,6 +27,9 @@ public sealed partial class StoreUnavailableAnswers(RequestDelegate next, ILogge
             await context.Response.WriteAsJsonAsync(new StoreErrorView(reason), StoreErrorJson.Default.StoreErrorView, cancellationToken: context.RequestAborted);
         }
     }
+
+    /// <summary>The API, and <c>/metrics</c> (a login checked against a registry file that is down lands here too).</summary>
+    private static bool AnswersWith503(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/metrics");
 
     /// <summary>The reason to answer 503 with, or null when <paramref name="ex"/> is not the store being unavailable.</summary>
     public static string? ReasonOf(Exception ex)

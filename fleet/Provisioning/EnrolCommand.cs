@@ -88,7 +88,7 @@ internal sealed class EnrolStores(IDeviceStore devices, IEnrolmentStore enrolmen
     {
         if (!store.IsPostgres)
         {
-            var db = new RegistryDatabase(Options.Create(fleet));
+            var db = new RegistryDatabase(fleet.FileIn(RegistryDatabase.FileName));
             return new EnrolStores(new LiteDeviceStore(db), new LiteEnrolmentStore(db), new LiteAuditStore(db), db);
         }
 

@@ -8,8 +8,8 @@ public sealed class LiteEnrolmentStore(RegistryDatabase db) : IEnrolmentStore
 {
     public const string Collection = "enrolments";
 
-    private readonly ILiteCollection<Enrolment> _enrolments = db.Collection<Enrolment>(Collection);
-    private readonly ILiteCollection<RegisteredDevice> _devices = db.Collection<RegisteredDevice>(LiteDeviceStore.Collection);
+    private ILiteCollection<Enrolment> _enrolments => db.Collection<Enrolment>(Collection);
+    private ILiteCollection<RegisteredDevice> _devices => db.Collection<RegisteredDevice>(LiteDeviceStore.Collection);
 
     public Task AddAsync(Enrolment enrolment, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Edge.Fleet.Store;
 namespace Edge.Fleet.Registry;
 
 /// <summary>
@@ -30,6 +31,10 @@ public sealed class LastSeenFlusher(DeviceRegistry registry, ILogger<LastSeenFlu
         try
         {
             await registry.FlushSeenAsync(cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The registry file is down: logged once per outage and counted by StoreOutages; kept for the next flush.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -8,20 +8,21 @@ public sealed class LiteDeviceStore : IDeviceStore
     public const string Collection = "devices";
 
     private readonly RegistryDatabase _db;
-    private readonly ILiteCollection<RegisteredDevice> _devices;
 
     public LiteDeviceStore(RegistryDatabase db)
     {
         _db = db;
-        _devices = db.Collection<RegisteredDevice>(Collection);
-        _devices.EnsureIndex(d => d.Centre);
+        _db.Read(() => _devices.EnsureIndex(d => d.Centre));
     }
 
+    /// <summary>The collection of the file open now (it reopens itself after a failure).</summary>
+    private ILiteCollection<RegisteredDevice> _devices => _db.Collection<RegisteredDevice>(Collection);
+
     public Task<IReadOnlyList<RegisteredDevice>> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RegisteredDevice>>(_devices.FindAll().OrderBy(d => d.Id, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<RegisteredDevice>>(_db.Read(() => _devices.FindAll().OrderBy(d => d.Id, StringComparer.Ordinal).ToList()));
 
     public Task<RegisteredDevice?> FindAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult<RegisteredDevice?>(_devices.FindById(id));
+        Task.FromResult<RegisteredDevice?>(_db.Read(() => _devices.FindById(id)));
 
     public Task<RegisteredDevice?> RetireAsync(string id, DateTime at, CancellationToken cancellationToken) =>
         Task.FromResult(_db.Write(() =>

@@ -2,7 +2,8 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Provisioning;
-using Edge.Storage;
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Lite;
 using LiteDB;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,8 @@ namespace Edge.Fleet.Registry;
 /// file's single <see cref="LiteDatabase"/> and its write lock, and ingest should never wait behind a login.
 /// Writes that matter (a secret issued, a device retired) are durable before they are answered (<see cref="LiteFile.CommitDurably{T}"/>).
 /// The Lite stores of the registry (<see cref="LiteDeviceStore"/>, <c>LiteEnrolmentStore</c>, <c>LitePeopleStore</c>,
-/// <c>LiteAuditStore</c>) share this one file and its write lock.
+/// <c>LiteAuditStore</c>) share this one file and its write lock. The file reopens itself after its engine failed
+/// (<see cref="ReopeningLiteFile{TView}"/>): the stores therefore ask for a collection at each use, never keep one.
 /// </summary>
 public sealed class RegistryDatabase : IDisposable
 {
@@ -30,33 +32,32 @@ public sealed class RegistryDatabase : IDisposable
         LiteAuditStore.Collection,
     ];
 
-    private readonly LiteDatabase _db;
-    private readonly Lock _writeLock = new();
+    private readonly ReopeningLiteFile<LiteDatabase> _file;
 
-    public RegistryDatabase(IOptions<FleetOptions> options)
-        : this(options.Value.FileIn(FileName))
+    public RegistryDatabase(IOptions<FleetOptions> options, StoreOutages outages)
+        : this(options.Value.FileIn(FileName), outages)
     {
     }
 
-    public RegistryDatabase(string path)
+    public RegistryDatabase(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
-        _db = LiteFile.Open(path, Collections);
+        _file = new ReopeningLiteFile<LiteDatabase>("registry", path, Collections, db => db, outages, opening);
     }
 
-    /// <summary>One of the file's collections; a name not declared in <see cref="Collections"/> is a programming error.</summary>
+    /// <summary>
+    /// One of the file's collections, of the engine open now (<see cref="StoreUnavailableException"/> while none is);
+    /// a name not declared in <see cref="Collections"/> is a programming error.
+    /// </summary>
     public ILiteCollection<T> Collection<T>(string name) =>
         Collections.Contains(name, StringComparer.Ordinal)
-            ? _db.GetCollection<T>(name)
+            ? _file.Read(db => db.GetCollection<T>(name))
             : throw new ArgumentException($"'{name}' is not a collection of {FileName}; declare it in {nameof(RegistryDatabase)}", nameof(name));
 
-    /// <summary>Runs <paramref name="work"/> as one transaction, on disk when this returns; one writer at a time.</summary>
-    public T Write<T>(Func<T> work)
-    {
-        lock (_writeLock)
-        {
-            return LiteFile.CommitDurably(_db, work);
-        }
-    }
+    /// <summary>Runs a read; a failure of the engine under it makes the file reopen (see <see cref="ReopeningLiteFile{TView}"/>).</summary>
+    public T Read<T>(Func<T> work) => _file.Read(_ => work());
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>Runs <paramref name="work"/> as one transaction, on disk when this returns; one writer at a time.</summary>
+    public T Write<T>(Func<T> work) => _file.Write(_ => work());
+
+    public void Dispose() => _file.Dispose();
 }

@@ -77,21 +77,26 @@ public static class NodeHealthEndpoint
 {
     public static IHostApplicationBuilder AddNodeHealth(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddStoreOutages();
         builder.Services.AddSingleton<StoreProbe>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StoreProbe>());
         return builder;
     }
 
-    /// <summary>200 <c>{"status":"ok"}</c> while the store answers; 503 <c>{"status":"store-unavailable","problem":...}</c> otherwise.</summary>
+    /// <summary>
+    /// 200 <c>{"status":"ok"}</c> while every store answers; 503 <c>{"status":"store-unavailable","problem":...}</c>
+    /// otherwise, the problem naming each store file that is down and why (<see cref="StoreOutages"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapNodeHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (StoreProbe probe, IFleetLeadership leadership, Microsoft.Extensions.Options.IOptions<StoreOptions> options) =>
+        app.MapGet("/healthz", (StoreProbe probe, StoreOutages outages, IFleetLeadership leadership, Microsoft.Extensions.Options.IOptions<StoreOptions> options) =>
         {
             var kind = options.Value.IsPostgres ? StoreOptions.PostgresKind : StoreOptions.Lite;
-            var view = probe.Problem is { } problem
-                ? new NodeHealthView("store-unavailable", kind, problem, leadership.IsLeader)
+            var problems = new[] { outages.Problem(), probe.Problem }.OfType<string>().Distinct().ToList();
+            var view = problems.Count > 0
+                ? new NodeHealthView("store-unavailable", kind, string.Join("; ", problems), leadership.IsLeader)
                 : new NodeHealthView(probe.Checked ? "ok" : "starting", kind, null, leadership.IsLeader);
-            return Results.Json(view, NodeHealthJson.Default.NodeHealthView, statusCode: probe.Problem is null && probe.Checked ? 200 : 503);
+            return Results.Json(view, NodeHealthJson.Default.NodeHealthView, statusCode: problems.Count == 0 && probe.Checked ? 200 : 503);
         }).AllowAnonymous();
         return app;
     }

@@ -9,7 +9,9 @@ public static class StoreRegistration
     /// <summary>The embedded LiteDB store in <c>{Fleet:DataDir}/fleet.db</c>, opened on first use.</summary>
     public static IHostApplicationBuilder AddEventStore(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IEventStore>(sp => new LiteEventStore(sp.GetRequiredService<IOptions<FleetOptions>>().Value.StorePath));
+        builder.Services.AddStoreOutages();
+        builder.Services.AddSingleton<IEventStore>(sp => new LiteEventStore(
+            sp.GetRequiredService<IOptions<FleetOptions>>().Value.StorePath, sp.GetRequiredService<StoreOutages>()));
         return builder;
     }
 }

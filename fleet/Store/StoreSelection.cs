@@ -102,6 +102,7 @@ public static class StoreSelection
         this IHostApplicationBuilder builder, Func<IServiceProvider, TStore> lite, Func<IServiceProvider, TStore> postgres)
         where TStore : class
     {
+        builder.Services.AddStoreOutages();
         builder.Services.AddSingleton(builder.UsesPostgres() ? postgres : lite);
         return builder;
     }

@@ -56,6 +56,21 @@ public static class LiteFile
     /// </summary>
     public static T CommitDurably<T>(LiteDatabase db, Func<T> work)
     {
+        // Commit has waited for the log writer: Checkpoint waits for it again, without a deadline, and a writer that died
+        // on a full disk would hold it there forever.
+        var result = Commit(db, work);
+        db.Checkpoint();
+        return result;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction and returns once LiteDB's log writer has handed it to the
+    /// operating system, without waiting for the disk (no fsync): for data that is sent again anyway when lost.
+    /// Waiting for the writer makes a write to a full disk fail here, in the caller, rather than later in the background.
+    /// Must be called from one thread at a time per database.
+    /// </summary>
+    public static T Commit<T>(LiteDatabase db, Func<T> work)
+    {
         if (!db.BeginTrans())
         {
             throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
@@ -67,13 +82,22 @@ public static class LiteFile
             result = work();
             db.Commit();
         }
-        catch
+        catch (Exception failure)
         {
-            db.Rollback();
+            try
+            {
+                db.Rollback();
+            }
+            catch (Exception ex) when (ex is LiteException or IOException or ObjectDisposedException)
+            {
+                // The engine closed under the transaction (an I/O error): the original failure is the one to report.
+                throw new IOException($"{failure.Message} (and the rollback failed: {ex.Message})", failure);
+            }
+
             throw;
         }
 
-        db.Checkpoint();
+        LiteLogWriter.WaitUntilWritten(db);
         return result;
     }
 
@@ -102,6 +126,8 @@ public static class LiteFile
         {
             GC.SuppressFinalize(transaction);
         }
+
+        LiteLogWriter.ReleaseWaiters(db);
     }
 
     private static List<object> OpenTransactions(LiteDatabase db)

@@ -8,82 +8,51 @@ namespace Edge.Fleet.Store.Lite;
 /// <see cref="IEventStore"/> on one embedded LiteDB file. Every append is one transaction made durable by
 /// <see cref="LiteFile.CommitDurably{T}"/> (commit + checkpoint), so the cost of the fsyncs is paid once per group
 /// of batches, not per event. LiteDB binds a transaction to its thread: the whole append runs synchronously under
-/// <see cref="_writeLock"/>, never across an await, and concurrent callers take turns.
+/// the file's write lock, never across an await, and concurrent callers take turns.
 /// After an I/O error (disk full) LiteDB keeps its engine closed even once space is back: the store then throws
-/// <see cref="StoreUnavailableException"/> and reopens the file by itself, with backoff (see <see cref="Use{T}"/>).
+/// <see cref="StoreUnavailableException"/> and reopens the file by itself, with backoff (<see cref="ReopeningLiteFile{TView}"/>).
 /// </summary>
 public sealed class LiteEventStore : IEventStore, IDisposable
 {
-    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
-
-    private readonly string _path;
-    private readonly Func<string, LiteDatabase> _open;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _firstRetry;
-    private readonly Lock _writeLock = new();
-    private readonly Lock _sessionLock = new();
-
-    // Under _sessionLock: the open file, or (when null) why not and when to try again.
-    private LiteSession? _session;
-    private string _failure = "the event store is closed";
-    private DateTimeOffset _retryAt;
-    private TimeSpan _backoff;
-    private bool _disposed;
+    private readonly ReopeningLiteFile<LiteSession> _file;
 
     /// <summary>The store on <paramref name="path"/>. A file that cannot be opened does not throw here: the store answers
     /// <see cref="StoreUnavailableException"/> and tries again with backoff (a throw at start-up is a crash loop under systemd).</summary>
-    public LiteEventStore(string path)
-        : this(path, p => LiteFile.Open(p, LiteDocuments.Collections), TimeProvider.System, TimeSpan.FromMilliseconds(500))
+    public LiteEventStore(string path, StoreOutages? outages = null)
     {
+        _file = new ReopeningLiteFile<LiteSession>(Name, path, LiteDocuments.Collections, db => new LiteSession(db), outages);
     }
 
     /// <summary>Test seam: how the file is opened (e.g. over a stream that fails like a full disk) and how soon it is retried.</summary>
     internal LiteEventStore(string path, Func<string, LiteDatabase> open, TimeProvider time, TimeSpan firstRetry)
     {
-        _path = path;
-        _open = open;
-        _time = time;
-        _firstRetry = _backoff = firstRetry;
-        lock (_sessionLock)
-        {
-            TryOpen();
-        }
+        _file = new ReopeningLiteFile<LiteSession>(
+            Name, path, LiteDocuments.Collections, db => new LiteSession(db), null, new LiteFileOpening((p, _) => open(p), time, firstRetry, _ => null));
     }
 
+    /// <summary>The store's name in 503 answers, <c>/healthz</c> and <c>/metrics</c>.</summary>
+    public static string Name => "event";
+
     /// <summary>Why the store cannot be used now, or null while its file is open.</summary>
-    public string? Problem
-    {
-        get
-        {
-            lock (_sessionLock)
-            {
-                return _session is null ? _failure : null;
-            }
-        }
-    }
+    public string? Problem => _file.Problem;
 
     public Task<IReadOnlyDictionary<string, long>> AppendAsync(
         IReadOnlyList<EventBatch> batches, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var unique = UniqueEventsByDevice(batches, out var copies);
-        IReadOnlyDictionary<string, long> upTo;
-        lock (_writeLock)
-        {
-            upTo = Use(session => unique.Values.Any(events => events.Count > 0)
-                ? LiteFile.CommitDurably(session.Db, () => Write(session, unique, copies, receivedAt.UtcDateTime))
-                : unique.Keys.ToDictionary(device => device, device => ReadUpTo(session, device), StringComparer.Ordinal));
-        }
-
+        IReadOnlyDictionary<string, long> upTo = _file.Locked((db, session) => unique.Values.Any(events => events.Count > 0)
+            ? LiteFile.CommitDurably(db, () => Write(session, unique, copies, receivedAt.UtcDateTime))
+            : unique.Keys.ToDictionary(device => device, device => ReadUpTo(session, device), StringComparer.Ordinal));
         return Task.FromResult(upTo);
     }
 
     public Task<long> GetAckedUpToAsync(string deviceId, CancellationToken cancellationToken) =>
-        Task.FromResult(Use(session => ReadUpTo(session, deviceId)));
+        Task.FromResult(_file.Read(session => ReadUpTo(session, deviceId)));
 
     public Task<IReadOnlyList<DeviceSequence>> ListSequencesAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<DeviceSequence> sequences = Use(session => session.Sequences.FindAll()
+        IReadOnlyList<DeviceSequence> sequences = _file.Read(session => session.Sequences.FindAll()
             .Select(LiteDocuments.ToSequence)
             .OrderBy(s => s.DeviceId, StringComparer.Ordinal)
             .ToList());
@@ -92,7 +61,7 @@ public sealed class LiteEventStore : IEventStore, IDisposable
 
     public Task<IReadOnlyList<EventConflict>> ListConflictsAsync(string? deviceId, CancellationToken cancellationToken)
     {
-        IReadOnlyList<EventConflict> conflicts = Use(session =>
+        IReadOnlyList<EventConflict> conflicts = _file.Read(session =>
             (deviceId is null ? session.Conflicts.FindAll() : session.Conflicts.Find(Query.EQ("device", deviceId)))
                 .Select(LiteDocuments.ToConflict)
                 .OrderBy(c => c.DetectedAt)
@@ -103,7 +72,7 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     }
 
     public Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken) =>
-        Task.FromResult(Use(session => CountRatings(session, filter)));
+        Task.FromResult(_file.Read(session => CountRatings(session, filter)));
 
     private static RatingCounts CountRatings(LiteSession session, RatingFilter filter)
     {
@@ -152,22 +121,10 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var keys = RatingClock.MovableBy(anchor).Select(clock => LiteDocuments.PendingKey(clock, anchor.DeviceId, anchor.Run)).ToList();
-        lock (_writeLock)
-        {
-            return Task.FromResult(Use(session => PlaceInTime(session, anchor, keys)));
-        }
+        return Task.FromResult(_file.Locked((_, session) => PlaceInTime(session, anchor, keys)));
     }
 
-    public void Dispose()
-    {
-        lock (_sessionLock)
-        {
-            _disposed = true;
-            _failure = "the event store is closed";
-            _session?.Dispose();
-            _session = null;
-        }
-    }
+    public void Dispose() => _file.Dispose();
 
     private static long PlaceInTime(LiteSession session, ClockAnchor anchor, List<string> keys)
     {
@@ -217,75 +174,6 @@ public sealed class LiteEventStore : IEventStore, IDisposable
         }
 
         return movable.Count;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> on the open file. When the engine fails under it (disk full, file gone), the session
-    /// is thrown away and the caller gets <see cref="StoreUnavailableException"/>; the next call after the backoff
-    /// opens the file again, so storing resumes by itself once the disk is back. Other errors pass through unchanged.
-    /// </summary>
-    private T Use<T>(Func<LiteSession, T> work)
-    {
-        var session = CurrentSession();
-        try
-        {
-            return work(session);
-        }
-        catch (Exception ex) when (LiteEngineFailure.Is(ex))
-        {
-            var reason = Fail(session, ex);
-            throw new StoreUnavailableException(reason, ex);
-        }
-    }
-
-    private LiteSession CurrentSession()
-    {
-        lock (_sessionLock)
-        {
-            if (_session is null && !_disposed && _time.GetUtcNow() >= _retryAt)
-            {
-                TryOpen();
-            }
-
-            return _session ?? throw new StoreUnavailableException(_failure);
-        }
-    }
-
-    /// <summary>Under <see cref="_sessionLock"/>.</summary>
-    private void TryOpen()
-    {
-        try
-        {
-            _session = new LiteSession(_open(_path));
-            _backoff = _firstRetry;
-        }
-        catch (Exception ex)
-        {
-            _failure = $"the event store file cannot be opened: {ex.Message}";
-            ScheduleRetry();
-        }
-    }
-
-    private string Fail(LiteSession session, Exception ex)
-    {
-        lock (_sessionLock)
-        {
-            if (ReferenceEquals(_session, session))
-            {
-                _session = null;
-                _failure = $"the event store failed and is being reopened: {ex.GetBaseException().Message}";
-                session.Dispose();
-                ScheduleRetry();
-            }
-
-            return _failure;
-        }
-    }
-
-    private void ScheduleRetry()
-    {
-        _retryAt = _time.GetUtcNow() + _backoff;
-        _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, LastRetry.Ticks));
     }
 
     /// <summary>

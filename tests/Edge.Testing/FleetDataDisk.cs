@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Edge.Benchmarks.Soak;
+namespace Edge.Testing;
 
 /// <summary>
-/// The fleet's data folder on a disk of its own that the soak can fill: a tmpfs of a fixed size mounted by the soak
+/// The fleet's data folder on a disk of its own that a test or the soak can fill: a tmpfs of a fixed size mounted by it
 /// (it must run as root). Filling writes a ballast file until the kernel answers "No space left on device"; freeing
 /// deletes it. When the mount is refused the folder stays on the ordinary disk and <see cref="Unavailable"/> says why
-/// (the disk-full fault is then skipped with that reason, never faked).
+/// (the disk-full fault is then skipped, or the test fails, with that reason; never faked).
 /// </summary>
 public sealed class FleetDataDisk : IDisposable
 {
