@@ -42,6 +42,7 @@ public static class AuditActions
     public const string UserDeleted = "user.deleted";
     public const string ConfigChanged = "config.changed";
     public const string AlertRulesChanged = "alert-rules.changed";
+    public const string CentreKeyRotated = "centre-key.rotated";
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Broker;
+using Edge.Fleet.CentreLan;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Commands;
 using Edge.Fleet.Demo;
@@ -47,6 +48,7 @@ public static class FleetApp
         builder.AddQueue();
         builder.AddHallBoards();
         builder.AddDeviceConfig();
+        builder.AddCentreLan();
         builder.AddCommands();
         builder.AddMetrics();
         builder.AddReleases();
@@ -76,6 +78,7 @@ public static class FleetApp
         app.MapProvisioningApi();
         app.MapAuditApi();
         app.MapDeviceConfigApi();
+        app.MapCentreLanApi();
         app.MapCommandsApi();
         app.MapReleasesApi();
         app.MapMetrics();

@@ -19,6 +19,7 @@ public sealed class FirstBootProvisioner(
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
     UplinkCredentials credentials,
+    Lan.CentreKeys centreKeys,
     ILogger<FirstBootProvisioner> logger) : BackgroundService
 {
     /// <summary>Exit code of a stop to take the enrolled role (EX_TEMPFAIL): systemd starts the host again.</summary>
@@ -42,6 +43,7 @@ public sealed class FirstBootProvisioner(
                 }
 
                 credentials.Set(identity.Secret);
+                centreKeys.Reload();
                 logger.LogInformation("Provisioned as {Device} (centre {Centre}, counter {Counter}, role {Role}); identity in {Path}",
                     identity.DeviceId, identity.Centre, identity.Counter, identity.Role, path);
                 var explicitRole = !string.IsNullOrWhiteSpace(configuration[$"{DeviceRoleOptions.Section}:Role"]);
