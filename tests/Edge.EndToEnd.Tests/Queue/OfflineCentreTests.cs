@@ -11,14 +11,15 @@ namespace Edge.EndToEnd.Tests.Queue;
 
 /// <summary>
 /// Issue 18: a centre keeps calling through a cut link. Two kiosks, four counters and a hall display, each a real
-/// process with its LAN endpoint on its own loopback address (127.0.0.x as the centre's LAN hosts), signed with one
-/// centre key; the fleet is killed for a stretch and returns.
+/// process with its LAN endpoint on its own loopback address (127.0.0.x as the centre's LAN hosts). Nothing about the
+/// LAN is configured but each device's listen address: the centre key and the list of the centre's devices come from
+/// the fleet (at provisioning and on <c>edge/v1/{device}/lan</c>); the fleet is killed for a stretch and returns, and
+/// the key is rotated after it.
 /// </summary>
 public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(90);
     private readonly QueueCentre _centre = new("offline-centre");
-    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly List<(string Id, string Role, string Address)> _lan = [];
 
     public void Dispose() => _centre.Dispose();
@@ -40,7 +41,22 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
             _centre.StartKioskWithAsync("kiosk-2", 500, 999, Lan("kiosk-2")));
         var counters = await Task.WhenAll(Enumerable.Range(1, 4).Select(i => _centre.StartCounterWithAsync($"counter-{i}", i.ToString(), Lan($"counter-{i}"))));
         var hall = await _centre.StartHallAsync("hall-1", Lan("hall-1"));
+        DeviceRunner[] all = [.. kiosks, .. counters, hall];
         var calls = new ConcurrentQueue<(string Counter, string Number)>();
+
+        // The fleet's centre key and list of the centre's devices (no Lan:CentreKey, no Lan:Peers configured).
+        await LanFromFleetAsync(all, keyVersion: 1);
+        foreach (var device in all)
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(device.DataDir, "centre-key.json")));
+            }
+        }
+
+        var lanView = await fleet.GetJsonAsync($"/api/v1/centres/{QueueCentre.Centre}/lan");
+        Assert.Equal(7, lanView.GetProperty("devices").EnumerateArray().Count(d => d.GetProperty("lanAddress").GetString() is not null));
+        Assert.False(lanView.ToString().Contains("key\"", StringComparison.Ordinal), "the API never shows the key");
 
         // Online: 8 tickets, 4 called through the fleet (each confirmed with its kiosk on the LAN).
         await Task.WhenAll(QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 4), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 4));
@@ -116,7 +132,28 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(waits.Average(), stats.GetProperty("all").GetProperty("waitAvgS").GetDouble(), tolerance: 0.011);
         var localCalls = (await Task.WhenAll(counters.Select(c => c.Http.GetFromJsonAsync<JsonElement>("/lan")))).Sum(l => l.GetProperty("localCalls").GetInt64());
         Assert.Equal(104, localCalls); // and the 4 after the fleet's return went through the fleet
+
+        // An administrator rotates the centre key: every device gets the new one, and the LAN keeps working with it
+        // (each fleet hand-out is confirmed with its kiosk, signed with the new key).
+        using var rotate = await fleet.Http.PostAsync($"/api/v1/centres/{QueueCentre.Centre}/lan-key/rotate", null);
+        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+        await LanFromFleetAsync(all, keyVersion: 2);
+        var audit = await fleet.GetJsonAsync("/api/v1/audit?action=centre-key.rotated");
+        Assert.Contains(QueueCentre.Centre, audit.ToString());
+        var refusedBefore = (await kiosks[0].Http.GetFromJsonAsync<JsonElement>("/lan")).GetProperty("refused").GetInt64();
+        await QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 2);
+        await Eventually.ReturnsAsync(_centre.TicketsAsync, t => t.Count == 114, Settle, "114 tickets at the fleet");
+        Assert.Equal(2, await CallUntilEmptyAsync(counters, calls));
+        Assert.Equal(refusedBefore, (await kiosks[0].Http.GetFromJsonAsync<JsonElement>("/lan")).GetProperty("refused").GetInt64());
+        Assert.Equal(114, calls.Select(c => c.Number).Distinct().Count());
     }
+
+    /// <summary>Every device has the fleet's key of <paramref name="keyVersion"/> and knows the centre's six other devices from the fleet.</summary>
+    private static Task LanFromFleetAsync(DeviceRunner[] devices, long keyVersion) =>
+        Eventually.TrueAsync(async () => (await Task.WhenAll(devices.Select(d => d.Http.GetFromJsonAsync<JsonElement>("/lan")))).All(l =>
+            l.GetProperty("enabled").GetBoolean() && l.GetProperty("keySource").GetString() == "fleet"
+            && l.GetProperty("keyVersion").GetInt64() == keyVersion && l.GetProperty("peersFromFleet").GetInt32() == devices.Length - 1),
+            Settle, $"every device to have the fleet's centre key {keyVersion} and its list of the centre's devices");
 
     /// <summary>The numbers called before the outage (the first <paramref name="count"/> calls).</summary>
     private static HashSet<string> OnlineNumbers(IEnumerable<(string Counter, string Number)> calls, int count) => calls.Take(count).Select(c => c.Number).ToHashSet();
@@ -142,15 +179,7 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
 
     private void Plan(string id, string role, int host) => _lan.Add((id, role, $"127.0.0.{host}:{FreePort.Next()}"));
 
-    /// <summary>The LAN settings of one device: its address, the centre key and every device of the centre (fixed addresses).</summary>
-    private string[] Lan(string id)
-    {
-        List<string> args = [$"--Lan:Listen={_lan.Single(l => l.Id == id).Address}", $"--Lan:CentreKey={_key}", "--Lan:FleetWaitMs=1000", "--Lan:SettleMs=1000", "--Queue:AskFleetMs=0"];
-        foreach (var (peer, i) in _lan.Select((p, i) => (p, i)))
-        {
-            args.AddRange([$"--Lan:Peers:{i}:Id={peer.Id}", $"--Lan:Peers:{i}:Role={peer.Role}", $"--Lan:Peers:{i}:Address={peer.Address}"]);
-        }
-
-        return [.. args];
-    }
+    /// <summary>The LAN settings of one device: its listen address only (the key and the peers come from the fleet).</summary>
+    private string[] Lan(string id) =>
+        [$"--Lan:Listen={_lan.Single(l => l.Id == id).Address}", "--Lan:FleetWaitMs=1000", "--Lan:SettleMs=1000", "--Queue:AskFleetMs=0"];
 }
