@@ -46,7 +46,7 @@ public sealed class LiteCentreLanStore : ICentreLanStore, IDisposable
     {
         lock (_gate)
         {
-            var next = _keys.FindById(centre) is { } current ? current.Rotated(now, actor) : CentreKey.First(centre, now);
+            var next = (_keys.FindById(centre) ?? CentreKey.First(centre, now)).Rotated(now, actor);
             LiteFile.CommitDurably(_db, () => _keys.Upsert(next));
             return Task.FromResult(next);
         }
