@@ -8,7 +8,7 @@ namespace Edge.Fleet.CentreLan;
 
 /// <summary>
 /// Tells the devices of a centre what their LAN needs (<see cref="LanInfo"/> on <c>edge/v1/{device}/lan</c>, retained):
-/// the centre key and every active device of the centre with its LAN address. Published to a device when it comes
+/// the centre key, every active device of the centre with its LAN address, and the fleet's fairness rule. Published to a device when it comes
 /// online (its retained status, which carries its <see cref="DeviceStatus.LanAddress"/>), and to every device of the
 /// centre when one reports a new address or an administrator rotates the key. Never throws into the router: a store
 /// that cannot be reached is logged, and the next status publishes again.
@@ -18,6 +18,7 @@ public sealed class CentreLanPublisher(
     DeviceRegistry registry,
     IDeviceDownlink downlink,
     TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<Queue.QueueOptions> queue,
     ILogger<CentreLanPublisher> logger) : IDeviceReportConsumer
 {
     private long _published;
@@ -58,7 +59,12 @@ public sealed class CentreLanPublisher(
         var key = await store.KeyOfAsync(centre, time.GetUtcNow().UtcDateTime, cancellationToken);
         var addresses = await store.AddressesAsync(devices.Select(d => d.Id).ToList(), cancellationToken);
         var peers = devices.Where(d => addresses.ContainsKey(d.Id)).Select(d => new LanPeerInfo(d.Id, d.Role, addresses[d.Id])).ToList();
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new LanInfo(key.Version, key.Key, key.Previous, peers), WireJson.Default.LanInfo);
+        var info = new LanInfo(key.Version, key.Key, key.Previous, peers)
+        {
+            PriorityRun = queue.Value.PriorityRun,
+            OrdinaryWaitSeconds = queue.Value.OrdinaryWaitSeconds,
+        };
+        var payload = JsonSerializer.SerializeToUtf8Bytes(info, WireJson.Default.LanInfo);
         foreach (var device in devices.Where(d => onlyDevice is null || d.Id == onlyDevice))
         {
             await downlink.PublishAsync(LanTopics.Info(device.Id), payload, retain: true, cancellationToken);

@@ -66,9 +66,16 @@ public sealed record LanHallCall(string Number, string Field, string Counter, Da
 /// The fleet's word about the centre's LAN, on <c>edge/v1/{device}/lan</c> (retained, <see cref="LanTopics"/>): the
 /// centre key (base64) with its <see cref="KeyVersion"/>, the key it replaced (accepted for a while, so that devices
 /// that heard of a rotation at different moments still understand each other), and every device of the centre with
-/// the LAN address it reported in its status (<see cref="DeviceStatus.LanAddress"/>).
+/// the LAN address it reported in its status (<see cref="DeviceStatus.LanAddress"/>). <see cref="PriorityRun"/> and
+/// <see cref="OrdinaryWaitSeconds"/> are the fleet's fairness rule (fleet <c>Queue:</c> options), which counters apply to
+/// their calls through the kiosks as the fleet applies them to its own (absent from older fleets: the defaults).
 /// </summary>
-public sealed record LanInfo(long KeyVersion, string CentreKey, string? PreviousKey, IReadOnlyList<LanPeerInfo> Peers);
+public sealed record LanInfo(long KeyVersion, string CentreKey, string? PreviousKey, IReadOnlyList<LanPeerInfo> Peers)
+{
+    public int? PriorityRun { get; init; }
+
+    public int? OrdinaryWaitSeconds { get; init; }
+}
 
 /// <summary>One device of the centre: its id, role (kiosk, counter, hall) and LAN address (host:port).</summary>
 public sealed record LanPeerInfo(string Id, string Role, string Address);

@@ -10,9 +10,9 @@ namespace Edge.Device.Lan;
 /// <summary>
 /// Takes the fleet's <see cref="LanInfo"/> (<c>edge/v1/{device}/lan</c>, retained): the centre key goes to
 /// <see cref="CentreKeys"/>, the centre's devices with their LAN addresses to <see cref="LanPeers"/> (kept on disk for
-/// the next outage). An unreadable message is logged and counted, and changes nothing.
+/// the next outage), the fleet's fairness rule to <see cref="CentreQueueRules"/>. An unreadable message is logged and counted, and changes nothing.
 /// </summary>
-public sealed class LanInfoReceiver(CentreKeys keys, LanPeers peers, LanCounts counts, IOptions<DeviceOptions> device, ILogger<LanInfoReceiver> logger) : IDownlinkHandler
+public sealed class LanInfoReceiver(CentreKeys keys, LanPeers peers, CentreQueueRules rules, LanCounts counts, IOptions<DeviceOptions> device, ILogger<LanInfoReceiver> logger) : IDownlinkHandler
 {
     private const int MaxBytes = 256 * 1024;
 
@@ -54,6 +54,7 @@ public sealed class LanInfoReceiver(CentreKeys keys, LanPeers peers, LanCounts c
             .Select(p => new LanPeerOptions { Id = p.Id, Role = p.Role, Address = p.Address })
             .ToList();
         peers.FromFleet(list);
+        rules.FromFleet(info.PriorityRun, info.OrdinaryWaitSeconds);
         counts.OnLanInfo();
         logger.LogInformation("LAN information from the fleet: key version {Version}, {Peers} peers", info.KeyVersion, list.Count);
         return Task.CompletedTask;

@@ -11,6 +11,7 @@ public static class LanRegistration
         services.AddSingleton<LanCounts>();
         services.AddSingleton<LanPeers>();
         services.AddSingleton<CentreKeys>();
+        services.AddSingleton<CentreQueueRules>();
         services.AddSingleton<LanClient>();
         services.AddSingleton<LanInfoReceiver>();
         services.AddSingleton<Uplink.IDownlinkHandler>(sp => sp.GetRequiredService<LanInfoReceiver>());
@@ -21,8 +22,9 @@ public static class LanRegistration
     public static WebApplication UseLanGate(this WebApplication app)
     {
         app.UseMiddleware<LanGate>();
-        app.MapGet("/lan", (LanCounts counts, CentreKeys keys, LanPeers peers, Microsoft.Extensions.Options.IOptions<LanOptions> options) => Results.Json(
+        app.MapGet("/lan", (LanCounts counts, CentreKeys keys, LanPeers peers, CentreQueueRules rules, Microsoft.Extensions.Options.IOptions<LanOptions> options) => Results.Json(
             new LanView(keys.Ready, options.Value.Listen, keys.Source, keys.FleetVersion, peers.Count(), peers.FromFleetCount(),
+                rules.Current.PriorityRun, (int)rules.Current.OrdinaryWaitLimit.TotalSeconds,
                 counts.Refused, counts.LocalCalls, counts.TakenElsewhere, counts.PeerFailures, counts.LanInfos, counts.BadLanInfos),
             Local.LocalJson.Default.LanView));
         return app;
@@ -31,8 +33,9 @@ public static class LanRegistration
 
 /// <summary>
 /// The local <c>/lan</c> view: <see cref="Enabled"/> when the device serves the LAN and knows a key; where the key comes
-/// from (<c>configuration</c>, <c>fleet</c>, <c>none</c>) and the fleet key's version; peers known (all, and from the fleet).
+/// from (<c>configuration</c>, <c>fleet</c>, <c>none</c>) and the fleet key's version; peers known (all, and from the fleet);
+/// the fairness rule local calls use (the fleet's, <see cref="CentreQueueRules"/>).
 /// </summary>
 public sealed record LanView(
-    bool Enabled, string Listen, string KeySource, long KeyVersion, int Peers, int PeersFromFleet,
+    bool Enabled, string Listen, string KeySource, long KeyVersion, int Peers, int PeersFromFleet, int PriorityRun, int OrdinaryWaitSeconds,
     long Refused, long LocalCalls, long TakenElsewhere, long PeerFailures, long LanInfos, long BadLanInfos);

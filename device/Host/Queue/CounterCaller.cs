@@ -29,6 +29,7 @@ public sealed class CounterCaller(
     LocalCaller centre,
     IOptions<Lan.LanOptions> lan,
     Lan.CentreKeys centreKeys,
+    Lan.CentreQueueRules rules,
     Uplink.UplinkState uplink,
     CounterDisplay display,
     QueuePresses presses,
@@ -116,7 +117,7 @@ public sealed class CounterCaller(
             return;
         }
 
-        var local = await centre.CallNextAsync(CallRequestSender.NewRequestId(), device.Value.Counter, options.Value.ServesFields, clock.Now.UtcDateTime, Edge.Queue.QueueRules.Default, cancellationToken);
+        var local = await centre.CallNextAsync(CallRequestSender.NewRequestId(), device.Value.Counter, options.Value.ServesFields, clock.Now.UtcDateTime, rules.Current, cancellationToken);
         switch (local.Outcome)
         {
             case LocalOutcome.Called:

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -27,7 +28,8 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Counters_call_through_the_kiosks_while_the_fleet_is_down_and_the_fleet_ends_with_one_history()
     {
-        var fleet = await _centre.StartFleetAsync();
+        // The fleet's fairness rule (not the defaults) reaches the devices with the key, for their calls through the kiosks.
+        var fleet = await _centre.StartFleetAsync("--Queue:PriorityRun=2", "--Queue:OrdinaryWaitSeconds=600");
         Plan("kiosk-1", "kiosk", 11);
         Plan("kiosk-2", "kiosk", 12);
         for (var i = 1; i <= 4; i++)
@@ -69,7 +71,8 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
         var issuing = Task.WhenAll(
             QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 30), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 30));
         await issuing;
-        var called = await CallUntilEmptyAsync(counters, calls);
+        var timed = new ConcurrentQueue<TimedCall>();
+        var called = await CallUntilEmptyAsync(counters, calls, timed);
         output.WriteLine($"{called} called during the outage before the kiosk's restart");
         Assert.True(called > 0, "counters call without the fleet");
 
@@ -78,8 +81,9 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
         await Task.WhenAll(
             QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 20), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 20));
         await Task.Delay(1500); // the restarted kiosk's settle time (Lan:SettleMs)
-        called += await CallUntilEmptyAsync(counters, calls);
+        called += await CallUntilEmptyAsync(counters, calls, timed);
         Assert.Equal(108, calls.Count); // 4 called online, then the 4 left waiting when the link dropped and the 100 issued during the outage
+        AssertDocumentedOrder(timed);
 
         // The hall display heard the calls on the LAN.
         var board = await hall.Http.GetFromJsonAsync<JsonElement>("/hall/state");
@@ -148,11 +152,12 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(114, calls.Select(c => c.Number).Distinct().Count());
     }
 
-    /// <summary>Every device has the fleet's key of <paramref name="keyVersion"/> and knows the centre's six other devices from the fleet.</summary>
+    /// <summary>Every device has the fleet's key of <paramref name="keyVersion"/>, knows the centre's six other devices and the fleet's fairness rule.</summary>
     private static Task LanFromFleetAsync(DeviceRunner[] devices, long keyVersion) =>
         Eventually.TrueAsync(async () => (await Task.WhenAll(devices.Select(d => d.Http.GetFromJsonAsync<JsonElement>("/lan")))).All(l =>
             l.GetProperty("enabled").GetBoolean() && l.GetProperty("keySource").GetString() == "fleet"
-            && l.GetProperty("keyVersion").GetInt64() == keyVersion && l.GetProperty("peersFromFleet").GetInt32() == devices.Length - 1),
+            && l.GetProperty("keyVersion").GetInt64() == keyVersion && l.GetProperty("peersFromFleet").GetInt32() == devices.Length - 1
+            && l.GetProperty("priorityRun").GetInt32() == 2 && l.GetProperty("ordinaryWaitSeconds").GetInt32() == 600),
             Settle, $"every device to have the fleet's centre key {keyVersion} and its list of the centre's devices");
 
     /// <summary>The numbers called before the outage (the first <paramref name="count"/> calls).</summary>
@@ -163,18 +168,45 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     /// <summary>Every counter presses call-next until it shows no number; how many numbers were shown.</summary>
-    private static async Task<int> CallUntilEmptyAsync(DeviceRunner[] counters, ConcurrentQueue<(string Counter, string Number)> calls)
+    private static async Task<int> CallUntilEmptyAsync(DeviceRunner[] counters, ConcurrentQueue<(string Counter, string Number)> calls, ConcurrentQueue<TimedCall>? timed = null)
     {
         var count = 0;
         await Task.WhenAll(counters.Select(async (counter, c) =>
         {
-            while (await QueueCentre.PressAndReadDisplayAsync(counter, QueueCentre.CallNextPin) is var shown && shown != "----")
+            while (Stopwatch.GetTimestamp() is var pressed && await QueueCentre.PressAndReadDisplayAsync(counter, QueueCentre.CallNextPin) is var shown && shown != "----")
             {
                 calls.Enqueue(((c + 1).ToString(), shown));
+                timed?.Enqueue(new TimedCall(shown, pressed, Stopwatch.GetTimestamp()));
                 Interlocked.Increment(ref count);
             }
         }));
         return count;
+    }
+
+    /// <summary>A number shown, with when call-next was pressed and when the display showed it (monotonic clock).</summary>
+    private sealed record TimedCall(string Number, long Pressed, long Shown)
+    {
+        /// <summary>The field's prefix (A, B) and the number within it.</summary>
+        public (string Field, int Number) Parsed => (Number[..1], int.Parse(Number[1..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The documented order within a field (no priority tickets here: issue time, then number; one kiosk per field, so
+    /// printed order): whenever a call was shown before another call was pressed, the later one has the later number.
+    /// Calls that overlap in time may finish in either order, so only such pairs are compared.
+    /// </summary>
+    private static void AssertDocumentedOrder(IEnumerable<TimedCall> timed)
+    {
+        var byField = timed.GroupBy(t => t.Parsed.Field).ToList();
+        Assert.Equal(2, byField.Count);
+        foreach (var field in byField)
+        {
+            var list = field.ToList();
+            var wrong = (from earlier in list from later in list
+                         where earlier.Shown < later.Pressed && earlier.Parsed.Number > later.Parsed.Number
+                         select $"{later.Number} after {earlier.Number}").ToList();
+            Assert.True(wrong.Count == 0, $"field {field.Key} called out of order: {string.Join(", ", wrong.Take(10))}");
+        }
     }
 
     private void Plan(string id, string role, int host) => _lan.Add((id, role, $"127.0.0.{host}:{FreePort.Next()}"));
