@@ -66,7 +66,8 @@ public sealed class LanInfoReceiverTests : IDisposable
         await receiver.HandleAsync(Payload(new LanInfo(2, _first, null, [])), retained: true, CancellationToken.None);
 
         Assert.Equal(1, counts.BadLanInfos);
-        Assert.Equal(("configuration", Convert.FromBase64String(configured)), (keys.Source, keys.Signing));
+        Assert.Equal("configuration", keys.Source);
+        Assert.Equal(Convert.FromBase64String(configured), keys.Signing);
         Assert.Equal([configured], keys.Accepted.Select(Convert.ToBase64String));
     }
 
