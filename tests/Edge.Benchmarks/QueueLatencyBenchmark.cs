@@ -23,7 +23,7 @@ public static class QueueLatencyBenchmark
         await fleet.StartAsync();
         using var kiosk = new DeviceRunner("kiosk-1", folder["kiosk-1"], fleet.MqttPort,
             Lan(12), "--Queue:Fields:0:Name=Tư pháp", "--Queue:Fields:0:Prefix=A", $"--Queue:Fields:0:Pin={FieldPin}", "--Queue:AskFleetMs=0",
-            "--Queue:FirstNumber=1", "--Queue:LastNumber=9999", "--Display:Kind=none") { Role = "kiosk" };
+            "--Queue:FirstNumber=1", "--Queue:LastNumber=999", "--Display:Kind=none") { Role = "kiosk" };
         using var counter = new DeviceRunner("counter-1", folder["counter-1"], fleet.MqttPort,
             Lan(21), "--Device:Counter=1", $"--Queue:CallNextPin={CallNextPin}", "--Printer:Transport=none") { Role = "counter" };
         await Task.WhenAll(kiosk.StartAsync(), counter.StartAsync());
