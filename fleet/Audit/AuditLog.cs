@@ -46,6 +46,7 @@ public static class AuditActions
     /// <summary>Work on an alert: <c>alert.</c> and the history's action (<see cref="Alerts.AlertActions"/>), e.g. <c>alert.acknowledged</c>.</summary>
     public const string AlertWorkPrefix = "alert.";
     public const string DeadLetterRetried = "notification.retried";
+    public const string CentreKeyRotated = "centre-key.rotated";
 }
 
 /// <summary>

@@ -50,6 +50,7 @@ public static class DeviceTopicRules
         new("update", UpdateTopics.Offer, TopicDirection.Downlink, KeptWhenReplaced: false),
         new("queue/called", QueueTopics.Replies, TopicDirection.Downlink, KeptWhenReplaced: false),
         new("queue/board", QueueTopics.Board, TopicDirection.Downlink, KeptWhenReplaced: false),
+        new("lan", LanTopics.Info, TopicDirection.Downlink, KeptWhenReplaced: false),
     ];
 
     /// <summary>The rules a device in <paramref name="status"/> (<see cref="DeviceStates"/>) has; none when retired or unknown.</summary>

@@ -2,6 +2,7 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Broker;
+using Edge.Fleet.CentreLan;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Commands;
 using Edge.Fleet.Demo;
@@ -49,6 +50,7 @@ public static class FleetApp
         builder.AddQueue();
         builder.AddHallBoards();
         builder.AddDeviceConfig();
+        builder.AddCentreLan();
         builder.AddCommands();
         builder.AddMetrics();
         builder.AddReleases();
@@ -79,6 +81,7 @@ public static class FleetApp
         app.MapAuditApi();
         app.MapNotificationsApi();
         app.MapDeviceConfigApi();
+        app.MapCentreLanApi();
         app.MapCommandsApi();
         app.MapReleasesApi();
         app.MapMetrics();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
+using Edge.Fleet.CentreLan;
 using Edge.Fleet.Health;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
@@ -74,7 +75,7 @@ public static class ProvisioningRegistration
 
     private static async Task<Results<Ok<ProvisionResponse>, NotFound<ProvisionError>, Conflict<ProvisionError>, JsonHttpResult<ProvisionError>>> Provision(
         ProvisionRequest request, HttpContext context, ClaimCodeIssuer issuer, AuditLog audit, SecurityCounters counters,
-        IOptions<ProvisioningOptions> provisioning, IOptions<MqttOptions> mqtt, ILoggerFactory loggers)
+        IOptions<ProvisioningOptions> provisioning, IOptions<MqttOptions> mqtt, ICentreLanStore centreLan, TimeProvider time, ILoggerFactory loggers)
     {
         var cancellationToken = context.RequestAborted;
         var result = await issuer.RedeemAsync(request.Code, cancellationToken);
@@ -113,6 +114,17 @@ public static class ProvisioningRegistration
 
         var options = provisioning.Value;
         var broker = mqtt.Value;
+        // The centre's LAN key goes with the secret; should its store fail, the device still gets it with its first LanInfo.
+        CentreKey? centreKey = null;
+        try
+        {
+            centreKey = await centreLan.KeyOfAsync(device.Centre, time.GetUtcNow().UtcDateTime, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            loggers.CreateLogger(typeof(ProvisioningRegistration)).LogWarning("Centre key of {Centre} not handed to {Device} at provisioning: {Error}", device.Centre, device.Id, ex.Message);
+        }
+
         var ca = options.CaCertificate is { Length: > 0 } path ? File.ReadAllText(path) : null;
         return TypedResults.Ok(new ProvisionResponse(
             device.Id,
@@ -123,7 +135,9 @@ public static class ProvisioningRegistration
             string.IsNullOrEmpty(options.MqttHost) ? context.Request.Host.Host : options.MqttHost,
             broker.TlsEnabled ? broker.TlsPort : broker.Port,
             broker.TlsEnabled,
-            ca));
+            ca,
+            centreKey?.Key,
+            centreKey?.Version));
     }
 
     private static async Task<IResult> RetireAsync(

@@ -247,6 +247,14 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
                 if (changed)
                 {
                     ticket.RecalledAt.Add(at);
+                    if (ticket.SkippedAt is { } skipped && at >= skipped)
+                    {
+                        // A recall after the skip: the citizen came back. The fleet's own recall cleared the skip already;
+                        // a counter's recall during an outage (README, "When the centre loses its link") arrives only as this event.
+                        ticket.ReturnedAt = ticket.ReturnedAt is { } returned && returned > at ? returned : at;
+                        ticket.SkippedAt = null;
+                        ticket.State = ticket.State == TicketStates.Skipped ? TicketStates.Called : ticket.State;
+                    }
                 }
 
                 break;

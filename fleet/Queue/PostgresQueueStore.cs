@@ -269,8 +269,13 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
                   AND CASE WHEN {FromKiosk} THEN counter IS DISTINCT FROM $5 OR called_at IS NULL OR state = 'waiting'
                            ELSE (called_at IS NULL OR (counter IS NULL AND $5 IS NOT NULL) OR state = 'waiting') END
                 """, [.. key, at, Text(e.Counter), Text(deviceId)]),
+            // A recall after the skip undoes it (the citizen came back), as LiteQueueStore.ApplyOne: a counter's recall
+            // during an outage reaches the fleet only as this event. SET sees the row as it was, so the order is free.
             EventKinds.TicketRecalled => Command($"""
-                UPDATE queue_tickets SET recalled_at = array_append(recalled_at, $4)
+                UPDATE queue_tickets SET recalled_at = array_append(recalled_at, $4),
+                    returned_at = CASE WHEN skipped_at IS NOT NULL AND $4 >= skipped_at THEN greatest(returned_at, $4) ELSE returned_at END,
+                    state = CASE WHEN skipped_at IS NOT NULL AND $4 >= skipped_at AND state = 'skipped' THEN 'called' ELSE state END,
+                    skipped_at = CASE WHEN skipped_at IS NOT NULL AND $4 >= skipped_at THEN NULL ELSE skipped_at END
                 {TicketKey} AND NOT ($4 = ANY (recalled_at)) AND {NotFromFormerCounter}
                 """, [.. key, at, Text(e.Counter)]),
             EventKinds.TicketServed => Command($"""

@@ -61,3 +61,38 @@ public static class LanOutcomes
 
 /// <summary>A call (or recall) a counter made, for the hall display while the fleet's board cannot come.</summary>
 public sealed record LanHallCall(string Number, string Field, string Counter, DateTimeOffset At, bool Recall);
+
+/// <summary>
+/// The fleet's word about the centre's LAN, on <c>edge/v1/{device}/lan</c> (retained, <see cref="LanTopics"/>): the
+/// centre key (base64) with its <see cref="KeyVersion"/>, the key it replaced (accepted for a while, so that devices
+/// that heard of a rotation at different moments still understand each other), and every device of the centre with
+/// the LAN address it reported in its status (<see cref="DeviceStatus.LanAddress"/>). <see cref="PriorityRun"/> and
+/// <see cref="OrdinaryWaitSeconds"/> are the fleet's fairness rule (fleet <c>Queue:</c> options), which counters apply to
+/// their calls through the kiosks as the fleet applies them to its own (absent from older fleets: the defaults).
+/// </summary>
+public sealed record LanInfo(long KeyVersion, string CentreKey, string? PreviousKey, IReadOnlyList<LanPeerInfo> Peers)
+{
+    public int? PriorityRun { get; init; }
+
+    public int? OrdinaryWaitSeconds { get; init; }
+}
+
+/// <summary>One device of the centre: its id, role (kiosk, counter, hall) and LAN address (host:port).</summary>
+public sealed record LanPeerInfo(string Id, string Role, string Address);
+
+/// <summary>The LAN downlink topic: one retained message per device, from the fleet.</summary>
+public static class LanTopics
+{
+    public static string Info(string deviceId) => $"{Topics.Root}/{deviceId}/lan";
+
+    public static bool IsInfo(string topic, string deviceId) => topic == Info(deviceId);
+
+    /// <summary>Longest LAN address a device may report (host:port).</summary>
+    public const int MaxAddressLength = 100;
+
+    /// <summary>Is <paramref name="address"/> a plausible host:port to hand to the centre's other devices?</summary>
+    public static bool IsAddress(string? address) =>
+        address is { Length: > 2 and <= MaxAddressLength }
+        && Uri.TryCreate($"http://{address}/", UriKind.Absolute, out var uri) && uri.AbsolutePath == "/" && address.EndsWith($":{uri.Port}", StringComparison.Ordinal)
+        && string.IsNullOrEmpty(uri.UserInfo) && uri.Query.Length == 0;
+}

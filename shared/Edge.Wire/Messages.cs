@@ -12,9 +12,10 @@ public sealed record Ack(long UpTo);
 /// <summary>
 /// Payload of <c>edge/v1/{device}/status</c> (retained). The device publishes online at every connection;
 /// the broker publishes the will (online false) when the connection drops. <see cref="Session"/> tells
-/// a late will of an old connection from the current one.
+/// a late will of an old connection from the current one. <see cref="LanAddress"/> is where the device serves its
+/// centre's LAN (<c>Lan:Advertise</c>, else <c>Lan:Listen</c>), so that the fleet can tell the centre's other devices.
 /// </summary>
-public sealed record DeviceStatus(bool Online, string Session, DateTimeOffset At, string? HostVersion = null);
+public sealed record DeviceStatus(bool Online, string Session, DateTimeOffset At, string? HostVersion = null, string? LanAddress = null);
 
 /// <summary>Payload of <c>edge/v1/{device}/health</c>: the device's heartbeat.</summary>
 public sealed record HealthReport

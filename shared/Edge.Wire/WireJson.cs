@@ -20,4 +20,5 @@ namespace Edge.Wire;
 [JsonSerializable(typeof(LanTakeRequest))]
 [JsonSerializable(typeof(LanTakeReply))]
 [JsonSerializable(typeof(LanHallCall))]
+[JsonSerializable(typeof(LanInfo))]
 public sealed partial class WireJson : JsonSerializerContext;

@@ -3,7 +3,7 @@ using Edge.Benchmarks;
 using Edge.Benchmarks.Soak;
 using Edge.Testing;
 
-// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|all|report|fuzz]
+// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|queue-latency|all|report|fuzz]
 // "report" runs the side-by-side benchmarks of issue 8, prints the ratio table and writes docs/benchmarks.md.
 // "fuzz [factor]" runs the fuzzing properties of tests/Edge.Fleet.Tests/Fuzzing with factor (default 100) times the
 // cases CI runs, and exits non-zero when one fails (CsCheck prints the seed of the shrunk case).
@@ -51,6 +51,12 @@ if (verb is "outbox" or "all")
 if (verb is "drain" or "all")
 {
     await DrainBenchmark.RunAsync(report, events: args.Length > 1 ? int.Parse(args[1]) : 100_000);
+}
+
+if (verb == "queue-latency")
+{
+    // "queue-latency [calls]": call-next to the number on the display, fleet reachable and during an outage (issue 18).
+    await QueueLatencyBenchmark.RunAsync(report, calls: args.Length > 1 ? int.Parse(args[1]) : 200);
 }
 
 if (verb is "clock" or "all")

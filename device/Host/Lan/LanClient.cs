@@ -11,7 +11,7 @@ namespace Edge.Device.Lan;
 /// Sends a signed request to a peer's LAN endpoint and returns its answer when the answer's signature is right, null
 /// otherwise (unreachable, too slow, refused, or not signed with the centre key: counted in <see cref="LanCounts"/>).
 /// </summary>
-public sealed class LanClient(IOptions<LanOptions> options, IOptions<DeviceOptions> device, LanCounts counts, ILogger<LanClient> logger) : IDisposable
+public sealed class LanClient(IOptions<LanOptions> options, IOptions<DeviceOptions> device, CentreKeys keys, LanCounts counts, ILogger<LanClient> logger) : IDisposable
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1), ConnectTimeout = TimeSpan.FromSeconds(2) })
     {
@@ -22,7 +22,12 @@ public sealed class LanClient(IOptions<LanOptions> options, IOptions<DeviceOptio
         LanPeerOptions peer, string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TAnswer> answerType, CancellationToken cancellationToken)
         where TAnswer : class
     {
-        var key = options.Value.Key() ?? throw new InvalidOperationException("no centre key");
+        if (keys.Signing is not { } key)
+        {
+            counts.OnPeerFailure();
+            return null;
+        }
+
         var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
         var signature = LanSignature.OfRequest(key, device.Value.Id, path, body);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -7,6 +7,8 @@ public sealed class LanCounts
     private long _localCalls;
     private long _takenElsewhere;
     private long _peerFailures;
+    private long _lanInfos;
+    private long _badLanInfos;
 
     /// <summary>Requests without a valid signature of the centre key (a stranger on the LAN), or to a path the LAN does not serve.</summary>
     public long Refused => Interlocked.Read(ref _refused);
@@ -19,6 +21,16 @@ public sealed class LanCounts
 
     /// <summary>LAN requests that got no (valid) answer.</summary>
     public long PeerFailures => Interlocked.Read(ref _peerFailures);
+
+    /// <summary>The fleet's LAN information messages taken (centre key and peers).</summary>
+    public long LanInfos => Interlocked.Read(ref _lanInfos);
+
+    /// <summary>The fleet's LAN information messages refused as unreadable.</summary>
+    public long BadLanInfos => Interlocked.Read(ref _badLanInfos);
+
+    public void OnLanInfo() => Interlocked.Increment(ref _lanInfos);
+
+    public void OnBadLanInfo() => Interlocked.Increment(ref _badLanInfos);
 
     public void OnRefused() => Interlocked.Increment(ref _refused);
 

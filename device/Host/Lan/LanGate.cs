@@ -21,13 +21,14 @@ public interface ILanHandler
 /// The only way into the device from the LAN. On the <c>Lan:Listen</c> port it serves the <see cref="ILanHandler"/>s
 /// and nothing else (the local endpoint's simulation, display and status stay on loopback); a request must carry the
 /// sender's id and the HMAC of the centre key over id, path and body, and the answer is signed over the request's
-/// signature and the answer's body. Anything else is refused with 401 or 404 and counted (<see cref="LanCounts.Refused"/>).
+/// signature and the answer's body. Anything else is refused with 401 or 404 and counted (<see cref="LanCounts.Refused"/>);
+/// so is everything while the device knows no centre key yet.
 /// </summary>
-public sealed class LanGate(RequestDelegate next, IOptions<LanOptions> options, IEnumerable<ILanHandlerSource> sources, LanCounts counts, ILogger<LanGate> logger)
+public sealed class LanGate(RequestDelegate next, IOptions<LanOptions> options, CentreKeys keys, IEnumerable<ILanHandlerSource> sources, LanCounts counts, ILogger<LanGate> logger)
 {
     private const int MaxBody = 64 * 1024;
 
-    private readonly int _port = options.Value.Enabled ? options.Value.ListenEndPoint()?.Port ?? -1 : -1;
+    private readonly int _port = options.Value.Listening ? options.Value.ListenEndPoint()?.Port ?? -1 : -1;
     private readonly Dictionary<string, ILanHandler> _handlers = sources.SelectMany(s => s.Handlers()).ToDictionary(h => h.Path, StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext context)
@@ -48,14 +49,17 @@ public sealed class LanGate(RequestDelegate next, IOptions<LanOptions> options, 
         }
 
         var body = await ReadAsync(context.Request, context.RequestAborted);
-        var key = options.Value.Key()!;
-        if (body is null || !DeviceId.IsValid(device) || !LanSignature.Matches(LanSignature.OfRequest(key, device, path, body), signature))
+        // The signing key, or after a rotation the one it replaced: the answer is signed with the key the request used.
+        var key = body is null || !DeviceId.IsValid(device)
+            ? null
+            : keys.Accepted.FirstOrDefault(k => LanSignature.Matches(LanSignature.OfRequest(k, device, path, body), signature));
+        if (key is null)
         {
             Refuse(context, StatusCodes.Status401Unauthorized, path, device, "not signed with the centre key");
             return;
         }
 
-        var answer = await handler.HandleAsync(device, body, context.RequestAborted);
+        var answer = await handler.HandleAsync(device, body!, context.RequestAborted);
         if (answer is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

@@ -17,7 +17,8 @@ public sealed class LanPeerOptions
 /// <summary>
 /// The centre's LAN (section "Lan"): where this device listens for its peers, the centre key that signs every message,
 /// the peers it knows by configuration (the fixed-address fallback), and how long a counter waits for the fleet before
-/// it calls through the kiosks. Off (no listener, no LAN calls) until <see cref="Listen"/> and <see cref="CentreKey"/> are set.
+/// it calls through the kiosks. Off (no listener, no LAN calls) until <see cref="Listen"/> is set; no LAN calls either
+/// until the device knows a centre key (<see cref="CentreKeys"/>: this section's, else the fleet's).
 /// </summary>
 public sealed class LanOptions : ICheckedOptions
 {
@@ -26,7 +27,10 @@ public sealed class LanOptions : ICheckedOptions
     /// <summary>"address:port" this device serves its LAN endpoint on (e.g. "192.168.1.21:8190"); empty: off.</summary>
     public string Listen { get; set; } = "";
 
-    /// <summary>The centre key, base64 (at least 16 bytes): the fleet's, from provisioning, unless set here.</summary>
+    /// <summary>"address:port" the centre's other devices reach this one at, told to the fleet; empty: <see cref="Listen"/>.</summary>
+    public string Advertise { get; set; } = "";
+
+    /// <summary>A fixed centre key, base64 (at least 16 bytes); empty: the fleet's, from provisioning and the fleet's LAN messages.</summary>
     public string CentreKey { get; set; } = "";
 
     /// <summary>Peers by configuration; the fleet's last known list of the centre's devices is added to these.</summary>
@@ -41,8 +45,13 @@ public sealed class LanOptions : ICheckedOptions
     /// <summary>Kiosk: after a start, how long it answers "ask the fleet" to takes, so counters' confirmations of the fleet's hand-outs arrive first.</summary>
     public int SettleMs { get; set; } = 3000;
 
-    public bool Enabled => Listen.Length > 0 && Key() is not null;
+    /// <summary>The device serves the centre's LAN (calls through it still need a key, <see cref="CentreKeys"/>).</summary>
+    public bool Listening => Listen.Length > 0;
 
+    /// <summary>The address told to the fleet for the centre's other devices; null when not listening.</summary>
+    public string? AdvertisedAddress => !Listening ? null : Advertise.Length > 0 ? Advertise : Listen;
+
+    /// <summary>The configured centre key's bytes; null when none (or not a key).</summary>
     public byte[]? Key()
     {
         try
@@ -62,6 +71,11 @@ public sealed class LanOptions : ICheckedOptions
         if (Listen.Length > 0 && ListenEndPoint() is null)
         {
             yield return $"{Section}:Listen must be address:port (got '{Listen}')";
+        }
+
+        if (Advertise.Length > 0 && !LanTopics.IsAddress(Advertise))
+        {
+            yield return $"{Section}:Advertise must be host:port (got '{Advertise}')";
         }
 
         if (CentreKey.Length > 0 && Key() is null)

@@ -37,6 +37,24 @@ public sealed class LanPeers
         }
     }
 
+    /// <summary>How many peers are known (configured and from the fleet), this device excepted.</summary>
+    public int Count()
+    {
+        lock (_lock)
+        {
+            return _configured.Select(c => c.Id).Union(_fromFleet.Select(f => f.Id)).Count(id => id != _self);
+        }
+    }
+
+    /// <summary>How many peers the fleet's last list named.</summary>
+    public int FromFleetCount()
+    {
+        lock (_lock)
+        {
+            return _fromFleet.Count;
+        }
+    }
+
     /// <summary>The fleet's list of the centre's devices (with their LAN addresses), kept for the next outage.</summary>
     public void FromFleet(IReadOnlyList<LanPeerOptions> peers)
     {

@@ -10,7 +10,11 @@ public static class LanRegistration
         services.AddCheckedOptions<LanOptions>(LanOptions.Section);
         services.AddSingleton<LanCounts>();
         services.AddSingleton<LanPeers>();
+        services.AddSingleton<CentreKeys>();
+        services.AddSingleton<CentreQueueRules>();
         services.AddSingleton<LanClient>();
+        services.AddSingleton<LanInfoReceiver>();
+        services.AddSingleton<Uplink.IDownlinkHandler>(sp => sp.GetRequiredService<LanInfoReceiver>());
         return services;
     }
 
@@ -18,12 +22,20 @@ public static class LanRegistration
     public static WebApplication UseLanGate(this WebApplication app)
     {
         app.UseMiddleware<LanGate>();
-        app.MapGet("/lan", (LanCounts counts, Microsoft.Extensions.Options.IOptions<LanOptions> options) => Results.Json(
-            new LanView(options.Value.Enabled, options.Value.Listen, counts.Refused, counts.LocalCalls, counts.TakenElsewhere, counts.PeerFailures),
+        app.MapGet("/lan", (LanCounts counts, CentreKeys keys, LanPeers peers, CentreQueueRules rules, Microsoft.Extensions.Options.IOptions<LanOptions> options) => Results.Json(
+            new LanView(keys.Ready, options.Value.Listen, keys.Source, keys.FleetVersion, peers.Count(), peers.FromFleetCount(),
+                rules.Current.PriorityRun, (int)rules.Current.OrdinaryWaitLimit.TotalSeconds,
+                counts.Refused, counts.LocalCalls, counts.TakenElsewhere, counts.PeerFailures, counts.LanInfos, counts.BadLanInfos),
             Local.LocalJson.Default.LanView));
         return app;
     }
 }
 
-/// <summary>The local <c>/lan</c> view.</summary>
-public sealed record LanView(bool Enabled, string Listen, long Refused, long LocalCalls, long TakenElsewhere, long PeerFailures);
+/// <summary>
+/// The local <c>/lan</c> view: <see cref="Enabled"/> when the device serves the LAN and knows a key; where the key comes
+/// from (<c>configuration</c>, <c>fleet</c>, <c>none</c>) and the fleet key's version; peers known (all, and from the fleet);
+/// the fairness rule local calls use (the fleet's, <see cref="CentreQueueRules"/>).
+/// </summary>
+public sealed record LanView(
+    bool Enabled, string Listen, string KeySource, long KeyVersion, int Peers, int PeersFromFleet, int PriorityRun, int OrdinaryWaitSeconds,
+    long Refused, long LocalCalls, long TakenElsewhere, long PeerFailures, long LanInfos, long BadLanInfos);

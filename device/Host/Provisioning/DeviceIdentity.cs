@@ -34,8 +34,6 @@ internal sealed partial class IdentityJson : JsonSerializerContext;
 /// <summary>Reads and writes the identity file: owner-only (0600), written whole or not at all.</summary>
 public static class IdentityFile
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     public static string PathIn(string dataDir) => Path.Combine(dataDir, DeviceIdentity.FileName);
 
     public static DeviceIdentity? Read(string dataDir)
@@ -50,15 +48,21 @@ public static class IdentityFile
         Directory.CreateDirectory(dataDir);
         if (caCertificatePem is not null)
         {
-            WriteOwnerOnly(Path.Combine(dataDir, DeviceIdentity.CaFileName), System.Text.Encoding.ASCII.GetBytes(caCertificatePem));
+            OwnerOnlyFile.Write(Path.Combine(dataDir, DeviceIdentity.CaFileName), System.Text.Encoding.ASCII.GetBytes(caCertificatePem));
         }
 
         var path = PathIn(dataDir);
-        WriteOwnerOnly(path, JsonSerializer.SerializeToUtf8Bytes(identity, IdentityJson.Default.DeviceIdentity));
+        OwnerOnlyFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(identity, IdentityJson.Default.DeviceIdentity));
         return path;
     }
+}
 
-    private static void WriteOwnerOnly(string path, byte[] content)
+/// <summary>Files only the service user may read (secrets): temp file created 0600, flushed, then renamed over.</summary>
+public static class OwnerOnlyFile
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static void Write(string path, byte[] content)
     {
         var temp = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

@@ -20,6 +20,7 @@ public sealed class FirstBootProvisioner(
     IHostApplicationLifetime lifetime,
     UplinkCredentials credentials,
     ProvisioningState state,
+    Lan.CentreKeys centreKeys,
     ILogger<FirstBootProvisioner> logger) : BackgroundService
 {
     /// <summary>Exit code of a stop to take the enrolled role (EX_TEMPFAIL): systemd starts the host again.</summary>
@@ -43,6 +44,7 @@ public sealed class FirstBootProvisioner(
                 }
 
                 credentials.Set(identity.Secret);
+                centreKeys.Reload();
                 logger.LogInformation("Provisioned as {Device} (centre {Centre}, counter {Counter}, role {Role}); identity in {Path}",
                     identity.DeviceId, identity.Centre, identity.Counter, identity.Role, path);
                 if (state.Provisioned(identity) is { } claimFile)

@@ -64,13 +64,20 @@ public static class FleetProvisioningClient
     /// <summary>
     /// Redeems the code and writes what the fleet issued to <paramref name="dataDir"/>; returns it and the file's path.
     /// The CA kept beside it is the one in the fleet's answer, else the pinned one: later HTTPS calls to the fleet
-    /// (update downloads and reports) and MQTT over TLS trust it.
+    /// (update downloads and reports) and MQTT over TLS trust it. The centre's LAN key, when the fleet gave one, is
+    /// kept beside it (<see cref="Lan.CentreKeys"/>, 0600).
     /// </summary>
     public static async Task<(DeviceIdentity Identity, string Path)> RedeemAndStoreAsync(FleetTrust trust, string code, string dataDir, CancellationToken cancellationToken)
     {
         var (response, ca) = await RedeemAsync(trust, code, cancellationToken);
         var identity = DeviceIdentity.From(response, trust.Fleet, DateTimeOffset.UtcNow);
-        return (identity, IdentityFile.Write(dataDir, identity, response.CaCertificate ?? ca?.ExportCertificatePem()));
+        var path = IdentityFile.Write(dataDir, identity, response.CaCertificate ?? ca?.ExportCertificatePem());
+        if (response.CentreKey is { Length: > 0 } centreKey)
+        {
+            Lan.CentreKeys.WriteAtProvisioning(dataDir, response.CentreKeyVersion ?? 1, centreKey);
+        }
+
+        return (identity, path);
     }
 
     private static async Task<ProvisionError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace Edge.Device.Queue;
 /// recall window. A transfer button asks the fleet to move the ticket being served to another counter or field
 /// (ticket.transferred). Every step is an outbox event. A refusal shows its code ("E2": unknown counter, ...;
 /// <see cref="CallRefusals.Display"/>) and changes nothing. Without the fleet, and with the centre's LAN on
-/// (<c>Lan:Listen</c>, <c>Lan:CentreKey</c>), call-next goes through the kiosks (<see cref="LocalCaller"/>) and recall
+/// (<c>Lan:Listen</c> and a centre key, the fleet's or <c>Lan:CentreKey</c>), call-next goes through the kiosks (<see cref="LocalCaller"/>) and recall
 /// is the counter's own; without the LAN call-next shows "----" after Queue:CallTimeoutMs and records nothing. The next
 /// call-next asks the fleet again with the same request id, so a ticket the fleet handed out while its answer was lost
 /// is shown then (fleet/Queue/README.md, "When the centre loses its link").
@@ -28,6 +28,8 @@ public sealed class CounterCaller(
     CallRequestSender fleet,
     LocalCaller centre,
     IOptions<Lan.LanOptions> lan,
+    Lan.CentreKeys centreKeys,
+    Lan.CentreQueueRules rules,
     Uplink.UplinkState uplink,
     CounterDisplay display,
     QueuePresses presses,
@@ -102,7 +104,7 @@ public sealed class CounterCaller(
     private async Task CallNextAsync(CancellationToken cancellationToken)
     {
         await RecordAsync(EventKinds.TicketServed, keepCurrent: false, cancellationToken);
-        if (!lan.Value.Enabled)
+        if (!centreKeys.Ready)
         {
             await CallThroughFleetAsync(options.Value.CallTimeoutMs, cancellationToken);
             return;
@@ -115,7 +117,7 @@ public sealed class CounterCaller(
             return;
         }
 
-        var local = await centre.CallNextAsync(CallRequestSender.NewRequestId(), device.Value.Counter, options.Value.ServesFields, clock.Now.UtcDateTime, Edge.Queue.QueueRules.Default, cancellationToken);
+        var local = await centre.CallNextAsync(CallRequestSender.NewRequestId(), device.Value.Counter, options.Value.ServesFields, clock.Now.UtcDateTime, rules.Current, cancellationToken);
         switch (local.Outcome)
         {
             case LocalOutcome.Called:
@@ -165,7 +167,7 @@ public sealed class CounterCaller(
                 return true;
             }
 
-            if (lan.Value.Enabled && reply.Kiosk is { } kiosk
+            if (centreKeys.Ready && reply.Kiosk is { } kiosk
                 && await centre.ClaimAsync(kiosk, new LanTakeRequest(request.RequestId, device.Value.Counter, number, reply.Day), cancellationToken) is { Outcome: LanOutcomes.Taken } taken)
             {
                 logger.LogWarning("The fleet handed out {Ticket}, but kiosk {Kiosk} gave it to counter {Other} during the outage: not called here", number, kiosk, taken.Counter);
@@ -198,7 +200,7 @@ public sealed class CounterCaller(
         var reply = await AskFleetAsync(
             new CallRequest(CallRequestSender.NewRequestId(), CallActions.Recall, device.Value.Counter, options.Value.ServesFields) { Ticket = skipped.Number, Day = skipped.Day },
             cancellationToken);
-        if (reply is null && lan.Value.Enabled)
+        if (reply is null && centreKeys.Ready)
         {
             // Without the fleet the counter itself recalls the ticket it skipped (no other counter can have it: a
             // skipped ticket is not waiting); the fleet learns of it from ticket.recalled.

@@ -148,7 +148,7 @@ public sealed class KioskLanHandlers(IServiceProvider services, IOptions<DeviceR
 public sealed class KioskStart(IServiceProvider services, IOptions<DeviceRoleOptions> role) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) =>
-        role.Value.IsKiosk && services.GetRequiredService<IOptions<LanOptions>>().Value.Enabled
+        role.Value.IsKiosk && services.GetRequiredService<IOptions<LanOptions>>().Value.Listening
             ? services.GetRequiredService<KioskAuthority>().StartAsync(cancellationToken)
             : Task.CompletedTask;
 

@@ -133,7 +133,10 @@ public sealed class KioskLedger : IDisposable
 
             if (ticket.State != TicketStates.Waiting)
             {
-                var mine = ticket.Counter == request.Counter && (ticket.RequestId == request.RequestId || !locally);
+                // The same request again is answered as before. A claim of the fleet's hand-out is the counter's only
+                // if the kiosk did not hand that ticket out itself: a counter whose fleet answer came late (after it
+                // had called the same ticket through this kiosk) must not call it a second time.
+                var mine = ticket.Counter == request.Counter && (ticket.RequestId == request.RequestId || (!locally && !ticket.HandedLocally));
                 return new TakeResult(mine ? LanOutcomes.Yours : LanOutcomes.Taken, ticket.Counter, ticket, mine && ticket.HandedLocally && ticket.EventSeq == 0);
             }
 

@@ -23,6 +23,7 @@ public sealed class MqttUplink(
     Queue.QueueReplies queueReplies,
     Watchdog.LoopHeartbeats heartbeats,
     IEnumerable<IDownlinkHandler> downlinks,
+    IOptions<Lan.LanOptions> lan,
     ILogger<MqttUplink> logger) : BackgroundService, IUplinkPublisher
 {
     /// <summary>Name of the uplink loop for the watchdog.</summary>
@@ -31,6 +32,7 @@ public sealed class MqttUplink(
     private readonly string _deviceId = device.Value.Id;
     private readonly UplinkOptions _options = options.Value;
     private readonly IDownlinkHandler[] _downlinks = downlinks.ToArray();
+    private readonly string? _lanAddress = lan.Value.AdvertisedAddress;
     private IMqttClient? _client;
 
     public async Task<bool> TryPublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
@@ -161,9 +163,10 @@ public sealed class MqttUplink(
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
 
-    private static byte[] StatusPayload(bool online, string session) =>
+    /// <summary>The status, with the device's LAN address so that the fleet can tell the centre's other devices.</summary>
+    private byte[] StatusPayload(bool online, string session) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new DeviceStatus(online, session, DateTimeOffset.UtcNow, HostVersion.Current), WireJson.Default.DeviceStatus);
+            new DeviceStatus(online, session, DateTimeOffset.UtcNow, HostVersion.Current, _lanAddress), WireJson.Default.DeviceStatus);
 
     /// <summary>Until the device has its secret (background provisioning), beating for the watchdog meanwhile.</summary>
     private async Task WaitForCredentialsAsync(CancellationToken stoppingToken)

@@ -92,6 +92,7 @@ public static class PostgresSchema
     public static IReadOnlyList<PostgresMigration> Migrations { get; } = Collect(
         EventMigrations,
         Registry.RegistrySchema.Migrations,
+        CentreLan.CentreLanSchema.Migrations,
         Health.HealthSchema.Migrations,
         Alerts.AlertSchema.Migrations,
         Queue.QueueSchema.Migrations,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -11,14 +12,15 @@ namespace Edge.EndToEnd.Tests.Queue;
 
 /// <summary>
 /// Issue 18: a centre keeps calling through a cut link. Two kiosks, four counters and a hall display, each a real
-/// process with its LAN endpoint on its own loopback address (127.0.0.x as the centre's LAN hosts), signed with one
-/// centre key; the fleet is killed for a stretch and returns.
+/// process with its LAN endpoint on its own loopback address (127.0.0.x as the centre's LAN hosts). Nothing about the
+/// LAN is configured but each device's listen address: the centre key and the list of the centre's devices come from
+/// the fleet (at provisioning and on <c>edge/v1/{device}/lan</c>); the fleet is killed for a stretch and returns, and
+/// the key is rotated after it.
 /// </summary>
 public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(90);
     private readonly QueueCentre _centre = new("offline-centre");
-    private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly List<(string Id, string Role, string Address)> _lan = [];
 
     public void Dispose() => _centre.Dispose();
@@ -26,7 +28,8 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Counters_call_through_the_kiosks_while_the_fleet_is_down_and_the_fleet_ends_with_one_history()
     {
-        var fleet = await _centre.StartFleetAsync();
+        // The fleet's fairness rule (not the defaults) reaches the devices with the key, for their calls through the kiosks.
+        var fleet = await _centre.StartFleetAsync("--Queue:PriorityRun=2", "--Queue:OrdinaryWaitSeconds=600");
         Plan("kiosk-1", "kiosk", 11);
         Plan("kiosk-2", "kiosk", 12);
         for (var i = 1; i <= 4; i++)
@@ -40,7 +43,22 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
             _centre.StartKioskWithAsync("kiosk-2", 500, 999, Lan("kiosk-2")));
         var counters = await Task.WhenAll(Enumerable.Range(1, 4).Select(i => _centre.StartCounterWithAsync($"counter-{i}", i.ToString(), Lan($"counter-{i}"))));
         var hall = await _centre.StartHallAsync("hall-1", Lan("hall-1"));
+        DeviceRunner[] all = [.. kiosks, .. counters, hall];
         var calls = new ConcurrentQueue<(string Counter, string Number)>();
+
+        // The fleet's centre key and list of the centre's devices (no Lan:CentreKey, no Lan:Peers configured).
+        await LanFromFleetAsync(all, keyVersion: 1);
+        foreach (var device in all)
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(device.DataDir, "centre-key.json")));
+            }
+        }
+
+        var lanView = await fleet.GetJsonAsync($"/api/v1/centres/{QueueCentre.Centre}/lan");
+        Assert.Equal(7, lanView.GetProperty("devices").EnumerateArray().Count(d => d.GetProperty("lanAddress").GetString() is not null));
+        Assert.False(lanView.ToString().Contains("key\"", StringComparison.Ordinal), "the API never shows the key");
 
         // Online: 8 tickets, 4 called through the fleet (each confirmed with its kiosk on the LAN).
         await Task.WhenAll(QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 4), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 4));
@@ -53,7 +71,8 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
         var issuing = Task.WhenAll(
             QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 30), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 30));
         await issuing;
-        var called = await CallUntilEmptyAsync(counters, calls);
+        var timed = new ConcurrentQueue<TimedCall>();
+        var called = await CallUntilEmptyAsync(counters, calls, timed);
         output.WriteLine($"{called} called during the outage before the kiosk's restart");
         Assert.True(called > 0, "counters call without the fleet");
 
@@ -62,8 +81,9 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
         await Task.WhenAll(
             QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 20), QueueCentre.PressPinAsync(kiosks[1], QueueCentre.Fields[1].Pin, 20));
         await Task.Delay(1500); // the restarted kiosk's settle time (Lan:SettleMs)
-        called += await CallUntilEmptyAsync(counters, calls);
+        called += await CallUntilEmptyAsync(counters, calls, timed);
         Assert.Equal(108, calls.Count); // 4 called online, then the 4 left waiting when the link dropped and the 100 issued during the outage
+        AssertDocumentedOrder(timed);
 
         // The hall display heard the calls on the LAN.
         var board = await hall.Http.GetFromJsonAsync<JsonElement>("/hall/state");
@@ -116,7 +136,29 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(waits.Average(), stats.GetProperty("all").GetProperty("waitAvgS").GetDouble(), tolerance: 0.011);
         var localCalls = (await Task.WhenAll(counters.Select(c => c.Http.GetFromJsonAsync<JsonElement>("/lan")))).Sum(l => l.GetProperty("localCalls").GetInt64());
         Assert.Equal(104, localCalls); // and the 4 after the fleet's return went through the fleet
+
+        // An administrator rotates the centre key: every device gets the new one, and the LAN keeps working with it
+        // (each fleet hand-out is confirmed with its kiosk, signed with the new key).
+        using var rotate = await fleet.Http.PostAsync($"/api/v1/centres/{QueueCentre.Centre}/lan-key/rotate", null);
+        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+        await LanFromFleetAsync(all, keyVersion: 2);
+        var audit = await fleet.GetJsonAsync("/api/v1/audit?action=centre-key.rotated");
+        Assert.Contains(QueueCentre.Centre, audit.ToString());
+        var refusedBefore = (await kiosks[0].Http.GetFromJsonAsync<JsonElement>("/lan")).GetProperty("refused").GetInt64();
+        await QueueCentre.PressPinAsync(kiosks[0], QueueCentre.Fields[0].Pin, 2);
+        await Eventually.ReturnsAsync(_centre.TicketsAsync, t => t.Count == 114, Settle, "114 tickets at the fleet");
+        Assert.Equal(2, await CallUntilEmptyAsync(counters, calls));
+        Assert.Equal(refusedBefore, (await kiosks[0].Http.GetFromJsonAsync<JsonElement>("/lan")).GetProperty("refused").GetInt64());
+        Assert.Equal(114, calls.Select(c => c.Number).Distinct().Count());
     }
+
+    /// <summary>Every device has the fleet's key of <paramref name="keyVersion"/>, knows the centre's six other devices and the fleet's fairness rule.</summary>
+    private static Task LanFromFleetAsync(DeviceRunner[] devices, long keyVersion) =>
+        Eventually.TrueAsync(async () => (await Task.WhenAll(devices.Select(d => d.Http.GetFromJsonAsync<JsonElement>("/lan")))).All(l =>
+            l.GetProperty("enabled").GetBoolean() && l.GetProperty("keySource").GetString() == "fleet"
+            && l.GetProperty("keyVersion").GetInt64() == keyVersion && l.GetProperty("peersFromFleet").GetInt32() == devices.Length - 1
+            && l.GetProperty("priorityRun").GetInt32() == 2 && l.GetProperty("ordinaryWaitSeconds").GetInt32() == 600),
+            Settle, $"every device to have the fleet's centre key {keyVersion} and its list of the centre's devices");
 
     /// <summary>The numbers called before the outage (the first <paramref name="count"/> calls).</summary>
     private static HashSet<string> OnlineNumbers(IEnumerable<(string Counter, string Number)> calls, int count) => calls.Take(count).Select(c => c.Number).ToHashSet();
@@ -126,31 +168,50 @@ public sealed class OfflineCentreTests(ITestOutputHelper output) : IDisposable
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     /// <summary>Every counter presses call-next until it shows no number; how many numbers were shown.</summary>
-    private static async Task<int> CallUntilEmptyAsync(DeviceRunner[] counters, ConcurrentQueue<(string Counter, string Number)> calls)
+    private static async Task<int> CallUntilEmptyAsync(DeviceRunner[] counters, ConcurrentQueue<(string Counter, string Number)> calls, ConcurrentQueue<TimedCall>? timed = null)
     {
         var count = 0;
         await Task.WhenAll(counters.Select(async (counter, c) =>
         {
-            while (await QueueCentre.PressAndReadDisplayAsync(counter, QueueCentre.CallNextPin) is var shown && shown != "----")
+            while (Stopwatch.GetTimestamp() is var pressed && await QueueCentre.PressAndReadDisplayAsync(counter, QueueCentre.CallNextPin) is var shown && shown != "----")
             {
                 calls.Enqueue(((c + 1).ToString(), shown));
+                timed?.Enqueue(new TimedCall(shown, pressed, Stopwatch.GetTimestamp()));
                 Interlocked.Increment(ref count);
             }
         }));
         return count;
     }
 
+    /// <summary>A number shown, with when call-next was pressed and when the display showed it (monotonic clock).</summary>
+    private sealed record TimedCall(string Number, long Pressed, long Shown)
+    {
+        /// <summary>The field's prefix (A, B) and the number within it.</summary>
+        public (string Field, int Number) Parsed => (Number[..1], int.Parse(Number[1..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The documented order within a field (no priority tickets here: issue time, then number; one kiosk per field, so
+    /// printed order): whenever a call was shown before another call was pressed, the later one has the later number.
+    /// Calls that overlap in time may finish in either order, so only such pairs are compared.
+    /// </summary>
+    private static void AssertDocumentedOrder(IEnumerable<TimedCall> timed)
+    {
+        var byField = timed.GroupBy(t => t.Parsed.Field).ToList();
+        Assert.Equal(2, byField.Count);
+        foreach (var field in byField)
+        {
+            var list = field.ToList();
+            var wrong = (from earlier in list from later in list
+                         where earlier.Shown < later.Pressed && earlier.Parsed.Number > later.Parsed.Number
+                         select $"{later.Number} after {earlier.Number}").ToList();
+            Assert.True(wrong.Count == 0, $"field {field.Key} called out of order: {string.Join(", ", wrong.Take(10))}");
+        }
+    }
+
     private void Plan(string id, string role, int host) => _lan.Add((id, role, $"127.0.0.{host}:{FreePort.Next()}"));
 
-    /// <summary>The LAN settings of one device: its address, the centre key and every device of the centre (fixed addresses).</summary>
-    private string[] Lan(string id)
-    {
-        List<string> args = [$"--Lan:Listen={_lan.Single(l => l.Id == id).Address}", $"--Lan:CentreKey={_key}", "--Lan:FleetWaitMs=1000", "--Lan:SettleMs=1000", "--Queue:AskFleetMs=0"];
-        foreach (var (peer, i) in _lan.Select((p, i) => (p, i)))
-        {
-            args.AddRange([$"--Lan:Peers:{i}:Id={peer.Id}", $"--Lan:Peers:{i}:Role={peer.Role}", $"--Lan:Peers:{i}:Address={peer.Address}"]);
-        }
-
-        return [.. args];
-    }
+    /// <summary>The LAN settings of one device: its listen address only (the key and the peers come from the fleet).</summary>
+    private string[] Lan(string id) =>
+        [$"--Lan:Listen={_lan.Single(l => l.Id == id).Address}", "--Lan:FleetWaitMs=1000", "--Lan:SettleMs=1000", "--Queue:AskFleetMs=0"];
 }

@@ -123,6 +123,32 @@ public abstract partial class QueueStoreContract
     }
 
     [Fact]
+    public async Task A_recall_after_a_skip_that_reaches_the_fleet_only_as_events_counts_the_ticket_as_returned()
+    {
+        // During an outage the counter skipped A001, its citizen came back and the counter recalled it on its own
+        // (fleet/Queue/README.md, "When the centre loses its link"): the fleet hears of it only from the events.
+        await IssueAsync(Store, "kiosk-1", Today, ("A001", "Tư pháp"), ("A002", "Tư pháp"));
+        DeviceEvent[] outage =
+        [
+            Event(EventKinds.TicketCalled, "A001", Morning.AddMinutes(1), counter: "2"),
+            Event(EventKinds.TicketSkipped, "A001", Morning.AddMinutes(3), counter: "2"),
+            Event(EventKinds.TicketRecalled, "A001", Morning.AddMinutes(5), counter: "2"),
+            Event(EventKinds.TicketCalled, "A002", Morning.AddMinutes(2), counter: "3"),
+            Event(EventKinds.TicketSkipped, "A002", Morning.AddMinutes(4), counter: "3"),
+        ];
+
+        Assert.Equal(5, await Store.ApplyAsync(Centre, "counter-2", outage, null, CancellationToken.None));
+        Assert.Equal(0, await Store.ApplyAsync(Centre, "counter-2", outage, null, CancellationToken.None));
+        Assert.Equal(1, await Store.ApplyAsync(Centre, "counter-2", [Event(EventKinds.TicketServed, "A001", Morning.AddMinutes(9), counter: "2")], null, CancellationToken.None));
+
+        var tickets = await TicketsAsync(Today);
+        var back = tickets.Single(t => t.Number == "A001");
+        Assert.Equal((TicketStates.Served, (DateTime?)null, Morning.AddMinutes(5).UtcDateTime), (back.State, back.SkippedAt, back.ReturnedAt));
+        var stats = QueueFigures.Stats(Centre, Today, tickets).All;
+        Assert.Equal((1, 1, 1), (stats.Returned, stats.Skipped, stats.Served));
+    }
+
+    [Fact]
     public async Task Tickets_between_two_days_are_listed_by_day_and_other_centres_are_left_out()
     {
         await IssueAsync(Store, "kiosk-1", "2026-11-21", ("A001", "Tư pháp"));
