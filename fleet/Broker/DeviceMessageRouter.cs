@@ -54,7 +54,10 @@ public sealed class DeviceMessageRouter(
         {
             case TopicKind.Events:
                 ratingKeys.Notice(address.DeviceId, payload);
-                return await queue.AfterIngestAsync(address.DeviceId, payload, await ingest.IngestAsync(address.DeviceId, payload, cancellationToken), cancellationToken);
+                // The queue first: the ack, sent once ingest has stored the batch, must not free what the lists lack.
+                return await queue.BeforeIngestAsync(address.DeviceId, payload, cancellationToken)
+                    ? await ingest.IngestAsync(address.DeviceId, payload, cancellationToken)
+                    : IngestResult.NotStored;
             case TopicKind.Status:
                 await ObserveStatusAsync(address.DeviceId, clientId, payload, cancellationToken);
                 return null;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Edge.Fleet.Clock;
-using Edge.Fleet.Ingest;
 using Edge.Fleet.Registry;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
@@ -25,6 +24,7 @@ public sealed class QueueDesk(
     ILogger<QueueDesk> logger)
 {
     private readonly QueueRules _rules = options.Value.Rules();
+    private long _applyFailures;
 
     /// <summary>Centre of devices the registry does not know.</summary>
     public const string NoCentre = "default";
@@ -189,15 +189,19 @@ public sealed class QueueDesk(
         || (await store.TicketsAsync(centre, Today(), cancellationToken)).Any(t => t.Counter == counter);
 
     /// <summary>
-    /// After ingest: a stored batch's queue events update the waiting lists (a redelivered batch is "stored" too, and
-    /// applying it again changes nothing). Returns what ingest returned. A store failure propagates to the transport,
-    /// which logs it.
+    /// Before ingest: a batch's queue events update the waiting lists, so that the device's ack (sent once ingest has
+    /// stored the batch) never frees events the lists have not taken. Applied after the ack, a fleet killed in between
+    /// lost those tickets from the lists for good (the flapping-link test found it). Applying is idempotent, so a batch
+    /// that ingest then refuses or fails to store, and that the device sends again, changes nothing the second time.
+    /// True: go on to ingest. False: the queue store failed (logged, counted in <see cref="QueueApplyFailures"/>), and
+    /// the batch is not stored nor acknowledged, so the device keeps it and sends it again. A batch ingest will refuse
+    /// (unreadable, too large, another device's) is left to ingest, untouched.
     /// </summary>
-    public async Task<IngestResult> AfterIngestAsync(string deviceId, ReadOnlySequence<byte> payload, IngestResult result, CancellationToken cancellationToken)
+    public async Task<bool> BeforeIngestAsync(string deviceId, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
-        if (result != IngestResult.Stored)
+        if (payload.Length > WireLimits.MaxEventsPayloadBytes)
         {
-            return result;
+            return true;
         }
 
         EventBatch? batch;
@@ -206,18 +210,29 @@ public sealed class QueueDesk(
             var reader = new Utf8JsonReader(payload);
             batch = JsonSerializer.Deserialize(ref reader, WireJson.Default.EventBatch);
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            // Ingest accepted it, so this cannot happen short of a bug; the events are stored either way.
-            logger.LogError("Queue could not read a stored batch of {Device}: {Error}", deviceId, ex.Message);
-            return result;
+            return true;
         }
 
-        if (batch is not null)
+        if (batch?.Events is not { Count: > 0 and <= WireLimits.MaxEventsPerBatch } events || batch.DeviceId != deviceId)
         {
-            await store.ApplyAsync(CentreOf(deviceId), deviceId, batch.Events, e => PlaceTicket(deviceId, e), cancellationToken);
+            return true;
         }
 
-        return result;
+        try
+        {
+            await store.ApplyAsync(CentreOf(deviceId), deviceId, events, e => PlaceTicket(deviceId, e), cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Interlocked.Increment(ref _applyFailures);
+            logger.LogWarning("Queue could not apply a batch of {Device} ({Error}): not stored nor acknowledged, the device sends it again", deviceId, ex.Message);
+            return false;
+        }
     }
+
+    /// <summary>Batches not stored because the queue store failed to apply them (the device sent them again).</summary>
+    public long QueueApplyFailures => Interlocked.Read(ref _applyFailures);
 }
