@@ -63,7 +63,8 @@ public sealed class SoakDevices : IAsyncDisposable
                 var runner = new DeviceRunner(id, folder[id], server.DevicePort,
                     $"--Device:Counter={i}",
                     $"--Provisioning:ClaimCode={code}",
-                    $"--Provisioning:FleetUrl=http://127.0.0.1:{fleet.HttpPort}") { Centre = Centre };
+                    $"--Provisioning:FleetUrl=http://127.0.0.1:{fleet.HttpPort}",
+                    "--Provisioning:AllowPlaintext=true") { Centre = Centre };
                 counters.Add(new PressedCounter(runner));
                 await runner.StartAsync();
             }
