@@ -116,20 +116,8 @@ public sealed partial class PostgresAlertStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task MarkMailNotSentAsync(string mailId, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"""
-            UPDATE alert_mails
-            SET state = CASE WHEN $3::timestamptz IS NULL THEN '{MailStates.Failed}' ELSE '{MailStates.Pending}' END,
-                due_at = coalesce($3::timestamptz, due_at),
-                last_error = $2
-            WHERE id = $1 AND state = '{MailStates.Sending}'
-            """);
-        command.Parameters.Add(new() { Value = mailId });
-        command.Parameters.Add(new() { Value = error });
-        command.Parameters.Add(new() { Value = retryAt is { } due ? (object)due.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkMailNotSentAsync(string mailId, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+        MarkNotSentAsync("alert_mails", MailStates.Failed, MailStates.Pending, MailStates.Sending, mailId, error, retryAt, cancellationToken);
 
     public async Task<IReadOnlyList<MailRecord>> MailsAsync(int limit, CancellationToken cancellationToken)
     {

@@ -123,16 +123,24 @@ public sealed partial class PostgresAlertStore(NpgsqlDataSource dataSource) : IA
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task MarkNoticeNotSentAsync(string noticeId, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    public Task MarkNoticeNotSentAsync(string noticeId, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken) =>
+        MarkNotSentAsync("alert_notices", NoticeStates.Failed, NoticeStates.Pending, NoticeStates.Sending, noticeId, error, retryAt, cancellationToken);
+
+    /// <summary>
+    /// One outbox row (webhook notice or e-mail) claimed as <paramref name="sending"/> goes back to <paramref name="pending"/>
+    /// due at <paramref name="retryAt"/>, or to <paramref name="failed"/> (a dead letter) when there is no next try.
+    /// </summary>
+    private async Task MarkNotSentAsync(
+        string table, string failed, string pending, string sending, string id, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
-            UPDATE alert_notices
-            SET state = CASE WHEN $3::timestamptz IS NULL THEN '{NoticeStates.Failed}' ELSE '{NoticeStates.Pending}' END,
+            UPDATE {table}
+            SET state = CASE WHEN $3::timestamptz IS NULL THEN '{failed}' ELSE '{pending}' END,
                 due_at = coalesce($3::timestamptz, due_at),
                 last_error = $2
-            WHERE id = $1 AND state = '{NoticeStates.Sending}'
+            WHERE id = $1 AND state = '{sending}'
             """);
-        command.Parameters.Add(new() { Value = noticeId });
+        command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = error });
         command.Parameters.Add(new() { Value = retryAt is { } due ? (object)due.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync(cancellationToken);
