@@ -45,6 +45,7 @@ public static class HostRegistration
         services.AddCheckedOptions<UplinkOptions>(UplinkOptions.Section);
         services.AddSingleton<UplinkState>();
         services.AddSingleton<AckTracker>();
+        services.AddSingleton<IDownlinkHandler>(sp => sp.GetRequiredService<AckTracker>());
         services.AddSingleton<OutboxDrainer>();
         services.AddSingleton<MqttUplink>();
         services.AddSingleton<IUplinkPublisher>(sp => sp.GetRequiredService<MqttUplink>());

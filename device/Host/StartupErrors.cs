@@ -23,7 +23,17 @@ public static class StartupErrors
             // Validate every ValidateOnStart option before any service is built, so a bad setting gives one line, not a stack.
             app.Services.GetService<IStartupValidator>()?.Validate();
             var loops = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
-            await app.RunAsync();
+            var stopping = app.Lifetime.ApplicationStopping; // read now: RunAsync disposes the host's services
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // A stop asked for while the host was still starting (SIGTERM, or a loop's StopApplication before Kestrel
+                // had bound): the start is cancelled, which is a stop, not a crash, unless a loop failed (below).
+            }
+
             if (loops.FirstOrDefault(l => l.ExecuteTask is { IsFaulted: true }) is { } crashed)
             {
                 var error = crashed.ExecuteTask!.Exception?.InnerException ?? crashed.ExecuteTask.Exception;

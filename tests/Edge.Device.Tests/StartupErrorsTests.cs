@@ -24,8 +24,16 @@ public sealed class StartupErrorsTests
         Assert.True(exitCode == 0, $"exit code {exitCode}: {errors}");
     }
 
+    [Fact]
+    public async Task A_stop_asked_for_before_the_server_has_bound_exits_with_zero()
+    {
+        var (exitCode, errors) = await RunHostWith<StopWhileStarting>();
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {errors}");
+    }
+
     private static async Task<(int ExitCode, string Errors)> RunHostWith<TLoop>()
-        where TLoop : BackgroundService
+        where TLoop : class, IHostedService
     {
         var before = Environment.ExitCode;
         var errors = new StringWriter();
@@ -66,5 +74,17 @@ public sealed class StartupErrorsTests
             await Task.Delay(50, stoppingToken);
             lifetime.StopApplication();
         }
+    }
+
+    /// <summary>Asks for a stop while the host starts, before Kestrel binds (as a SIGTERM during start-up does).</summary>
+    private sealed class StopWhileStarting(IHostApplicationLifetime lifetime) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.StopApplication();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

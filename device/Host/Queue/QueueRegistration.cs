@@ -13,6 +13,7 @@ public static class QueueRegistration
         services.AddCheckedOptions<QueueOptions>(QueueOptions.Section);
         services.AddSingleton<QueuePresses>();
         services.AddSingleton<QueueReplies>();
+        services.AddSingleton<Uplink.IDownlinkHandler>(sp => sp.GetRequiredService<QueueReplies>());
         services.AddSingleton<CallRequestSender>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp =>

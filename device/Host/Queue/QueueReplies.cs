@@ -6,7 +6,7 @@ using Edge.Wire;
 namespace Edge.Device.Queue;
 
 /// <summary>Matches the fleet's answers on <c>queue/called</c> to the call requests waiting for them.</summary>
-public sealed class QueueReplies(ILogger<QueueReplies> logger)
+public sealed class QueueReplies(ILogger<QueueReplies> logger) : Uplink.IDownlinkHandler
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<CallReply>> _waiting = new();
 
@@ -19,8 +19,18 @@ public sealed class QueueReplies(ILogger<QueueReplies> logger)
 
     public void Forget(string requestId) => _waiting.TryRemove(requestId, out _);
 
+    public string Filter(string deviceId) => QueueTopics.Replies(deviceId);
+
+    public bool Accepts(string topic, string deviceId) => topic == QueueTopics.Called(deviceId);
+
     /// <summary>Called by the uplink for every message on the device's queue topics.</summary>
-    public void Handle(ReadOnlySequence<byte> payload)
+    public Task HandleAsync(ReadOnlySequence<byte> payload, bool retained, CancellationToken cancellationToken)
+    {
+        Handle(payload);
+        return Task.CompletedTask;
+    }
+
+    private void Handle(ReadOnlySequence<byte> payload)
     {
         CallReply? reply;
         try

@@ -7,15 +7,21 @@ namespace Edge.Device.Uplink;
 
 /// <summary>
 /// Applies the fleet's application acks (<c>edge/v1/{device}/ack</c>) to the outbox: only these free events,
-/// never the broker's PUBACK, which says nothing about the fleet's durable store.
+/// never the broker's PUBACK, which says nothing about the fleet's durable store. One of the uplink's downlink handlers,
+/// like every other message the fleet sends: the uplink itself knows no feature by name.
 /// </summary>
-public sealed class AckTracker(OutboxStore outbox, ILogger<AckTracker> logger)
+public sealed class AckTracker(OutboxStore outbox, ILogger<AckTracker> logger) : IDownlinkHandler
 {
     private long _rejected;
 
     public long RejectedAcks => Interlocked.Read(ref _rejected);
 
-    public async Task HandleAsync(ReadOnlySequence<byte> payload)
+    public string Filter(string deviceId) => Topics.Ack(deviceId);
+
+    public bool Accepts(string topic, string deviceId) =>
+        Topics.TryParse(topic, out var address) && address.DeviceId == deviceId && address.Kind == TopicKind.Ack;
+
+    public async Task HandleAsync(ReadOnlySequence<byte> payload, bool retained, CancellationToken cancellationToken)
     {
         Ack? ack;
         try

@@ -9,7 +9,8 @@ namespace Edge.Device.Uplink;
 
 /// <summary>
 /// Keeps one MQTT connection to the fleet's broker: connects (backoff with full jitter between attempts),
-/// leaves a retained "offline" will, announces "online", subscribes to its own ack topic and drains the outbox.
+/// leaves a retained "offline" will, announces "online", subscribes to the topic of every <see cref="IDownlinkHandler"/>
+/// (the fleet's acks included: <see cref="AckTracker"/>) and drains the outbox. It knows no feature by name.
 /// MQTTnet 5 has no managed client and never resends QoS 1 messages after a reconnect: the outbox is what makes
 /// delivery at-least-once, so each connection starts draining again from the last acknowledged seq.
 /// </summary>
@@ -17,10 +18,8 @@ public sealed class MqttUplink(
     IOptions<DeviceOptions> device,
     IOptions<UplinkOptions> options,
     OutboxDrainer drainer,
-    AckTracker ackTracker,
     UplinkState state,
     Provisioning.UplinkCredentials credentials,
-    Queue.QueueReplies queueReplies,
     Watchdog.LoopHeartbeats heartbeats,
     IEnumerable<IDownlinkHandler> downlinks,
     IOptions<Lan.LanOptions> lan,
@@ -87,9 +86,7 @@ public sealed class MqttUplink(
                 backoff.Reset();
                 logger.LogInformation("Connected to {Host}:{Port} as {Device}", _options.Host, _options.Port, _deviceId);
 
-                var subscriptions = new MqttClientSubscribeOptionsBuilder()
-                    .WithTopicFilter(f => f.WithTopic(Topics.Ack(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                    .WithTopicFilter(f => f.WithTopic(QueueTopics.Replies(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+                var subscriptions = new MqttClientSubscribeOptionsBuilder();
                 foreach (var downlink in _downlinks)
                 {
                     subscriptions.WithTopicFilter(f => f.WithTopic(downlink.Filter(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
@@ -192,22 +189,6 @@ public sealed class MqttUplink(
                 await downlink.HandleAsync(e.ApplicationMessage.Payload, e.ApplicationMessage.Retain, CancellationToken.None);
                 return;
             }
-        }
-
-        if (QueueTopics.TryParse(e.ApplicationMessage.Topic, out var queue) && queue.DeviceId == _deviceId)
-        {
-            queueReplies.Handle(e.ApplicationMessage.Payload);
-            return;
-        }
-
-        if (!Topics.TryParse(e.ApplicationMessage.Topic, out var address) || address.DeviceId != _deviceId)
-        {
-            return;
-        }
-
-        if (address.Kind == TopicKind.Ack)
-        {
-            await ackTracker.HandleAsync(e.ApplicationMessage.Payload);
         }
     }
 }
