@@ -1,52 +1,29 @@
 using System.Net.Sockets;
 using Edge.Fleet.Broker;
+using Edge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Hosting;
 
 /// <summary>
-/// Runs the fleet and turns the start-up failures a person can fix (a bad setting, a port in use) into one line
-/// on stderr naming the key, and exit code 2, instead of a host stack trace.
+/// Runs the fleet through the shared <see cref="HostRunner"/>: a start-up failure a person can fix (a bad setting, a
+/// port in use) is one line on stderr naming the key and exit code 2, not a host stack trace; a crash (a background loop
+/// that threw) exits with <see cref="HostRunner.CrashExitCode"/>, never 0, so systemd restarts it as a failure.
 /// </summary>
 public static class FleetLauncher
 {
-    public const int BadConfiguration = 2;
+    public const int BadConfiguration = HostRunner.BadConfiguration;
 
-    public static int Run(WebApplication app)
-    {
-        MqttOptions? mqtt = null;
-        try
-        {
-            // Validates every option registered with ValidateOnStart now, before the host logs anything about starting.
-            app.Services.GetService<IStartupValidator>()?.Validate();
-            mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
-            app.Run();
-            return 0;
-        }
-        catch (OptionsValidationException ex)
-        {
-            return Fail(string.Join("; ", ex.Failures));
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
-        {
-            // Several option classes failed at once: still one line.
-            return Fail(string.Join("; ", ex.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)));
-        }
-        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-        {
-            // The binder's own message names the key ("... at 'Mqtt:Port' to type 'System.Int32'").
-            return Fail(ex.Message);
-        }
-        catch (SocketException ex) when (mqtt is not null && ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied)
-        {
-            // Only the broker binds a raw socket; Kestrel reports its own address problems with the URL.
-            return Fail($"Mqtt:Port {mqtt.Port} on {mqtt.BindAddress} cannot be opened ({ex.SocketErrorCode})");
-        }
-    }
+    public static int Run(WebApplication app) =>
+        HostRunner.RunAsync(app, Console.Error, MqttPortProblem(app.Services.GetRequiredService<IOptions<MqttOptions>>())).GetAwaiter().GetResult();
 
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"error: {message}");
-        return BadConfiguration;
-    }
+    /// <summary>
+    /// Only the broker binds a raw socket; Kestrel reports its own address problems with the URL. The options are taken
+    /// before the run (the host's services are disposed by the time a start failure is explained); their value was
+    /// already read, and validated, when the broker tried to bind.
+    /// </summary>
+    private static Func<Exception, StartFailure?> MqttPortProblem(IOptions<MqttOptions> options) => ex =>
+        ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied } socket
+            ? new StartFailure($"Mqtt:Port {options.Value.Port} on {options.Value.BindAddress} cannot be opened ({socket.SocketErrorCode})", BadConfiguration)
+            : null;
 }
