@@ -80,6 +80,9 @@ public sealed partial class FleetRunner : IDisposable
     /// <summary>Extra environment for the process (e.g. a <see cref="PowerCut.LazyDisk"/>'s).</summary>
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
 
+    /// <summary>How long <see cref="StartAsync"/> waits for the fleet to answer (a long soak on a loaded machine waits longer).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     public async Task StartAsync()
     {
         _process?.Dispose();
@@ -96,7 +99,7 @@ public sealed partial class FleetRunner : IDisposable
             async () => _process.HasExited
                 ? throw new InvalidOperationException("fleet exited:\n" + _process.Output)
                 : (await Http.GetAsync("/api/v1/devices")).IsSuccessStatusCode,
-            TimeSpan.FromSeconds(60),
+            StartTimeout,
             "the fleet to answer");
     }
 

@@ -36,7 +36,20 @@ public sealed class FaultInjector(SoakServer server, SoakDevices devices, SoakOp
         try
         {
             var took = Stopwatch.StartNew();
-            var what = await InjectAsync(kind, cancellationToken);
+            string? what;
+            try
+            {
+                what = await InjectAsync(kind, cancellationToken);
+            }
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or HttpRequestException)
+            {
+                // The victim did not come back in time (or exited while starting): a finding of the run, kept with its
+                // output, not the end of the run; the next sample revives what is dead.
+                _injected[kind]++;
+                Crashed(at, kind, $"{ex.Message}\n{server.Fleet.Output}", $"did not recover ({ex.GetType().Name}: {ex.Message.Split('\n')[0]})");
+                return;
+            }
+
             if (what is null)
             {
                 return;
@@ -77,13 +90,13 @@ public sealed class FaultInjector(SoakServer server, SoakDevices devices, SoakOp
         }
     }
 
-    private void Crashed(TimeSpan at, string who, string output)
+    private void Crashed(TimeSpan at, string who, string output, string what = "ended by itself")
     {
         // The whole output is kept beside the run for whoever fixes the crash (the run's own folder is deleted at the end).
         var saved = Path.Combine(Path.GetTempPath(), $"edge-soak-crash-{who}-{DateTime.UtcNow:yyyyMMddTHHmmss}.log");
         File.WriteAllText(saved, output);
         var first = output.Split('\n').FirstOrDefault(l => l.Contains("Unhandled", StringComparison.Ordinal) || l.Contains("crit", StringComparison.Ordinal)) ?? "";
-        _crashes.Add($"{at.TotalMinutes:F1} min: {who} ended by itself ({first.Trim()}); its output: {saved}");
+        _crashes.Add($"{at.TotalMinutes:F1} min: {who} {what} ({first.Trim()}); its output: {saved}");
         Console.WriteLine("  CRASH " + _crashes[^1]);
     }
 

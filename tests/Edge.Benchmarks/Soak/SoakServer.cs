@@ -53,7 +53,7 @@ public sealed class SoakServer : IAsyncDisposable
                 ]);
             }
 
-            fleet = new FleetRunner(disk.Path, [.. args]);
+            fleet = new FleetRunner(disk.Path, [.. args]) { StartTimeout = TimeSpan.FromMinutes(3) };
             await fleet.StartAsync();
             return new SoakServer(fleet, disk, mosquitto);
         }
