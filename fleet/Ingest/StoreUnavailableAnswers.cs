@@ -8,7 +8,7 @@ namespace Edge.Fleet.Ingest;
 /// While the event store cannot store (disk full, database unreachable), an API call that needs it answers
 /// 503 <c>{"error": reason}</c> instead of 500: the fault is the node's storage, it is temporary, and the store
 /// recovers by itself (<see cref="Store.Lite.LiteEventStore"/> reopens its file; <c>/healthz</c> says the same).
-/// <c>/metrics</c> answers the same way; other routes (the dashboard's files) keep the default handling.
+/// <c>/metrics</c> and <c>/healthz</c> answer the same way; other routes (the dashboard's files) keep the default handling.
 /// </summary>
 public sealed partial class StoreUnavailableAnswers(RequestDelegate next, ILogger<StoreUnavailableAnswers> logger)
 {
@@ -28,8 +28,12 @@ public sealed partial class StoreUnavailableAnswers(RequestDelegate next, ILogge
         }
     }
 
-    /// <summary>The API, and <c>/metrics</c> (a login checked against a registry file that is down lands here too).</summary>
-    private static bool AnswersWith503(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/metrics");
+    /// <summary>
+    /// The API, <c>/metrics</c> and <c>/healthz</c>: a bearer token or login checked against a registry file that is down
+    /// lands here too (the soak's full disk once made <c>/healthz</c>, asked with a token, answer 500 instead of 503).
+    /// </summary>
+    private static bool AnswersWith503(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz");
 
     /// <summary>The reason to answer 503 with, or null when <paramref name="ex"/> is not the store being unavailable.</summary>
     public static string? ReasonOf(Exception ex)

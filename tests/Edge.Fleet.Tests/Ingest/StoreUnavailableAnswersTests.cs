@@ -20,6 +20,15 @@ public sealed class StoreUnavailableAnswersTests
     }
 
     [Fact]
+    public async Task Health_asked_with_a_token_while_the_registry_is_down_answers_503_not_500()
+    {
+        // The bearer token is checked against the registry before /healthz runs: its outage must read as the store's.
+        var context = await InvokeAsync("/healthz", new StoreUnavailableException("registry: the disk is full"));
+
+        Assert.Equal(503, context.Response.StatusCode);
+    }
+
+    [Fact]
     public async Task Other_failures_and_other_routes_are_not_turned_into_503()
     {
         await Assert.ThrowsAsync<InvalidOperationException>(() => InvokeAsync("/api/v1/devices", new InvalidOperationException("bug")));
