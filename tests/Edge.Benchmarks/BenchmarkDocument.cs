@@ -50,10 +50,14 @@ public static class BenchmarkDocument
         text.AppendLine("  commit. The peer is Mosquitto (persistence off) with an *echo acker*: one subscriber to `edge/v1/+/events` that stores");
         text.AppendLine("  nothing and publishes the same retained QoS 1 ack, coalesced per device; so the peer routes the same QoS 1 load both ways.");
         text.AppendLine("  The echo acker and the devices run in the benchmark process; server CPU counts the broker, fleet and PostgreSQL processes.");
+        text.AppendLine("  The embedded fleet requires device authentication, as shipped: each device is provisioned by claim code before the run");
+        text.AppendLine("  and connects with its own secret (every publish passes the per-device ACL); Mosquitto takes anonymous clients.");
         text.AppendLine("- **(b) idle connections**: 15,000 simulated devices connect (200 attempts at once), announce themselves online (retained,");
         text.AppendLine("  with a will), subscribe to their ack topic, then only keep alive (15 s, the device default). Memory per 1,000 is the");
         text.AppendLine("  growth of the server's resident set (VmRSS) from before the first connection to 3 s after the last (or after a 75 s connection deadline), divided by the connections");
-        text.AppendLine("  held. The fleet runs with `Security:DeviceAuth=open` (the simulated devices have no provisioned secrets). All clients come");
+        text.AppendLine("  held. The fleet runs with `Security:DeviceAuth=open`, here and in (c): provisioning 10,000-15,000 devices by claim code");
+        text.AppendLine("  would take longer than the run, and Mosquitto takes anonymous clients too (so a secret's check per connect, PBKDF2 with");
+        text.AppendLine("  10,000 iterations, is not in these figures). All clients come");
         text.AppendLine("  from 127.0.0.1: 15,000 fit in one ephemeral port range; the load generator's `--SourceAddresses=N` spreads clients over");
         text.AppendLine("  127.0.0.1..N beyond that. .NET raises its soft open-file limit to the hard limit at start, and Mosquitto inherits it from");
         text.AppendLine("  this process (see the limit in the figures below).");
@@ -66,7 +70,8 @@ public static class BenchmarkDocument
         text.AppendLine("  press) one at a time, beside a raw 128-byte write + fsync on the same disk (tests/Edge.Benchmarks/OutboxBenchmark.cs).");
         text.AppendLine("- **(e) device start-up and memory**: a bare `dotnet new worker` is created and built in a temp folder at benchmark time;");
         text.AppendLine("  both programs are started with `dotnet <dll>`, timed from process start to the host's \"Application started\" line,");
-        text.AppendLine("  and their VmRSS read 4 s later (median of three starts). The device host runs simulated, connected to a fleet.");
+        text.AppendLine("  and their VmRSS read 4 s later (median of three starts). The device host runs simulated, connected to a fleet with the");
+        text.AppendLine("  secret it was provisioned with beforehand.");
         text.AppendLine();
         text.AppendLine("## All figures of this run");
         text.AppendLine();

@@ -56,6 +56,7 @@ public static class DurableIngestBenchmark
             ConnectConcurrency = 100,
         };
         await using var devices = new SimulatedDevices(options);
+        await target.ProvisionAsync(devices, options);
         var connect = await devices.ConnectAllAsync(TimeSpan.FromSeconds(60));
         if (!connect.All)
         {

@@ -20,7 +20,7 @@ public static class IdleConnectionsBenchmark
     {
         using var folder = new TempFolder("bench-idle");
         var mosquitto = await MeasureAsync(figures, IngestTarget.MosquittoAsync);
-        var fleet = await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedAsync(folder));
+        var fleet = await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedOpenAsync(folder));
         ratios.Add("(b) idle connections held (target 15,000)", "fleet, embedded broker", fleet.Held, "Mosquitto", mosquitto.Held, "connections", "higher");
         ratios.Add("(b) server memory per 1,000 idle connections", "fleet, embedded broker", fleet.MiBPer1000, "Mosquitto", mosquitto.MiBPer1000, "MiB", "lower");
     }

@@ -19,7 +19,7 @@ public static class ReconnectStormBenchmark
     {
         using var folder = new TempFolder("bench-storm");
         var mosquitto = await MeasureAsync(figures, IngestTarget.MosquittoEchoAsync);
-        var fleet = await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedAsync(folder));
+        var fleet = await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedOpenAsync(folder));
         StormOutcome? twoNodes = null;
         try
         {

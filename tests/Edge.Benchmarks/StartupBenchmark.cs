@@ -6,7 +6,8 @@ namespace Edge.Benchmarks;
 /// <summary>
 /// (e) The device host beside a bare <c>dotnet new worker</c>, created and built in a temp folder at benchmark time:
 /// time from process start to the generic host's "Application started" line, and resident memory once settled.
-/// The device runs simulated (<c>--simulate</c>), connected to a fleet on loopback; median of three starts each.
+/// The device runs simulated (<c>--simulate</c>), connected to a fleet on loopback with its provisioned secret (device
+/// authentication on, as shipped); median of three starts each.
 /// </summary>
 public static class StartupBenchmark
 {
@@ -19,22 +20,39 @@ public static class StartupBenchmark
         var workerDll = await BuildBareWorkerAsync(folder);
         var worker = await MeasureAsync("bare worker", () => ChildProcess.StartDll("worker", workerDll, []));
 
-        using var fleet = new FleetRunner(folder["fleet"], "--Security:DeviceAuth=open");
+        using var fleet = new FleetRunner(folder["fleet"]);
         await fleet.StartAsync();
+
+        // Provisioned before the clock starts, as a Pi is before the boots that count: the host then starts with the
+        // secret identity.json would give it (Uplink:Password).
+        var devices = new List<DeviceCredentials>();
+        for (var i = 1; i <= Starts; i++)
+        {
+            devices.Add(await fleet.ProvisionAsync(FleetRunner.DefaultCentre, $"{i}", $"startup-{i}"));
+        }
+
         var run = 0;
         var device = await MeasureAsync("device host", () =>
         {
-            run++;
+            var credentials = devices[run++];
             return ChildProcess.StartDll("device", RepoPaths.DeviceDll,
             [
                 "--simulate",
-                $"--Device:Id=startup-{run}",
+                $"--Device:Id={credentials.DeviceId}",
                 $"--Device:DataDir={folder[$"device-{run}"]}",
                 "--Uplink:Host=127.0.0.1",
                 $"--Uplink:Port={fleet.MqttPort}",
+                $"--Uplink:Password={credentials.Secret}",
                 $"--Local:Port={FreePort.Next()}",
             ]);
         });
+
+        // "Connected to a fleet" only if the fleet let them in: a refused secret would measure a device that is not.
+        var refused = (await fleet.GetJsonAsync("/api/v1/security/counters")).GetProperty("connectRefused");
+        if (refused.EnumerateObject().Any())
+        {
+            throw new InvalidOperationException($"the fleet refused the device host's connections: {refused}\n{fleet.Output}");
+        }
 
         figures.Add("start-up: bare worker", $"{worker.StartMs:F0} ms, RSS {worker.RssMiB:F1} MiB", "dotnet new worker, Release build");
         figures.Add("start-up: device host", $"{device.StartMs:F0} ms, RSS {device.RssMiB:F1} MiB", "simulated, connected to a fleet");

@@ -21,7 +21,10 @@ public sealed class LoadOptions
     /// <summary>Device ids are this prefix and a five-digit number: <c>lg-00001</c>.</summary>
     public string IdPrefix { get; set; } = "lg-";
 
-    /// <summary>MQTT password of every device (the fleet must run with <c>Security:DeviceAuth=open</c>, or accept it).</summary>
+    /// <summary>
+    /// MQTT password of every device not in <see cref="Passwords"/>: for a broker that accepts one shared password, or a
+    /// fleet run with <c>Security:DeviceAuth=open</c> for a quick experiment.
+    /// </summary>
     public string? Password { get; set; }
 
     /// <summary>

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 
 // Simulates N devices against a broker with the real device protocol. Options: --Devices=1000 --Rate=500
 // --Duration=00:00:30 --Mode=steady|storm|idle ... (see LoadOptions; the "Load:" prefix is optional).
-// Against the fleet's embedded broker, run the fleet with --Security:DeviceAuth=open: the simulated devices have
-// no provisioned secrets. Exit code 0: every device connected and every event was acknowledged; 1: not; 2: bad options.
+// Against the fleet's embedded broker (devices must authenticate) enrol and provision each device id (lg-00001, ...)
+// by claim code first and give each its secret with --Passwords:lg-00001=SECRET (as tests/Edge.EndToEnd.Tests/Scale
+// and the soak do); for a quick experiment only, run the fleet with --Security:DeviceAuth=open instead. Exit code 0: every device connected and every event was acknowledged; 1: not; 2: bad options.
 var configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
 var options = new LoadOptions();
 configuration.Bind(options);

@@ -70,14 +70,7 @@ public sealed class SoakDevices : IAsyncDisposable
             }
 
             // Each load-generator device gets its own secret from the fleet, as a Pi does at first boot.
-            await Parallel.ForEachAsync(simulated.Devices, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (device, _) =>
-            {
-                var credentials = await fleet.ProvisionAsync(Centre, device.Id, device.Id);
-                lock (load.Passwords)
-                {
-                    load.Passwords[device.Id] = credentials.Secret;
-                }
-            });
+            await LoadDeviceProvisioning.ProvisionAsync(fleet, Centre, simulated.Devices.Select(d => d.Id), load);
 
             var connect = await simulated.ConnectAllAsync(TimeSpan.FromMinutes(2));
             if (!connect.All)

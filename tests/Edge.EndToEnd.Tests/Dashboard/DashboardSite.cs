@@ -6,7 +6,9 @@ namespace Edge.EndToEnd.Tests.Dashboard;
 
 /// <summary>
 /// A fleet with short health and alert intervals, simulated devices heart-beating every second, and a headless
-/// Chromium signed in to the dashboard as the administrator. Everything it starts stops on dispose.
+/// Chromium signed in to the dashboard as the administrator. Device authentication is on, as shipped: each device is
+/// enrolled at <see cref="FleetRunner.DefaultCentre"/> and provisions itself by claim code (<see cref="DeviceRunner"/>).
+/// Everything it starts stops on dispose.
 /// </summary>
 public sealed class DashboardSite : IAsyncDisposable
 {
@@ -33,7 +35,6 @@ public sealed class DashboardSite : IAsyncDisposable
         Environment.SetEnvironmentVariable("EDGE_ADMIN_PASSWORD", AdminPassword);
         var folder = new TempFolder("dashboard-fleet");
         var fleet = new FleetRunner(folder.Path,
-            "--Security:DeviceAuth=open",
             "--Health:HeartbeatIntervalSeconds=1",
             "--Alerts:EvaluateEverySeconds=0.5",
             "--Alerts:Defaults:OpeningHours=always",

@@ -35,7 +35,14 @@ public sealed class DashboardTests(ITestOutputHelper output) : IAsyncLifetime
         var status = await browser.TextAsync((await browser.FindAsync("tr[data-device='dash-doomed'] td.status"))!);
         Assert.Equal("Mất kết nối", status);
         Assert.True((await browser.ExecuteAsync("return " + Row("dash-survivor", "online === 'true'"))).GetBoolean(), "the other device stays online");
-        Assert.StartsWith("(chưa gán trung tâm)", await browser.TextAsync((await browser.FindAsync("section.centre h2"))!));
+        // Both devices were enrolled at the centre: its heading counts one of its two devices online.
+        Assert.Equal($"{FleetRunner.DefaultCentre} · 1/2", await browser.TextAsync((await browser.FindAsync("section.centre h2"))!));
+
+        // Offline because the broker saw the connection end (the device's will on its own status topic, accepted by the
+        // ACL), not only because its heartbeats stopped.
+        var health = (await _site.Fleet.GetJsonAsync("/api/v1/health")).EnumerateArray().Single(d => d.GetProperty("id").GetString() == "dash-doomed");
+        Assert.Equal("disconnected", health.GetProperty("reason").GetString());
+        Assert.Equal(0, (await _site.Fleet.GetJsonAsync("/api/v1/security/counters")).GetProperty("publishRefused").GetInt64());
     }
 
     [Fact]

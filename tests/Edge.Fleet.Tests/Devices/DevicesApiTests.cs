@@ -14,7 +14,7 @@ public sealed class DevicesApiTests : IDisposable
     public async Task Device_lists_its_presence_and_sequence_fields()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
-        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-list");
+        await using var device = await fleet.ProvisionAndConnectAsync("dev-list");
         await device.PublishStatusAsync(online: true, session: "s1");
         await device.PublishEventsAsync(Events.Ratings(1, 4));
         await device.WaitForAckAsync(4);
@@ -35,7 +35,7 @@ public sealed class DevicesApiTests : IDisposable
     public async Task Late_offline_of_an_old_session_does_not_mark_the_new_one_offline()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
-        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-flap");
+        await using var device = await fleet.ProvisionAndConnectAsync("dev-flap");
 
         await device.PublishStatusAsync(online: true, session: "old");
         await device.PublishStatusAsync(online: true, session: "new");
@@ -52,7 +52,7 @@ public sealed class DevicesApiTests : IDisposable
     public async Task Device_whose_connection_drops_goes_offline()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
-        var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-gone");
+        var device = await fleet.ProvisionAndConnectAsync("dev-gone");
         await device.PublishStatusAsync(online: true, session: "s1");
         Assert.True(await IsOnlineAsync(fleet, "dev-gone"));
 

@@ -7,7 +7,10 @@ using MQTTnet;
 
 namespace Edge.Fleet.Tests.Ingest;
 
-/// <summary>Ingest through the real fleet process and a real MQTT client on loopback.</summary>
+/// <summary>
+/// Ingest through the real fleet process and real MQTT clients on loopback, each a device provisioned by claim code and
+/// connected with its own secret (device authentication on, as shipped).
+/// </summary>
 public sealed class IngestTests : IDisposable
 {
     private readonly TempFolder _data = new("fleet-ingest");
@@ -18,7 +21,7 @@ public sealed class IngestTests : IDisposable
     public async Task Batch_published_twice_is_stored_once_and_acked_with_its_upTo()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
-        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-twice");
+        await using var device = await fleet.ProvisionAndConnectAsync("dev-twice");
         var batch = Events.Ratings(1, 5);
 
         var first = await device.PublishEventsAsync(batch);
@@ -45,7 +48,7 @@ public sealed class IngestTests : IDisposable
     public async Task Hostile_levels_are_acked_but_not_counted_and_a_conflicting_resend_is_exposed_per_device()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
-        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-hostile");
+        await using var device = await fleet.ProvisionAndConnectAsync("dev-hostile");
 
         await device.PublishEventsAsync(Events.Rating(1, 99), Events.Rating(2, int.MinValue), Events.Rating(3, 4), Events.Rating(4, 0));
         Assert.Equal(4, await device.WaitForAckAsync(4));
@@ -62,10 +65,14 @@ public sealed class IngestTests : IDisposable
         Assert.Equal(3, conflicts.GetProperty("latest")[0].GetProperty("seq").GetInt64());
     }
 
+    /// <summary>
+    /// The open mode's own test: only there may a client subscribe to every device's events (with authentication on,
+    /// the ACL refuses it, see DeviceAuthTests), and even then the fleet consumes them instead of routing them.
+    /// </summary>
     [Fact]
-    public async Task Events_are_consumed_by_the_fleet_not_routed_to_subscribers()
+    public async Task In_open_mode_events_are_consumed_by_the_fleet_not_routed_to_subscribers()
     {
-        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
+        using var fleet = await FleetStart.StartOpenFleetAsync(_data.Path);
         await using var listener = await TestDevice.ConnectAsync(fleet.MqttPort, "listener", subscribeToAcks: false);
         await listener.SubscribeAsync(Topics.AllEvents);
         await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-quiet");
@@ -83,7 +90,7 @@ public sealed class IngestTests : IDisposable
     public async Task Gap_holds_the_ack_until_it_is_filled()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
-        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-gap");
+        await using var device = await fleet.ProvisionAndConnectAsync("dev-gap");
 
         await device.PublishEventsAsync(Events.Ratings(1, 3));
         await device.PublishEventsAsync(Events.Ratings(6, 8));
@@ -101,7 +108,7 @@ public sealed class IngestTests : IDisposable
     public async Task Malformed_oversized_and_mismatched_payloads_are_refused_and_counted_and_the_fleet_keeps_serving()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
-        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-bad");
+        await using var device = await fleet.ProvisionAndConnectAsync("dev-bad");
         var oversized = JsonSerializer.SerializeToUtf8Bytes(
             new EventBatch("dev-bad", [Events.Rating(1, 4) with { Detail = new string('x', WireLimits.MaxEventsPayloadBytes) }]),
             WireJson.Default.EventBatch);
@@ -141,9 +148,11 @@ public sealed class IngestTests : IDisposable
     [Fact]
     public async Task Device_coming_online_after_a_fleet_restart_gets_its_current_ack()
     {
+        DeviceCredentials credentials;
         using (var before = await FleetStart.StartFleetAsync(_data.Path))
         {
-            await using var device = await TestDevice.ConnectAsync(before.MqttPort, "dev-back");
+            credentials = await before.ProvisionAsync(FleetRunner.DefaultCentre, "c1", "dev-back");
+            await using var device = await TestDevice.ConnectAsync(before.MqttPort, credentials);
             await device.PublishEventsAsync(Events.Ratings(1, 7));
             await device.WaitForAckAsync(7);
             before.Kill();
@@ -151,7 +160,8 @@ public sealed class IngestTests : IDisposable
 
         // Retained acks live in the broker's memory: after the restart only the status can bring the ack back.
         using var after = await FleetStart.StartFleetAsync(_data.Path);
-        await using var reconnected = await TestDevice.ConnectAsync(after.MqttPort, "dev-back");
+        // The registry is on disk: the secret provisioning gave the device still lets it in.
+        await using var reconnected = await TestDevice.ConnectAsync(after.MqttPort, credentials);
         await Task.Delay(300);
         Assert.Empty(reconnected.Acks);
 
@@ -168,7 +178,7 @@ public sealed class IngestTests : IDisposable
         const int devices = 20;
         const int batches = 10;
         const int perBatch = 50;
-        var clients = await Task.WhenAll(Enumerable.Range(0, devices).Select(d => TestDevice.ConnectAsync(fleet.MqttPort, $"dev-{d:D2}")));
+        var clients = await Task.WhenAll(Enumerable.Range(0, devices).Select(d => fleet.ProvisionAndConnectAsync($"dev-{d:D2}")));
         try
         {
             var started = System.Diagnostics.Stopwatch.StartNew();

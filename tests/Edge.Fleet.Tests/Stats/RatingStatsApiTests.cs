@@ -3,7 +3,7 @@ using Edge.Testing;
 
 namespace Edge.Fleet.Tests.Stats;
 
-/// <summary><c>GET /api/v1/stats/ratings</c> on ratings sent through the real MQTT path.</summary>
+/// <summary><c>GET /api/v1/stats/ratings</c> on ratings sent through the real MQTT path by provisioned devices.</summary>
 public sealed class RatingStatsApiTests : IDisposable
 {
     private readonly TempFolder _data = new("fleet-stats");
@@ -14,16 +14,19 @@ public sealed class RatingStatsApiTests : IDisposable
     public async Task Ratings_are_counted_per_level_with_the_index_and_filtered_by_counter_and_time()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
-        await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-stats");
+        // The registry, not the event, says which counter a device serves: one device per counter.
+        await using var first = await fleet.ProvisionAndConnectAsync("dev-stats-1", "c1");
+        await using var second = await fleet.ProvisionAndConnectAsync("dev-stats-2", "c2");
         var morning = Events.Morning;
-        await device.PublishEventsAsync(
+        await first.PublishEventsAsync(
             Events.Rating(1, 4, "c1", morning),
             Events.Rating(2, 4, "c1", morning.AddMinutes(1)),
             Events.Rating(3, 3, "c1", morning.AddMinutes(2)),
             Events.Rating(4, 1, "c1", morning.AddMinutes(3)),
-            Events.Rating(5, 1, "c1", morning.AddMinutes(4), suspect: true),
-            Events.Rating(6, 2, "c2", morning.AddMinutes(5)));
-        await device.WaitForAckAsync(6);
+            Events.Rating(5, 1, "c1", morning.AddMinutes(4), suspect: true));
+        await second.PublishEventsAsync(Events.Rating(1, 2, "c2", morning.AddMinutes(5)));
+        await first.WaitForAckAsync(5);
+        await second.WaitForAckAsync(1);
 
         var all = await fleet.GetJsonAsync("/api/v1/stats/ratings");
         var c1 = await fleet.GetJsonAsync("/api/v1/stats/ratings?counter=c1");

@@ -61,10 +61,12 @@ public sealed class LiteEventStoreDurabilityTests
         using var data = new TempFolder("lite-kill");
         const int rounds = 3;
         const int perRound = 200;
+        DeviceCredentials? credentials = null;
         for (var round = 0; round < rounds; round++)
         {
             using var fleet = await FleetStart.StartFleetAsync(data.Path);
-            await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, "dev-kill");
+            credentials ??= await fleet.ProvisionAsync(FleetRunner.DefaultCentre, "c1", "dev-kill");
+            await using var device = await TestDevice.ConnectAsync(fleet.MqttPort, credentials);
             var first = (round * perRound) + 1;
             var last = (round + 1) * perRound;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Edge.Testing;
 using Edge.Wire;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -8,7 +9,8 @@ namespace Edge.Fleet.Tests.Support;
 
 /// <summary>
 /// A device as the fleet sees it: a real MQTTnet client (MQTT 5) on loopback that publishes wire-v1 messages and
-/// records the acks the fleet sends it.
+/// records the acks the fleet sends it. Against a fleet it connects with the credentials provisioning gave it
+/// (<see cref="FleetStart.ProvisionAndConnectAsync"/>).
 /// </summary>
 public sealed class TestDevice : IAsyncDisposable
 {
@@ -48,7 +50,21 @@ public sealed class TestDevice : IAsyncDisposable
         }
     }
 
-    public static async Task<TestDevice> ConnectAsync(int port, string deviceId, bool subscribeToAcks = true)
+    /// <summary>
+    /// Connects without credentials, under a client id of its own: only a broker that lets anyone in accepts it (a fleet
+    /// with <c>Security:DeviceAuth=open</c>, or a bare Mosquitto).
+    /// </summary>
+    public static Task<TestDevice> ConnectAsync(int port, string deviceId, bool subscribeToAcks = true) =>
+        ConnectAsync(port, deviceId, secret: null, subscribeToAcks);
+
+    /// <summary>
+    /// Connects as a provisioned device does: client id = user name = its device id, its secret as the password, so a
+    /// fleet that requires device authentication (its default) lets it in and holds it to its own topics.
+    /// </summary>
+    public static Task<TestDevice> ConnectAsync(int port, DeviceCredentials credentials, bool subscribeToAcks = true) =>
+        ConnectAsync(port, credentials.DeviceId, credentials.Secret, subscribeToAcks);
+
+    private static async Task<TestDevice> ConnectAsync(int port, string deviceId, string? secret, bool subscribeToAcks)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new TestDevice(client, deviceId);
@@ -71,13 +87,20 @@ public sealed class TestDevice : IAsyncDisposable
             return Task.CompletedTask;
         };
 
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
-            .WithClientId($"{deviceId}-{Guid.NewGuid():N}")
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build();
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        builder = secret is null
+            ? builder.WithClientId($"{deviceId}-{Guid.NewGuid():N}")
+            : builder.WithClientId(deviceId).WithCredentials(deviceId, secret);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await client.ConnectAsync(options, timeout.Token);
+        var connected = await client.ConnectAsync(builder.Build(), timeout.Token);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            client.Dispose();
+            throw new InvalidOperationException($"{deviceId} was refused by the broker: {connected.ResultCode} {connected.ReasonString}");
+        }
+
         if (subscribeToAcks)
         {
             await client.SubscribeAsync(Topics.Ack(deviceId), MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
