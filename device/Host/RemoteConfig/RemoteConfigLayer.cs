@@ -7,7 +7,8 @@ namespace Edge.Device.RemoteConfig;
 /// arguments, for the keys it sets). Its data changes only through <see cref="Replace"/>, after the new document was
 /// validated whole and written to disk; the reload that follows updates every <c>IOptionsMonitor</c>.
 /// A list key (e.g. <c>Rating:Pins</c>) replaces the lower layers' list whole instead of merging by index, so three
-/// pins from the fleet over four local ones give three, not four.
+/// pins from the fleet over four local ones give three, not four. The same holds inside a list of objects: a field the
+/// fleet's element leaves out takes the option's default, never the local element's value at that index.
 /// </summary>
 public sealed class RemoteConfigLayer : ConfigurationProvider, IConfigurationSource
 {
@@ -40,12 +41,46 @@ public sealed class RemoteConfigLayer : ConfigurationProvider, IConfigurationSou
 
     public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
     {
-        if (parentPath is not null && _lists.Contains(parentPath))
+        if (parentPath is not null && OwnedList(parentPath, orWithin: true))
         {
-            // This layer owns the whole list: the lower layers' elements are not children any more.
+            // This layer owns the whole list: the lower layers' elements (and their fields) are not children any more.
             return base.GetChildKeys([], parentPath);
         }
 
         return base.GetChildKeys(earlierKeys, parentPath);
+    }
+
+    /// <summary>
+    /// A key inside a list this layer owns is answered here even when absent ("set, to nothing"), so that the lookup
+    /// does not fall through to a lower layer's element at the same index.
+    /// </summary>
+    public override bool TryGet(string key, out string? value)
+    {
+        if (base.TryGet(key, out value))
+        {
+            return true;
+        }
+
+        value = null;
+        return OwnedList(key, orWithin: false);
+    }
+
+    private bool OwnedList(string path, bool orWithin)
+    {
+        var lists = _lists;
+        if (orWithin && lists.Contains(path))
+        {
+            return true;
+        }
+
+        for (var colon = path.LastIndexOf(':'); colon > 0; colon = path.LastIndexOf(':', colon - 1))
+        {
+            if (lists.Contains(path[..colon]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
