@@ -32,11 +32,32 @@ public sealed class RemoteConfigLayer : ConfigurationProvider, IConfigurationSou
         {
             var flat = config is null ? new FlatSettings(new Dictionary<string, string?>(), []) : SettingsFlattener.Flatten(config.Settings);
             Data = new Dictionary<string, string?>(flat.Values, StringComparer.OrdinalIgnoreCase);
+            FillItemDefaults(config);
             _lists = new HashSet<string>(flat.Lists, StringComparer.OrdinalIgnoreCase);
             Current = config;
         }
 
         OnReload();
+    }
+
+    /// <summary>Every field of every element of a list of objects, the class's default where the fleet left it out (<see cref="ListItemDefaults"/>).</summary>
+    private void FillItemDefaults(DesiredConfig? config)
+    {
+        foreach (var (key, value) in config?.Settings ?? new Dictionary<string, System.Text.Json.JsonElement>())
+        {
+            if (RemoteSettings.Find(key) is not { ItemFields: { } fields } setting || value.ValueKind != System.Text.Json.JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < value.GetArrayLength(); i++)
+            {
+                foreach (var field in fields)
+                {
+                    Data.TryAdd($"{setting.Key}:{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{field}", ListItemDefaults.Of(setting.Key, field));
+                }
+            }
+        }
     }
 
     public override IEnumerable<string> GetChildKeys(IEnumerable<string> earlierKeys, string? parentPath)
