@@ -14,8 +14,50 @@ public sealed class QueueRemoteConfigTests(ITestOutputHelper output) : IDisposab
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
     private readonly QueueCentre _centre = new("queue-remote");
+    private readonly TempFolder _folder = new("queue-remote-role");
+    private DeviceRunner? _spare;
 
-    public void Dispose() => _centre.Dispose();
+    public void Dispose()
+    {
+        _spare?.Dispose();
+        _centre.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_device_enrolled_as_counter_runs_as_a_kiosk_with_its_fields_after_the_fleet_sets_its_role_and_a_restart()
+    {
+        var fleet = await _centre.StartFleetAsync();
+        _spare = new DeviceRunner("spare-1", _folder["spare-1"], fleet.MqttPort, "--Device:Counter=5", "--Display:Kind=none") { Centre = QueueCentre.Centre, Role = "counter" };
+        await _spare.StartAsync();
+        var field = QueueCentre.Fields[1];
+
+        var put = await PutAsync(fleet, _spare.Id, new Dictionary<string, object>
+        {
+            ["Device:Role"] = "kiosk",
+            ["Queue:Fields"] = new[] { new { name = field.Name, prefix = "S", pin = field.Pin } },
+            ["Queue:FirstNumber"] = 500,
+            ["Queue:LastNumber"] = 599,
+        });
+        var report = await ReportedAsync(fleet, _spare.Id, r => r.GetProperty("appliedVersion").GetInt64() == Revision(put), "the role and fields stored");
+        Assert.Equal("restart-required", report.GetProperty("state").GetString());
+        Assert.Equal(["Device:Role", "Queue:Fields", "Queue:FirstNumber", "Queue:LastNumber"], Pending(report));
+
+        var command = await SendAsync(fleet, HttpMethod.Post, $"/api/v1/devices/{_spare.Id}/commands", new { kind = "restart" });
+        await Eventually.ReturnsAsync(() => fleet.GetJsonAsync($"/api/v1/devices/{_spare.Id}/commands/{command.GetProperty("id").GetString()}"),
+            c => c.GetProperty("state").GetString() == "succeeded", Settle, "the spare to accept the restart");
+        Assert.Equal(75, await _spare.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await _spare.StartAsync();
+        await ReportedAsync(fleet, _spare.Id, r => r.GetProperty("state").GetString() == "applied", "the role in effect");
+
+        // Now a kiosk: its field button prints a ticket from its new block, and the fleet lists it as the spare's.
+        await QueueCentre.PressPinAsync(_spare, field.Pin);
+        var page = (await QueueCentre.PrintedPagesAsync(_spare))[^1];
+        output.WriteLine(page);
+        Assert.Contains("S500", page, StringComparison.Ordinal);
+        var ticket = Assert.Single(await Eventually.ReturnsAsync(_centre.TicketsAsync, t => t.Count == 1, Settle, "the ticket at the fleet"));
+        Assert.Equal(("S500", _spare.Id, field.Name), (ticket.GetProperty("number").GetString(), ticket.GetProperty("kiosk").GetString(), ticket.GetProperty("field").GetString()));
+    }
 
     [Fact]
     public async Task New_prefixes_and_served_fields_from_the_fleet_apply_after_a_restart_and_a_bad_queue_document_is_refused_whole()
