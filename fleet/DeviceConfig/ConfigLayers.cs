@@ -68,6 +68,17 @@ public static class ConfigLayers
         return new DesiredConfig(layers.Max(l => l.Revision), merged);
     }
 
+    /// <summary>Keys that only a device's own layer may set: a role or a centre's defaults must not change devices' roles.</summary>
+    public static readonly IReadOnlyList<string> DeviceOnlyKeys = ["Device:Role"];
+
+    /// <summary>Problems of a layer's keys for its scope (each naming its key): a device-only key in a role or centre layer.</summary>
+    public static List<string> ScopeProblems(string layerId, IReadOnlyDictionary<string, JsonElement> settings) =>
+        layerId.StartsWith(DevicePrefix, StringComparison.Ordinal)
+            ? []
+            : settings.Keys.Where(k => DeviceOnlyKeys.Contains(k, StringComparer.OrdinalIgnoreCase))
+                .Select(k => $"{k} may only be set in a device's own layer (PUT /api/v1/devices/{{id}}/config), not in {layerId}")
+                .ToList();
+
     /// <summary>Replaces a layer's settings whole; returns the stored layer with its new revision.</summary>
     public static Task<ConfigLayer> PutAsync(this IDesiredConfigStore store, string id, IReadOnlyDictionary<string, JsonElement> settings,
         string by, DateTime at, CancellationToken cancellationToken) =>

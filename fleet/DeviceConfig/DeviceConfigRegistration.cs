@@ -108,7 +108,9 @@ public static class DeviceConfigRegistration
     {
         var actor = user.Identity?.Name ?? "anonymous";
         var address = context.Connection.RemoteIpAddress?.ToString();
-        var problems = request.Settings is null ? ["settings is required: {\"settings\": {\"Section:Key\": value}}"] : RemoteSettings.ShapeProblems(request.Settings);
+        List<string> problems = request.Settings is null
+            ? ["settings is required: {\"settings\": {\"Section:Key\": value}}"]
+            : [.. RemoteSettings.ShapeProblems(request.Settings), .. ConfigLayers.ScopeProblems(layerId, request.Settings)];
         if (problems.Count > 0)
         {
             put.Audit.Record(actor, AuditActions.ConfigChanged, layerId, success: false, detail: string.Join("; ", problems), address: address);

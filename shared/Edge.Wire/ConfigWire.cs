@@ -48,8 +48,20 @@ public enum SettingEffect
     Restart,
 }
 
-/// <summary>One key the fleet may set; <see cref="IsList"/> keys take a JSON array (which replaces the local list whole).</summary>
-public sealed record RemoteSetting(string Key, SettingEffect Effect, bool IsList = false);
+/// <summary>
+/// One key the fleet may set; <see cref="IsList"/> keys take a JSON array (which replaces the local list whole). A list
+/// with <see cref="ItemFields"/> is a list of objects, each with only those scalar fields (any may be left out: the
+/// option's default applies, never the local list's element), e.g. <c>Queue:Fields</c>:
+/// <c>[{"Name": "Hộ tịch", "Prefix": "A", "Pin": 17}]</c>.
+/// </summary>
+public sealed record RemoteSetting(string Key, SettingEffect Effect, bool IsList = false, IReadOnlyList<string>? ItemFields = null)
+{
+    /// <summary>A list of objects with these scalar fields.</summary>
+    public static RemoteSetting ListOfObjects(string key, SettingEffect effect, params string[] fields) => new(key, effect, IsList: true, fields);
+
+    /// <summary>The field's canonical spelling (configuration keys are case-insensitive), or null when the items have no such field.</summary>
+    public string? ItemField(string name) => ItemFields?.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase));
+}
 
 /// <summary>
 /// The keys a desired configuration may set, shared by the fleet (which refuses other keys at once) and the device
@@ -57,7 +69,10 @@ public sealed record RemoteSetting(string Key, SettingEffect Effect, bool IsList
 /// folder are deliberately absent: a configuration push must never be able to cut a device off from the fleet. So are
 /// the printer's transport and device-local paths (<c>Printer:Transport</c>, <c>DevicePath</c>, <c>SerialPort</c>): a
 /// push could otherwise point the printer at any file the service user may write (the outbox included) or at a
-/// virtual printer that swallows tickets; they are the technician's, set on the device.
+/// virtual printer that swallows tickets; they are the technician's, set on the device. Likewise the hall's programs
+/// (<c>Hall:Synthesiser</c>, <c>Hall:Player</c>: a push must not choose what the device runs) and the centre's LAN
+/// (<c>Lan:*</c>: its key and peers come from the fleet's own LAN information). The role (<c>Device:Role</c>) and the
+/// queue take effect at the next start.
 /// </summary>
 public static class RemoteSettings
 {
@@ -91,6 +106,26 @@ public static class RemoteSettings
         new("Printer:CodePageTable", SettingEffect.Restart),
         new("Outbox:MaxBytes", SettingEffect.Restart),
         new("Outbox:CompactAboveBytes", SettingEffect.Restart),
+        new("Device:Role", SettingEffect.Restart),
+        new("Queue:TimeZone", SettingEffect.Restart),
+        RemoteSetting.ListOfObjects("Queue:Fields", SettingEffect.Restart, "Name", "Prefix", "Pin", "PriorityPin"),
+        new("Queue:FirstNumber", SettingEffect.Restart),
+        new("Queue:LastNumber", SettingEffect.Restart),
+        new("Queue:CallNextPin", SettingEffect.Restart),
+        new("Queue:RecallPin", SettingEffect.Restart),
+        new("Queue:SkipPin", SettingEffect.Restart),
+        RemoteSetting.ListOfObjects("Queue:Transfers", SettingEffect.Restart, "Pin", "ToCounter", "ToField"),
+        new("Queue:PriorityMarker", SettingEffect.Restart),
+        new("Queue:AskFleetMs", SettingEffect.Restart),
+        new("Queue:ServesFields", SettingEffect.Restart, IsList: true),
+        new("Queue:DebounceMs", SettingEffect.Restart),
+        new("Queue:StuckAfterMs", SettingEffect.Restart),
+        new("Queue:CallTimeoutMs", SettingEffect.Restart),
+        new("Hall:NumberReading", SettingEffect.Restart),
+        new("Hall:Voice", SettingEffect.Restart),
+        new("Hall:VoiceName", SettingEffect.Restart),
+        new("Hall:WordsPerMinute", SettingEffect.Restart),
+        new("Hall:CallsShown", SettingEffect.Restart),
     ];
 
     private static readonly Dictionary<string, RemoteSetting> ByKey = All.ToDictionary(s => s.Key, StringComparer.OrdinalIgnoreCase);
@@ -99,8 +134,10 @@ public static class RemoteSettings
     public static RemoteSetting? Find(string key) => ByKey.GetValueOrDefault(key);
 
     /// <summary>
-    /// Problems with the keys and the shapes of their values, each naming its key: a key that may not be set remotely,
-    /// a list where a single value belongs or the reverse, a null. The values themselves are judged by the device.
+    /// Problems with the keys and the shapes of their values, each naming its key (and the element's index in a list):
+    /// a key that may not be set remotely, a list where a single value belongs or the reverse, a null, an object where a
+    /// list wants single values, a list of objects with something else than objects or with a field it does not have.
+    /// The values themselves are judged by the device.
     /// </summary>
     public static List<string> ShapeProblems(IReadOnlyDictionary<string, JsonElement> settings)
     {
@@ -123,13 +160,54 @@ public static class RemoteSettings
             {
                 problems.Add($"{key} must be a single value (got {value.ValueKind})");
             }
-            else if (setting.IsList && value.EnumerateArray().Any(e => e.ValueKind is JsonValueKind.Array or JsonValueKind.Object or JsonValueKind.Null))
+            else if (setting.IsList && setting.ItemFields is null
+                && value.EnumerateArray().Any(e => e.ValueKind is JsonValueKind.Array or JsonValueKind.Object or JsonValueKind.Null))
             {
                 problems.Add($"{key} must list single values");
+            }
+            else if (setting.ItemFields is not null)
+            {
+                problems.AddRange(ObjectListProblems(setting, value));
             }
         }
 
         return problems;
+    }
+
+    private static IEnumerable<string> ObjectListProblems(RemoteSetting setting, JsonElement list)
+    {
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var at = $"{setting.Key}:{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            i++;
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                yield return $"{at} must be an object with fields {string.Join(", ", setting.ItemFields!)} (got {item.ValueKind})";
+                continue;
+            }
+
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var field in item.EnumerateObject())
+            {
+                if (setting.ItemField(field.Name) is null)
+                {
+                    yield return $"{at}:{field.Name} is not a field of {setting.Key} (known: {string.Join(", ", setting.ItemFields!)})";
+                }
+                else if (!seen.Add(field.Name))
+                {
+                    yield return $"{at}:{field.Name} is given more than once";
+                }
+                else if (field.Value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+                {
+                    yield return $"{at}:{field.Name} must not be null (leave the field out for its default)";
+                }
+                else if (field.Value.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+                {
+                    yield return $"{at}:{field.Name} must be a single value (got {field.Value.ValueKind})";
+                }
+            }
+        }
     }
 }
 

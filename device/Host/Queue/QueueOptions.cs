@@ -99,7 +99,10 @@ public sealed class QueueOptions : ICheckedOptions
     /// </summary>
     public int AskFleetMs { get; set; } = 300;
 
-    /// <summary>Counter: names of the fields it serves; empty = all fields.</summary>
+    /// <summary>
+    /// Counter: names of the fields it serves; empty = all fields. When the device knows the centre's fields
+    /// (<see cref="Fields"/> set), each must be one of their names.
+    /// </summary>
     public string[] ServesFields { get; set; } = [];
 
     public int DebounceMs { get; set; } = 30;
@@ -154,6 +157,34 @@ public sealed class QueueOptions : ICheckedOptions
             yield return $"{Section}:Fields prefixes must differ between fields";
         }
 
+        foreach (var name in Fields.Where(f => !string.IsNullOrWhiteSpace(f.Name)).GroupBy(f => f.Name.Trim()).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            yield return $"{Section}:Fields name '{name}' is given to more than one field";
+        }
+
+        foreach (var clash in Fields.SelectMany(a => Fields.Where(b => !ReferenceEquals(a, b) && PriorityMarker + a.Prefix == b.Prefix)
+                     .Select(b => $"{Section}:Fields prefix '{b.Prefix}' is also the priority prefix of '{a.Name}' ({PriorityMarker}+{a.Prefix}): their numbers would be the same")))
+        {
+            yield return clash;
+        }
+
+        foreach (var (served, i) in ServesFields.Select((f, i) => (f, i)))
+        {
+            if (string.IsNullOrWhiteSpace(served) || served.Length > 64)
+            {
+                yield return $"{Section}:ServesFields:{i} must be a field name of 1-64 characters";
+            }
+            else if (Fields.Count > 0 && !Fields.Any(f => f.Name == served))
+            {
+                yield return $"{Section}:ServesFields:{i} '{served}' is not one of {Section}:Fields ({string.Join(", ", Fields.Select(f => $"'{f.Name}'"))})";
+            }
+        }
+
+        foreach (var name in ServesFields.GroupBy(f => f).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            yield return $"{Section}:ServesFields names '{name}' more than once";
+        }
+
         var pins = Fields.SelectMany(f => new[] { f.Pin, f.PriorityPin }).Concat(Transfers.Select(t => t.Pin))
             .Concat(new[] { CallNextPin, RecallPin, SkipPin }).Where(p => p >= 0).ToList();
         foreach (var pin in pins.GroupBy(p => p).Where(g => g.Count() > 1).Select(g => g.Key))
@@ -187,6 +218,11 @@ public sealed class QueueOptions : ICheckedOptions
         if (DebounceMs is < 1 or > 1000)
         {
             yield return $"{Section}:DebounceMs must be 1-1000 (got {DebounceMs})";
+        }
+
+        if (StuckAfterMs < 1000)
+        {
+            yield return $"{Section}:StuckAfterMs must be at least 1000 (got {StuckAfterMs})";
         }
 
         if (CallTimeoutMs is < 100 or > 60_000)

@@ -11,6 +11,7 @@ public static class QueueRegistration
     {
         services.AddCheckedOptions<DeviceRoleOptions>(DeviceRoleOptions.Section);
         services.AddCheckedOptions<QueueOptions>(QueueOptions.Section);
+        services.AddSingleton<IValidateOptions<QueueOptions>, QueuePinsValidator>();
         services.AddSingleton<QueuePresses>();
         services.AddSingleton<QueueReplies>();
         services.AddSingleton<Uplink.IDownlinkHandler>(sp => sp.GetRequiredService<QueueReplies>());

@@ -23,7 +23,7 @@ public sealed class DesiredConfigCheck(IReadOnlyList<IConfigurationProvider> loc
         candidate.Replace(new Wire.DesiredConfig(0, settings));
         var root = new ConfigurationRoot([.. localLayers.Select(p => new FrozenLayer(p)), candidate]);
         var touched = settings.Keys.Select(k => k.Split(':')[0]).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        foreach (var section in sections.Where(s => touched.Contains(s.Section)))
+        foreach (var section in sections.Where(s => s.Sections.Any(touched.Contains)))
         {
             problems.AddRange(section.Problems(root));
         }

@@ -1,14 +1,17 @@
 using Edge.Device.Configuration;
 using Edge.Device.Display;
+using Edge.Device.Hall;
 using Edge.Device.Health;
 using Edge.Device.Printing;
+using Edge.Device.Queue;
 
 namespace Edge.Device.RemoteConfig;
 
-/// <summary>Binds one options section from a candidate configuration and runs its own validator.</summary>
+/// <summary>Binds options sections from a candidate configuration and runs their own validators.</summary>
 public interface ISectionCheck
 {
-    string Section { get; }
+    /// <summary>The sections whose keys, when a document sets any, make this check run.</summary>
+    IReadOnlyList<string> Sections { get; }
 
     IEnumerable<string> Problems(IConfiguration candidate);
 }
@@ -21,9 +24,20 @@ public interface ISectionCheck
 public sealed class SectionCheck<T>(string section, Action<T>? postConfigure = null) : ISectionCheck
     where T : class, ICheckedOptions, new()
 {
-    public string Section => section;
+    public IReadOnlyList<string> Sections { get; } = [section];
 
     public IEnumerable<string> Problems(IConfiguration candidate)
+    {
+        if (Bound(candidate, section, postConfigure, out var problem) is not { } options)
+        {
+            return [problem!];
+        }
+
+        return options.Validate().ToList();
+    }
+
+    /// <summary>The section bound as the host binds it; null and the problem when a value does not convert.</summary>
+    internal static T? Bound(IConfiguration candidate, string section, Action<T>? postConfigure, out string? problem)
     {
         var options = new T();
         try
@@ -32,11 +46,31 @@ public sealed class SectionCheck<T>(string section, Action<T>? postConfigure = n
         }
         catch (InvalidOperationException ex)
         {
-            return [ex.Message];
+            problem = ex.Message;
+            return null;
         }
 
         postConfigure?.Invoke(options);
-        return options.Validate().ToList();
+        problem = null;
+        return options;
+    }
+}
+
+/// <summary>
+/// The queue's pins against the rating buttons' and the display's in the device's role (<see cref="QueuePins"/>): runs
+/// when a document touches any of those sections. A value that does not convert is left to the section's own check.
+/// </summary>
+public sealed class QueuePinsCheck : ISectionCheck
+{
+    public IReadOnlyList<string> Sections { get; } = [DeviceRoleOptions.Section, QueueOptions.Section, RatingOptions.Section, DisplayOptions.Section];
+
+    public IEnumerable<string> Problems(IConfiguration candidate)
+    {
+        var role = SectionCheck<DeviceRoleOptions>.Bound(candidate, DeviceRoleOptions.Section, null, out _);
+        var queue = SectionCheck<QueueOptions>.Bound(candidate, QueueOptions.Section, null, out _);
+        var rating = SectionCheck<RatingOptions>.Bound(candidate, RatingOptions.Section, RatingOptions.UseDefaultPinsWhenEmpty, out _);
+        var display = SectionCheck<DisplayOptions>.Bound(candidate, DisplayOptions.Section, null, out _);
+        return role is null || queue is null || rating is null || display is null ? [] : QueuePins.Conflicts(role.Role, queue, rating, display).ToList();
     }
 }
 
@@ -51,5 +85,9 @@ public static class RemoteSectionChecks
         new SectionCheck<RatingOptions>(RatingOptions.Section, RatingOptions.UseDefaultPinsWhenEmpty),
         new SectionCheck<OutboxOptions>(OutboxOptions.Section),
         new SectionCheck<OpeningHoursOptions>(OpeningHoursOptions.Section),
+        new SectionCheck<DeviceRoleOptions>(DeviceRoleOptions.Section),
+        new SectionCheck<QueueOptions>(QueueOptions.Section),
+        new SectionCheck<HallOptions>(HallOptions.Section),
+        new QueuePinsCheck(),
     ];
 }

@@ -9,7 +9,8 @@ public sealed record FlatSettings(IReadOnlyDictionary<string, string?> Values, I
 
 /// <summary>
 /// Turns a desired configuration's JSON values into configuration keys, as the JSON file provider would
-/// ("Rating:Pins": [5, 6] → Rating:Pins:0 = 5, Rating:Pins:1 = 6).
+/// ("Rating:Pins": [5, 6] → Rating:Pins:0 = 5, Rating:Pins:1 = 6; "Queue:Fields": [{"Name": "Hộ tịch", "Pin": 17}] →
+/// Queue:Fields:0:Name, Queue:Fields:0:Pin), with the keys and the objects' fields in their canonical spelling.
 /// </summary>
 public static class SettingsFlattener
 {
@@ -20,14 +21,27 @@ public static class SettingsFlattener
         var lists = new List<string>();
         foreach (var (key, value) in settings)
         {
-            var canonical = RemoteSettings.Find(key)?.Key ?? key;
+            var setting = RemoteSettings.Find(key);
+            var canonical = setting?.Key ?? key;
             if (value.ValueKind == JsonValueKind.Array)
             {
                 lists.Add(canonical);
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    values[$"{canonical}:{i.ToString(CultureInfo.InvariantCulture)}"] = Scalar(item);
+                    var at = $"{canonical}:{i.ToString(CultureInfo.InvariantCulture)}";
+                    if (item.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var field in item.EnumerateObject())
+                        {
+                            values[$"{at}:{setting?.ItemField(field.Name) ?? field.Name}"] = Scalar(field.Value);
+                        }
+                    }
+                    else
+                    {
+                        values[at] = Scalar(item);
+                    }
+
                     i++;
                 }
             }

@@ -37,4 +37,19 @@ public sealed class ConfigDriftTests
         Assert.Equal(2, problems.Count);
         Assert.Contains(problems, p => p.StartsWith("Device:Id may not be set remotely", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void The_role_is_set_only_in_a_devices_own_layer_and_lists_of_objects_replace_whole_in_the_merge()
+    {
+        var settings = Settings("""{"device:role": "kiosk", "Queue:Fields": [{"Name": "Đất đai", "Prefix": "B", "Pin": 27}]}""");
+        Assert.Empty(ConfigLayers.ScopeProblems(ConfigLayers.DeviceLayer("kiosk-1"), settings));
+        Assert.StartsWith("device:role may only be set in a device's own layer", Assert.Single(ConfigLayers.ScopeProblems(ConfigLayers.RoleLayer("counter"), settings)), StringComparison.Ordinal);
+        Assert.Single(ConfigLayers.ScopeProblems(ConfigLayers.CentreLayer("centre-1"), settings));
+
+        var centre = new ConfigLayer { Id = ConfigLayers.CentreLayer("centre-1"), Revision = 3, SettingsJson = """{"Queue:Fields": [{"Name": "A"}, {"Name": "B"}]}""" };
+        var device = new ConfigLayer { Id = ConfigLayers.DeviceLayer("kiosk-1"), Revision = 4, SettingsJson = """{"queue:fields": [{"Name": "C"}]}""" };
+        var merged = ConfigLayers.Merge([centre, device])!;
+        Assert.Equal(4, merged.Version);
+        Assert.Equal(["C"], merged.Settings["Queue:Fields"].EnumerateArray().Select(f => f.GetProperty("Name").GetString()));
+    }
 }
