@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Edge.EndToEnd.Tests.Queue;
 using Edge.Testing;
@@ -193,6 +194,17 @@ public sealed class FleetDiskFullTests(ITestOutputHelper output) : IDisposable
 
         Assert.Equal("----", await QueueCentre.PressAndReadDisplayAsync(centre.Desk, QueueCentre.CallNextPin));
         Assert.Contains("edge_store_refused_total{store=\"queue\"}", (await GetAsync(fleet, "/metrics")).Body, StringComparison.Ordinal);
+
+        // A change of the centre's alert rules is a durable write of the alert store (unless the login's registry failed first).
+        var (status, body) = await PutRulesAsync(fleet);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Matches("the (alert|registry) store", body);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> PutRulesAsync(FleetRunner fleet)
+    {
+        using var response = await fleet.Http.PutAsJsonAsync($"/api/v1/alerts/rules/{FleetRunner.DefaultCentre}", new { offlineMinutes = OfflineFor.TotalMinutes });
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Space back: the kiosk's ticket reaches the list and the counter calls it; the spare's offline alert opens, after the disk was freed.</summary>
@@ -210,6 +222,7 @@ public sealed class FleetDiskFullTests(ITestOutputHelper output) : IDisposable
         var openedAt = alert.GetProperty("openedAt").GetDateTimeOffset();
         output.WriteLine($"the spare's offline alert opened {(openedAt - freedAt).TotalSeconds:0.0} s after the disk was freed");
         Assert.True(openedAt >= freedAt.AddSeconds(-1), $"the alert was committed once the disk had room (opened {openedAt:O}, freed {freedAt:O})");
+        await Eventually.TrueAsync(async () => (await PutRulesAsync(fleet)).Status == HttpStatusCode.OK, Resume, "the alert rules to be stored");
     }
 
     private static async Task<List<JsonElement>> OfflineAlertsAsync(FleetRunner fleet, string deviceId) =>
