@@ -1,3 +1,4 @@
+using Edge.Fleet.Store;
 using Edge.Fleet.Store.Leadership;
 
 namespace Edge.Fleet.Alerts;
@@ -76,7 +77,12 @@ public sealed class AlertNoticeSender(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Sending alert notices failed; trying again shortly");
+                if (ex is not StoreUnavailableException)
+                {
+                    // A store file that is down is logged once per outage and counted by StoreOutages.
+                    logger.LogError(ex, "Sending alert notices failed; trying again shortly");
+                }
+
                 try
                 {
                     await Task.Delay(PollEvery * 5, time, stoppingToken);

@@ -32,7 +32,7 @@ public static class AlertsRegistration
         builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
         builder.AddFleetStore<IAlertStore>(
-            sp => new LiteAlertStore(FleetOptions.FileIn(sp, "alerts.db")),
+            sp => new LiteAlertStore(FleetOptions.FileIn(sp, "alerts.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresAlertStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<CentreRuleBook>();
         builder.Services.AddSingleton<OpenAlertCache>();

@@ -7,48 +7,48 @@ namespace Edge.Fleet.Alerts;
 public sealed partial class LiteAlertStore
 {
     public Task<Alert?> FindAsync(string alertId, CancellationToken cancellationToken) =>
-        Task.FromResult(_alerts.FindById(alertId) is { } doc ? LiteAlertDocuments.ToAlert(doc) : null);
+        Task.FromResult(_file.Read(c => c.Alerts.FindById(alertId) is { } doc ? LiteAlertDocuments.ToAlert(doc) : null));
 
     public Task<AlertWorkResult> RecordWorkAsync(AlertAction action, CancellationToken cancellationToken)
     {
-        lock (_writeLock)
+        return Task.FromResult(_file.Locked((db, c) =>
         {
-            if (_alerts.FindById(action.AlertId) is not { } doc)
+            if (c.Alerts.FindById(action.AlertId) is not { } doc)
             {
-                return Task.FromResult(new AlertWorkResult(AlertWorkOutcome.NotFound, null));
+                return new AlertWorkResult(AlertWorkOutcome.NotFound, null);
             }
 
             var alert = LiteAlertDocuments.ToAlert(doc);
             var (outcome, changed) = AlertWorkRules.Apply(alert, action);
             if (outcome == AlertWorkOutcome.Done)
             {
-                LiteFile.CommitDurably(_db, () =>
+                LiteFile.CommitDurably(db, () =>
                 {
-                    _alerts.Update(LiteAlertDocuments.FromAlert(changed));
-                    _actions.Insert(LiteAlertDocuments.FromAction(action));
+                    c.Alerts.Update(LiteAlertDocuments.FromAlert(changed));
+                    c.Actions.Insert(LiteAlertDocuments.FromAction(action));
                     return true;
                 });
             }
 
-            return Task.FromResult(new AlertWorkResult(outcome, changed));
-        }
+            return new AlertWorkResult(outcome, changed);
+        }));
     }
 
     public Task<IReadOnlyList<AlertAction>> ActionsAsync(string alertId, CancellationToken cancellationToken)
     {
-        IReadOnlyList<AlertAction> actions = _actions.Find(Query.EQ("alertId", alertId))
+        IReadOnlyList<AlertAction> actions = _file.Read(c => c.Actions.Find(Query.EQ("alertId", alertId))
             .OrderBy(d => d["at"].AsDateTime)
             .ThenBy(d => d["_id"])
             .Select(LiteAlertDocuments.ToAction)
-            .ToList();
+            .ToList());
         return Task.FromResult(actions);
     }
 
     public Task<IReadOnlyList<QueuedMail>> ClaimDueMailsAsync(DateTimeOffset now, TimeSpan claimFor, int addresses, CancellationToken cancellationToken)
     {
-        lock (_writeLock)
+        return Task.FromResult(_file.Locked((db, c) =>
         {
-            var waiting = _mails.Find(Query.In("state", MailStates.Pending, MailStates.Sending)).ToList();
+            var waiting = c.Mails.Find(Query.In("state", MailStates.Pending, MailStates.Sending)).ToList();
             var due = waiting.Where(m => LiteAlertDocuments.Utc(m["dueAt"]) <= now).Select(m => m["address"].AsString)
                 .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(addresses).ToHashSet(StringComparer.Ordinal);
             var claim = waiting
@@ -60,19 +60,19 @@ public sealed partial class LiteAlertStore
                 .ToList();
             if (claim.Count == 0)
             {
-                return Task.FromResult<IReadOnlyList<QueuedMail>>([]);
+                return (IReadOnlyList<QueuedMail>)[];
             }
 
             var claimed = new List<QueuedMail>();
-            LiteFile.CommitDurably(_db, () =>
+            LiteFile.CommitDurably(db, () =>
             {
                 foreach (var mail in claim)
                 {
                     mail["state"] = MailStates.Sending;
                     mail["dueAt"] = (now + claimFor).UtcDateTime;
                     mail["attempts"] = mail["attempts"].AsInt32 + 1;
-                    _mails.Update(mail);
-                    if (_alerts.FindById(mail["alertId"]) is { } alertDoc)
+                    c.Mails.Update(mail);
+                    if (c.Alerts.FindById(mail["alertId"]) is { } alertDoc)
                     {
                         var record = LiteAlertDocuments.ToMailRecord(mail);
                         var alert = LiteAlertDocuments.ToAlert(alertDoc);
@@ -84,40 +84,41 @@ public sealed partial class LiteAlertStore
 
                 return true;
             });
-            return Task.FromResult<IReadOnlyList<QueuedMail>>(claimed);
-        }
+            return (IReadOnlyList<QueuedMail>)claimed;
+        }));
     }
 
     public Task MarkMailsSentAsync(IReadOnlyCollection<string> mailIds, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        lock (_writeLock)
+        _file.Locked((db, c) =>
         {
-            var claimed = mailIds.Select(id => _mails.FindById(id)).Where(m => m is not null && m["state"].AsString == MailStates.Sending).ToList();
+            var claimed = mailIds.Select(id => c.Mails.FindById(id)).Where(m => m is not null && m["state"].AsString == MailStates.Sending).ToList();
             if (claimed.Count > 0)
             {
-                LiteFile.CommitDurably(_db, () =>
+                LiteFile.CommitDurably(db, () =>
                 {
                     foreach (var mail in claimed)
                     {
                         mail["state"] = MailStates.Sent;
                         mail["sentAt"] = at.UtcDateTime;
                         mail.Remove("lastError");
-                        _mails.Update(mail);
+                        c.Mails.Update(mail);
                     }
 
                     return true;
                 });
             }
-        }
 
+            return true;
+        });
         return Task.CompletedTask;
     }
 
     public Task MarkMailNotSentAsync(string mailId, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
-        lock (_writeLock)
+        _file.Locked((db, c) =>
         {
-            if (_mails.FindById(mailId) is { } mail && mail["state"].AsString == MailStates.Sending)
+            if (c.Mails.FindById(mailId) is { } mail && mail["state"].AsString == MailStates.Sending)
             {
                 mail["state"] = retryAt is null ? MailStates.Failed : MailStates.Pending;
                 if (retryAt is { } due)
@@ -126,72 +127,75 @@ public sealed partial class LiteAlertStore
                 }
 
                 mail["lastError"] = error;
-                LiteFile.CommitDurably(_db, () => _mails.Update(mail));
+                LiteFile.CommitDurably(db, () => c.Mails.Update(mail));
             }
-        }
 
+            return true;
+        });
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<MailRecord>> MailsAsync(int limit, CancellationToken cancellationToken)
     {
-        IReadOnlyList<MailRecord> mails = _mails.FindAll().Select(LiteAlertDocuments.ToMailRecord)
-            .OrderByDescending(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal).Take(limit).ToList();
+        IReadOnlyList<MailRecord> mails = _file.Read(c => c.Mails.FindAll().Select(LiteAlertDocuments.ToMailRecord)
+            .OrderByDescending(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal).Take(limit).ToList());
         return Task.FromResult(mails);
     }
 
     public Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(int limit, CancellationToken cancellationToken)
     {
-        var notices = _notices.Find(Query.EQ("state", NoticeStates.Failed)).Select(LiteAlertDocuments.ToNoticeRecord)
-            .Select(n => new DeadLetter(DeadLetterChannels.Webhook, n.Id, n.AlertId, n.Event, null, n.Attempts, n.CreatedAt, n.LastError));
-        var mails = _mails.Find(Query.EQ("state", MailStates.Failed)).Select(LiteAlertDocuments.ToMailRecord)
-            .Select(m => new DeadLetter(DeadLetterChannels.Mail, m.Id, m.AlertId, m.Event, m.Address, m.Attempts, m.CreatedAt, m.LastError));
-        IReadOnlyList<DeadLetter> letters = notices.Concat(mails)
-            .OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Channel, StringComparer.Ordinal).ThenBy(d => d.Id, StringComparer.Ordinal)
-            .Take(limit).ToList();
+        IReadOnlyList<DeadLetter> letters = _file.Read(c =>
+        {
+            var notices = c.Notices.Find(Query.EQ("state", NoticeStates.Failed)).Select(LiteAlertDocuments.ToNoticeRecord)
+                .Select(n => new DeadLetter(DeadLetterChannels.Webhook, n.Id, n.AlertId, n.Event, null, n.Attempts, n.CreatedAt, n.LastError));
+            var mails = c.Mails.Find(Query.EQ("state", MailStates.Failed)).Select(LiteAlertDocuments.ToMailRecord)
+                .Select(m => new DeadLetter(DeadLetterChannels.Mail, m.Id, m.AlertId, m.Event, m.Address, m.Attempts, m.CreatedAt, m.LastError));
+            return notices.Concat(mails)
+                .OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Channel, StringComparer.Ordinal).ThenBy(d => d.Id, StringComparer.Ordinal)
+                .Take(limit).ToList();
+        });
         return Task.FromResult(letters);
     }
 
     public Task<bool> RetryDeadLetterAsync(string channel, string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var collection = channel switch
+        return Task.FromResult(_file.Locked((db, c) =>
         {
-            DeadLetterChannels.Webhook => _notices,
-            DeadLetterChannels.Mail => _mails,
-            _ => null,
-        };
-        lock (_writeLock)
-        {
+            var collection = channel switch
+            {
+                DeadLetterChannels.Webhook => c.Notices,
+                DeadLetterChannels.Mail => c.Mails,
+                _ => null,
+            };
             if (collection?.FindById(id) is not { } letter || letter["state"].AsString != NoticeStates.Failed)
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             letter["state"] = NoticeStates.Pending;
             letter["attempts"] = 0;
             letter["dueAt"] = now.UtcDateTime;
-            LiteFile.CommitDurably(_db, () => collection.Update(letter));
-            return Task.FromResult(true);
-        }
+            return LiteFile.CommitDurably(db, () => collection.Update(letter));
+        }));
     }
 
     /// <summary>Every history entry (for the copier to PostgreSQL).</summary>
-    internal IReadOnlyList<AlertAction> AllActions() => _actions.FindAll().Select(LiteAlertDocuments.ToAction).ToList();
+    internal IReadOnlyList<AlertAction> AllActions() => _file.Read(c => c.Actions.FindAll().Select(LiteAlertDocuments.ToAction).ToList());
 
     /// <summary>Every queued e-mail (for the copier to PostgreSQL).</summary>
-    internal IReadOnlyList<MailRecord> AllMails() => _mails.FindAll().Select(LiteAlertDocuments.ToMailRecord).ToList();
+    internal IReadOnlyList<MailRecord> AllMails() => _file.Read(c => c.Mails.FindAll().Select(LiteAlertDocuments.ToMailRecord).ToList());
 
     /// <summary>Inside a commit: the transition's webhook notice and e-mails.</summary>
-    private void QueueOutbox(string alertId, string @event, DateTimeOffset at, AlertOutbox outbox)
+    private static void QueueOutbox(Collections c, string alertId, string @event, DateTimeOffset at, AlertOutbox outbox)
     {
         if (outbox.Webhook)
         {
-            _notices.Upsert(LiteAlertDocuments.NewNotice(alertId, @event, at));
+            c.Notices.Upsert(LiteAlertDocuments.NewNotice(alertId, @event, at));
         }
 
         foreach (var to in outbox.Mails.DistinctBy(m => m.Person, StringComparer.Ordinal))
         {
-            _mails.Upsert(LiteAlertDocuments.NewMail(alertId, @event, to, at));
+            c.Mails.Upsert(LiteAlertDocuments.NewMail(alertId, @event, to, at));
         }
     }
 }

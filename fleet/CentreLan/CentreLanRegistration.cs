@@ -21,7 +21,7 @@ public static class CentreLanRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddDeviceDownlink();
         builder.AddFleetStore<ICentreLanStore>(
-            sp => new LiteCentreLanStore(FleetOptions.FileIn(sp, LiteCentreLanStore.FileName)),
+            sp => new LiteCentreLanStore(FleetOptions.FileIn(sp, LiteCentreLanStore.FileName), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresCentreLanStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDeviceReportConsumer<CentreLanPublisher>();
         builder.Services.AddApiJson(CentreLanJson.Default);

@@ -1,3 +1,5 @@
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Lite;
 using Edge.Storage;
 using LiteDB;
 
@@ -6,7 +8,9 @@ namespace Edge.Fleet.CentreLan;
 /// <summary>
 /// <see cref="ICentreLanStore"/> in <c>{Fleet:DataDir}/centre-lan.db</c> (collections <c>keys</c>, <c>addresses</c>)
 /// for one node: one lock for reads and writes, every write durable (<see cref="LiteFile.CommitDurably{T}"/>) before it
-/// returns, so a key handed to a device is the key the fleet has after a crash.
+/// returns, so a key handed to a device is the key the fleet has after a crash. The file reopens itself after its
+/// engine failed (a full disk, <see cref="ReopeningLiteFile{TView}"/>): meanwhile every call throws
+/// <see cref="StoreUnavailableException"/> naming the centre-lan store, so no key is handed out that is not stored.
 /// </summary>
 public sealed class LiteCentreLanStore : ICentreLanStore, IDisposable
 {
@@ -15,73 +19,67 @@ public sealed class LiteCentreLanStore : ICentreLanStore, IDisposable
     private const string KeysCollection = "keys";
     private const string AddressesCollection = "addresses";
 
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<CentreKey> _keys;
-    private readonly ILiteCollection<LanAddress> _addresses;
-    private readonly Lock _gate = new();
+    private readonly ReopeningLiteFile<Collections> _file;
 
-    public LiteCentreLanStore(string path)
+    /// <summary>The store on <paramref name="path"/> (see <see cref="ReopeningLiteFile{TView}"/> for <paramref name="outages"/> and <paramref name="opening"/>).</summary>
+    public LiteCentreLanStore(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
-        _db = LiteFile.Open(path, KeysCollection, AddressesCollection);
-        _keys = _db.GetCollection<CentreKey>(KeysCollection);
-        _addresses = _db.GetCollection<LanAddress>(AddressesCollection);
+        _file = new ReopeningLiteFile<Collections>(Name, path, [KeysCollection, AddressesCollection], Collections.Of, outages, opening);
     }
 
-    public Task<CentreKey> KeyOfAsync(string centre, DateTime now, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    /// <summary>The store's name in 503 answers, <c>/healthz</c> and <c>/metrics</c>.</summary>
+    public static string Name => "centre-lan";
+
+    public Task<CentreKey> KeyOfAsync(string centre, DateTime now, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Locked((db, c) =>
         {
-            if (_keys.FindById(centre) is { } key)
+            if (c.Keys.FindById(centre) is { } key)
             {
-                return Task.FromResult(key);
+                return key;
             }
 
             var first = CentreKey.First(centre, now);
-            LiteFile.CommitDurably(_db, () => _keys.Insert(first));
-            return Task.FromResult(first);
-        }
-    }
+            LiteFile.CommitDurably(db, () => c.Keys.Insert(first));
+            return first;
+        }));
 
-    public Task<CentreKey> RotateAsync(string centre, DateTime now, string actor, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task<CentreKey> RotateAsync(string centre, DateTime now, string actor, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Locked((db, c) =>
         {
-            var next = (_keys.FindById(centre) ?? CentreKey.First(centre, now)).Rotated(now, actor);
-            LiteFile.CommitDurably(_db, () => _keys.Upsert(next));
-            return Task.FromResult(next);
-        }
-    }
+            var next = (c.Keys.FindById(centre) ?? CentreKey.First(centre, now)).Rotated(now, actor);
+            LiteFile.CommitDurably(db, () => c.Keys.Upsert(next));
+            return next;
+        }));
 
-    public Task<bool> SetAddressAsync(string deviceId, string? address, DateTime now, CancellationToken cancellationToken)
-    {
-        lock (_gate)
+    public Task<bool> SetAddressAsync(string deviceId, string? address, DateTime now, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Locked((db, c) =>
         {
-            var stored = _addresses.FindById(deviceId);
+            var stored = c.Addresses.FindById(deviceId);
             if (string.IsNullOrEmpty(address))
             {
-                return Task.FromResult(stored is not null && LiteFile.CommitDurably(_db, () => _addresses.Delete(deviceId)));
+                return stored is not null && LiteFile.CommitDurably(db, () => c.Addresses.Delete(deviceId));
             }
 
             if (stored?.Address == address)
             {
-                return Task.FromResult(false);
+                return false;
             }
 
-            LiteFile.CommitDurably(_db, () => _addresses.Upsert(new LanAddress { DeviceId = deviceId, Address = address, ReportedAt = now }));
-            return Task.FromResult(true);
-        }
-    }
+            LiteFile.CommitDurably(db, () => c.Addresses.Upsert(new LanAddress { DeviceId = deviceId, Address = address, ReportedAt = now }));
+            return true;
+        }));
 
-    public Task<IReadOnlyDictionary<string, string>> AddressesAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, string>> AddressesAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(_file.Read(c => deviceIds.Distinct(StringComparer.Ordinal)
+            .Select(id => c.Addresses.FindById(id)).OfType<LanAddress>()
+            .ToDictionary(a => a.DeviceId, a => a.Address, StringComparer.Ordinal)));
+
+    public void Dispose() => _file.Dispose();
+
+    /// <summary>The file's collections, of the engine open now.</summary>
+    private sealed record Collections(ILiteCollection<CentreKey> Keys, ILiteCollection<LanAddress> Addresses)
     {
-        lock (_gate)
-        {
-            IReadOnlyDictionary<string, string> found = deviceIds.Distinct(StringComparer.Ordinal)
-                .Select(id => _addresses.FindById(id)).OfType<LanAddress>()
-                .ToDictionary(a => a.DeviceId, a => a.Address, StringComparer.Ordinal);
-            return Task.FromResult(found);
-        }
+        public static Collections Of(LiteDatabase db) =>
+            new(db.GetCollection<CentreKey>(KeysCollection), db.GetCollection<LanAddress>(AddressesCollection));
     }
-
-    public void Dispose() => _db.Dispose();
 }

@@ -1,4 +1,5 @@
 using Edge.Fleet.Alerts;
+using Edge.Fleet.Store;
 using Edge.Fleet.Store.Leadership;
 using Microsoft.Extensions.Options;
 
@@ -117,7 +118,12 @@ public sealed class AlertMailSender : BackgroundService
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Sending alert e-mails failed; trying again shortly");
+                if (ex is not StoreUnavailableException)
+                {
+                    // A store file that is down is logged once per outage and counted by StoreOutages.
+                    _logger.LogError(ex, "Sending alert e-mails failed; trying again shortly");
+                }
+
                 try
                 {
                     await Task.Delay(PollEvery * 5, _time, stoppingToken);

@@ -1,3 +1,5 @@
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Lite;
 using Edge.Storage;
 using Edge.Wire;
 using LiteDB;
@@ -9,7 +11,9 @@ namespace Edge.Fleet.Queue;
 /// commit (<see cref="LiteFile.CommitDurably{T}"/>), made under one lock: the lock is what serialises call-next, so two
 /// counters pressing at the same instant are answered one after the other and never get the same ticket, and a ticket
 /// handed out is on disk before the counter hears of it. The work is synchronous (LiteDB transactions are bound to
-/// the thread); the tasks returned are already complete.
+/// the thread); the tasks returned are already complete. The file reopens itself after its engine failed (a full disk,
+/// <see cref="ReopeningLiteFile{TView}"/>): meanwhile every call throws <see cref="StoreUnavailableException"/> naming the
+/// queue store, so a batch is not acked and a call-next is not answered, and the call order is read again at each opening.
 /// </summary>
 public sealed class LiteQueueStore : IQueueStore, IDisposable
 {
@@ -19,22 +23,16 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
     private const string TicketsCollection = "tickets";
     private const string LastCallsCollection = "lastCalls";
 
-    private readonly Lock _gate = new();
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<QueueTicket> _tickets;
-    private readonly ILiteCollection<LastCall> _lastCalls;
-    private long _lastCallOrder;
+    private readonly ReopeningLiteFile<QueueFile> _file;
 
-    public LiteQueueStore(string path)
+    /// <summary>The store on <paramref name="path"/> (see <see cref="ReopeningLiteFile{TView}"/> for <paramref name="outages"/> and <paramref name="opening"/>).</summary>
+    public LiteQueueStore(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
-        _db = LiteFile.Open(path, TicketsCollection, LastCallsCollection);
-        _tickets = _db.GetCollection<QueueTicket>(TicketsCollection);
-        _tickets.EnsureIndex(t => t.CentreDay);
-        _tickets.EnsureIndex(t => t.Centre);
-        _lastCalls = _db.GetCollection<LastCall>(LastCallsCollection);
-        _tickets.EnsureIndex(t => t.CallOrder);
-        _lastCallOrder = _tickets.Count() == 0 ? 0 : _tickets.Max(t => t.CallOrder);
+        _file = new ReopeningLiteFile<QueueFile>(Name, path, [TicketsCollection, LastCallsCollection], QueueFile.Of, outages, opening);
     }
+
+    /// <summary>The store's name in 503 answers, <c>/healthz</c> and <c>/metrics</c>.</summary>
+    public static string Name => "queue";
 
     public Task<int> ApplyAsync(
         string centre, string deviceId, IReadOnlyList<DeviceEvent> events, Func<DeviceEvent, TicketPlace>? place, CancellationToken cancellationToken)
@@ -46,109 +44,87 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
             return Task.FromResult(0);
         }
 
-        lock (_gate)
-        {
-            return Task.FromResult(LiteFile.CommitDurably(_db, () => relevant.Count(e => ApplyOne(centre, deviceId, e, place))));
-        }
+        return Task.FromResult(_file.Write(queue => relevant.Count(e => ApplyOne(queue, centre, deviceId, e, place))));
     }
 
     public Task<CallReply> ActAsync(
         string centre, string deviceId, CallRequest request, string day, DateTimeOffset now, QueueRules rules, CancellationToken cancellationToken)
     {
-        lock (_gate)
+        var at = QueueEvents.ToMilliseconds(now);
+        return Task.FromResult(_file.Locked((db, queue) =>
         {
-            if (_lastCalls.FindById(deviceId) is { } last && last.RequestId == request.RequestId)
+            if (queue.LastCalls.FindById(deviceId) is { } last && last.RequestId == request.RequestId)
             {
-                return Task.FromResult(new CallReply(last.RequestId, last.Ticket, last.Field, last.Day, last.Waiting));
+                return new CallReply(last.RequestId, last.Ticket, last.Field, last.Day, last.Waiting);
             }
 
-            var at = QueueEvents.ToMilliseconds(now);
-            return Task.FromResult(LiteFile.CommitDurably(_db, () =>
+            return LiteFile.CommitDurably(db, () =>
             {
                 var reply = request.Action switch
                 {
-                    CallActions.Transfer => Transfer(centre, request, day),
-                    CallActions.Recall => Recall(centre, request, day, at, rules),
-                    _ => HandOut(centre, request, day, at, rules),
+                    CallActions.Transfer => Transfer(queue, centre, request, day),
+                    CallActions.Recall => Recall(queue, centre, request, day, at, rules),
+                    _ => HandOut(queue, centre, request, day, at, rules),
                 };
                 if (reply.Reason is null)
                 {
-                    _lastCalls.Upsert(new LastCall
+                    queue.LastCalls.Upsert(new LastCall
                     {
                         Id = deviceId, RequestId = request.RequestId, Ticket = reply.Ticket, Field = reply.Field, Day = reply.Day, Waiting = reply.Waiting,
                     });
                 }
 
                 return reply;
-            }));
-        }
+            });
+        }));
     }
 
     public Task<IReadOnlyList<QueueTicket>> TicketsAsync(string centre, string day, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            return Task.FromResult<IReadOnlyList<QueueTicket>>(InIssueOrder(DayList(centre, day)).ToList());
-        }
+        return Task.FromResult<IReadOnlyList<QueueTicket>>(_file.Locked((_, queue) => InIssueOrder(DayList(queue, centre, day)).ToList()));
     }
 
     public Task<IReadOnlyList<QueueTicket>> TicketsBetweenAsync(string centre, string fromDay, string toDay, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            // By the centre's index, then the days compared ordinally here (LiteDB compares strings by culture).
-            var found = _tickets.Find(t => t.Centre == centre)
-                .Where(t => string.CompareOrdinal(t.ListDay, fromDay) >= 0 && string.CompareOrdinal(t.ListDay, toDay) <= 0);
-            return Task.FromResult<IReadOnlyList<QueueTicket>>(
-                found.OrderBy(t => t.CentreDay, StringComparer.Ordinal).ThenBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal).ToList());
-        }
+        // By the centre's index, then the days compared ordinally here (LiteDB compares strings by culture).
+        return Task.FromResult<IReadOnlyList<QueueTicket>>(_file.Locked((_, queue) => queue.Tickets.Find(t => t.Centre == centre)
+            .Where(t => string.CompareOrdinal(t.ListDay, fromDay) >= 0 && string.CompareOrdinal(t.ListDay, toDay) <= 0)
+            .OrderBy(t => t.CentreDay, StringComparer.Ordinal).ThenBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal).ToList()));
     }
 
     /// <summary>Every ticket of the file, for the copier to PostgreSQL.</summary>
-    internal IReadOnlyList<QueueTicket> AllTickets()
-    {
-        lock (_gate)
-        {
-            return _tickets.FindAll().ToList();
-        }
-    }
+    internal IReadOnlyList<QueueTicket> AllTickets() => _file.Locked((_, queue) => queue.Tickets.FindAll().ToList());
 
     /// <summary>Every device's last call, for the copier to PostgreSQL.</summary>
-    internal IReadOnlyList<LastCall> AllLastCalls()
-    {
-        lock (_gate)
-        {
-            return _lastCalls.FindAll().ToList();
-        }
-    }
+    internal IReadOnlyList<LastCall> AllLastCalls() => _file.Locked((_, queue) => queue.LastCalls.FindAll().ToList());
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _file.Dispose();
 
-    private List<QueueTicket> DayList(string centre, string day)
+    private static List<QueueTicket> DayList(QueueFile queue, string centre, string day)
     {
         var key = QueueTicket.KeyOf(centre, day);
-        return _tickets.Find(t => t.CentreDay == key).ToList();
+        return queue.Tickets.Find(t => t.CentreDay == key).ToList();
     }
 
-    private CallReply HandOut(string centre, CallRequest request, string day, DateTime at, QueueRules rules)
+    private static CallReply HandOut(QueueFile queue, string centre, CallRequest request, string day, DateTime at, QueueRules rules)
     {
-        var (next, left) = NextTicketChooser.Choose(DayList(centre, day), request.Counter, request.Fields, request.Field, at, rules);
+        var (next, left) = NextTicketChooser.Choose(DayList(queue, centre, day), request.Counter, request.Fields, request.Field, at, rules);
         if (next is not null)
         {
             next.State = TicketStates.Called;
             next.Counter = request.Counter;
             next.TargetCounter = null;
             next.AssignedAt = at;
-            next.CallOrder = ++_lastCallOrder;
-            _tickets.Update(next);
+            next.CallOrder = ++queue.LastCallOrder;
+            queue.Tickets.Update(next);
         }
 
         return new CallReply(request.RequestId, next?.Number, next?.Field, next?.Day, left);
     }
 
-    private CallReply Transfer(string centre, CallRequest request, string day)
+    private static CallReply Transfer(QueueFile queue, string centre, CallRequest request, string day)
     {
-        var ticket = _tickets.FindById(QueueTicket.IdOf(centre, request.Day ?? day, request.Ticket ?? ""));
+        var ticket = queue.Tickets.FindById(QueueTicket.IdOf(centre, request.Day ?? day, request.Ticket ?? ""));
         if (QueueRefusal.OfTransfer(request, ticket) is { } refused)
         {
             return refused;
@@ -161,13 +137,13 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         ticket.TargetCounter = request.ToCounter;
         ticket.Field = request.ToField ?? ticket.Field;
         ticket.Transfers++;
-        _tickets.Update(ticket);
+        queue.Tickets.Update(ticket);
         return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
     }
 
-    private CallReply Recall(string centre, CallRequest request, string day, DateTime at, QueueRules rules)
+    private static CallReply Recall(QueueFile queue, string centre, CallRequest request, string day, DateTime at, QueueRules rules)
     {
-        var ticket = _tickets.FindById(QueueTicket.IdOf(centre, request.Day ?? day, request.Ticket ?? ""));
+        var ticket = queue.Tickets.FindById(QueueTicket.IdOf(centre, request.Day ?? day, request.Ticket ?? ""));
         if (QueueRefusal.OfRecall(request, ticket, at, rules) is { } refused)
         {
             return refused;
@@ -178,8 +154,8 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         ticket.AssignedAt = at;
         ticket.ReturnedAt = at;
         ticket.SkippedAt = null;
-        ticket.CallOrder = ++_lastCallOrder;
-        _tickets.Update(ticket);
+        ticket.CallOrder = ++queue.LastCallOrder;
+        queue.Tickets.Update(ticket);
         return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
     }
 
@@ -191,10 +167,10 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         tickets.OrderBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal);
 
     /// <summary>Applies one event; true when it changed the ticket (the same rules as the SQL of <see cref="PostgresQueueStore"/>).</summary>
-    private bool ApplyOne(string centre, string deviceId, DeviceEvent e, Func<DeviceEvent, TicketPlace> place)
+    private static bool ApplyOne(QueueFile queue, string centre, string deviceId, DeviceEvent e, Func<DeviceEvent, TicketPlace> place)
     {
         var id = QueueTicket.IdOf(centre, e.Detail!, e.Ticket!);
-        var ticket = _tickets.FindById(id);
+        var ticket = queue.Tickets.FindById(id);
         if (e.Kind == EventKinds.TicketIssued)
         {
             if (ticket is not null)
@@ -203,7 +179,7 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
             }
 
             var issued = place(e);
-            _tickets.Insert(new QueueTicket
+            queue.Tickets.Insert(new QueueTicket
             {
                 Id = id, CentreDay = QueueTicket.KeyOf(centre, issued.ListDay), Centre = centre, Day = e.Detail!, Number = e.Ticket!,
                 Field = e.Field ?? "", Kiosk = deviceId, IssuedAt = QueueEvents.ToMilliseconds(issued.IssuedAt), Priority = e.Priority == true,
@@ -281,9 +257,32 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
 
         if (changed)
         {
-            _tickets.Update(ticket);
+            queue.Tickets.Update(ticket);
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// The file's collections and the highest call order handed out, made again at every opening (a hand-out whose commit
+    /// failed may have counted one up: the next opening reads what is on disk).
+    /// </summary>
+    private sealed class QueueFile(ILiteCollection<QueueTicket> tickets, ILiteCollection<LastCall> lastCalls, long lastCallOrder)
+    {
+        public ILiteCollection<QueueTicket> Tickets { get; } = tickets;
+
+        public ILiteCollection<LastCall> LastCalls { get; } = lastCalls;
+
+        /// <summary>Changed under the file's write lock only.</summary>
+        public long LastCallOrder { get; set; } = lastCallOrder;
+
+        public static QueueFile Of(LiteDatabase db)
+        {
+            var tickets = db.GetCollection<QueueTicket>(TicketsCollection);
+            tickets.EnsureIndex(t => t.CentreDay);
+            tickets.EnsureIndex(t => t.Centre);
+            tickets.EnsureIndex(t => t.CallOrder);
+            return new QueueFile(tickets, db.GetCollection<LastCall>(LastCallsCollection), tickets.Count() == 0 ? 0 : tickets.Max(t => t.CallOrder));
+        }
     }
 }

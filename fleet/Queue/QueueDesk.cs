@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Edge.Fleet.Clock;
 using Edge.Fleet.Registry;
+using Edge.Fleet.Store;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,7 @@ public sealed class QueueDesk(
 {
     private readonly QueueRules _rules = options.Value.Rules();
     private long _applyFailures;
+    private long _callsNotAnswered;
 
     /// <summary>Centre of devices the registry does not know.</summary>
     public const string NoCentre = "default";
@@ -79,7 +81,20 @@ public sealed class QueueDesk(
             return;
         }
 
-        var reply = await AnswerAsync(CentreOf(address.DeviceId), address.DeviceId, request, cancellationToken);
+        CallReply reply;
+        try
+        {
+            reply = await AnswerAsync(CentreOf(address.DeviceId), address.DeviceId, request, cancellationToken);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Nothing handed out, nothing answered: the counter shows "----" after Queue:CallTimeoutMs (or asks its
+            // centre's kiosks) and asks again. The outage is logged once and counted by StoreOutages.
+            Interlocked.Increment(ref _callsNotAnswered);
+            logger.LogDebug("Call request of {Device} not answered: {Reason}", address.DeviceId, ex.Message);
+            return;
+        }
+
         if (reply.Reason is { } reason)
         {
             refusals.Count(reason);
@@ -225,6 +240,13 @@ public sealed class QueueDesk(
             await store.ApplyAsync(CentreOf(deviceId), deviceId, events, e => PlaceTicket(deviceId, e), cancellationToken);
             return true;
         }
+        catch (StoreUnavailableException ex)
+        {
+            // The queue's file is down (a full disk): logged once per outage by StoreOutages, not once per batch.
+            Interlocked.Increment(ref _applyFailures);
+            logger.LogDebug("Queue could not apply a batch of {Device}: {Reason}", deviceId, ex.Message);
+            return false;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Interlocked.Increment(ref _applyFailures);
@@ -235,4 +257,7 @@ public sealed class QueueDesk(
 
     /// <summary>Batches not stored because the queue store failed to apply them (the device sent them again).</summary>
     public long QueueApplyFailures => Interlocked.Read(ref _applyFailures);
+
+    /// <summary>Call requests left unanswered because the queue store could not be used (the counter asks again).</summary>
+    public long CallsNotAnswered => Interlocked.Read(ref _callsNotAnswered);
 }

@@ -20,7 +20,7 @@ public static class QueueRegistration
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
         builder.AddFleetStore<IQueueStore>(
-            sp => new LiteQueueStore(FleetOptions.FileIn(sp, LiteQueueStore.FileName)),
+            sp => new LiteQueueStore(FleetOptions.FileIn(sp, LiteQueueStore.FileName), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresQueueStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddDeviceDownlink();
         builder.Services.AddSingleton<IQueueReplySender, QueueReplySender>();

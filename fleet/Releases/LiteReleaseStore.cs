@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Edge.Fleet.Hosting;
+using Edge.Fleet.Store;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 
@@ -8,15 +9,37 @@ namespace Edge.Fleet.Releases;
 /// <summary>
 /// Releases of the embedded fleet, as files: one folder per version under <c>{Fleet:DataDir}/releases/</c> with the
 /// archive, its manifest and its detached signature, exactly as the signing verb wrote them. An upload is written to a
-/// hidden folder and renamed into place once checked (and flushed), so a half-written version is never seen.
+/// hidden folder and renamed into place once checked (and flushed), so a half-written version is never seen. An upload
+/// the disk has no room for is removed and refused with <see cref="StoreUnavailableException"/> naming the release store
+/// (503 at the API, counted in <paramref name="outages"/>); there is no engine to reopen: the next upload simply tries again.
 /// </summary>
-public sealed class LiteReleaseStore(IOptions<FleetOptions> fleet) : IReleaseStore
+public sealed class LiteReleaseStore(IOptions<FleetOptions> fleet, StoreOutages? outages = null) : IReleaseStore
 {
     private const int PieceSize = 80 * 1024;
 
     private readonly string _root = fleet.Value.FileIn("releases");
 
+    /// <summary>The store's name in 503 answers and <c>/metrics</c>.</summary>
+    public static string Name => "release";
+
     public async Task<string?> SaveAsync(ReleaseManifest manifest, string signature, Stream archive, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SaveCheckedAsync(manifest, signature, archive, cancellationToken);
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            outages?.Refused(Name);
+            throw new StoreUnavailableException($"the {Name} store cannot keep version {manifest.Version}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>ENOSPC or EDQUOT (.NET on Unix puts the errno in <see cref="Exception.HResult"/>), or the message that says so.</summary>
+    private static bool IsDiskFull(IOException ex) =>
+        ex.HResult is 28 or 122 || ex.Message.Contains("No space left on device", StringComparison.Ordinal);
+
+    private async Task<string?> SaveCheckedAsync(ReleaseManifest manifest, string signature, Stream archive, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(_root, manifest.Version);
         if (Directory.Exists(folder))

@@ -68,7 +68,7 @@ public static class ReleasesRegistration
             sp => ActivatorUtilities.CreateInstance<LiteReleaseStore>(sp),
             sp => new PostgresReleaseStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         builder.AddFleetStore<IRolloutStore>(
-            sp => new LiteRolloutStore(FleetOptions.FileIn(sp, "rollouts.db")),
+            sp => new LiteRolloutStore(FleetOptions.FileIn(sp, "rollouts.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresRolloutStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddDeviceDownlink();
         services.AddSingleton<IUpdateOfferSender, UpdateOfferSender>();

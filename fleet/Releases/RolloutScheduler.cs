@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using Edge.Fleet.Store.Changes;
+using Edge.Fleet.Store;
 using Edge.Fleet.Store.Leadership;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,10 @@ public sealed class RolloutScheduler : BackgroundService
             try
             {
                 await TickAsync(stoppingToken);
+            }
+            catch (StoreUnavailableException)
+            {
+                // A store file is down: logged once per outage and counted by StoreOutages; tried again next tick.
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
+using Edge.EndToEnd.Tests.Queue;
 using Edge.Testing;
 using Xunit.Abstractions;
 
@@ -10,8 +12,11 @@ namespace Edge.EndToEnd.Tests.Faults;
 /// Issue 13 item 1 on a real full disk: the fleet's data folder is a small tmpfs this test mounts and fills. While it
 /// is full the fleet says so (503 naming the store and the reason, <c>/healthz</c>, <c>/metrics</c>) and acks nothing
 /// (the device keeps its presses); once space is back, acks resume in the same process, which is still alive a minute
-/// later (LiteDB's finalizers of the failed engines defused), and every press is counted once. Needs root for the mount:
-/// CI runs as root; elsewhere the test fails saying so.
+/// later (LiteDB's finalizers of the failed engines defused), and every press is counted once. The same for the queue
+/// and the alerts: during the first outage a ticket issued at the kiosk is not acked, a counter's call-next is not
+/// answered (nothing handed out), and a device that went offline gets no alert; once space is back the ticket is listed
+/// and called, and the alert opens, in the same process. Needs root for the mount: CI runs as root; elsewhere the test
+/// fails saying so.
 /// </summary>
 public sealed class FleetDiskFullTests(ITestOutputHelper output) : IDisposable
 {
@@ -19,6 +24,9 @@ public sealed class FleetDiskFullTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>From the disk freed to the device's outbox empty: the store's backoff (at most 10 s) plus the device's resend.</summary>
     private static readonly TimeSpan Resume = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a device must be gone before its offline alert opens (<c>Alerts:Defaults:OfflineMinutes</c>): longer than filling the disk takes.</summary>
+    private static readonly TimeSpan OfflineFor = TimeSpan.FromSeconds(15);
 
     private readonly TempFolder _folder = new("disk-full-e2e");
     private readonly List<IDisposable> _started = [];
@@ -41,22 +49,35 @@ public sealed class FleetDiskFullTests(ITestOutputHelper output) : IDisposable
         _disk = await FleetDataDisk.MountAsync(_folder["fleet"], 64);
         Assert.True(_disk.Unavailable is null, $"this test mounts a tmpfs and must run as root: {_disk.Unavailable}");
 
-        var fleet = new FleetRunner(_disk.Path);
+        var fleet = new FleetRunner(
+            _disk.Path,
+            "--Alerts:EvaluateEverySeconds=0.5",
+            "--Alerts:Defaults:OpeningHours=always",
+            $"--Alerts:Defaults:OfflineMinutes={OfflineFor.TotalMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            "--Alerts:Defaults:ClockUnsyncedMinutes=0",
+            "--Alerts:Defaults:NoRatingHours=0",
+            "--Alerts:Defaults:DiskFreeMb=0");
         _started.Add(fleet);
         await fleet.StartAsync();
-        var device = new DeviceRunner("counter-disk-full", _folder["device"], fleet.MqttPort, "--Device:Counter=7");
-        _started.Add(device);
-        await device.StartAsync();
+        var device = Device(fleet, "counter-disk-full", "counter", "--Device:Counter=7");
+        var centre = new Centre(
+            Device(fleet, "kiosk-disk-full", "kiosk", QueueCentre.KioskArguments(1, 499)),
+            Device(fleet, "desk-disk-full", "counter", ["--Device:Counter=8", .. QueueCentre.CounterArguments(callTimeoutMs: 3000)]),
+            Device(fleet, "spare-disk-full", "counter", "--Device:Counter=9"));
+        await Task.WhenAll(new[] { device, centre.Kiosk, centre.Desk, centre.Spare }.Select(d => d.StartAsync()));
         try
         {
             await device.PressAsync(1, 10);
             await DrainedAsync(device, Drain);
+            await QueueCentre.PressPinAsync(centre.Kiosk, QueueCentre.Fields[0].Pin);
+            await Eventually.TrueAsync(async () => (await TicketNumbersAsync(fleet)).Contains("A001"), Drain, "the fleet to list A001");
+            Assert.Equal("A001", await QueueCentre.PressAndReadDisplayAsync(centre.Desk, QueueCentre.CallNextPin));
             var pid = fleet.Process.Id;
 
-            // Twice: the soak's fleet came back from its first full disk and hung on the second.
+            // Twice: the soak's fleet came back from its first full disk and hung on the second. The queue and the alerts the first time.
             for (var outage = 1; outage <= 2; outage++)
             {
-                await FillAndFreeAsync(_disk, fleet, device, pid, outage);
+                await FillAndFreeAsync(_disk, fleet, device, pid, outage, outage == 1 ? centre : null);
             }
 
             await Eventually.TrueAsync(async () => (await HealthAsync(fleet)).Status == HttpStatusCode.OK, Resume, "/healthz to answer 200");
@@ -104,8 +125,9 @@ public sealed class FleetDiskFullTests(ITestOutputHelper output) : IDisposable
     /// Fills the disk while the device presses, sees the fleet refuse and say why, frees the disk and sees the acks resume
     /// in the same process (<paramref name="pid"/>) within <see cref="Resume"/>.
     /// </summary>
-    private async Task FillAndFreeAsync(FleetDataDisk disk, FleetRunner fleet, DeviceRunner device, int pid, int outage)
+    private async Task FillAndFreeAsync(FleetDataDisk disk, FleetRunner fleet, DeviceRunner device, int pid, int outage, Centre? centre)
     {
+        var gone = centre is null ? null : await SpareGoesOfflineAsync(fleet, centre.Spare);
         var ballast = await disk.FillAsync(CancellationToken.None);
         output.WriteLine($"outage {outage}: ballast {ballast / (1 << 20)} MiB");
         await device.PressAsync(2, 5); // on the device's own disk: answered, waiting for the fleet's ack
@@ -123,13 +145,103 @@ public sealed class FleetDiskFullTests(ITestOutputHelper output) : IDisposable
             Drain,
             "/metrics to show the event store down");
         Assert.True((await device.StatusAsync()).GetProperty("outboxDepth").GetInt64() >= 5, "the presses wait on the device, not acked");
+        if (centre is not null)
+        {
+            await QueueHeldBackAsync(fleet, centre);
+
+            // The spare's offline alert is due while the disk is still full: it must wait for the disk, not be lost.
+            var due = OfflineFor + TimeSpan.FromSeconds(5) - gone!.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due);
+            }
+        }
 
         disk.Free();
+        var freedAt = DateTimeOffset.UtcNow;
         var freed = Stopwatch.StartNew();
         await DrainedAsync(device, Resume);
         output.WriteLine($"outage {outage}: acks resumed {freed.Elapsed.TotalSeconds:0.0} s after the disk was freed");
         Assert.Equal(pid, fleet.Process.Id);
+        if (centre is not null)
+        {
+            await QueueAndAlertResumeAsync(fleet, centre, freedAt);
+        }
     }
+
+    /// <summary>Stops the spare device and waits until the fleet has it offline (its alert then opens <see cref="OfflineFor"/> later).</summary>
+    private static async Task<Stopwatch> SpareGoesOfflineAsync(FleetRunner fleet, DeviceRunner spare)
+    {
+        spare.Kill();
+        var gone = Stopwatch.StartNew();
+        await Eventually.TrueAsync(async () => (await fleet.DeviceAsync(spare.Id))?.GetProperty("online").GetBoolean() == false, Drain, "the fleet to see the spare offline");
+        Assert.Empty(await OfflineAlertsAsync(fleet, spare.Id));
+        return gone;
+    }
+
+    /// <summary>
+    /// On the full disk: a ticket issued at the kiosk fails the queue store (named in <c>/healthz</c>) and stays in the
+    /// kiosk's outbox; the counter's call-next is not answered ("----" after its call timeout), and nothing is handed out.
+    /// </summary>
+    private async Task QueueHeldBackAsync(FleetRunner fleet, Centre centre)
+    {
+        await QueueCentre.PressPinAsync(centre.Kiosk, QueueCentre.Fields[0].Pin);
+        Assert.Contains(await QueueCentre.PrintedPagesAsync(centre.Kiosk), p => p.Contains("A002", StringComparison.Ordinal));
+        var health = await Eventually.ReturnsAsync(
+            () => HealthAsync(fleet), h => h.Body.Contains("the queue store", StringComparison.Ordinal), Drain, "/healthz to name the queue store");
+        output.WriteLine($"on the full disk: {health.Body}");
+        Assert.True((await centre.Kiosk.StatusAsync()).GetProperty("outboxDepth").GetInt64() >= 1, "the ticket waits on the kiosk, not acked");
+
+        Assert.Equal("----", await QueueCentre.PressAndReadDisplayAsync(centre.Desk, QueueCentre.CallNextPin));
+        Assert.Contains("edge_store_refused_total{store=\"queue\"}", (await GetAsync(fleet, "/metrics")).Body, StringComparison.Ordinal);
+
+        // A change of the centre's alert rules is a durable write of the alert store (unless the login's registry failed first).
+        var (status, body) = await PutRulesAsync(fleet);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Matches("the (alert|registry) store", body);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> PutRulesAsync(FleetRunner fleet)
+    {
+        using var response = await fleet.Http.PutAsJsonAsync($"/api/v1/alerts/rules/{FleetRunner.DefaultCentre}", new { offlineMinutes = OfflineFor.TotalMinutes });
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Space back: the kiosk's ticket reaches the list and the counter calls it; the spare's offline alert opens, after the disk was freed.</summary>
+    private async Task QueueAndAlertResumeAsync(FleetRunner fleet, Centre centre, DateTimeOffset freedAt)
+    {
+        await DrainedAsync(centre.Kiosk, Resume);
+        await Eventually.TrueAsync(async () => (await TicketNumbersAsync(fleet)).Contains("A002"), Resume, "the fleet to list A002");
+        Assert.Equal("A002", await QueueCentre.PressAndReadDisplayAsync(centre.Desk, QueueCentre.CallNextPin));
+        var tickets = (await fleet.GetJsonAsync($"/api/v1/queue/tickets?centre={FleetRunner.DefaultCentre}")).GetProperty("tickets").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("number").GetString()!, t => t.GetProperty("counter").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["A001"] = "8", ["A002"] = "8" }, tickets);
+
+        var alert = Assert.Single(await Eventually.ReturnsAsync(
+            () => OfflineAlertsAsync(fleet, centre.Spare.Id), a => a.Count > 0, Resume, "the spare's offline alert to open"));
+        var openedAt = alert.GetProperty("openedAt").GetDateTimeOffset();
+        output.WriteLine($"the spare's offline alert opened {(openedAt - freedAt).TotalSeconds:0.0} s after the disk was freed");
+        Assert.True(openedAt >= freedAt.AddSeconds(-1), $"the alert was committed once the disk had room (opened {openedAt:O}, freed {freedAt:O})");
+        await Eventually.TrueAsync(async () => (await PutRulesAsync(fleet)).Status == HttpStatusCode.OK, Resume, "the alert rules to be stored");
+    }
+
+    private static async Task<List<JsonElement>> OfflineAlertsAsync(FleetRunner fleet, string deviceId) =>
+        [.. (await fleet.GetJsonAsync("/api/v1/alerts")).GetProperty("open").EnumerateArray()
+            .Where(a => a.GetProperty("kind").GetString() == "device-offline" && a.GetProperty("deviceId").GetString() == deviceId)];
+
+    private static async Task<List<string>> TicketNumbersAsync(FleetRunner fleet) =>
+        [.. (await fleet.GetJsonAsync($"/api/v1/queue/tickets?centre={FleetRunner.DefaultCentre}")).GetProperty("tickets").EnumerateArray()
+            .Select(t => t.GetProperty("number").GetString()!)];
+
+    private DeviceRunner Device(FleetRunner fleet, string id, string role, params string[] args)
+    {
+        var device = new DeviceRunner(id, _folder[id], fleet.MqttPort, args) { Role = role };
+        _started.Add(device);
+        return device;
+    }
+
+    /// <summary>The queue's devices (a kiosk, a counter that calls) and a device that goes offline during the outage.</summary>
+    private sealed record Centre(DeviceRunner Kiosk, DeviceRunner Desk, DeviceRunner Spare);
 
     private static Task<(HttpStatusCode Status, string Body)> HealthAsync(FleetRunner fleet) => GetAsync(fleet, "/healthz");
 

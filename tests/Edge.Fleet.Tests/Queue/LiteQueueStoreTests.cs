@@ -1,3 +1,4 @@
+using Edge.Fleet.Tests.Support;
 using Edge.Fleet.Queue;
 using Edge.Testing;
 
@@ -30,5 +31,29 @@ public sealed class LiteQueueStoreTests : QueueStoreContract
         Assert.Equal("A002", (await CallAsync(reopened, "c1", Request("1"))).Ticket);
         var tickets = await reopened.TicketsAsync(Centre, Today, CancellationToken.None);
         Assert.Equal([1L, 2L], tickets.Select(t => t.CallOrder));
+    }
+
+    [Fact]
+    public async Task On_a_full_disk_a_call_and_a_ticket_batch_are_refused_naming_the_queue_store_then_succeed_without_a_restart()
+    {
+        var outage = new FullDiskOutage();
+        using var store = new LiteQueueStore("queue.db", outage.Outages, outage.Opening);
+        await IssueAsync(store, "kiosk-1", Today, ("A001", "Tư pháp"), ("A002", "Tư pháp"));
+        Assert.Equal("A001", (await CallAsync(store, "c1", Request("1"))).Ticket);
+        var second = Request("1");
+
+        // The hand-out whose commit fails counted its call order up in memory; the reopened file starts from what is on disk.
+        await outage.ShowsOutageAndRecoveryAsync(
+            "queue",
+            async () => Assert.Equal("A002", (await CallAsync(store, "c1", second)).Ticket),
+            async () =>
+            {
+                Assert.Equal(1, await IssueAsync(store, "kiosk-1", Today, ("A003", "Tư pháp")));
+                var tickets = await store.TicketsAsync(Centre, Today, CancellationToken.None);
+                Assert.Equal([("A001", 1L), ("A002", 2L), ("A003", 0L)], tickets.OrderBy(t => t.Number, StringComparer.Ordinal).Select(t => (t.Number, t.CallOrder)));
+                Assert.Equal("A002", (await CallAsync(store, "c1", second)).Ticket);
+            },
+            () => IssueAsync(store, "kiosk-1", Today, ("A003", "Tư pháp")),
+            () => store.TicketsAsync(Centre, Today, CancellationToken.None));
     }
 }

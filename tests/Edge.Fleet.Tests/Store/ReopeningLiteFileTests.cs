@@ -4,7 +4,6 @@ using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Fleet.Tests.Support;
 using Edge.Wire;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Fleet.Tests.Store;
 
@@ -14,29 +13,22 @@ namespace Edge.Fleet.Tests.Store;
 /// batch, collections with indexes) and the registry (durable, shared by several stores). Each: refuses with a
 /// <see cref="StoreUnavailableException"/> naming it, is reported down once however many calls fail, does not touch
 /// the disk again before the backoff, reopens by itself with what was committed before, and leaves no finalizer behind
-/// that would kill the process at the next garbage collection.
+/// that would kill the process at the next garbage collection (<see cref="FullDiskOutage"/>; the queue, alert, rollout and
+/// centre-LAN stores go through the same checks in their own test classes).
 /// </summary>
 public sealed class ReopeningLiteFileTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly DateTimeOffset Now = FullDiskOutage.Start;
 
-    private readonly FullDisk _disk = new();
-    private readonly ManualTime _time = new(Now);
-    private readonly StoreOutages _outages;
-
-    public ReopeningLiteFileTests()
-    {
-        _outages = new StoreOutages(NullLogger<StoreOutages>.Instance, _time);
-    }
+    private readonly FullDiskOutage _outage = new();
 
     [Fact]
     public async Task Presence_store_on_a_full_disk_answers_unavailable_and_reopens_by_itself_once_space_is_back()
     {
-        using var store = new LitePresenceStore("presence.db", _outages, _disk.Opening(_time, FirstRetry));
+        using var store = new LitePresenceStore("presence.db", _outage.Outages, _outage.Opening);
         await store.MarkOnlineAsync("dev-a", "s1", Now, CancellationToken.None);
 
-        await ShowsOutageAndRecoveryAsync(
+        await _outage.ShowsOutageAndRecoveryAsync(
             "presence",
             () => store.MarkOnlineAsync("dev-b", "s1", Now, CancellationToken.None),
             async () =>
@@ -50,10 +42,10 @@ public sealed class ReopeningLiteFileTests
     [Fact]
     public async Task Health_store_on_a_full_disk_answers_unavailable_and_reopens_by_itself_once_space_is_back()
     {
-        using var store = new LiteHealthStore("health.db", _outages, _disk.Opening(_time, FirstRetry));
+        using var store = new LiteHealthStore("health.db", _outage.Outages, _outage.Opening);
         await store.AppendAsync([Sample("dev-a", Now)], CancellationToken.None);
 
-        await ShowsOutageAndRecoveryAsync(
+        await _outage.ShowsOutageAndRecoveryAsync(
             "health",
             () => store.AppendAsync([Sample("dev-b", Now)], CancellationToken.None),
             async () =>
@@ -67,11 +59,11 @@ public sealed class ReopeningLiteFileTests
     [Fact]
     public async Task Registry_on_a_full_disk_answers_unavailable_and_reopens_by_itself_once_space_is_back()
     {
-        using var db = new RegistryDatabase("registry.db", _outages, _disk.Opening(_time, FirstRetry));
+        using var db = new RegistryDatabase("registry.db", _outage.Outages, _outage.Opening);
         var devices = new LiteDeviceStore(db);
         db.Write(() => db.Collection<RegisteredDevice>(LiteDeviceStore.Collection).Insert(Device("dev-a")));
 
-        await ShowsOutageAndRecoveryAsync(
+        await _outage.ShowsOutageAndRecoveryAsync(
             "registry",
             () => devices.RecordSeenAsync(new Dictionary<string, DateTime> { ["dev-a"] = Now.UtcDateTime }, CancellationToken.None),
             async () =>
@@ -79,51 +71,6 @@ public sealed class ReopeningLiteFileTests
                 var found = await devices.FindAsync("dev-a", CancellationToken.None);
                 Assert.Equal(Now.UtcDateTime, found?.LastSeenAt);
             });
-    }
-
-    /// <summary>
-    /// Fills the disk, checks that <paramref name="write"/> is refused the way the fleet answers it (503 naming the store,
-    /// one outage, calls counted), frees the disk, and checks that the same write then succeeds and <paramref name="check"/>
-    /// sees both what was written before the outage and after it.
-    /// </summary>
-    private async Task ShowsOutageAndRecoveryAsync(string store, Func<Task> write, Func<Task> check)
-    {
-        _disk.Full = true;
-        var refused = await Assert.ThrowsAsync<StoreUnavailableException>(write);
-        Assert.Contains($"the {store} store", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("No space left on device", refused.Message, StringComparison.Ordinal);
-
-        // A background job retrying in a loop: refused at once, no new attempt on the disk, one outage.
-        var opens = _disk.Opens;
-        for (var i = 0; i < 50; i++)
-        {
-            await Assert.ThrowsAsync<StoreUnavailableException>(write);
-        }
-
-        Assert.Equal(opens, _disk.Opens);
-        var down = Assert.Single(_outages.Snapshot(), s => s.Name == store);
-        Assert.NotNull(down.Reason);
-        Assert.Equal(1, down.Outages);
-        Assert.True(down.Refused >= 51, $"every refused call is counted (got {down.Refused})");
-        Assert.Contains(store, _outages.Problem(), StringComparison.Ordinal);
-
-        // The given-up engine left no transaction whose finalizer throws (that kills the process, not the test).
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-
-        // Space back, but before the backoff has passed nothing is tried.
-        _disk.Full = false;
-        _time.Advance(FirstRetry / 2);
-        await Assert.ThrowsAsync<StoreUnavailableException>(write);
-        Assert.Equal(opens, _disk.Opens);
-
-        _time.Advance(FirstRetry);
-        await write();
-        await check();
-        Assert.True(_disk.Opens > opens, "the file was opened again");
-        var up = Assert.Single(_outages.Snapshot(), s => s.Name == store);
-        Assert.Null(up.Reason);
-        Assert.Null(_outages.Problem());
     }
 
     private static HealthSample Sample(string device, DateTimeOffset at) =>
