@@ -83,5 +83,23 @@ public sealed class LiteCentreLanStore : ICentreLanStore, IDisposable
         }
     }
 
+    /// <summary>Every centre's key, for the copier to PostgreSQL.</summary>
+    internal IReadOnlyList<CentreKey> AllKeys()
+    {
+        lock (_gate)
+        {
+            return _keys.FindAll().ToList();
+        }
+    }
+
+    /// <summary>Every device's LAN address, for the copier to PostgreSQL.</summary>
+    internal IReadOnlyList<LanAddress> AllAddresses()
+    {
+        lock (_gate)
+        {
+            return _addresses.FindAll().ToList();
+        }
+    }
+
     public void Dispose() => _db.Dispose();
 }
