@@ -227,10 +227,28 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
                 if (changed)
                 {
                     ticket.Counter = e.Counter;
-                    ticket.CalledAt = at;
+                    ticket.CalledAt = ticket.Transfers > 0 && ticket.CalledAt is { } first ? first : at; // waiting time is to the first call
                     ticket.State = ticket.State == TicketStates.Waiting ? TicketStates.Called : ticket.State;
                 }
 
+                break;
+            case EventKinds.TicketTransferred when deviceId == ticket.Kiosk && e.Counter is not null:
+                // A transfer during an outage, recorded by the ticket's kiosk (README, "Transfer during an outage"), made
+                // as the fleet makes one while the ticket is still the transferring counter's. A later holder's served or
+                // skipped that arrived first (another device's outbox) keeps its state.
+                if (ticket.Counter != e.Counter || ticket.State == TicketStates.Waiting || QueueEvents.TargetOf(e.To) is not { } target)
+                {
+                    return false;
+                }
+
+                ticket.State = ticket.State == TicketStates.Called ? TicketStates.Waiting : ticket.State;
+                ticket.TransferredFrom = e.Counter;
+                ticket.Counter = null;
+                ticket.AssignedAt = null;
+                ticket.TargetCounter = target.Counter;
+                ticket.Field = target.Field ?? ticket.Field;
+                ticket.Transfers++;
+                changed = true;
                 break;
             case EventKinds.TicketCalled:
                 changed = ticket.CalledAt is null || (ticket.Counter is null && e.Counter is not null) || ticket.State == TicketStates.Waiting;

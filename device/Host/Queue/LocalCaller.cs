@@ -11,8 +11,8 @@ namespace Edge.Device.Queue;
 /// (<see cref="NextTicketChooser"/> over the lists of the kiosks that hand out themselves) and asks that ticket's
 /// kiosk to hand it out. A ticket another counter took meanwhile is dropped and the next chosen. A take whose answer
 /// was lost is asked again (same request) before anything else, so a ticket handed out is never left unshown.
-/// Also confirms the fleet's hand-outs with their kiosk (<see cref="ClaimAsync"/>) and tells the hall displays
-/// what was called locally.
+/// Also confirms the fleet's hand-outs with their kiosk (<see cref="ClaimAsync"/>), transfers through the ticket's kiosk
+/// (<see cref="TransferAsync"/>) and tells the hall displays what was called locally.
 /// </summary>
 public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts, ILogger<LocalCaller> logger)
 {
@@ -103,6 +103,29 @@ public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts,
         if (reply is { Outcome: LanOutcomes.Taken })
         {
             counts.OnTakenElsewhere();
+        }
+
+        return reply;
+    }
+
+    /// <summary>
+    /// Asks the ticket's kiosk to record a transfer (fleet/Queue/README.md, "Transfer during an outage"):
+    /// <see cref="LanOutcomes.Transferred"/> done, <see cref="LanOutcomes.AskFleet"/> the kiosk is not handing out itself,
+    /// <see cref="LanOutcomes.Taken"/> the kiosk does not know this counter serves it. Null when the kiosk is not known
+    /// or did not answer.
+    /// </summary>
+    public async Task<LanTakeReply?> TransferAsync(string kiosk, LanTransferRequest transfer, CancellationToken cancellationToken)
+    {
+        var peer = peers.OfRole(Queue.DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == kiosk);
+        if (peer is null)
+        {
+            return null;
+        }
+
+        var reply = await lan.SendAsync(peer, LanPaths.Transfer, transfer, WireJson.Default.LanTransferRequest, WireJson.Default.LanTakeReply, cancellationToken);
+        if (reply is { Outcome: LanOutcomes.Transferred } && !transfer.ByFleet)
+        {
+            counts.OnLocalTransfer();
         }
 
         return reply;
