@@ -155,12 +155,7 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         }
 
         ticket!.State = TicketStates.Waiting;
-        ticket.TransferredFrom = ticket.Counter;
-        ticket.Counter = null;
-        ticket.AssignedAt = null;
-        ticket.TargetCounter = request.ToCounter;
-        ticket.Field = request.ToField ?? ticket.Field;
-        ticket.Transfers++;
+        ticket.TransferFrom(ticket.Counter, request.ToCounter, request.ToField);
         _tickets.Update(ticket);
         return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
     }
@@ -242,12 +237,7 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
                 }
 
                 ticket.State = ticket.State == TicketStates.Called ? TicketStates.Waiting : ticket.State;
-                ticket.TransferredFrom = e.Counter;
-                ticket.Counter = null;
-                ticket.AssignedAt = null;
-                ticket.TargetCounter = target.Counter;
-                ticket.Field = target.Field ?? ticket.Field;
-                ticket.Transfers++;
+                ticket.TransferFrom(e.Counter, target.Counter, target.Field);
                 changed = true;
                 break;
             case EventKinds.TicketCalled:

@@ -167,21 +167,34 @@ public sealed class CounterCaller(
                 return true;
             }
 
-            if (centreKeys.Ready && reply.Kiosk is { } kiosk
-                && await centre.ClaimAsync(kiosk, new LanTakeRequest(request.RequestId, device.Value.Counter, number, reply.Day), cancellationToken) is { Outcome: LanOutcomes.Taken } taken)
+            LanTakeRequest? unconfirmed = null;
+            if (centreKeys.Ready && reply.Kiosk is { } kiosk)
             {
-                logger.LogWarning("The fleet handed out {Ticket}, but kiosk {Kiosk} gave it to counter {Other} during the outage: not called here", number, kiosk, taken.Counter);
-                if (attempt < 3)
+                var claim = new LanTakeRequest(request.RequestId, device.Value.Counter, number, reply.Day);
+                var confirmed = await centre.ClaimAsync(kiosk, claim, cancellationToken);
+                if (confirmed is { Outcome: LanOutcomes.Taken } taken)
                 {
-                    continue;
+                    logger.LogWarning("The fleet handed out {Ticket}, but kiosk {Kiosk} gave it to counter {Other} during the outage: not called here", number, kiosk, taken.Counter);
+                    if (attempt < 3)
+                    {
+                        continue;
+                    }
+
+                    Show(NoTicket);
+                    return true;
                 }
 
-                Show(NoTicket);
-                return true;
+                unconfirmed = confirmed is null ? claim : null;
             }
 
             var ticket = new ServedTicket(number, reply.Field, reply.Day) { Kiosk = reply.Kiosk };
             await outbox.AppendAsync(Draft(EventKinds.TicketCalled, ticket), cancellationToken);
+            if (unconfirmed is not null)
+            {
+                // Called with the fleet's word alone: the kiosk must still hear of it (README, "When the centre loses its link").
+                centre.RememberUnconfirmed(reply.Kiosk!, unconfirmed);
+            }
+
             Volatile.Write(ref _current, ticket);
             Show(number);
             logger.LogInformation("Called {Ticket} ({Field}); {Waiting} waiting", number, reply.Field, reply.Waiting);

@@ -128,7 +128,5 @@ public sealed class OfflineTransferTests(ITestOutputHelper output) : IDisposable
     private static (string? Counter, int Transfers, string Field) Record(JsonElement ticket) =>
         (ticket.GetProperty("counter").GetString(), ticket.GetProperty("transfers").GetInt32(), ticket.GetProperty("field").GetString()!);
 
-    /// <summary>The LAN settings of one device: its listen address on its own loopback host (key and peers from the fleet).</summary>
-    private static string[] Lan(int host) =>
-        [$"--Lan:Listen=127.0.0.{host}:{FreePort.Next()}", "--Lan:FleetWaitMs=1000", "--Lan:SettleMs=1000", "--Queue:AskFleetMs=0", "--Uplink:ReconnectMax=00:00:02"];
+    private static string[] Lan(int host) => QueueCentre.LanOn(host);
 }
