@@ -82,4 +82,10 @@ public sealed class LiteCentreLanStore : ICentreLanStore, IDisposable
         public static Collections Of(LiteDatabase db) =>
             new(db.GetCollection<CentreKey>(KeysCollection), db.GetCollection<LanAddress>(AddressesCollection));
     }
+
+    /// <summary>Every centre's key, for the copier to PostgreSQL.</summary>
+    internal IReadOnlyList<CentreKey> AllKeys() => _file.Read(c => c.Keys.FindAll().ToList());
+
+    /// <summary>Every device's LAN address, for the copier to PostgreSQL.</summary>
+    internal IReadOnlyList<LanAddress> AllAddresses() => _file.Read(c => c.Addresses.FindAll().ToList());
 }

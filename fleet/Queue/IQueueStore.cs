@@ -65,6 +65,19 @@ internal static class QueueEvents
                           && (e.Kind.StartsWith("ticket.", StringComparison.Ordinal) || IsCountedRating(e)))
             .ToList();
 
+    /// <summary>
+    /// Where a ticket.transferred sends the ticket (<c>to</c>: <c>counter:N</c> or <c>field:NAME</c>); null when it says
+    /// neither (or too long a name). Applied only from the ticket's kiosk: a transfer made during an outage.
+    /// </summary>
+    public static (string? Counter, string? Field)? TargetOf(string? to)
+    {
+        const string ToCounter = "counter:", ToField = "field:";
+        var name = to?.StartsWith(ToCounter, StringComparison.Ordinal) == true ? to[ToCounter.Length..]
+            : to?.StartsWith(ToField, StringComparison.Ordinal) == true ? to[ToField.Length..] : "";
+        return name.Length is 0 or > MaxKeyLength ? null
+            : to!.StartsWith(ToCounter, StringComparison.Ordinal) ? (name, null) : (null, name);
+    }
+
     /// <summary>A rating counts for its ticket unless it was flagged as misuse.</summary>
     public static bool IsCountedRating(DeviceEvent e) => e.Kind == EventKinds.Rating && e.Suspect != true && e.Level is not null;
 

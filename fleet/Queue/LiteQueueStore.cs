@@ -131,12 +131,7 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         }
 
         ticket!.State = TicketStates.Waiting;
-        ticket.TransferredFrom = ticket.Counter;
-        ticket.Counter = null;
-        ticket.AssignedAt = null;
-        ticket.TargetCounter = request.ToCounter;
-        ticket.Field = request.ToField ?? ticket.Field;
-        ticket.Transfers++;
+        ticket.TransferFrom(ticket.Counter, request.ToCounter, request.ToField);
         queue.Tickets.Update(ticket);
         return new CallReply(request.RequestId, ticket.Number, ticket.Field, ticket.Day, 0);
     }
@@ -203,10 +198,23 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
                 if (changed)
                 {
                     ticket.Counter = e.Counter;
-                    ticket.CalledAt = at;
+                    ticket.CalledAt = ticket.Transfers > 0 && ticket.CalledAt is { } first ? first : at; // waiting time is to the first call
                     ticket.State = ticket.State == TicketStates.Waiting ? TicketStates.Called : ticket.State;
                 }
 
+                break;
+            case EventKinds.TicketTransferred when deviceId == ticket.Kiosk && e.Counter is not null:
+                // A transfer during an outage, recorded by the ticket's kiosk (README, "Transfer during an outage"), made
+                // as the fleet makes one while the ticket is still the transferring counter's. A later holder's served or
+                // skipped that arrived first (another device's outbox) keeps its state.
+                if (ticket.Counter != e.Counter || ticket.State == TicketStates.Waiting || QueueEvents.TargetOf(e.To) is not { } target)
+                {
+                    return false;
+                }
+
+                ticket.State = ticket.State == TicketStates.Called ? TicketStates.Waiting : ticket.State;
+                ticket.TransferFrom(e.Counter, target.Counter, target.Field);
+                changed = true;
                 break;
             case EventKinds.TicketCalled:
                 changed = ticket.CalledAt is null || (ticket.Counter is null && e.Counter is not null) || ticket.State == TicketStates.Waiting;

@@ -262,13 +262,21 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
             // From the ticket's own kiosk ($6): a hand-out during an outage, whose counter wins (LiteQueueStore.ApplyOne).
             EventKinds.TicketCalled => Command($"""
                 UPDATE queue_tickets
-                SET called_at = CASE WHEN {FromKiosk} THEN $4 ELSE coalesce(called_at, $4) END,
+                SET called_at = CASE WHEN {FromKiosk} AND transfers = 0 THEN $4 ELSE coalesce(called_at, $4) END,
                     counter = CASE WHEN {FromKiosk} THEN $5 ELSE coalesce(counter, $5) END,
                     state = CASE WHEN state = 'waiting' THEN 'called' ELSE state END
                 {TicketKey} AND {NotFromFormerCounter}
                   AND CASE WHEN {FromKiosk} THEN counter IS DISTINCT FROM $5 OR called_at IS NULL OR state = 'waiting'
                            ELSE (called_at IS NULL OR (counter IS NULL AND $5 IS NOT NULL) OR state = 'waiting') END
                 """, [.. key, at, Text(e.Counter), Text(deviceId)]),
+            // A transfer during an outage, recorded by the ticket's kiosk ($4), while the ticket is still the transferring
+            // counter's ($5); a later holder's served or skipped that arrived first keeps its state (LiteQueueStore.ApplyOne).
+            EventKinds.TicketTransferred when QueueEvents.TargetOf(e.To) is { } target => Command($"""
+                UPDATE queue_tickets SET state = CASE WHEN state = 'called' THEN 'waiting' ELSE state END,
+                    transferred_from = counter, counter = NULL, assigned_at = NULL,
+                    target_counter = $6, field = coalesce($7, field), transfers = transfers + 1
+                {TicketKey} AND kiosk = $4 AND $5 IS NOT NULL AND counter = $5 AND state <> 'waiting'
+                """, [.. key, Text(deviceId), Text(e.Counter), Text(target.Counter), Text(target.Field)]),
             // A recall after the skip undoes it (the citizen came back), as LiteQueueStore.ApplyOne: a counter's recall
             // during an outage reaches the fleet only as this event. SET sees the row as it was, so the order is free.
             EventKinds.TicketRecalled => Command($"""

@@ -65,6 +65,20 @@ public sealed class QueueTicket : IQueuedTicket
     /// <summary>The fleet's time of a recall after a skip: skip events from before it are ignored.</summary>
     public DateTime? ReturnedAt { get; set; }
 
+    /// <summary>
+    /// A transfer: the ticket leaves <paramref name="from"/> to wait for <paramref name="toCounter"/> only, or in
+    /// <paramref name="toField"/>'s list, keeping its number and issue time (the caller sets the state).
+    /// </summary>
+    public void TransferFrom(string? from, string? toCounter, string? toField)
+    {
+        TransferredFrom = from;
+        Counter = null;
+        AssignedAt = null;
+        TargetCounter = toCounter;
+        Field = toField ?? Field;
+        Transfers++;
+    }
+
     /// <summary>True when a counter event about the ticket comes from the counter it was transferred away from.</summary>
     public bool IsFromFormerCounter(string? counter) => counter is not null && TransferredFrom == counter && Counter != counter;
 

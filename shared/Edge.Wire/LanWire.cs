@@ -5,7 +5,8 @@ namespace Edge.Wire;
 /// other, each request and answer signed with the centre key (<see cref="LanSignature"/>). A counter asks every kiosk
 /// for its list (<see cref="Heads"/>), chooses as the fleet would and asks the ticket's kiosk to hand it out
 /// (<see cref="Take"/>); after a hand-out by the fleet it confirms it with the kiosk (<see cref="Claim"/>); it tells
-/// the hall display what it called (<see cref="HallCall"/>).
+/// the hall display what it called (<see cref="HallCall"/>); it moves the ticket it serves to another counter or field
+/// through the ticket's kiosk (<see cref="Transfer"/>).
 /// </summary>
 public static class LanPaths
 {
@@ -14,6 +15,7 @@ public static class LanPaths
     public const string Take = Prefix + "take";
     public const string Claim = Prefix + "claim";
     public const string HallCall = Prefix + "hall-call";
+    public const string Transfer = Prefix + "transfer";
 
     /// <summary>Header naming the sending device.</summary>
     public const string DeviceHeader = "X-Edge-Device";
@@ -41,6 +43,15 @@ public sealed record LanTicket(string Number, string Field, string Day, DateTime
 /// </summary>
 public sealed record LanTakeRequest(string RequestId, string Counter, string Number, string Day);
 
+/// <summary>
+/// <see cref="LanPaths.Transfer"/>: <see cref="Counter"/> moves the ticket it serves to <see cref="ToCounter"/> or
+/// <see cref="ToField"/> (one of them). <see cref="ByFleet"/> false: during an outage, the kiosk records the transfer
+/// and writes its ticket.transferred (answered <see cref="LanOutcomes.AskFleet"/> when the kiosk is not handing out
+/// itself); true: the fleet has made it, the kiosk only notes it (so that it can hand the ticket out again in a later
+/// outage). The same request id again gets the same answer; answered with a <see cref="LanTakeReply"/>.
+/// </summary>
+public sealed record LanTransferRequest(string RequestId, string Counter, string Number, string Day, string? ToCounter, string? ToField, bool ByFleet);
+
 /// <summary>The kiosk's answer to a take or claim: one of <see cref="LanOutcomes"/>, and the counter it went to.</summary>
 public sealed record LanTakeReply(string RequestId, string Outcome, string? Counter, string? Field);
 
@@ -49,8 +60,11 @@ public static class LanOutcomes
     /// <summary>The ticket is this counter's (handed out now, or earlier for the same request).</summary>
     public const string Yours = "yours";
 
-    /// <summary>Another counter has it.</summary>
+    /// <summary>Another counter has it (or, to a transfer: this counter does not serve it, as far as the kiosk knows).</summary>
     public const string Taken = "taken";
+
+    /// <summary>A transfer is recorded (now, or earlier for the same request).</summary>
+    public const string Transferred = "transferred";
 
     /// <summary>The kiosk is connected to the fleet and has nothing to report: ask the fleet.</summary>
     public const string AskFleet = "ask-fleet";

@@ -19,6 +19,7 @@ namespace Edge.Wire;
 [JsonSerializable(typeof(LanHeads))]
 [JsonSerializable(typeof(LanTakeRequest))]
 [JsonSerializable(typeof(LanTakeReply))]
+[JsonSerializable(typeof(LanTransferRequest))]
 [JsonSerializable(typeof(LanHallCall))]
 [JsonSerializable(typeof(LanInfo))]
 public sealed partial class WireJson : JsonSerializerContext;

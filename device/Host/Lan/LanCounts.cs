@@ -5,6 +5,7 @@ public sealed class LanCounts
 {
     private long _refused;
     private long _localCalls;
+    private long _localTransfers;
     private long _takenElsewhere;
     private long _peerFailures;
     private long _lanInfos;
@@ -15,6 +16,9 @@ public sealed class LanCounts
 
     /// <summary>Counter: tickets called through the kiosks while the fleet did not answer.</summary>
     public long LocalCalls => Interlocked.Read(ref _localCalls);
+
+    /// <summary>Counter: tickets transferred through their kiosk while the fleet did not answer.</summary>
+    public long LocalTransfers => Interlocked.Read(ref _localTransfers);
 
     /// <summary>Counter: hand-outs the ticket's kiosk said another counter had (a fleet hand-out refused, or a lost race).</summary>
     public long TakenElsewhere => Interlocked.Read(ref _takenElsewhere);
@@ -35,6 +39,8 @@ public sealed class LanCounts
     public void OnRefused() => Interlocked.Increment(ref _refused);
 
     public void OnLocalCall() => Interlocked.Increment(ref _localCalls);
+
+    public void OnLocalTransfer() => Interlocked.Increment(ref _localTransfers);
 
     public void OnTakenElsewhere() => Interlocked.Increment(ref _takenElsewhere);
 

@@ -22,10 +22,14 @@ public static class LanRegistration
     public static WebApplication UseLanGate(this WebApplication app)
     {
         app.UseMiddleware<LanGate>();
-        app.MapGet("/lan", (LanCounts counts, CentreKeys keys, LanPeers peers, CentreQueueRules rules, Microsoft.Extensions.Options.IOptions<LanOptions> options) => Results.Json(
+        app.MapGet("/lan", (LanCounts counts, CentreKeys keys, LanPeers peers, CentreQueueRules rules, Queue.UnconfirmedClaims unconfirmed,
+            Microsoft.Extensions.Options.IOptions<LanOptions> options) => Results.Json(
             new LanView(keys.Ready, options.Value.Listen, keys.Source, keys.FleetVersion, peers.Count(), peers.FromFleetCount(),
                 rules.Current.PriorityRun, (int)rules.Current.OrdinaryWaitLimit.TotalSeconds,
-                counts.Refused, counts.LocalCalls, counts.TakenElsewhere, counts.PeerFailures, counts.LanInfos, counts.BadLanInfos),
+                counts.Refused, counts.LocalCalls, counts.LocalTransfers, counts.TakenElsewhere, counts.PeerFailures, counts.LanInfos, counts.BadLanInfos)
+            {
+                UnconfirmedClaims = unconfirmed.Count,
+            },
             Local.LocalJson.Default.LanView));
         return app;
     }
@@ -38,4 +42,8 @@ public static class LanRegistration
 /// </summary>
 public sealed record LanView(
     bool Enabled, string Listen, string KeySource, long KeyVersion, int Peers, int PeersFromFleet, int PriorityRun, int OrdinaryWaitSeconds,
-    long Refused, long LocalCalls, long TakenElsewhere, long PeerFailures, long LanInfos, long BadLanInfos);
+    long Refused, long LocalCalls, long LocalTransfers, long TakenElsewhere, long PeerFailures, long LanInfos, long BadLanInfos)
+{
+    /// <summary>Counter: fleet hand-outs called here whose confirmation has not reached the ticket's kiosk yet (sent again every second).</summary>
+    public int UnconfirmedClaims { get; init; }
+}

@@ -13,8 +13,8 @@ namespace Edge.Device.Queue;
 /// among the fields this counter serves; the answer is recorded (ticket.called) and shown on the display. Recall shows
 /// the same number again (ticket.recalled); skip closes it as absent (ticket.skipped). Recall with no ticket being
 /// served asks the fleet to call again the last ticket this counter skipped (its citizen came back), within the fleet's
-/// recall window. A transfer button asks the fleet to move the ticket being served to another counter or field
-/// (ticket.transferred). Every step is an outbox event. A refusal shows its code ("E2": unknown counter, ...;
+/// recall window. A transfer button moves the ticket being served to another counter or field (ticket.transferred),
+/// through the fleet, or through the ticket's kiosk during an outage. Every step is an outbox event. A refusal shows its code ("E2": unknown counter, ...;
 /// <see cref="CallRefusals.Display"/>) and changes nothing. Without the fleet, and with the centre's LAN on
 /// (<c>Lan:Listen</c> and a centre key, the fleet's or <c>Lan:CentreKey</c>), call-next goes through the kiosks (<see cref="LocalCaller"/>) and recall
 /// is the counter's own; without the LAN call-next shows "----" after Queue:CallTimeoutMs and records nothing. The next
@@ -121,7 +121,7 @@ public sealed class CounterCaller(
         switch (local.Outcome)
         {
             case LocalOutcome.Called:
-                var ticket = new ServedTicket(local.Number!, local.Field!, local.Day!);
+                var ticket = new ServedTicket(local.Number!, local.Field!, local.Day!) { Kiosk = local.Kiosk };
                 await outbox.AppendAsync(Draft(EventKinds.TicketCalled, ticket), cancellationToken);
                 Volatile.Write(ref _current, ticket);
                 Show(ticket.Number);
@@ -167,21 +167,34 @@ public sealed class CounterCaller(
                 return true;
             }
 
-            if (centreKeys.Ready && reply.Kiosk is { } kiosk
-                && await centre.ClaimAsync(kiosk, new LanTakeRequest(request.RequestId, device.Value.Counter, number, reply.Day), cancellationToken) is { Outcome: LanOutcomes.Taken } taken)
+            LanTakeRequest? unconfirmed = null;
+            if (centreKeys.Ready && reply.Kiosk is { } kiosk)
             {
-                logger.LogWarning("The fleet handed out {Ticket}, but kiosk {Kiosk} gave it to counter {Other} during the outage: not called here", number, kiosk, taken.Counter);
-                if (attempt < 3)
+                var claim = new LanTakeRequest(request.RequestId, device.Value.Counter, number, reply.Day);
+                var confirmed = await centre.ClaimAsync(kiosk, claim, cancellationToken);
+                if (confirmed is { Outcome: LanOutcomes.Taken } taken)
                 {
-                    continue;
+                    logger.LogWarning("The fleet handed out {Ticket}, but kiosk {Kiosk} gave it to counter {Other} during the outage: not called here", number, kiosk, taken.Counter);
+                    if (attempt < 3)
+                    {
+                        continue;
+                    }
+
+                    Show(NoTicket);
+                    return true;
                 }
 
-                Show(NoTicket);
-                return true;
+                unconfirmed = confirmed is null ? claim : null;
             }
 
-            var ticket = new ServedTicket(number, reply.Field, reply.Day);
+            var ticket = new ServedTicket(number, reply.Field, reply.Day) { Kiosk = reply.Kiosk };
             await outbox.AppendAsync(Draft(EventKinds.TicketCalled, ticket), cancellationToken);
+            if (unconfirmed is not null)
+            {
+                // Called with the fleet's word alone: the kiosk must still hear of it (README, "When the centre loses its link").
+                centre.RememberUnconfirmed(reply.Kiosk!, unconfirmed);
+            }
+
             Volatile.Write(ref _current, ticket);
             Show(number);
             logger.LogInformation("Called {Ticket} ({Field}); {Waiting} waiting", number, reply.Field, reply.Waiting);
@@ -232,7 +245,12 @@ public sealed class CounterCaller(
         logger.LogInformation("Recalled skipped {Ticket}: its citizen came back", skipped.Number);
     }
 
-    /// <summary>The ticket being served goes to another counter or field; it leaves this counter (not served here).</summary>
+    /// <summary>
+    /// The ticket being served goes to another counter or field; it leaves this counter (not served here). With the centre's
+    /// LAN on, the ticket's kiosk is asked first: during an outage it records the transfer (fleet/Queue/README.md,
+    /// "Transfer during an outage"); otherwise the fleet makes it and the kiosk is told. Neither answering: the counter
+    /// keeps the ticket (its number stays on the display) and says so in the log.
+    /// </summary>
     private async Task TransferAsync(QueueTransferOptions to, CancellationToken cancellationToken)
     {
         if (Current is not { } ticket)
@@ -240,12 +258,28 @@ public sealed class CounterCaller(
             return;
         }
 
-        var reply = await AskFleetAsync(new CallRequest(CallRequestSender.NewRequestId(), CallActions.Transfer, device.Value.Counter, options.Value.ServesFields)
+        var requestId = CallRequestSender.NewRequestId();
+        var (toCounter, toField) = (NullIfEmpty(to.ToCounter), NullIfEmpty(to.ToField));
+        var lanTransfer = new LanTransferRequest(requestId, device.Value.Counter, ticket.Number, ticket.Day, toCounter, toField, ByFleet: false);
+        if (centreKeys.Ready && ticket.Kiosk is { } kiosk)
         {
-            Ticket = ticket.Number, Day = ticket.Day, ToCounter = NullIfEmpty(to.ToCounter), ToField = NullIfEmpty(to.ToField),
+            // Asked twice with the same id at most: a transfer the kiosk recorded whose answer was lost is answered again.
+            var local = await centre.TransferAsync(kiosk, lanTransfer, cancellationToken)
+                        ?? await centre.TransferAsync(kiosk, lanTransfer, cancellationToken);
+            if (local is { Outcome: LanOutcomes.Transferred })
+            {
+                await RecordTransferAsync(ticket, to, $"through kiosk {kiosk} on the LAN", cancellationToken);
+                return;
+            }
+        }
+
+        var reply = await AskFleetAsync(new CallRequest(requestId, CallActions.Transfer, device.Value.Counter, options.Value.ServesFields)
+        {
+            Ticket = ticket.Number, Day = ticket.Day, ToCounter = toCounter, ToField = toField,
         }, cancellationToken);
         if (reply is null)
         {
+            logger.LogWarning("Transfer of {Ticket} not made: neither its kiosk nor the fleet answered; the counter keeps it", ticket.Number);
             Show(ticket.Number);
             return;
         }
@@ -256,10 +290,22 @@ public sealed class CounterCaller(
             return;
         }
 
+        if (centreKeys.Ready && ticket.Kiosk is { } ticketKiosk)
+        {
+            // The kiosk notes it, so that in a later outage it hands the ticket to where it went (best effort: a claim of
+            // the fleet's next hand-out of the ticket is accepted anyway).
+            await centre.TransferAsync(ticketKiosk, lanTransfer with { ByFleet = true }, cancellationToken);
+        }
+
+        await RecordTransferAsync(ticket, to, "by the fleet", cancellationToken);
+    }
+
+    private async Task RecordTransferAsync(ServedTicket ticket, QueueTransferOptions to, string how, CancellationToken cancellationToken)
+    {
         await outbox.AppendAsync(Draft(EventKinds.TicketTransferred, ticket) with { To = to.ToCounter is { Length: > 0 } c ? $"counter:{c}" : $"field:{to.ToField}" }, cancellationToken);
         Volatile.Write(ref _current, null);
         Show(NoTicket);
-        logger.LogInformation("Transferred {Ticket} to {To}", ticket.Number, to.ToCounter ?? to.ToField);
+        logger.LogInformation("Transferred {Ticket} to {To} {How}", ticket.Number, to.ToCounter ?? to.ToField, how);
     }
 
     /// <summary>The refusal's code on the display ("E2"), the reason in the log; the ticket being served stays.</summary>

@@ -6,5 +6,8 @@ public interface ICurrentTicket
     ServedTicket? Current { get; }
 }
 
-/// <summary>A called ticket: its number, field and queue day.</summary>
-public sealed record ServedTicket(string Number, string Field, string Day);
+/// <summary>A called ticket: its number, field and queue day, and the kiosk that issued it when known (its authority on the LAN).</summary>
+public sealed record ServedTicket(string Number, string Field, string Day)
+{
+    public string? Kiosk { get; init; }
+}

@@ -15,7 +15,10 @@ namespace Edge.Device.Queue;
 /// Otherwise it answers "ask the fleet". A hand-out is durable in the ledger before the answer, and its ticket.called
 /// event (counter = the counter it went to) is written to the outbox right after; one the kiosk died before writing
 /// is written at start. Confirmations of the fleet's hand-outs (<see cref="Claim"/>) are recorded so that the kiosk
-/// never hands those out during a later outage.
+/// never hands those out during a later outage. A transfer (<see cref="TransferAsync"/>) during an outage is recorded
+/// the same way, durable first, then its ticket.transferred (counter = the counter it left, <c>to</c> where it goes);
+/// a transfer the fleet made is only noted. A hand-out or transfer and its event are written under one lock, so the
+/// outbox has a ticket's events in the order they happened (the fleet applies the kiosk's events in that order).
 /// </summary>
 public sealed class KioskAuthority(
     KioskLedger ledger,
@@ -51,10 +54,19 @@ public sealed class KioskAuthority(
                 : new LanTakeReply(request.RequestId, LanOutcomes.AskFleet, null, null);
         }
 
-        var result = ledger.Take(request);
-        if (result.NeedsEvent && result.Ticket is { } ticket)
+        TakeResult result;
+        await _writing.WaitAsync(cancellationToken);
+        try
         {
-            await WriteEventAsync(ticket, cancellationToken);
+            result = ledger.Take(request);
+            if (result.NeedsEvent && result.Ticket is { } ticket)
+            {
+                await WriteCalledAsync(ticket, cancellationToken);
+            }
+        }
+        finally
+        {
+            _writing.Release();
         }
 
         if (result.Outcome == LanOutcomes.Yours)
@@ -76,25 +88,65 @@ public sealed class KioskAuthority(
         return new LanTakeReply(request.RequestId, result.Outcome, result.Counter, result.Ticket?.Field);
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A counter moves the ticket it serves to another counter or field. During an outage (the kiosk <see cref="Local"/>)
+    /// the kiosk records it and writes ticket.transferred; otherwise it answers "ask the fleet". A transfer the fleet made
+    /// (<see cref="LanTransferRequest.ByFleet"/>) is noted whatever the link.
+    /// </summary>
+    public async Task<LanTakeReply> TransferAsync(string counterDevice, LanTransferRequest request, CancellationToken cancellationToken)
     {
-        foreach (var ticket in ledger.WithoutEvent())
+        if (!request.ByFleet && !Local)
         {
-            logger.LogWarning("Local hand-out of {Ticket} to counter {Counter} had no event (the kiosk stopped in between): written now", ticket.Number, ticket.Counter);
-            await WriteEventAsync(ticket, cancellationToken);
+            // The same request answered before (its answer lost) is still answered as it was.
+            return ledger.Find(request.Day, request.Number) is { } earlier && earlier.TransferRequestId == request.RequestId
+                ? new LanTakeReply(request.RequestId, LanOutcomes.Transferred, null, earlier.Field)
+                : new LanTakeReply(request.RequestId, LanOutcomes.AskFleet, null, null);
         }
+
+        TransferResult result;
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            result = ledger.Transfer(request, locally: !request.ByFleet);
+            if (result.NeedsEvent && result.Ticket is { } ticket)
+            {
+                await WriteTransferredAsync(ticket, cancellationToken);
+            }
+        }
+        finally
+        {
+            _writing.Release();
+        }
+
+        if (result.Outcome == LanOutcomes.Transferred)
+        {
+            logger.LogInformation("Ticket {Ticket} transferred by counter {Counter} ({Device}) to {To}{How}",
+                request.Number, request.Counter, counterDevice, result.Ticket?.TransferTo, request.ByFleet ? " (by the fleet)" : " on the LAN: the fleet is unreachable");
+        }
+        else
+        {
+            logger.LogWarning("Transfer of {Ticket} by counter {Counter} ({Device}) refused: {Outcome}", request.Number, request.Counter, counterDevice, result.Outcome);
+        }
+
+        return new LanTakeReply(request.RequestId, result.Outcome, result.Ticket?.Counter, result.Ticket?.Field);
     }
 
-    private async Task WriteEventAsync(LedgerTicket ticket, CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _writing.WaitAsync(cancellationToken);
         try
         {
-            var seq = await outbox.AppendAsync(clock.Event(EventKinds.TicketCalled) with
+            foreach (var ticket in ledger.WithoutEvent())
             {
-                Counter = ticket.Counter, Ticket = ticket.Number, Field = ticket.Field, Detail = ticket.Day,
-            }, cancellationToken);
-            ledger.EventWritten(ticket.Day, ticket.Number, seq);
+                logger.LogWarning("Local hand-out of {Ticket} to counter {Counter} had no event (the kiosk stopped in between): written now", ticket.Number, ticket.Counter);
+                await WriteCalledAsync(ticket, cancellationToken);
+            }
+
+            foreach (var ticket in ledger.TransfersWithoutEvent())
+            {
+                logger.LogWarning("Local transfer of {Ticket} from counter {Counter} had no event (the kiosk stopped in between): written now", ticket.Number, ticket.TransferredFrom);
+                await WriteTransferredAsync(ticket, cancellationToken);
+            }
         }
         finally
         {
@@ -102,10 +154,34 @@ public sealed class KioskAuthority(
         }
     }
 
+    /// <summary>The ticket.called of a local hand-out (under <see cref="_writing"/>).</summary>
+    private async Task WriteCalledAsync(LedgerTicket ticket, CancellationToken cancellationToken)
+    {
+        var seq = await outbox.AppendAsync(clock.Event(EventKinds.TicketCalled) with
+        {
+            Counter = ticket.Counter, Ticket = ticket.Number, Field = ticket.Field, Detail = ticket.Day,
+        }, cancellationToken);
+        ledger.EventWritten(ticket.Day, ticket.Number, seq);
+    }
+
+    /// <summary>
+    /// The ticket.transferred of a local transfer (under <see cref="_writing"/>): counter = the counter it left, field =
+    /// the field it waits in now, to = <c>counter:N</c> or <c>field:NAME</c>. From the ticket's kiosk it is the
+    /// fleet's record of the transfer (fleet/Queue/README.md).
+    /// </summary>
+    private async Task WriteTransferredAsync(LedgerTicket ticket, CancellationToken cancellationToken)
+    {
+        var seq = await outbox.AppendAsync(clock.Event(EventKinds.TicketTransferred) with
+        {
+            Counter = ticket.TransferredFrom, Ticket = ticket.Number, Field = ticket.Field, Detail = ticket.Day, To = ticket.TransferTo,
+        }, cancellationToken);
+        ledger.TransferWritten(ticket.Day, ticket.Number, seq);
+    }
+
     private string DeviceIdOf() => device.Value.Id;
 }
 
-/// <summary>The kiosk's three LAN requests, each answered by <see cref="KioskAuthority"/>.</summary>
+/// <summary>The kiosk's LAN requests (heads, take, claim, transfer), each answered by <see cref="KioskAuthority"/>.</summary>
 public sealed class KioskLanHandlers(IServiceProvider services, IOptions<DeviceRoleOptions> role) : ILanHandlerSource
 {
     public IEnumerable<ILanHandler> Handlers() => role.Value.IsKiosk ? All(services.GetRequiredService<KioskAuthority>()) : [];
@@ -121,10 +197,20 @@ public sealed class KioskLanHandlers(IServiceProvider services, IOptions<DeviceR
         new Handler(LanPaths.Claim, (_, body, _) =>
             Task.FromResult(Valid(JsonSerializer.Deserialize(body, WireJson.Default.LanTakeRequest)) is { } r
                 ? JsonSerializer.SerializeToUtf8Bytes(authority.Claim(r), WireJson.Default.LanTakeReply) : null)),
+        new Handler(LanPaths.Transfer, async (device, body, ct) =>
+            Valid(JsonSerializer.Deserialize(body, WireJson.Default.LanTransferRequest)) is { } r
+                ? JsonSerializer.SerializeToUtf8Bytes(await authority.TransferAsync(device, r, ct), WireJson.Default.LanTakeReply) : null),
     ];
 
     private static LanTakeRequest? Valid(LanTakeRequest? r) =>
         r is { RequestId.Length: > 0 and <= 64, Counter.Length: > 0 and <= 64, Number.Length: > 0 and <= 64, Day.Length: > 0 and <= 64 } ? r : null;
+
+    /// <summary>A transfer names the ticket and exactly one of a counter and a field, each of a sane length.</summary>
+    private static LanTransferRequest? Valid(LanTransferRequest? r) =>
+        r is { RequestId.Length: > 0 and <= 64, Counter.Length: > 0 and <= 64, Number.Length: > 0 and <= 64, Day.Length: > 0 and <= 64 }
+        && (r.ToCounter is { Length: > 0 and <= 64 }) != (r.ToField is { Length: > 0 and <= 64 })
+        && r.ToCounter is null or { Length: > 0 } && r.ToField is null or { Length: > 0 }
+            ? r : null;
 
     private sealed class Handler(string path, Func<string, byte[], CancellationToken, Task<byte[]?>> handle) : ILanHandler
     {
@@ -144,7 +230,7 @@ public sealed class KioskLanHandlers(IServiceProvider services, IOptions<DeviceR
     }
 }
 
-/// <summary>At a kiosk's start: the local hand-outs whose event the kiosk died before writing are written now.</summary>
+/// <summary>At a kiosk's start: the local hand-outs and transfers whose event the kiosk died before writing are written now.</summary>
 public sealed class KioskStart(IServiceProvider services, IOptions<DeviceRoleOptions> role) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) =>

@@ -11,12 +11,17 @@ namespace Edge.Device.Queue;
 /// (<see cref="NextTicketChooser"/> over the lists of the kiosks that hand out themselves) and asks that ticket's
 /// kiosk to hand it out. A ticket another counter took meanwhile is dropped and the next chosen. A take whose answer
 /// was lost is asked again (same request) before anything else, so a ticket handed out is never left unshown.
-/// Also confirms the fleet's hand-outs with their kiosk (<see cref="ClaimAsync"/>) and tells the hall displays
-/// what was called locally.
+/// Also confirms the fleet's hand-outs with their kiosk (<see cref="ClaimAsync"/>), transfers through the ticket's kiosk
+/// (<see cref="TransferAsync"/>) and tells the hall displays what was called locally.
 /// </summary>
-public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts, ILogger<LocalCaller> logger)
+public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts, UnconfirmedClaims unconfirmed, ILogger<LocalCaller> logger)
 {
     private const int MaxTakes = 8;
+
+    /// <summary>At most this many confirmations are kept to send again (the oldest go first).</summary>
+    private const int MaxUnconfirmed = 100;
+
+    private readonly SemaphoreSlim _confirming = new(1, 1);
 
     private (LanPeerOptions Kiosk, LanTakeRequest Request)? _unansweredTake;
 
@@ -25,6 +30,8 @@ public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts,
 
     public async Task<LocalCall> CallNextAsync(string requestId, string counter, IReadOnlyList<string> fields, DateTime now, QueueRules rules, CancellationToken cancellationToken)
     {
+        // The kiosks first hear of the fleet's hand-outs this counter called without their confirmation.
+        await ConfirmPendingAsync(cancellationToken);
         if (_unansweredTake is { } pending)
         {
             var again = await lan.SendAsync(pending.Kiosk, LanPaths.Take, pending.Request, WireJson.Default.LanTakeRequest, WireJson.Default.LanTakeReply, cancellationToken);
@@ -103,6 +110,85 @@ public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts,
         if (reply is { Outcome: LanOutcomes.Taken })
         {
             counts.OnTakenElsewhere();
+        }
+
+        return reply;
+    }
+
+    /// <summary>
+    /// A fleet hand-out this counter called although the ticket's kiosk did not answer its confirmation: kept, and sent
+    /// again (same request) until the kiosk answers (<see cref="ConfirmPendingAsync"/>), so that the kiosk never gives
+    /// that ticket to another counter in a later outage.
+    /// </summary>
+    public void RememberUnconfirmed(string kiosk, LanTakeRequest claim)
+    {
+        if (unconfirmed.Count >= MaxUnconfirmed && unconfirmed.All() is [var oldest, ..])
+        {
+            logger.LogWarning("Gave up confirming {Ticket} with kiosk {Kiosk}: too many unconfirmed", oldest.Claim.Number, oldest.Kiosk);
+            unconfirmed.Answered(oldest);
+        }
+
+        unconfirmed.Add(kiosk, claim);
+        logger.LogWarning("Kiosk {Kiosk} did not answer the confirmation of {Ticket}: sent again until it does", kiosk, claim.Number);
+    }
+
+    /// <summary>Sends the <see cref="UnconfirmedClaims"/> again; each answered one is done (one the kiosk gave elsewhere meanwhile is logged and counted).</summary>
+    public async Task ConfirmPendingAsync(CancellationToken cancellationToken)
+    {
+        if (unconfirmed.Count == 0)
+        {
+            return;
+        }
+
+        await _confirming.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var pending in unconfirmed.All())
+            {
+                var peer = peers.OfRole(Queue.DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == pending.Kiosk);
+                var reply = peer is null ? null
+                    : await lan.SendAsync(peer, LanPaths.Claim, pending.Claim, WireJson.Default.LanTakeRequest, WireJson.Default.LanTakeReply, cancellationToken);
+                if (reply is null)
+                {
+                    continue;
+                }
+
+                unconfirmed.Answered(pending);
+                if (reply.Outcome == LanOutcomes.Taken)
+                {
+                    counts.OnTakenElsewhere();
+                    logger.LogWarning("Kiosk {Kiosk} had given {Ticket} to counter {Other} before it heard that the fleet gave it here: called at both", pending.Kiosk, pending.Claim.Number, reply.Counter);
+                }
+                else
+                {
+                    logger.LogInformation("Kiosk {Kiosk} now knows the fleet gave {Ticket} here", pending.Kiosk, pending.Claim.Number);
+                }
+            }
+        }
+        finally
+        {
+            _confirming.Release();
+        }
+    }
+
+    /// <summary>
+    /// Asks the ticket's kiosk to record a transfer (fleet/Queue/README.md, "Transfer during an outage"):
+    /// <see cref="LanOutcomes.Transferred"/> done, <see cref="LanOutcomes.AskFleet"/> the kiosk is not handing out itself,
+    /// <see cref="LanOutcomes.Taken"/> the kiosk does not know this counter serves it. Null when the kiosk is not known
+    /// or did not answer.
+    /// </summary>
+    public async Task<LanTakeReply?> TransferAsync(string kiosk, LanTransferRequest transfer, CancellationToken cancellationToken)
+    {
+        var peer = peers.OfRole(Queue.DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == kiosk);
+        if (peer is null)
+        {
+            return null;
+        }
+
+        var reply = await lan.SendAsync(peer, LanPaths.Transfer, transfer, WireJson.Default.LanTransferRequest, WireJson.Default.LanTakeReply, cancellationToken);
+        if (reply is { Outcome: LanOutcomes.Transferred } && !transfer.ByFleet)
+        {
+            counts.OnLocalTransfer();
         }
 
         return reply;

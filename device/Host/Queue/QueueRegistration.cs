@@ -28,6 +28,8 @@ public static class QueueRegistration
         services.AddSingleton<Lan.ILanHandlerSource, KioskLanHandlers>();
         services.AddHostedService<KioskStart>();
         services.AddSingleton<LocalCaller>();
+        services.AddSingleton<UnconfirmedClaims>();
+        services.AddHostedService<UnconfirmedClaimSender>();
         services.AddSingleton<KioskIssuer>();
         services.AddSingleton<CounterCaller>();
         services.AddSingleton<ICurrentTicket>(sp => sp.GetRequiredService<CounterCaller>());

@@ -125,7 +125,5 @@ public sealed class FlappingLinkTests(ITestOutputHelper output) : IDisposable
             .ToList();
     }
 
-    /// <summary>The LAN settings of one device: its listen address on its own loopback host (key and peers from the fleet).</summary>
-    private static string[] Lan(int host) =>
-        [$"--Lan:Listen=127.0.0.{host}:{FreePort.Next()}", "--Lan:FleetWaitMs=1000", "--Lan:SettleMs=1000", "--Queue:AskFleetMs=0", "--Uplink:ReconnectMax=00:00:02"];
+    private static string[] Lan(int host) => QueueCentre.LanOn(host);
 }

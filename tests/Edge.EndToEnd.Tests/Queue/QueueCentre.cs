@@ -73,6 +73,13 @@ public sealed class QueueCentre : IDisposable
         $"--Queue:CallTimeoutMs={callTimeoutMs}", "--Printer:Transport=none",
     ];
 
+    /// <summary>
+    /// The centre's LAN settings of one device: its listen address on its own loopback host (127.0.0.<paramref name="host"/>;
+    /// the key and the peers come from the fleet), short waits for tests.
+    /// </summary>
+    public static string[] LanOn(int host) =>
+        [$"--Lan:Listen=127.0.0.{host}:{FreePort.Next()}", "--Lan:FleetWaitMs=1000", "--Lan:SettleMs=1000", "--Queue:AskFleetMs=0", "--Uplink:ReconnectMax=00:00:02"];
+
     public static async Task PressPinAsync(DeviceRunner device, int pin, int count = 1)
     {
         using var response = await device.Http.PostAsync($"/sim/press?pin={pin}&count={count}", null);

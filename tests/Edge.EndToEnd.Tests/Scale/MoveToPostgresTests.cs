@@ -23,6 +23,7 @@ public sealed class MoveToPostgresTests(ITestOutputHelper output) : IAsyncLifeti
         "/api/v1/stats/ratings?counter=1",
         "/api/v1/queue/tickets?centre=centre-m",
         "/api/v1/stats/queue?centre=centre-m",
+        "/api/v1/centres/centre-m/lan",
     ];
 
     private readonly TempFolder _folder = new("move");
@@ -50,6 +51,7 @@ public sealed class MoveToPostgresTests(ITestOutputHelper output) : IAsyncLifeti
         };
         Dictionary<string, string> before;
         List<string> alertsBefore;
+        string kioskKey;
         using (var embedded = new FleetRunner(_folder["embedded"], alertArgs))
         {
             await embedded.StartAsync();
@@ -74,6 +76,7 @@ public sealed class MoveToPostgresTests(ITestOutputHelper output) : IAsyncLifeti
             counter.Kill();
             await Eventually.TrueAsync(async () => (await embedded.GetJsonAsync("/api/v1/alerts")).GetProperty("open").GetArrayLength() >= 1, Settle, "an alert for the stopped counter");
             kiosk.Kill();
+            kioskKey = JsonSerializer.Deserialize<JsonElement>(File.ReadAllBytes(Path.Combine(kiosk.DataDir, "centre-key.json"))).GetProperty("key").GetString()!;
             await Task.Delay(1500);
             before = await AnswersAsync(embedded);
             alertsBefore = AlertIds(await embedded.GetJsonAsync("/api/v1/alerts?days=30"));
@@ -89,6 +92,10 @@ public sealed class MoveToPostgresTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("non-empty", again.Output);
         var merged = await MoveAsync(target, "--Move:IntoNonEmpty=true");
         Assert.True(merged.ExitCode == 0, merged.Output);
+
+        // The centre key the devices got at provisioning moved with its version: no device needs a new one.
+        var database = target.Split(';').Single(p => p.StartsWith("Database=", StringComparison.OrdinalIgnoreCase))["Database=".Length..];
+        Assert.Equal($"{kioskKey}|1", (await _postgres.PsqlAsync(database, "SELECT key || '|' || version FROM centre_keys WHERE centre = 'centre-m'")).Trim());
 
         using var moved = new FleetRunner(_folder["moved"], [.. alertArgs, "--Store:Kind=postgres", $"--Store:Postgres:ConnectionString={target}"]);
         await moved.StartAsync();
