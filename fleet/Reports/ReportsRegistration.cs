@@ -1,0 +1,20 @@
+using Edge.Fleet.Web;
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Reports;
+
+public static class ReportsRegistration
+{
+    /// <summary>
+    /// Centre reports (fleet/Reports/README.md): the builder, and the schedule that e-mails them (leader only); needs
+    /// the stores of Stats, Queue, Health and Alerts, and <c>AddNotifications</c> for the SMTP settings.
+    /// </summary>
+    public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>();
+        builder.Services.AddSingleton<CentreReportBuilder>();
+        builder.Services.AddApiJson(ReportsJson.Default);
+        return builder;
+    }
+}
