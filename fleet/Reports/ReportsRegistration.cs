@@ -1,4 +1,7 @@
+using Edge.Fleet.Hosting;
+using Edge.Fleet.Store;
 using Edge.Fleet.Web;
+using Npgsql;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Reports;
@@ -15,6 +18,11 @@ public static class ReportsRegistration
         builder.Services.AddSingleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>();
         builder.Services.AddSingleton<CentreReportBuilder>();
         builder.Services.AddApiJson(ReportsJson.Default);
+        builder.AddFleetStore<IReportMailStore>(
+            sp => new LiteReportMailStore(FleetOptions.FileIn(sp, "report-mails.db"), sp.GetService<StoreOutages>()),
+            sp => new PostgresReportMailStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton<ReportMailSchedule>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReportMailSchedule>());
         return builder;
     }
 }
