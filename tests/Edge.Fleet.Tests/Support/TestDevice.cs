@@ -48,7 +48,8 @@ public sealed class TestDevice : IAsyncDisposable
         }
     }
 
-    public static async Task<TestDevice> ConnectAsync(int port, string deviceId, bool subscribeToAcks = true)
+    /// <param name="secret">The device's secret from provisioning (a fleet that requires device authentication); null: none.</param>
+    public static async Task<TestDevice> ConnectAsync(int port, string deviceId, bool subscribeToAcks = true, string? secret = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new TestDevice(client, deviceId);
@@ -71,11 +72,11 @@ public sealed class TestDevice : IAsyncDisposable
             return Task.CompletedTask;
         };
 
-        var options = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId($"{deviceId}-{Guid.NewGuid():N}")
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .Build();
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        var options = (secret is null ? builder : builder.WithCredentials(deviceId, secret)).Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await client.ConnectAsync(options, timeout.Token);
         if (subscribeToAcks)
