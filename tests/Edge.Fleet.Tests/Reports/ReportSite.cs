@@ -22,10 +22,13 @@ public sealed class ReportSite : IAsyncDisposable
 
     private readonly TempFolder _folder;
 
-    private ReportSite(TempFolder folder, SmtpSink sink)
+    private readonly string[] _extraArgs;
+
+    private ReportSite(TempFolder folder, SmtpSink sink, string[] extraArgs)
     {
         _folder = folder;
         Sink = sink;
+        _extraArgs = extraArgs;
         Fleet = NewFleet();
     }
 
@@ -39,9 +42,10 @@ public sealed class ReportSite : IAsyncDisposable
     /// <summary>15:00 centre time on the week's Monday.</summary>
     public static DateTimeOffset Afternoon => StatsWindow.StartOf(Week.FirstDay, Zone).AddHours(15);
 
-    public static async Task<ReportSite> StartAsync()
+    /// <param name="extraArgs">More fleet arguments, e.g. the PostgreSQL store.</param>
+    public static async Task<ReportSite> StartAsync(params string[] extraArgs)
     {
-        var site = new ReportSite(new TempFolder("report-fleet"), new SmtpSink());
+        var site = new ReportSite(new TempFolder("report-fleet"), new SmtpSink(), extraArgs);
         try
         {
             await site.Fleet.StartAsync();
@@ -138,6 +142,7 @@ public sealed class ReportSite : IAsyncDisposable
         $"--Notifications:Smtp:Port={Sink.Port}",
         "--Notifications:Smtp:From=edge@fleet.test",
         "--Reports:CheckEverySeconds=0.5",
+        .. _extraArgs,
     ]);
 
     private static DeviceEvent Ticket(long seq, string kind, string number, string field, DateTimeOffset at, string day, string? counter = null) => new()

@@ -74,7 +74,8 @@ public sealed class TestDevice : IAsyncDisposable
 
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
-            .WithClientId($"{deviceId}-{Guid.NewGuid():N}")
+            // An authenticated device connects under its own id (the broker's rule); an open fleet takes any id.
+            .WithClientId(secret is null ? $"{deviceId}-{Guid.NewGuid():N}" : deviceId)
             .WithTimeout(TimeSpan.FromSeconds(10));
         var options = (secret is null ? builder : builder.WithCredentials(deviceId, secret)).Build();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
