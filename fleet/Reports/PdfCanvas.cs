@@ -10,7 +10,9 @@ namespace Edge.Fleet.Reports;
 /// </summary>
 public sealed class PdfCanvas(XGraphics graphics, double left, double top, double scale) : IChartCanvas
 {
-    private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode);
+    // The whole font file: PDFsharp's subsets lost the Vietnamese letters with two marks (ầ, ấ, ế, ố: composite
+    // glyphs of DejaVu Sans), which pdftotext still read but no viewer drew. Costs ~1.4 MB per PDF (two faces).
+    private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode, PdfFontEmbedding.EmbedCompleteFontFile);
 
     public void Rect(double x, double y, double width, double height, string fill) =>
         graphics.DrawRectangle(new XSolidBrush(Colour(fill)), X(x), Y(y), width * scale, height * scale);

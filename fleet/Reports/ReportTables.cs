@@ -26,6 +26,7 @@ public static class ReportTables
         ("Chờ trung bình / Average wait (min)", Minutes(report.Tickets.All.WaitAvgS)),
         ("Chờ P95 / 95th percentile wait (min)", Minutes(report.Tickets.All.WaitP95S)),
         ("Thiết bị hoạt động / Device availability", ReportCharts.Percent(report.Availability.Share)),
+        ("Giờ làm việc / Opening hours", report.Availability.OpeningHours),
         ("Cảnh báo mới / Alerts opened", Count(report.Alerts.All.Opened)),
         ("Thời gian xử lý TB / Average time to resolve (min)", Number(report.Alerts.All.ResolveAvgMinutes)),
     ];
@@ -38,7 +39,7 @@ public static class ReportTables
             ["Lĩnh vực / Field", "Phát / Issued", "Gọi / Called", "Phục vụ / Served", "Chờ TB / Avg wait (min)", "Chờ P95 / P95 wait (min)"],
             report.Tickets.ByField.Append(report.Tickets.All with { Key = "Tổng / total" })
                 .Select(t => (IReadOnlyList<string>)[t.Key, Count(t.Issued), Count(t.Called), Count(t.Served), Minutes(t.WaitAvgS), Minutes(t.WaitP95S)]).ToList()),
-        new("Thiết bị trong giờ làm việc / Devices in opening hours (" + report.Availability.OpeningHours + ")",
+        new("Thiết bị trong giờ làm việc / Devices in opening hours",
             ["Thiết bị / Device", "Quầy / Counter", "Vai trò / Role", "Phút mở cửa / Open min", "Trực tuyến / Online min", "Không rõ / Unknown min", "Tỉ lệ / Share"],
             report.Availability.Devices
                 .Select(d => (IReadOnlyList<string>)[d.DeviceId, d.Counter, d.Role, Count(d.OpenMinutes), Count(d.OnlineMinutes), Count(d.UnknownMinutes), ReportCharts.Percent(d.Share)]).ToList()),

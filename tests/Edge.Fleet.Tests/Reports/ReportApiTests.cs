@@ -167,6 +167,12 @@ public sealed class ReportApiTests
         var pages = Directory.GetFiles(Path.GetDirectoryName(prefix)!, "page*.png");
         Assert.True(pages.Length >= 2, $"{pages.Length} pages");
         Assert.All(pages, p => Assert.True(new FileInfo(p).Length > 3000, $"{p}: {new FileInfo(p).Length} bytes"));
+
+        // The pictures of docs/reports.md: EDGE_SCREENSHOTS=$PWD/docs dotnet test ... --filter FullyQualifiedName~ReportApiTests.The_report
+        if (Environment.GetEnvironmentVariable("EDGE_SCREENSHOTS") is { Length: > 0 } docs)
+        {
+            await ExternalTool.RunAsync("pdftoppm", ["-png", "-r", "90", pdf, Path.Combine(docs, "report-page")], TimeSpan.FromSeconds(120));
+        }
     }
 
     private static async Task CheckXlsxAsync(HttpClient client, JsonElement report)
