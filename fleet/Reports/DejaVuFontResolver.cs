@@ -4,7 +4,8 @@ namespace Edge.Fleet.Reports;
 
 /// <summary>
 /// Gives PDFsharp the DejaVu Sans faces from the system's font folder (Debian's fonts-dejavu-core): PDFsharp finds no
-/// fonts by itself on Linux, and DejaVu Sans has every Vietnamese letter. Every family name resolves to it.
+/// fonts by itself on Linux, and DejaVu Sans has every Vietnamese letter. Every family name resolves to it
+/// (<c>DejaVuSans.ttf</c>).
 /// </summary>
 public sealed class DejaVuFontResolver(string directory) : IFontResolver
 {
@@ -12,10 +13,12 @@ public sealed class DejaVuFontResolver(string directory) : IFontResolver
     public const string DefaultDirectory = "/usr/share/fonts/truetype/dejavu";
 
     private const string Regular = "DejaVuSans";
-    private const string Bold = "DejaVuSans-Bold";
     private static readonly Lock Gate = new();
 
-    public FontResolverInfo ResolveTypeface(string familyName, bool isBold, bool isItalic) => new(isBold ? Bold : Regular);
+    /// <summary>
+    /// One face, bold simulated: the PDF embeds whole font files (<see cref="PdfCanvas"/>), and one face is half the bytes.
+    /// </summary>
+    public FontResolverInfo ResolveTypeface(string familyName, bool isBold, bool isItalic) => new(Regular, isBold, isItalic);
 
     public byte[] GetFont(string faceName) => File.ReadAllBytes(Path.Combine(directory, faceName + ".ttf"));
 
@@ -26,7 +29,7 @@ public sealed class DejaVuFontResolver(string directory) : IFontResolver
     public static bool TryInstall(string directory, out string? error)
     {
         error = null;
-        var missing = new[] { Regular, Bold }.Select(f => Path.Combine(directory, f + ".ttf")).Where(p => !File.Exists(p)).ToList();
+        var missing = new[] { Regular }.Select(f => Path.Combine(directory, f + ".ttf")).Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0)
         {
             error = $"the PDF needs DejaVu Sans (Debian package fonts-dejavu-core): missing {string.Join(", ", missing)}";

@@ -11,7 +11,7 @@ namespace Edge.Fleet.Reports;
 public sealed class PdfCanvas(XGraphics graphics, double left, double top, double scale) : IChartCanvas
 {
     // The whole font file: PDFsharp's subsets lost the Vietnamese letters with two marks (ầ, ấ, ế, ố: composite
-    // glyphs of DejaVu Sans), which pdftotext still read but no viewer drew. Costs ~1.4 MB per PDF (two faces).
+    // glyphs of DejaVu Sans), which pdftotext still read but no viewer drew. Costs ~0.7 MB per PDF (one face, bold simulated).
     private static readonly XPdfFontOptions Unicode = new(PdfFontEncoding.Unicode, PdfFontEmbedding.EmbedCompleteFontFile);
 
     public void Rect(double x, double y, double width, double height, string fill) =>

@@ -16,7 +16,7 @@ public sealed class ReportOptions
     /// <summary>Local time (centre time zone, <c>HH:mm</c>) at which the reports are e-mailed.</summary>
     public string MailAt { get; set; } = "07:00";
 
-    /// <summary>Folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf (Debian: fonts-dejavu-core).</summary>
+    /// <summary>Folder holding DejaVuSans.ttf (Debian: fonts-dejavu-core).</summary>
     public string FontDirectory { get; set; } = DejaVuFontResolver.DefaultDirectory;
 
     /// <summary>How often the schedule is checked, in seconds.</summary>

@@ -107,8 +107,15 @@ public sealed class ReportApiTests
         await site.AddUserAsync("tuan", "technician", [], "tuan@t.test");
 
         // Last week's and last month's reports are due at once (the fleet catches up the latest period of each).
-        await Eventually.TrueAsync(() => Task.FromResult(MailsTo(site, "lan@r.test").Count >= 2 && MailsTo(site, "minh@rs.test").Count >= 4
-            && MailsTo(site, "binh@s.test").Count >= 2), Patience, "the report e-mails");
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(MailsTo(site, "lan@r.test").Count >= 2 && MailsTo(site, "minh@rs.test").Count >= 4
+                && MailsTo(site, "binh@s.test").Count >= 2), Patience, "the report e-mails");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; {site.Sink.Messages.Count} e-mails at the sink; fleet:\n{site.Fleet.Output[^Math.Min(6000, site.Fleet.Output.Length)..]}", ex);
+        }
         await Task.Delay(TimeSpan.FromSeconds(3));
         await site.RestartAsync();
         await Task.Delay(TimeSpan.FromSeconds(4));

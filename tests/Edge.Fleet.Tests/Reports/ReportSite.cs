@@ -142,6 +142,8 @@ public sealed class ReportSite : IAsyncDisposable
         $"--Notifications:Smtp:Port={Sink.Port}",
         "--Notifications:Smtp:From=edge@fleet.test",
         "--Reports:CheckEverySeconds=0.5",
+        // Due from midnight: at 07:00 a test run on a Monday or the 1st before then would wait for the week's or month's.
+        "--Reports:MailAt=00:00",
         .. _extraArgs,
     ]);
 
