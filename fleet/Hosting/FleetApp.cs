@@ -16,6 +16,7 @@ using Edge.Fleet.Notifications;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Releases;
+using Edge.Fleet.Reports;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Fleet.Tls;
@@ -55,6 +56,7 @@ public static class FleetApp
         builder.AddMetrics();
         builder.AddReleases();
         builder.AddDemo();
+        builder.AddReports();
 
         builder.AddApiDescription();
         builder.AddProblemAnswers();
@@ -74,6 +76,7 @@ public static class FleetApp
         readers.MapQueueApi();
         readers.MapHealthApi();
         readers.MapAlertsApi();
+        readers.MapReportsApi();
         var technicians = app.MapGroup("").RequireAuthorization(FleetPolicies.Technician);
         technicians.MapIngestApi();
         app.MapAuthApi();

@@ -1,6 +1,7 @@
 // Texts of the dashboard in Vietnamese (default) and English. Keys are used by data-t attributes and by app.js.
 window.EDGE_TEXTS = {
   vi: {
+    "rep.title": "· Báo cáo", "nav.reports": "Báo cáo", "rep.period": "Kỳ báo cáo", "rep.week": "Tuần", "rep.month": "Tháng", "rep.day": "Ngày trong kỳ (trống: kỳ vừa qua)", "rep.show": "Xem", "rep.signIn": "Đăng nhập ở bảng điều khiển trước", "rep.ratings": "Lượt đánh giá", "rep.index": "Chỉ số hài lòng", "rep.target": "Mục tiêu", "rep.issued": "Vé đã phát", "rep.served": "Đã phục vụ", "rep.waitAvg": "Chờ trung bình (phút)", "rep.waitP95": "Chờ P95 (phút)", "rep.availability": "Thiết bị hoạt động trong giờ làm việc", "rep.alerts": "Cảnh báo mới", "rep.chart.satisfaction": "Mức độ hài lòng theo ngày và mục tiêu", "rep.chart.heatmap": "Lượt đánh giá theo ngày và giờ", "rep.chart.availability": "Tỉ lệ hoạt động của từng thiết bị",
     "subtitle": "Giám sát thiết bị một cửa",
     "nav.overview": "Tổng quan", "nav.alerts": "Cảnh báo", "nav.satisfaction": "Mức độ hài lòng",
     "lang.switch": "EN",
@@ -28,6 +29,7 @@ window.EDGE_TEXTS = {
     "ago.s": "{0} giây trước", "ago.m": "{0} phút trước", "ago.h": "{0} giờ trước", "ago.d": "{0} ngày trước", "never": "chưa bao giờ"
   },
   en: {
+    "rep.title": "· Reports", "nav.reports": "Reports", "rep.period": "Period", "rep.week": "Week", "rep.month": "Month", "rep.day": "A day of the period (empty: the last one)", "rep.show": "Show", "rep.signIn": "Sign in on the dashboard first", "rep.ratings": "Ratings", "rep.index": "Satisfaction index", "rep.target": "Target", "rep.issued": "Tickets issued", "rep.served": "Served", "rep.waitAvg": "Average wait (min)", "rep.waitP95": "95th percentile wait (min)", "rep.availability": "Device availability in opening hours", "rep.alerts": "Alerts opened", "rep.chart.satisfaction": "Satisfaction by day with the target", "rep.chart.heatmap": "Ratings by day and hour", "rep.chart.availability": "Availability of each device",
     "subtitle": "One-stop shop device monitor",
     "nav.overview": "Overview", "nav.alerts": "Alerts", "nav.satisfaction": "Satisfaction",
     "lang.switch": "VI",
