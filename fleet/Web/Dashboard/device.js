@@ -48,9 +48,11 @@
     },
     async load(id) {
       const now = Date.now();
-      const jobs = [health(id)];
+      // Health first: the alerts and ratings below need the device's centre and counter.
+      await health(id);
+      const jobs = [];
       if (state.waiting || now - state.commandsAt >= IDLE_COMMANDS_MS) jobs.push(commands(id));
-      if (now - state.heavyAt >= HEAVY_MS) { state.heavyAt = now; jobs.push(heavy(id)); }
+      if (state.device && now - state.heavyAt >= HEAVY_MS) { state.heavyAt = now; jobs.push(heavy(id)); }
       await Promise.all(jobs);
     },
   };

@@ -141,7 +141,7 @@ public sealed partial class TechnicianPagesTests(ITestOutputHelper output) : IAs
         Assert.Equal("admin", alert.GetProperty("acknowledgedBy").GetString());
         Assert.Equal("admin", alert.GetProperty("resolvedBy").GetString());
         Assert.Equal(JsonValueKind.String, alert.GetProperty("resolvedAt").ValueKind);
-        Assert.Equal(["acknowledged", "commented", "resolved"], detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()).ToArray());
+        Assert.Equal(["acknowledged", "commented", "resolved"], detail.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString() ?? "").ToArray());
         Assert.Contains("Đã thay cuộn giấy mới", await _site.TextAsync("#alert-history-table"));
         Assert.True((await browser.ExecuteAsync("return document.getElementById('alert-resolve').disabled")).GetBoolean(), "a resolved alert cannot be resolved again");
     }
