@@ -148,8 +148,14 @@
     const shown = list.find(c => c.id === status.dataset.commandId);
     if (shown) status.innerHTML = `${esc(t("cmd." + shown.kind))}: ${commandState(shown)} <span class="muted">${shown.kind === "log-tail" ? "" : esc(shown.detail ?? "")}</span>`;
     const log = list.find(c => c.id === state.logCommand);
-    if (log && log.state === "succeeded") document.getElementById("device-log").textContent = log.detail ?? "";
-    else if (log && log.state !== "pending" && log.state !== "running") document.getElementById("device-log").textContent = `${t("cmdstate." + log.state)}: ${log.detail ?? ""}`;
+    const text = !log || log.state === "pending" || log.state === "running" ? null
+      : log.state === "succeeded" ? log.detail ?? "" : `${t("cmdstate." + log.state)}: ${log.detail ?? ""}`;
+    const pre = document.getElementById("device-log");
+    if (text !== null && pre.textContent !== text) {
+      // Set once per answer (not at every poll), scrolled to the newest line.
+      pre.textContent = text;
+      pre.scrollTop = pre.scrollHeight;
+    }
     document.getElementById("device-commands").innerHTML = list.length === 0 ? `<p class="empty">${t("dev.noCommands")}</p>` :
       `<table id="command-history"><thead><tr><th>${t("col.time")}</th><th>${t("dev.command")}</th><th>${t("col.status")}</th><th>${t("dev.by")}</th><th>${t("col.detail")}</th></tr></thead>
       <tbody>${list.map(c => `<tr data-command-id="${esc(c.id)}" data-kind="${esc(c.kind)}" data-state="${esc(c.state)}">

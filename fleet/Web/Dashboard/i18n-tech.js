@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const vi = {
-    "nav.enrol": "Đăng ký thiết bị", "nav.releases": "Cập nhật phần mềm", "nav.users": "Người dùng",
+    "nav.enrol": "Thêm thiết bị", "nav.releases": "Phần mềm", "nav.users": "Người dùng",
     "confirm.yes": "Đồng ý", "confirm.no": "Huỷ",
     "role.counter": "quầy (nút đánh giá)", "role.kiosk": "máy lấy số", "role.hall": "màn hình sảnh",
     "cmd.identify": "Nháy đèn nhận diện", "cmd.test-print": "In thử", "cmd.display-test": "Kiểm tra màn hình", "cmd.restart": "Khởi động lại phần mềm",
@@ -45,7 +45,7 @@
     "rstatus.active": "Đang triển khai", "rstatus.halted": "Đã dừng", "rstatus.completed": "Hoàn tất",
   };
   const en = {
-    "nav.enrol": "Enrol a device", "nav.releases": "Releases", "nav.users": "Users",
+    "nav.enrol": "Enrol", "nav.releases": "Releases", "nav.users": "Users",
     "confirm.yes": "Yes", "confirm.no": "Cancel",
     "role.counter": "counter (rating buttons)", "role.kiosk": "ticket kiosk", "role.hall": "hall display",
     "cmd.identify": "Identify (blink)", "cmd.test-print": "Test print", "cmd.display-test": "Display test", "cmd.restart": "Restart the host",

@@ -97,6 +97,7 @@ public sealed class TechnicianSite : IAsyncDisposable
         if (Environment.GetEnvironmentVariable("EDGE_SCREENSHOTS") is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
+            await Browser.ExecuteAsync("window.scrollTo(0, 0)");
             await File.WriteAllBytesAsync(Path.Combine(folder, name), await Browser.ScreenshotAsync());
         }
     }
