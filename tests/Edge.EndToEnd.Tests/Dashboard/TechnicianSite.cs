@@ -28,14 +28,17 @@ public sealed class TechnicianSite : IAsyncDisposable
     /// <summary>A folder of this site's temp folder (created on first use by the caller).</summary>
     public string this[string name] => _folder[name];
 
-    public static async Task<TechnicianSite> StartAsync()
+    public static async Task<TechnicianSite> StartAsync(params string[] extraArgs)
     {
         var data = new TempFolder("tech-pages-fleet");
         var fleet = new FleetRunner(data.Path,
+        [
             "--Health:HeartbeatIntervalSeconds=1",
             "--Alerts:EvaluateEverySeconds=0.5",
             "--Alerts:Defaults:OpeningHours=always",
-            "--Alerts:Defaults:NoRatingHours=0");
+            "--Alerts:Defaults:NoRatingHours=0",
+            .. extraArgs,
+        ]);
         var site = new TechnicianSite(fleet);
         site._started.Add(fleet);
         site._started.Add(data);
