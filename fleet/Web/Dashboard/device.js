@@ -37,7 +37,13 @@
           <section class="panel"><h2>${t("dev.alerts")}</h2><div id="device-alerts"></div></section>
           <section class="panel"><h2>${t("dev.ratings")}</h2><div id="device-ratings"></div></section>
         </div>
-        <section class="panel"><h2>${t("dev.config")}</h2><div id="device-config"></div></section>
+        <section class="panel"><h2>${t("dev.config")}</h2><div id="device-config"></div>
+          <form id="config-form" class="filters">
+            <label class="grow">${t("dev.ownLayer")}<textarea id="config-settings" rows="3" spellcheck="false" placeholder='{"Rating:LockoutMs": 2000}'></textarea></label>
+            <button type="submit" id="config-save">${t("dev.saveConfig")}</button>
+          </form>
+          <p id="config-result" class="muted" role="status"></p>
+        </section>
         <div id="device-heartbeats"></div>`;
     },
     init(id) {
@@ -45,6 +51,7 @@
       document.querySelectorAll("#device-actions [data-command]").forEach(b => b.addEventListener("click", () => sendCommand(id, b.dataset.command)));
       document.getElementById("device-retire").addEventListener("click", () => retire(id));
       document.getElementById("device-replace").addEventListener("click", () => replace(id));
+      document.getElementById("config-form").addEventListener("submit", e => { e.preventDefault(); saveConfig(id); });
     },
     async load(id) {
       const now = Date.now();
@@ -91,6 +98,25 @@
       target.innerHTML = await window.EDGE_LABEL(E, enrolment);
     } catch (e) {
       target.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+    }
+  }
+
+  // The device's own layer (the top one): the whole set of its settings, as JSON; the layers below stay as they are.
+  async function saveConfig(id) {
+    const result = document.getElementById("config-result");
+    let settings;
+    try {
+      settings = JSON.parse(document.getElementById("config-settings").value || "{}");
+    } catch (e) {
+      result.innerHTML = `<span class="error">${esc(t("dev.notJson", e.message))}</span>`;
+      return;
+    }
+    try {
+      const layer = await send("PUT", `/api/v1/devices/${encodeURIComponent(id)}/config`, { settings });
+      result.innerHTML = `<span data-saved="${esc(layer.revision)}">${esc(t("dev.configSaved", layer.revision))}</span>`;
+      state.heavyAt = 0;
+    } catch (e) {
+      if (!(e instanceof E.Unauthorized)) result.innerHTML = `<span class="error">${esc(e.message)}</span>`;
     }
   }
 
@@ -176,6 +202,11 @@
     document.getElementById("device-alerts").innerHTML = E.alertTable(mine, false);
     document.getElementById("device-ratings").innerHTML = ratingsView(ratings);
     document.getElementById("device-config").innerHTML = configView(config);
+    // While the device has not caught up, look again in 3 s rather than 15.
+    if (config && config.drift) state.heavyAt = Date.now() - HEAVY_MS + 3000;
+    const own = config && (config.layers || []).find(l => l.id === "device:" + id);
+    const editor = document.getElementById("config-settings");
+    if (own && !editor.value && document.activeElement !== editor) editor.value = JSON.stringify(own.settings, null, 1);
   }
 
   function ratingsView(r) {

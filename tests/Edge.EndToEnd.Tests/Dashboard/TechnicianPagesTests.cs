@@ -96,6 +96,18 @@ public sealed partial class TechnicianPagesTests(ITestOutputHelper output) : IAs
         var log = (await browser.ExecuteAsync("return document.getElementById('device-log').textContent")).GetString()!;
         Assert.Contains("identify", log);
         Assert.True(log.Length <= CommandLimits.MaxLogTailBytes, $"log tail of {log.Length} characters");
+
+        // The device's own configuration layer, pushed from the page and applied by the device.
+        await browser.ClearAsync((await browser.FindAsync("#config-settings"))!);
+        await _site.TypeAsync("#config-settings", "{\"Rating:LockoutMs\": 1500}");
+        await _site.ClickAsync("#config-save");
+        await browser.WaitUntilAsync("return !!document.querySelector('#config-result [data-saved]')", Wait, "the configuration saved");
+        await browser.WaitUntilAsync("return document.querySelector('#device-config [data-drift]')?.dataset.drift === 'false' && document.getElementById('device-config').textContent.includes('Rating:LockoutMs')",
+            Wait, "the pushed configuration applied (no drift) on the page");
+        var config = await _site.Fleet.GetJsonAsync("/api/v1/devices/pi-label/config");
+        Assert.False(config.GetProperty("drift").GetBoolean());
+        Assert.Equal(1500, config.GetProperty("desired").GetProperty("settings").GetProperty("Rating:LockoutMs").GetInt32());
+        Assert.Equal(config.GetProperty("desired").GetProperty("version").GetInt64(), config.GetProperty("reported").GetProperty("appliedVersion").GetInt64());
         await _site.ScreenshotAsync("dashboard-device-actions.png");
 
         // Retire asks first; after "yes" the registry says retired and the device's credentials stop working.
