@@ -315,7 +315,8 @@
       login.hidden = true;
       live.classList.remove("stale");
       live.textContent = t("live.updated", new Intl.DateTimeFormat(locale(), { timeZone: ZONE, timeStyle: "medium" }).format(new Date()));
-      view.dataset.loaded = String(Date.now());
+      // A load of the page left meanwhile does not count as the new page's.
+      if (route === current) view.dataset.loaded = String(Date.now());
     } catch (e) {
       if (e instanceof Unauthorized) {
         login.hidden = false;
