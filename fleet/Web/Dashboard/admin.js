@@ -168,10 +168,16 @@
           ${r.reason ? `<p class="muted">${esc(r.reason)}</p>` : ""}
           <table><thead><tr><th>${t("col.device")}</th><th class="num">${t("rel.stageCol")}</th><th>${t("col.status")}</th><th>${t("rel.host")}</th><th>${t("col.detail")}</th></tr></thead>
           <tbody>${(r.devices || []).map(d => `<tr data-device="${esc(d.deviceId)}" data-state="${esc(d.state)}"><td>${esc(d.deviceId)}</td><td class="num">${d.stage + 1}</td>
-            <td>${esc(d.state)}</td><td>${esc(d.hostVersion ?? "—")}</td><td class="muted wrap">${esc(d.reason ?? "")}</td></tr>`).join("")}</tbody></table>
+            <td>${esc(targetState(d.state))}</td><td>${esc(d.hostVersion ?? "—")}</td><td class="muted wrap">${esc(d.reason ?? "")}</td></tr>`).join("")}</tbody></table>
         </div>`).join("");
     },
   };
+
+  // A device's state in a rollout in words; a state this page does not know yet is shown as the fleet names it.
+  function targetState(state) {
+    const words = t("utarget." + state);
+    return words === "utarget." + state ? state : words;
+  }
 
   return [
     { pattern: /^\/users$/, name: "users", page: users },

@@ -45,6 +45,8 @@
     "rel.noRollouts": "Chưa có đợt triển khai nào.", "rel.stage": "đợt {0}/{1}", "rel.halt": "Dừng triển khai", "rel.haltConfirm": "Dừng đợt triển khai {0}?",
     "rel.stageCol": "Đợt", "rel.host": "Phiên bản đang chạy",
     "rstatus.active": "Đang triển khai", "rstatus.halted": "Đã dừng", "rstatus.completed": "Hoàn tất",
+    "utarget.pending": "Chờ đến lượt", "utarget.downloading": "Đang tải về", "utarget.installed": "Đã cài, đang kiểm tra", "utarget.healthy": "Chạy tốt",
+    "utarget.rolled-back": "Đã quay lại bản cũ", "utarget.refused": "Thiết bị từ chối",
   };
   const en = {
     "nav.enrol": "Enrol", "nav.releases": "Releases", "nav.users": "Users",
@@ -89,6 +91,8 @@
     "rel.noRollouts": "No rollouts yet.", "rel.stage": "stage {0}/{1}", "rel.halt": "Halt", "rel.haltConfirm": "Halt rollout {0}?",
     "rel.stageCol": "Stage", "rel.host": "Running version",
     "rstatus.active": "Rolling out", "rstatus.halted": "Halted", "rstatus.completed": "Completed",
+    "utarget.pending": "Waiting its turn", "utarget.downloading": "Downloading", "utarget.installed": "Installed, checking health", "utarget.healthy": "Healthy",
+    "utarget.rolled-back": "Rolled back", "utarget.refused": "Refused by the device",
   };
   Object.assign(window.EDGE_TEXTS.vi, vi);
   Object.assign(window.EDGE_TEXTS.en, en);

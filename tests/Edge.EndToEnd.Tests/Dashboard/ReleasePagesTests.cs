@@ -53,6 +53,7 @@ public sealed class ReleasePagesTests(ITestOutputHelper output) : IAsyncLifetime
         await browser.WaitUntilAsync("return !!document.querySelector(\".rollout[data-status='active'] button[data-halt]\")", Wait, "the rollout shown as active");
         Assert.Equal(3L, (await browser.ExecuteAsync("return document.querySelectorAll('.rollout[data-status=active] tr[data-device]').length")).GetInt64());
         Assert.Equal("1", (await _site.TextAsync(".rollout tr[data-device='pi-r1'] td.num")).Trim());
+        Assert.Contains("Chờ đến lượt", await _site.TextAsync(".rollout tr[data-device='pi-r2']"));
         await _site.ScreenshotAsync("dashboard-releases.png");
 
         await _site.ClickAsync(".rollout button[data-halt]");
