@@ -75,9 +75,24 @@ public sealed class TechnicianSite : IAsyncDisposable
         return Browser;
     }
 
-    /// <summary>Clicks the first element matching <paramref name="css"/>, failing with the selector when there is none.</summary>
-    public async Task ClickAsync(string css) =>
-        await Browser.ClickAsync(await Browser.FindAsync(css) ?? throw new InvalidOperationException($"nothing matches {css}"));
+    /// <summary>
+    /// Clicks the first element matching <paramref name="css"/>, failing with the selector when there is none. Lists
+    /// are drawn again at every refresh (2 s): an element replaced between finding and clicking is found again.
+    /// </summary>
+    public async Task ClickAsync(string css)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Browser.ClickAsync(await Browser.FindAsync(css) ?? throw new InvalidOperationException($"nothing matches {css}"));
+                return;
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("stale element", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
 
     /// <summary>Types into the first element matching <paramref name="css"/>.</summary>
     public async Task TypeAsync(string css, string text) =>
