@@ -98,8 +98,10 @@ public sealed class TechnicianSite : IAsyncDisposable
     public async Task TypeAsync(string css, string text) =>
         await Browser.TypeAsync(await Browser.FindAsync(css) ?? throw new InvalidOperationException($"nothing matches {css}"), text);
 
+    /// <summary>The rendered text of the first element matching <paramref name="css"/>, read in one script (no stale element).</summary>
     public async Task<string> TextAsync(string css) =>
-        await Browser.TextAsync(await Browser.FindAsync(css) ?? throw new InvalidOperationException($"nothing matches {css}"));
+        (await Browser.ExecuteAsync("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css)).GetString()
+            ?? throw new InvalidOperationException($"nothing matches {css}");
 
     /// <summary>Answers the confirmation dialog with yes.</summary>
     public async Task ConfirmAsync()
