@@ -6,6 +6,7 @@ using Edge.Fleet.CentreLan;
 using Edge.Fleet.Health;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
+using Edge.Fleet.Web;
 using Edge.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public static class ProvisioningRegistration
             sp => new LiteEnrolmentStore(sp.GetRequiredService<RegistryDatabase>()),
             sp => new PostgresEnrolmentStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<ClaimCodeIssuer>();
+        builder.Services.AddApiJson(ClaimLabelJson.Default);
         return builder;
     }
 
@@ -29,7 +31,8 @@ public static class ProvisioningRegistration
     /// <c>POST /api/v1/provision</c> (anonymous, rate-limited per address): a claim code for a device id and secret;
     /// <c>GET /api/v1/provision/ca</c> (anonymous): the CA devices are given, for those that pin its fingerprint.
     /// Technicians: <c>POST|GET /api/v1/enrolments</c> (the answer carries the code's <c>claimFile</c> text), <c>POST /api/v1/devices/{id}/retire</c>,
-    /// <c>POST /api/v1/devices/{id}/replace</c> (a claim code for the device taking its counter over).
+    /// <c>POST /api/v1/devices/{id}/replace</c> (a claim code for the device taking its counter over),
+    /// <c>POST /api/v1/enrolments/qr.svg</c> (the label's QR code of a claim file, <see cref="ClaimLabelEndpoints"/>).
     /// Everyone logged in: <c>GET /api/v1/registry?centre=</c>, limited to a manager's centres.
     /// </summary>
     public static IEndpointRouteBuilder MapProvisioningApi(this IEndpointRouteBuilder app)
@@ -54,6 +57,7 @@ public static class ProvisioningRegistration
             .ToList()));
         technician.MapPost("/devices/{id}/retire", RetireAsync);
         technician.MapPost("/devices/{id}/replace", ReplaceAsync);
+        app.MapClaimLabelApi();
 
         app.MapGet("/api/v1/registry", async (ClaimsPrincipal user, DeviceRegistry registry, FleetHealthReader health, string? centre, CancellationToken cancellationToken) =>
         {

@@ -36,7 +36,13 @@ public static class CommandKinds
     /// <summary>Send the outbox to the fleet now and wait until it is acknowledged (nothing is ever discarded).</summary>
     public const string FlushOutbox = "flush-outbox";
 
-    public static readonly IReadOnlyList<string> All = [Identify, TestPrint, DisplayTest, Restart, Reboot, FlushOutbox];
+    /// <summary>
+    /// Answer with the host's newest log lines (the result's detail, newest last, at most
+    /// <see cref="CommandLimits.MaxLogTailBytes"/>): a technician reads a device's log without a shell on it.
+    /// </summary>
+    public const string LogTail = "log-tail";
+
+    public static readonly IReadOnlyList<string> All = [Identify, TestPrint, DisplayTest, Restart, Reboot, FlushOutbox, LogTail];
 
     public static bool IsKnown(string? kind) => kind is not null && All.Contains(kind);
 }
@@ -63,6 +69,12 @@ public static class CommandLimits
 
     /// <summary>Largest result payload the fleet accepts.</summary>
     public const int MaxResultBytes = 8 * 1024;
+
+    /// <summary>
+    /// Largest detail of a <see cref="CommandKinds.LogTail"/> result, counted as JSON-encoded UTF-8 (non-ASCII letters
+    /// are escaped, six bytes each), so that the whole result stays under <see cref="MaxResultBytes"/>.
+    /// </summary>
+    public const int MaxLogTailBytes = 7 * 1024;
 
     public const int MinTimeoutSeconds = 1;
     public const int MaxTimeoutSeconds = 600;

@@ -86,7 +86,7 @@ public sealed class CommandRunner(
         try
         {
             done = await action.RunAsync(deadline.Token);
-            final = Record(command, CommandOutcomes.Succeeded, done.Detail);
+            final = Record(command, CommandOutcomes.Succeeded, done.RememberedDetail ?? done.Detail);
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
@@ -103,7 +103,8 @@ public sealed class CommandRunner(
         }
 
         logger.LogInformation("Command {Id} ({Kind}): {Outcome} {Detail}", command.Id, command.Kind, final.Outcome, final.Detail);
-        await ReportAsync(final, stoppingToken);
+        // A long detail (log lines) is sent once; a redelivered id is answered with what the ledger kept.
+        await ReportAsync(done?.RememberedDetail is null ? final : final with { Detail = done.Detail }, stoppingToken);
         if (done is { StopHostAfterReport: true })
         {
             logger.LogWarning("Stopping the host for command {Id} (exit code {Code}); the service manager starts it again", command.Id, CommandsOptions.RestartExitCode);

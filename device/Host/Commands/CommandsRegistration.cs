@@ -25,6 +25,9 @@ public static class CommandsRegistration
         services.AddSingleton<ICommandAction, RestartAction>();
         services.AddSingleton<ICommandAction, RebootAction>();
         services.AddSingleton<ICommandAction, FlushOutboxAction>();
+        services.AddSingleton<RecentLogLines>();
+        services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<RecentLogLines>());
+        services.AddSingleton<ICommandAction, LogTailAction>();
         services.AddHostedService<CommandRunner>();
         return services;
     }

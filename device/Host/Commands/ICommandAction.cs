@@ -1,7 +1,11 @@
 namespace Edge.Device.Commands;
 
-/// <summary>What a command did, in words for the fleet; <see cref="StopHostAfterReport"/> for the restart command.</summary>
-public sealed record CommandDone(string Detail, bool StopHostAfterReport = false);
+/// <summary>
+/// What a command did, in words for the fleet; <see cref="StopHostAfterReport"/> for the restart command;
+/// <see cref="RememberedDetail"/>: what the ledger keeps instead of a long <see cref="Detail"/> (log lines), so that
+/// <c>commands-done.json</c>, rewritten at every step, stays small.
+/// </summary>
+public sealed record CommandDone(string Detail, bool StopHostAfterReport = false, string? RememberedDetail = null);
 
 /// <summary>The device's side of one command kind. Throws <see cref="CommandFailedException"/> when it could not be done.</summary>
 public interface ICommandAction

@@ -1,4 +1,5 @@
-// Edge dashboard: hash routes (#/, #/device/{id}, #/alerts, #/satisfaction), polling the REST API every 2 s.
+// Edge dashboard: hash routes (#/, #/alerts, #/satisfaction here; the technicians' pages register theirs through
+// window.EDGE_PAGES before this script runs: device.js, enrol.js, alert-work.js, admin.js), polling the REST API every 2 s.
 (function () {
   "use strict";
   const REFRESH_MS = 2000;
@@ -62,6 +63,26 @@
     if (response.status === 401) throw new Unauthorized();
     if (!response.ok) throw new Error(path + ": " + response.status);
     return response.json();
+  }
+
+  // A change (POST, PUT, DELETE) with a JSON body; the answer's JSON (null when empty), or an Error carrying the
+  // problem's detail (every 4xx of the API is application/problem+json) and its status.
+  async function send(method, path, body) {
+    const response = await fetch(path, {
+      method, credentials: "same-origin",
+      headers: body === undefined ? { Accept: "application/json" } : { Accept: "application/json", "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 401) { login.hidden = false; throw new Unauthorized(); }
+    const text = await response.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    if (!response.ok) {
+      const error = new Error((json && (json.detail || json.error || json.title)) || (path + ": " + response.status));
+      error.status = response.status;
+      throw error;
+    }
+    return json;
   }
 
   function badge(cls, text, attrs) {
@@ -144,46 +165,6 @@
     },
   };
 
-  // ---- device page -------------------------------------------------------------------------------------------
-  const device = {
-    skeleton(id) {
-      return `<p><a href="#/">${t("device.back")}</a></p><h1>${esc(t("device.title", id))}</h1><div id="device-body"></div>`;
-    },
-    async load(id) {
-      let detail;
-      try {
-        detail = await api("/api/v1/health/" + encodeURIComponent(id));
-      } catch (e) {
-        if (e instanceof Unauthorized) throw e;
-        document.getElementById("device-body").innerHTML = `<p class="empty">${t("device.notFound")}</p>`;
-        return;
-      }
-      const d = detail.device, r = detail.latest || {};
-      const history = detail.history.slice().reverse();
-      document.getElementById("device-body").innerHTML = `
-        <div class="cards">
-          <div class="card"><div class="l">${t("col.status")}</div><div class="n">${statusBadge(d)}</div><div class="l">${esc(t("reason." + d.reason))} · ${esc(ago(d.lastSeen))}</div></div>
-          <div class="card"><div class="l">${t("col.outbox")}</div><div class="n">${number(r.outboxDepth)}</div><div class="l">${t("col.oldest")}: ${number(r.oldestUnackedAgeS, 1)} s · ${t("col.drain")}: ${number(r.drainRatePerS, 1)}/s</div></div>
-          <div class="card"><div class="l">${t("col.printer")}</div><div class="n">${printerBadge(d.printer)}</div></div>
-          <div class="card"><div class="l">${t("col.clock")}</div><div class="n">${r.clockSynced ? badge("ok", t("clock.synced")) : badge("warn", t("clock.unsynced"))}</div></div>
-          <div class="card"><div class="l">${t("col.disk")}</div><div class="n">${number(r.diskFreeMb)} MB</div><div class="l">${t("col.load")}: ${number(r.load1, 2)} · ${t("col.temp")}: ${r.cpuTempC ? number(r.cpuTempC, 1) + " °C" : "—"}</div></div>
-          <div class="card"><div class="l">${t("col.counter")}</div><div class="n">${esc(d.counter ?? "—")}</div><div class="l">${esc(r.hostVersion ?? "")}</div></div>
-        </div>
-        <section class="panel"><h2>${t("device.peripherals")}</h2>
-          ${Object.entries(d.peripherals || {}).map(([k, v]) => `<span class="badge ${v === "ok" ? "ok" : "warn"}" style="margin-right:6px">${esc(k)}: ${esc(v)}</span>`).join("") || "—"}
-        </section>
-        <section class="panel"><h2>${t("device.outboxChart")}</h2>${sparkline(history.map(p => p.report.outboxDepth))}</section>
-        <section class="panel"><h2>${t("device.history")}</h2>
-          <table id="health-history"><thead><tr><th>${t("col.time")}</th><th class="num">${t("col.uptime")}</th><th class="num">${t("col.outbox")}</th>
-            <th class="num">${t("col.oldest")}</th><th class="num">${t("col.load")}</th><th class="num">${t("col.disk")}</th><th>${t("col.printer")}</th><th>${t("col.clock")}</th></tr></thead>
-          <tbody>${detail.history.slice(0, 60).map(p => `<tr>
-            <td>${esc(formatTime(p.receivedAt))}</td><td class="num">${number(p.report.uptimeS)} s</td><td class="num">${number(p.report.outboxDepth)}</td>
-            <td class="num">${number(p.report.oldestUnackedAgeS, 1)} s</td><td class="num">${number(p.report.load1, 2)}</td><td class="num">${number(p.report.diskFreeMb)} MB</td>
-            <td>${printerBadge(p.report.peripherals && p.report.peripherals.printer)}</td><td>${p.report.clockSynced ? t("clock.synced") : t("clock.unsynced")}</td></tr>`).join("")}</tbody></table>
-        </section>`;
-    },
-  };
-
   function sparkline(values) {
     if (values.length < 2) return `<p class="empty">—</p>`;
     const max = Math.max(1, ...values), w = 600, h = 80;
@@ -209,14 +190,15 @@
   function alertTable(items, withResolution) {
     if (items.length === 0) return `<p class="empty">${t("alerts.none")}</p>`;
     return `<table><thead><tr><th>${t("col.kind")}</th><th>${t("col.device")}</th><th>${t("col.counter")}</th><th>${t("overview.centre")}</th>
-      <th>${t("col.detail")}</th><th>${t("col.opened")}</th>${withResolution ? `<th>${t("col.resolved")}</th>` : ""}<th class="num">${t("col.duration")}</th></tr></thead>
-      <tbody>${items.map(a => `<tr class="alert" data-alert-kind="${esc(a.kind)}" data-device="${esc(a.deviceId ?? "")}" data-open="${!a.resolvedAt}">
-        <td>${kindLabel(a)}</td>
+      <th>${t("col.detail")}</th><th>${t("col.opened")}</th>${withResolution ? `<th>${t("col.resolved")}</th>` : ""}<th class="num">${t("col.duration")}</th><th>${t("work.state")}</th></tr></thead>
+      <tbody>${items.map(a => `<tr class="alert" data-alert-id="${esc(a.id)}" data-alert-kind="${esc(a.kind)}" data-device="${esc(a.deviceId ?? "")}" data-open="${!a.resolvedAt}">
+        <td><a href="#/alert/${encodeURIComponent(a.id)}" title="${esc(t("work.open"))}">${kindLabel(a)}</a></td>
         <td>${a.deviceId ? `<a href="#/device/${encodeURIComponent(a.deviceId)}">${esc(a.deviceId)}</a>` : "—"}</td>
         <td>${esc(a.counter ?? "—")}</td><td>${esc(a.centre ?? t("overview.unassigned"))}</td>
         <td class="muted">${esc(a.detail)}</td><td>${esc(formatTime(a.openedAt))}</td>
         ${withResolution ? `<td>${a.resolvedAt ? esc(formatTime(a.resolvedAt)) : badge("bad", t("alerts.stillOpen"))}</td>` : ""}
-        <td class="num">${duration(a.openedAt, a.resolvedAt)}</td></tr>`).join("")}</tbody></table>`;
+        <td class="num">${duration(a.openedAt, a.resolvedAt)}</td>
+        <td class="muted">${a.assignedTo ? esc(t("work.assignedTo", a.assignedTo)) : a.acknowledgedBy ? esc(t("work.acknowledgedBy", a.acknowledgedBy)) : ""}</td></tr>`).join("")}</tbody></table>`;
   }
 
   // ---- satisfaction ------------------------------------------------------------------------------------------
@@ -296,8 +278,10 @@
   // ---- shell -------------------------------------------------------------------------------------------------
   function parseRoute() {
     const hash = location.hash.replace(/^#/, "") || "/";
-    const m = hash.match(/^\/device\/(.+)$/);
-    if (m) return { name: "device", page: device, arg: decodeURIComponent(m[1]) };
+    for (const extra of extraRoutes) {
+      const found = hash.match(extra.pattern);
+      if (found) return { name: extra.name, page: extra.page, arg: found[1] === undefined ? undefined : decodeURIComponent(found[1]) };
+    }
     if (hash === "/alerts") return { name: "alerts", page: alerts };
     if (hash === "/satisfaction") return { name: "satisfaction", page: satisfaction };
     return { name: "overview", page: overview };
@@ -311,9 +295,11 @@
 
   function show() {
     route = parseRoute();
-    document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.route === route.name || (route.name === "device" && a.dataset.route === "overview")));
+    document.querySelectorAll("nav a").forEach(a => a.classList.toggle("active", a.dataset.route === (route.page.nav || route.name)));
     view.innerHTML = route.page.skeleton(route.arg);
     view.dataset.page = route.name;
+    delete view.dataset.loaded;
+    if (route.page.init) route.page.init(route.arg);
     if (route.name === "satisfaction") {
       document.getElementById("sat-filters").addEventListener("change", refresh);
     }
@@ -329,7 +315,8 @@
       login.hidden = true;
       live.classList.remove("stale");
       live.textContent = t("live.updated", new Intl.DateTimeFormat(locale(), { timeZone: ZONE, timeStyle: "medium" }).format(new Date()));
-      view.dataset.loaded = String(Date.now());
+      // A load of the page left meanwhile does not count as the new page's.
+      if (route === current) view.dataset.loaded = String(Date.now());
     } catch (e) {
       if (e instanceof Unauthorized) {
         login.hidden = false;
@@ -352,6 +339,7 @@
     if (response.ok) {
       document.getElementById("login-error").textContent = "";
       login.hidden = true;
+      whoAmI();
       refresh();
     } else {
       document.getElementById("login-error").textContent = t("login.failed");
@@ -365,8 +353,31 @@
     show();
   });
 
+  // The signed-in user's role decides which links the navigation offers (the API still checks every call).
+  async function whoAmI() {
+    try { document.body.dataset.role = (await api("/api/v1/auth/me")).role; } catch { /* asked again after the login */ }
+  }
+
+  // Asks before something that cannot be undone (retire, replace, delete, revoke); resolves true on "yes".
+  function confirmAction(text) {
+    const dialog = document.getElementById("confirm");
+    document.getElementById("confirm-text").textContent = text;
+    return new Promise(resolve => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "yes"), { once: true });
+      dialog.returnValue = "";
+      dialog.showModal();
+      document.getElementById("confirm-no").focus();
+    });
+  }
+
+  // The technicians' pages: each script pushed a function that gets these helpers and answers its routes.
+  const shared = { t, esc, api, send, badge, statusBadge, printerBadge, kindLabel, formatTime, ago, duration, number, percent, sparkline, alertTable,
+    confirmAction, Unauthorized, refresh: () => refresh(), lang: () => lang };
+  const extraRoutes = (window.EDGE_PAGES || []).flatMap(register => register(shared));
+
   window.addEventListener("hashchange", show);
   applyTexts();
+  whoAmI();
   show();
   setInterval(refresh, REFRESH_MS);
 })();

@@ -100,6 +100,26 @@ public sealed class CommandRunnerTests : IDisposable
         Assert.Equal(["running", "timed-out"], _uplink.Outcomes);
     }
 
+    [Fact]
+    public async Task Log_lines_are_sent_once_while_the_ledger_keeps_only_how_many_and_answers_a_redelivery_with_that()
+    {
+        var log = new RecentLogLines();
+        log.Add("08:00:00.000Z info Uplink: connected to 127.0.0.1:1883");
+        log.Add("08:00:01.000Z warn Printer: paper near end");
+        var ledger = Ledger();
+        var runner = new CommandRunner(
+            Options.Create(new DeviceOptions { Id = "dev-1" }), new CommandReceiver(_counters, NullLogger<CommandReceiver>.Instance), ledger, _counters,
+            [new LogTailAction(log)], _uplink, new StoppingLifetime(), new FixedClock(Now), NullLogger<CommandRunner>.Instance);
+
+        await runner.HandleAsync(Payload("c7", CommandKinds.LogTail, Now.AddHours(1)), CancellationToken.None);
+        await runner.HandleAsync(Payload("c7", CommandKinds.LogTail, Now.AddHours(1)), CancellationToken.None);
+
+        Assert.Equal(["running", "succeeded", "succeeded"], _uplink.Outcomes);
+        Assert.Equal("08:00:00.000Z info Uplink: connected to 127.0.0.1:1883\n08:00:01.000Z warn Printer: paper near end", _uplink.Details[1]);
+        Assert.Equal("2 of the newest 2 log lines sent", ledger.Find("c7")!.Detail);
+        Assert.Equal("2 of the newest 2 log lines sent", _uplink.Details[2]);
+    }
+
     private sealed class CountingAction(string kind) : ICommandAction
     {
         public int Runs { get; private set; }
@@ -120,9 +140,13 @@ public sealed class CommandRunnerTests : IDisposable
     {
         public List<string> Outcomes { get; } = [];
 
+        public List<string?> Details { get; } = [];
+
         public Task<bool> TryPublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
         {
-            Outcomes.Add(JsonSerializer.Deserialize(payload, CommandJson.Default.CommandResult)!.Outcome);
+            var result = JsonSerializer.Deserialize(payload, CommandJson.Default.CommandResult)!;
+            Outcomes.Add(result.Outcome);
+            Details.Add(result.Detail);
             return Task.FromResult(true);
         }
     }
