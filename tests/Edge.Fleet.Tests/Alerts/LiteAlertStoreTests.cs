@@ -42,9 +42,10 @@ public sealed class LiteAlertStoreTests : AlertStoreContract, IDisposable
             async () => Assert.True(await store.TryOpenAsync(second, mails, default)),
             async () =>
             {
-                Assert.Equal([first.Id, second.Id], (await store.OpenAlertsAsync(default)).Select(a => a.Id).Order(StringComparer.Ordinal));
+                string[] both = [.. new[] { first.Id, second.Id }.Order(StringComparer.Ordinal)];
+                Assert.Equal(both, (await store.OpenAlertsAsync(default)).Select(a => a.Id).Order(StringComparer.Ordinal));
                 var notices = await store.ClaimDueNoticesAsync(Now.AddMinutes(2), ClaimFor, 10, default);
-                Assert.Equal([first.Id, second.Id], notices.Select(n => n.Notice.Alert.Id).Order(StringComparer.Ordinal));
+                Assert.Equal(both, notices.Select(n => n.Notice.Alert.Id).Order(StringComparer.Ordinal));
                 Assert.Equal(2, (await store.ClaimDueMailsAsync(Now.AddMinutes(2), ClaimFor, 10, default)).Count);
             },
             () => store.OpenAlertsAsync(default),
