@@ -154,15 +154,14 @@ public sealed class HallTests(ITestOutputHelper output) : IDisposable
             ? board.GetProperty("waiting").EnumerateArray().Where(w => w.GetProperty("field").GetString() == field).Select(w => w.GetProperty("count").GetInt32()).FirstOrDefault(-1)
             : -1;
 
-    private static async Task<List<JsonElement>> AnnouncementsAsync(DeviceRunner hall) =>
-        (await hall.Http.GetFromJsonAsync<JsonElement>("/hall/announcements")).GetProperty("announcements").EnumerateArray().ToList();
+    private static Task<List<JsonElement>> AnnouncementsAsync(DeviceRunner hall) => HallAnnouncements.ListAsync(hall.Http);
 
     /// <summary>sox: the WAV lasts more than half a second and its RMS amplitude is well above silence.</summary>
     private async Task AssertAudibleAsync(DeviceRunner hall, string file)
     {
         var path = Path.Combine(hall.DataDir, "hall-voice", file);
         Assert.True(File.Exists(Path.ChangeExtension(path, ".txt")), "the text is kept beside the WAV");
-        var duration = double.Parse((await ExternalTool.RunAsync("sox", ["--i", "-D", path], TimeSpan.FromSeconds(30))).Trim(), CultureInfo.InvariantCulture);
+        var duration = await HallAnnouncements.DurationAsync(path);
         var stat = await SoxStatAsync(path);
         var rms = double.Parse(stat.Split('\n').First(l => l.StartsWith("RMS     amplitude", StringComparison.Ordinal)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
         output.WriteLine($"{file}: {duration:F2} s, RMS amplitude {rms:F3}");
