@@ -69,6 +69,7 @@ public sealed class QueuePageTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // The queue statistics page over today's range: the centre's row.
+        await browser.SetWindowSizeAsync(1700, 900);
         await browser.NavigateAsync($"http://127.0.0.1:{_site.Fleet.HttpPort}/dashboard/queue-stats.html?centre={QueueCentre.Centre}&from={day}&to={day}");
         await browser.WaitUntilAsync("return document.querySelector('#tables table tbody tr') !== null", Wait, "the queue statistics tables");
         var shown = await browser.ExecuteAsync(
