@@ -75,13 +75,13 @@ public sealed class MainCommandTests : IDisposable
         // Every call the hall shows was announced once: one WAV (named after the call's ticket and counter) that lasts.
         var (shown, listing) = await Eventually.ReturnsAsync(
             async () => (Calls: (await HallStateAsync(hall)).GetProperty("board").GetProperty("calls").EnumerateArray().ToList(), Listing: await HallAnnouncements.ListingAsync(hall)),
-            p => p.Calls.Count > 0 && p.Calls.All(c => WavsOf(c, p.Listing).Count == 1),
+            p => p.Calls.Count > 0 && p.Calls.All(c => WavsOf(c, p.Listing) is [var one] && HallAnnouncements.Complete([one])),
             TimeSpan.FromSeconds(60),
             "one announcement WAV for each call on the hall");
         var folder = listing.GetProperty("folder").GetString()!;
         foreach (var call in shown)
         {
-            var wav = Assert.Single(WavsOf(call, listing));
+            var wav = Assert.Single(WavsOf(call, listing)).GetProperty("file").GetString()!;
             var seconds = await HallAnnouncements.DurationAsync(Path.Combine(folder, wav));
             Assert.True(seconds > 0.5, $"{wav} (the call {call}) lasts {seconds} s");
         }
@@ -124,13 +124,13 @@ public sealed class MainCommandTests : IDisposable
 
     private static async Task<JsonElement> HallStateAsync(HttpClient hall) => JsonDocument.Parse(await hall.GetStringAsync("/hall/state")).RootElement.Clone();
 
-    /// <summary>The announcement files of one call on the hall's board: the hall names each after its ticket, counter and recall.</summary>
-    private static List<string> WavsOf(JsonElement call, JsonElement listing)
+    /// <summary>The announcements of one call on the hall's board: the hall names each WAV after its ticket, counter and recall.</summary>
+    private static List<JsonElement> WavsOf(JsonElement call, JsonElement listing)
     {
         var recall = call.TryGetProperty("recall", out var r) && r.GetBoolean() ? "-recall" : "";
         var suffix = $"-{call.GetProperty("number").GetString()}-q{call.GetProperty("counter").GetString()}{recall}.wav";
-        return listing.GetProperty("announcements").EnumerateArray().Select(a => a.GetProperty("file").GetString()!)
-            .Where(f => f.EndsWith(suffix, StringComparison.Ordinal)).ToList();
+        return listing.GetProperty("announcements").EnumerateArray()
+            .Where(a => a.GetProperty("file").GetString()!.EndsWith(suffix, StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>Waits for the demo counter, kiosk and hall online, with the counter's events stored beyond <paramref name="afterUpTo"/>; the counter's upTo.</summary>

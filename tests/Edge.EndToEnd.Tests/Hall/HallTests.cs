@@ -81,13 +81,13 @@ public sealed class HallTests(ITestOutputHelper output) : IDisposable
         }
 
         // One WAV per call, its text beside it, longer than half a second and not silent.
-        var first = await Eventually.ReturnsAsync(() => AnnouncementsAsync(hall), a => a.Count == 1, Settle, "one announcement");
+        var first = await Eventually.ReturnsAsync(() => AnnouncementsAsync(hall), a => a.Count == 1 && HallAnnouncements.Complete(a), Settle, "one announcement");
         Assert.Equal("Mời công dân có số A, không không một, đến quầy số ba.", first[0].GetProperty("text").GetString());
         await AssertAudibleAsync(hall, first[0].GetProperty("file").GetString()!);
 
         // A recall is announced again; nothing else is.
         Assert.Equal("A001", await QueueCentre.PressAndReadDisplayAsync(counter, QueueCentre.RecallPin));
-        var both = await Eventually.ReturnsAsync(() => AnnouncementsAsync(hall), a => a.Count == 2, Settle, "the recall announced");
+        var both = await Eventually.ReturnsAsync(() => AnnouncementsAsync(hall), a => a.Count == 2 && HallAnnouncements.Complete(a), Settle, "the recall announced");
         Assert.Equal("Nhắc lại. Mời công dân có số A, không không một, đến quầy số ba.", both[0].GetProperty("text").GetString());
         await AssertAudibleAsync(hall, both[0].GetProperty("file").GetString()!);
         await Task.Delay(TimeSpan.FromSeconds(2));
