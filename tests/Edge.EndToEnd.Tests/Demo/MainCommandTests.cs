@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Edge.EndToEnd.Tests.Hall;
 using Edge.Testing;
 
 namespace Edge.EndToEnd.Tests.Demo;
@@ -65,11 +66,25 @@ public sealed class MainCommandTests : IDisposable
         // The hall display (the port after the kiosk's) shows the latest calls from the fleet's board.
         using var hall = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{firstPort + 3}") };
         var state = await Eventually.ReturnsAsync(
-            async () => JsonDocument.Parse(await hall.GetStringAsync("/hall/state")).RootElement.Clone(),
+            () => HallStateAsync(hall),
             s => s.GetProperty("board").ValueKind == JsonValueKind.Object && s.GetProperty("board").GetProperty("calls").GetArrayLength() > 0,
             TimeSpan.FromSeconds(60),
             "calls on the hall display");
         Assert.Equal("demo-centre", state.GetProperty("board").GetProperty("centre").GetString());
+
+        // Every call the hall shows was announced once: one WAV (named after the call's ticket and counter) that lasts.
+        var (shown, listing) = await Eventually.ReturnsAsync(
+            async () => (Calls: (await HallStateAsync(hall)).GetProperty("board").GetProperty("calls").EnumerateArray().ToList(), Listing: await HallAnnouncements.ListingAsync(hall)),
+            p => p.Calls.Count > 0 && p.Calls.All(c => WavsOf(c, p.Listing) is [var one] && HallAnnouncements.Complete([one])),
+            TimeSpan.FromSeconds(60),
+            "one announcement WAV for each call on the hall");
+        var folder = listing.GetProperty("folder").GetString()!;
+        foreach (var call in shown)
+        {
+            var wav = Assert.Single(WavsOf(call, listing)).GetProperty("file").GetString()!;
+            var seconds = await HallAnnouncements.DurationAsync(Path.Combine(folder, wav));
+            Assert.True(seconds > 0.5, $"{wav} (the call {call}) lasts {seconds} s");
+        }
         Assert.DoesNotContain("Refused MQTT connection", _fleet.Output); // devices wait for their secret before connecting
         Assert.True(File.Exists(Path.Combine(_folder["fleet"], "demo", "demo-1", "identity.json")), "the device keeps its identity for the next start");
     }
@@ -105,6 +120,17 @@ public sealed class MainCommandTests : IDisposable
         await DemoOnlineAsync("start on a deleted data folder");
         var audit = await _fleet.GetJsonAsync("/api/v1/audit?limit=200");
         Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "device.provisioned" && e.GetProperty("subject").GetString() == "demo-1");
+    }
+
+    private static async Task<JsonElement> HallStateAsync(HttpClient hall) => JsonDocument.Parse(await hall.GetStringAsync("/hall/state")).RootElement.Clone();
+
+    /// <summary>The announcements of one call on the hall's board: the hall names each WAV after its ticket, counter and recall.</summary>
+    private static List<JsonElement> WavsOf(JsonElement call, JsonElement listing)
+    {
+        var recall = call.TryGetProperty("recall", out var r) && r.GetBoolean() ? "-recall" : "";
+        var suffix = $"-{call.GetProperty("number").GetString()}-q{call.GetProperty("counter").GetString()}{recall}.wav";
+        return listing.GetProperty("announcements").EnumerateArray()
+            .Where(a => a.GetProperty("file").GetString()!.EndsWith(suffix, StringComparison.Ordinal)).ToList();
     }
 
     /// <summary>Waits for the demo counter, kiosk and hall online, with the counter's events stored beyond <paramref name="afterUpTo"/>; the counter's upTo.</summary>

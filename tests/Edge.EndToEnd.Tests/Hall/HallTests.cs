@@ -81,13 +81,13 @@ public sealed class HallTests(ITestOutputHelper output) : IDisposable
         }
 
         // One WAV per call, its text beside it, longer than half a second and not silent.
-        var first = await Eventually.ReturnsAsync(() => AnnouncementsAsync(hall), a => a.Count == 1, Settle, "one announcement");
+        var first = await Eventually.ReturnsAsync(() => AnnouncementsAsync(hall), a => a.Count == 1 && HallAnnouncements.Complete(a), Settle, "one announcement");
         Assert.Equal("Mời công dân có số A, không không một, đến quầy số ba.", first[0].GetProperty("text").GetString());
         await AssertAudibleAsync(hall, first[0].GetProperty("file").GetString()!);
 
         // A recall is announced again; nothing else is.
         Assert.Equal("A001", await QueueCentre.PressAndReadDisplayAsync(counter, QueueCentre.RecallPin));
-        var both = await Eventually.ReturnsAsync(() => AnnouncementsAsync(hall), a => a.Count == 2, Settle, "the recall announced");
+        var both = await Eventually.ReturnsAsync(() => AnnouncementsAsync(hall), a => a.Count == 2 && HallAnnouncements.Complete(a), Settle, "the recall announced");
         Assert.Equal("Nhắc lại. Mời công dân có số A, không không một, đến quầy số ba.", both[0].GetProperty("text").GetString());
         await AssertAudibleAsync(hall, both[0].GetProperty("file").GetString()!);
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -154,15 +154,14 @@ public sealed class HallTests(ITestOutputHelper output) : IDisposable
             ? board.GetProperty("waiting").EnumerateArray().Where(w => w.GetProperty("field").GetString() == field).Select(w => w.GetProperty("count").GetInt32()).FirstOrDefault(-1)
             : -1;
 
-    private static async Task<List<JsonElement>> AnnouncementsAsync(DeviceRunner hall) =>
-        (await hall.Http.GetFromJsonAsync<JsonElement>("/hall/announcements")).GetProperty("announcements").EnumerateArray().ToList();
+    private static Task<List<JsonElement>> AnnouncementsAsync(DeviceRunner hall) => HallAnnouncements.ListAsync(hall.Http);
 
     /// <summary>sox: the WAV lasts more than half a second and its RMS amplitude is well above silence.</summary>
     private async Task AssertAudibleAsync(DeviceRunner hall, string file)
     {
         var path = Path.Combine(hall.DataDir, "hall-voice", file);
         Assert.True(File.Exists(Path.ChangeExtension(path, ".txt")), "the text is kept beside the WAV");
-        var duration = double.Parse((await ExternalTool.RunAsync("sox", ["--i", "-D", path], TimeSpan.FromSeconds(30))).Trim(), CultureInfo.InvariantCulture);
+        var duration = await HallAnnouncements.DurationAsync(path);
         var stat = await SoxStatAsync(path);
         var rms = double.Parse(stat.Split('\n').First(l => l.StartsWith("RMS     amplitude", StringComparison.Ordinal)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
         output.WriteLine($"{file}: {duration:F2} s, RMS amplitude {rms:F3}");
