@@ -66,8 +66,13 @@ public sealed class HallAnnouncer(
         var text = AnnouncementText.For(call.Number, call.Counter, call.Recall, o.NumberReading);
         var name = $"{call.At.UtcDateTime.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}-{call.Number}-q{Safe(call.Counter)}{(call.Recall ? "-recall" : "")}";
         var wav = Path.Combine(Folder, name + ".wav");
-        await RunAsync(o.Synthesiser, ["-v", o.VoiceName, "-s", o.WordsPerMinute.ToString(CultureInfo.InvariantCulture), "-w", wav, text], cancellationToken);
+
+        // Synthesised under another name and renamed once its text is beside it: the listing (/hall/announcements) never
+        // shows a WAV that is still being written or has no text yet.
+        var partial = wav + ".part";
+        await RunAsync(o.Synthesiser, ["-v", o.VoiceName, "-s", o.WordsPerMinute.ToString(CultureInfo.InvariantCulture), "-w", partial, text], cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(Folder, name + ".txt"), text, cancellationToken);
+        File.Move(partial, wav, overwrite: true);
         Interlocked.Increment(ref _announced);
         if (!device.Value.Simulate)
         {
