@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Edge.Fleet.Tests.Security;
+using Edge.Fleet.Tests.Support;
 using Edge.Testing;
 using Edge.Wire;
 using MimeKit;
@@ -66,22 +67,9 @@ public sealed class AlertFleet : IAsyncDisposable
         }
     }
 
-    public async Task AddUserAsync(string name, string role, string[] centres, string? email)
-    {
-        using var response = await Fleet.Http.PostAsJsonAsync("/api/v1/users", new { name, role, centres, password = Password, email });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
+    public Task AddUserAsync(string name, string role, string[] centres, string? email) => Fleet.AddUserAsync(name, role, centres, Password, email);
 
-    public async Task<HttpClient> LoginAsync(string name)
-    {
-        using var anonymous = new HttpClient { BaseAddress = Fleet.Http.BaseAddress };
-        using var response = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { name, password = Password });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        var client = new HttpClient { BaseAddress = Fleet.Http.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public Task<HttpClient> LoginAsync(string name) => Fleet.LoginAsync(name, Password);
 
     /// <summary>Provisions the device (first time) and connects it as itself, announcing it online with a new session.</summary>
     public async Task ConnectAsync(string centre, string deviceId)
