@@ -3,6 +3,7 @@ using Edge.Fleet.Alerts;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
+using Edge.Fleet.Queue;
 using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Metrics;
@@ -17,7 +18,8 @@ public sealed class FleetMetrics(
     StoreLatency store,
     OpenAlertCache alerts,
     AlertWebhook webhook,
-    StoreOutages outages)
+    StoreOutages outages,
+    QueueParkingCounts parking)
 {
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
     {
@@ -88,7 +90,11 @@ public sealed class FleetMetrics(
 
         text.Family("edge_alert_webhook_total", "counter", "Alert notices POSTed to the webhook, by outcome.")
             .Sample("edge_alert_webhook_total", webhook.Sent, ("outcome", "sent"))
-            .Sample("edge_alert_webhook_total", webhook.Failed, ("outcome", "failed"));
+            .Sample("edge_alert_webhook_total", webhook.Failed, ("outcome", "failed"))
+            .Family("edge_queue_parked_events_total", "counter", "Queue events whose ticket was not known yet: parked, applied once it came, or dropped (the centre's limit reached).")
+            .Sample("edge_queue_parked_events_total", parking.Parked, ("outcome", "parked"))
+            .Sample("edge_queue_parked_events_total", parking.Applied, ("outcome", "applied"))
+            .Sample("edge_queue_parked_events_total", parking.Dropped, ("outcome", "dropped"));
         return text.ToString();
     }
 

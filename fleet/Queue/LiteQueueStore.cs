@@ -22,13 +22,19 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
 
     private const string TicketsCollection = "tickets";
     private const string LastCallsCollection = "lastCalls";
+    private const string ParkedCollection = "parked";
 
     private readonly ReopeningLiteFile<QueueFile> _file;
+    private readonly QueueParkingCounts _parking;
 
-    /// <summary>The store on <paramref name="path"/> (see <see cref="ReopeningLiteFile{TView}"/> for <paramref name="outages"/> and <paramref name="opening"/>).</summary>
-    public LiteQueueStore(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
+    /// <summary>
+    /// The store on <paramref name="path"/> (see <see cref="ReopeningLiteFile{TView}"/> for <paramref name="outages"/> and
+    /// <paramref name="opening"/>); what becomes of events of unknown tickets is counted in <paramref name="parking"/>.
+    /// </summary>
+    public LiteQueueStore(string path, StoreOutages? outages = null, LiteFileOpening? opening = null, QueueParkingCounts? parking = null)
     {
-        _file = new ReopeningLiteFile<QueueFile>(Name, path, [TicketsCollection, LastCallsCollection], QueueFile.Of, outages, opening);
+        _file = new ReopeningLiteFile<QueueFile>(Name, path, [TicketsCollection, LastCallsCollection, ParkedCollection], QueueFile.Of, outages, opening);
+        _parking = parking ?? new QueueParkingCounts();
     }
 
     /// <summary>The store's name in 503 answers, <c>/healthz</c> and <c>/metrics</c>.</summary>
@@ -44,7 +50,10 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
             return Task.FromResult(0);
         }
 
-        return Task.FromResult(_file.Write(queue => relevant.Count(e => ApplyOne(queue, centre, deviceId, e, place))));
+        var tally = new ParkingTally();
+        var changed = _file.Write(queue => relevant.Count(e => ApplyOne(queue, centre, deviceId, e, place, tally)));
+        _parking.Add(tally);
+        return Task.FromResult(changed);
     }
 
     public Task<CallReply> ActAsync(
@@ -97,6 +106,9 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
 
     /// <summary>Every device's last call, for the copier to PostgreSQL.</summary>
     internal IReadOnlyList<LastCall> AllLastCalls() => _file.Locked((_, queue) => queue.LastCalls.FindAll().ToList());
+
+    /// <summary>Every event waiting for its ticket, for the copier to PostgreSQL.</summary>
+    internal IReadOnlyList<ParkedQueueEvent> AllParked() => _file.Locked((_, queue) => queue.Parked.FindAll().ToList());
 
     public void Dispose() => _file.Dispose();
 
@@ -161,8 +173,12 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
     private static IEnumerable<QueueTicket> InIssueOrder(IEnumerable<QueueTicket> tickets) =>
         tickets.OrderBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal);
 
-    /// <summary>Applies one event; true when it changed the ticket (the same rules as the SQL of <see cref="PostgresQueueStore"/>).</summary>
-    private static bool ApplyOne(QueueFile queue, string centre, string deviceId, DeviceEvent e, Func<DeviceEvent, TicketPlace> place)
+    /// <summary>
+    /// Applies one event; true when it changed the ticket (the same rules as the SQL of <see cref="PostgresQueueStore"/>).
+    /// An event of a ticket not issued yet is parked (<see cref="ParkedQueueEvent"/>); a ticket.issued applies the events
+    /// parked for its ticket right after it, in the same commit.
+    /// </summary>
+    private static bool ApplyOne(QueueFile queue, string centre, string deviceId, DeviceEvent e, Func<DeviceEvent, TicketPlace> place, ParkingTally tally)
     {
         var id = QueueTicket.IdOf(centre, e.Detail!, e.Ticket!);
         var ticket = queue.Tickets.FindById(id);
@@ -179,10 +195,21 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
                 Id = id, CentreDay = QueueTicket.KeyOf(centre, issued.ListDay), Centre = centre, Day = e.Detail!, Number = e.Ticket!,
                 Field = e.Field ?? "", Kiosk = deviceId, IssuedAt = QueueEvents.ToMilliseconds(issued.IssuedAt), Priority = e.Priority == true,
             });
+            ApplyParked(queue, centre, id, place, tally);
             return true;
         }
 
-        if (ticket is null || (e.Kind != EventKinds.Rating && ticket.IsFromFormerCounter(e.Counter)))
+        if (ticket is null)
+        {
+            if (QueueParking.CanWait(e))
+            {
+                Park(queue, centre, deviceId, id, e, tally);
+            }
+
+            return false;
+        }
+
+        if (e.Kind != EventKinds.Rating && ticket.IsFromFormerCounter(e.Counter))
         {
             return false;
         }
@@ -271,15 +298,56 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
         return changed;
     }
 
+    private static void Park(QueueFile queue, string centre, string deviceId, string ticketId, DeviceEvent e, ParkingTally tally)
+    {
+        var key = QueueParking.KeyOf(ticketId, deviceId, e);
+        if (queue.Parked.FindById(key) is not null)
+        {
+            return;
+        }
+
+        tally.Room ??= QueueParking.MaxPerCentre - queue.Parked.Count(p => p.Centre == centre);
+        if (tally.Room <= 0)
+        {
+            tally.Dropped++;
+            return;
+        }
+
+        tally.Room--;
+        queue.Parked.Insert(new ParkedQueueEvent
+        {
+            Id = key, TicketId = ticketId, Centre = centre, Day = e.Detail!, Number = e.Ticket!, DeviceId = deviceId, Event = QueueParking.Serialize(e),
+        });
+        tally.Parked++;
+    }
+
+    private static void ApplyParked(QueueFile queue, string centre, string ticketId, Func<DeviceEvent, TicketPlace> place, ParkingTally tally)
+    {
+        var parked = queue.Parked.Find(p => p.TicketId == ticketId).ToList();
+        if (parked.Count == 0)
+        {
+            return;
+        }
+
+        queue.Parked.DeleteMany(p => p.TicketId == ticketId);
+        foreach (var (deviceId, e) in QueueParking.InApplyOrder(parked.Select(p => (p.DeviceId, QueueParking.Deserialize(p.Event)))))
+        {
+            ApplyOne(queue, centre, deviceId, e, place, tally);
+            tally.Applied++;
+        }
+    }
+
     /// <summary>
     /// The file's collections and the highest call order handed out, made again at every opening (a hand-out whose commit
     /// failed may have counted one up: the next opening reads what is on disk).
     /// </summary>
-    private sealed class QueueFile(ILiteCollection<QueueTicket> tickets, ILiteCollection<LastCall> lastCalls, long lastCallOrder)
+    private sealed class QueueFile(ILiteCollection<QueueTicket> tickets, ILiteCollection<LastCall> lastCalls, ILiteCollection<ParkedQueueEvent> parked, long lastCallOrder)
     {
         public ILiteCollection<QueueTicket> Tickets { get; } = tickets;
 
         public ILiteCollection<LastCall> LastCalls { get; } = lastCalls;
+
+        public ILiteCollection<ParkedQueueEvent> Parked { get; } = parked;
 
         /// <summary>Changed under the file's write lock only.</summary>
         public long LastCallOrder { get; set; } = lastCallOrder;
@@ -290,7 +358,10 @@ public sealed class LiteQueueStore : IQueueStore, IDisposable
             tickets.EnsureIndex(t => t.CentreDay);
             tickets.EnsureIndex(t => t.Centre);
             tickets.EnsureIndex(t => t.CallOrder);
-            return new QueueFile(tickets, db.GetCollection<LastCall>(LastCallsCollection), tickets.Count() == 0 ? 0 : tickets.Max(t => t.CallOrder));
+            var parked = db.GetCollection<ParkedQueueEvent>(ParkedCollection);
+            parked.EnsureIndex(p => p.TicketId);
+            parked.EnsureIndex(p => p.Centre);
+            return new QueueFile(tickets, db.GetCollection<LastCall>(LastCallsCollection), parked, tickets.Count() == 0 ? 0 : tickets.Max(t => t.CallOrder));
         }
     }
 }

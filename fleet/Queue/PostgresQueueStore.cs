@@ -14,7 +14,7 @@ namespace Edge.Fleet.Queue;
 /// only when the event adds something to it, so two nodes applying the same batch at once change it once.
 /// Nothing is cached on the node.
 /// </summary>
-public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStore
+public sealed class PostgresQueueStore(NpgsqlDataSource dataSource, QueueParkingCounts? parkingCounts = null) : IQueueStore
 {
     private const int MaxAttempts = 5;
 
@@ -22,6 +22,8 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
     private const int MaxHeadAttempts = 10;
 
     private const string TicketKey = "WHERE centre = $1 AND day = $2 AND number = $3";
+
+    private readonly QueueParkingCounts parking = parkingCounts ?? new QueueParkingCounts();
 
     /// <summary>Guard of a counter's event ($5 its counter): not from the counter the ticket was transferred away from (<see cref="QueueTicket.IsFromFormerCounter"/>).</summary>
     /// <summary>A ticket.called event ($5 its counter) sent by the ticket's kiosk ($6): a hand-out during an outage.</summary>
@@ -33,7 +35,10 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
         string centre, string deviceId, IReadOnlyList<DeviceEvent> events, Func<DeviceEvent, TicketPlace>? place, CancellationToken cancellationToken)
     {
         place ??= TicketPlace.AsLabelled;
+        // ticket.issued first (a stable order otherwise): an event of a ticket issued in the same batch then finds it. The
+        // embedded store parks such an event and applies it right after the insert instead: the same outcome.
         var relevant = QueueEvents.Relevant(events)
+            .OrderBy(e => e.Kind == EventKinds.TicketIssued ? 0 : 1)
             .Select(e => (Event: e, Place: e.Kind == EventKinds.TicketIssued ? place(e) : (TicketPlace?)null))
             .ToList();
         if (relevant.Count == 0)
@@ -41,29 +46,157 @@ public sealed class PostgresQueueStore(NpgsqlDataSource dataSource) : IQueueStor
             return 0;
         }
 
-        return await RetryingAsync(async () =>
+        var tally = new ParkingTally();
+        var changed = await RetryingAsync(async () =>
         {
+            tally = new ParkingTally();
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using var batch = new NpgsqlBatch(connection, transaction);
-            foreach (var (e, placed) in relevant)
-            {
-                if (ApplyCommand(centre, deviceId, e, placed) is { } command)
-                {
-                    batch.BatchCommands.Add(command);
-                }
-            }
+            await LockTicketsAsync(connection, transaction, centre, relevant.Select(r => r.Event), cancellationToken);
 
-            if (batch.BatchCommands.Count == 0)
-            {
-                return 0;
-            }
+            var applied = relevant.Select(r => (r.Event, Command: ApplyCommand(centre, deviceId, r.Event, r.Place))).ToList();
+            var commands = applied.Select(a => a.Command).OfType<NpgsqlBatchCommand>().ToList();
+            var changed = await ExecuteBatchAsync(connection, transaction, commands, cancellationToken);
 
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            var changed = batch.BatchCommands.Sum<NpgsqlBatchCommand>(c => c.RecordsAffected);
+            var waiting = applied.Where(a => QueueParking.CanWait(a.Event) && (a.Command is null || a.Command.RecordsAffected == 0)).Select(a => a.Event).ToList();
+            await ParkUnknownAsync(connection, transaction, centre, deviceId, waiting, tally, cancellationToken);
+            var issued = applied.Where(a => a.Event.Kind == EventKinds.TicketIssued && a.Command?.RecordsAffected == 1).Select(a => a.Event).ToList();
+            await ApplyParkedAsync(connection, transaction, centre, issued, tally, cancellationToken);
+
             await transaction.CommitAsync(cancellationToken);
             return changed;
         });
+        parking.Add(tally);
+        return changed;
+    }
+
+    /// <summary>Every event waiting for its ticket, for tests and the copier.</summary>
+    internal async Task<IReadOnlyList<ParkedQueueEvent>> AllParkedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT event_key, centre, day, number, device_id, event FROM queue_parked");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var parked = new List<ParkedQueueEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            parked.Add(new ParkedQueueEvent
+            {
+                Id = reader.GetString(0), Centre = reader.GetString(1), Day = reader.GetString(2), Number = reader.GetString(3),
+                TicketId = QueueTicket.IdOf(reader.GetString(1), reader.GetString(2), reader.GetString(3)),
+                DeviceId = reader.GetString(4), Event = reader.GetString(5),
+            });
+        }
+
+        return parked;
+    }
+
+    /// <summary>
+    /// Takes the transaction's lock of each ticket the events name, in one order on every node: a ticket.issued and an
+    /// event parked for its ticket take turns, so an event is never parked just after its ticket's parked events were
+    /// applied (by another node whose insert this one could not see yet).
+    /// </summary>
+    private static Task<int> LockTicketsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, IEnumerable<DeviceEvent> events, CancellationToken cancellationToken)
+    {
+        var keys = events.Select(e => "queue-ticket|" + QueueTicket.IdOf(centre, e.Detail!, e.Ticket!)).Distinct().Order(StringComparer.Ordinal).ToArray();
+        return ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k", [TextArray(keys)], cancellationToken);
+    }
+
+    /// <summary>Parks the events among <paramref name="candidates"/> whose ticket is not in the table (up to the centre's limit).</summary>
+    private static async Task ParkUnknownAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, string deviceId, List<DeviceEvent> candidates, ParkingTally tally,
+        CancellationToken cancellationToken)
+    {
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        var known = new HashSet<(string, string)>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT day, number FROM queue_tickets WHERE centre = $1 AND (day, number) IN (SELECT d, n FROM unnest($2::text[], $3::text[]) AS t(d, n))
+            """, connection, transaction))
+        {
+            command.Parameters.AddRange((NpgsqlParameter[])[Text(centre), TextArray([.. candidates.Select(e => e.Detail!)]), TextArray([.. candidates.Select(e => e.Ticket!)])]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                known.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        var unknown = candidates.Where(e => !known.Contains((e.Detail!, e.Ticket!))).ToList();
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        await using (var count = new NpgsqlCommand("SELECT count(*) FROM queue_parked WHERE centre = $1", connection, transaction))
+        {
+            count.Parameters.Add(Text(centre));
+            var room = QueueParking.MaxPerCentre - Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken));
+            tally.Dropped += Math.Max(0, unknown.Count - Math.Max(0, room));
+            unknown = unknown.Take(Math.Max(0, room)).ToList();
+        }
+
+        tally.Parked += await ExecuteBatchAsync(connection, transaction, unknown.Select(e => Command("""
+            INSERT INTO queue_parked (event_key, centre, day, number, device_id, event) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING
+            """, [
+                Text(QueueParking.KeyOf(QueueTicket.IdOf(centre, e.Detail!, e.Ticket!), deviceId, e)), Text(centre), Text(e.Detail), Text(e.Ticket),
+                Text(deviceId), Text(QueueParking.Serialize(e)),
+            ])).ToList(), cancellationToken);
+    }
+
+    /// <summary>Applies and removes the events parked for the tickets <paramref name="issued"/> has just inserted.</summary>
+    private static async Task ApplyParkedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string centre, List<DeviceEvent> issued, ParkingTally tally, CancellationToken cancellationToken)
+    {
+        if (issued.Count == 0)
+        {
+            return;
+        }
+
+        var parked = new List<(string DeviceId, DeviceEvent Event)>();
+        await using (var command = new NpgsqlCommand("""
+            DELETE FROM queue_parked WHERE centre = $1 AND (day, number) IN (SELECT d, n FROM unnest($2::text[], $3::text[]) AS t(d, n))
+            RETURNING device_id, event
+            """, connection, transaction))
+        {
+            command.Parameters.AddRange((NpgsqlParameter[])[Text(centre), TextArray([.. issued.Select(e => e.Detail!)]), TextArray([.. issued.Select(e => e.Ticket!)])]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                parked.Add((reader.GetString(0), QueueParking.Deserialize(reader.GetString(1))));
+            }
+        }
+
+        // One statement after the other, in event order: each sees what the one before it changed.
+        foreach (var (sender, e) in QueueParking.InApplyOrder(parked))
+        {
+            if (ApplyCommand(centre, sender, e, null) is { } command)
+            {
+                await ExecuteBatchAsync(connection, transaction, [command], cancellationToken);
+            }
+
+            tally.Applied++;
+        }
+    }
+
+    private static async Task<int> ExecuteBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
+    {
+        if (commands.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return commands.Sum(c => c.RecordsAffected);
     }
 
     public Task<CallReply> ActAsync(

@@ -12,12 +12,12 @@ namespace Edge.Fleet.Queue;
 /// </summary>
 public sealed class QueueDataCopier : IEmbeddedDataCopier
 {
-    public string What => "queue tickets, last calls";
+    public string What => "queue tickets, last calls, events parked for their ticket";
 
     public int Order => 40;
 
     public Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken) =>
-        CopiedRows.CountAsync(target, cancellationToken, "queue_tickets", "queue_last_calls");
+        CopiedRows.CountAsync(target, cancellationToken, "queue_tickets", "queue_last_calls", "queue_parked");
 
     public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
     {
@@ -29,16 +29,19 @@ public sealed class QueueDataCopier : IEmbeddedDataCopier
 
         IReadOnlyList<QueueTicket> tickets;
         IReadOnlyList<LastCall> lastCalls;
+        IReadOnlyList<ParkedQueueEvent> parked;
         using (var store = new LiteQueueStore(path))
         {
             tickets = store.AllTickets();
             lastCalls = store.AllLastCalls();
+            parked = store.AllParked();
         }
 
         await using var connection = await target.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var written = await CopiedRows.InsertAsync(connection, transaction, tickets, TicketInsert, cancellationToken)
-                      + await CopiedRows.InsertAsync(connection, transaction, lastCalls, LastCallInsert, cancellationToken);
+                      + await CopiedRows.InsertAsync(connection, transaction, lastCalls, LastCallInsert, cancellationToken)
+                      + await CopiedRows.InsertAsync(connection, transaction, parked, ParkedInsert, cancellationToken);
 
         await using (var sequence = new NpgsqlCommand("""
             SELECT setval('queue_call_order', t.highest)
@@ -78,6 +81,16 @@ public sealed class QueueDataCopier : IEmbeddedDataCopier
             ON CONFLICT DO NOTHING
             """);
         command.Parameters.AddRange((NpgsqlParameter[])[Text(c.Id), Text(c.RequestId), Text(c.Ticket), Text(c.Field), Text(c.Day), Integer(c.Waiting)]);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand ParkedInsert(ParkedQueueEvent p)
+    {
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO queue_parked (event_key, centre, day, number, device_id, event) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.AddRange((NpgsqlParameter[])[Text(p.Id), Text(p.Centre), Text(p.Day), Text(p.Number), Text(p.DeviceId), Text(p.Event)]);
         return command;
     }
 }

@@ -20,8 +20,9 @@ public static class QueueRegistration
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
         builder.AddFleetStore<IQueueStore>(
-            sp => new LiteQueueStore(FleetOptions.FileIn(sp, LiteQueueStore.FileName), sp.GetRequiredService<StoreOutages>()),
-            sp => new PostgresQueueStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            sp => new LiteQueueStore(FleetOptions.FileIn(sp, LiteQueueStore.FileName), sp.GetRequiredService<StoreOutages>(), parking: sp.GetRequiredService<QueueParkingCounts>()),
+            sp => new PostgresQueueStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<QueueParkingCounts>()));
+        builder.Services.AddSingleton<QueueParkingCounts>();
         builder.Services.AddDeviceDownlink();
         builder.Services.AddSingleton<IQueueReplySender, QueueReplySender>();
         builder.Services.AddSingleton<QueueRefusalCounts>();

@@ -60,5 +60,20 @@ public static class QueueSchema
                 ADD COLUMN transfers        integer     NOT NULL DEFAULT 0,
                 ADD COLUMN returned_at      timestamptz;
             """),
+        new PostgresMigration(42, "queue events parked until their ticket is issued", """
+            -- A counter's event (or a rating) whose ticket the fleet does not know yet: after an outage each device's
+            -- outbox drains on its own, so a ticket.served may come before the kiosk's ticket.issued. event_key is the
+            -- event's identity (a redelivery is kept once); the row is applied and deleted with the ticket's insert.
+            CREATE TABLE queue_parked (
+                event_key text        PRIMARY KEY,
+                centre    text        NOT NULL,
+                day       text        NOT NULL,
+                number    text        COLLATE "C" NOT NULL,
+                device_id text        NOT NULL,
+                event     text        NOT NULL,
+                parked_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX queue_parked_ticket ON queue_parked (centre, day, number);
+            """),
     ];
 }

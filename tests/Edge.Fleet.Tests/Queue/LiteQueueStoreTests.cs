@@ -1,6 +1,7 @@
 using Edge.Fleet.Tests.Support;
 using Edge.Fleet.Queue;
 using Edge.Testing;
+using Edge.Wire;
 
 namespace Edge.Fleet.Tests.Queue;
 
@@ -55,5 +56,24 @@ public sealed class LiteQueueStoreTests : QueueStoreContract
             },
             () => IssueAsync(store, "kiosk-1", Today, ("A003", "Tư pháp")),
             () => store.TicketsAsync(Centre, Today, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Events_of_unknown_tickets_beyond_the_centres_limit_are_dropped_and_counted()
+    {
+        var parking = new QueueParkingCounts();
+        using var store = new LiteQueueStore(_folder["limited.db"], parking: parking);
+        var invented = Enumerable.Range(1, QueueParking.MaxPerCentre + 5)
+            .Select(n => Event(EventKinds.TicketServed, $"X{n:00000}", Morning, counter: "1") with { Seq = n }).ToList();
+
+        Assert.Equal(0, await store.ApplyAsync(Centre, "counter-1", invented, null, CancellationToken.None));
+        Assert.Equal(0, await store.ApplyAsync(Centre, "counter-1", [Event(EventKinds.TicketServed, "A001", Morning, counter: "1") with { Seq = 99_999 }], null, CancellationToken.None));
+
+        Assert.Equal((QueueParking.MaxPerCentre, 0L, 6L), (parking.Parked, parking.Applied, parking.Dropped));
+        // Another centre still parks; an invented number that is then issued gets its event.
+        await store.ApplyAsync("centre-2", "counter-9", [Event(EventKinds.TicketServed, "A001", Morning, counter: "9") with { Seq = 1 }], null, CancellationToken.None);
+        await IssueAsync(store, "kiosk-1", Today, ("X00001", "Tư pháp"));
+        Assert.Equal(TicketStates.Served, Assert.Single(await store.TicketsAsync(Centre, Today, CancellationToken.None)).State);
+        Assert.Equal((QueueParking.MaxPerCentre + 1L, 1L), (parking.Parked, parking.Applied));
     }
 }

@@ -135,6 +135,47 @@ public sealed class PostgresQueueStoreTests(PostgresServerFixture postgres) : Qu
     }
 
     [Fact]
+    public async Task Counters_events_racing_their_tickets_on_two_nodes_are_each_applied_once()
+    {
+        // After an outage the kiosk's and the counter's outboxes drain at once, to two nodes, each batch twice: the
+        // counter's events meet their ticket before, during or after its insert, and none may be left parked.
+        var parking = new QueueParkingCounts();
+        var nodes = new IQueueStore[] { new PostgresQueueStore(SecondNode(), parking), new PostgresQueueStore(SecondNode(), parking) };
+        const int count = 80;
+        var issue = Enumerable.Range(1, count).Select(n => Event(EventKinds.TicketIssued, $"A{n:000}", Morning.AddSeconds(n), field: "Tư pháp") with { Seq = n }).ToList();
+        var counter = Enumerable.Range(1, count).SelectMany(n => new[]
+        {
+            Event(EventKinds.TicketCalled, $"A{n:000}", Morning.AddMinutes(n), counter: "1") with { Seq = 3 * n },
+            Event(EventKinds.TicketServed, $"A{n:000}", Morning.AddMinutes(n).AddSeconds(50), counter: "1") with { Seq = 3 * n + 1 },
+            Event(EventKinds.Rating, $"A{n:000}", Morning.AddMinutes(n).AddSeconds(50), counter: "1") with { Seq = 3 * n + 2, Level = 1 + (n % 4), Scale = 4 },
+        }).ToList();
+
+        // The counter's last tickets come first for sure (parked), then both outboxes drain together, the counter ahead.
+        foreach (var batch in counter.Skip(3 * (count - 6)).Chunk(9))
+        {
+            await nodes[0].ApplyAsync(Centre, "counter-1", batch, null, CancellationToken.None);
+        }
+
+        Assert.Equal(18, parking.Parked);
+        var kioskBatches = issue.Chunk(2).SelectMany(batch => nodes.Select(node => (Node: node, Device: "kiosk-1", Batch: batch))).ToList();
+        var counterBatches = counter.Chunk(9).SelectMany(batch => nodes.Reverse().Select(node => (Node: node, Device: "counter-1", Batch: batch))).ToList();
+        var interleaved = Enumerable.Range(0, Math.Max(kioskBatches.Count, counterBatches.Count))
+            .SelectMany(i => kioskBatches.Skip(i).Take(1).Concat(counterBatches.Skip(i).Take(1)))
+            .ToList();
+        Assert.Equal(kioskBatches.Count + counterBatches.Count, interleaved.Count);
+        await Task.WhenAll(interleaved.Select(x => Task.Run(() => x.Node.ApplyAsync(Centre, x.Device, x.Batch, null, CancellationToken.None))));
+
+        var tickets = await TicketsAsync(Today);
+        Assert.Equal(count, tickets.Count);
+        Assert.All(tickets, t => Assert.Equal((TicketStates.Served, "1"), (t.State, t.Counter)));
+        Assert.Equal(Enumerable.Range(1, count).Select(n => (int?)(1 + (n % 4))), tickets.OrderBy(t => t.Number, StringComparer.Ordinal).Select(t => t.RatingLevel));
+        Assert.Empty(await ((PostgresQueueStore)Store).AllParkedAsync(CancellationToken.None));
+        Assert.Equal(parking.Parked, parking.Applied);
+        Assert.InRange(parking.Parked, 18, 3 * count);
+        Assert.Equal(0, parking.Dropped);
+    }
+
+    [Fact]
     public async Task The_copier_moves_an_embedded_queue_once_and_calls_continue_after_it()
     {
         using var folder = new TempFolder("queue-copy");
@@ -151,6 +192,7 @@ public sealed class PostgresQueueStoreTests(PostgresServerFixture postgres) : Qu
                 Event(EventKinds.TicketRecalled, "A001", Morning.AddMinutes(5), counter: "1"),
                 Event(EventKinds.TicketServed, "A001", Morning.AddMinutes(9), counter: "1"),
                 Event(EventKinds.Rating, "A001", Morning.AddMinutes(9), counter: "1") with { Level = 4, Scale = 4 },
+                Event(EventKinds.TicketServed, "A009", Morning.AddMinutes(9), counter: "1"),
             ], null, CancellationToken.None);
             embedded = await lite.TicketsAsync(Centre, Today, CancellationToken.None);
         }
@@ -162,9 +204,9 @@ public sealed class PostgresQueueStoreTests(PostgresServerFixture postgres) : Qu
         var first = await copier.CopyAsync(source, target, CancellationToken.None);
         var second = await copier.CopyAsync(source, target, CancellationToken.None);
 
-        Assert.Equal(5 + 2, first);
+        Assert.Equal(5 + 2 + 1, first);
         Assert.Equal(0, second);
-        Assert.Equal(7, await copier.CountInTargetAsync(target, CancellationToken.None));
+        Assert.Equal(8, await copier.CountInTargetAsync(target, CancellationToken.None));
         var copied = await TicketsAsync(Today);
         Assert.Equal(embedded.Select(Describe), copied.Select(Describe));
         Assert.Single(await TicketsAsync("2026-11-22"));
@@ -173,6 +215,10 @@ public sealed class PostgresQueueStoreTests(PostgresServerFixture postgres) : Qu
         Assert.Equal("A002", (await CallAsync(Store, "c2", lastRequest with { Counter = "2" })).Ticket);
         Assert.Equal("B001", (await CallAsync(Store, "c2", Request("2"))).Ticket);
         Assert.Equal(3, (await TicketsAsync(Today)).Single(t => t.Number == "B001").CallOrder);
+
+        // The event parked in the file waits in PostgreSQL and is applied when its ticket comes.
+        await IssueAsync(Store, "kiosk-1", Today, ("A009", "Tư pháp"));
+        Assert.Equal(TicketStates.Served, (await TicketsAsync(Today)).Single(t => t.Number == "A009").State);
     }
 
     [Fact]

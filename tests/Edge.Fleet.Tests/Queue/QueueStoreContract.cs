@@ -210,19 +210,84 @@ public abstract partial class QueueStoreContract : StoreContractBase<IQueueStore
     }
 
     [Fact]
-    public async Task Events_of_unknown_tickets_and_oversized_keys_change_nothing()
+    public async Task Oversized_keys_and_kinds_that_never_apply_change_nothing_even_once_the_ticket_comes()
     {
         var huge = new string('9', 2000);
 
         Assert.Equal(0, await Store.ApplyAsync(Centre, "counter-1", [
-            Event(EventKinds.TicketServed, "Z999", Morning, counter: "1"),
+            Event(EventKinds.TicketServed, huge, Morning, counter: "1"),
             Event(EventKinds.TicketIssued, huge, Morning, field: "Tư pháp"),
             Event(EventKinds.TicketIssued, "A001", Morning, day: huge, field: "Tư pháp"),
-            Event(EventKinds.Rating, "Z999", Morning, counter: "1") with { Level = 4, Scale = 4 },
+            Event("ticket.mislaid", "A001", Morning, counter: "1"),
         ], null, CancellationToken.None));
 
         Assert.Empty(await TicketsAsync(Today));
         Assert.Equal(1, await IssueAsync(Store, "kiosk-1", Today, ("A001", "Tư pháp")));
+        Assert.Equal(TicketStates.Waiting, Assert.Single(await TicketsAsync(Today)).State);
+    }
+
+    [Fact]
+    public async Task A_counters_events_that_arrive_before_the_kiosks_ticket_are_applied_when_it_comes()
+    {
+        // After an outage the counter's outbox drained first: its call, its served and the citizen's rating of A001
+        // reach the fleet before the kiosk's ticket.issued, each delivered twice (a redelivery).
+        DeviceEvent[] early =
+        [
+            Event(EventKinds.TicketCalled, "A001", Morning.AddMinutes(9), counter: "3") with { Seq = 11 },
+            Event(EventKinds.TicketServed, "A001", Morning.AddMinutes(15), counter: "3") with { Seq = 12 },
+            Event(EventKinds.Rating, "A001", Morning.AddMinutes(15), counter: "3") with { Seq = 13, Level = 3, Scale = 4 },
+        ];
+        Assert.Equal(0, await Store.ApplyAsync(Centre, "counter-3", early, null, CancellationToken.None));
+        Assert.Equal(0, await Store.ApplyAsync(Centre, "counter-3", [early[2], early[0], early[1]], null, CancellationToken.None));
+        Assert.Empty(await TicketsAsync(Today));
+
+        Assert.Equal(2, await IssueAsync(Store, "kiosk-1", Today, ("A001", "Tư pháp"), ("A002", "Tư pháp")));
+
+        var tickets = await TicketsAsync(Today);
+        var served = tickets.Single(t => t.Number == "A001");
+        Assert.Equal(
+            (TicketStates.Served, "3", Morning.AddMinutes(9).UtcDateTime, Morning.AddMinutes(15).UtcDateTime, 3),
+            (served.State, served.Counter, served.CalledAt, served.ServedAt, served.RatingLevel));
+        var stats = QueueFigures.Stats(Centre, Today, tickets);
+        Assert.Equal((2, 1, 9 * 60, 6 * 60), (stats.All.Issued, stats.All.Served, stats.All.WaitAvgS, stats.All.ServiceAvgS));
+
+        // Applied once: the same events again, or the kiosk's batch again, change nothing; the next call is A002.
+        Assert.Equal(0, await Store.ApplyAsync(Centre, "counter-3", early, null, CancellationToken.None));
+        Assert.Equal(0, await IssueAsync(Store, "kiosk-1", Today, ("A001", "Tư pháp"), ("A002", "Tư pháp")));
+        Assert.Equal("A002", (await CallAsync(Store, "c1", Request("1"))).Ticket);
+        Assert.Equal(TicketStates.Served, (await TicketsAsync(Today)).Single(t => t.Number == "A001").State);
+    }
+
+    [Fact]
+    public async Task A_skip_and_a_recall_that_arrive_before_the_ticket_are_applied_in_the_order_they_happened()
+    {
+        // Delivered newest first: the recall (the citizen came back) must still undo the skip, as it did at the counter.
+        Assert.Equal(0, await Store.ApplyAsync(Centre, "counter-2", [
+            Event(EventKinds.TicketRecalled, "A001", Morning.AddMinutes(6), counter: "2") with { Seq = 3 },
+            Event(EventKinds.TicketSkipped, "A001", Morning.AddMinutes(5), counter: "2") with { Seq = 2 },
+            Event(EventKinds.TicketCalled, "A001", Morning.AddMinutes(4), counter: "2") with { Seq = 1 },
+        ], null, CancellationToken.None));
+
+        await IssueAsync(Store, "kiosk-1", Today, ("A001", "Tư pháp"));
+
+        var ticket = Assert.Single(await TicketsAsync(Today));
+        Assert.Equal((TicketStates.Called, "2", (DateTime?)null, 1), (ticket.State, ticket.Counter, ticket.SkippedAt, ticket.RecalledAt.Count));
+    }
+
+    [Fact]
+    public async Task Events_for_a_ticket_that_never_comes_change_no_other_ticket()
+    {
+        await IssueAsync(Store, "kiosk-1", Today, ("A001", "Tư pháp"));
+
+        Assert.Equal(0, await Store.ApplyAsync(Centre, "counter-1", [
+            Event(EventKinds.TicketServed, "Z999", Morning, counter: "1") with { Seq = 5 },
+            Event(EventKinds.Rating, "Z999", Morning, counter: "1") with { Seq = 6, Level = 4, Scale = 4 },
+        ], null, CancellationToken.None));
+        await IssueAsync(Store, "kiosk-1", "2026-11-24", ("Z999", "Tư pháp"));
+
+        var ticket = Assert.Single(await TicketsAsync(Today));
+        Assert.Equal(("A001", TicketStates.Waiting, (int?)null), (ticket.Number, ticket.State, ticket.RatingLevel));
+        Assert.Equal(TicketStates.Waiting, Assert.Single(await TicketsAsync("2026-11-24")).State);
     }
 
     protected static async Task<int> IssueAsync(IQueueStore store, string kiosk, string day, params (string Number, string Field)[] tickets) =>
