@@ -1,40 +1,41 @@
 using System.Buffers;
 using System.Text.Json;
 using Edge.Fleet.Devices;
-using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
-using Edge.Fleet.Stats;
 using Edge.Wire;
 
 namespace Edge.Fleet.Broker;
 
 /// <summary>
 /// What the fleet does with a message devices publish, independent of the broker it came through (the embedded
-/// one, or an external one reached with shared subscriptions): events go to ingest, statuses to presence, call
-/// requests to the queue desk.
+/// one, or an external one reached with shared subscriptions): events go to ingest, statuses to presence, requests
+/// on a feature's own topics to that feature (<see cref="IDeviceRequestHandler"/>), reports to the features that read
+/// them (<see cref="IDeviceReportConsumer"/>). It knows no feature by name: the features that take events batches
+/// subscribe to ingest (<see cref="IBatchGate"/>, <see cref="IStoredBatchSubscriber"/>).
 /// </summary>
 public sealed class DeviceMessageRouter(
     EventIngest ingest,
     DevicePresence presence,
-    HeartbeatIntake heartbeats,
-    RatingKeyCatalog ratingKeys,
-    Queue.QueueDesk queue,
+    IEnumerable<IDeviceRequestHandler> requestHandlers,
     IEnumerable<IDeviceReportConsumer> reportConsumers,
     ILogger<DeviceMessageRouter> logger)
 {
+    private readonly IDeviceRequestHandler[] _requestHandlers = [.. requestHandlers];
+
     /// <summary>
     /// Handles one message. Returns null when the message is none of ours to consume (the broker routes it as
     /// usual), otherwise what became of the events it carried: the broker must not route those to subscribers.
     /// </summary>
     public async Task<IngestResult?> RouteAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
-        if (QueueTopics.TryParse(topic, out var queueAddress))
+        foreach (var handler in _requestHandlers)
         {
-            await queue.HandleAsync(queueAddress, payload, cancellationToken);
-
-            // A call request is the fleet's to consume, answered on queue/called: acknowledged as handled
-            // (Success), never routed to subscribers.
-            return queueAddress.Kind == QueueTopicKind.Call ? IngestResult.Stored : null;
+            if (handler.Owns(topic))
+            {
+                // A request is the fleet's to consume, answered on the feature's reply topic: acknowledged as handled
+                // (Success), never routed to subscribers. Other messages on its topics are routed as usual.
+                return await handler.HandleAsync(topic, payload, cancellationToken) ? IngestResult.Stored : null;
+            }
         }
 
         if (!Topics.TryParse(topic, out var address))
@@ -53,16 +54,9 @@ public sealed class DeviceMessageRouter(
         switch (address.Kind)
         {
             case TopicKind.Events:
-                ratingKeys.Notice(address.DeviceId, payload);
-                // The queue first: the ack, sent once ingest has stored the batch, must not free what the lists lack.
-                return await queue.BeforeIngestAsync(address.DeviceId, payload, cancellationToken)
-                    ? await ingest.IngestAsync(address.DeviceId, payload, cancellationToken)
-                    : IngestResult.NotStored;
+                return await ingest.IngestAsync(address.DeviceId, payload, cancellationToken);
             case TopicKind.Status:
                 await ObserveStatusAsync(address.DeviceId, clientId, payload, cancellationToken);
-                return null;
-            case TopicKind.Health:
-                heartbeats.Receive(address.DeviceId, payload);
                 return null;
             default:
                 return null;

@@ -1,8 +1,10 @@
-using Edge.Fleet.Clock;
 using System.Globalization;
 using System.Security.Claims;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
+using Edge.Fleet.Clock;
 using Edge.Fleet.Hosting;
+using Edge.Fleet.Ingest;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,11 +34,12 @@ public static class HealthRegistration
             sp => new PostgresRatingKeyStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<HeartbeatBoard>();
         builder.Services.AddSingleton<FleetHeartbeats>();
-        builder.Services.AddSingleton<HeartbeatIntake>();
+        builder.Services.AddDeviceReportConsumer<HeartbeatIntake>();
         builder.Services.AddSingleton<DeviceTimeline>();
         builder.Services.AddSingleton<RatingTimePlacer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RatingTimePlacer>());
         builder.Services.AddSingleton<RatingKeyCatalog>();
+        builder.Services.AddStoredBatchSubscriber<RatingKeyCatalog>();
         builder.Services.AddSingleton<FleetHealthReader>();
         builder.Services.AddHostedService<HealthRecorder>();
         return builder;

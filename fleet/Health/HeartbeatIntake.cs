@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Threading.Channels;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Clock;
 using Edge.Wire;
 
@@ -10,9 +11,11 @@ namespace Edge.Fleet.Health;
 /// Takes a heartbeat payload from <c>edge/v1/{device}/health</c>: reads it (an unreadable one is logged and counted,
 /// never thrown), puts it on the <see cref="HeartbeatBoard"/> and queues it for <see cref="HealthRecorder"/> and for
 /// <see cref="RatingTimePlacer"/>.
-/// Never waits on the disk: the broker's publish path stays fast.
+/// Never waits on the disk: the broker's publish path stays fast. A report consumer of the router
+/// (<see cref="IDeviceReportConsumer"/>, <see cref="TopicKind.Health"/>).
 /// </summary>
 public sealed class HeartbeatIntake(HeartbeatBoard board, RatingTimePlacer placer, TimeProvider time, ILogger<HeartbeatIntake> logger)
+    : IDeviceReportConsumer
 {
     private readonly Channel<HealthSample> _queue = Channel.CreateBounded<HealthSample>(
         new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -25,6 +28,14 @@ public sealed class HeartbeatIntake(HeartbeatBoard board, RatingTimePlacer place
     public long Unreadable => Interlocked.Read(ref _unreadable);
 
     internal ChannelReader<HealthSample> Queue => _queue.Reader;
+
+    public bool Wants(TopicKind kind) => kind == TopicKind.Health;
+
+    public Task ConsumeAsync(TopicAddress address, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        Receive(address.DeviceId, payload);
+        return Task.CompletedTask;
+    }
 
     public void Receive(string deviceId, ReadOnlySequence<byte> payload)
     {

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Clock;
+using Edge.Fleet.Ingest;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Wire;
@@ -22,7 +24,7 @@ public sealed class QueueDesk(
     TimeProvider time,
     IOptions<QueueOptions> options,
     QueueRefusalCounts refusals,
-    ILogger<QueueDesk> logger)
+    ILogger<QueueDesk> logger) : IDeviceRequestHandler, IBatchGate
 {
     private readonly QueueRules _rules = options.Value.Rules();
     private long _applyFailures;
@@ -56,6 +58,21 @@ public sealed class QueueDesk(
     }
 
     private string DayOf(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, _zone).ToString(QueueDays.Format, CultureInfo.InvariantCulture);
+
+    /// <summary>The queue's topics: <c>edge/v1/{device}/queue/...</c>.</summary>
+    public bool Owns(string topic) => QueueTopics.TryParse(topic, out _);
+
+    /// <summary>A call request (<c>queue/call</c>) is answered and consumed; the queue's other topics are routed as usual.</summary>
+    public async Task<bool> HandleAsync(string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!QueueTopics.TryParse(topic, out var address) || address.Kind != QueueTopicKind.Call)
+        {
+            return false;
+        }
+
+        await HandleAsync(address, payload, cancellationToken);
+        return true;
+    }
 
     public async Task HandleAsync(QueueTopicAddress address, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
@@ -204,40 +221,19 @@ public sealed class QueueDesk(
         || (await store.TicketsAsync(centre, Today(), cancellationToken)).Any(t => t.Counter == counter);
 
     /// <summary>
-    /// Before ingest: a batch's queue events update the waiting lists, so that the device's ack (sent once ingest has
-    /// stored the batch) never frees events the lists have not taken. Applied after the ack, a fleet killed in between
-    /// lost those tickets from the lists for good (the flapping-link test found it). Applying is idempotent, so a batch
-    /// that ingest then refuses or fails to store, and that the device sends again, changes nothing the second time.
-    /// True: go on to ingest. False: the queue store failed (logged, counted in <see cref="QueueApplyFailures"/>), and
-    /// the batch is not stored nor acknowledged, so the device keeps it and sends it again. A batch ingest will refuse
-    /// (unreadable, too large, another device's) is left to ingest, untouched.
+    /// Before ingest stores a batch (<see cref="IBatchGate"/>): its queue events update the waiting lists, so that the
+    /// device's ack (sent once ingest has stored the batch) never frees events the lists have not taken. Applied after
+    /// the ack, a fleet killed in between lost those tickets from the lists for good (the flapping-link test found it).
+    /// Applying is idempotent, so a batch that ingest then fails to store, and that the device sends again, changes
+    /// nothing the second time. True: go on to store. False: the queue store failed (logged, counted in
+    /// <see cref="QueueApplyFailures"/>), and the batch is not stored nor acknowledged, so the device keeps it and sends
+    /// it again. Ingest has read the batch once and checked it is a valid batch of this device.
     /// </summary>
-    public async Task<bool> BeforeIngestAsync(string deviceId, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    public async Task<bool> BeforeStoreAsync(string deviceId, EventBatch batch, CancellationToken cancellationToken)
     {
-        if (payload.Length > WireLimits.MaxEventsPayloadBytes)
-        {
-            return true;
-        }
-
-        EventBatch? batch;
         try
         {
-            var reader = new Utf8JsonReader(payload);
-            batch = JsonSerializer.Deserialize(ref reader, WireJson.Default.EventBatch);
-        }
-        catch (JsonException)
-        {
-            return true;
-        }
-
-        if (batch?.Events is not { Count: > 0 and <= WireLimits.MaxEventsPerBatch } events || batch.DeviceId != deviceId)
-        {
-            return true;
-        }
-
-        try
-        {
-            await store.ApplyAsync(CentreOf(deviceId), deviceId, events, e => PlaceTicket(deviceId, e), cancellationToken);
+            await store.ApplyAsync(CentreOf(deviceId), deviceId, batch.Events, e => PlaceTicket(deviceId, e), cancellationToken);
             return true;
         }
         catch (StoreUnavailableException ex)

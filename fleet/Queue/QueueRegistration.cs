@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Hosting;
+using Edge.Fleet.Ingest;
 using Edge.Fleet.Store;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,8 @@ public static class QueueRegistration
         builder.Services.AddSingleton<IQueueReplySender, QueueReplySender>();
         builder.Services.AddSingleton<QueueRefusalCounts>();
         builder.Services.AddSingleton<QueueDesk>();
+        builder.Services.AddDeviceRequestHandler<QueueDesk>();
+        builder.Services.AddBatchGate<QueueDesk>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

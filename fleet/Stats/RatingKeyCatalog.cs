@@ -1,23 +1,24 @@
-using System.Buffers;
-using System.Text.Json;
 using System.Threading.Channels;
 using Edge.Fleet.Health;
+using Edge.Fleet.Ingest;
 using Edge.Fleet.Store.Changes;
+using Edge.Wire;
 
 namespace Edge.Fleet.Stats;
 
 /// <summary>
 /// Which counters and fields ratings have been given for, and which counter each device serves: the keys the
 /// per-counter and per-field statistics and the silent-counter alert enumerate (the event store answers counts for
-/// a key, not the list of keys). Learnt from event batches on their way to ingest, scanning a device's batch at most
-/// once per <see cref="ScanEvery"/> once it named its counter, so that the publish path stays cheap.
+/// a key, not the list of keys). Learnt from stored event batches (<see cref="IStoredBatchSubscriber"/>, as ingest read
+/// them), looking at a device's batch at most once per <see cref="ScanEvery"/> once it named its counter, so that the
+/// publish path stays cheap.
 /// Kept in the <see cref="IRatingKeyStore"/> (LiteDB <c>rating-keys.db</c>, or PostgreSQL shared by every node); this
 /// class is its in-memory cache: what is learnt here shows at once and is written in the background, in order; after
 /// a write that changed anything the <see cref="ChangeTopics.RatingKeys"/> change reloads every node's cache (and so
 /// does a reconnect of the change feed), so keys another node learnt show here within a notification's delay.
 /// When the device registry (centres, counters) exists it is the better source; this stays as the fallback.
 /// </summary>
-public sealed class RatingKeyCatalog : IDisposable
+public sealed class RatingKeyCatalog : IStoredBatchSubscriber, IDisposable
 {
     public static readonly TimeSpan ScanEvery = TimeSpan.FromSeconds(10);
 
@@ -32,6 +33,7 @@ public sealed class RatingKeyCatalog : IDisposable
     private readonly Dictionary<string, DateTimeOffset> _lastScan = new(StringComparer.Ordinal);
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private readonly Task _writer;
     private RatingKeys _keys = RatingKeys.Empty();
 
@@ -98,8 +100,8 @@ public sealed class RatingKeyCatalog : IDisposable
         }
     }
 
-    /// <summary>Looks at an events payload of <paramref name="deviceId"/> unless one of its batches was looked at lately.</summary>
-    public void Notice(string deviceId, ReadOnlySequence<byte> payload)
+    /// <summary>Looks at a stored events batch of <paramref name="deviceId"/> unless one of its batches was looked at lately.</summary>
+    public void Stored(string deviceId, EventBatch batch)
     {
         var now = _time.GetUtcNow();
         lock (_lock)
@@ -110,7 +112,7 @@ public sealed class RatingKeyCatalog : IDisposable
             }
         }
 
-        var (counter, fields) = Scan(payload);
+        var (counter, fields) = Scan(batch);
         if (counter is not null)
         {
             // Only a batch that named the counter pauses the scanning: one of health samples or peripheral events
@@ -160,8 +162,14 @@ public sealed class RatingKeyCatalog : IDisposable
         await done.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Stops the writer; a second call (the container disposes the instance once per registration) does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _work.Writer.TryComplete();
         _stopping.Cancel();
         try
@@ -176,49 +184,12 @@ public sealed class RatingKeyCatalog : IDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>The last counter and every field named in a batch; a payload that is not JSON yields nothing.</summary>
-    internal static (string? Counter, IReadOnlyCollection<string> Fields) Scan(ReadOnlySequence<byte> payload)
+    /// <summary>The last counter and every field named in a batch (names longer than 64 characters are not keys).</summary>
+    internal static (string? Counter, IReadOnlyCollection<string> Fields) Scan(EventBatch batch)
     {
-        string? counter = null;
-        var fields = new HashSet<string>(StringComparer.Ordinal);
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName)
-                {
-                    continue;
-                }
-
-                var isCounter = reader.ValueTextEquals("counter"u8);
-                var isField = !isCounter && reader.ValueTextEquals("field"u8);
-                if (!reader.Read() || reader.TokenType != JsonTokenType.String || !(isCounter || isField))
-                {
-                    continue;
-                }
-
-                var value = reader.GetString();
-                if (string.IsNullOrEmpty(value) || value.Length > 64)
-                {
-                    continue;
-                }
-
-                if (isCounter)
-                {
-                    counter = value;
-                }
-                else
-                {
-                    fields.Add(value);
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Ingest refuses and counts it; nothing to learn here.
-        }
-
+        static bool IsKey(string? value) => value is { Length: > 0 and <= 64 };
+        var counter = batch.Events.LastOrDefault(e => IsKey(e.Counter))?.Counter;
+        var fields = batch.Events.Where(e => IsKey(e.Field)).Select(e => e.Field!).ToHashSet(StringComparer.Ordinal);
         return (counter, fields);
     }
 

@@ -52,7 +52,7 @@ public sealed class QueueDeskFullDiskTests : IDisposable
         var call = Call(new CallRequest("call-1", CallActions.Next, "1", [Field]));
 
         _outage.Disk.Full = true;
-        Assert.False(await _desk.BeforeIngestAsync(Kiosk, batch, CancellationToken.None));
+        Assert.False(await _desk.BeforeStoreAsync(Kiosk, batch, CancellationToken.None));
         await _desk.HandleAsync(new QueueTopicAddress("counter-1", QueueTopicKind.Call), call, CancellationToken.None);
 
         Assert.Equal(1, _desk.QueueApplyFailures);
@@ -62,7 +62,7 @@ public sealed class QueueDeskFullDiskTests : IDisposable
 
         _outage.Disk.Full = false;
         _outage.Time.Advance(FullDiskOutage.FirstRetry * 2);
-        Assert.True(await _desk.BeforeIngestAsync(Kiosk, batch, CancellationToken.None));
+        Assert.True(await _desk.BeforeStoreAsync(Kiosk, batch, CancellationToken.None));
         await _desk.HandleAsync(new QueueTopicAddress("counter-1", QueueTopicKind.Call), call, CancellationToken.None);
 
         Assert.Equal(("call-1", "A001"), (Assert.Single(_replies.Sent).RequestId, _replies.Sent[0].Ticket));
@@ -70,9 +70,8 @@ public sealed class QueueDeskFullDiskTests : IDisposable
         Assert.Equal(1, _desk.CallsNotAnswered);
     }
 
-    private ReadOnlySequence<byte> TicketBatch(string number) => new(JsonSerializer.SerializeToUtf8Bytes(
-        new EventBatch(Kiosk, [new DeviceEvent { Seq = 1, Kind = EventKinds.TicketIssued, At = _outage.Time.GetUtcNow(), Ticket = number, Field = Field, Detail = _desk.Today() }]),
-        WireJson.Default.EventBatch));
+    private EventBatch TicketBatch(string number) =>
+        new(Kiosk, [new DeviceEvent { Seq = 1, Kind = EventKinds.TicketIssued, At = _outage.Time.GetUtcNow(), Ticket = number, Field = Field, Detail = _desk.Today() }]);
 
     private static ReadOnlySequence<byte> Call(CallRequest request) => new(JsonSerializer.SerializeToUtf8Bytes(request, WireJson.Default.CallRequest));
 
