@@ -13,7 +13,7 @@ public sealed class AlertNoticeSenderTests : IDisposable
     private readonly TempFolder _folder = new("notice-sender");
     private readonly LiteAlertStore _store;
     private readonly WebhookReceiver _receiver = new(listen: false);
-    private readonly ManualTime _time = new() { Now = T0 };
+    private readonly FakeTimeProvider _time = new(T0);
     private readonly Leadership _leadership = new() { IsLeader = true };
     private readonly AlertNoticeSender _sender;
 
@@ -43,11 +43,11 @@ public sealed class AlertNoticeSenderTests : IDisposable
         Assert.NotNull(failed.LastError);
 
         _receiver.Start();
-        _time.Now = T0 + AlertNoticeSender.Backoff(1) - TimeSpan.FromSeconds(1);
+        _time.SetUtcNow(T0 + AlertNoticeSender.Backoff(1) - TimeSpan.FromSeconds(1));
         Assert.Equal(0, await _sender.SendDueAsync(default));
         Assert.Empty(_receiver.Notices);
 
-        _time.Now = T0 + AlertNoticeSender.Backoff(1);
+        _time.SetUtcNow(T0 + AlertNoticeSender.Backoff(1));
         Assert.Equal(1, await _sender.SendDueAsync(default));
         Assert.Equal(0, await _sender.SendDueAsync(default));
 
@@ -79,7 +79,7 @@ public sealed class AlertNoticeSenderTests : IDisposable
             await _store.TryOpenAsync(alert, notify: true, default);
         }
 
-        _time.Now = T0.AddMinutes(1);
+        _time.SetUtcNow(T0.AddMinutes(1));
         Assert.Equal(25, await _sender.SendDueAsync(default));
 
         Assert.Equal(Enumerable.Range(0, 25).Select(i => $"dev-{i:00}"), _receiver.Notices.Select(n => n.Alert.DeviceId));
@@ -95,13 +95,6 @@ public sealed class AlertNoticeSenderTests : IDisposable
 
     private Task OpenAsync(string device) =>
         _store.TryOpenAsync(Alert.Open(new AlertCondition(AlertKinds.DeviceOffline, Severities.Critical, device, "7", null, "offline"), T0), notify: true, default);
-
-    private sealed class ManualTime : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 
     private sealed class Leadership : IFleetLeadership
     {

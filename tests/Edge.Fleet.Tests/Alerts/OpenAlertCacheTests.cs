@@ -9,7 +9,7 @@ public sealed class OpenAlertCacheTests : IDisposable
 
     private readonly TempFolder _folder = new("open-alert-cache");
     private readonly LiteAlertStore _store;
-    private readonly SteppedTime _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly OpenAlertCache _cache;
 
     public OpenAlertCacheTests()
@@ -50,15 +50,4 @@ public sealed class OpenAlertCacheTests : IDisposable
 
     private static Alert Offline(string device) =>
         Alert.Open(new AlertCondition(AlertKinds.DeviceOffline, Severities.Critical, device, "7", null, "offline"), Now);
-
-    private sealed class SteppedTime : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-    }
 }

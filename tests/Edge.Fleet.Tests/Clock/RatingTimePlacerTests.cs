@@ -16,7 +16,7 @@ public sealed class RatingTimePlacerTests : IAsyncLifetime
     private static readonly DateTimeOffset Wrong = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly TempFolder _folder = new("placer");
-    private readonly MovableClock _time = new(Now);
+    private readonly FakeTimeProvider _time = new(Now);
     private LiteEventStore _store = null!;
     private RatingTimePlacer _placer = null!;
 
@@ -121,14 +121,5 @@ public sealed class RatingTimePlacerTests : IAsyncLifetime
     private sealed class SwitchableLeadership : IFleetLeadership
     {
         public bool IsLeader { get; set; }
-    }
-
-    private sealed class MovableClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
     }
 }

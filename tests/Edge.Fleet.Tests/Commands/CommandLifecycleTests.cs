@@ -16,7 +16,7 @@ public sealed class CommandLifecycleTests : IDisposable
     private readonly LiteCommandStore _store;
     private readonly SwitchableLeadership _leadership = new(true);
     private readonly RecordingDownlink _downlink = new();
-    private readonly MovableClock _clock = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
     private readonly CommandSender _sender;
 
     public CommandLifecycleTests()

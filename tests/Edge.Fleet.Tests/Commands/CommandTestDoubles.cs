@@ -26,15 +26,6 @@ internal sealed class RecordingDownlink : IDeviceDownlink
     }
 }
 
-internal sealed class MovableClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public void Advance(TimeSpan by) => _now += by;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-}
-
 internal sealed class SwitchableLeadership(bool isLeader) : IFleetLeadership
 {
     public bool IsLeader { get; set; } = isLeader;

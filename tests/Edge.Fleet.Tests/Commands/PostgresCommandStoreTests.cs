@@ -27,7 +27,7 @@ public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : 
     [Fact]
     public async Task Two_nodes_seeing_a_device_come_back_send_each_pending_command_once()
     {
-        var clock = new MovableClock(new DateTimeOffset(Now));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Now));
         var nodes = new[] { Store, OtherNode() }.Select(store => (Store: store, Downlink: new RecordingDownlink())).ToList();
         for (var i = 0; i < 20; i++)
         {
@@ -65,7 +65,7 @@ public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : 
     [Fact]
     public async Task Two_nodes_sweeping_while_results_arrive_end_each_command_once()
     {
-        var clock = new MovableClock(new DateTimeOffset(Now).AddHours(2));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Now).AddHours(2));
         var nodes = new ICommandStore[] { Store, OtherNode() };
         for (var i = 0; i < 20; i++)
         {

@@ -88,7 +88,7 @@ public sealed class DevicePresenceTests : IDisposable
     [Fact]
     public async Task Another_writer_of_the_store_shows_once_the_cache_has_expired()
     {
-        var time = new MovableClock(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var presence = new DevicePresence(_store, time, NullLogger<DevicePresence>.Instance);
         Assert.Empty(await presence.SnapshotAsync(CancellationToken.None));
 
@@ -105,13 +105,4 @@ public sealed class DevicePresenceTests : IDisposable
     private Task<IReadOnlyDictionary<string, Presence>> SnapshotAsync() => _presence.SnapshotAsync(CancellationToken.None);
 
     private static DeviceStatus Status(bool online, string session) => new(online, session, DateTimeOffset.UtcNow);
-
-    private sealed class MovableClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-    }
 }

@@ -29,7 +29,7 @@ public sealed class QueueDeskRefusalTests : IDisposable
     {
         _store = new LiteQueueStore(_folder[LiteQueueStore.FileName]);
         _registryDb = new RegistryDatabase(_folder["registry.db"]);
-        var time = new QueueDeskTests.FixedClock(FleetNow);
+        var time = new FakeTimeProvider(FleetNow.ToUniversalTime());
         var registry = new DeviceRegistry(_registryDb, time);
         RegisteredDevice[] devices =
         [

@@ -30,7 +30,7 @@ public sealed class QueueDeskTests : IDisposable
     {
         _store = new LiteQueueStore(_folder[LiteQueueStore.FileName]);
         _registryDb = new RegistryDatabase(_folder["registry.db"]);
-        var time = new FixedClock(FleetNow);
+        var time = new FakeTimeProvider(FleetNow.ToUniversalTime());
         _desk = new QueueDesk(
             _store, new DeviceRegistry(_registryDb, time), new NoReplies(), new DeviceTimeline(_board), time,
             Options.Create(new QueueOptions()), new QueueRefusalCounts(), NullLogger<QueueDesk>.Instance);
@@ -93,11 +93,6 @@ public sealed class QueueDeskTests : IDisposable
     };
 
     private static CallRequest Request(string counter) => new(Guid.NewGuid().ToString("N"), CallActions.Next, counter, []);
-
-    internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
-    }
 
     internal sealed class NoReplies : IQueueReplySender
     {

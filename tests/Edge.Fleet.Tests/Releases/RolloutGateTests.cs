@@ -12,7 +12,7 @@ public sealed class RolloutGateTests
     private static readonly DateTimeOffset MondayTenAm = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset MondayEightPm = new(2026, 11, 23, 13, 0, 0, TimeSpan.Zero);
 
-    private readonly SettableClock _clock = new(MondayTenAm);
+    private readonly FakeTimeProvider _clock = new(MondayTenAm);
     private readonly HashSet<string> _offered = [];
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class RolloutGateTests
     public void The_first_stage_is_offered_once_the_centre_closes_and_only_once()
     {
         var targets = Targets(("a", 0, UpdateStates.Pending), ("b", 0, UpdateStates.Pending), ("c", 1, UpdateStates.Pending));
-        _clock.Now = MondayEightPm;
+        _clock.SetUtcNow(MondayEightPm);
 
         var step = Decide(targets);
         Assert.Equal(["a", "b"], step.Offer);
@@ -51,7 +51,7 @@ public sealed class RolloutGateTests
     [Fact]
     public void The_next_stage_waits_until_every_device_of_the_previous_one_is_healthy()
     {
-        _clock.Now = MondayEightPm;
+        _clock.SetUtcNow(MondayEightPm);
         var installing = Targets(("a", 0, UpdateStates.Healthy), ("b", 0, UpdateStates.Installed), ("c", 1, UpdateStates.Pending));
         Assert.Equal(0, Decide(installing).Stage);
         Assert.Empty(Decide(installing).Offer);
@@ -67,7 +67,7 @@ public sealed class RolloutGateTests
     [InlineData(UpdateStates.Refused)]
     public void A_rollback_or_refusal_halts_the_rollout_and_withdraws_waiting_offers(string failure)
     {
-        _clock.Now = MondayEightPm;
+        _clock.SetUtcNow(MondayEightPm);
         _offered.Add("b");
         var targets = Targets(("a", 0, failure), ("b", 0, UpdateStates.Pending), ("c", 1, UpdateStates.Pending));
         targets[0].Reason = "bad signature";
@@ -107,11 +107,4 @@ public sealed class RolloutGateTests
 
     private static List<RolloutTarget> Targets(params (string Device, int Stage, string State)[] targets) =>
         targets.Select(t => new RolloutTarget { DeviceId = t.Device, Stage = t.Stage, State = t.State }).ToList();
-
-    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }

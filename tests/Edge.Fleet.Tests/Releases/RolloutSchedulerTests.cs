@@ -190,7 +190,7 @@ public sealed class RolloutSchedulerTests(PostgresServerFixture postgres) : ICla
 
     private static RolloutScheduler Scheduler(IRolloutStore rollouts, IReleaseStore releases, IUpdateOfferSender sender, IFleetLeadership leadership)
     {
-        var clock = new FixedClock(MondayEightPm);
+        var clock = new FakeTimeProvider(MondayEightPm);
         var options = Options.Create(new ReleaseOptions { PublicUrl = "http://fleet.test", TickSeconds = 0.2 });
         var rules = new CentreRuleBook(Options.Create(new AlertOptions
         {
@@ -271,10 +271,5 @@ public sealed class RolloutSchedulerTests(PostgresServerFixture postgres) : ICla
     private sealed class FixedLeadership(bool leads) : IFleetLeadership
     {
         public bool IsLeader => leads;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -15,7 +15,7 @@ public sealed class LiteEventStoreRecoveryTests
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
     private readonly FullDisk _disk = new();
-    private readonly ManualTime _time = new(Now);
+    private readonly FakeTimeProvider _time = new(Now);
 
     [Fact]
     public async Task A_store_whose_disk_filled_up_reopens_by_itself_and_takes_appends_again()

@@ -135,13 +135,3 @@ internal sealed class FullDisk
         }
     }
 }
-
-/// <summary>A clock that moves only when the test says.</summary>
-internal sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}

@@ -22,7 +22,7 @@ internal sealed class FullDiskOutage
 
     public FullDisk Disk { get; } = new();
 
-    public ManualTime Time { get; } = new(Start);
+    public FakeTimeProvider Time { get; } = new(Start);
 
     public StoreOutages Outages { get; }
 
