@@ -20,6 +20,7 @@ public sealed class DeviceMessageRouter(
     RatingKeyCatalog ratingKeys,
     Queue.QueueDesk queue,
     IEnumerable<IDeviceReportConsumer> reportConsumers,
+    IEnumerable<IFleetTopicConsumer> fleetTopicConsumers,
     ILogger<DeviceMessageRouter> logger)
 {
     /// <summary>
@@ -28,6 +29,14 @@ public sealed class DeviceMessageRouter(
     /// </summary>
     public async Task<IngestResult?> RouteAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
+        foreach (var consumer in fleetTopicConsumers)
+        {
+            if (consumer.Handles(topic))
+            {
+                return await consumer.ConsumeAsync(clientId, topic, payload, cancellationToken);
+            }
+        }
+
         if (QueueTopics.TryParse(topic, out var queueAddress))
         {
             await queue.HandleAsync(queueAddress, payload, cancellationToken);

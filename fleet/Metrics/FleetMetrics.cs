@@ -17,7 +17,8 @@ public sealed class FleetMetrics(
     StoreLatency store,
     OpenAlertCache alerts,
     AlertWebhook webhook,
-    StoreOutages outages)
+    StoreOutages outages,
+    IEnumerable<IMetricsSection> sections)
 {
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
     {
@@ -89,6 +90,11 @@ public sealed class FleetMetrics(
         text.Family("edge_alert_webhook_total", "counter", "Alert notices POSTed to the webhook, by outcome.")
             .Sample("edge_alert_webhook_total", webhook.Sent, ("outcome", "sent"))
             .Sample("edge_alert_webhook_total", webhook.Failed, ("outcome", "failed"));
+        foreach (var section in sections)
+        {
+            section.Render(text);
+        }
+
         return text.ToString();
     }
 
@@ -104,4 +110,13 @@ public sealed class FleetMetrics(
             return null;
         }
     }
+}
+
+/// <summary>
+/// The families a feature adds to <c>GET /metrics</c> (register as a singleton <see cref="IMetricsSection"/>):
+/// rendered after the fleet's own, from counters in memory (no store reads, so /metrics answers while a store is down).
+/// </summary>
+public interface IMetricsSection
+{
+    void Render(PrometheusText text);
 }
