@@ -19,14 +19,7 @@ namespace Edge.Fleet.Federation.Receiving;
 /// <c>fleets/{fleet}/ack</c> once the append is durable. The ack is injected before the broker sends the PUBACK.
 /// A refused batch is counted by reason, stores nothing and gets a failure reason code in its PUBACK.
 /// </summary>
-public sealed class ForwardedEventReceiver(
-    IEventStore events,
-    IFederationStore store,
-    DeviceRegistry registry,
-    FederationCounters counters,
-    IServiceProvider services,
-    TimeProvider time,
-    ILogger<ForwardedEventReceiver> logger) : IFleetTopicConsumer
+public sealed class ForwardedEventReceiver : IFleetTopicConsumer
 {
     /// <summary>How far above the stored contiguous seq a forwarded seq may be (as <c>Ingest:MaxSeqAhead</c> for devices).</summary>
     public const long MaxSeqAhead = 10_000_000;
@@ -35,19 +28,47 @@ public sealed class ForwardedEventReceiver(
     public const int MaxCentreLength = 64;
 
     private readonly ConcurrentDictionary<string, string> _recorded = new(StringComparer.Ordinal);
-    private readonly MqttServer? _server = services.GetService<MqttServer>();
+    private readonly IEventStore _events;
+    private readonly IFederationStore _store;
+    private readonly DeviceRegistry _registry;
+    private readonly FederationCounters _counters;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ForwardedEventReceiver> _logger;
+    private readonly Func<string, ForwardedAck, CancellationToken, Task>? _sendAck;
+
+    /// <summary>The receiver of a fleet with the embedded broker (acks are injected into it); none with an external one.</summary>
+    public ForwardedEventReceiver(
+        IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, IServiceProvider services,
+        TimeProvider time, ILogger<ForwardedEventReceiver> logger)
+        : this(events, store, registry, counters, time, logger, services.GetService<MqttServer>() is { } server ? (fleet, ack, ct) => InjectAck(server, fleet, ack, ct) : null)
+    {
+    }
+
+    /// <summary>Test seam: <paramref name="sendAck"/> publishes an ack on <c>fleets/{fleet}/ack</c>.</summary>
+    internal ForwardedEventReceiver(
+        IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, TimeProvider time,
+        ILogger<ForwardedEventReceiver> logger, Func<string, ForwardedAck, CancellationToken, Task>? sendAck)
+    {
+        _events = events;
+        _store = store;
+        _registry = registry;
+        _counters = counters;
+        _time = time;
+        _logger = logger;
+        _sendAck = sendAck;
+    }
 
     public bool Handles(string topic) => FederationTopics.TryParseEvents(topic, out _);
 
     public async Task<IngestResult?> ConsumeAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
         FederationTopics.TryParseEvents(topic, out var fleetId);
-        if (_server is null)
+        if (_sendAck is null)
         {
             return Refuse("no-embedded-broker", IngestResult.NotStored, fleetId);
         }
 
-        if (clientId != fleetId || registry.Find(fleetId) is not { Role: DeviceRoles.Fleet, Status: DeviceStates.Active })
+        if (clientId != fleetId || _registry.Find(fleetId) is not { Role: DeviceRoles.Fleet, Status: DeviceStates.Active })
         {
             return Refuse("not-this-fleet", IngestResult.DeviceMismatch, fleetId);
         }
@@ -76,7 +97,7 @@ public sealed class ForwardedEventReceiver(
         var device = new ForwardedDevice(fleetId, batch!.DeviceId, batch.Centre);
         try
         {
-            var storedAt = await events.GetAckedUpToAsync(device.StoredAs, cancellationToken);
+            var storedAt = await _events.GetAckedUpToAsync(device.StoredAs, cancellationToken);
             if (batch.Events.Any(e => e.Seq > storedAt + MaxSeqAhead))
             {
                 return Refuse("seq-out-of-window", IngestResult.SeqOutOfWindow, fleetId);
@@ -84,22 +105,16 @@ public sealed class ForwardedEventReceiver(
 
             await RecordAsync(device, cancellationToken);
             var vetted = EventVetting.Vet(new EventBatch(device.StoredAs, batch.Events.Select(Stored).ToList()), null);
-            var upTo = await events.AppendAsync([vetted.Batch], time.GetUtcNow(), cancellationToken);
-            counters.Received(batch.Events.Count);
+            var upTo = await _events.AppendAsync([vetted.Batch], _time.GetUtcNow(), cancellationToken);
+            _counters.Received(batch.Events.Count);
             var ack = new ForwardedAck(batch.DeviceId, upTo.GetValueOrDefault(device.StoredAs));
-            await _server.InjectApplicationMessage(
-                new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
-                    .WithTopic(FederationTopics.Ack(fleetId))
-                    .WithPayload(JsonSerializer.SerializeToUtf8Bytes(ack, FederationJson.Default.ForwardedAck))
-                    .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build()) { SenderClientId = EmbeddedAckSender.FleetClientId },
-                cancellationToken);
-            counters.AckSent();
+            await _sendAck(fleetId, ack, cancellationToken);
+            _counters.AckSent();
             return IngestResult.Stored;
         }
         catch (StoreUnavailableException ex)
         {
-            logger.LogWarning("Forwarded batch of {Fleet} not stored: {Reason}", fleetId, ex.Message);
+            _logger.LogWarning("Forwarded batch of {Fleet} not stored: {Reason}", fleetId, ex.Message);
             return Refuse("not-stored", IngestResult.NotStored, fleetId);
         }
     }
@@ -134,14 +149,23 @@ public sealed class ForwardedEventReceiver(
             return;
         }
 
-        await store.RecordForwardedDeviceAsync(device, cancellationToken);
+        await _store.RecordForwardedDeviceAsync(device, cancellationToken);
         _recorded[device.StoredAs] = device.SourceCentre;
     }
 
     private IngestResult Refuse(string reason, IngestResult result, string fleetId)
     {
-        counters.Refuse(reason);
-        logger.LogWarning("Refused a forwarded batch on fleets/{Fleet}/events: {Reason}", fleetId, reason);
+        _counters.Refuse(reason);
+        _logger.LogWarning("Refused a forwarded batch on fleets/{Fleet}/events: {Reason}", fleetId, reason);
         return result;
     }
+
+    private static Task InjectAck(MqttServer server, string fleetId, ForwardedAck ack, CancellationToken cancellationToken) =>
+        server.InjectApplicationMessage(
+            new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
+                .WithTopic(FederationTopics.Ack(fleetId))
+                .WithPayload(JsonSerializer.SerializeToUtf8Bytes(ack, FederationJson.Default.ForwardedAck))
+                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build()) { SenderClientId = EmbeddedAckSender.FleetClientId },
+            cancellationToken);
 }
