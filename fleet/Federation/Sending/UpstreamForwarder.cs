@@ -63,6 +63,12 @@ public sealed class UpstreamForwarder(
                 counters.SendFailed("upstream-unreachable");
                 logger.LogWarning("The upper fleet cannot be reached: {Error}", ex.Message);
             }
+            catch (Exception ex)
+            {
+                // A forwarder that stopped would leave the backlog growing unseen: count, log, try again.
+                counters.SendFailed("unexpected");
+                logger.LogError(ex, "Forwarding to the upper fleet failed");
+            }
             finally
             {
                 counters.SetConnected(false);
