@@ -39,6 +39,12 @@ public sealed class UpstreamForwarder(
         {
             try
             {
+                if (leadership.IsLeader)
+                {
+                    // Also while the upper fleet cannot be reached: that is when the backlog matters.
+                    await RefreshBacklogAsync(stoppingToken);
+                }
+
                 if (leadership.IsLeader && await claim.GetAsync(stoppingToken) is { } identity)
                 {
                     await ForwardWhileConnectedAsync(identity, stoppingToken);
@@ -93,6 +99,14 @@ public sealed class UpstreamForwarder(
                 await Task.Delay(TimeSpan.FromSeconds(Upstream.RetrySeconds), cancellationToken);
             }
         }
+    }
+
+    private async Task RefreshBacklogAsync(CancellationToken cancellationToken)
+    {
+        var sequences = await events.ListSequencesAsync(cancellationToken);
+        var cursors = await store.ReadCursorsAsync(cancellationToken);
+        counters.SetBacklog(sequences.Where(s => DeviceId.IsValid(s.DeviceId))
+            .Sum(s => Math.Max(0, s.UpTo - (_rewound.TryGetValue(s.DeviceId, out var rewound) ? rewound : cursors.GetValueOrDefault(s.DeviceId)))));
     }
 
     /// <summary>One pass over every device with events the upper fleet has not acknowledged; returns how many were acknowledged.</summary>
