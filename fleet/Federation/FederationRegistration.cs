@@ -24,7 +24,7 @@ public static class FederationRegistration
         builder.Services.AddSingleton<IMetricsSection, FederationMetrics>();
         builder.Services.AddApiJson(FederationApiJson.Default);
         builder.AddFleetStore<IFederationStore>(
-            sp => new LiteFederationStore(FleetOptions.FileIn(sp, "federation.db"), sp.GetRequiredService<TimeProvider>(), sp.GetService<StoreOutages>()),
+            sp => new LiteFederationStore(FleetOptions.FileIn(sp, FederationDataCopier.FileName), sp.GetRequiredService<TimeProvider>(), sp.GetService<StoreOutages>()),
             sp => new PostgresFederationStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IFleetTopicConsumer, ForwardedEventReceiver>();
         if (builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>()?.Upstream.Enabled == true)
