@@ -72,6 +72,18 @@ public abstract class ForwardedEventReceiverContract : StoreContractBase<Receivi
     }
 
     [Fact]
+    public async Task A_manager_sees_only_the_forwarded_centres_they_are_given()
+    {
+        await SendAsync("ha-noi", Batch("dev-1", "centre-1", Rating(1, 4)));
+        await SendAsync("ha-noi", Batch("dev-2", "centre-2", Rating(1, 4)));
+        var manager = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, "lan"), new Claim(Edge.Fleet.Auth.TokenAuthenticationHandler.CentreClaim, "ha-noi.centre-2")], "test"));
+
+        var centres = await ForwardedCentreFigures.ReadAsync(Store.Federation, Store.Events, manager, null, CancellationToken.None);
+        Assert.Equal("ha-noi.centre-2", Assert.Single(centres).Centre);
+    }
+
+    [Fact]
     public async Task Events_other_than_ratings_and_tickets_are_kept_as_omitted_markers_so_the_ack_passes_them()
     {
         var health = new DeviceEvent { Seq = 2, Kind = EventKinds.Peripheral, At = Now, Detail = "printer out of paper" };
