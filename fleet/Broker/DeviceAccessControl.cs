@@ -52,7 +52,10 @@ public sealed class DeviceAccessControl(
         }
 
         var topic = e.ApplicationMessage.Topic;
-        if (DeviceTopicRules.MayPublish(e.ClientId, registry.Find(e.ClientId)?.Status, topic))
+        var entry = registry.Find(e.ClientId);
+        if (entry?.Role == DeviceRoles.Fleet
+            ? FleetTopicRules.MayPublish(e.ClientId, entry.Status, topic)
+            : DeviceTopicRules.MayPublish(e.ClientId, entry?.Status, topic))
         {
             return true;
         }
@@ -121,7 +124,10 @@ public sealed class DeviceAccessControl(
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
         var filter = e.TopicFilter.Topic;
-        if (DeviceTopicRules.MaySubscribe(e.ClientId, registry.Find(e.ClientId)?.Status, filter))
+        var entry = registry.Find(e.ClientId);
+        if (entry?.Role == DeviceRoles.Fleet
+            ? FleetTopicRules.MaySubscribe(e.ClientId, entry.Status, filter)
+            : DeviceTopicRules.MaySubscribe(e.ClientId, entry?.Status, filter))
         {
             return Task.CompletedTask;
         }

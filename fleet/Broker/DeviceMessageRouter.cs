@@ -18,6 +18,7 @@ public sealed class DeviceMessageRouter(
     DevicePresence presence,
     IEnumerable<IDeviceRequestHandler> requestHandlers,
     IEnumerable<IDeviceReportConsumer> reportConsumers,
+    IEnumerable<IFleetTopicConsumer> fleetTopicConsumers,
     ILogger<DeviceMessageRouter> logger)
 {
     private readonly IDeviceRequestHandler[] _requestHandlers = [.. requestHandlers];
@@ -28,6 +29,14 @@ public sealed class DeviceMessageRouter(
     /// </summary>
     public async Task<IngestResult?> RouteAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
+        foreach (var consumer in fleetTopicConsumers)
+        {
+            if (consumer.Handles(topic))
+            {
+                return await consumer.ConsumeAsync(clientId, topic, payload, cancellationToken);
+            }
+        }
+
         foreach (var handler in _requestHandlers)
         {
             if (handler.Owns(topic))

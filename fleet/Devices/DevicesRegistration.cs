@@ -33,7 +33,8 @@ public static class DevicesRegistration
                 return Results.Forbid();
             }
 
-            var sequences = (await store.ListSequencesAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
+            // Events forwarded by a lower fleet are stored as "{fleet}.{device}" (fleet/Federation): not a device of this fleet.
+            var sequences = (await store.ListSequencesAsync(cancellationToken)).Where(s => Edge.Wire.DeviceId.IsValid(s.DeviceId)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
             var present = await presence.SnapshotAsync(cancellationToken);
             var lastSeen = await health.LastSeenAsync(cancellationToken);
             var devices = sequences.Keys.Union(present.Keys).Union(lastSeen.Keys)

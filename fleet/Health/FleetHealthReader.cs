@@ -32,7 +32,8 @@ public sealed class FleetHealthReader(
     public async Task<IReadOnlyList<DeviceHealth>> ReadAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var sequences = (await store.ListSequencesAsync(cancellationToken)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
+        // Events forwarded by a lower fleet are stored as "{fleet}.{device}" (fleet/Federation): not a device of this fleet.
+        var sequences = (await store.ListSequencesAsync(cancellationToken)).Where(s => Edge.Wire.DeviceId.IsValid(s.DeviceId)).ToDictionary(s => s.DeviceId, StringComparer.Ordinal);
         var present = await presence.SnapshotAsync(cancellationToken);
         var heartbeats = await heartbeatsOfFleet.SnapshotAsync(cancellationToken);
         var silence = options.Value.SilenceLimit;

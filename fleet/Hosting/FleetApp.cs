@@ -9,6 +9,8 @@ using Edge.Fleet.Demo;
 using Edge.Fleet.DeviceConfig;
 using Edge.Fleet.Hall;
 using Edge.Fleet.Devices;
+using Edge.Fleet.Federation;
+using Edge.Fleet.Federation.Receiving;
 using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
@@ -57,6 +59,7 @@ public static class FleetApp
         builder.AddReleases();
         builder.AddDemo();
         builder.AddReports();
+        builder.AddFederation();
 
         builder.AddApiDescription();
         builder.AddProblemAnswers();
@@ -77,6 +80,7 @@ public static class FleetApp
         readers.MapHealthApi();
         readers.MapAlertsApi();
         readers.MapReportsApi();
+        readers.MapFederationApi();
         var technicians = app.MapGroup("").RequireAuthorization(FleetPolicies.Technician);
         technicians.MapIngestApi();
         app.MapAuthApi();

@@ -3,7 +3,6 @@ using Edge.Fleet.Alerts;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
-using Edge.Fleet.Queue;
 using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Metrics;
@@ -19,7 +18,7 @@ public sealed class FleetMetrics(
     OpenAlertCache alerts,
     AlertWebhook webhook,
     StoreOutages outages,
-    QueueParkingCounts parking)
+    IEnumerable<IMetricsSection> sections)
 {
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
     {
@@ -90,11 +89,12 @@ public sealed class FleetMetrics(
 
         text.Family("edge_alert_webhook_total", "counter", "Alert notices POSTed to the webhook, by outcome.")
             .Sample("edge_alert_webhook_total", webhook.Sent, ("outcome", "sent"))
-            .Sample("edge_alert_webhook_total", webhook.Failed, ("outcome", "failed"))
-            .Family("edge_queue_parked_events_total", "counter", "Queue events whose ticket was not known yet: parked, applied once it came, or dropped (the centre's limit reached).")
-            .Sample("edge_queue_parked_events_total", parking.Parked, ("outcome", "parked"))
-            .Sample("edge_queue_parked_events_total", parking.Applied, ("outcome", "applied"))
-            .Sample("edge_queue_parked_events_total", parking.Dropped, ("outcome", "dropped"));
+            .Sample("edge_alert_webhook_total", webhook.Failed, ("outcome", "failed"));
+        foreach (var section in sections)
+        {
+            section.Render(text);
+        }
+
         return text.ToString();
     }
 
@@ -110,4 +110,13 @@ public sealed class FleetMetrics(
             return null;
         }
     }
+}
+
+/// <summary>
+/// The families a feature adds to <c>GET /metrics</c> (register as a singleton <see cref="IMetricsSection"/>):
+/// rendered after the fleet's own, from counters in memory (no store reads, so /metrics answers while a store is down).
+/// </summary>
+public interface IMetricsSection
+{
+    void Render(PrometheusText text);
 }

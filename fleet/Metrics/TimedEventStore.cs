@@ -29,6 +29,9 @@ public sealed class TimedEventStore(IEventStore inner, StoreLatency latency) : I
     public Task<IReadOnlyList<DeviceSequence>> ListSequencesAsync(CancellationToken cancellationToken) =>
         TimeQueryAsync(() => inner.ListSequencesAsync(cancellationToken));
 
+    public Task<IReadOnlyList<DeviceEvent>> ReadEventsAsync(string deviceId, long afterSeq, int max, CancellationToken cancellationToken) =>
+        TimeQueryAsync(() => inner.ReadEventsAsync(deviceId, afterSeq, max, cancellationToken));
+
     public Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken) =>
         TimeQueryAsync(() => inner.CountRatingsAsync(filter, cancellationToken));
 

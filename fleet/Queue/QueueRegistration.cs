@@ -24,6 +24,7 @@ public static class QueueRegistration
             sp => new LiteQueueStore(FleetOptions.FileIn(sp, LiteQueueStore.FileName), sp.GetRequiredService<StoreOutages>(), parking: sp.GetRequiredService<QueueParkingCounts>()),
             sp => new PostgresQueueStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<QueueParkingCounts>()));
         builder.Services.AddSingleton<QueueParkingCounts>();
+        builder.Services.AddSingleton<Metrics.IMetricsSection, QueueMetrics>();
         builder.Services.AddDeviceDownlink();
         builder.Services.AddSingleton<IQueueReplySender, QueueReplySender>();
         builder.Services.AddSingleton<QueueRefusalCounts>();

@@ -40,7 +40,13 @@ public static class DeviceRoles
     public const string Kiosk = "kiosk";
     public const string Hall = "hall";
 
-    public static readonly string[] All = [Counter, Kiosk, Hall];
+    /// <summary>
+    /// Not a device: a lower fleet that forwards its events to this one (fleet/Federation). It is enrolled and
+    /// authenticated like a device, but its topics are <c>fleets/{id}/...</c> only (<c>Broker.FleetTopicRules</c>).
+    /// </summary>
+    public const string Fleet = "fleet";
+
+    public static readonly string[] All = [Counter, Kiosk, Hall, Fleet];
 
     public static bool IsValid(string? role) => role is not null && All.Contains(role);
 }

@@ -22,6 +22,13 @@ public interface IEventStore
     /// <summary>Sequence bookkeeping for every device that has sent events.</summary>
     Task<IReadOnlyList<DeviceSequence>> ListSequencesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The stored events of <paramref name="deviceId"/> with a seq above <paramref name="afterSeq"/>, in seq order, at
+    /// most <paramref name="max"/> (as stored: counter from the registry, text capped). What federation forwards upward.
+    /// </summary>
+    Task<IReadOnlyList<DeviceEvent>> ReadEventsAsync(string deviceId, long afterSeq, int max, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot read events back");
+
     /// <summary>Counts of ratings per level matching the filter (suspect presses excluded).</summary>
     Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken);
 

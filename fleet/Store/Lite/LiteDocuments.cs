@@ -57,6 +57,26 @@ internal static class LiteDocuments
         return doc;
     }
 
+    /// <summary>The event a document of <see cref="EventsCollection"/> holds (what <see cref="FromEvent"/> wrote).</summary>
+    public static DeviceEvent ToEvent(BsonDocument doc) => new()
+    {
+        Seq = doc["seq"].AsInt64,
+        Kind = doc["kind"].AsString,
+        At = new DateTimeOffset(DateTime.SpecifyKind(doc["at"].AsDateTime, DateTimeKind.Utc)),
+        UptimeMs = doc["uptimeMs"].AsInt64,
+        Counter = Text(doc, "counter"),
+        Level = doc.TryGetValue("level", out var level) && level.IsNumber ? level.AsInt32 : null,
+        Scale = doc.TryGetValue("scale", out var scale) && scale.IsNumber ? scale.AsInt32 : null,
+        Suspect = doc.TryGetValue("suspect", out var suspect) && suspect.IsBoolean ? suspect.AsBoolean : null,
+        Ticket = Text(doc, "ticket"),
+        Field = Text(doc, "field"),
+        Subject = Text(doc, "subject"),
+        State = Text(doc, "state"),
+        Detail = Text(doc, "detail"),
+    };
+
+    private static string? Text(BsonDocument doc, string name) => doc.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;
+
     /// <summary>
     /// The statistics row of a rating event, or null when the event is not a countable rating. Whether it is
     /// satisfied is decided here, once, with the scale the device reported (the default scale when it sent none).

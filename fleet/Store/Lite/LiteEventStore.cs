@@ -59,6 +59,18 @@ public sealed class LiteEventStore : IEventStore, IDisposable
         return Task.FromResult(sequences);
     }
 
+    public Task<IReadOnlyList<DeviceEvent>> ReadEventsAsync(string deviceId, long afterSeq, int max, CancellationToken cancellationToken)
+    {
+        // The _id is "{device}/{seq:D19}": one range of the primary key, already in seq order.
+        var from = LiteDocuments.EventId(deviceId, Math.Max(afterSeq, 0) + 1);
+        var to = LiteDocuments.EventId(deviceId, long.MaxValue);
+        IReadOnlyList<DeviceEvent> events = _file.Read(session => session.Events
+            .Find(Query.Between("_id", from, to), limit: Math.Max(max, 0))
+            .Select(LiteDocuments.ToEvent)
+            .ToList());
+        return Task.FromResult(events);
+    }
+
     public Task<IReadOnlyList<EventConflict>> ListConflictsAsync(string? deviceId, CancellationToken cancellationToken)
     {
         IReadOnlyList<EventConflict> conflicts = _file.Read(session =>

@@ -50,7 +50,7 @@ public sealed class EventCopier : IEmbeddedDataCopier
             }
 
             pendingReceivedAt = receivedAt;
-            pending.Add((doc["device"].AsString, ToEvent(doc)));
+            pending.Add((doc["device"].AsString, LiteDocuments.ToEvent(doc)));
         }
 
         if (pending.Count > 0)
@@ -111,23 +111,4 @@ public sealed class EventCopier : IEmbeddedDataCopier
         command.Parameters.Add(new() { Value = clocks.ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static DeviceEvent ToEvent(BsonDocument doc) => new()
-    {
-        Seq = doc["seq"].AsInt64,
-        Kind = doc["kind"].AsString,
-        At = new DateTimeOffset(DateTime.SpecifyKind(doc["at"].AsDateTime, DateTimeKind.Utc)),
-        UptimeMs = doc["uptimeMs"].AsInt64,
-        Counter = Text(doc, "counter"),
-        Level = doc.TryGetValue("level", out var level) && level.IsNumber ? level.AsInt32 : null,
-        Scale = doc.TryGetValue("scale", out var scale) && scale.IsNumber ? scale.AsInt32 : null,
-        Suspect = doc.TryGetValue("suspect", out var suspect) && suspect.IsBoolean ? suspect.AsBoolean : null,
-        Ticket = Text(doc, "ticket"),
-        Field = Text(doc, "field"),
-        Subject = Text(doc, "subject"),
-        State = Text(doc, "state"),
-        Detail = Text(doc, "detail"),
-    };
-
-    private static string? Text(BsonDocument doc, string name) => doc.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;
 }

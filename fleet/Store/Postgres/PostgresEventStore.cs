@@ -88,6 +88,41 @@ public sealed class PostgresEventStore : IEventStore
         return await command.ExecuteScalarAsync(cancellationToken) is long value ? value : 0;
     }
 
+    public async Task<IReadOnlyList<DeviceEvent>> ReadEventsAsync(string deviceId, long afterSeq, int max, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var command = _dataSource.CreateCommand("""
+            SELECT seq, kind, at, uptime_ms, counter, level, scale, suspect, ticket, field, subject, state, detail
+            FROM events WHERE device_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
+            """);
+        command.Parameters.Add(new() { Value = deviceId });
+        command.Parameters.Add(new() { Value = afterSeq });
+        command.Parameters.Add(new() { Value = Math.Max(max, 0) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<DeviceEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new DeviceEvent
+            {
+                Seq = reader.GetInt64(0),
+                Kind = reader.GetString(1),
+                At = new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero),
+                UptimeMs = reader.GetInt64(3),
+                Counter = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Level = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                Scale = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                Suspect = reader.IsDBNull(7) ? null : reader.GetBoolean(7),
+                Ticket = reader.IsDBNull(8) ? null : reader.GetString(8),
+                Field = reader.IsDBNull(9) ? null : reader.GetString(9),
+                Subject = reader.IsDBNull(10) ? null : reader.GetString(10),
+                State = reader.IsDBNull(11) ? null : reader.GetString(11),
+                Detail = reader.IsDBNull(12) ? null : reader.GetString(12),
+            });
+        }
+
+        return events;
+    }
+
     public async Task<IReadOnlyList<DeviceSequence>> ListSequencesAsync(CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);

@@ -452,6 +452,24 @@ public abstract class EventStoreContract : IAsyncLifetime
         Assert.Equal(1, (await CountAsync(new RatingFilter(Counter: "own"))).Total);
     }
 
+    [Fact]
+    public async Task Events_read_back_after_a_seq_come_in_seq_order_as_stored_and_no_more_than_asked()
+    {
+        await AppendAsync(
+            Batch("dev-a", Rating(3, 2, field: "f"), Rating(1, 4), Event(2, EventKinds.TicketIssued) with { Ticket = "A001" }, Rating(4, 1)),
+            Batch("dev-a0", Rating(1, 3)));
+
+        var all = await Store.ReadEventsAsync("dev-a", 0, 10, CancellationToken.None);
+        Assert.Equal([1L, 2, 3, 4], all.Select(e => e.Seq));
+        Assert.Equal((EventKinds.TicketIssued, "A001"), (all[1].Kind, all[1].Ticket));
+        Assert.Equal((4, "c1", (string?)null, Now), (all[0].Level!.Value, all[0].Counter!, all[0].Field, all[0].At));
+        Assert.Equal("f", all[2].Field);
+
+        Assert.Equal([2L, 3], (await Store.ReadEventsAsync("dev-a", 1, 2, CancellationToken.None)).Select(e => e.Seq));
+        Assert.Empty(await Store.ReadEventsAsync("dev-a", 4, 10, CancellationToken.None));
+        Assert.Empty(await Store.ReadEventsAsync("nobody", 0, 10, CancellationToken.None));
+    }
+
     private static DeviceEvent Unsynced(DeviceEvent rating, string run, long uptimeMs) =>
         rating with { Run = run, UptimeMs = uptimeMs, ClockSynced = false };
 
