@@ -14,6 +14,7 @@ using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Notifications;
 using Edge.Fleet.Provisioning;
+using Edge.Fleet.PublicBoard;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Releases;
 using Edge.Fleet.Reports;
@@ -57,6 +58,7 @@ public static class FleetApp
         builder.AddReleases();
         builder.AddDemo();
         builder.AddReports();
+        builder.AddPublicBoard();
 
         builder.AddApiDescription();
         builder.AddProblemAnswers();
@@ -90,6 +92,7 @@ public static class FleetApp
         app.MapMetrics();
         app.MapNodeHealth();
         app.MapDashboard();
+        app.MapPublicBoard();
         app.MapApiDescription();
         return app;
     }
