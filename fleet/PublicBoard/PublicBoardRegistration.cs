@@ -36,8 +36,8 @@ public static class PublicBoardRegistration
     /// Without login, rate-limited per client address: the pages <c>GET /public/centres/{centre}</c> and
     /// <c>GET /public/provinces/{province}</c>, their files <c>GET /public/assets/{file}</c>, and the figures behind them,
     /// <c>GET /public/api/centres/{centre}</c> and <c>GET /public/api/provinces/{province}</c> (<see cref="BoardView"/>;
-    /// Cache-Control and ETag, 304 on If-None-Match). An unknown or switched-off board is 404 with the same neutral
-    /// words. For technicians: <c>GET /api/v1/public-board/counters</c>.
+    /// Cache-Control and ETag, 304 on If-None-Match). An unknown or switched-off board has the same neutral page, and its
+    /// figures answer 404 (a problem document with <c>error: not-shown</c>), the same for both. For technicians: <c>GET /api/v1/public-board/counters</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapPublicBoard(this IEndpointRouteBuilder app)
     {
@@ -93,9 +93,11 @@ public static class PublicBoardRegistration
             return Asset("board.html");
         }
 
+        // A neutral page rather than a 404: every 4xx of the fleet is a problem document (fleet/Web/ProblemAnswers.cs),
+        // and a hall screen or a phone should show words, not JSON. The figures' endpoint is the 404.
         counters.RefusedNotShown();
         using var reader = new StreamReader(Resource("absent.html")!);
-        return Results.Content(reader.ReadToEnd(), ContentTypes[".html"], statusCode: StatusCodes.Status404NotFound);
+        return Results.Content(reader.ReadToEnd(), ContentTypes[".html"]);
     }
 
     private static IResult Asset(string file) =>
