@@ -3,6 +3,7 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Broker;
 using Edge.Fleet.CentreLan;
+using Edge.Fleet.Centres;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Commands;
 using Edge.Fleet.Demo;
@@ -44,6 +45,7 @@ public static class FleetApp
         builder.AddIngest();
         builder.AddBroker();
         builder.AddFleetAuth();
+        builder.AddCentres();
         builder.AddProvisioning();
         builder.AddHealth();
         builder.AddAlerts();
@@ -87,6 +89,7 @@ public static class FleetApp
         app.MapNotificationsApi();
         app.MapDeviceConfigApi();
         app.MapCentreLanApi();
+        app.MapCentresApi();
         app.MapCommandsApi();
         app.MapReleasesApi();
         app.MapMetrics();

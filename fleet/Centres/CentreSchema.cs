@@ -1,0 +1,25 @@
+using Edge.Fleet.Store.Postgres;
+
+namespace Edge.Fleet.Centres;
+
+/// <summary>PostgreSQL tables of the centre directory (versions 100-109).</summary>
+public static class CentreSchema
+{
+    public static IReadOnlyList<PostgresMigration> Migrations { get; } =
+    [
+        new PostgresMigration(100, "centre directory: name, province, address, opening hours, time zone, public board", """
+            CREATE TABLE centres (
+                id            text        PRIMARY KEY,
+                name          text        NOT NULL,
+                province      text        NOT NULL,
+                address       text        NOT NULL,
+                opening_hours text,
+                time_zone     text,
+                public_board  boolean     NOT NULL,
+                updated_at    timestamptz NOT NULL,
+                updated_by    text        NOT NULL
+            );
+            CREATE INDEX centres_by_province ON centres (province);
+            """),
+    ];
+}
