@@ -1,7 +1,6 @@
 using System.Reflection;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Web;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.PublicBoard;
@@ -17,12 +16,13 @@ public static class PublicBoardRegistration
         [".css"] = "text/css; charset=utf-8",
     };
 
-    /// <summary>The public transparency board (fleet/PublicBoard/README.md). Call after AddQueue and AddRatingBreakdown.</summary>
+    /// <summary>The public transparency board (fleet/PublicBoard/README.md). Call after AddCentres, AddQueue and AddRatingBreakdown.</summary>
     public static IHostApplicationBuilder AddPublicBoard(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<PublicBoardOptions>().BindConfiguration(PublicBoardOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PublicBoardOptions>, PublicBoardOptionsValidator>();
-        builder.Services.TryAddSingleton<IBoardPlaces, RegistryBoardPlaces>();
+        builder.Services.AddSingleton<RegistryBoardPlaces>();
+        builder.Services.AddSingleton<IBoardPlaces, DirectoryBoardPlaces>();
         builder.Services.AddSingleton<PublicBoardCounters>();
         builder.Services.AddSingleton<BoardFigures>();
         builder.Services.AddSingleton<BoardCache>();

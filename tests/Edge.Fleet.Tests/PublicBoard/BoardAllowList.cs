@@ -26,6 +26,37 @@ public static class BoardAllowList
         return found;
     }
 
+    /// <summary>Every path of <paramref name="board"/> (for the check that the list names nothing the board lacks).</summary>
+    public static HashSet<string> PathsOf(JsonElement board)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        Collect(board, "", paths);
+        return paths;
+    }
+
+    private static void Collect(JsonElement element, string path, HashSet<string> paths)
+    {
+        if (path.Length > 0)
+        {
+            paths.Add(path);
+        }
+
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                Collect(property.Value, path.Length == 0 ? property.Name : path + "." + property.Name, paths);
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                Collect(item, path + "[]", paths);
+            }
+        }
+    }
+
     private static void Walk(JsonElement element, string path, HashSet<string> forbidden, List<string> found)
     {
         if (path.Length > 0 && !Paths.Contains(path))

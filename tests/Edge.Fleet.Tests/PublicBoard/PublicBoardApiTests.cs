@@ -65,8 +65,17 @@ public sealed class PublicBoardApiTests(PublicBoardSite site)
         using var client = site.AnonymousFrom("127.0.0.12");
         var board = await BoardAsync(client, $"/public/api/centres/{PublicBoardSite.CentreA}");
 
-        var offending = BoardAllowList.Violations(board, site.DeviceIds.Concat(PublicBoardSite.Counters).Concat(["A001", "A002", "A003", PublicBoardSite.Field]));
-        Assert.True(offending.Count == 0, "Not an aggregate field of the allow-list: " + string.Join(", ", offending));
+        var province = await BoardAsync(client, $"/public/api/provinces/{PublicBoardSite.Province}");
+        var forbidden = site.DeviceIds.Concat(PublicBoardSite.Counters).Concat(["A001", "A002", "A003", PublicBoardSite.Field]).ToList();
+
+        foreach (var answer in new[] { board, province })
+        {
+            var offending = BoardAllowList.Violations(answer, forbidden);
+            Assert.True(offending.Count == 0, "Not an aggregate field of the allow-list: " + string.Join(", ", offending));
+        }
+
+        // Every allow-listed path is one the answers really have (the list is not wider than the board).
+        Assert.Equal(BoardAllowList.Paths.Order(), BoardAllowList.PathsOf(board).Union(BoardAllowList.PathsOf(province)).Order());
         // The walk itself catches a field it does not know: a device id slipped in fails it.
         var forged = JsonDocument.Parse(board.ToString().Replace("\"today\":{", "\"today\":{\"device\":\"pb-counter-1\",", StringComparison.Ordinal)).RootElement;
         Assert.Contains("today.device", BoardAllowList.Violations(forged, site.DeviceIds));

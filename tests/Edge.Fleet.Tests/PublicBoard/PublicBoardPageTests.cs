@@ -40,7 +40,7 @@ public sealed class PublicBoardPageTests(PublicBoardSite site, ITestOutputHelper
         Assert.Equal("71,4 %", shown.GetProperty("indexText").GetString());
         Assert.Equal("7 ngày qua", shown.GetProperty("weekTitle").GetString());
         Assert.Equal(7, shown.GetProperty("weekRows").GetInt32());
-        Assert.Equal(PublicBoardSite.CentreA, shown.GetProperty("name").GetString());
+        Assert.Equal(PublicBoardSite.NameA, shown.GetProperty("name").GetString());
         await SaveAsync(browser, "public-centre.png");
 
         await browser.ClickAsync((await browser.FindAsync("#lang"))!);
@@ -62,6 +62,40 @@ public sealed class PublicBoardPageTests(PublicBoardSite site, ITestOutputHelper
         Assert.True(phone.GetProperty("scroll").GetInt32() <= phone.GetProperty("width").GetInt32(), $"horizontal overflow on a phone: {phone}");
         Assert.True(phone.GetProperty("widest").GetDouble() <= phone.GetProperty("width").GetInt32() + 0.5, $"an element reaches past the screen: {phone}");
         await SaveAsync(browser, "public-centre-phone.png");
+    }
+
+    [Fact]
+    public async Task Province_page_shows_its_shown_centres_together_with_the_figures_of_the_statistics_apis()
+    {
+        var day = site.Today;
+        var centres = new[] { PublicBoardSite.CentreA, PublicBoardSite.CentreB };
+        long ratings = 0;
+        var served = 0;
+        foreach (var centre in centres)
+        {
+            ratings += (await Fleet.GetJsonAsync($"/api/v1/stats/ratings?centre={centre}&from={day}&to={day}")).GetProperty("total").GetInt64();
+            served += (await Fleet.GetJsonAsync($"/api/v1/stats/queue?centre={centre}&from={day}&to={day}")).GetProperty("all").GetProperty("served").GetInt32();
+        }
+
+        await using var chromium = await HeadlessChromium.StartAsync();
+        var browser = chromium.Session;
+        await browser.NavigateAsync($"{Fleet.BaseUrl}public/provinces/{PublicBoardSite.Province}");
+        await browser.WaitUntilAsync("return document.body.dataset.loaded === 'true'", Wait, "the province board's figures");
+        var shown = await FiguresAsync(browser);
+        var lines = await browser.ExecuteAsync(
+            "return [...document.querySelectorAll('#centres tbody tr')].map(r => ({ centre: r.dataset.centre, name: r.cells[0].textContent, served: r.cells[1].dataset.value }));");
+        output.WriteLine($"page: {shown} {lines}");
+
+        Assert.Equal("Hà Nội", shown.GetProperty("name").GetString());
+        Assert.Equal((served.ToString(CultureInfo.InvariantCulture), ratings.ToString(CultureInfo.InvariantCulture)),
+            (shown.GetProperty("ticketsServed").GetString(), shown.GetProperty("ratings").GetString()));
+        Assert.Equal((1, 9L), (served, ratings));
+        Assert.Equal(Math.Round(6.0 / 9, 4), double.Parse(shown.GetProperty("satisfactionIndex").GetString()!, CultureInfo.InvariantCulture));
+        // The switched-off centre is neither listed nor counted.
+        Assert.Equal([PublicBoardSite.CentreA, PublicBoardSite.CentreB], lines.EnumerateArray().Select(l => l.GetProperty("centre").GetString()));
+        Assert.Equal([PublicBoardSite.NameA, PublicBoardSite.NameB], lines.EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+        Assert.Equal(["1", "0"], lines.EnumerateArray().Select(l => l.GetProperty("served").GetString()));
+        await SaveAsync(browser, "public-province.png");
     }
 
     private static Task<JsonElement> FiguresAsync(WebDriverSession browser) => browser.ExecuteAsync(

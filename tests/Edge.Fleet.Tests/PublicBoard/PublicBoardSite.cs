@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Edge.Fleet.Tests.Security;
@@ -14,7 +15,8 @@ namespace Edge.Fleet.Tests.PublicBoard;
 /// One fleet process as it ships (device authentication on) with provisioned devices that rate and queue through the
 /// real MQTT path: centre <see cref="CentreA"/> has a kiosk that issued three tickets and a counter that called two of
 /// them (one served), two counters' ratings today and yesterday; <see cref="CentreB"/> and <see cref="Quiet"/> have
-/// ratings only; <see cref="Hidden"/> has ratings and its board switched off (<c>PublicBoard:HiddenCentres</c>).
+/// ratings only; <see cref="Hidden"/> has ratings and its board switched off. A, B and Hidden are centres of
+/// province <see cref="Province"/> in the centre directory (with display names); Quiet is not in the directory.
 /// Public requests of a test come from their own loopback address (<see cref="AnonymousFrom"/>) so that the rate limit
 /// of one test is not spent by another.
 /// </summary>
@@ -24,6 +26,9 @@ public sealed class PublicBoardSite : IAsyncLifetime
     public const string CentreB = "pb-centre-b";
     public const string Quiet = "pb-centre-quiet";
     public const string Hidden = "pb-centre-off";
+    public const string Province = "01";
+    public const string NameA = "Trung tâm Phục vụ hành chính công phường A";
+    public const string NameB = "Trung tâm Phục vụ hành chính công phường B";
     public const int RequestsPerMinute = 40;
     public const string Field = "Tư pháp";
 
@@ -42,7 +47,7 @@ public sealed class PublicBoardSite : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Fleet = new FleetRunner(_folder["fleet"], $"--PublicBoard:RequestsPerMinute={RequestsPerMinute}", $"--PublicBoard:HiddenCentres:0={Hidden}");
+        Fleet = new FleetRunner(_folder["fleet"], $"--PublicBoard:RequestsPerMinute={RequestsPerMinute}");
         await Fleet.StartAsync();
         try
         {
@@ -56,6 +61,9 @@ public sealed class PublicBoardSite : IAsyncLifetime
 
     private async Task DoWhatDevicesDoAsync()
     {
+        await EnterCentreAsync(CentreA, NameA, publicBoard: true);
+        await EnterCentreAsync(CentreB, NameB, publicBoard: true);
+        await EnterCentreAsync(Hidden, "Trung tâm không công khai", publicBoard: false);
         var now = DateTimeOffset.UtcNow;
 
         var kiosk = await ProvisionAsync(CentreA, "kiosk", "pb-kiosk", "kiosk");
@@ -140,6 +148,12 @@ public sealed class PublicBoardSite : IAsyncLifetime
         await using var device = await TestDevice.ConnectAsync(Fleet.MqttPort, credentials);
         await device.PublishEventsAsync(events);
         await device.WaitForAckAsync(events[^1].Seq);
+    }
+
+    private async Task EnterCentreAsync(string id, string name, bool publicBoard)
+    {
+        using var response = await Fleet.Http.PutAsJsonAsync($"/api/v1/centres/{id}", new { name, province = Province, address = "", publicBoard });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     /// <summary>Call-next of the counter, answered by the fleet with a ticket handed out.</summary>
