@@ -31,14 +31,16 @@
   const percent = x => x === null || x === undefined ? t("none") : `${number(x * 100, 1)} %`;
   const date = d => new Date(d + "T00:00:00").toLocaleDateString(locales[lang], { weekday: "short", day: "numeric", month: "numeric" });
 
-  function bar(index) {
+  // The index with the number of ratings it rests on ("71,4 % · 7 lượt đánh giá").
+  function bar(index, ratings) {
     const width = index === null || index === undefined ? 0 : Math.round(index * 1000) / 10;
-    return `<td class="bar" data-value="${index ?? ""}"><div><span class="${index !== null && index < 0.9 ? "low" : ""}" style="width:${width}%"></span></div><em>${percent(index)}</em></td>`;
+    return `<td class="bar" data-value="${index ?? ""}" data-ratings="${ratings}"><div><span class="${index !== null && index < 0.9 ? "low" : ""}" style="width:${width}%"></span></div>`
+      + `<em>${percent(index)} · ${number(ratings)} ${t("ratings")}</em></td>`;
   }
 
   function row(label, d, attributes) {
     return `<tr ${attributes}><td>${esc(label)}</td><td class="num" data-value="${d.ticketsServed}">${number(d.ticketsServed)}</td>`
-      + `<td class="num" data-value="${d.averageWaitSeconds ?? ""}">${minutes(d.averageWaitSeconds)}</td>${bar(d.satisfactionIndex)}</tr>`;
+      + `<td class="num" data-value="${d.averageWaitSeconds ?? ""}">${minutes(d.averageWaitSeconds)}</td>${bar(d.satisfactionIndex, d.ratings)}</tr>`;
   }
 
   function render() {

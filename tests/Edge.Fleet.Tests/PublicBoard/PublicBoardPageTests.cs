@@ -40,6 +40,7 @@ public sealed class PublicBoardPageTests(PublicBoardSite site, ITestOutputHelper
         Assert.Equal("71,4 %", shown.GetProperty("indexText").GetString());
         Assert.Equal("7 ngày qua", shown.GetProperty("weekTitle").GetString());
         Assert.Equal(7, shown.GetProperty("weekRows").GetInt32());
+        Assert.Equal(ratings.GetProperty("total").GetInt64().ToString(CultureInfo.InvariantCulture), shown.GetProperty("todayRowRatings").GetString());
         Assert.Equal(PublicBoardSite.NameA, shown.GetProperty("name").GetString());
         await SaveAsync(browser, "public-centre.png");
 
@@ -79,6 +80,7 @@ public sealed class PublicBoardPageTests(PublicBoardSite site, ITestOutputHelper
 
         await using var chromium = await HeadlessChromium.StartAsync();
         var browser = chromium.Session;
+        await browser.SetWindowSizeAsync(1360, 1400);
         await browser.NavigateAsync($"{Fleet.BaseUrl}public/provinces/{PublicBoardSite.Province}");
         await browser.WaitUntilAsync("return document.body.dataset.loaded === 'true'", Wait, "the province board's figures");
         var shown = await FiguresAsync(browser);
@@ -104,6 +106,7 @@ public sealed class PublicBoardPageTests(PublicBoardSite site, ITestOutputHelper
         + " ticketsServed: v('ticketsServed'), averageWaitSeconds: v('averageWaitSeconds'), ratings: v('ratings'), satisfactionIndex: v('satisfactionIndex'),"
         + " indexText: document.querySelector(\"[data-figure='satisfactionIndex']\").textContent,"
         + " weekTitle: document.querySelector(\"h2[data-t='week']\").textContent, weekRows: document.querySelectorAll('#week tbody tr').length,"
+        + " todayRowRatings: document.querySelector('#week tbody tr td.bar').dataset.ratings,"
         + " toggle: document.getElementById('lang').textContent };");
 
     private static async Task SaveAsync(WebDriverSession browser, string name)
