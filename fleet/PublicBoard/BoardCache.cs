@@ -14,12 +14,12 @@ public sealed record CachedBoard(byte[] Json, string ETag, DateTimeOffset Comput
 /// computation is logged and counted once; its viewers get the board's last figures if there are any (null otherwise:
 /// the endpoint answers 503), and the next period tries again.
 /// </summary>
-public sealed class BoardCache(TimeProvider time, IOptionsMonitor<PublicBoardOptions> options, PublicBoardCounters counters, ILogger<BoardCache> logger)
+public sealed class BoardCache(TimeProvider time, IOptions<PublicBoardOptions> options, PublicBoardCounters counters, ILogger<BoardCache> logger)
 {
     private static readonly TimeSpan ComputeTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public TimeSpan Period => TimeSpan.FromSeconds(options.CurrentValue.CacheSeconds);
+    public TimeSpan Period => TimeSpan.FromSeconds(options.Value.CacheSeconds);
 
     /// <summary>The board <paramref name="key"/>, computed by <paramref name="compute"/> when the cached one is too old.</summary>
     public Task<CachedBoard?> GetAsync(string key, Func<CancellationToken, Task<BoardView>> compute)
