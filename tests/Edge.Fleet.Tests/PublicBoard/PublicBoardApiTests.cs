@@ -141,6 +141,10 @@ public sealed class PublicBoardApiTests(PublicBoardSite site)
         Assert.Equal(("not-shown", 404), (problem.GetProperty("error").GetString(), problem.GetProperty("status").GetInt32()));
         Assert.Equal(["title", "status", "detail", "error"], problem.EnumerateObject().Select(p => p.Name));
         Assert.Equal(before + 4, (await Fleet.GetJsonAsync("/api/v1/public-board/counters")).GetProperty("notShown").GetInt64());
+        // A centre the directory does not know, switched off by PublicBoard:HiddenCentres: the same.
+        using var unlisted = await client.GetAsync($"/public/api/centres/{PublicBoardSite.HiddenUnlisted}");
+        Assert.Equal(HttpStatusCode.NotFound, unlisted.StatusCode);
+        Assert.Equal(figuresText, await unlisted.Content.ReadAsStringAsync());
         using var shown = await client.GetAsync($"/public/centres/{PublicBoardSite.CentreA}");
         Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
         Assert.Contains("board.js", await shown.Content.ReadAsStringAsync(), StringComparison.Ordinal);

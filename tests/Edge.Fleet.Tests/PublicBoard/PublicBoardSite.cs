@@ -15,7 +15,8 @@ namespace Edge.Fleet.Tests.PublicBoard;
 /// One fleet process as it ships (device authentication on) with provisioned devices that rate and queue through the
 /// real MQTT path: centre <see cref="CentreA"/> has a kiosk that issued three tickets and a counter that called two of
 /// them (one served), two counters' ratings today and yesterday; <see cref="CentreB"/> and <see cref="Quiet"/> have
-/// ratings only; <see cref="Hidden"/> has ratings and its board switched off. A, B and Hidden are centres of
+/// ratings only; <see cref="Hidden"/> has ratings and its board switched off in the directory, <see cref="HiddenUnlisted"/>
+/// (not in the directory) by <c>PublicBoard:HiddenCentres</c>. A, B and Hidden are centres of
 /// province <see cref="Province"/> in the centre directory (with display names); Quiet is not in the directory.
 /// Public requests of a test come from their own loopback address (<see cref="AnonymousFrom"/>) so that the rate limit
 /// of one test is not spent by another.
@@ -26,6 +27,7 @@ public sealed class PublicBoardSite : IAsyncLifetime
     public const string CentreB = "pb-centre-b";
     public const string Quiet = "pb-centre-quiet";
     public const string Hidden = "pb-centre-off";
+    public const string HiddenUnlisted = "pb-centre-unlisted-off";
     public const string Province = "01";
     public const string NameA = "Trung tâm Phục vụ hành chính công phường A";
     public const string NameB = "Trung tâm Phục vụ hành chính công phường B";
@@ -47,7 +49,7 @@ public sealed class PublicBoardSite : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Fleet = new FleetRunner(_folder["fleet"], $"--PublicBoard:RequestsPerMinute={RequestsPerMinute}");
+        Fleet = new FleetRunner(_folder["fleet"], $"--PublicBoard:RequestsPerMinute={RequestsPerMinute}", $"--PublicBoard:HiddenCentres:0={HiddenUnlisted}");
         await Fleet.StartAsync();
         try
         {
@@ -72,6 +74,7 @@ public sealed class PublicBoardSite : IAsyncLifetime
         var b = await ProvisionAsync(CentreB, Counters[0], "pb-counter-b");
         var quiet = await ProvisionAsync(Quiet, Counters[0], "pb-counter-quiet");
         var hidden = await ProvisionAsync(Hidden, Counters[0], "pb-counter-off");
+        var hiddenUnlisted = await ProvisionAsync(HiddenUnlisted, Counters[0], "pb-counter-unlisted-off");
 
         // Three tickets issued 10, 8 and 6 minutes ago; the first is called and served, the second called.
         await using (var device = await TestDevice.ConnectAsync(Fleet.MqttPort, kiosk))
@@ -102,6 +105,7 @@ public sealed class PublicBoardSite : IAsyncLifetime
         await RateAsync(b, Events.Rating(1, 4, at: now.AddMinutes(-2)), Events.Rating(2, 2, at: now.AddMinutes(-1)));
         await RateAsync(quiet, Events.Rating(1, 3, at: now.AddMinutes(-2)));
         await RateAsync(hidden, Events.Rating(1, 4, at: now.AddMinutes(-2)), Events.Rating(2, 4, at: now.AddMinutes(-1)));
+        await RateAsync(hiddenUnlisted, Events.Rating(1, 4, at: now.AddMinutes(-2)));
     }
 
     public Task DisposeAsync()
