@@ -36,9 +36,10 @@ public sealed class BoardFigures(IEventStore events, DeviceRegistry registry, Ra
 
         var queueDays = QueueFigures.Stats("public", dates[0], dates[^1], tickets).ByDay.ToDictionary(g => g.Key, StringComparer.Ordinal);
 
+        // (string?)null: no single centre asked for, the reader's own centres (an overload takes a set of centres).
         var viewer = ReaderOf(centres);
         RatingBreakdown.RatingCounter count = async (filter, token) =>
-            await ScopedRatingCounts.CountAsync(events, registry, viewer, null, filter, token) ?? new RatingCounts(new Dictionary<int, long>(), 0);
+            await ScopedRatingCounts.CountAsync(events, registry, viewer, (string?)null, filter, token) ?? new RatingCounts(new Dictionary<int, long>(), 0);
         var ratings = await breakdown.BreakdownAsync(
             RatingBreakdown.ByDay, StatsWindow.StartOf(first, breakdown.Zone), StatsWindow.StartOf(last.AddDays(1), breakdown.Zone), null, null, cancellationToken, count);
         var ratingDays = ratings.Groups.ToDictionary(g => g.Key, StringComparer.Ordinal);
