@@ -67,6 +67,33 @@ public sealed class ProvinceRoleScopingTests(ProvinceFleet site) : IClassFixture
     }
 
     [Fact]
+    public async Task Statistics_are_filtered_and_grouped_by_province_and_centre_within_the_callers_scope()
+    {
+        const string November = "from=2026-11-01&to=2026-11-30";
+        static IEnumerable<(string?, long)> Rows(JsonElement view) =>
+            view.GetProperty("groups").EnumerateArray().Select(g => (g.GetProperty("key").GetString(), g.GetProperty("total").GetInt64()));
+
+        var byProvince = await site.Fleet.GetJsonAsync($"/api/v1/stats/ratings/daily?{November}&groupBy=province");
+        Assert.Equal([("(none)", 2L), ("01", 4L), ("24", 8L)], Rows(byProvince).OrderBy(r => r.Item1, StringComparer.Ordinal));
+        Assert.Equal(14, byProvince.GetProperty("total").GetProperty("total").GetInt64());
+        var byCentre = await site.Fleet.GetJsonAsync($"/api/v1/stats/ratings/daily?{November}&groupBy=centre&province=24");
+        Assert.Equal([("centre-b", 8L)], Rows(byCentre));
+        Assert.Equal(8, (await site.Fleet.GetJsonAsync("/api/v1/stats/ratings?province=24")).GetProperty("total").GetInt64());
+        var csv = await site.Fleet.Http.GetStringAsync($"/api/v1/stats/ratings/daily.csv?{November}&groupBy=centre");
+        Assert.Contains("\r\ncentre-b,8,", csv);
+
+        var officer = await site.OfficerA.GetFromJsonAsync<JsonElement>($"/api/v1/stats/ratings/daily?{November}&groupBy=province");
+        Assert.Equal([("01", 4L)], Rows(officer));
+        Assert.Equal(4, officer.GetProperty("total").GetProperty("total").GetInt64());
+        using var otherProvince = await site.OfficerA.GetAsync("/api/v1/stats/ratings?province=24");
+        Assert.Equal(HttpStatusCode.Forbidden, otherProvince.StatusCode);
+        using var noProvince = await site.OfficerA.GetAsync("/api/v1/stats/ratings/daily?province=99");
+        Assert.Equal(HttpStatusCode.BadRequest, noProvince.StatusCode);
+        using var both = await site.Fleet.Http.GetAsync("/api/v1/stats/ratings?province=01&centre=centre-a");
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+    }
+
+    [Fact]
     public async Task A_centre_added_to_the_province_is_seen_by_its_officer_at_once()
     {
         using var added = await site.Fleet.Http.PutAsJsonAsync("/api/v1/centres/centre-x", new { name = "Trung tâm X", province = "01" });
