@@ -94,6 +94,40 @@ public sealed class ProvinceRoleScopingTests(ProvinceFleet site) : IClassFixture
     }
 
     [Fact]
+    public async Task The_comparison_ranks_provinces_or_a_provinces_centres_with_the_figures_of_the_statistics_and_the_target()
+    {
+        const string Day = "from=2026-11-23&to=2026-11-23";
+        var nation = await site.Fleet.GetJsonAsync($"/api/v1/comparison?{Day}");
+        Assert.Equal("province", nation.GetProperty("level").GetString());
+        Assert.Equal(0.9, nation.GetProperty("target").GetDouble());
+        var rows = nation.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["(none)", "01", "24"], rows.Select(r => r.GetProperty("key").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal([1, 2, 3], rows.Select(r => r.GetProperty("rank").GetInt32()));
+        foreach (var row in rows.Where(r => r.GetProperty("key").GetString() != "(none)"))
+        {
+            var code = row.GetProperty("key").GetString();
+            var stats = await site.Fleet.GetJsonAsync($"/api/v1/stats/ratings?province={code}&{Day}");
+            Assert.Equal(stats.GetProperty("total").GetInt64(), row.GetProperty("ratings").GetInt64());
+            Assert.Equal(stats.GetProperty("index").GetDouble(), row.GetProperty("index").GetDouble());
+            Assert.Equal(stats.GetProperty("index").GetDouble() < 0.9, row.GetProperty("belowTarget").GetBoolean());
+        }
+
+        Assert.Equal(
+            rows.Where(r => r.GetProperty("belowTarget").GetBoolean()).Select(r => r.GetProperty("key").GetString()),
+            nation.GetProperty("belowTarget").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal("Bắc Ninh", rows.Single(r => r.GetProperty("key").GetString() == "24").GetProperty("name").GetString());
+
+        var hanoi = await site.Fleet.GetJsonAsync($"/api/v1/comparison?province=01&{Day}");
+        var centreA = Assert.Single(hanoi.GetProperty("rows").EnumerateArray());
+        Assert.Equal(("centre-a", "Trung tâm A", 4L), (centreA.GetProperty("key").GetString(), centreA.GetProperty("name").GetString(), centreA.GetProperty("ratings").GetInt64()));
+
+        var officer = await site.OfficerA.GetFromJsonAsync<JsonElement>($"/api/v1/comparison?{Day}");
+        Assert.Equal(["01"], officer.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("key").GetString()));
+        using var other = await site.OfficerA.GetAsync($"/api/v1/comparison?province=24&{Day}");
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+    }
+
+    [Fact]
     public async Task A_centre_added_to_the_province_is_seen_by_its_officer_at_once()
     {
         using var added = await site.Fleet.Http.PutAsJsonAsync("/api/v1/centres/centre-x", new { name = "Trung tâm X", province = "01" });
