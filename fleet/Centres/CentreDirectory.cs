@@ -1,3 +1,4 @@
+using Edge.Fleet.Auth;
 using Edge.Fleet.Store.Changes;
 
 namespace Edge.Fleet.Centres;
@@ -8,7 +9,7 @@ namespace Edge.Fleet.Centres;
 /// <see cref="SaveAsync"/> and <see cref="DeleteAsync"/>, which publish the change after the commit. Should a reload
 /// fail (the store is down), the last snapshot stays and the failure is logged and counted in <see cref="ReloadFailures"/>.
 /// </summary>
-public sealed class CentreDirectory : ICentreDirectory
+public sealed class CentreDirectory : ICentreDirectory, IProvinceScope
 {
     private readonly ICentreStore _store;
     private readonly IChangeFeed _changes;
@@ -34,6 +35,8 @@ public sealed class CentreDirectory : ICentreDirectory
     public CentreEntry? Find(string? centreId) => centreId is not null && _snapshot.ById.TryGetValue(centreId, out var entry) ? entry : null;
 
     public string? ProvinceOf(string? centreId) => Find(centreId)?.Province;
+
+    public bool IsProvince(string code) => ProvinceList.Find(code) is not null;
 
     public IReadOnlySet<string> CentresIn(IEnumerable<string> provinceCodes)
     {

@@ -2,7 +2,7 @@ using Edge.Fleet.Store.Postgres;
 
 namespace Edge.Fleet.Centres;
 
-/// <summary>PostgreSQL tables of the centre directory (versions 100-109).</summary>
+/// <summary>PostgreSQL tables of the centre directory and the province officers' provinces (versions 100-109).</summary>
 public static class CentreSchema
 {
     public static IReadOnlyList<PostgresMigration> Migrations { get; } =
@@ -20,6 +20,11 @@ public static class CentreSchema
                 updated_by    text        NOT NULL
             );
             CREATE INDEX centres_by_province ON centres (province);
+            """),
+        // The people live in the registry's table (migration 10); the provinces a province officer oversees are this
+        // folder's concept, so their column is added here.
+        new PostgresMigration(101, "the provinces a province officer oversees", """
+            ALTER TABLE fleet_users ADD COLUMN provinces text[] NOT NULL DEFAULT '{}';
             """),
     ];
 }

@@ -27,6 +27,7 @@ public static class CentresRegistration
             sp => new PostgresCentreStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<CentreDirectory>();
         builder.Services.AddSingleton<ICentreDirectory>(sp => sp.GetRequiredService<CentreDirectory>());
+        builder.Services.AddSingleton<IProvinceScope>(sp => sp.GetRequiredService<CentreDirectory>());
         builder.Services.AddHostedService<CentreDirectoryLoader>();
         builder.Services.AddApiJson(CentresJson.Default);
         return builder;

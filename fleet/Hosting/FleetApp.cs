@@ -4,6 +4,7 @@ using Edge.Fleet.Alerts;
 using Edge.Fleet.Broker;
 using Edge.Fleet.CentreLan;
 using Edge.Fleet.Centres;
+using Edge.Fleet.Comparison;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Commands;
 using Edge.Fleet.Demo;
@@ -60,6 +61,7 @@ public static class FleetApp
         builder.AddReleases();
         builder.AddDemo();
         builder.AddReports();
+        builder.AddComparison();
         builder.AddPublicBoard();
 
         builder.AddApiDescription();
@@ -81,6 +83,7 @@ public static class FleetApp
         readers.MapHealthApi();
         readers.MapAlertsApi();
         readers.MapReportsApi();
+        readers.MapComparisonApi();
         var technicians = app.MapGroup("").RequireAuthorization(FleetPolicies.Technician);
         technicians.MapIngestApi();
         app.MapAuthApi();
