@@ -44,7 +44,7 @@ public static class AlertWorkEndpoints
         return app;
     }
 
-    private static async Task<IResult> AssignAsync(string id, AlertWorkRequest? request, AlertWorkContext work, UserDirectory users)
+    private static async Task<IResult> AssignAsync(string id, AlertWorkRequest? request, AlertWorkContext work, UserDirectory users, IProvinceScope provinces)
     {
         if (string.IsNullOrWhiteSpace(request?.User))
         {
@@ -56,7 +56,7 @@ public static class AlertWorkEndpoints
         {
             // Only someone who may see the alert's centre can be given it.
             var assignee = await users.FindAsync(request.User, work.Http.RequestAborted);
-            if (assignee is null || (assignee.Role == UserRoles.Manager && (alert.Centre is null || !assignee.Centres.Contains(alert.Centre))))
+            if (assignee is null || UserRoles.ReadOnly.Contains(assignee.Role) || !CentreScope.MaySee(assignee, alert.Centre, provinces))
             {
                 return TypedResults.BadRequest(new ErrorView($"'{request.User}' is not a user of centre {alert.Centre}"));
             }

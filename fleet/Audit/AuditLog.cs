@@ -47,6 +47,9 @@ public static class AuditActions
     public const string AlertWorkPrefix = "alert.";
     public const string DeadLetterRetried = "notification.retried";
     public const string CentreKeyRotated = "centre-key.rotated";
+    public const string CentreSaved = "centre.saved";
+    public const string CentreDeleted = "centre.deleted";
+    public const string CentresImported = "centres.imported";
 }
 
 /// <summary>

@@ -75,6 +75,7 @@ public static class AuthRegistration
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<ReadOnlyRoleGate>();
         app.UseRateLimiter();
         return app;
     }
@@ -149,7 +150,7 @@ public static class AuthRegistration
             Expires = expires,
             Path = "/",
         });
-        return TypedResults.Ok(new LoginView(token, expires, user.Name, user.Role, user.Centres));
+        return TypedResults.Ok(new LoginView(token, expires, user.Name, user.Role, user.Centres, user.Provinces));
     }
 
     private static async Task<FleetUser?> TokenOwnerAsync(UserDirectory users, LoginRequest request, CancellationToken cancellationToken) =>
@@ -159,7 +160,7 @@ public static class AuthRegistration
             : null;
 
     private static async Task<Results<Ok<UserView>, BadRequest<ProvisionError>>> SaveUser(
-        UserRequest request, ClaimsPrincipal caller, UserDirectory users, AuditLog audit, HttpContext context)
+        UserRequest request, ClaimsPrincipal caller, UserDirectory users, IProvinceScope provinces, AuditLog audit, HttpContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 64 || !request.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
@@ -176,6 +177,16 @@ public static class AuthRegistration
             return TypedResults.BadRequest(new ProvisionError("a manager needs at least one centre", "invalid"));
         }
 
+        if (request.Role == UserRoles.ProvinceOfficer && request.Provinces is not { Count: > 0 })
+        {
+            return TypedResults.BadRequest(new ProvisionError("a province officer needs at least one province (codes, GET /api/v1/provinces)", "invalid"));
+        }
+
+        if (request.Role == UserRoles.ProvinceOfficer && request.Provinces!.FirstOrDefault(c => !provinces.IsProvince(c)) is { } unknown)
+        {
+            return TypedResults.BadRequest(new ProvisionError($"'{unknown}' is not a province code (GET /api/v1/provinces)", "invalid"));
+        }
+
         if (request.Password is { Length: < 12 })
         {
             return TypedResults.BadRequest(new ProvisionError("password must be at least 12 characters", "invalid"));
@@ -186,9 +197,10 @@ public static class AuthRegistration
             return TypedResults.BadRequest(new ProvisionError("email must be an e-mail address (name@host, at most 254 characters)", "invalid"));
         }
 
-        var user = await users.SaveAsync(request.Name, request.Role, request.Centres ?? [], request.Password, context.RequestAborted, request.Email);
+        var user = await users.SaveAsync(request.Name, request.Role, request.Centres ?? [], request.Password, context.RequestAborted, request.Email, request.Provinces);
         await audit.RecordAsync(caller.Identity!.Name!, AuditActions.UserCreated, user.Name,
-            detail: $"role {user.Role}" + (user.Centres.Count > 0 ? $", centres {string.Join(",", user.Centres)}" : ""), address: Address(context),
+            detail: $"role {user.Role}" + (user.Centres.Count > 0 ? $", centres {string.Join(",", user.Centres)}" : "")
+                    + (user.Provinces.Count > 0 ? $", provinces {string.Join(",", user.Provinces)}" : ""), address: Address(context),
             cancellationToken: context.RequestAborted);
         return TypedResults.Ok(View(user));
     }
@@ -225,7 +237,7 @@ public static class AuthRegistration
         return TypedResults.NoContent();
     }
 
-    private static UserView View(FleetUser user) => new(user.Name, user.Role, user.Centres, user.Email);
+    private static UserView View(FleetUser user) => new(user.Name, user.Role, user.Centres, user.Email, user.Provinces);
 
     /// <summary>With an external broker the broker itself enforces credentials (Mosquitto files); nothing to cut here.</summary>
     private sealed class NoBrokerSessions : IDeviceSessions

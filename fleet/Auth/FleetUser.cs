@@ -12,8 +12,14 @@ public sealed class FleetUser
     /// <summary>One of <see cref="UserRoles"/>.</summary>
     public string Role { get; set; } = UserRoles.Manager;
 
-    /// <summary>Centres a manager sees; ignored for the other roles, which see every centre.</summary>
+    /// <summary>Centres a manager sees; ignored for the other roles.</summary>
     public List<string> Centres { get; set; } = [];
+
+    /// <summary>
+    /// Province codes (fleet/Centres) a province officer oversees: they see every centre the directory places in them;
+    /// ignored for the other roles.
+    /// </summary>
+    public List<string> Provinces { get; set; } = [];
 
     /// <summary>PBKDF2 hash of the password; null for a user who only has API tokens.</summary>
     public string? PasswordHash { get; set; }
@@ -49,5 +55,14 @@ public static class UserRoles
     public const string Technician = "technician";
     public const string Manager = "manager";
 
-    public static readonly string[] All = [Administrator, Technician, Manager];
+    /// <summary>Reads (never writes) everything of the centres of their provinces.</summary>
+    public const string ProvinceOfficer = "province-officer";
+
+    /// <summary>Reads (never writes) everything of every centre.</summary>
+    public const string NationalViewer = "national-viewer";
+
+    public static readonly string[] All = [Administrator, Technician, Manager, ProvinceOfficer, NationalViewer];
+
+    /// <summary>The roles that may only read: any other method than GET or HEAD is refused (<see cref="ReadOnlyRoleGate"/>).</summary>
+    public static readonly string[] ReadOnly = [ProvinceOfficer, NationalViewer];
 }

@@ -6,7 +6,7 @@ namespace Edge.Fleet.Auth;
 /// <summary><see cref="IPeopleStore"/> in the tables <c>fleet_users</c> and <c>access_tokens</c>.</summary>
 public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleStore
 {
-    internal const string UserColumns = "name, role, centres, password_hash, created_at, email";
+    internal const string UserColumns = "name, role, centres, password_hash, created_at, email, provinces";
     internal const string TokenColumns = "id, user_name, kind, name, created_at, expires_at";
 
     /// <summary>Key of the transaction lock that makes "the first user" one decision among nodes ("edgeuser").</summary>
@@ -34,9 +34,10 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
     public async Task SaveUserAsync(FleetUser user, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO fleet_users ({UserColumns}) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO fleet_users ({UserColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (name) DO UPDATE SET role = excluded.role, centres = excluded.centres,
-                password_hash = excluded.password_hash, created_at = excluded.created_at, email = excluded.email
+                password_hash = excluded.password_hash, created_at = excluded.created_at, email = excluded.email,
+                provinces = excluded.provinces
             """);
         AddUserValues(command.Parameters, user);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -60,7 +61,7 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
             }
         }
 
-        await using (var insertUser = new NpgsqlCommand($"INSERT INTO fleet_users ({UserColumns}) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction))
+        await using (var insertUser = new NpgsqlCommand($"INSERT INTO fleet_users ({UserColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)", connection, transaction))
         {
             AddUserValues(insertUser.Parameters, user);
             await insertUser.ExecuteNonQueryAsync(cancellationToken);
@@ -135,6 +136,7 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
         PasswordHash = r.IsDBNull(3) ? null : r.GetString(3),
         CreatedAt = r.GetDateTime(4),
         Email = r.IsDBNull(5) ? null : r.GetString(5),
+        Provinces = [.. r.GetFieldValue<string[]>(6)],
     };
 
     private static AccessToken ReadToken(NpgsqlDataReader r) => new()
@@ -155,6 +157,7 @@ public sealed class PostgresPeopleStore(NpgsqlDataSource dataSource) : IPeopleSt
         parameters.Add(new() { Value = (object?)u.PasswordHash ?? DBNull.Value });
         parameters.Add(new() { Value = PostgresDeviceStore.Utc(u.CreatedAt) });
         parameters.Add(new() { Value = (object?)u.Email ?? DBNull.Value });
+        parameters.Add(new() { Value = u.Provinces.ToArray() });
     }
 
     internal static void AddTokenValues(NpgsqlParameterCollection parameters, AccessToken t)

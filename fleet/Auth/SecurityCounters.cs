@@ -16,6 +16,7 @@ public sealed class SecurityCounters
     private long _disconnected;
     private long _provisioned;
     private long _loginFailed;
+    private long _readOnlyWritesRefused;
 
     public void ConnectRefused(string reason) => _connectRefused.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
@@ -31,6 +32,9 @@ public sealed class SecurityCounters
 
     public void LoginFailed() => Interlocked.Increment(ref _loginFailed);
 
+    /// <summary>A write by a read-only role (province officer, national viewer) was refused (<see cref="ReadOnlyRoleGate"/>).</summary>
+    public void ReadOnlyWriteRefused() => Interlocked.Increment(ref _readOnlyWritesRefused);
+
     public SecurityCountersView Snapshot() => new(
         new Dictionary<string, long>(_connectRefused),
         Interlocked.Read(ref _publishRefused),
@@ -38,7 +42,8 @@ public sealed class SecurityCounters
         Interlocked.Read(ref _disconnected),
         Interlocked.Read(ref _provisioned),
         new Dictionary<string, long>(_provisionRefused),
-        Interlocked.Read(ref _loginFailed));
+        Interlocked.Read(ref _loginFailed),
+        Interlocked.Read(ref _readOnlyWritesRefused));
 }
 
 /// <summary>
@@ -53,4 +58,5 @@ public sealed record SecurityCountersView(
     long Disconnected,
     long Provisioned,
     Dictionary<string, long> ProvisionRefused,
-    long LoginFailed);
+    long LoginFailed,
+    long ReadOnlyWritesRefused = 0);

@@ -13,11 +13,16 @@ public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    UserDirectory users) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    UserDirectory users,
+    IProvinceScope provinces) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "EdgeToken";
     public const string SessionCookie = "edge_session";
+    /// <summary>A centre the user sees: a manager's own, or one of a province officer's provinces (resolved per request, so a centre added to the province is seen at once).</summary>
     public const string CentreClaim = "edge:centre";
+
+    /// <summary>A province a province officer oversees.</summary>
+    public const string ProvinceClaim = "edge:province";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,7 +42,9 @@ public sealed class TokenAuthenticationHandler(
             new(ClaimTypes.Name, user.Name),
             new(ClaimTypes.Role, user.Role),
         };
-        claims.AddRange(user.Centres.Select(c => new Claim(CentreClaim, c)));
+        var centres = user.Role == UserRoles.ProvinceOfficer ? provinces.CentresIn(user.Provinces) : (IEnumerable<string>)user.Centres;
+        claims.AddRange(centres.Select(c => new Claim(CentreClaim, c)));
+        claims.AddRange(user.Provinces.Select(p => new Claim(ProvinceClaim, p)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

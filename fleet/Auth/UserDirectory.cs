@@ -44,9 +44,10 @@ public sealed class UserDirectory
 
     /// <summary>Creates or replaces a user.</summary>
     public async Task<FleetUser> SaveAsync(string name, string role, IEnumerable<string> centres, string? password, CancellationToken cancellationToken,
-        string? email = null)
+        string? email = null, IEnumerable<string>? provinces = null)
     {
         var user = NewUser(name, role, centres, password);
+        user.Provinces = role == UserRoles.ProvinceOfficer ? (provinces ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList() : [];
         user.Email = string.IsNullOrWhiteSpace(email) ? null : email.Trim();
         await _store.SaveUserAsync(user, cancellationToken);
         await ChangedAsync(cancellationToken);

@@ -3,6 +3,8 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Broker;
 using Edge.Fleet.CentreLan;
+using Edge.Fleet.Centres;
+using Edge.Fleet.Comparison;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Commands;
 using Edge.Fleet.Demo;
@@ -16,6 +18,7 @@ using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Notifications;
 using Edge.Fleet.Provisioning;
+using Edge.Fleet.PublicBoard;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Releases;
 using Edge.Fleet.Reports;
@@ -45,6 +48,7 @@ public static class FleetApp
         builder.AddIngest();
         builder.AddBroker();
         builder.AddFleetAuth();
+        builder.AddCentres();
         builder.AddProvisioning();
         builder.AddHealth();
         builder.AddAlerts();
@@ -60,6 +64,8 @@ public static class FleetApp
         builder.AddDemo();
         builder.AddReports();
         builder.AddFederation();
+        builder.AddComparison();
+        builder.AddPublicBoard();
 
         builder.AddApiDescription();
         builder.AddProblemAnswers();
@@ -81,6 +87,7 @@ public static class FleetApp
         readers.MapAlertsApi();
         readers.MapReportsApi();
         readers.MapFederationApi();
+        readers.MapComparisonApi();
         var technicians = app.MapGroup("").RequireAuthorization(FleetPolicies.Technician);
         technicians.MapIngestApi();
         app.MapAuthApi();
@@ -89,11 +96,13 @@ public static class FleetApp
         app.MapNotificationsApi();
         app.MapDeviceConfigApi();
         app.MapCentreLanApi();
+        app.MapCentresApi();
         app.MapCommandsApi();
         app.MapReleasesApi();
         app.MapMetrics();
         app.MapNodeHealth();
         app.MapDashboard();
+        app.MapPublicBoard();
         app.MapApiDescription();
         return app;
     }

@@ -9,7 +9,8 @@ namespace Edge.Fleet.Notifications;
 /// who have an e-mail address and may see the alert's centre; due at once, or at the end of the centre's quiet hours,
 /// plus the digest window. The store queues them in the transition's commit.
 /// </summary>
-public sealed class AlertMailPlanner(UserDirectory users, IOptions<NotificationOptions> options, IOptions<AlertOptions> alertOptions) : IAlertMailPlanner
+public sealed class AlertMailPlanner(UserDirectory users, IOptions<NotificationOptions> options, IOptions<AlertOptions> alertOptions, IProvinceScope provinces)
+    : IAlertMailPlanner
 {
     private readonly TimeZoneInfo _zone = AlertClock.TryFindZone(alertOptions.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
@@ -23,7 +24,7 @@ public sealed class AlertMailPlanner(UserDirectory users, IOptions<NotificationO
 
         var due = DueAt(alert.Centre, now);
         return (await users.ListAsync(cancellationToken))
-            .Where(u => !string.IsNullOrEmpty(u.Email) && entries.Any(e => e.Matches(u, alert.Centre)))
+            .Where(u => !string.IsNullOrEmpty(u.Email) && entries.Any(e => e.Matches(u, alert.Centre, provinces)))
             .Select(u => new MailTo(u.Name, u.Email!, due))
             .ToList();
     }

@@ -11,14 +11,14 @@ public sealed record RecipientRule(string Text, string? Role, string? User)
         (rule ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Entry).ToList();
 
     /// <summary>
-    /// Whether <paramref name="user"/> is meant by this entry for an alert of <paramref name="centre"/>. A manager, named
-    /// or by role, only ever for their own centres (an e-mail shows what the API would refuse them); technicians and
-    /// administrators see every centre.
+    /// Whether <paramref name="user"/> is meant by this entry for an alert of <paramref name="centre"/>. A manager or a
+    /// province officer, named or by role, only ever for the centres they see (an e-mail shows what the API would
+    /// refuse them, <see cref="CentreScope.MaySee(FleetUser, string?, IProvinceScope)"/>).
     /// </summary>
-    public bool Matches(FleetUser user, string? centre)
+    public bool Matches(FleetUser user, string? centre, IProvinceScope provinces)
     {
         var meant = User is not null ? string.Equals(user.Name, User, StringComparison.OrdinalIgnoreCase) : user.Role == Role;
-        return meant && (user.Role != UserRoles.Manager || (centre is not null && user.Centres.Contains(centre, StringComparer.Ordinal)));
+        return meant && CentreScope.MaySee(user, centre, provinces);
     }
 
     private static RecipientRule Entry(string text) =>

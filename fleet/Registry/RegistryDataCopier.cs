@@ -49,7 +49,7 @@ public sealed class RegistryDataCopier : IEmbeddedDataCopier
             $"INSERT INTO enrolments ({PostgresEnrolmentStore.Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
             PostgresEnrolmentStore.AddValues, cancellationToken);
         copied += await CopyAsync(connection, db.Collection<FleetUser>(LitePeopleStore.UsersCollection),
-            $"INSERT INTO fleet_users ({PostgresPeopleStore.UserColumns}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING",
+            $"INSERT INTO fleet_users ({PostgresPeopleStore.UserColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING",
             PostgresPeopleStore.AddUserValues, cancellationToken);
         copied += await CopyAsync(connection, db.Collection<AccessToken>(LitePeopleStore.TokensCollection),
             $"INSERT INTO access_tokens ({PostgresPeopleStore.TokenColumns}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",

@@ -104,7 +104,8 @@ public sealed class CentreReportBuilder(
             waits.Count == 0 ? null : waits[(int)Math.Ceiling(0.95 * waits.Count) - 1]);
     }
 
-    private async Task<ReportAvailability> AvailabilityAsync(string centre, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>Availability of the centre's active devices in its opening hours of [<paramref name="from"/>, <paramref name="to"/>) (also the comparison's device health, fleet/Comparison).</summary>
+    public async Task<ReportAvailability> AvailabilityAsync(string centre, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var centreRules = rules.For(centre);
         var now = time.GetUtcNow();

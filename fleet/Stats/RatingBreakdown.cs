@@ -29,6 +29,8 @@ public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IO
     public const string ByCounter = "counter";
     public const string ByField = "field";
     public const string ByDay = "day";
+    public const string ByCentre = "centre";
+    public const string ByProvince = "province";
     public const string None = "(none)";
     public const int MaxDays = 400;
 
@@ -92,6 +94,29 @@ public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IO
         }
 
         return new RatingBreakdownView(groupBy, from, to, groups, ToView("total", total));
+    }
+
+    /// <summary>
+    /// One row per group of centres (<see cref="ByCentre"/>, <see cref="ByProvince"/>), each counted by its own
+    /// <paramref name="groups"/> counter (its devices only), and the total by <paramref name="total"/>; groups without
+    /// ratings are left out.
+    /// </summary>
+    public async Task<RatingBreakdownView> BreakdownByGroupsAsync(
+        string groupBy, DateTimeOffset from, DateTimeOffset to, string? counter, string? field,
+        IReadOnlyList<(string Key, RatingCounter Count)> groups, RatingCounter total, CancellationToken cancellationToken)
+    {
+        var whole = new RatingFilter(counter, field, null, from, to);
+        var rows = new List<RatingGroupView>();
+        foreach (var (key, count) in groups)
+        {
+            var counts = await count(whole, cancellationToken);
+            if (counts.Total > 0)
+            {
+                rows.Add(ToView(key, counts));
+            }
+        }
+
+        return new RatingBreakdownView(groupBy, from, to, rows, ToView("total", await total(whole, cancellationToken)));
     }
 
     /// <summary>Midnight, centre time, of the day <paramref name="time"/> falls in.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
-using Edge.Fleet.Auth;
+using Edge.Fleet.Centres;
+using Microsoft.AspNetCore.Mvc;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using System.Text;
@@ -12,45 +13,27 @@ namespace Edge.Fleet.Stats;
 public static class RatingBreakdownEndpoints
 {
     /// <summary>
-    /// <c>GET /api/v1/stats/ratings/daily?from=&amp;to=&amp;groupBy=counter|field|day&amp;centre=&amp;counter=&amp;field=</c> (JSON)
+    /// <c>GET /api/v1/stats/ratings/daily?from=&amp;to=&amp;groupBy=province|centre|field|counter|day&amp;centre=|province=&amp;counter=&amp;field=</c> (JSON)
     /// and the same at <c>.../daily.csv</c>. from/to as on every statistics endpoint (<see cref="StatsWindow"/>);
-    /// default the last 7 days. At most 400 days. A manager asking for another centre gets 403.
+    /// default the last 7 days. At most 400 days. A manager asking for another centre gets 403 (<see cref="StatsScope"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapRatingBreakdownApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/stats/ratings/daily", async (string? from, string? to, string? groupBy, string? centre, string? counter, string? field,
-            RatingBreakdown breakdown, TimeProvider time, IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        {
-            if (centre is not null && !CentreScope.MaySee(user, centre))
+        app.MapGet("/api/v1/stats/ratings/daily", async ([AsParameters] BreakdownQuery query) =>
+            await QueryAsync(query) switch
             {
-                return (Results<Ok<RatingBreakdownView>, BadRequest<ErrorView>, ForbidHttpResult>)TypedResults.Forbid();
-            }
-
-            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, Scoped(store, registry, user, centre), cancellationToken);
-            if (result.View is not { } view)
+                ({ } view, _, _) => Results.Json(view, FleetJson.Default.RatingBreakdownView),
+                (_, true, _) => Results.Forbid(),
+                (_, _, var error) => Results.BadRequest(error),
+            });
+        app.MapGet("/api/v1/stats/ratings/daily.csv", async ([AsParameters] BreakdownQuery query) =>
+            await QueryAsync(query) switch
             {
-                return TypedResults.BadRequest(result.Error!);
-            }
-
-            return TypedResults.Ok(view);
-        });
-        app.MapGet("/api/v1/stats/ratings/daily.csv", async (string? from, string? to, string? groupBy, string? centre, string? counter, string? field,
-            RatingBreakdown breakdown, TimeProvider time, IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        {
-            if (centre is not null && !CentreScope.MaySee(user, centre))
-            {
-                return (Results<FileContentHttpResult, BadRequest<ErrorView>, ForbidHttpResult>)TypedResults.Forbid();
-            }
-
-            var result = await QueryAsync(from, to, groupBy, counter, field, breakdown, time, Scoped(store, registry, user, centre), cancellationToken);
-            if (result.View is not { } view)
-            {
-                return TypedResults.BadRequest(result.Error!);
-            }
-
-            var name = $"ratings-by-{view.GroupBy}-{breakdown.LocalDate(view.From):yyyy-MM-dd}.csv";
-            return TypedResults.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ToCsv(view))).ToArray(), "text/csv; charset=utf-8", name);
-        });
+                ({ } view, _, _) => Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ToCsv(view))).ToArray(), "text/csv; charset=utf-8",
+                    $"ratings-by-{view.GroupBy}-{query.Breakdown.LocalDate(view.From):yyyy-MM-dd}.csv"),
+                (_, true, _) => Results.Forbid(),
+                (_, _, var error) => Results.BadRequest(error),
+            });
         return app;
     }
 
@@ -74,35 +57,89 @@ public static class RatingBreakdownEndpoints
     private static string Quote(string value) =>
         value.IndexOfAny([',', '"', '\r', '\n']) >= 0 || value.StartsWith('=') ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 
-    /// <summary>Counts limited to the caller's centres (every centre for administrators and technicians).</summary>
-    private static RatingBreakdown.RatingCounter Scoped(IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, string? centre) =>
-        async (filter, cancellationToken) => await ScopedRatingCounts.CountAsync(store, registry, user, centre, filter, cancellationToken)
+    /// <summary>Counts limited to <paramref name="centres"/> (already within the caller's scope; null: every centre).</summary>
+    private static RatingBreakdown.RatingCounter Scoped(BreakdownQuery query, IReadOnlySet<string>? centres) =>
+        async (filter, cancellationToken) => await ScopedRatingCounts.CountAsync(query.Store, query.Registry, query.User, centres, filter, cancellationToken)
             ?? new RatingCounts(new Dictionary<int, long>(), 0);
 
-    private static async Task<(RatingBreakdownView? View, ErrorView? Error)> QueryAsync(
-        string? from, string? to, string? groupBy, string? counter, string? field, RatingBreakdown breakdown, TimeProvider time,
-        RatingBreakdown.RatingCounter count, CancellationToken cancellationToken)
+    private static async Task<(RatingBreakdownView? View, bool Forbidden, ErrorView? Error)> QueryAsync(BreakdownQuery query)
     {
-        var by = string.IsNullOrEmpty(groupBy) ? RatingBreakdown.ByDay : groupBy;
-        if (by is not (RatingBreakdown.ByCounter or RatingBreakdown.ByField or RatingBreakdown.ByDay))
+        var breakdown = query.Breakdown;
+        var by = string.IsNullOrEmpty(query.GroupBy) ? RatingBreakdown.ByDay : query.GroupBy;
+        if (by is not (RatingBreakdown.ByCounter or RatingBreakdown.ByField or RatingBreakdown.ByDay or RatingBreakdown.ByCentre or RatingBreakdown.ByProvince))
         {
-            return (null, new ErrorView($"groupBy must be counter, field or day (got '{groupBy}')"));
+            return (null, false, new ErrorView($"groupBy must be province, centre, field, counter or day (got '{query.GroupBy}')"));
         }
 
-        var today = DateOnly.FromDateTime(breakdown.LocalDate(time.GetUtcNow()).DateTime);
-        if (!StatsWindow.TryParse(from, nameof(from), isEnd: false, breakdown.Zone, out var fromBound, out var error)
-            || !StatsWindow.TryParse(to, nameof(to), isEnd: true, breakdown.Zone, out var toBound, out error))
+        if (StatsScope.Resolve(query.User, query.Directory, query.Centre, query.Province, out var forbidden, out var scopeError) is not { } scope)
         {
-            return (null, new ErrorView(error!));
+            return (null, forbidden, scopeError is null ? null : new ErrorView(scopeError));
+        }
+
+        var today = DateOnly.FromDateTime(breakdown.LocalDate(query.Time.GetUtcNow()).DateTime);
+        if (!StatsWindow.TryParse(query.From, "from", isEnd: false, breakdown.Zone, out var fromBound, out var error)
+            || !StatsWindow.TryParse(query.To, "to", isEnd: true, breakdown.Zone, out var toBound, out error))
+        {
+            return (null, false, new ErrorView(error!));
         }
 
         var fromTime = fromBound ?? StatsWindow.StartOf(today.AddDays(-6), breakdown.Zone);
         var toTime = toBound ?? StatsWindow.StartOf(today.AddDays(1), breakdown.Zone);
         if (toTime <= fromTime || toTime - fromTime > TimeSpan.FromDays(RatingBreakdown.MaxDays))
         {
-            return (null, new ErrorView($"to must be after from, at most {RatingBreakdown.MaxDays} days later"));
+            return (null, false, new ErrorView($"to must be after from, at most {RatingBreakdown.MaxDays} days later"));
         }
 
-        return (await breakdown.BreakdownAsync(by, fromTime, toTime, counter, field, cancellationToken, count), null);
+        var cancellationToken = query.Aborted;
+        if (by is RatingBreakdown.ByCentre or RatingBreakdown.ByProvince)
+        {
+            var groups = scope.CentresWithDevices(query.Registry, query.Directory)
+                .GroupBy(c => by == RatingBreakdown.ByCentre ? c.Centre : c.Province)
+                .Select(g => (g.Key, Scoped(query, g.Select(c => c.Centre).ToHashSet(StringComparer.Ordinal))))
+                .ToList();
+            return (await breakdown.BreakdownByGroupsAsync(by, fromTime, toTime, query.Counter, query.Field, groups, Scoped(query, scope.Centres), cancellationToken), false, null);
+        }
+
+        return (await breakdown.BreakdownAsync(by, fromTime, toTime, query.Counter, query.Field, cancellationToken, Scoped(query, scope.Centres)), false, null);
     }
+}
+
+/// <summary>
+/// The query of <c>/api/v1/stats/ratings/daily</c> and <c>.../daily.csv</c>: <c>from</c>, <c>to</c>,
+/// <c>groupBy</c>, <c>centre</c> or <c>province</c>, <c>counter</c>, <c>field</c>, and what answering it needs.
+/// </summary>
+public sealed class BreakdownQuery
+{
+    public string? From { get; init; }
+
+    public string? To { get; init; }
+
+    public string? GroupBy { get; init; }
+
+    public string? Centre { get; init; }
+
+    public string? Province { get; init; }
+
+    public string? Counter { get; init; }
+
+    public string? Field { get; init; }
+
+    [FromServices]
+    public required RatingBreakdown Breakdown { get; init; }
+
+    [FromServices]
+    public required TimeProvider Time { get; init; }
+
+    [FromServices]
+    public required IEventStore Store { get; init; }
+
+    [FromServices]
+    public required DeviceRegistry Registry { get; init; }
+
+    [FromServices]
+    public required ICentreDirectory Directory { get; init; }
+
+    public required ClaimsPrincipal User { get; init; }
+
+    public required CancellationToken Aborted { get; init; }
 }

@@ -16,13 +16,22 @@ public static class ScopedRatingCounts
     public static async Task<RatingCounts?> CountAsync(
         IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, string? centre, RatingFilter filter, CancellationToken cancellationToken)
     {
-        var visible = CentreScope.CentresOf(user);
         if (centre is not null && !CentreScope.MaySee(user, centre))
         {
             return null;
         }
 
-        IEnumerable<string>? centres = centre is not null ? [centre] : visible;
+        return await CountAsync(store, registry, user, centre is not null ? new HashSet<string>([centre], StringComparer.Ordinal) : CentreScope.CentresOf(user),
+            filter, cancellationToken);
+    }
+
+    /// <summary>
+    /// The counts of the devices of <paramref name="centres"/> (null: every device), which the caller has been
+    /// allowed to see (<see cref="StatsScope"/>); null when the filter names a device of a centre they may not see.
+    /// </summary>
+    public static async Task<RatingCounts?> CountAsync(
+        IEventStore store, DeviceRegistry registry, ClaimsPrincipal user, IReadOnlySet<string>? centres, RatingFilter filter, CancellationToken cancellationToken)
+    {
         if (centres is null)
         {
             return await store.CountRatingsAsync(filter, cancellationToken);

@@ -26,4 +26,5 @@ public static class ChangeTopics
     public const string Releases = "releases";
     public const string Rollouts = "rollouts";
     public const string RatingKeys = "rating-keys";
+    public const string Centres = "centres";
 }

@@ -8,7 +8,8 @@ namespace Edge.Fleet.Store.Postgres;
 /// reads the applied versions and applies what is missing, so each migration runs exactly once, in its own transaction.
 /// Each feature owns its migrations, in its own range of versions: events 1-9 (here), registry, people and audit
 /// 10-19, health and presence 20-29, alerts 30-39, queue 40-49, device configuration 50-59, commands 60-69,
-/// releases and rollouts 70-79, broker accounts 80-89, reports 90-99, federation 120-129. Never edit a migration that has shipped; append a new one.
+/// releases and rollouts 70-79, broker accounts 80-89, reports 90-99,
+/// provinces and centres 100-109, federation 120-129. Never edit a migration that has shipped; append a new one.
 /// </summary>
 public static class PostgresSchema
 {
@@ -101,6 +102,7 @@ public static class PostgresSchema
         Releases.ReleaseSchema.Migrations,
         Broker.BrokerSchema.Migrations,
         Reports.ReportSchema.Migrations,
+        Centres.CentreSchema.Migrations,
         Federation.FederationSchema.Migrations);
 
     /// <summary>Highest migration this build knows.</summary>

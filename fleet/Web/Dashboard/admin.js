@@ -13,8 +13,9 @@
         <section class="panel"><h2>${t("users.create")}</h2>
           <form id="user-form" class="filters">
             <label>${t("users.name")}<input id="user-name" required maxlength="64" autocomplete="off"></label>
-            <label>${t("users.role")}<select id="user-role">${["manager", "technician", "administrator"].map(r => `<option value="${r}">${esc(t("urole." + r))}</option>`).join("")}</select></label>
+            <label>${t("users.role")}<select id="user-role">${["manager", "technician", "administrator", "province-officer", "national-viewer"].map(r => `<option value="${r}">${esc(t("urole." + r))}</option>`).join("")}</select></label>
             <label>${t("users.centres")}<input id="user-centres" placeholder="hcc-1, hcc-2" autocomplete="off"></label>
+            <label>${t("users.provinces")}<input id="user-provinces" placeholder="01, 24" autocomplete="off"></label>
             <label>${t("users.password")}<input id="user-password" type="password" minlength="12" autocomplete="new-password"></label>
             <label>${t("users.email")}<input id="user-email" type="email" autocomplete="off"></label>
             <button type="submit" class="primary">${t("users.save")}</button>
@@ -46,7 +47,8 @@
       const value = id => document.getElementById(id).value.trim();
       form("user-form", async () => {
         const centres = value("user-centres").split(",").map(c => c.trim()).filter(c => c);
-        const body = { name: value("user-name"), role: value("user-role"), centres };
+        const provinces = value("user-provinces").split(",").map(c => c.trim()).filter(c => c);
+        const body = { name: value("user-name"), role: value("user-role"), centres, provinces };
         if (value("user-password")) body.password = document.getElementById("user-password").value;
         if (value("user-email")) body.email = value("user-email");
         await send("POST", "/api/v1/users", body);

@@ -48,9 +48,9 @@ public sealed class DashboardSite : IAsyncDisposable
         return site;
     }
 
-    public async Task<DeviceRunner> StartDeviceAsync(string id, string counter)
+    public async Task<DeviceRunner> StartDeviceAsync(string id, string counter, string centre = FleetRunner.DefaultCentre)
     {
-        var device = new DeviceRunner(id, _folder[id], Fleet.MqttPort, $"--Device:Counter={counter}", "--Health:IntervalSeconds=1");
+        var device = new DeviceRunner(id, _folder[id], Fleet.MqttPort, $"--Device:Counter={counter}", "--Health:IntervalSeconds=1") { Centre = centre };
         _started.Add(device);
         await device.StartAsync();
         try

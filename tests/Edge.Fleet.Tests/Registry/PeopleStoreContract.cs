@@ -29,6 +29,20 @@ public abstract class PeopleStoreContract(IRegistryEngine engine) : RegistryStor
     }
 
     [Fact]
+    public async Task A_province_officers_provinces_are_saved_and_replaced()
+    {
+        var officer = User("lan", UserRoles.ProvinceOfficer);
+        officer.Provinces = ["01", "24"];
+        await Stores.People.SaveUserAsync(officer, None);
+        Assert.Equal(["01", "24"], (await Stores.People.FindUserAsync("lan", None))!.Provinces);
+
+        officer.Provinces = ["79"];
+        await Stores.People.SaveUserAsync(officer, None);
+        Assert.Equal(["79"], (await Stores.People.FindUserAsync("lan", None))!.Provinces);
+        Assert.Empty((await Stores.People.ListUsersAsync(None)).Single(u => u.Name == "lan").Centres);
+    }
+
+    [Fact]
     public async Task The_first_user_is_added_with_its_token_only_to_an_empty_store()
     {
         Assert.True(await Stores.People.AddFirstUserAsync(User("admin", UserRoles.Administrator), Token("t-admin", "admin", "bootstrap"), None));

@@ -32,6 +32,7 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
             var people = new LitePeopleStore(db);
             await people.SaveUserAsync(new FleetUser { Name = "lan", Role = UserRoles.Manager, Centres = ["c1", "c2"], PasswordHash = "pw", CreatedAt = Now }, none);
             await people.SaveUserAsync(new FleetUser { Name = "admin", Role = UserRoles.Administrator, CreatedAt = Now }, none);
+            await people.SaveUserAsync(new FleetUser { Name = "mai", Role = UserRoles.ProvinceOfficer, Provinces = ["01", "24"], CreatedAt = Now }, none);
             await people.AddTokenAsync(new AccessToken { Id = "t1", User = "lan", Kind = "session", Name = "login", CreatedAt = Now, ExpiresAt = Now.AddHours(12) }, none);
             var audit = new LiteAuditStore(db);
             foreach (var subject in new[] { "a", "b", "c" })
@@ -49,9 +50,9 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
         var first = await copier.CopyAsync(source, target, none);
         var second = await copier.CopyAsync(source, target, none);
 
-        // 2 devices, 3 enrolments, 2 users, 1 token, 3 audit entries.
-        Assert.Equal((11L, 0L), (first, second));
-        Assert.Equal(11, await copier.CountInTargetAsync(target, none));
+        // 2 devices, 3 enrolments, 3 users, 1 token, 3 audit entries.
+        Assert.Equal((12L, 0L), (first, second));
+        Assert.Equal(12, await copier.CountInTargetAsync(target, none));
 
         var devices = await new PostgresDeviceStore(target).ListAsync(none);
         Assert.Equal(["dev-new", "dev-old"], devices.Select(d => d.Id));
@@ -61,6 +62,7 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
         Assert.Equal("k-open", open.Id);
         var people2 = new PostgresPeopleStore(target);
         Assert.Equal(["c1", "c2"], (await people2.FindUserAsync("lan", none))!.Centres);
+        Assert.Equal(["01", "24"], (await people2.FindUserAsync("mai", none))!.Provinces);
         Assert.Equal(Now.AddHours(12), (await people2.FindTokenAsync("t1", none))!.ExpiresAt);
 
         // A new entry after the move follows the copied ones.

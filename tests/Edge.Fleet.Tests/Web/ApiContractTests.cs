@@ -61,7 +61,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         // The query parameters the document gives are the ones the fleet accepts.
         var ratings = document.GetProperty("paths").GetProperty("/api/v1/stats/ratings").GetProperty("get").GetProperty("parameters")
             .EnumerateArray().Select(p => p.GetProperty("name").GetString()).Order().ToList();
-        Assert.Equal(["centre", "counter", "device", "field", "from", "to"], ratings);
+        Assert.Equal(["centre", "counter", "device", "field", "from", "province", "to"], ratings);
     }
 
     [Fact]

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+
+namespace Edge.Fleet.Comparison;
+
+/// <summary>Section <c>Comparison</c>: the satisfaction target drawn on the comparison and how breaches are counted.</summary>
+public sealed class ComparisonOptions
+{
+    public const string Section = "Comparison";
+
+    /// <summary>Share of ratings in the top two levels a centre or province should reach (0..1); 0.9 is the provinces' usual target.</summary>
+    public double SatisfactionTarget { get; set; } = 0.9;
+
+    /// <summary>A province's own target by its code (fleet/Centres), e.g. <c>Comparison:ProvinceTargets:24=0.92</c>.</summary>
+    public Dictionary<string, double> ProvinceTargets { get; set; } = [];
+
+    /// <summary>The target of <paramref name="province"/> (its own, or the fleet's).</summary>
+    public double TargetOf(string? province) =>
+        province is not null && ProvinceTargets.TryGetValue(province, out var own) ? own : SatisfactionTarget;
+}
+
+public sealed class ComparisonOptionsValidator : IValidateOptions<ComparisonOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ComparisonOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (key, target) in options.ProvinceTargets.Prepend(new("(fleet)", options.SatisfactionTarget)))
+        {
+            if (target is < 0 or > 1 || double.IsNaN(target))
+            {
+                failures.Add($"{ComparisonOptions.Section} target of {key} must be 0-1 (got {target})");
+            }
+        }
+
+        foreach (var key in options.ProvinceTargets.Keys.Where(k => Centres.ProvinceList.Find(k) is null))
+        {
+            failures.Add($"{ComparisonOptions.Section}:ProvinceTargets:{key} is not a province code (fleet/Centres/provinces.json)");
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}
