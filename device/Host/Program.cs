@@ -49,7 +49,7 @@ builder.Services
     .AddDeviceOptions()
     .AddGpio()
     .AddOutbox()
-    .AddUplink()
+    .AddUplink(HostRegistration.StatusFacts)
     .AddPeripherals()
     .AddCounter()
     .AddLan()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Edge.Device.Configuration;
+using Edge.Device.Uplink;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 

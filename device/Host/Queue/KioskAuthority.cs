@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Edge.Device.Clock;
 using Edge.Device.Lan;
 using Edge.Device.Outbox;
 using Edge.Device.Uplink;

@@ -1,3 +1,4 @@
+using Edge.Device.Counter;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Edge.Device.Configuration;
 using Microsoft.Extensions.Options;
