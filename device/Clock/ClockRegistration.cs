@@ -13,7 +13,7 @@ public static class ClockRegistration
     /// </summary>
     public static IServiceCollection AddClock(this IServiceCollection services)
     {
-        // Not listed in the effective-settings view, whose JSON context (device/Host/Local/EffectiveSettings.cs)
+        // Not listed in the effective-settings view, whose JSON context (device/Host/Status/EffectiveSettings.cs)
         // does not know ClockOptions yet.
         services.AddCheckedOptions<ClockOptions>(ClockOptions.Section, listInSettings: false);
 

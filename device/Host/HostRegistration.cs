@@ -17,7 +17,7 @@ public static class HostRegistration
 {
     public static IServiceCollection AddDeviceOptions(this IServiceCollection services)
     {
-        services.AddSingleton(new SettingsSectionJson(Local.EffectiveSettingsJson.Default));
+        services.AddSingleton(new SettingsSectionJson(Status.EffectiveSettingsJson.Default));
         services.AddCheckedOptions<DeviceOptions>(DeviceOptions.Section);
         services.AddClock();
         return services;

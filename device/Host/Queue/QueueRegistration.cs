@@ -30,6 +30,7 @@ public static class QueueRegistration
         services.AddHostedService<KioskStart>();
         services.AddSingleton<LocalCaller>();
         services.AddSingleton<UnconfirmedClaims>();
+        services.AddSingleton<Lan.IUnconfirmedClaimCount>(sp => sp.GetRequiredService<UnconfirmedClaims>());
         services.AddHostedService<UnconfirmedClaimSender>();
         services.AddSingleton<KioskIssuer>();
         services.AddSingleton<CounterCaller>();

@@ -9,7 +9,7 @@ using Edge.Device.Printing;
 using Edge.Device.Queue;
 using Microsoft.Extensions.Options;
 
-namespace Edge.Device.Local;
+namespace Edge.Device.Status;
 
 /// <summary>
 /// The options classes the host binds; a class left out makes GET /config fail, which TechnicianCliTests catches
