@@ -17,6 +17,7 @@ public static class HostRegistration
 {
     public static IServiceCollection AddDeviceOptions(this IServiceCollection services)
     {
+        services.AddSingleton(new SettingsSectionJson(Status.EffectiveSettingsJson.Default));
         services.AddCheckedOptions<DeviceOptions>(DeviceOptions.Section);
         services.AddClock();
         return services;
@@ -26,30 +27,9 @@ public static class HostRegistration
     public static IServiceCollection AddWatchdog(this IServiceCollection services)
     {
         services.AddSingleton(_ => new LoopHeartbeats(TimeProvider.System));
+        services.AddSingleton<ILoopLiveness>(sp => sp.GetRequiredService<LoopHeartbeats>());
         services.AddHostedService<OutboxWriterProbe>();
         services.AddHostedService<SystemdWatchdog>();
-        return services;
-    }
-
-    public static IServiceCollection AddOutbox(this IServiceCollection services)
-    {
-        services.AddCheckedOptions<OutboxOptions>(OutboxOptions.Section);
-        services.AddSingleton<StorageFaults>();
-        services.AddSingleton<IOutboxFileOpener, LiteOutboxFileOpener>();
-        services.AddSingleton<OutboxStore>();
-        return services;
-    }
-
-    public static IServiceCollection AddUplink(this IServiceCollection services)
-    {
-        services.AddCheckedOptions<UplinkOptions>(UplinkOptions.Section);
-        services.AddSingleton<UplinkState>();
-        services.AddSingleton<AckTracker>();
-        services.AddSingleton<IDownlinkHandler>(sp => sp.GetRequiredService<AckTracker>());
-        services.AddSingleton<OutboxDrainer>();
-        services.AddSingleton<MqttUplink>();
-        services.AddSingleton<IUplinkPublisher>(sp => sp.GetRequiredService<MqttUplink>());
-        services.AddHostedService(sp => sp.GetRequiredService<MqttUplink>());
         return services;
     }
 
@@ -67,16 +47,10 @@ public static class HostRegistration
         return services;
     }
 
-    public static IServiceCollection AddCounter(this IServiceCollection services)
-    {
-        services.AddCheckedOptions<RatingOptions>(RatingOptions.Section);
-        services.PostConfigure<RatingOptions>(RatingOptions.UseDefaultPinsWhenEmpty);
-        services.AddSingleton<RatingRecorder>();
-        services.AddHostedService(sp => sp.GetRequiredService<RatingRecorder>());
-        services.AddSingleton<RatingPanel>();
-        services.AddHostedService(sp => sp.GetRequiredService<RatingPanel>());
-        return services;
-    }
+
+    /// <summary>What the uplink's retained status says beyond online/offline (<see cref="UplinkStatusFacts"/>).</summary>
+    public static UplinkStatusFacts StatusFacts(IServiceProvider services) =>
+        new(HostVersion.Current, services.GetRequiredService<IOptions<Lan.LanOptions>>().Value.AdvertisedAddress);
 
     /// <summary>Serves the local endpoint on 127.0.0.1:Local:Port only (and the LAN gate on Lan:Listen), whatever --urls says.</summary>
     public static WebApplicationBuilder UseLocalEndpoint(this WebApplicationBuilder builder)

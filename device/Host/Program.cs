@@ -15,6 +15,7 @@ using Edge.Device.Queue;
 using Edge.Device.RemoteConfig;
 using Edge.Device.Printing;
 using Edge.Device.Simulation;
+using Edge.Device.Status;
 using Edge.Device.Uplink;
 using Edge.Device.Watchdog;
 using Edge.Device.Updates;
@@ -49,7 +50,7 @@ builder.Services
     .AddDeviceOptions()
     .AddGpio()
     .AddOutbox()
-    .AddUplink()
+    .AddUplink(HostRegistration.StatusFacts)
     .AddPeripherals()
     .AddCounter()
     .AddLan()

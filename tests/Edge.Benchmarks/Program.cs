@@ -3,7 +3,7 @@ using Edge.Benchmarks;
 using Edge.Benchmarks.Soak;
 using Edge.Testing;
 
-// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|queue-latency|all|report|fuzz]
+// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|queue-latency|all|report|fuzz|folder-cycles]
 // "report" runs the side-by-side benchmarks of issue 8, prints the ratio table and writes docs/benchmarks.md.
 // "fuzz [factor]" runs the fuzzing properties of tests/Edge.Fleet.Tests/Fuzzing with factor (default 100) times the
 // cases CI runs, and exits non-zero when one fails (CsCheck prints the seed of the shrunk case).
@@ -33,6 +33,30 @@ if (verb == "powercut")
 {
     // "powercut [--cuts 200] [--fleet-cuts 50] [--seed N]": the full power-cut runs of tests/Edge.EndToEnd.Tests/PowerCut.
     return await PowerCutBenchmark.RunAsync(report, args.Skip(1).ToArray());
+}
+
+if (verb == "folder-cycles")
+{
+    // "folder-cycles [--edges]": the folders of each host that sit in a type-reference cycle (tests/Edge.Testing/Architecture).
+    foreach (var (name, root, dlls) in FolderCycleTargets.All())
+    {
+        var counter = new Edge.Testing.Architecture.FolderCycleCounter(root);
+        foreach (var dll in dlls)
+        {
+            counter.Add(dll);
+        }
+
+        Console.WriteLine($"{name} ({root}): {counter.Describe()}");
+        if (args.Contains("--edges"))
+        {
+            foreach (var (from, to) in counter.Edges.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                Console.WriteLine($"  {from} -> {string.Join(", ", to.Order(StringComparer.Ordinal))}");
+            }
+        }
+    }
+
+    return 0;
 }
 
 report.Note($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");

@@ -17,9 +17,8 @@ public static class HallRegistration
 
         var services = builder.Services;
         // Validated at start like every checked option; not yet listed on GET /config, whose JSON context
-        // (device/Host/Local/EffectiveSettings.cs) would need HallOptions added.
-        services.AddOptions<HallOptions>().BindConfiguration(HallOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HallOptions>, CheckedOptionsValidator<HallOptions>>();
+        // (device/Host/Status/EffectiveSettings.cs) would need HallOptions added.
+        services.AddCheckedOptions<HallOptions>(HallOptions.Section, listInSettings: false);
         services.AddSingleton<HallAnnouncer>();
         services.AddHostedService(sp => sp.GetRequiredService<HallAnnouncer>());
         services.AddSingleton(sp => new HallBoardKeeper(

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Edge.Device.Clock;
 using Edge.Device.Configuration;
 using Edge.Device.Peripherals;
 using Edge.Device.Outbox;

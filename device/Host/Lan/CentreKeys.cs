@@ -141,7 +141,7 @@ public sealed class CentreKeys
     }
 
     private static void Write(string path, StoredCentreKey key) =>
-        Provisioning.OwnerOnlyFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(key, CentreKeyJson.Default.StoredCentreKey));
+        Edge.Storage.OwnerOnlyFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(key, CentreKeyJson.Default.StoredCentreKey));
 }
 
 /// <summary>The fleet's centre key as kept on disk.</summary>

@@ -22,7 +22,7 @@ public static class LanRegistration
     public static WebApplication UseLanGate(this WebApplication app)
     {
         app.UseMiddleware<LanGate>();
-        app.MapGet("/lan", (LanCounts counts, CentreKeys keys, LanPeers peers, CentreQueueRules rules, Queue.UnconfirmedClaims unconfirmed,
+        app.MapGet("/lan", (LanCounts counts, CentreKeys keys, LanPeers peers, CentreQueueRules rules, IUnconfirmedClaimCount unconfirmed,
             Microsoft.Extensions.Options.IOptions<LanOptions> options) => Results.Json(
             new LanView(keys.Ready, options.Value.Listen, keys.Source, keys.FleetVersion, peers.Count(), peers.FromFleetCount(),
                 rules.Current.PriorityRun, (int)rules.Current.OrdinaryWaitLimit.TotalSeconds,
@@ -30,7 +30,7 @@ public static class LanRegistration
             {
                 UnconfirmedClaims = unconfirmed.Count,
             },
-            Local.LocalJson.Default.LanView));
+            LanViewJson.Default.LanView));
         return app;
     }
 }
@@ -46,4 +46,18 @@ public sealed record LanView(
 {
     /// <summary>Counter: fleet hand-outs called here whose confirmation has not reached the ticket's kiosk yet (sent again every second).</summary>
     public int UnconfirmedClaims { get; init; }
+}
+
+/// <summary>The <c>/lan</c> view's JSON (this feature's own context).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(LanView))]
+internal sealed partial class LanViewJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+/// <summary>
+/// How many tickets called over the LAN still wait for the fleet's confirmation, for the <c>/lan</c> view. The queue
+/// (<c>Queue.UnconfirmedClaims</c>) implements it, so the LAN does not depend on the queue.
+/// </summary>
+public interface IUnconfirmedClaimCount
+{
+    int Count { get; }
 }

@@ -2,30 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace Edge.Device.Local;
 
-/// <summary>GET /status: what a technician or a test needs to see at a glance.</summary>
-public sealed record DeviceStatusView(
-    string DeviceId,
-    string Counter,
-    bool Simulated,
-    bool Connected,
-    string? UplinkError,
-    long OutboxDepth,
-    long OutboxBytes,
-    long OutboxFileBytes,
-    double OldestUnackedAgeS,
-    long LastAckedSeq,
-    long NextSeq,
-    long DroppedEvents,
-    double DrainRatePerS,
-    long Connects,
-    long BatchesSent,
-    long Resends,
-    IReadOnlyDictionary<string, string> Peripherals,
-    IReadOnlyDictionary<string, string>? Faults = null,
-    bool OutboxAwaitingFleetSeq = false,
-    bool OutboxAvailable = true,
-    Provisioning.ProvisioningView? Provisioning = null);
-
 /// <summary>POST /sim/press: what was pressed and how many of those presses are durable in the outbox.</summary>
 public sealed record SimPressResult(int Button, int Level, int Pressed, long Durable, long NextSeq);
 
@@ -51,7 +27,6 @@ public sealed record NotStoredError(string Error, bool Stored, int Pressed, long
 public sealed record SimClockView(DateTimeOffset Now, double OffsetSeconds, bool Synced, string Run, long UptimeMs);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(DeviceStatusView))]
 [JsonSerializable(typeof(SimPressResult))]
 [JsonSerializable(typeof(LocalError))]
 [JsonSerializable(typeof(NotStoredError))]
@@ -59,5 +34,4 @@ public sealed record SimClockView(DateTimeOffset Now, double OffsetSeconds, bool
 [JsonSerializable(typeof(DisplayView))]
 [JsonSerializable(typeof(PrinterStatusView))]
 [JsonSerializable(typeof(VirtualPrinterView))]
-[JsonSerializable(typeof(Lan.LanView))]
 public sealed partial class LocalJson : JsonSerializerContext;

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Edge.Wire;
 
+using Edge.Storage;
+
 namespace Edge.Device.Provisioning;
 
 /// <summary>Who this device is, as the fleet issued it at provisioning: <c>{Device:DataDir}/identity.json</c>, mode 0600.</summary>
@@ -54,35 +56,5 @@ public static class IdentityFile
         var path = PathIn(dataDir);
         OwnerOnlyFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(identity, IdentityJson.Default.DeviceIdentity));
         return path;
-    }
-}
-
-/// <summary>Files only the service user may read (secrets): temp file created 0600, flushed, then renamed over.</summary>
-public static class OwnerOnlyFile
-{
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    public static void Write(string path, byte[] content)
-    {
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnly;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        {
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode only applies to a new file; a leftover temp file keeps its mode otherwise.
-            File.SetUnixFileMode(temp, OwnerOnly);
-        }
-
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -1,5 +1,6 @@
 using Edge.Device.Configuration;
 using Edge.Device.Queue;
+using Edge.Device.Uplink;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Provisioning;

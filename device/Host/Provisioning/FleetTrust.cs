@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Edge.Device.Configuration;
+using Edge.Device.Uplink;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Provisioning;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Edge.Device.Configuration;
+using Edge.Device.Uplink;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -244,7 +245,7 @@ public static class ProvisioningRegistration
             [$"{UplinkOptions.Section}:Port"] = identity.MqttPort.ToString(CultureInfo.InvariantCulture),
             [$"{UplinkOptions.Section}:UseTls"] = identity.MqttTls ? "true" : "false",
         };
-        if (Queue.DeviceRoleOptions.IsKnown(identity.Role))
+        if (DeviceRoleOptions.IsKnown(identity.Role))
         {
             settings[$"{DeviceOptions.Section}:Role"] = identity.Role;
         }

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Edge.Device.Clock;
 using Edge.Device.Configuration;
+using Edge.Device.Counter;
 using Edge.Device.Display;
 using Edge.Device.Outbox;
 using Edge.Wire;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Edge.Device.Clock;
+using Edge.Device.Configuration;
 using Edge.Device.Lan;
 using Edge.Device.Outbox;
 using Edge.Device.Uplink;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Edge.Device.Clock;
 using Edge.Device.Configuration;
 using Edge.Device.Drivers.EscPos;
 using Edge.Device.Outbox;

@@ -1,3 +1,4 @@
+using Edge.Device.Configuration;
 using Edge.Device.Lan;
 using Edge.Queue;
 using Edge.Wire;
@@ -47,7 +48,7 @@ public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts,
             }
         }
 
-        var kiosks = peers.OfRole(Queue.DeviceRoleOptions.Kiosk);
+        var kiosks = peers.OfRole(DeviceRoleOptions.Kiosk);
         var request = new LanHeadsRequest(counter, fields, null);
         var answers = await Task.WhenAll(kiosks.Select(async k =>
             (Kiosk: k, Heads: await lan.SendAsync(k, LanPaths.Heads, request, WireJson.Default.LanHeadsRequest, WireJson.Default.LanHeads, cancellationToken))));
@@ -100,7 +101,7 @@ public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts,
     /// </summary>
     public async Task<LanTakeReply?> ClaimAsync(string kiosk, LanTakeRequest claim, CancellationToken cancellationToken)
     {
-        var peer = peers.OfRole(Queue.DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == kiosk);
+        var peer = peers.OfRole(DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == kiosk);
         if (peer is null)
         {
             return null;
@@ -145,7 +146,7 @@ public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts,
         {
             foreach (var pending in unconfirmed.All())
             {
-                var peer = peers.OfRole(Queue.DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == pending.Kiosk);
+                var peer = peers.OfRole(DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == pending.Kiosk);
                 var reply = peer is null ? null
                     : await lan.SendAsync(peer, LanPaths.Claim, pending.Claim, WireJson.Default.LanTakeRequest, WireJson.Default.LanTakeReply, cancellationToken);
                 if (reply is null)
@@ -179,7 +180,7 @@ public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts,
     /// </summary>
     public async Task<LanTakeReply?> TransferAsync(string kiosk, LanTransferRequest transfer, CancellationToken cancellationToken)
     {
-        var peer = peers.OfRole(Queue.DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == kiosk);
+        var peer = peers.OfRole(DeviceRoleOptions.Kiosk).FirstOrDefault(p => p.Id == kiosk);
         if (peer is null)
         {
             return null;
@@ -196,7 +197,7 @@ public sealed class LocalCaller(LanClient lan, LanPeers peers, LanCounts counts,
 
     /// <summary>Tells every known hall display of a call made without the fleet (the fleet's board cannot come).</summary>
     public async Task TellHallsAsync(LanHallCall call, CancellationToken cancellationToken) =>
-        await Task.WhenAll(peers.OfRole(Queue.DeviceRoleOptions.Hall).Select(h =>
+        await Task.WhenAll(peers.OfRole(DeviceRoleOptions.Hall).Select(h =>
             lan.SendAsync(h, LanPaths.HallCall, call, WireJson.Default.LanHallCall, WireJson.Default.LanHallCall, cancellationToken)));
 
     /// <summary>A kiosk's ticket as the chooser sees it.</summary>

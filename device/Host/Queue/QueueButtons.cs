@@ -1,4 +1,5 @@
 using System.Device.Gpio;
+using Edge.Device.Configuration;
 using Edge.Device.Drivers.Buttons;
 using Edge.Device.Gpio;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Edge.Device.Counter;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Edge.Device.Configuration;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public static class QueueRegistration
         services.AddHostedService<KioskStart>();
         services.AddSingleton<LocalCaller>();
         services.AddSingleton<UnconfirmedClaims>();
+        services.AddSingleton<Lan.IUnconfirmedClaimCount>(sp => sp.GetRequiredService<UnconfirmedClaims>());
         services.AddHostedService<UnconfirmedClaimSender>();
         services.AddSingleton<KioskIssuer>();
         services.AddSingleton<CounterCaller>();

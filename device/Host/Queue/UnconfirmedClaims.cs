@@ -16,7 +16,7 @@ namespace Edge.Device.Queue;
 /// until the kiosk answers. Kept in <c>{DataDir}/unconfirmed-claims.json</c> (written atomically, after the ticket's
 /// ticket.called is in the outbox), so a counter that restarts sends them too.
 /// </summary>
-public sealed class UnconfirmedClaims
+public sealed class UnconfirmedClaims : IUnconfirmedClaimCount
 {
     private readonly Lock _lock = new();
     private readonly string _path;

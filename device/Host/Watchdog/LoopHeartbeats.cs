@@ -6,7 +6,7 @@ namespace Edge.Device.Watchdog;
 /// The loops the systemd watchdog vouches for beat here; a loop whose last beat is older than its allowance is
 /// stalled. Monotonic clock only (<see cref="TimeProvider.GetTimestamp"/>).
 /// </summary>
-public sealed class LoopHeartbeats(TimeProvider time)
+public sealed class LoopHeartbeats(TimeProvider time) : Uplink.ILoopLiveness
 {
     private readonly ConcurrentDictionary<string, (long Last, TimeSpan Allowance)> _loops = new();
 

@@ -101,7 +101,7 @@ public sealed class DiskLowRule : DeviceAlertRule
 }
 
 /// <summary>
-/// A fault the device itself reports in its heartbeat's <c>faults</c> (device/Host/Outbox): <c>disk</c> (its outbox cannot
+/// A fault the device itself reports in its heartbeat's <c>faults</c> (device/Outbox): <c>disk</c> (its outbox cannot
 /// write: presses are answered but not stored) and <c>storage-corrupt</c> (its outbox file was damaged and quarantined);
 /// any other fault name opens a <see cref="AlertKinds.DeviceFault"/>. It resolves when the device stops reporting it.
 /// </summary>

@@ -1,3 +1,4 @@
+using Edge.Device.Configuration;
 using Edge.Device.Hall;
 using Edge.Device.Queue;
 using Edge.Wire;

@@ -1,3 +1,4 @@
+using Edge.Device.Configuration;
 using Edge.Device.Queue;
 
 namespace Edge.Device.Tests.Queue;

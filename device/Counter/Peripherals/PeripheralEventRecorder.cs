@@ -1,3 +1,4 @@
+using Edge.Device.Clock;
 using Edge.Device.Configuration;
 using Edge.Device.Outbox;
 using Edge.Wire;

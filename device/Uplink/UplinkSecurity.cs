@@ -4,11 +4,11 @@ using Edge.Device.Configuration;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 
-namespace Edge.Device.Provisioning;
+namespace Edge.Device.Uplink;
 
 /// <summary>
 /// The MQTT password the uplink presents: from <c>Uplink:Password</c> (identity.json or explicit) at start, or set
-/// later by <see cref="FirstBootProvisioner"/> once the fleet has issued it.
+/// later by provisioning (the host's FirstBootProvisioner) once the fleet has issued it.
 /// </summary>
 public sealed class UplinkCredentials(IOptions<UplinkOptions> options, IEnumerable<BackgroundProvisioning> provisioning)
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Edge.Device.Clock;
 using Edge.Device.Configuration;
 using Edge.Device.Outbox;
 using Edge.Wire;
@@ -18,7 +19,7 @@ public sealed class RatingRecorder(
     IOptionsMonitor<RatingOptions> liveOptions,
     OutboxStore outbox,
     HostClock clock,
-    Queue.ICurrentTicket currentTicket,
+    ICurrentTicket currentTicket,
     ILogger<RatingRecorder> logger) : BackgroundService
 {
     private readonly Channel<RatingPress> _presses = Channel.CreateUnbounded<RatingPress>(new UnboundedChannelOptions { SingleReader = true });
@@ -97,5 +98,5 @@ public sealed class RatingRecorder(
         Interlocked.Add(ref _waiting, -presses.Count);
     }
 
-    private readonly record struct RatingPress(int ButtonIndex, bool Suspect, ClockReading At, Queue.ServedTicket? Ticket);
+    private readonly record struct RatingPress(int ButtonIndex, bool Suspect, ClockReading At, ServedTicket? Ticket);
 }

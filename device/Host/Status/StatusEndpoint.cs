@@ -5,7 +5,7 @@ using Edge.Device.Outbox;
 using Edge.Device.Uplink;
 using Microsoft.Extensions.Options;
 
-namespace Edge.Device.Local;
+namespace Edge.Device.Status;
 
 public static class StatusEndpoint
 {
@@ -15,7 +15,7 @@ public static class StatusEndpoint
         app.MapGet("/status", (IOptions<DeviceOptions> device, OutboxStore outbox, UplinkState uplink, PeripheralStates peripherals, ProvisioningState provisioning) =>
         {
             var o = outbox.Snapshot();
-            return Results.Ok(new DeviceStatusView(
+            return Results.Json(new DeviceStatusView(
                 device.Value.Id,
                 device.Value.Counter,
                 device.Value.Simulate,
@@ -36,7 +36,8 @@ public static class StatusEndpoint
                 outbox.Faults.Snapshot(),
                 o.AwaitingFleetSeq,
                 o.Available,
-                provisioning.View));
+                provisioning.View),
+                StatusJson.Default.DeviceStatusView);
         });
         return app;
     }

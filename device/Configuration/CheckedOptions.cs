@@ -21,13 +21,22 @@ internal sealed class CheckedOptionsValidator<T> : IValidateOptions<T>
 
 public static class CheckedOptionsRegistration
 {
-    /// <summary>Binds <typeparamref name="T"/> to <paramref name="section"/> and validates it when the host starts.</summary>
-    public static IServiceCollection AddCheckedOptions<T>(this IServiceCollection services, string section)
+    /// <summary>
+    /// Binds <typeparamref name="T"/> to <paramref name="section"/> and validates it when the host starts; unless
+    /// <paramref name="listInSettings"/> is false, the section is also shown by the effective-settings view (which
+    /// needs <typeparamref name="T"/> in the host's <see cref="SettingsSectionJson"/>).
+    /// </summary>
+    public static IServiceCollection AddCheckedOptions<T>(this IServiceCollection services, string section, bool listInSettings = true)
         where T : class, ICheckedOptions
     {
         services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<T>, CheckedOptionsValidator<T>>();
-        services.AddSingleton<Local.ISettingsSection>(sp => new Local.SettingsSection<T>(section, sp.GetRequiredService<IOptionsMonitor<T>>()));
+        if (!listInSettings)
+        {
+            return services;
+        }
+
+        services.AddSingleton<ISettingsSection>(sp => new SettingsSection<T>(section, sp.GetRequiredService<IOptionsMonitor<T>>(), sp.GetRequiredService<SettingsSectionJson>()));
         return services;
     }
 }

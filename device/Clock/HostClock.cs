@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Edge.Device.Clock;
 using Edge.Wire;
 
-namespace Edge.Device;
+namespace Edge.Device.Clock;
 
 /// <summary>
 /// The device's one source of time for events and heartbeats. <see cref="Now"/> is the wall clock (wrong on an

@@ -13,10 +13,9 @@ public static class ClockRegistration
     /// </summary>
     public static IServiceCollection AddClock(this IServiceCollection services)
     {
-        // Not AddCheckedOptions: that also lists the section in the effective-settings view, whose JSON context
-        // (Local/EffectiveSettings.cs) does not know ClockOptions yet.
-        services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ClockOptions>, CheckedOptionsValidator<ClockOptions>>();
+        // Not listed in the effective-settings view, whose JSON context (device/Host/Status/EffectiveSettings.cs)
+        // does not know ClockOptions yet.
+        services.AddCheckedOptions<ClockOptions>(ClockOptions.Section, listInSettings: false);
 
         services.AddSingleton<SimulatedClock>();
         services.AddSingleton<SystemClockSync>();

@@ -19,10 +19,10 @@ public sealed class MqttUplink(
     IOptions<UplinkOptions> options,
     OutboxDrainer drainer,
     UplinkState state,
-    Provisioning.UplinkCredentials credentials,
-    Watchdog.LoopHeartbeats heartbeats,
+    UplinkCredentials credentials,
+    ILoopLiveness heartbeats,
     IEnumerable<IDownlinkHandler> downlinks,
-    IOptions<Lan.LanOptions> lan,
+    UplinkStatusFacts facts,
     ILogger<MqttUplink> logger) : BackgroundService, IUplinkPublisher
 {
     /// <summary>Name of the uplink loop for the watchdog.</summary>
@@ -31,7 +31,6 @@ public sealed class MqttUplink(
     private readonly string _deviceId = device.Value.Id;
     private readonly UplinkOptions _options = options.Value;
     private readonly IDownlinkHandler[] _downlinks = downlinks.ToArray();
-    private readonly string? _lanAddress = lan.Value.AdvertisedAddress;
     private IMqttClient? _client;
 
     public async Task<bool> TryPublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
@@ -150,7 +149,7 @@ public sealed class MqttUplink(
             .WithTcpServer(_options.Host, _options.Port)
             .WithClientId(_deviceId)
             .WithCredentials(_options.Username ?? _deviceId, credentials.Password ?? "")
-            .WithTlsOptions(Provisioning.UplinkTls.For(_options))
+            .WithTlsOptions(UplinkTls.For(_options))
             .WithCleanStart(true)
             .WithKeepAlivePeriod(_options.KeepAlive)
             .WithTimeout(TimeSpan.FromSeconds(10))
@@ -163,7 +162,7 @@ public sealed class MqttUplink(
     /// <summary>The status, with the device's LAN address so that the fleet can tell the centre's other devices.</summary>
     private byte[] StatusPayload(bool online, string session) =>
         JsonSerializer.SerializeToUtf8Bytes(
-            new DeviceStatus(online, session, DateTimeOffset.UtcNow, HostVersion.Current, _lanAddress), WireJson.Default.DeviceStatus);
+            new DeviceStatus(online, session, DateTimeOffset.UtcNow, facts.Version, facts.LanAddress), WireJson.Default.DeviceStatus);
 
     /// <summary>Until the device has its secret (background provisioning), beating for the watchdog meanwhile.</summary>
     private async Task WaitForCredentialsAsync(CancellationToken stoppingToken)

@@ -1,4 +1,4 @@
-namespace Edge.Device.Queue;
+namespace Edge.Device.Counter;
 
 /// <summary>The ticket a counter is serving now (called and not yet served or skipped), for tying ratings to it.</summary>
 public interface ICurrentTicket

@@ -9,55 +9,7 @@ using Edge.Device.Printing;
 using Edge.Device.Queue;
 using Microsoft.Extensions.Options;
 
-namespace Edge.Device.Local;
-
-/// <summary>One options section as the running host uses it: defaults, files, environment and arguments merged.</summary>
-public interface ISettingsSection
-{
-    string Name { get; }
-
-    JsonNode? Current();
-}
-
-/// <summary>
-/// A checked options section shown with its secrets masked. Every options class bound with AddCheckedOptions
-/// registers one, so <c>GET /config</c> (and the <c>config</c> verb) list them all without a list to keep up to date.
-/// </summary>
-internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options) : ISettingsSection
-    where T : class
-{
-    private static readonly string[] SecretWords = ["password", "secret", "token", "privatekey", "centrekey"];
-
-    public string Name => name;
-
-    public JsonNode? Current()
-    {
-        var node = JsonSerializer.SerializeToNode(options.CurrentValue, EffectiveSettingsJson.Default.GetTypeInfo(typeof(T))
-            ?? throw new InvalidOperationException($"{typeof(T).Name} is missing from EffectiveSettingsJson"));
-        Mask(node);
-        return node;
-    }
-
-    private static void Mask(JsonNode? node)
-    {
-        if (node is not JsonObject obj)
-        {
-            return;
-        }
-
-        foreach (var (key, value) in obj.ToList())
-        {
-            if (SecretWords.Any(word => key.Contains(word, StringComparison.OrdinalIgnoreCase)) && value is not null)
-            {
-                obj[key] = "***";
-            }
-            else
-            {
-                Mask(value);
-            }
-        }
-    }
-}
+namespace Edge.Device.Status;
 
 /// <summary>
 /// The options classes the host binds; a class left out makes GET /config fail, which TechnicianCliTests catches

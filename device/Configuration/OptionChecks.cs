@@ -1,7 +1,7 @@
 namespace Edge.Device.Configuration;
 
 /// <summary>Checks shared by the option classes' validation.</summary>
-internal static class OptionChecks
+public static class OptionChecks
 {
     public static bool IsPort(int port) => port is >= 1 and <= 65535;
 
