@@ -13,6 +13,12 @@ public sealed class ComparisonOptions
     /// <summary>A province's own target by its code (fleet/Centres), e.g. <c>Comparison:ProvinceTargets:24=0.92</c>.</summary>
     public Dictionary<string, double> ProvinceTargets { get; set; } = [];
 
+    /// <summary>Consecutive complete days below target (each with ratings) that raise the alert <c>satisfaction-below-target</c>; 0: never.</summary>
+    public int BreachDays { get; set; } = 3;
+
+    /// <summary>How often the days' indices behind that alert are counted again (minutes; ratings arriving late count then).</summary>
+    public double BreachCheckEveryMinutes { get; set; } = 60;
+
     /// <summary>The target of <paramref name="province"/> (its own, or the fleet's).</summary>
     public double TargetOf(string? province) =>
         province is not null && ProvinceTargets.TryGetValue(province, out var own) ? own : SatisfactionTarget;
@@ -29,6 +35,16 @@ public sealed class ComparisonOptionsValidator : IValidateOptions<ComparisonOpti
             {
                 failures.Add($"{ComparisonOptions.Section} target of {key} must be 0-1 (got {target})");
             }
+        }
+
+        if (options.BreachCheckEveryMinutes is < 0 or > 1440 || double.IsNaN(options.BreachCheckEveryMinutes))
+        {
+            failures.Add($"{ComparisonOptions.Section}:BreachCheckEveryMinutes must be 0-1440 (got {options.BreachCheckEveryMinutes})");
+        }
+
+        if (options.BreachDays is < 0 or > 31)
+        {
+            failures.Add($"{ComparisonOptions.Section}:BreachDays must be 0-31 (got {options.BreachDays})");
         }
 
         foreach (var key in options.ProvinceTargets.Keys.Where(k => Centres.ProvinceList.Find(k) is null))

@@ -21,6 +21,7 @@ public static class ComparisonRegistration
         builder.Services.AddOptions<ComparisonOptions>().BindConfiguration(ComparisonOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ComparisonOptions>, ComparisonOptionsValidator>();
         builder.Services.AddSingleton<CentreComparison>();
+        builder.Services.AddSingleton<Alerts.Rules.IAlertRule, SatisfactionTargetRule>();
         builder.Services.AddApiJson(ComparisonJson.Default);
         return builder;
     }

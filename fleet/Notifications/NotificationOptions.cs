@@ -20,7 +20,7 @@ public sealed class NotificationOptions
         [AlertKinds.DeviceOffline] = "manager",
         [AlertKinds.PrinterPaperOut] = "manager",
         [AlertKinds.CounterSilent] = "manager",
-        ["satisfaction-below-target"] = "manager",
+        ["satisfaction-below-target"] = "manager,province-officer",
     };
 
     /// <summary>

@@ -36,7 +36,8 @@ public static class FleetStart
         Assert.True(!errors.Any(), "The fleet logged errors:\n" + fleet.Output);
     }
 
-    private static async Task<FleetRunner> StartAsync(FleetRunner fleet)
+    /// <summary>Starts <paramref name="fleet"/> (made with the arguments a test needs) and returns once its API and broker answer.</summary>
+    public static async Task<FleetRunner> StartAsync(FleetRunner fleet)
     {
         try
         {
