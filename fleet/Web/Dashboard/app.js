@@ -310,6 +310,7 @@
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-t]").forEach(el => { el.textContent = t(el.dataset.t); });
     document.getElementById("lang").textContent = t("lang.switch");
+    document.getElementById("lang").setAttribute("aria-label", t("lang.label"));
   }
 
   function show() {

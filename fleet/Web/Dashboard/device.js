@@ -46,6 +46,7 @@
           <section class="panel"><h2>${t("dev.ratings")}</h2><div id="device-ratings"></div></section>
         </div>
         <section class="panel"><h2>${t("dev.config")}</h2><div id="device-config"></div>
+          <p id="device-layers" class="muted"></p>
           <form id="config-form" class="filters">
             <label class="grow">${t("dev.ownLayer")}<textarea id="config-settings" rows="3" spellcheck="false" placeholder='{"Rating:LockoutMs": 2000}'></textarea></label>
             <button type="submit" id="config-save">${t("dev.saveConfig")}</button>
@@ -224,6 +225,11 @@
     document.getElementById("device-alerts").innerHTML = E.alertTable(mine, false);
     document.getElementById("device-ratings").innerHTML = ratingsView(ratingsToday, ratingsWeek, d.counter);
     document.getElementById("device-config").innerHTML = configView(config);
+    const role = config && config.role, centre = (config && config.centre) || d.centre;
+    document.getElementById("device-layers").innerHTML = `${esc(t("dev.layers"))} ` + [
+      role ? `<a href="#/config/role/${encodeURIComponent(role)}" data-layer-link="role">${esc(t("cfg.layerOf.role", t("role." + role)))}</a>` : "",
+      centre ? `<a href="#/config/centre/${encodeURIComponent(centre)}" data-layer-link="centre">${esc(t("cfg.layerOf.centre", centre))}</a>` : "",
+    ].filter(Boolean).join(" · ");
     // While the device has not caught up, look again in 3 s rather than 15.
     if (config && config.drift) state.heavyAt = Date.now() - HEAVY_MS + 3000;
     const own = config && (config.layers || []).find(l => l.id === "device:" + id);

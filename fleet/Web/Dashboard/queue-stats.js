@@ -22,6 +22,7 @@
     document.title = "Edge · " + t("qs.title").replace(/^·\s*/, "");
     document.querySelectorAll("[data-t]").forEach(el => { el.textContent = t(el.dataset.t); });
     document.getElementById("lang").textContent = t("lang.switch");
+    document.getElementById("lang").setAttribute("aria-label", t("lang.label"));
   }
 
   function cell(name, value) {
