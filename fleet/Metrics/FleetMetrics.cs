@@ -3,6 +3,8 @@ using Edge.Fleet.Alerts;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
+using Edge.Fleet.Notifications;
+using Edge.Fleet.Reports;
 using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Metrics;
@@ -17,6 +19,8 @@ public sealed class FleetMetrics(
     StoreLatency store,
     OpenAlertCache alerts,
     AlertWebhook webhook,
+    AlertMailSender alertMails,
+    ReportMailSchedule reportMails,
     StoreOutages outages)
 {
     public async Task<string> RenderAsync(CancellationToken cancellationToken)
@@ -88,7 +92,13 @@ public sealed class FleetMetrics(
 
         text.Family("edge_alert_webhook_total", "counter", "Alert notices POSTed to the webhook, by outcome.")
             .Sample("edge_alert_webhook_total", webhook.Sent, ("outcome", "sent"))
-            .Sample("edge_alert_webhook_total", webhook.Failed, ("outcome", "failed"));
+            .Sample("edge_alert_webhook_total", webhook.Failed, ("outcome", "failed"))
+            .Family("edge_alert_mail_total", "counter", "Alert e-mail notifications sent through SMTP, by outcome (a failed one is retried, then a dead letter).")
+            .Sample("edge_alert_mail_total", alertMails.Sent, ("outcome", "sent"))
+            .Sample("edge_alert_mail_total", alertMails.Failed, ("outcome", "failed"))
+            .Family("edge_report_mail_total", "counter", "Report e-mails (one per centre, period and manager) sent through SMTP, by outcome (a failed one is retried, then a dead letter).")
+            .Sample("edge_report_mail_total", reportMails.Sent, ("outcome", "sent"))
+            .Sample("edge_report_mail_total", reportMails.Failed, ("outcome", "failed"));
         return text.ToString();
     }
 
