@@ -28,6 +28,10 @@
     skeleton(id) {
       return `<p><a href="#/">${t("device.back")}</a></p><h1>${esc(t("device.title", id))}</h1>
         <div id="device-body"><p class="empty">…</p></div>
+        <div class="two">
+          <section class="panel"><h2>${t("dev.alerts")}</h2><div id="device-alerts"></div></section>
+          <section class="panel"><h2>${t("dev.ratings")}</h2><div id="device-ratings"></div></section>
+        </div>
         <section class="panel" id="device-actions"><h2>${t("dev.actions")}</h2>
           <div class="buttons">
             ${ACTIONS.map(k => `<button type="button" data-command="${k}">${esc(t("cmd." + k))}</button>`).join("")}
@@ -41,10 +45,6 @@
         </section>
         <section class="panel"><h2>${t("dev.log")}</h2><pre id="device-log" class="log" tabindex="0">${esc(t("dev.logHint"))}</pre></section>
         <section class="panel"><h2>${t("dev.commands")}</h2><div id="device-commands"></div></section>
-        <div class="two">
-          <section class="panel"><h2>${t("dev.alerts")}</h2><div id="device-alerts"></div></section>
-          <section class="panel"><h2>${t("dev.ratings")}</h2><div id="device-ratings"></div></section>
-        </div>
         <section class="panel"><h2>${t("dev.config")}</h2><div id="device-config"></div>
           <p id="device-layers" class="muted"></p>
           <form id="config-form" class="filters">

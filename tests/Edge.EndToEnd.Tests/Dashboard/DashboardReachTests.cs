@@ -174,7 +174,17 @@ public sealed class DashboardReachTests(ITestOutputHelper output) : IAsyncLifeti
         var health = (await _site.Fleet.GetJsonAsync("/api/v1/health")).EnumerateArray().Single(d => d.GetProperty("id").GetString() == "reach-2");
         Assert.True(health.GetProperty("online").GetBoolean());
 
-        // Every input of every form on the page has a label.
+        // Desktop screenshots of the pages added for issue 16.
+        foreach (var (name, url, ready) in pages.Where(p => p.Name is "config" or "reports" or "queue"))
+        {
+            await browser.NavigateAsync(url);
+            await browser.WaitUntilAsync(url.Contains('#', StringComparison.Ordinal) ? $"return !!document.getElementById('view').dataset.loaded && ({ready})" : $"return {ready}", Wait, $"the {name} page");
+            await SaveAsync(browser, $"dashboard-{name}-desktop.png");
+        }
+
+        // Every input of every form on the device page has a label.
+        await browser.NavigateAsync(_site.Url("/device/reach-2"));
+        await browser.WaitUntilAsync("return !!document.getElementById('view').dataset.loaded", Wait, "the device page");
         var unlabelled = await browser.ExecuteAsync(
             "return [...document.querySelectorAll('input, select, textarea')].filter(i => i.type !== 'hidden' && !i.labels?.length && !i.getAttribute('aria-label')).map(i => i.id)");
         Assert.Equal(0, unlabelled.GetArrayLength());
