@@ -28,10 +28,8 @@
     skeleton(id) {
       return `<p><a href="#/">${t("device.back")}</a></p><h1>${esc(t("device.title", id))}</h1>
         <div id="device-body"><p class="empty">…</p></div>
-        <div class="two">
-          <section class="panel"><h2>${t("dev.alerts")}</h2><div id="device-alerts"></div></section>
-          <section class="panel"><h2>${t("dev.ratings")}</h2><div id="device-ratings"></div></section>
-        </div>
+        <section class="panel"><h2>${t("dev.alerts")}</h2><div id="device-alerts"></div></section>
+        <section class="panel"><h2>${t("dev.ratings")}</h2><div id="device-ratings"></div></section>
         <section class="panel" id="device-actions"><h2>${t("dev.actions")}</h2>
           <div class="buttons">
             ${ACTIONS.map(k => `<button type="button" data-command="${k}">${esc(t("cmd." + k))}</button>`).join("")}
@@ -222,7 +220,7 @@
       ratingsOf(today, today), ratingsOf(weekStart, today),
     ]);
     const mine = alerts ? alerts.open.filter(a => a.deviceId === id || (a.counter && a.counter === d.counter && a.centre === d.centre && !a.deviceId)) : [];
-    document.getElementById("device-alerts").innerHTML = E.alertTable(mine, false);
+    document.getElementById("device-alerts").innerHTML = alertsView(mine);
     document.getElementById("device-ratings").innerHTML = ratingsView(ratingsToday, ratingsWeek, d.counter);
     document.getElementById("device-config").innerHTML = configView(config);
     const role = config && config.role, centre = (config && config.centre) || d.centre;
@@ -235,6 +233,16 @@
     const own = config && (config.layers || []).find(l => l.id === "device:" + id);
     const editor = document.getElementById("config-settings");
     if (own && !editor.value && document.activeElement !== editor) editor.value = JSON.stringify(own.settings, null, 1);
+  }
+
+  // The device's open alerts, without the columns the page already says (device, counter, centre).
+  function alertsView(list) {
+    if (list.length === 0) return `<p class="empty">${t("alerts.none")}</p>`;
+    return `<table><thead><tr><th>${t("col.kind")}</th><th>${t("col.detail")}</th><th>${t("col.opened")}</th><th>${t("work.state")}</th></tr></thead>
+      <tbody>${list.map(a => `<tr class="alert" data-alert-id="${esc(a.id)}" data-alert-kind="${esc(a.kind)}" data-device="${esc(a.deviceId ?? "")}">
+        <td><a href="#/alert/${encodeURIComponent(a.id)}" title="${esc(t("work.open"))}">${E.kindLabel(a)}</a></td>
+        <td class="wrap" data-detail>${esc(E.alertDetail(a))}</td><td>${esc(E.formatTime(a.openedAt))} <span class="muted">(${E.duration(a.openedAt)})</span></td>
+        <td class="muted">${a.assignedTo ? esc(t("work.assignedTo", a.assignedTo)) : a.acknowledgedBy ? esc(t("work.acknowledgedBy", a.acknowledgedBy)) : ""}</td></tr>`).join("")}</tbody></table>`;
   }
 
   // Today's and the last 7 days' ratings of the device's counter: the satisfaction index, the total and each level.
