@@ -32,6 +32,34 @@ public sealed record AlertCondition(
     TimeSpan HoldFor = default)
 {
     public string Key => $"{Kind}|{Centre}|{DeviceId}|{Counter}";
+
+    /// <summary>
+    /// The figures of <see cref="Detail"/> by name (<see cref="AlertParameters"/>), so a page can say the detail in its
+    /// own language; <see cref="Detail"/> stays the fleet's English sentence.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Parameters { get; init; }
+}
+
+/// <summary>
+/// Names of an alert's <see cref="Alert.Parameters"/>: each kind's detail sentence is made of these (device-offline:
+/// <c>since</c>, <c>reason</c>; printer kinds: <c>state</c>; outbox-backlog: <c>events</c>, <c>oldestMinutes</c>;
+/// clock-unsynced: <c>uptimeMinutes</c>; disk-low: <c>freeMb</c>; counter-silent: <c>hours</c>; sequence-gap:
+/// <c>missing</c>, <c>upTo</c>; device faults: <c>fault</c>, <c>sentence</c> (the device's own words)).
+/// </summary>
+public static class AlertParameters
+{
+    public const string Since = "since";
+    public const string Reason = "reason";
+    public const string State = "state";
+    public const string Events = "events";
+    public const string OldestMinutes = "oldestMinutes";
+    public const string UptimeMinutes = "uptimeMinutes";
+    public const string FreeMb = "freeMb";
+    public const string Hours = "hours";
+    public const string Missing = "missing";
+    public const string UpTo = "upTo";
+    public const string Fault = "fault";
+    public const string Sentence = "sentence";
 }
 
 /// <summary>
@@ -66,8 +94,17 @@ public sealed record Alert(
     /// <summary>Id of the previous alert of the same problem when a person had resolved it and the condition returned.</summary>
     public string? Reopens { get; init; }
 
+    /// <summary>
+    /// The figures of <see cref="Detail"/> by name (<see cref="AlertParameters"/>) for a page to word in its language;
+    /// null for alerts opened before the fleet kept them (the page shows <see cref="Detail"/> then).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Parameters { get; init; }
+
     public static Alert Open(AlertCondition c, DateTimeOffset at) =>
-        new(Guid.NewGuid().ToString("N"), c.Key, c.Kind, c.Severity, c.DeviceId, c.Counter, c.Centre, c.Detail, at, null);
+        new(Guid.NewGuid().ToString("N"), c.Key, c.Kind, c.Severity, c.DeviceId, c.Counter, c.Centre, c.Detail, at, null)
+        {
+            Parameters = c.Parameters,
+        };
 }
 
 public static class Severities

@@ -50,12 +50,12 @@ public sealed class AlertDataCopier : IEmbeddedDataCopier
         {
             written += await ExecuteAsync(connection, """
                 INSERT INTO alerts (id, key, kind, severity, device_id, counter, centre, detail, opened_at, resolved_at,
-                                    acknowledged_by, acknowledged_at, assigned_to, resolved_by, reopens)
+                                    acknowledged_by, acknowledged_at, assigned_to, resolved_by, reopens, parameters)
                 VALUES ($1, $2, $3, $4, $5::text, $6::text, $7::text, $8, $9::timestamptz, $10::timestamptz,
-                        $11::text, $12::timestamptz, $13::text, $14::text, $15::text)
+                        $11::text, $12::timestamptz, $13::text, $14::text, $15::text, $16::text::jsonb)
                 ON CONFLICT DO NOTHING
                 """, cancellationToken, a.Id, a.Key, a.Kind, a.Severity, a.DeviceId, a.Counter, a.Centre, a.Detail, a.OpenedAt, a.ResolvedAt,
-                a.AcknowledgedBy, a.AcknowledgedAt, a.AssignedTo, a.ResolvedBy, a.Reopens);
+                a.AcknowledgedBy, a.AcknowledgedAt, a.AssignedTo, a.ResolvedBy, a.Reopens, AlertParametersText.Write(a.Parameters));
         }
 
         // History entries have no id of their own in alerts.db: copied only for alerts this run wrote, so a second run adds none.

@@ -20,6 +20,9 @@ public static class DeadLetterChannels
 {
     public const string Webhook = "webhook";
     public const string Mail = "mail";
+
+    /// <summary>A centre report's e-mail to one manager (fleet/Reports): <see cref="DeadLetter.Event"/> is <c>report</c>, no alert.</summary>
+    public const string ReportMail = "report-mail";
 }
 
 /// <summary>A notice or e-mail given up after its last attempt (<c>GET /api/v1/notifications/dead-letters</c>).</summary>

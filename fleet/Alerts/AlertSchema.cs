@@ -91,5 +91,9 @@ public static class AlertSchema
             CREATE INDEX alert_mails_failed ON alert_mails (created_at) WHERE state = 'failed';
             CREATE INDEX alert_notices_failed ON alert_notices (created_at) WHERE state = 'failed';
             """),
+        new PostgresMigration(31, "alert parameters: the figures of an alert's detail, for pages in either language", """
+            -- A JSON object of strings (Alert.Parameters); NULL for alerts opened before.
+            ALTER TABLE alerts ADD COLUMN parameters jsonb;
+            """),
     ];
 }

@@ -50,6 +50,17 @@ internal static class LiteAlertDocuments
             }
         }
 
+        if (a.Parameters is { } parameters)
+        {
+            var bson = new BsonDocument();
+            foreach (var (name, value) in parameters)
+            {
+                bson[name] = value;
+            }
+
+            doc["parameters"] = bson;
+        }
+
         return doc;
     }
 
@@ -70,6 +81,9 @@ internal static class LiteAlertDocuments
         AssignedTo = Text(d["assignedTo"]),
         ResolvedBy = Text(d["resolvedBy"]),
         Reopens = Text(d["reopens"]),
+        Parameters = d["parameters"].IsDocument
+            ? d["parameters"].AsDocument.ToDictionary(p => p.Key, p => p.Value.AsString, StringComparer.Ordinal)
+            : null,
     };
 
     public static BsonDocument FromAction(AlertAction a)

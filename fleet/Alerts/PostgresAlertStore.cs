@@ -14,7 +14,7 @@ namespace Edge.Fleet.Alerts;
 public sealed partial class PostgresAlertStore(NpgsqlDataSource dataSource) : IAlertStore
 {
     private const string AlertColumns = "a.id, a.key, a.kind, a.severity, a.device_id, a.counter, a.centre, a.detail, a.opened_at, a.resolved_at, "
-        + "a.acknowledged_by, a.acknowledged_at, a.assigned_to, a.resolved_by, a.reopens";
+        + "a.acknowledged_by, a.acknowledged_at, a.assigned_to, a.resolved_by, a.reopens, a.parameters::text";
 
     public async Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken)
     {
@@ -35,21 +35,21 @@ public sealed partial class PostgresAlertStore(NpgsqlDataSource dataSource) : IA
         // reopens: the last alert of the same problem, when a person resolved it (the condition came back).
         await using var command = dataSource.CreateCommand($"""
             WITH opened AS (
-                INSERT INTO alerts (id, key, kind, severity, device_id, counter, centre, detail, opened_at, reopens)
+                INSERT INTO alerts (id, key, kind, severity, device_id, counter, centre, detail, opened_at, reopens, parameters)
                 VALUES ($1, $2, $3, $4, $5::text, $6::text, $7::text, $8, $9, (
                     SELECT CASE WHEN p.resolved_by IS NOT NULL THEN p.id END FROM alerts p
-                    WHERE p.key = $2 AND p.resolved_at IS NOT NULL ORDER BY p.resolved_at DESC, p.id LIMIT 1))
+                    WHERE p.key = $2 AND p.resolved_at IS NOT NULL ORDER BY p.resolved_at DESC, p.id LIMIT 1), $13::text::jsonb)
                 ON CONFLICT DO NOTHING
                 RETURNING id, opened_at
             ), noticed AS (
                 INSERT INTO alert_notices (id, alert_id, event, state, due_at, created_at)
                 SELECT id || '/' || $11, id, $11, $12, opened_at, opened_at FROM opened WHERE $10
                 RETURNING 1
-            ), {MailsCte("opened", "opened_at", 11, 13)}
+            ), {MailsCte("opened", "opened_at", 11, 14)}
             SELECT count(*) FROM opened
             """);
         AddAll(command, alert.Id, alert.Key, alert.Kind, alert.Severity, alert.DeviceId, alert.Counter, alert.Centre, alert.Detail,
-            alert.OpenedAt, outbox.Webhook, NoticeEvents.Opened, NoticeStates.Pending);
+            alert.OpenedAt, outbox.Webhook, NoticeEvents.Opened, NoticeStates.Pending, AlertParametersText.Write(alert.Parameters));
         AddMails(command, outbox);
         return await command.ExecuteScalarAsync(cancellationToken) is long and > 0;
     }
@@ -222,7 +222,7 @@ public sealed partial class PostgresAlertStore(NpgsqlDataSource dataSource) : IA
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Reads an alert from the fifteen columns of <see cref="AlertColumns"/> starting at <paramref name="first"/>.</summary>
+    /// <summary>Reads an alert from the sixteen columns of <see cref="AlertColumns"/> starting at <paramref name="first"/>.</summary>
     internal static Alert ReadAlert(NpgsqlDataReader reader, int first) => new(
         reader.GetString(first),
         reader.GetString(first + 1),
@@ -240,6 +240,7 @@ public sealed partial class PostgresAlertStore(NpgsqlDataSource dataSource) : IA
         AssignedTo = reader.IsDBNull(first + 12) ? null : reader.GetString(first + 12),
         ResolvedBy = reader.IsDBNull(first + 13) ? null : reader.GetString(first + 13),
         Reopens = reader.IsDBNull(first + 14) ? null : reader.GetString(first + 14),
+        Parameters = reader.IsDBNull(first + 15) ? null : AlertParametersText.Read(reader.GetString(first + 15)),
     };
 
     private static async Task<IReadOnlyList<Alert>> ReadAlertsAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Reports;
 using Edge.Fleet.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public static class NotificationsRegistration
         builder.Services.AddSingleton<IAlertMailPlanner, AlertMailPlanner>();
         builder.Services.AddSingleton<SmtpMailer>();
         builder.Services.AddSingleton<AlertMailSender>();
+        builder.Services.AddSingleton<Metrics.IMetricsSection, AlertMailMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertMailSender>());
         return builder;
     }
@@ -33,17 +35,30 @@ public static class NotificationsRegistration
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/v1/notifications").RequireAuthorization(FleetPolicies.Administrator);
-        admin.MapGet("/dead-letters", async (int? limit, IAlertStore store, CancellationToken cancellationToken) =>
-            TypedResults.Ok((await store.DeadLettersAsync(Math.Clamp(limit ?? 200, 1, 5000), cancellationToken)).ToList()));
+        admin.MapGet("/dead-letters", DeadLettersAsync);
         admin.MapPost("/dead-letters/retry", RetryAsync);
         return app;
     }
 
-    private static async Task<Results<NoContent, NotFound<ErrorView>>> RetryAsync(
-        DeadLetterRetryRequest request, IAlertStore store, AlertWebhook webhook, AlertMailSender mails, AuditLog audit, TimeProvider time,
-        ClaimsPrincipal user, HttpContext context)
+    /// <summary>The alert store's dead letters and the report e-mails given up (<see cref="DeadLetterChannels.ReportMail"/>), newest first.</summary>
+    private static async Task<Ok<List<DeadLetter>>> DeadLettersAsync(int? limit, IAlertStore store, IReportMailStore reports, CancellationToken cancellationToken)
     {
-        if (!await store.RetryDeadLetterAsync(request.Channel, request.Id, time.GetUtcNow(), context.RequestAborted))
+        var max = Math.Clamp(limit ?? 200, 1, 5000);
+        var alerts = await store.DeadLettersAsync(max, cancellationToken);
+        var failedReports = (await reports.ListAsync(int.MaxValue, cancellationToken))
+            .Where(r => r.State == ReportMailStates.Failed)
+            .Select(r => new DeadLetter(DeadLetterChannels.ReportMail, r.Id, "", "report", r.Person, r.Attempts, r.CreatedAt, r.LastError));
+        return TypedResults.Ok(alerts.Concat(failedReports).OrderByDescending(l => l.CreatedAt).Take(max).ToList());
+    }
+
+    private static async Task<Results<NoContent, NotFound<ErrorView>>> RetryAsync(
+        DeadLetterRetryRequest request, IAlertStore store, IReportMailStore reports, AlertWebhook webhook, AlertMailSender mails, AuditLog audit,
+        TimeProvider time, ClaimsPrincipal user, HttpContext context)
+    {
+        var retried = request.Channel == DeadLetterChannels.ReportMail
+            ? await reports.RetryFailedAsync(request.Id, context.RequestAborted)
+            : await store.RetryDeadLetterAsync(request.Channel, request.Id, time.GetUtcNow(), context.RequestAborted);
+        if (!retried)
         {
             return TypedResults.NotFound(new ErrorView($"no failed {request.Channel} '{request.Id}'"));
         }

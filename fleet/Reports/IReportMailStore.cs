@@ -21,9 +21,22 @@ public interface IReportMailStore
 
     /// <summary>Every row, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ReportMailRecord>> ListAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A <c>failed</c> mail (a dead letter) claimable again with its attempts reset; false when there is no failed mail
+    /// of that id. The schedule sends it at its next round while its period is still the latest due.
+    /// </summary>
+    Task<bool> RetryFailedAsync(string mailId, CancellationToken cancellationToken);
 }
 
-public sealed record ReportMailRecord(string Id, string State, int Attempts, DateTimeOffset ClaimedUntil, DateTimeOffset? SentAt, string? LastError);
+/// <summary>One report e-mail's row; <see cref="CreatedAt"/>: its first claim.</summary>
+public sealed record ReportMailRecord(string Id, string State, int Attempts, DateTimeOffset ClaimedUntil, DateTimeOffset? SentAt, string? LastError)
+{
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The person it is for (the last part of <see cref="ReportMailStates.MailId"/>).</summary>
+    public string Person => Id[(Id.LastIndexOf('/') + 1)..];
+}
 
 public static class ReportMailStates
 {

@@ -56,8 +56,20 @@ public sealed class LiteReportMailStore(string path, StoreOutages? outages = nul
                 d["_id"].AsString, d["state"].AsString, d["attempts"].AsInt32,
                 new DateTimeOffset(DateTime.SpecifyKind(d["claimedUntil"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
                 d["sentAt"].IsNull ? null : new DateTimeOffset(d["sentAt"].AsDateTime.ToUniversalTime()),
-                d["lastError"].IsNull ? null : d["lastError"].AsString))
+                d["lastError"].IsNull ? null : d["lastError"].AsString)
+            {
+                CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(d["createdAt"].AsDateTime.ToUniversalTime(), DateTimeKind.Utc)),
+            })
             .ToList()));
+
+    public Task<bool> RetryFailedAsync(string mailId, CancellationToken cancellationToken) =>
+        Task.FromResult(_file.Write(mails => mails.FindById(mailId) is { } row && row["state"].AsString == ReportMailStates.Failed
+            && Update(mails, mailId, r =>
+            {
+                r["state"] = ReportMailStates.Pending;
+                r["attempts"] = 0;
+                r["claimedUntil"] = DateTime.MinValue;
+            })));
 
     public void Dispose() => _file.Dispose();
 

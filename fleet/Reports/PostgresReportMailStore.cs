@@ -44,7 +44,7 @@ public sealed class PostgresReportMailStore(NpgsqlDataSource dataSource) : IRepo
     public async Task<IReadOnlyList<ReportMailRecord>> ListAsync(int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id, state, attempts, claimed_until, sent_at, last_error FROM report_mails ORDER BY created_at DESC LIMIT $1");
+            "SELECT id, state, attempts, claimed_until, sent_at, last_error, created_at FROM report_mails ORDER BY created_at DESC LIMIT $1");
         command.Parameters.Add(new() { Value = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<ReportMailRecord>();
@@ -55,9 +55,22 @@ public sealed class PostgresReportMailStore(NpgsqlDataSource dataSource) : IRepo
                 reader.GetString(0), reader.GetString(1), reader.GetInt32(2),
                 claimed == DateTime.MinValue ? DateTimeOffset.MinValue : new DateTimeOffset(claimed, TimeSpan.Zero),
                 reader.IsDBNull(4) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(4), TimeSpan.Zero),
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+                reader.IsDBNull(5) ? null : reader.GetString(5))
+            {
+                CreatedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(6), TimeSpan.Zero),
+            });
         }
 
         return rows;
+    }
+
+    public async Task<bool> RetryFailedAsync(string mailId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE report_mails SET state = '{ReportMailStates.Pending}', attempts = 0, claimed_until = '-infinity'
+            WHERE id = $1 AND state = '{ReportMailStates.Failed}'
+            """);
+        command.Parameters.Add(new() { Value = mailId });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 }

@@ -19,7 +19,14 @@ public sealed class DeviceOfflineRule : DeviceAlertRule
 
         var away = context.Now - lastSeen;
         var condition = new AlertCondition(AlertKinds.DeviceOffline, Severities.Critical, device.Id, device.Counter, device.Centre,
-            $"offline since {lastSeen:u} ({device.Liveness.Reason})");
+            $"offline since {lastSeen:u} ({device.Liveness.Reason})")
+        {
+            Parameters = new Dictionary<string, string>
+            {
+                [AlertParameters.Since] = lastSeen.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+                [AlertParameters.Reason] = device.Liveness.Reason,
+            },
+        };
         if (away.TotalMinutes >= limit && (rules.IsOpen(context.Now) || context.OpenKeys.Contains(condition.Key)))
         {
             yield return condition;
@@ -46,7 +53,10 @@ public sealed class PrinterRule : DeviceAlertRule
         };
         if (kind is not null)
         {
-            yield return new AlertCondition(kind, Severities.Critical, device.Id, device.Counter, device.Centre, $"printer {state}");
+            yield return new AlertCondition(kind, Severities.Critical, device.Id, device.Counter, device.Centre, $"printer {state}")
+            {
+                Parameters = new Dictionary<string, string> { [AlertParameters.State] = state },
+            };
         }
     }
 }
@@ -67,7 +77,14 @@ public sealed class OutboxBacklogRule : DeviceAlertRule
         if (tooOld || tooDeep)
         {
             yield return new AlertCondition(AlertKinds.OutboxBacklog, Severities.Warning, device.Id, device.Counter, device.Centre,
-                string.Create(CultureInfo.InvariantCulture, $"{report.OutboxDepth} events waiting, oldest {report.OldestUnackedAgeS / 60:F0} min"));
+                string.Create(CultureInfo.InvariantCulture, $"{report.OutboxDepth} events waiting, oldest {report.OldestUnackedAgeS / 60:F0} min"))
+            {
+                Parameters = new Dictionary<string, string>
+                {
+                    [AlertParameters.Events] = report.OutboxDepth.ToString(CultureInfo.InvariantCulture),
+                    [AlertParameters.OldestMinutes] = (report.OldestUnackedAgeS / 60).ToString("F0", CultureInfo.InvariantCulture),
+                },
+            };
         }
     }
 }
@@ -81,7 +98,10 @@ public sealed class ClockUnsyncedRule : DeviceAlertRule
         if (limit > 0 && LiveReport(device) is { ClockSynced: false } report && report.UptimeS / 60.0 >= limit)
         {
             yield return new AlertCondition(AlertKinds.ClockUnsynced, Severities.Warning, device.Id, device.Counter, device.Centre,
-                $"clock not synchronised after {report.UptimeS / 60} min of uptime");
+                $"clock not synchronised after {report.UptimeS / 60} min of uptime")
+            {
+                Parameters = new Dictionary<string, string> { [AlertParameters.UptimeMinutes] = (report.UptimeS / 60).ToString(CultureInfo.InvariantCulture) },
+            };
         }
     }
 }
@@ -95,7 +115,10 @@ public sealed class DiskLowRule : DeviceAlertRule
         if (limit > 0 && LiveReport(device) is { DiskFreeMb: { } free } && free < limit)
         {
             yield return new AlertCondition(AlertKinds.DiskLow, Severities.Warning, device.Id, device.Counter, device.Centre,
-                $"{free} MB free");
+                $"{free} MB free")
+            {
+                Parameters = new Dictionary<string, string> { [AlertParameters.FreeMb] = free.ToString(CultureInfo.InvariantCulture) },
+            };
         }
     }
 }
@@ -122,7 +145,10 @@ public sealed class DeviceFaultRule : DeviceAlertRule
                 "storage-corrupt" => AlertKinds.StorageCorrupt,
                 _ => AlertKinds.DeviceFault,
             };
-            yield return new AlertCondition(kind, Severities.Critical, device.Id, device.Counter, device.Centre, $"{name}: {sentence}");
+            yield return new AlertCondition(kind, Severities.Critical, device.Id, device.Counter, device.Centre, $"{name}: {sentence}")
+            {
+                Parameters = new Dictionary<string, string> { [AlertParameters.Fault] = name, [AlertParameters.Sentence] = sentence },
+            };
         }
     }
 }
@@ -139,7 +165,14 @@ public sealed class SequenceGapRule : DeviceAlertRule
         if (limit > 0 && device.Sequence is { Missing: > 0 } sequence)
         {
             yield return new AlertCondition(AlertKinds.SequenceGap, Severities.Warning, device.Id, device.Counter, device.Centre,
-                $"{sequence.Missing} events missing above {sequence.UpTo}", TimeSpan.FromMinutes(limit));
+                $"{sequence.Missing} events missing above {sequence.UpTo}", TimeSpan.FromMinutes(limit))
+            {
+                Parameters = new Dictionary<string, string>
+                {
+                    [AlertParameters.Missing] = sequence.Missing.ToString(CultureInfo.InvariantCulture),
+                    [AlertParameters.UpTo] = sequence.UpTo.ToString(CultureInfo.InvariantCulture),
+                },
+            };
         }
     }
 }

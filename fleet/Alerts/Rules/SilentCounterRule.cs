@@ -26,7 +26,10 @@ public sealed class SilentCounterRule(IEventStore store) : IAlertRule
             }
 
             var condition = new AlertCondition(AlertKinds.CounterSilent, Severities.Warning, null, counter.Key.Counter, device.Centre,
-                string.Create(CultureInfo.InvariantCulture, $"no rating for {hours:0.##} opening hours"));
+                string.Create(CultureInfo.InvariantCulture, $"no rating for {hours:0.##} opening hours"))
+            {
+                Parameters = new Dictionary<string, string> { [AlertParameters.Hours] = hours.ToString("0.##", CultureInfo.InvariantCulture) },
+            };
             var alreadyOpen = context.OpenKeys.Contains(condition.Key);
             if (!rules.IsOpen(context.Now) && !alreadyOpen)
             {

@@ -96,10 +96,17 @@
     },
   };
 
+  // An audit action in words (audit.{action}); alert work as "alert." + the work's action; unknown ones as the fleet names them.
+  function auditAction(action) {
+    const key = action.startsWith("alert.") && t("action." + action.slice(6)) !== "action." + action.slice(6) ? "action." + action.slice(6) : "audit." + action;
+    const text = t(key);
+    return text === key ? action : text;
+  }
+
   function auditTable(entries) {
     return `<table id="audit-table"><thead><tr><th>${t("col.time")}</th><th>${t("work.who")}</th><th>${t("work.what")}</th><th>${t("audit.target")}</th><th>${t("col.detail")}</th></tr></thead>
       <tbody>${entries.map(a => `<tr data-audit-action="${esc(a.action)}" class="${a.success === false ? "failed" : ""}"><td>${esc(E.formatTime(a.at))}</td><td>${esc(a.actor)}</td>
-        <td>${esc(a.action)}${a.success === false ? " " + E.badge("bad", t("audit.refused")) : ""}</td><td>${esc(a.subject ?? "")}</td><td class="muted wrap">${esc(a.detail ?? "")}</td></tr>`).join("")}</tbody></table>`;
+        <td title="${esc(a.action)}">${esc(auditAction(a.action))}${a.success === false ? " " + E.badge("bad", t("audit.refused")) : ""}</td><td>${esc(a.subject ?? "")}</td><td class="muted wrap">${esc(a.detail ?? "")}</td></tr>`).join("")}</tbody></table>`;
   }
 
   const releases = {

@@ -72,7 +72,7 @@
         <div class="card"><div class="l">${t("work.holder")}</div><div class="n" id="alert-holder">${esc(a.assignedTo ?? a.acknowledgedBy ?? "—")}</div>
           <div class="l">${a.acknowledgedBy ? esc(t("work.acknowledgedBy", a.acknowledgedBy)) : ""}${a.resolvedBy ? " · " + esc(t("work.resolvedBy", a.resolvedBy)) : ""}</div></div>
       </div>
-      <p class="muted">${esc(a.detail)}${a.reopens ? ` · <a href="#/alert/${encodeURIComponent(a.reopens)}">${esc(t("work.reopens"))}</a>` : ""}</p>`;
+      <p class="muted" data-detail>${esc(E.alertDetail(a))}${a.reopens ? ` · <a href="#/alert/${encodeURIComponent(a.reopens)}">${esc(t("work.reopens"))}</a>` : ""}</p>`;
     document.getElementById("alert-acknowledge").disabled = !open || !!a.acknowledgedBy;
     document.getElementById("alert-resolve").disabled = !open;
     document.getElementById("alert-assign").disabled = !open;

@@ -101,6 +101,25 @@
     return badge(cls, t("printer." + state), `data-printer="${esc(state)}"`);
   }
 
+  // An alert's detail in the page's language from its kind and parameters (detail.{kind} texts with {name} holes); the
+  // fleet's English sentence for alerts opened before it kept parameters, or a kind without a text.
+  function alertDetail(alert) {
+    const template = alert.parameters && EDGE_TEXTS[lang] && EDGE_TEXTS[lang]["detail." + alert.kind];
+    if (!template) return alert.detail ?? "";
+    const p = alert.parameters;
+    const shown = {
+      ...p,
+      since: p.since ? formatTime(p.since) : "—",
+      reason: p.reason ? t("reason." + p.reason) : "",
+      state: p.state ? t("printer." + p.state) : "",
+    };
+    for (const name of ["events", "oldestMinutes", "uptimeMinutes", "freeMb", "missing", "upTo"]) {
+      if (p[name] !== undefined) shown[name] = number(Number(p[name]));
+    }
+    if (p.hours !== undefined) shown.hours = number(Number(p.hours), 2);
+    return template.replace(/\{([a-zA-Z]+)\}/g, (_, name) => shown[name] ?? "");
+  }
+
   function kindLabel(alert) {
     return badge(alert.severity === "critical" ? "bad" : "warn", t("kind." + alert.kind), `data-kind="${esc(alert.kind)}"`);
   }
@@ -195,7 +214,7 @@
         <td><a href="#/alert/${encodeURIComponent(a.id)}" title="${esc(t("work.open"))}">${kindLabel(a)}</a></td>
         <td>${a.deviceId ? `<a href="#/device/${encodeURIComponent(a.deviceId)}">${esc(a.deviceId)}</a>` : "—"}</td>
         <td>${esc(a.counter ?? "—")}</td><td>${esc(a.centre ?? t("overview.unassigned"))}</td>
-        <td class="muted">${esc(a.detail)}</td><td>${esc(formatTime(a.openedAt))}</td>
+        <td class="muted wrap" data-detail>${esc(alertDetail(a))}</td><td>${esc(formatTime(a.openedAt))}</td>
         ${withResolution ? `<td>${a.resolvedAt ? esc(formatTime(a.resolvedAt)) : badge("bad", t("alerts.stillOpen"))}</td>` : ""}
         <td class="num">${duration(a.openedAt, a.resolvedAt)}</td>
         <td class="muted">${a.assignedTo ? esc(t("work.assignedTo", a.assignedTo)) : a.acknowledgedBy ? esc(t("work.acknowledgedBy", a.acknowledgedBy)) : ""}</td></tr>`).join("")}</tbody></table>`;
@@ -291,6 +310,7 @@
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-t]").forEach(el => { el.textContent = t(el.dataset.t); });
     document.getElementById("lang").textContent = t("lang.switch");
+    document.getElementById("lang").setAttribute("aria-label", t("lang.label"));
   }
 
   function show() {
@@ -371,7 +391,7 @@
   }
 
   // The technicians' pages: each script pushed a function that gets these helpers and answers its routes.
-  const shared = { t, esc, api, send, badge, statusBadge, printerBadge, kindLabel, formatTime, ago, duration, number, percent, sparkline, alertTable,
+  const shared = { t, esc, api, send, badge, statusBadge, printerBadge, kindLabel, alertDetail, formatTime, ago, duration, number, percent, localDate, sparkline, alertTable,
     confirmAction, Unauthorized, refresh: () => refresh(), lang: () => lang };
   const extraRoutes = (window.EDGE_PAGES || []).flatMap(register => register(shared));
 

@@ -1,14 +1,22 @@
 // The device page (#/device/{id}): status and heartbeats, the technician's commands (identify, test print, display
 // test, restart, log on demand) with their state from the command history, the configuration layers with drift, its
-// open alerts, its counter's ratings, and replace or retire after a confirmation.
-// What it fetches: the newest 120 heartbeats every 2 s; commands every 2 s while one is waiting, else every 10 s;
-// configuration, alerts and ratings every 15 s. Never the whole 24 h history.
+// open alerts (in the page's language), its counter's ratings today and over 7 days by level, and replace or retire
+// after a confirmation.
+// What it fetches every 2 s is only what changes that fast: the device's summary and its newest heartbeat
+// (health/{id}?limit=1, about 1 kB). The 120-heartbeat chart, configuration, open alerts and ratings every 15 s
+// (every 3 s while the configuration drifts); commands every 2 s while one is waiting, else every 10 s.
 (window.EDGE_PAGES = window.EDGE_PAGES || []).push(E => {
   "use strict";
   const { t, esc, api, send } = E;
   const ACTIONS = ["identify", "test-print", "display-test", "restart"];
   const HEAVY_MS = 15000, IDLE_COMMANDS_MS = 10000;
   let state = { id: null, heavyAt: 0, commandsAt: 0, waiting: false, logCommand: null };
+
+  // The text of a key, or the fleet's own word when the page has none for it.
+  function known(key, word) {
+    const text = t(key);
+    return text === key ? word : text;
+  }
 
   function commandState(c) {
     const cls = c.state === "succeeded" ? "ok" : c.state === "pending" || c.state === "running" ? "warn" : "bad";
@@ -20,6 +28,8 @@
     skeleton(id) {
       return `<p><a href="#/">${t("device.back")}</a></p><h1>${esc(t("device.title", id))}</h1>
         <div id="device-body"><p class="empty">…</p></div>
+        <section class="panel"><h2>${t("dev.alerts")}</h2><div id="device-alerts"></div></section>
+        <section class="panel"><h2>${t("dev.ratings")}</h2><div id="device-ratings"></div></section>
         <section class="panel" id="device-actions"><h2>${t("dev.actions")}</h2>
           <div class="buttons">
             ${ACTIONS.map(k => `<button type="button" data-command="${k}">${esc(t("cmd." + k))}</button>`).join("")}
@@ -33,11 +43,8 @@
         </section>
         <section class="panel"><h2>${t("dev.log")}</h2><pre id="device-log" class="log" tabindex="0">${esc(t("dev.logHint"))}</pre></section>
         <section class="panel"><h2>${t("dev.commands")}</h2><div id="device-commands"></div></section>
-        <div class="two">
-          <section class="panel"><h2>${t("dev.alerts")}</h2><div id="device-alerts"></div></section>
-          <section class="panel"><h2>${t("dev.ratings")}</h2><div id="device-ratings"></div></section>
-        </div>
         <section class="panel"><h2>${t("dev.config")}</h2><div id="device-config"></div>
+          <p id="device-layers" class="muted"></p>
           <form id="config-form" class="filters">
             <label class="grow">${t("dev.ownLayer")}<textarea id="config-settings" rows="3" spellcheck="false" placeholder='{"Rating:LockoutMs": 2000}'></textarea></label>
             <button type="submit" id="config-save">${t("dev.saveConfig")}</button>
@@ -55,8 +62,10 @@
     },
     async load(id) {
       const now = Date.now();
-      // Health first: the alerts and ratings below need the device's centre and counter.
-      await health(id);
+      // Health first: the alerts and ratings below need the device's centre and counter. The heartbeat history only
+      // with the slower round.
+      const slow = now - state.heavyAt >= HEAVY_MS;
+      await health(id, slow || !state.device);
       const jobs = [];
       if (state.waiting || now - state.commandsAt >= IDLE_COMMANDS_MS) jobs.push(commands(id));
       if (state.device && now - state.heavyAt >= HEAVY_MS) { state.heavyAt = now; jobs.push(heavy(id)); }
@@ -120,10 +129,10 @@
     }
   }
 
-  async function health(id) {
+  async function health(id, withHistory) {
     let detail;
     try {
-      detail = await api(`/api/v1/health/${encodeURIComponent(id)}?limit=120`);
+      detail = await api(`/api/v1/health/${encodeURIComponent(id)}?limit=${withHistory ? 120 : 1}`);
     } catch (e) {
       if (e instanceof E.Unauthorized) throw e;
       document.getElementById("device-body").innerHTML = `<p class="empty">${t("device.notFound")}</p>`;
@@ -131,7 +140,11 @@
     }
     state.device = detail.device;
     const d = detail.device, r = detail.latest || {};
-    const history = detail.history.slice().reverse();
+    cards(d, r);
+    if (withHistory) heartbeats(detail.history);
+  }
+
+  function cards(d, r) {
     const n = E.number;
     document.getElementById("device-body").innerHTML = `
       <div class="cards">
@@ -143,14 +156,19 @@
         <div class="card"><div class="l">${t("col.counter")}</div><div class="n">${esc(d.counter ?? "—")}</div><div class="l">${esc(d.centre ?? "")} · ${esc(r.hostVersion ?? "")}</div></div>
       </div>
       <section class="panel"><h2>${t("device.peripherals")}</h2>
-        ${Object.entries(d.peripherals || {}).map(([k, v]) => `<span class="badge ${v === "ok" ? "ok" : "warn"}" style="margin-right:6px">${esc(k)}: ${esc(v)}</span>`).join("") || "—"}
+        ${Object.entries(d.peripherals || {}).map(([k, v]) => `<span class="badge ${v === "ok" ? "ok" : "warn"}" style="margin-right:6px">${esc(known("peripheral." + k, k))}: ${esc(known((k === "printer" ? "printer." : "peripheral.state.") + v, v))}</span>`).join("") || "—"}
       </section>`;
+  }
+
+  function heartbeats(list) {
+    const n = E.number;
+    const history = list.slice().reverse();
     document.getElementById("device-heartbeats").innerHTML = `
       <section class="panel"><h2>${t("device.outboxChart")}</h2>${E.sparkline(history.map(p => p.report.outboxDepth))}</section>
       <details class="panel"><summary><h2>${t("device.history")}</h2></summary>
         <table id="health-history"><thead><tr><th>${t("col.time")}</th><th class="num">${t("col.uptime")}</th><th class="num">${t("col.outbox")}</th>
           <th class="num">${t("col.oldest")}</th><th class="num">${t("col.load")}</th><th class="num">${t("col.disk")}</th><th>${t("col.printer")}</th><th>${t("col.clock")}</th></tr></thead>
-        <tbody>${detail.history.slice(0, 60).map(p => `<tr>
+        <tbody>${list.slice(0, 60).map(p => `<tr>
           <td>${esc(E.formatTime(p.receivedAt))}</td><td class="num">${n(p.report.uptimeS)} s</td><td class="num">${n(p.report.outboxDepth)}</td>
           <td class="num">${n(p.report.oldestUnackedAgeS, 1)} s</td><td class="num">${n(p.report.load1, 2)}</td><td class="num">${n(p.report.diskFreeMb)} MB</td>
           <td>${E.printerBadge(p.report.peripherals && p.report.peripherals.printer)}</td><td>${p.report.clockSynced ? t("clock.synced") : t("clock.unsynced")}</td></tr>`).join("")}</tbody></table>
@@ -191,17 +209,25 @@
 
   async function heavy(id) {
     const d = state.device || {};
-    const [config, alerts, ratings] = await Promise.all([
+    const today = E.localDate(new Date()), weekStart = E.localDate(new Date(Date.now() - 6 * 86400000));
+    const ratingsOf = (from, to) => d.counter && d.centre
+      ? api(`/api/v1/stats/ratings?centre=${encodeURIComponent(d.centre)}&counter=${encodeURIComponent(d.counter)}&from=${from}&to=${to}`).catch(e => { if (e instanceof E.Unauthorized) throw e; return null; })
+      : Promise.resolve(null);
+    // The open alerts come whole whatever the history's length: ask for one day and one line of history.
+    const [config, alerts, ratingsToday, ratingsWeek] = await Promise.all([
       api(`/api/v1/devices/${encodeURIComponent(id)}/config`).catch(e => { if (e instanceof E.Unauthorized) throw e; return null; }),
-      api(`/api/v1/alerts?days=7&limit=200${d.centre ? "&centre=" + encodeURIComponent(d.centre) : ""}`).catch(e => { if (e instanceof E.Unauthorized) throw e; return null; }),
-      d.counter && d.centre
-        ? api(`/api/v1/stats/ratings?centre=${encodeURIComponent(d.centre)}&counter=${encodeURIComponent(d.counter)}`).catch(() => null)
-        : Promise.resolve(null),
+      api(`/api/v1/alerts?days=1&limit=1${d.centre ? "&centre=" + encodeURIComponent(d.centre) : ""}`).catch(e => { if (e instanceof E.Unauthorized) throw e; return null; }),
+      ratingsOf(today, today), ratingsOf(weekStart, today),
     ]);
     const mine = alerts ? alerts.open.filter(a => a.deviceId === id || (a.counter && a.counter === d.counter && a.centre === d.centre && !a.deviceId)) : [];
-    document.getElementById("device-alerts").innerHTML = E.alertTable(mine, false);
-    document.getElementById("device-ratings").innerHTML = ratingsView(ratings);
+    document.getElementById("device-alerts").innerHTML = alertsView(mine);
+    document.getElementById("device-ratings").innerHTML = ratingsView(ratingsToday, ratingsWeek, d.counter);
     document.getElementById("device-config").innerHTML = configView(config);
+    const role = config && config.role, centre = (config && config.centre) || d.centre;
+    document.getElementById("device-layers").innerHTML = `${esc(t("dev.layers"))} ` + [
+      role ? `<a href="#/config/role/${encodeURIComponent(role)}" data-layer-link="role">${esc(t("cfg.layerOf.role", t("role." + role)))}</a>` : "",
+      centre ? `<a href="#/config/centre/${encodeURIComponent(centre)}" data-layer-link="centre">${esc(t("cfg.layerOf.centre", centre))}</a>` : "",
+    ].filter(Boolean).join(" · ");
     // While the device has not caught up, look again in 3 s rather than 15.
     if (config && config.drift) state.heavyAt = Date.now() - HEAVY_MS + 3000;
     const own = config && (config.layers || []).find(l => l.id === "device:" + id);
@@ -209,13 +235,28 @@
     if (own && !editor.value && document.activeElement !== editor) editor.value = JSON.stringify(own.settings, null, 1);
   }
 
-  function ratingsView(r) {
-    if (!r || r.total === 0) return `<p class="empty">${t("sat.none")}</p>`;
-    const levels = Object.keys(r.byLevel).sort((a, b) => b - a);
-    return `<div class="cards" id="device-rating-cards">
-      <div class="card"><div class="n" data-value="${r.index ?? ""}">${E.percent(r.index)}</div><div class="l">${t("col.index")}</div></div>
-      <div class="card"><div class="n" data-value="${r.total}">${E.number(r.total)}</div><div class="l">${t("col.total")}</div></div>
-      ${levels.map(l => `<div class="card"><div class="n">${E.number(r.byLevel[l])}</div><div class="l">${esc(t("level." + l))}</div></div>`).join("")}</div>`;
+  // The device's open alerts, without the columns the page already says (device, counter, centre).
+  function alertsView(list) {
+    if (list.length === 0) return `<p class="empty">${t("alerts.none")}</p>`;
+    return `<table><thead><tr><th>${t("col.kind")}</th><th>${t("col.detail")}</th><th>${t("col.opened")}</th><th>${t("work.state")}</th></tr></thead>
+      <tbody>${list.map(a => `<tr class="alert" data-alert-id="${esc(a.id)}" data-alert-kind="${esc(a.kind)}" data-device="${esc(a.deviceId ?? "")}">
+        <td><a href="#/alert/${encodeURIComponent(a.id)}" title="${esc(t("work.open"))}">${E.kindLabel(a)}</a></td>
+        <td class="wrap" data-detail>${esc(E.alertDetail(a))}</td><td>${esc(E.formatTime(a.openedAt))} <span class="muted">(${E.duration(a.openedAt)})</span></td>
+        <td class="muted">${a.assignedTo ? esc(t("work.assignedTo", a.assignedTo)) : a.acknowledgedBy ? esc(t("work.acknowledgedBy", a.acknowledgedBy)) : ""}</td></tr>`).join("")}</tbody></table>`;
+  }
+
+  // Today's and the last 7 days' ratings of the device's counter: the satisfaction index, the total and each level.
+  function ratingsView(today, week, counter) {
+    if (!counter) return `<p class="empty">${t("dev.noCounter")}</p>`;
+    if (!today && !week) return `<p class="empty">—</p>`;
+    const levels = [4, 3, 2, 1];
+    const row = (name, r) => `<tr data-period="${name}"><th scope="row">${t("dev.ratings." + name)}</th>
+      <td class="num" data-value="${r ? r.total : ""}">${r ? E.number(r.total) : "—"}</td>
+      <td class="num">${r ? E.percent(r.index) : "—"}</td>
+      ${levels.map(l => `<td class="num" data-level="${l}">${r ? E.number(r.byLevel[l] ?? 0) : "—"}</td>`).join("")}</tr>`;
+    return `<table id="device-rating-table"><thead><tr><th></th><th class="num">${t("col.total")}</th><th class="num">${t("col.index")}</th>
+      ${levels.map(l => `<th class="num">${esc(t("level." + l))}</th>`).join("")}</tr></thead>
+      <tbody>${row("today", today)}${row("week", week)}</tbody></table>`;
   }
 
   function configView(c) {

@@ -1,10 +1,16 @@
 // Texts of the dashboard in Vietnamese (default) and English. Keys are used by data-t attributes and by app.js.
 window.EDGE_TEXTS = {
   vi: {
+    "qs.title": "· Thống kê xếp hàng", "nav.queueStats": "Xếp hàng", "qs.col.issued": "Đã phát số", "qs.col.priority": "Ưu tiên", "qs.col.served": "Đã phục vụ", "qs.col.skipped": "Vắng mặt",
+    "qs.col.waiting": "Đang chờ", "qs.col.transferred": "Chuyển quầy", "qs.col.waitAvgS": "Chờ TB (phút)", "qs.col.waitMaxS": "Chờ tối đa (phút)", "qs.col.serviceAvgS": "Phục vụ TB (phút)", "qs.col.satisfactionIndex": "Hài lòng",
+    "detail.device-offline": "Mất kết nối từ {since} ({reason})", "detail.printer-paper-out": "Máy in: {state}", "detail.printer-cover-open": "Máy in: {state}", "detail.printer-offline": "Máy in: {state}",
+    "detail.outbox-backlog": "{events} sự kiện chưa gửi, cũ nhất {oldestMinutes} phút", "detail.clock-unsynced": "Đồng hồ chưa đồng bộ sau {uptimeMinutes} phút hoạt động",
+    "detail.disk-low": "Còn trống {freeMb} MB", "detail.counter-silent": "Không có đánh giá trong {hours} giờ làm việc", "detail.sequence-gap": "Thiếu {missing} sự kiện (đến số {upTo})",
+    "detail.device-disk": "Thiết bị không ghi được dữ liệu: {sentence}", "detail.storage-corrupt": "Tệp dữ liệu hỏng, đã cách ly: {sentence}", "detail.device-fault": "Lỗi {fault}: {sentence}",
     "rep.title": "· Báo cáo", "nav.reports": "Báo cáo", "rep.period": "Kỳ báo cáo", "rep.week": "Tuần", "rep.month": "Tháng", "rep.day": "Ngày trong kỳ (trống: kỳ vừa qua)", "rep.show": "Xem", "rep.signIn": "Đăng nhập ở bảng điều khiển trước", "rep.ratings": "Lượt đánh giá", "rep.index": "Chỉ số hài lòng", "rep.target": "Mục tiêu", "rep.issued": "Vé đã phát", "rep.served": "Đã phục vụ", "rep.waitAvg": "Chờ trung bình (phút)", "rep.waitP95": "Chờ P95 (phút)", "rep.availability": "Thiết bị hoạt động trong giờ làm việc", "rep.alerts": "Cảnh báo mới", "rep.chart.satisfaction": "Mức độ hài lòng theo ngày và mục tiêu", "rep.chart.heatmap": "Lượt đánh giá theo ngày và giờ", "rep.chart.availability": "Tỉ lệ hoạt động của từng thiết bị",
     "subtitle": "Giám sát thiết bị một cửa",
     "nav.overview": "Tổng quan", "nav.alerts": "Cảnh báo", "nav.satisfaction": "Mức độ hài lòng",
-    "lang.switch": "EN",
+    "lang.switch": "EN", "lang.label": "Chuyển sang tiếng Anh (English)",
     "live.updated": "Cập nhật {0}", "live.failed": "Mất kết nối, thử lại…",
     "login.title": "Đăng nhập", "login.name": "Tên đăng nhập", "login.password": "Mật khẩu hoặc mã API", "login.submit": "Đăng nhập", "login.failed": "Sai tên đăng nhập hoặc mật khẩu",
     "overview.title": "Tổng quan thiết bị", "overview.devices": "Thiết bị", "overview.online": "Trực tuyến", "overview.offline": "Mất kết nối", "overview.alerts": "Cảnh báo đang mở",
@@ -29,10 +35,16 @@ window.EDGE_TEXTS = {
     "ago.s": "{0} giây trước", "ago.m": "{0} phút trước", "ago.h": "{0} giờ trước", "ago.d": "{0} ngày trước", "never": "chưa bao giờ"
   },
   en: {
+    "qs.title": "· Queue statistics", "nav.queueStats": "Queue", "qs.col.issued": "Issued", "qs.col.priority": "Priority", "qs.col.served": "Served", "qs.col.skipped": "Skipped",
+    "qs.col.waiting": "Waiting", "qs.col.transferred": "Transferred", "qs.col.waitAvgS": "Average wait (min)", "qs.col.waitMaxS": "Longest wait (min)", "qs.col.serviceAvgS": "Average service (min)", "qs.col.satisfactionIndex": "Satisfied",
+    "detail.device-offline": "Offline since {since} ({reason})", "detail.printer-paper-out": "Printer: {state}", "detail.printer-cover-open": "Printer: {state}", "detail.printer-offline": "Printer: {state}",
+    "detail.outbox-backlog": "{events} events not sent, oldest {oldestMinutes} min", "detail.clock-unsynced": "Clock not synchronised after {uptimeMinutes} min running",
+    "detail.disk-low": "{freeMb} MB free", "detail.counter-silent": "No rating for {hours} opening hours", "detail.sequence-gap": "{missing} events missing (up to number {upTo})",
+    "detail.device-disk": "The device cannot store data: {sentence}", "detail.storage-corrupt": "Data file damaged, set aside: {sentence}", "detail.device-fault": "Fault {fault}: {sentence}",
     "rep.title": "· Reports", "nav.reports": "Reports", "rep.period": "Period", "rep.week": "Week", "rep.month": "Month", "rep.day": "A day of the period (empty: the last one)", "rep.show": "Show", "rep.signIn": "Sign in on the dashboard first", "rep.ratings": "Ratings", "rep.index": "Satisfaction index", "rep.target": "Target", "rep.issued": "Tickets issued", "rep.served": "Served", "rep.waitAvg": "Average wait (min)", "rep.waitP95": "95th percentile wait (min)", "rep.availability": "Device availability in opening hours", "rep.alerts": "Alerts opened", "rep.chart.satisfaction": "Satisfaction by day with the target", "rep.chart.heatmap": "Ratings by day and hour", "rep.chart.availability": "Availability of each device",
     "subtitle": "One-stop shop device monitor",
     "nav.overview": "Overview", "nav.alerts": "Alerts", "nav.satisfaction": "Satisfaction",
-    "lang.switch": "VI",
+    "lang.switch": "VI", "lang.label": "Switch to Vietnamese (Tiếng Việt)",
     "live.updated": "Updated {0}", "live.failed": "Connection lost, retrying…",
     "login.title": "Sign in", "login.name": "User name", "login.password": "Password or API token", "login.submit": "Sign in", "login.failed": "Wrong user name or password",
     "overview.title": "Device overview", "overview.devices": "Devices", "overview.online": "Online", "overview.offline": "Offline", "overview.alerts": "Open alerts",

@@ -23,6 +23,7 @@
     document.documentElement.lang = lang;
     document.querySelectorAll("[data-t]").forEach(el => { el.textContent = t(el.dataset.t); });
     document.getElementById("lang").textContent = t("lang.switch");
+    document.getElementById("lang").setAttribute("aria-label", t("lang.label"));
   }
 
   function url(path, format) {
@@ -50,7 +51,7 @@
       ["rep.issued", r.tickets.all.issued], ["rep.served", r.tickets.all.served], ["rep.waitAvg", minutes(r.tickets.all.waitAvgS)],
       ["rep.waitP95", minutes(r.tickets.all.waitP95S)], ["rep.availability", percent(r.availability.share)], ["rep.alerts", r.alerts.all.opened],
     ];
-    document.getElementById("figures").innerHTML = figures.map(([k, v]) => `<dt>${esc(t(k))}</dt><dd>${esc(v)}</dd>`).join("");
+    document.getElementById("figures").innerHTML = figures.map(([k, v]) => `<dt>${esc(t(k))}</dt><dd data-figure="${esc(k)}">${esc(v)}</dd>`).join("");
     // The charts are drawn by the fleet (the same drawing as in the PDF) and shown as images with their titles.
     document.getElementById("charts").innerHTML = CHARTS
       .map(c => `<figure><img src="${esc(url("/charts/" + c))}" alt="${esc(t("rep.chart." + c))}" style="max-width:100%;height:auto"></figure>`).join("");

@@ -74,11 +74,9 @@ public sealed class QueuePageTests(ITestOutputHelper output) : IAsyncLifetime
         await browser.WaitUntilAsync("return document.querySelector('#tables table tbody tr') !== null", Wait, "the queue statistics tables");
         var shown = await browser.ExecuteAsync(
             "const table = document.querySelector('#tables table');"
-            + "const heads = [...table.querySelectorAll('thead th')].map(h => h.textContent);"
-            + "const cells = [...table.querySelector('tbody tr').cells].map(c => c.textContent);"
+            + "const cell = name => table.querySelector(`tbody tr td[data-col='${name}']`).textContent;"
             + "return { title: table.closest('section').querySelector('h2').textContent, error: document.getElementById('error').textContent,"
-            + " issued: cells[heads.findIndex(h => h.endsWith('/ issued'))], served: cells[heads.findIndex(h => h.endsWith('/ served'))],"
-            + " waiting: cells[heads.findIndex(h => h.endsWith('/ waiting'))] };");
+            + " issued: cell('issued'), served: cell('served'), waiting: cell('waiting') };");
         output.WriteLine($"page: {shown}");
         Assert.Equal("", shown.GetProperty("error").GetString());
         Assert.Contains($"{day} → {day}", shown.GetProperty("title").GetString(), StringComparison.Ordinal);

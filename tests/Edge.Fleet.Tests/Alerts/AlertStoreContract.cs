@@ -45,6 +45,24 @@ public abstract class AlertStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_alert_keeps_its_parameters_for_pages_in_either_language_and_an_alert_without_them_reads_null()
+    {
+        var parameters = new Dictionary<string, string> { [AlertParameters.Events] = "120", [AlertParameters.OldestMinutes] = "14" };
+        var backlog = Alert.Open(new AlertCondition(AlertKinds.OutboxBacklog, Severities.Warning, "dev-2", "7", "hn-01", "120 events waiting, oldest 14 min")
+        {
+            Parameters = parameters,
+        }, Now);
+        Assert.True(await Store.TryOpenAsync(backlog, notify: true, default));
+        Assert.True(await Store.TryOpenAsync(Offline("dev-1", Now), notify: false, default));
+
+        var open = await Store.OpenAlertsAsync(default);
+        Assert.Equal(parameters, open.Single(a => a.Id == backlog.Id).Parameters);
+        Assert.Null(open.Single(a => a.Id != backlog.Id).Parameters);
+        Assert.Equal(parameters, (await Store.HistoryAsync(Now.AddDays(-1), 10, default)).Single(a => a.Id == backlog.Id).Parameters);
+        Assert.Equal(parameters, Assert.Single(await Store.ClaimDueNoticesAsync(Now, ClaimFor, 10, default)).Notice.Alert.Parameters);
+    }
+
+    [Fact]
     public async Task A_second_alert_for_a_problem_already_open_is_refused_without_a_notice()
     {
         Assert.True(await Store.TryOpenAsync(Offline("dev-1", Now), notify: true, default));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using ClosedXML.Excel;
 using Edge.Fleet.Reports;
@@ -144,6 +145,49 @@ public sealed class ReportApiTests
         Assert.Contains("Chỉ số hài lòng / Satisfaction index: 60.0%", text);
         Assert.Contains("Lượt đánh giá / Ratings: 5", weekly.TextBody);
         site.Fleet.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task A_report_email_the_SMTP_server_refuses_is_counted_dead_lettered_for_administrators_and_sent_when_retried()
+    {
+        await using var site = await ReportSite.StartAsync("--Notifications:MaxAttempts=2");
+        site.Sink.Refusing = true;
+        await site.AddUserAsync("lan", "manager", [ReportSite.Centre], "lan@r.test");
+        using var lan = await site.LoginAsync("lan");
+
+        // Both reports due (week and month) fail twice each: two dead letters for lan, four failures counted.
+        var letters = await Eventually.ReturnsAsync(
+            async () => (await site.Fleet.GetJsonAsync("/api/v1/notifications/dead-letters")).EnumerateArray()
+                .Where(l => l.GetProperty("channel").GetString() == "report-mail").ToList(),
+            l => l.Count == 2, Patience, "the two report e-mails to be dead-lettered");
+        Assert.All(letters, l => Assert.Equal(("lan", "report", 2), (l.GetProperty("recipient").GetString(), l.GetProperty("event").GetString(), l.GetProperty("attempts").GetInt32())));
+        Assert.All(letters, l => Assert.Contains("421", l.GetProperty("lastError").GetString(), StringComparison.Ordinal));
+        Assert.Contains(letters, l => l.GetProperty("id").GetString() == $"{ReportSite.Centre}/week/{ReportSite.Week.FromDay}/lan");
+        var metrics = await site.Fleet.Http.GetStringAsync("/metrics");
+        Assert.Contains("edge_report_mail_total{outcome=\"failed\"} 4", metrics, StringComparison.Ordinal);
+        Assert.Contains("edge_report_mail_total{outcome=\"sent\"} 0", metrics, StringComparison.Ordinal);
+        Assert.Empty(site.Sink.Messages);
+        Assert.Equal(HttpStatusCode.Forbidden, (await lan.GetAsync("/api/v1/notifications/dead-letters")).StatusCode);
+
+        // The administrator retries the weekly one: it is sent, leaves the list and is counted; the monthly one stays.
+        site.Sink.Refusing = false;
+        var weekly = letters.Single(l => l.GetProperty("id").GetString()!.Contains("/week/", StringComparison.Ordinal)).GetProperty("id").GetString();
+        using (var retry = await site.Fleet.Http.PostAsJsonAsync("/api/v1/notifications/dead-letters/retry", new { channel = "report-mail", id = weekly }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, retry.StatusCode);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(MailsTo(site, "lan@r.test").Count == 1), Patience, "the retried weekly report");
+        Assert.Contains("Weekly", MailsTo(site, "lan@r.test").Single().Subject, StringComparison.Ordinal);
+        var left = (await site.Fleet.GetJsonAsync("/api/v1/notifications/dead-letters")).EnumerateArray()
+            .Where(l => l.GetProperty("channel").GetString() == "report-mail").Select(l => l.GetProperty("id").GetString()).ToList();
+        Assert.DoesNotContain(weekly, left);
+        Assert.Single(left);
+        Assert.Contains("edge_report_mail_total{outcome=\"sent\"} 1", await site.Fleet.Http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        using (var again = await site.Fleet.Http.PostAsJsonAsync("/api/v1/notifications/dead-letters/retry", new { channel = "report-mail", id = weekly }))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
     }
 
     private static async Task CheckPdfAsync(ReportSite site, HttpClient client, JsonElement report, JsonElement queue)

@@ -40,6 +40,25 @@ public abstract class ReportMailStoreContract : StoreContractBase<IReportMailSto
     }
 
     [Fact]
+    public async Task A_dead_letter_is_retried_with_its_attempts_reset_and_only_a_failed_one()
+    {
+        Assert.False(await Store.RetryFailedAsync(Mail, CancellationToken.None));
+        Assert.True(await Store.TryClaimAsync(Mail, Now, ClaimFor, 1, CancellationToken.None));
+        Assert.False(await Store.RetryFailedAsync(Mail, CancellationToken.None));
+        await Store.MarkNotSentAsync(Mail, "550 no such user", final: true, CancellationToken.None);
+        var failed = Assert.Single(await Store.ListAsync(10, CancellationToken.None));
+        Assert.Equal(("lan", Now), (failed.Person, failed.CreatedAt));
+
+        Assert.True(await Store.RetryFailedAsync(Mail, CancellationToken.None));
+        var pending = Assert.Single(await Store.ListAsync(10, CancellationToken.None));
+        Assert.Equal((ReportMailStates.Pending, 0), (pending.State, pending.Attempts));
+        Assert.True(await Store.TryClaimAsync(Mail, Now.AddMinutes(1), ClaimFor, 1, CancellationToken.None));
+        await Store.MarkSentAsync(Mail, Now.AddMinutes(1), CancellationToken.None);
+        Assert.False(await Store.RetryFailedAsync(Mail, CancellationToken.None));
+        Assert.Equal(ReportMailStates.Sent, Assert.Single(await Store.ListAsync(10, CancellationToken.None)).State);
+    }
+
+    [Fact]
     public async Task Mails_of_other_people_and_periods_are_claimed_on_their_own()
     {
         Assert.True(await Store.TryClaimAsync(Mail, Now, ClaimFor, 10, CancellationToken.None));

@@ -57,6 +57,28 @@ public sealed class WebDriverSession
             ["args"] = JsonSerializer.SerializeToNode(args),
         });
 
+    /// <summary>Tab, Enter, Escape and Shift (W3C key values) for <see cref="PressKeyAsync"/>.</summary>
+    public const string Tab = "\uE004";
+    public const string Enter = "\uE007";
+    public const string Escape = "\uE00C";
+
+    /// <summary>
+    /// Presses and releases one key on the keyboard (W3C actions): it goes to whatever has the focus, as a person's
+    /// key press does, so Tab moves the focus and Enter activates the focused control.
+    /// </summary>
+    public Task PressKeyAsync(string key) =>
+        CommandAsync(HttpMethod.Post, "actions", new JsonObject
+        {
+            ["actions"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "key",
+                ["id"] = "keyboard",
+                ["actions"] = new JsonArray(
+                    new JsonObject { ["type"] = "keyDown", ["value"] = key },
+                    new JsonObject { ["type"] = "keyUp", ["value"] = key }),
+            }),
+        });
+
     /// <summary>A PNG of the viewport.</summary>
     public async Task<byte[]> ScreenshotAsync() =>
         Convert.FromBase64String((await CommandAsync(HttpMethod.Get, "screenshot")).GetString()!);
