@@ -27,13 +27,28 @@ public static class QueueFigures
         centre,
         from,
         Group("all", tickets),
-        tickets.GroupBy(t => t.Field).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList(),
-        tickets.Where(t => t.Counter is not null).GroupBy(t => t.Counter!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList())
+        GroupsBy(tickets, t => t.Field),
+        GroupsBy(tickets, t => t.Counter))
     {
         From = from,
         To = to,
-        ByDay = tickets.GroupBy(t => t.ListDay).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList(),
+        ByDay = GroupsBy(tickets, t => t.ListDay),
     };
+
+    /// <summary>
+    /// Figures of several centres together (a province, <paramref name="scope"/> its code): counters are named
+    /// "{centre}/{counter}" (two centres both have a counter 1), and <see cref="QueueStatsView.ByCentre"/> has each centre.
+    /// </summary>
+    public static QueueStatsView Stats(string scope, string from, string to, IReadOnlyList<QueueTicket> tickets, bool severalCentres) =>
+        !severalCentres ? Stats(scope, from, to, tickets) : Stats(scope, from, to, tickets) with
+        {
+            ByCounter = GroupsBy(tickets, t => t.Counter is null ? null : $"{t.Centre}/{t.Counter}"),
+            ByCentre = GroupsBy(tickets, t => t.Centre),
+        };
+
+    private static List<QueueGroupStats> GroupsBy(IReadOnlyList<QueueTicket> tickets, Func<QueueTicket, string?> key) =>
+        tickets.Select(t => (Key: key(t), Ticket: t)).Where(x => x.Key is not null).GroupBy(x => x.Key!)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.Select(x => x.Ticket).ToList())).ToList();
 
     private static QueueGroupStats Group(string key, IReadOnlyList<QueueTicket> tickets)
     {

@@ -5,7 +5,8 @@ namespace Edge.Fleet.Queue;
 
 /// <summary>
 /// Queue statistics as CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheet programs read Vietnamese names):
-/// one row per scope (centre, field, counter, day) and key, the columns of <see cref="QueueGroupStats"/>.
+/// one row per scope (centre, field, counter, day) and key, the columns of <see cref="QueueGroupStats"/>. For a province
+/// the first row is the province (its code in the first column) and each of its centres has a "centre" row.
 /// </summary>
 public static class QueueStatsCsv
 {
@@ -16,7 +17,7 @@ public static class QueueStatsCsv
     {
         var csv = new StringBuilder().Append('\uFEFF').Append(Header).Append("\r\n");
         Row(csv, stats, "centre", stats.All with { Key = stats.Centre });
-        foreach (var (scope, groups) in new[] { ("field", stats.ByField), ("counter", stats.ByCounter), ("day", stats.ByDay) })
+        foreach (var (scope, groups) in new[] { ("centre", stats.ByCentre), ("field", stats.ByField), ("counter", stats.ByCounter), ("day", stats.ByDay) })
         {
             foreach (var group in groups)
             {

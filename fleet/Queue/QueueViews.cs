@@ -57,6 +57,9 @@ public sealed record QueueStatsView(string Centre, string Day, QueueGroupStats A
     public string? To { get; init; }
 
     public IReadOnlyList<QueueGroupStats> ByDay { get; init; } = [];
+
+    /// <summary>Each centre's figures, when the figures are of a province (<c>province=</c>); empty for one centre.</summary>
+    public IReadOnlyList<QueueGroupStats> ByCentre { get; init; } = [];
 }
 
 /// <summary>Refused queue requests by reason (<see cref="Edge.Wire.CallRefusals"/>) since this node started.</summary>

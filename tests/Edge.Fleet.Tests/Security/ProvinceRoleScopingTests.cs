@@ -94,6 +94,24 @@ public sealed class ProvinceRoleScopingTests(ProvinceFleet site) : IClassFixture
     }
 
     [Fact]
+    public async Task Queue_statistics_are_given_for_a_province_within_the_callers_scope()
+    {
+        const string Day = "from=2026-11-23&to=2026-11-23";
+        var hanoi = await site.OfficerA.GetFromJsonAsync<JsonElement>($"/api/v1/stats/queue?province=01&{Day}");
+        Assert.Equal(("01", "2026-11-23"), (hanoi.GetProperty("centre").GetString(), hanoi.GetProperty("to").GetString()));
+        Assert.DoesNotContain("centre-b", hanoi.GetRawText(), StringComparison.Ordinal);
+        var csv = await site.Nation.GetStringAsync($"/api/v1/stats/queue?province=24&{Day}&format=csv");
+        Assert.StartsWith("24,2026-11-23,2026-11-23,centre,24,", csv.TrimStart('\uFEFF').Split("\r\n")[1], StringComparison.Ordinal);
+
+        using var otherProvince = await site.OfficerA.GetAsync($"/api/v1/stats/queue?province=24&{Day}");
+        Assert.Equal(HttpStatusCode.Forbidden, otherProvince.StatusCode);
+        using var noProvince = await site.OfficerA.GetAsync($"/api/v1/stats/queue?province=99&{Day}");
+        Assert.Equal(HttpStatusCode.BadRequest, noProvince.StatusCode);
+        using var both = await site.Fleet.Http.GetAsync($"/api/v1/stats/queue?province=01&centre=centre-a&{Day}");
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+    }
+
+    [Fact]
     public async Task The_comparison_ranks_provinces_or_a_provinces_centres_with_the_figures_of_the_statistics_and_the_target()
     {
         const string Day = "from=2026-11-23&to=2026-11-23";
