@@ -29,7 +29,7 @@ public sealed class CommandRunnerTests : IDisposable
         [_identify],
         _uplink,
         new StoppingLifetime(),
-        new FixedClock(Now),
+        new FakeTimeProvider(Now),
         NullLogger<CommandRunner>.Instance);
 
     private CommandLedger Ledger() => new(_folder[CommandLedger.FileName], 100);
@@ -109,7 +109,7 @@ public sealed class CommandRunnerTests : IDisposable
         var ledger = Ledger();
         var runner = new CommandRunner(
             Options.Create(new DeviceOptions { Id = "dev-1" }), new CommandReceiver(_counters, NullLogger<CommandReceiver>.Instance), ledger, _counters,
-            [new LogTailAction(log)], _uplink, new StoppingLifetime(), new FixedClock(Now), NullLogger<CommandRunner>.Instance);
+            [new LogTailAction(log)], _uplink, new StoppingLifetime(), new FakeTimeProvider(Now), NullLogger<CommandRunner>.Instance);
 
         await runner.HandleAsync(Payload("c7", CommandKinds.LogTail, Now.AddHours(1)), CancellationToken.None);
         await runner.HandleAsync(Payload("c7", CommandKinds.LogTail, Now.AddHours(1)), CancellationToken.None);
@@ -149,11 +149,6 @@ public sealed class CommandRunnerTests : IDisposable
             Details.Add(result.Detail);
             return Task.FromResult(true);
         }
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private sealed class StoppingLifetime : IHostApplicationLifetime

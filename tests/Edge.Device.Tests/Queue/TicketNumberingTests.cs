@@ -81,6 +81,7 @@ public sealed class TicketNumberingTests : IDisposable
     private TicketNumbering Open(int first = 1, int last = 999) =>
         new(_folder["numbers.json"], _clock, Hanoi, first, last);
 
+    /// <summary>A clock that can be set back (to the epoch: a Pi before NTP answered), which FakeTimeProvider refuses.</summary>
     private sealed class SettableClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;

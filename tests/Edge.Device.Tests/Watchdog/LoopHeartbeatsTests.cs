@@ -7,7 +7,7 @@ public sealed class LoopHeartbeatsTests
     [Fact]
     public void A_loop_that_stops_beating_is_stalled_and_a_beat_revives_it()
     {
-        var clock = new SteppedClock();
+        var clock = new FakeTimeProvider();
         var heartbeats = new LoopHeartbeats(clock);
         heartbeats.Register("uplink", TimeSpan.FromSeconds(60));
         heartbeats.Register("outbox-writer", TimeSpan.FromHours(1));
@@ -25,7 +25,7 @@ public sealed class LoopHeartbeatsTests
     [Fact]
     public void A_beat_for_an_unregistered_loop_is_ignored()
     {
-        var heartbeats = new LoopHeartbeats(new SteppedClock());
+        var heartbeats = new LoopHeartbeats(new FakeTimeProvider());
         heartbeats.Beat("nobody");
         Assert.Empty(heartbeats.Stalled());
     }
@@ -37,16 +37,4 @@ public sealed class LoopHeartbeatsTests
     [InlineData("abc", null)]
     public void The_period_comes_from_WATCHDOG_USEC(string? usec, int? seconds) =>
         Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, SystemdWatchdog.WatchdogPeriod(usec));
-
-    /// <summary>A monotonic clock that moves only when told to.</summary>
-    private sealed class SteppedClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
 }
