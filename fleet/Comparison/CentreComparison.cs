@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Edge.Fleet.Auth;
 using Edge.Fleet.Centres;
+using Edge.Fleet.Federation;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Reports;
@@ -16,10 +18,12 @@ namespace Edge.Fleet.Comparison;
 /// (<see cref="CentreReportBuilder.Figures"/>), and device health: the share of opening minutes the devices were
 /// online (<see cref="CentreReportBuilder.AvailabilityAsync"/>, the report's computation). Each row carries its
 /// target (<see cref="ComparisonOptions"/>) and whether it falls short. Only centres the caller sees are counted.
+/// Centres forwarded by lower fleets (<see cref="IFederationStore.ListForwardedDevicesAsync"/>) count with their
+/// forwarded devices' ratings, in the province the directory gives them (fleet/Federation enters it).
 /// </summary>
 public sealed class CentreComparison(
     IEventStore events, DeviceRegistry registry, IQueueStore queue, CentreReportBuilder reports, ICentreDirectory directory,
-    IOptions<ComparisonOptions> options)
+    IFederationStore federation, IOptions<ComparisonOptions> options)
 {
     public const string ByCentre = "centre";
     public const string ByProvince = "province";
@@ -33,7 +37,9 @@ public sealed class CentreComparison(
     {
         var from = StatsWindow.StartOf(firstDay, reports.Zone);
         var to = StatsWindow.StartOf(lastDay.AddDays(1), reports.Zone);
-        var centres = scope.CentresWithDevices(registry, directory);
+        var forwarded = (await federation.ListForwardedDevicesAsync(cancellationToken))
+            .Where(d => CentreScope.MaySee(user, d.Centre)).ToLookup(d => d.Centre, d => d.StoredAs, StringComparer.Ordinal);
+        var centres = scope.CentresWithDevices(registry, directory, forwarded.Select(g => g.Key));
         var level = province is null ? ByProvince : ByCentre;
         var groups = centres.GroupBy(c => level == ByCentre ? c.Centre : c.Province).ToList();
         var rows = new List<ComparisonRow>();
@@ -41,7 +47,7 @@ public sealed class CentreComparison(
         {
             var ids = group.Select(c => c.Centre).ToHashSet(StringComparer.Ordinal);
             var provinceCode = group.First().Province;
-            rows.Add(await RowAsync(user, level, group.Key, provinceCode, ids, firstDay, lastDay, from, to, cancellationToken));
+            rows.Add(await RowAsync(user, level, group.Key, provinceCode, ids, forwarded, firstDay, lastDay, from, to, cancellationToken));
         }
 
         var ranked = rows.OrderByDescending(r => r.Index ?? -1).ThenBy(r => r.Key, StringComparer.Ordinal)
@@ -51,11 +57,17 @@ public sealed class CentreComparison(
     }
 
     private async Task<ComparisonRow> RowAsync(
-        ClaimsPrincipal user, string level, string key, string province, IReadOnlySet<string> centres,
+        ClaimsPrincipal user, string level, string key, string province, IReadOnlySet<string> centres, ILookup<string, string> forwarded,
         DateOnly firstDay, DateOnly lastDay, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var counts = await ScopedRatingCounts.CountAsync(events, registry, user, centres, new RatingFilter(From: from, To: to), cancellationToken)
+        var filter = new RatingFilter(From: from, To: to);
+        var counts = await ScopedRatingCounts.CountAsync(events, registry, user, centres, filter, cancellationToken)
                      ?? new RatingCounts(new Dictionary<int, long>(), 0);
+        foreach (var device in centres.SelectMany(c => forwarded[c]))
+        {
+            counts = Add(counts, await events.CountRatingsAsync(filter with { DeviceId = device }, cancellationToken));
+        }
+
         var tickets = new List<QueueTicket>();
         long onlineMinutes = 0, knownMinutes = 0, counterOpenMinutes = 0;
         foreach (var centre in centres)
@@ -76,6 +88,17 @@ public sealed class CentreComparison(
             counterOpenMinutes > 0 ? Math.Round(counts.Total / (counterOpenMinutes / 60.0), 3) : null,
             waits.Called, waits.WaitAvgS, waits.WaitP95S,
             knownMinutes > 0 ? Math.Round((double)onlineMinutes / knownMinutes, 4) : null);
+    }
+
+    private static RatingCounts Add(RatingCounts a, RatingCounts b)
+    {
+        var byLevel = new Dictionary<int, long>(a.ByLevel);
+        foreach (var (level, count) in b.ByLevel)
+        {
+            byLevel[level] = byLevel.GetValueOrDefault(level) + count;
+        }
+
+        return new RatingCounts(byLevel, a.Satisfied + b.Satisfied);
     }
 }
 

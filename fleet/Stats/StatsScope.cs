@@ -52,9 +52,14 @@ public sealed record StatsScope(IReadOnlySet<string>? Centres)
         return forbidden ? null : new StatsScope(seen);
     }
 
-    /// <summary>The centres of the registry's devices within this scope, each with its province (or <see cref="NoProvince"/>).</summary>
-    public IReadOnlyList<(string Centre, string Province)> CentresWithDevices(DeviceRegistry registry, ICentreDirectory directory) =>
-        registry.List().Select(d => d.Centre).Distinct(StringComparer.Ordinal)
+    /// <summary>
+    /// The centres of the registry's devices within this scope (registry entries of role <c>fleet</c>, lower fleets,
+    /// are no devices of a centre), plus <paramref name="otherCentres"/> (the centres of devices forwarded by lower
+    /// fleets), each with its province (or <see cref="NoProvince"/>).
+    /// </summary>
+    public IReadOnlyList<(string Centre, string Province)> CentresWithDevices(
+        DeviceRegistry registry, ICentreDirectory directory, IEnumerable<string>? otherCentres = null) =>
+        registry.List().Where(d => d.Role != DeviceRoles.Fleet).Select(d => d.Centre).Concat(otherCentres ?? []).Distinct(StringComparer.Ordinal)
             .Where(c => Centres is null || Centres.Contains(c))
             .Order(StringComparer.Ordinal)
             .Select(c => (c, directory.ProvinceOf(c) ?? NoProvince))

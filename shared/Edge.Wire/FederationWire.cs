@@ -31,8 +31,12 @@ public static class FederationTopics
 /// One device's events forwarded by a lower fleet: the device's id and its centre in the lower fleet, and events in
 /// seq order as the lower fleet stored them (the device's own seqs, so (fleet, device, seq) names each once).
 /// Events the upper fleet has no use for travel as <see cref="ForwardedKinds.Omitted"/> markers keeping their seq.
+/// <see cref="CentreName"/> and <see cref="Province"/> (added later, absent from older senders) are the centre's
+/// display name and two-digit province code in the lower fleet's centre directory, null when it has no such centre:
+/// the upper fleet enters the centre in its own directory with them.
 /// </summary>
-public sealed record ForwardedBatch(string DeviceId, string Centre, IReadOnlyList<DeviceEvent> Events);
+public sealed record ForwardedBatch(
+    string DeviceId, string Centre, IReadOnlyList<DeviceEvent> Events, string? CentreName = null, string? Province = null);
 
 /// <summary>
 /// The upper fleet's answer after its durable commit: <see cref="UpTo"/> is the highest contiguous seq of the

@@ -35,20 +35,25 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
     private readonly TimeProvider _time;
     private readonly ILogger<ForwardedEventReceiver> _logger;
     private readonly Func<string, ForwardedAck, CancellationToken, Task>? _sendAck;
+    private readonly ForwardedCentreRecorder? _centres;
 
     /// <summary>The receiver of a fleet with the embedded broker (acks are injected into it); none with an external one.</summary>
     public ForwardedEventReceiver(
         IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, IServiceProvider services,
-        TimeProvider time, ILogger<ForwardedEventReceiver> logger)
-        : this(events, store, registry, counters, time, logger, services.GetService<MqttServer>() is { } server ? (fleet, ack, ct) => InjectAck(server, fleet, ack, ct) : null)
+        TimeProvider time, ILogger<ForwardedEventReceiver> logger, ForwardedCentreRecorder centres)
+        : this(events, store, registry, counters, time, logger, services.GetService<MqttServer>() is { } server ? (fleet, ack, ct) => InjectAck(server, fleet, ack, ct) : null, centres)
     {
     }
 
-    /// <summary>Test seam: <paramref name="sendAck"/> publishes an ack on <c>fleets/{fleet}/ack</c>.</summary>
+    /// <summary>
+    /// Test seam: <paramref name="sendAck"/> publishes an ack on <c>fleets/{fleet}/ack</c>; <paramref name="centres"/>
+    /// enters forwarded centres in the directory (none: they are not entered).
+    /// </summary>
     internal ForwardedEventReceiver(
         IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, TimeProvider time,
-        ILogger<ForwardedEventReceiver> logger, Func<string, ForwardedAck, CancellationToken, Task>? sendAck)
+        ILogger<ForwardedEventReceiver> logger, Func<string, ForwardedAck, CancellationToken, Task>? sendAck, ForwardedCentreRecorder? centres = null)
     {
+        _centres = centres;
         _events = events;
         _store = store;
         _registry = registry;
@@ -104,6 +109,11 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
             }
 
             await RecordAsync(device, cancellationToken);
+            if (_centres is not null)
+            {
+                await _centres.RecordAsync(device, batch.CentreName, batch.Province, cancellationToken);
+            }
+
             var vetted = EventVetting.Vet(new EventBatch(device.StoredAs, batch.Events.Select(Stored).ToList()), null);
             var upTo = await _events.AppendAsync([vetted.Batch], _time.GetUtcNow(), cancellationToken);
             _counters.Received(batch.Events.Count);

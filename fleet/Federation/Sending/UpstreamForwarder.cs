@@ -1,3 +1,4 @@
+using Edge.Fleet.Centres;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Leadership;
@@ -20,6 +21,7 @@ public sealed class UpstreamForwarder(
     IEventStore events,
     IFederationStore store,
     DeviceRegistry registry,
+    ICentreDirectory directory,
     IFleetLeadership leadership,
     UpstreamClaim claim,
     FederationCounters counters,
@@ -134,7 +136,9 @@ public sealed class UpstreamForwarder(
                     break;
                 }
 
-                var outcome = await link.SendAsync(new ForwardedBatch(device, registry.CentreOf(device) ?? "", batch),
+                var centre = registry.CentreOf(device) ?? "";
+                var entry = directory.Find(centre);
+                var outcome = await link.SendAsync(new ForwardedBatch(device, centre, batch, entry?.Name, entry?.Province),
                     TimeSpan.FromSeconds(Upstream.AckTimeoutSeconds), cancellationToken);
                 counters.Sent(batch.Count);
                 if (outcome.Ack is not { } ack)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Edge.Testing;
@@ -15,6 +16,8 @@ namespace Edge.EndToEnd.Tests.Federation;
 /// authentication on, devices and province fleets provisioned by claim code, MQTT over loopback, LiteDB files.
 /// The national fleet is down while the provinces collect, one province fleet is SIGKILLed in the middle of
 /// forwarding its backlog and started again; at the end the national figures are the sum of the provinces', once.
+/// Each province's centre is in its own province of the seed list (Hà Nội, Bắc Ninh), entered in its own fleet's
+/// directory only: the national comparison has a row per province with that province fleet's figures.
 /// </summary>
 public sealed class FederationTests(ITestOutputHelper output) : IDisposable
 {
@@ -23,6 +26,13 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
     // Buttons are numbered best first: button 1 is level 4 ... button 4 is level 1.
     private static readonly int[] FirstPresses = [60, 50, 40, 30];
     private static readonly int[] SecondPresses = [20, 15, 10, 5];
+
+    // The province each province fleet's centre-1 is in, in that fleet's own directory.
+    private static readonly Dictionary<string, (string Province, string Name)> Centres = new()
+    {
+        ["province-a"] = ("01", "Trung tâm phường Ba Đình"),
+        ["province-b"] = ("24", "Trung tâm phường Kinh Bắc"),
+    };
 
     private readonly TempFolder _folder = new("federation");
     private readonly List<IDisposable> _started = [];
@@ -84,6 +94,7 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
             }
 
             await AssertNationIsTheSumAsync(national, provinceA, provinceB);
+            await AssertNationalComparisonIsTheProvincesAsync(national, provinceA, provinceB);
             await AssertAHostileProvinceIsRefusedAsync(national, provinceA);
         }
         catch
@@ -119,6 +130,29 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"nation: {nation}; centres: {string.Join(", ", centres)}");
         output.WriteLine($"province A sent {await MetricAsync(provinceA, "edge_federation_forwarded_events_total")} events after its restart, "
             + $"nation received {await MetricAsync(national, "edge_federation_received_events_total")} since its restart");
+    }
+
+    /// <summary>
+    /// The national comparison (by province) has one row per province fleet, in the province of its centre, with that
+    /// fleet's own ratings and index, and nothing under "no province"; the forwarded centres carry their names.
+    /// </summary>
+    private async Task AssertNationalComparisonIsTheProvincesAsync(FleetRunner national, FleetRunner provinceA, FleetRunner provinceB)
+    {
+        var nation = (await national.GetJsonAsync("/api/v1/comparison")).GetProperty("rows").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("key").GetString()!, r => r);
+        output.WriteLine($"national comparison: {string.Join(", ", nation.Select(r => $"{r.Key} {r.Value.GetProperty("ratings").GetInt64()}"))}");
+        Assert.Equal(["01", "24"], nation.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, fleet) in new[] { ("province-a", provinceA), ("province-b", provinceB) })
+        {
+            var (province, centreName) = Centres[name];
+            var own = (await fleet.GetJsonAsync("/api/v1/comparison")).GetProperty("rows").EnumerateArray().Single();
+            var total = (await fleet.GetJsonAsync("/api/v1/stats/ratings")).GetProperty("total").GetInt64();
+            Assert.Equal(province, own.GetProperty("key").GetString());
+            Assert.Equal((total, total, own.GetProperty("index").GetDouble()),
+                (own.GetProperty("ratings").GetInt64(), nation[province].GetProperty("ratings").GetInt64(), nation[province].GetProperty("index").GetDouble()));
+            var centre = await national.GetJsonAsync($"/api/v1/centres/{name}.centre-1");
+            Assert.Equal((province, centreName), (centre.GetProperty("province").GetString(), centre.GetProperty("name").GetString()));
+        }
     }
 
     /// <summary>Province A's own credentials at the nation cannot publish as province B, as a device, nor a malformed batch.</summary>
@@ -163,6 +197,9 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
             "--Federation:Upstream:RetrySeconds=0.3",
             "--Federation:Upstream:AckTimeoutSeconds=5"));
         await province.StartAsync();
+        var (provinceCode, centreName) = Centres[name];
+        using var saved = await province.Http.PutAsJsonAsync($"/api/v1/centres/{FleetRunner.DefaultCentre}", new { name = centreName, province = provinceCode });
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
         return province;
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Edge.Fleet.Centres;
 using Edge.Fleet.Federation;
 using Edge.Fleet.Federation.Receiving;
 using Edge.Fleet.Ingest;
@@ -16,13 +17,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Edge.Fleet.Tests.Federation;
 
-/// <summary>The events and directory stores of the upper fleet the receiver writes to (one engine).</summary>
-public sealed record ReceivingStores(IEventStore Events, IFederationStore Federation) : IDisposable
+/// <summary>The events, forwarded-device and centre directory stores of the upper fleet the receiver writes to (one engine).</summary>
+public sealed record ReceivingStores(IEventStore Events, IFederationStore Federation, ICentreStore Centres) : IDisposable
 {
     public void Dispose()
     {
         (Events as IDisposable)?.Dispose();
         (Federation as IDisposable)?.Dispose();
+        (Centres as IDisposable)?.Dispose();
     }
 }
 
@@ -37,6 +39,9 @@ public abstract class ForwardedEventReceiverContract : StoreContractBase<Receivi
     private readonly List<(string Fleet, ForwardedAck Ack)> _acks = [];
     private readonly FederationCounters _counters = new();
     private ForwardedEventReceiver? _receiver;
+    private CentreDirectory? _directory;
+
+    private CentreDirectory Directory => _directory ??= new CentreDirectory(Store.Centres, new InProcessChangeFeed(), NullLogger<CentreDirectory>.Instance);
 
     private ForwardedEventReceiver Receiver => _receiver ??= new ForwardedEventReceiver(
         Store.Events, Store.Federation, Registry(), _counters, TimeProvider.System, NullLogger<ForwardedEventReceiver>.Instance,
@@ -44,7 +49,30 @@ public abstract class ForwardedEventReceiverContract : StoreContractBase<Receivi
         {
             _acks.Add((fleet, ack));
             return Task.CompletedTask;
-        });
+        },
+        new ForwardedCentreRecorder(Store.Centres, Directory, TimeProvider.System));
+
+    [Fact]
+    public async Task A_forwarded_centre_enters_the_directory_with_its_province_and_name_but_never_over_a_hand_made_one()
+    {
+        await Directory.SaveAsync([new Centre { Id = "hue.centre-1", Name = "Entered by hand", Province = "46", UpdatedBy = "admin" }], CancellationToken.None);
+
+        await SendAsync("ha-noi", Batch("dev-1", "centre-1", Rating(1, 4)) with { CentreName = "  Ba Đình ", Province = "01" });
+        await SendAsync("ha-noi", Batch("dev-2", "centre-2", Rating(1, 4)) with { CentreName = "Kinh Bắc", Province = "24" });
+        await SendAsync("ha-noi", Batch("dev-2", "centre-2", Rating(2, 4)) with { CentreName = "Kinh Bắc mới", Province = "24" });
+        await SendAsync("ha-noi", Batch("dev-3", "centre-3", Rating(1, 4)) with { CentreName = "Nowhere", Province = "99" });
+        await SendAsync("ha-noi", Batch("dev-4", "centre-4", Rating(1, 4)));
+        await SendAsync("hue", Batch("dev-1", "centre-1", Rating(1, 4)) with { CentreName = "From the lower fleet", Province = "01" });
+
+        var centres = (await Store.Centres.ListAsync(CancellationToken.None)).Select(c => (c.Id, c.Name, c.Province, c.UpdatedBy));
+        Assert.Equal(
+            [("ha-noi.centre-1", "Ba Đình", "01", "federation:ha-noi"), ("ha-noi.centre-2", "Kinh Bắc mới", "24", "federation:ha-noi"),
+             ("hue.centre-1", "Entered by hand", "46", "admin")],
+            centres);
+        await Directory.ReloadAsync(CancellationToken.None);
+        Assert.Equal(("01", "24", null), (Directory.ProvinceOf("ha-noi.centre-1"), Directory.ProvinceOf("ha-noi.centre-2"), Directory.ProvinceOf("ha-noi.centre-3")));
+        Assert.Equal(6, _acks.Count);
+    }
 
     [Fact]
     public async Task A_resent_batch_is_stored_once_and_acked_again_with_what_is_held()
@@ -187,7 +215,8 @@ public abstract class ForwardedEventReceiverContract : StoreContractBase<Receivi
 public sealed class LiteForwardedEventReceiverTests : ForwardedEventReceiverContract
 {
     protected override Task<ReceivingStores> CreateStoreAsync() => Task.FromResult(new ReceivingStores(
-        new LiteEventStore(FileIn("fleet.db")), new LiteFederationStore(FileIn("federation.db"), TimeProvider.System)));
+        new LiteEventStore(FileIn("fleet.db")), new LiteFederationStore(FileIn("federation.db"), TimeProvider.System),
+        new LiteCentreStore(FileIn(LiteCentreStore.FileName))));
 }
 
 public sealed class PostgresForwardedEventReceiverTests(PostgresServerFixture postgres) : ForwardedEventReceiverContract, IClassFixture<PostgresServerFixture>
@@ -195,6 +224,6 @@ public sealed class PostgresForwardedEventReceiverTests(PostgresServerFixture po
     protected override async Task<ReceivingStores> CreateStoreAsync()
     {
         var database = await MigratedDatabaseAsync(postgres);
-        return new ReceivingStores(new PostgresEventStore(database), new PostgresFederationStore(database, TimeProvider.System));
+        return new ReceivingStores(new PostgresEventStore(database), new PostgresFederationStore(database, TimeProvider.System), new PostgresCentreStore(database));
     }
 }
