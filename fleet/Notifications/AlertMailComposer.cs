@@ -7,7 +7,7 @@ namespace Edge.Fleet.Notifications;
 
 /// <summary>
 /// One e-mail for one recipient from the transitions queued for them: a single alert, or a digest of several.
-/// Vietnamese first, English below; times in the centres' time zone.
+/// Vietnamese first (the detail worded from the alert's kind and parameters), English below; times in the centres' time zone.
 /// </summary>
 public sealed class AlertMailComposer(string from, string? dashboardUrl, TimeZoneInfo zone)
 {
@@ -27,6 +27,8 @@ public sealed class AlertMailComposer(string from, string? dashboardUrl, TimeZon
         [AlertKinds.DeviceFault] = ("Thiết bị báo lỗi", "Device fault"),
         ["satisfaction-below-target"] = ("Mức độ hài lòng dưới chỉ tiêu", "Satisfaction below target"),
     };
+
+    private readonly AlertDetailWording _wording = new(zone);
 
     public MimeMessage Compose(string address, IReadOnlyList<QueuedMail> mails)
     {
@@ -85,7 +87,7 @@ public sealed class AlertMailComposer(string from, string? dashboardUrl, TimeZon
             body.AppendLine($"  Kết thúc lúc: {Local(resolved)}{(a.ResolvedBy is { } by ? $" (do {by} xử lý)" : " (hết tình trạng)")}");
         }
 
-        body.AppendLine($"  Chi tiết: {a.Detail}").AppendLine();
+        body.AppendLine($"  Chi tiết: {_wording.Vietnamese(a)}").AppendLine();
     }
 
     private void AppendEnglish(StringBuilder body, QueuedMail mail)

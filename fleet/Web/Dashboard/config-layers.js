@@ -96,6 +96,8 @@
 
   async function save() {
     const result = document.getElementById("layer-result");
+    // An answer from an earlier save must not stand for this one while it runs.
+    result.innerHTML = "";
     let settings;
     try {
       settings = JSON.parse(document.getElementById("layer-settings").value || "{}");
@@ -118,8 +120,9 @@
       return;
     }
     result.innerHTML = `<p data-result="saved" data-revision="${esc(answer.revision)}">${esc(t("cfg.saved", answer.revision))}</p>`;
-    current.loadedFor = null;
+    // Read back what was stored and mark it loaded, so the next refresh does not read it again over new typing.
     await read();
+    current.loadedFor = current.scope + "/" + current.name;
   }
 
   return [{ pattern: /^\/config(?:\/(.+))?$/, name: "config", page }];
