@@ -1,4 +1,3 @@
-using System.Reflection;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Web;
 using Microsoft.Extensions.Options;
@@ -7,14 +6,7 @@ namespace Edge.Fleet.PublicBoard;
 
 public static class PublicBoardRegistration
 {
-    private const string ResourcePrefix = "Edge.Fleet.PublicBoard.Web.";
-
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".html"] = "text/html; charset=utf-8",
-        [".js"] = "text/javascript; charset=utf-8",
-        [".css"] = "text/css; charset=utf-8",
-    };
+    private static readonly EmbeddedFiles Files = new("Edge.Fleet.PublicBoard.Web.");
 
     /// <summary>The public transparency board (fleet/PublicBoard/README.md). Call after AddCentres, AddQueue and AddRatingBreakdown.</summary>
     public static IHostApplicationBuilder AddPublicBoard(this IHostApplicationBuilder builder)
@@ -96,14 +88,9 @@ public static class PublicBoardRegistration
         // A neutral page rather than a 404: every 4xx of the fleet is a problem document (fleet/Web/ProblemAnswers.cs),
         // and a hall screen or a phone should show words, not JSON. The figures' endpoint is the 404.
         counters.RefusedNotShown();
-        using var reader = new StreamReader(Resource("absent.html")!);
-        return Results.Content(reader.ReadToEnd(), ContentTypes[".html"]);
+        using var reader = new StreamReader(Files.Open("absent.html")!);
+        return Results.Content(reader.ReadToEnd(), EmbeddedFiles.Html);
     }
 
-    private static IResult Asset(string file) =>
-        ContentTypes.TryGetValue(Path.GetExtension(file), out var type) && !file.Contains('/') && Resource(file) is { } stream
-            ? Results.Stream(stream, type)
-            : Results.NotFound();
-
-    private static Stream? Resource(string file) => Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourcePrefix + file);
+    private static IResult Asset(string file) => Files.Serve(file);
 }

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Edge.Fleet.Web;
 
 /// <summary>
@@ -10,15 +8,7 @@ namespace Edge.Fleet.Web;
 /// </summary>
 public static class DashboardEndpoints
 {
-    private const string ResourcePrefix = "Edge.Fleet.Web.Dashboard.";
-
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".html"] = "text/html; charset=utf-8",
-        [".js"] = "text/javascript; charset=utf-8",
-        [".css"] = "text/css; charset=utf-8",
-        [".svg"] = "image/svg+xml",
-    };
+    private static readonly EmbeddedFiles Files = new("Edge.Fleet.Web.Dashboard.");
 
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
     {
@@ -27,21 +17,7 @@ public static class DashboardEndpoints
             string.IsNullOrEmpty(file) && !request.Path.Value!.EndsWith('/')
                 // The page's relative links need the trailing slash; routing matches /dashboard with or without it.
                 ? Results.Redirect("/dashboard/")
-                : Serve(string.IsNullOrEmpty(file) ? "index.html" : file)).AllowAnonymous();
+                : Files.Serve(string.IsNullOrEmpty(file) ? "index.html" : file)).AllowAnonymous();
         return app;
-    }
-
-    private static IResult Serve(string file)
-    {
-        var extension = Path.GetExtension(file);
-        if (file.Contains('/') || !ContentTypes.TryGetValue(extension, out var contentType))
-        {
-            return Results.NotFound();
-        }
-
-        var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourcePrefix + file);
-        return stream is null
-            ? Results.NotFound()
-            : Results.Stream(stream, contentType);
     }
 }
