@@ -256,15 +256,31 @@ static void remember(int fd, const struct stat *st, off_t offset, size_t length)
         abort();
     }
 
+    /* A write-only descriptor cannot be read (EBADF): the old bytes are then read through a read-only descriptor of
+       the same open file, /proc/self/fd/N. */
+    int source = fd;
     size_t got = 0;
     while (got < old) {
-        ssize_t n = real_pread(fd, buffer + got, old - got, offset + (off_t)got);
+        ssize_t n = real_pread(source, buffer + got, old - got, offset + (off_t)got);
+        if (n < 0 && errno == EBADF && source == fd) {
+            char path[64];
+            snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+            source = open(path, O_RDONLY | O_CLOEXEC);
+            if (source >= 0) {
+                continue;
+            }
+        }
+
         if (n <= 0) {
             fprintf(stderr, "lazyfs: cannot read the bytes a write replaces: %s\n", strerror(errno));
             abort();
         }
 
         got += (size_t)n;
+    }
+
+    if (source != fd) {
+        real_close(source);
     }
 
     h.length = old;
