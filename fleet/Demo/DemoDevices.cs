@@ -13,8 +13,9 @@ namespace Edge.Fleet.Demo;
 /// Starts the demo centre's simulated devices as child processes (the real device host with --simulate) once the
 /// fleet listens: <c>Demo:Devices</c> counters (demo-1..N, local ports from Demo:FirstLocalPort), one kiosk
 /// (demo-kiosk, the next port) and one hall display (demo-hall, the port after). Each provisions itself with its
-/// claim code over the fleet's HTTP API (HTTPS with the fleet's CA pinned when TLS is on) and takes its role from its enrolment. They stop with the fleet; their output
-/// goes to this log at Debug level.
+/// claim code over the fleet's HTTP API (HTTPS with the fleet's CA pinned when TLS is on) and takes its role from its enrolment. They stop with the fleet; their
+/// standard output goes to this log at Debug level, their standard error at Warning, and a device that exits while the
+/// fleet runs is logged as a warning with the last lines it wrote.
 /// </summary>
 public sealed class DemoDevices(
     IOptions<DemoOptions> options,
@@ -164,11 +165,13 @@ public sealed class DemoDevices(
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var tail = new OutputTail(TailLines);
         process.Exited += (_, _) =>
         {
             if (!lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                logger.LogWarning("Demo: device {Device} exited with code {Code} (its output is logged at Debug level)", id, process.ExitCode);
+                process.WaitForExit(); // drains the redirected output, so the tail holds the device's last words
+                logger.LogWarning("Demo: device {Device} exited with code {Code}; its last lines:\n{Tail}", id, process.ExitCode, tail.Text());
             }
         };
         if (!process.Start())
@@ -176,18 +179,21 @@ public sealed class DemoDevices(
             throw new InvalidOperationException($"could not start demo device {id}");
         }
 
-        process.OutputDataReceived += (_, e) => Forward(id, e.Data);
-        process.ErrorDataReceived += (_, e) => Forward(id, e.Data);
+        process.OutputDataReceived += (_, e) => Forward(id, e.Data, tail, LogLevel.Debug);
+        process.ErrorDataReceived += (_, e) => Forward(id, e.Data, tail, LogLevel.Warning);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
     }
 
-    private void Forward(string id, string? line)
+    private void Forward(string id, string? line, OutputTail tail, LogLevel level)
     {
         if (line is not null)
         {
-            logger.LogDebug("[{Device}] {Line}", id, line);
+            tail.Add(line);
+            logger.Log(level, "[{Device}] {Line}", id, line);
         }
     }
+
+    private const int TailLines = 40;
 }
