@@ -25,18 +25,22 @@ public static class FreePort
         }
     }
 
-    /// <summary><paramref name="count"/> consecutive free ports (for programs that number ports from a first one); returns the first.</summary>
+    /// <summary>
+    /// <paramref name="count"/> consecutive free ports (for programs that number ports from a first one); returns the
+    /// first. They are taken below Linux's ephemeral range (32768-60999), so an outgoing connection of another process
+    /// cannot take one as its source port between this check and the program's bind (a demo device failed to start so).
+    /// </summary>
     public static int NextRun(int count)
     {
         lock (Given)
         {
             while (true)
             {
-                var first = Next();
-                var rest = Enumerable.Range(first + 1, count - 1).ToList();
-                if (rest.All(p => p <= IPEndPoint.MaxPort && !Given.Contains(p) && IsFree(p)))
+                var first = Random.Shared.Next(20000, 32768 - count);
+                var run = Enumerable.Range(first, count).ToList();
+                if (run.All(p => !Given.Contains(p) && IsFree(p)))
                 {
-                    rest.ForEach(p => Given.Add(p));
+                    run.ForEach(p => Given.Add(p));
                     return first;
                 }
             }

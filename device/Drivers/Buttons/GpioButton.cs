@@ -158,7 +158,15 @@ public class GpioButton : IDisposable
         }
 
         _disposed = true;
-        _gpio.UnregisterCallbackForPinValueChangedEvent(ButtonPin, OnEdge);
+        try
+        {
+            _gpio.UnregisterCallbackForPinValueChangedEvent(ButtonPin, OnEdge);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The controller was disposed first (a host torn down after a failed start): its callbacks went with it.
+        }
+
         _stop.Cancel();
         try
         {
@@ -176,7 +184,14 @@ public class GpioButton : IDisposable
         }
         else if (_openedPin)
         {
-            _gpio.ClosePin(ButtonPin);
+            try
+            {
+                _gpio.ClosePin(ButtonPin);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The controller closed its pins when it was disposed.
+            }
         }
     }
 

@@ -217,4 +217,17 @@ public class GpioButtonTests
         Assert.False(gpio.IsPinOpen(Pin));
         Assert.Null(_driver.ModeOf(Pin));
     }
+
+    [Fact]
+    public void Disposing_the_button_after_its_controller_was_disposed_does_not_throw()
+    {
+        // A host that fails to start (its port taken) disposes services in any order: the controller may go first.
+        var gpio = new GpioController(_driver);
+        var button = new GpioButton(Pin, gpio, shouldDispose: false, debounceTime: Debounce);
+        gpio.Dispose();
+
+        var error = Record.Exception(button.Dispose);
+
+        Assert.Null(error);
+    }
 }
