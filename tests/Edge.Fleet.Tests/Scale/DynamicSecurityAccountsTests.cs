@@ -81,7 +81,7 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
     [Fact]
     public async Task A_device_never_provisioned_is_refused()
     {
-        await _accounts.GrantAsync("dyn-known", "known-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-known", DeviceRoles.Counter, "known-secret-0123456789", Timeout());
 
         Assert.NotEqual(MqttClientConnectResultCode.Success, await TryConnectAsync("dyn-stranger", "dyn-stranger", "any-secret"));
         Assert.NotEqual(MqttClientConnectResultCode.Success, await TryConnectAsync("dyn-known", "dyn-known", "wrong-secret"));
@@ -93,8 +93,8 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
     [Fact]
     public async Task A_granted_device_publishes_its_own_events_and_calls_but_not_another_devices()
     {
-        await _accounts.GrantAsync("dyn-a", "a-secret-0123456789", Timeout());
-        await _accounts.GrantAsync("dyn-b", "b-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-a", DeviceRoles.Counter, "a-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-b", DeviceRoles.Counter, "b-secret-0123456789", Timeout());
         var (a, _) = await ConnectAsync("dyn-a", "dyn-a", "a-secret-0123456789");
 
         await a.PublishAsync(Message(Topics.Events("dyn-b"), "forged"), Timeout());
@@ -122,7 +122,7 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_device_is_kicked_and_cannot_reconnect()
     {
-        await _accounts.GrantAsync("dyn-r", "r-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-r", DeviceRoles.Counter, "r-secret-0123456789", Timeout());
         var (device, _) = await ConnectAsync("dyn-r", "dyn-r", "r-secret-0123456789");
 
         await _accounts.RevokeAsync("dyn-r", Timeout());
@@ -136,7 +136,7 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
     [Fact]
     public async Task A_demoted_device_hands_in_events_and_reads_its_ack_but_gets_no_configuration_or_commands()
     {
-        await _accounts.GrantAsync("dyn-old", "old-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-old", DeviceRoles.Counter, "old-secret-0123456789", Timeout());
         var (before, _) = await ConnectAsync("dyn-old", "dyn-old", "old-secret-0123456789");
         Assert.True(await SubscribeAsync(before, Topics.Config("dyn-old")) <= MqttClientSubscribeResultCode.GrantedQoS2);
 
