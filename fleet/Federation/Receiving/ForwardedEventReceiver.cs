@@ -117,8 +117,19 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
             var upTo = await _events.AppendAsync([vetted.Batch], _time.GetUtcNow(), cancellationToken);
             _counters.Received(batch.Events.Count);
             var ack = new ForwardedAck(batch.DeviceId, upTo.GetValueOrDefault(device.StoredAs));
-            await _sendAck(fleetId, ack, cancellationToken);
-            _counters.AckSent();
+            try
+            {
+                await _sendAck(fleetId, ack, cancellationToken);
+                _counters.AckSent();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Stored all the same: without the ack the lower fleet times out and resends, and the resend is stored
+                // once and acked then. Refusing the PUBACK would change nothing for it.
+                _counters.AckFailed();
+                _logger.LogWarning("Forwarded batch of {Fleet} stored, its ack not sent: {Error}", fleetId, ex.Message);
+            }
+
             return IngestResult.Stored;
         }
         catch (StoreUnavailableException ex)

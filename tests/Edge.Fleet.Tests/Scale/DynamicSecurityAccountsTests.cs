@@ -138,11 +138,11 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
         Assert.True(await SubscribeAsync(device, FederationTopics.Ack("dyn-dev")) > MqttClientSubscribeResultCode.GrantedQoS2, "a device may subscribe under fleets/");
 
         // Not as a device, not as another fleet; a device not as a fleet. The own batch goes last: once it is in, the others would be too.
-        await province.PublishAsync(Message(Topics.Events("dyn-province"), "as a device"), Timeout());
-        await province.PublishAsync(Message(Topics.Status("dyn-province"), "as a device"), Timeout());
-        await province.PublishAsync(Message(FederationTopics.Events("dyn-other"), "as another fleet"), Timeout());
-        await device.PublishAsync(Message(FederationTopics.Events("dyn-dev"), "a device as a fleet"), Timeout());
-        await device.PublishAsync(Message(FederationTopics.Events("dyn-province"), "a device as the province"), Timeout());
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(Topics.Events("dyn-province"), "as a device"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(Topics.Status("dyn-province"), "as a device"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(FederationTopics.Events("dyn-other"), "as another fleet"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(Message(FederationTopics.Events("dyn-dev"), "a device as a fleet"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(Message(FederationTopics.Events("dyn-province"), "a device as the province"), Timeout())).ReasonCode);
         await province.PublishAsync(Message(FederationTopics.Events("dyn-province"), "own"), Timeout());
         await _fleet.PublishAsync(Message(FederationTopics.Ack("dyn-other"), "{}"), Timeout());
         await _fleet.PublishAsync(Message(FederationTopics.Ack("dyn-province"), "{\"deviceId\":\"d\",\"upTo\":1}"), Timeout());

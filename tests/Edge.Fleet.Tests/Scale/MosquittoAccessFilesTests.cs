@@ -110,11 +110,11 @@ public sealed class MosquittoAccessFilesTests : IAsyncLifetime
         await province.SubscribeAsync("#", MqttQualityOfServiceLevel.AtLeastOnce, Timeout());
         await device.SubscribeAsync("fleets/#", MqttQualityOfServiceLevel.AtLeastOnce, Timeout());
 
-        await province.PublishAsync(Message(Topics.Events("province-a"), "as a device"), Timeout());
-        await province.PublishAsync(Message(Topics.Status("province-a"), "as a device"), Timeout());
-        await province.PublishAsync(Message(FederationTopics.Events("province-b"), "as another fleet"), Timeout());
-        await device.PublishAsync(Message(FederationTopics.Events("dev-a"), "a device as a fleet"), Timeout());
-        await device.PublishAsync(Message(FederationTopics.Events("province-a"), "a device as the province"), Timeout());
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(Topics.Events("province-a"), "as a device"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(Topics.Status("province-a"), "as a device"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(FederationTopics.Events("province-b"), "as another fleet"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(Message(FederationTopics.Events("dev-a"), "a device as a fleet"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(Message(FederationTopics.Events("province-a"), "a device as the province"), Timeout())).ReasonCode);
         await province.PublishAsync(Message(FederationTopics.Events("province-a"), "own"), Timeout());
         await fleet.PublishAsync(Message(FederationTopics.Ack("province-b"), "{}"), Timeout());
         await fleet.PublishAsync(Message(Topics.Ack("province-a"), "{}"), Timeout());
