@@ -5,16 +5,28 @@ namespace Edge.Fleet.Broker;
 
 /// <summary>
 /// What a registry entry of role <see cref="DeviceRoles.Fleet"/> (a lower fleet forwarding upward, fleet/Federation)
-/// may do on the embedded broker: publish <c>fleets/{its id}/events</c> and subscribe to <c>fleets/{its id}/ack</c>,
-/// while active; nothing under <c>edge/v1/</c>, so it can speak neither as a device nor as another fleet.
+/// may do: publish <c>fleets/{its id}/events</c> and subscribe to <c>fleets/{its id}/ack</c>, while active; nothing
+/// under <c>edge/v1/</c>, so it can speak neither as a device nor as another fleet. A fleet node consumes every lower
+/// fleet's events and publishes every lower fleet's acks. The embedded broker's ACL asks <see cref="MayPublish"/> and
+/// <see cref="MaySubscribe"/>; Mosquitto's ACL file and dynamic security roles are made from <see cref="Uplink"/> and
+/// <see cref="Downlink"/>.
 /// </summary>
 public static class FleetTopicRules
 {
+    /// <summary>Stands for "every lower fleet" in a filter (an MQTT single-level wildcard).</summary>
+    public const string AnyFleet = "+";
+
+    /// <summary>What the lower fleet <paramref name="fleetId"/> publishes (or, with <see cref="AnyFleet"/>, what a node consumes).</summary>
+    public static string Uplink(string fleetId) => FederationTopics.Events(fleetId);
+
+    /// <summary>What the lower fleet <paramref name="fleetId"/> subscribes to (or, with <see cref="AnyFleet"/>, what a node publishes).</summary>
+    public static string Downlink(string fleetId) => FederationTopics.Ack(fleetId);
+
     public static bool MayPublish(string fleetId, string? status, string topic) =>
-        status == DeviceStates.Active && DeviceId.IsValid(fleetId) && TopicFilter.Matches(FederationTopics.Events(fleetId), topic);
+        status == DeviceStates.Active && DeviceId.IsValid(fleetId) && TopicFilter.Matches(Uplink(fleetId), topic);
 
     public static bool MaySubscribe(string fleetId, string? status, string filter) =>
-        status == DeviceStates.Active && DeviceId.IsValid(fleetId) && TopicFilter.Covers(FederationTopics.Ack(fleetId), filter);
+        status == DeviceStates.Active && DeviceId.IsValid(fleetId) && TopicFilter.Covers(Downlink(fleetId), filter);
 }
 
 /// <summary>

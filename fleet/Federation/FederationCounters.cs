@@ -18,6 +18,7 @@ public sealed class FederationCounters
     private long _receivedBatches;
     private long _receivedEvents;
     private long _acksSent;
+    private long _acksFailed;
 
     public long Forwarded => Interlocked.Read(ref _forwarded);
 
@@ -33,6 +34,9 @@ public sealed class FederationCounters
     public long ReceivedEvents => Interlocked.Read(ref _receivedEvents);
 
     public long AcksSent => Interlocked.Read(ref _acksSent);
+
+    /// <summary>Acks not sent after the batch was stored (the broker refused or was unreachable): the lower fleet resends.</summary>
+    public long AcksFailed => Interlocked.Read(ref _acksFailed);
 
     public IReadOnlyDictionary<string, long> SendFailures => new Dictionary<string, long>(_sendFailures);
 
@@ -55,6 +59,8 @@ public sealed class FederationCounters
     }
 
     public void AckSent() => Interlocked.Increment(ref _acksSent);
+
+    public void AckFailed() => Interlocked.Increment(ref _acksFailed);
 
     public void Refuse(string reason) => _refused.AddOrUpdate(reason, 1, (_, n) => n + 1);
 }

@@ -27,6 +27,8 @@ public sealed class FederationMetrics(FederationCounters counters) : IMetricsSec
             .Sample("edge_federation_received_events_total", counters.ReceivedEvents)
             .Family("edge_federation_acks_sent_total", "counter", "Acks sent to lower fleets.")
             .Sample("edge_federation_acks_sent_total", counters.AcksSent)
+            .Family("edge_federation_acks_failed_total", "counter", "Acks to lower fleets not sent after the batch was stored (the lower fleet resends it).")
+            .Sample("edge_federation_acks_failed_total", counters.AcksFailed)
             .Family("edge_federation_refused_total", "counter", "Forwarded batches refused, by reason (malformed, oversized, not-this-fleet...).");
         foreach (var (reason, count) in counters.Refused.OrderBy(r => r.Key, StringComparer.Ordinal))
         {

@@ -27,6 +27,7 @@ public static class FederationRegistration
             sp => new LiteFederationStore(FleetOptions.FileIn(sp, FederationDataCopier.FileName), sp.GetRequiredService<TimeProvider>(), sp.GetService<StoreOutages>()),
             sp => new PostgresFederationStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ForwardedCentreRecorder>();
+        builder.Services.AddDeviceDownlink(); // the receiver's acks, through the broker mode's own publisher
         builder.Services.AddSingleton<IFleetTopicConsumer, ForwardedEventReceiver>();
         if (builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>()?.Upstream.Enabled == true)
         {

@@ -118,7 +118,7 @@ public sealed class ClaimCodeIssuer(
         var device = redemption.Device!;
         try
         {
-            await accounts.GrantAsync(device.Id, secret, cancellationToken);
+            await accounts.GrantAsync(device.Id, device.Role, secret, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -137,7 +137,8 @@ public sealed class ClaimCodeIssuer(
         {
             try
             {
-                await accounts.DemoteAsync(replaced.Id, cancellationToken);
+                // A replaced lower fleet keeps nothing (its rights need an active entry); a replaced device hands in its buffer.
+                await (replaced.Role == DeviceRoles.Fleet ? accounts.RevokeAsync(replaced.Id, cancellationToken) : accounts.DemoteAsync(replaced.Id, cancellationToken));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -269,8 +269,11 @@ public interface IDeviceSessions
 /// </summary>
 public interface IBrokerAccounts
 {
-    /// <summary>Lets <paramref name="deviceId"/> connect with <paramref name="secret"/> and use its own topics.</summary>
-    Task GrantAsync(string deviceId, string secret, CancellationToken cancellationToken);
+    /// <summary>
+    /// Lets <paramref name="deviceId"/> connect with <paramref name="secret"/> and use its own topics: a device's, or a
+    /// lower fleet's when <paramref name="role"/> is <see cref="DeviceRoles.Fleet"/>.
+    /// </summary>
+    Task GrantAsync(string deviceId, string role, string secret, CancellationToken cancellationToken);
 
     /// <summary>Refuses the device from now on and closes its open session.</summary>
     Task RevokeAsync(string deviceId, CancellationToken cancellationToken);
@@ -282,7 +285,7 @@ public interface IBrokerAccounts
 /// <summary>The embedded broker asks the registry at every connection and publish: nothing to keep in step.</summary>
 public sealed class RegistryCheckedBrokerAccounts : IBrokerAccounts
 {
-    public Task GrantAsync(string deviceId, string secret, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task GrantAsync(string deviceId, string role, string secret, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task RevokeAsync(string deviceId, CancellationToken cancellationToken) => Task.CompletedTask;
 

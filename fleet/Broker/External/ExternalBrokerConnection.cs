@@ -10,8 +10,9 @@ namespace Edge.Fleet.Broker.External;
 /// <summary>
 /// Keeps this fleet node connected to an external broker as an MQTT 5 client and feeds what devices publish to
 /// <see cref="DeviceMessageRouter"/>, the same path the embedded broker uses.
-/// Events and counters' call requests come through shared subscriptions (<c>$share/{group}/edge/v1/+/events</c>,
-/// <c>$share/{group}/edge/v1/+/queue/call</c>): the broker hands each batch, and each call, to one node of the group. Statuses and heartbeats come through ordinary subscriptions, so that every node knows
+/// Events, counters' call requests and lower fleets' forwarded events come through shared subscriptions
+/// (<c>$share/{group}/edge/v1/+/events</c>, <c>$share/{group}/edge/v1/+/queue/call</c>,
+/// <c>$share/{group}/fleets/+/events</c>): the broker hands each batch, and each call, to one node of the group. Statuses and heartbeats come through ordinary subscriptions, so that every node knows
 /// every device's presence and health (and gets the retained statuses, which MQTT 5 never sends to shared
 /// subscriptions); heartbeats at QoS 0, as the next one replaces a lost one.
 /// A batch's PUBACK is sent only after ingest is done with it (stored durably, or refused): automatic
@@ -31,6 +32,9 @@ public sealed class ExternalBrokerConnection(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly ExternalBrokerOptions _options = options.Value.External;
+
+    /// <summary>Lower fleets' events (fleet/Federation), shared like devices' events: each batch goes to one node.</summary>
+    private string LowerFleetsEvents => Topics.Shared(_options.SharedGroup, FleetTopicRules.Uplink(FleetTopicRules.AnyFleet));
     private CancellationToken _stopping;
 
     /// <summary>Client id this node connects with.</summary>
@@ -121,9 +125,16 @@ public sealed class ExternalBrokerConnection(
             .WithTopicFilter(Topics.AllHealth, MqttQualityOfServiceLevel.AtMostOnce)
             .WithTopicFilter(Topics.AllConfigReported, MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(Topics.AllCommandResults, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(LowerFleetsEvents, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         var result = await client.SubscribeAsync(subscribe, cancellationToken);
         var refused = result.Items.Where(i => i.ResultCode > MqttClientSubscribeResultCode.GrantedQoS2).ToList();
+        if (refused.RemoveAll(i => i.TopicFilter.Topic == LowerFleetsEvents) > 0)
+        {
+            // A broker set up before federation (its ACL without fleets/): devices are served, lower fleets are not.
+            logger.LogWarning("The broker refused {Filter}: lower fleets cannot forward to this fleet until its ACL grants it (README.md)", LowerFleetsEvents);
+        }
+
         if (refused.Count > 0)
         {
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);

@@ -6,18 +6,19 @@ using Edge.Fleet.Ingest;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Wire;
-using MQTTnet;
-using MQTTnet.Server;
 
 namespace Edge.Fleet.Federation.Receiving;
 
 /// <summary>
-/// The upper fleet's idempotent receiver of <c>fleets/{fleet}/events</c> (embedded broker). The sender is the
-/// authenticated registry entry of role <c>fleet</c> named by the topic (the broker's ACL lets it publish nowhere
+/// The upper fleet's idempotent receiver of <c>fleets/{fleet}/events</c>, whichever broker the batch came through
+/// (the router hands it over from the embedded broker and from this node's client of an external one). The sender is
+/// the authenticated registry entry of role <c>fleet</c> named by the topic (the broker's ACL lets it publish nowhere
 /// else); the batch's events are vetted as a device's, stored in this fleet's event store as device
 /// <c>{fleet}.{device}</c> (so each (fleet, device, seq) is stored once, whatever is resent), and acked on
-/// <c>fleets/{fleet}/ack</c> once the append is durable. The ack is injected before the broker sends the PUBACK.
-/// A refused batch is counted by reason, stores nothing and gets a failure reason code in its PUBACK.
+/// <c>fleets/{fleet}/ack</c> through the device downlink (<see cref="IDeviceDownlink"/>: injected into the embedded
+/// broker, or published by this node's client) once the append is durable, before the PUBACK.
+/// A refused batch is counted by reason, stores nothing and gets a failure reason code in its PUBACK (an external
+/// broker does not pass that code on to the sender: there the sender's ack timeout and resend are the outcome).
 /// </summary>
 public sealed class ForwardedEventReceiver : IFleetTopicConsumer
 {
@@ -34,14 +35,14 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
     private readonly FederationCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger<ForwardedEventReceiver> _logger;
-    private readonly Func<string, ForwardedAck, CancellationToken, Task>? _sendAck;
+    private readonly Func<string, ForwardedAck, CancellationToken, Task> _sendAck;
     private readonly ForwardedCentreRecorder? _centres;
 
-    /// <summary>The receiver of a fleet with the embedded broker (acks are injected into it); none with an external one.</summary>
+    /// <summary>The receiver; acks go out through <paramref name="downlink"/>, the broker mode's own.</summary>
     public ForwardedEventReceiver(
-        IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, IServiceProvider services,
+        IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, IDeviceDownlink downlink,
         TimeProvider time, ILogger<ForwardedEventReceiver> logger, ForwardedCentreRecorder centres)
-        : this(events, store, registry, counters, time, logger, services.GetService<MqttServer>() is { } server ? (fleet, ack, ct) => InjectAck(server, fleet, ack, ct) : null, centres)
+        : this(events, store, registry, counters, time, logger, (fleet, ack, ct) => SendAckAsync(downlink, fleet, ack, ct), centres)
     {
     }
 
@@ -51,7 +52,7 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
     /// </summary>
     internal ForwardedEventReceiver(
         IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, TimeProvider time,
-        ILogger<ForwardedEventReceiver> logger, Func<string, ForwardedAck, CancellationToken, Task>? sendAck, ForwardedCentreRecorder? centres = null)
+        ILogger<ForwardedEventReceiver> logger, Func<string, ForwardedAck, CancellationToken, Task> sendAck, ForwardedCentreRecorder? centres = null)
     {
         _centres = centres;
         _events = events;
@@ -68,12 +69,10 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
     public async Task<IngestResult?> ConsumeAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
         FederationTopics.TryParseEvents(topic, out var fleetId);
-        if (_sendAck is null)
-        {
-            return Refuse("no-embedded-broker", IngestResult.NotStored, fleetId);
-        }
 
-        if (clientId != fleetId || _registry.Find(fleetId) is not { Role: DeviceRoles.Fleet, Status: DeviceStates.Active })
+        // The embedded broker names the publisher; an external broker does not (clientId null), and there its ACL
+        // (MosquittoAccessFiles, DynamicSecurityRoles) is what lets only this fleet publish on its topic.
+        if ((clientId is not null && clientId != fleetId) || _registry.Find(fleetId) is not { Role: DeviceRoles.Fleet, Status: DeviceStates.Active })
         {
             return Refuse("not-this-fleet", IngestResult.DeviceMismatch, fleetId);
         }
@@ -118,8 +117,19 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
             var upTo = await _events.AppendAsync([vetted.Batch], _time.GetUtcNow(), cancellationToken);
             _counters.Received(batch.Events.Count);
             var ack = new ForwardedAck(batch.DeviceId, upTo.GetValueOrDefault(device.StoredAs));
-            await _sendAck(fleetId, ack, cancellationToken);
-            _counters.AckSent();
+            try
+            {
+                await _sendAck(fleetId, ack, cancellationToken);
+                _counters.AckSent();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Stored all the same: without the ack the lower fleet times out and resends, and the resend is stored
+                // once and acked then. Refusing the PUBACK would change nothing for it.
+                _counters.AckFailed();
+                _logger.LogWarning("Forwarded batch of {Fleet} stored, its ack not sent: {Error}", fleetId, ex.Message);
+            }
+
             return IngestResult.Stored;
         }
         catch (StoreUnavailableException ex)
@@ -170,12 +180,7 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
         return result;
     }
 
-    private static Task InjectAck(MqttServer server, string fleetId, ForwardedAck ack, CancellationToken cancellationToken) =>
-        server.InjectApplicationMessage(
-            new InjectedMqttApplicationMessage(new MqttApplicationMessageBuilder()
-                .WithTopic(FederationTopics.Ack(fleetId))
-                .WithPayload(JsonSerializer.SerializeToUtf8Bytes(ack, FederationJson.Default.ForwardedAck))
-                .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build()) { SenderClientId = EmbeddedAckSender.FleetClientId },
-            cancellationToken);
+    /// <summary>Not retained: the sender subscribes before it sends, waits for this ack, and resends when none comes in time.</summary>
+    private static Task SendAckAsync(IDeviceDownlink downlink, string fleetId, ForwardedAck ack, CancellationToken cancellationToken) =>
+        downlink.PublishAsync(FederationTopics.Ack(fleetId), JsonSerializer.SerializeToUtf8Bytes(ack, FederationJson.Default.ForwardedAck), retain: false, cancellationToken);
 }

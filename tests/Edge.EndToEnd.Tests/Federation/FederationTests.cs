@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Edge.Testing;
 using Edge.Wire;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Xunit.Abstractions;
+using static Edge.EndToEnd.Tests.Federation.FederationProbes;
 
 namespace Edge.EndToEnd.Tests.Federation;
 
@@ -66,8 +65,8 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
             // The national fleet is down while both provinces collect ratings: they keep them as a backlog.
             national.Kill();
             await Task.WhenAll(PressAsync(deviceA, FirstPresses), PressAsync(deviceB, FirstPresses));
-            await DrainedAsync(deviceA);
-            await DrainedAsync(deviceB);
+            await DrainedAsync(deviceA, Drain);
+            await DrainedAsync(deviceB, Drain);
             var backlogA = await Eventually.ReturnsAsync(() => MetricAsync(provinceA, "edge_federation_backlog_events"), b => b >= 180, Drain, "province A's backlog");
             output.WriteLine($"province A backlog while the nation is down: {backlogA}");
 
@@ -82,8 +81,8 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
             // Ratings keep coming while province A is dead (its device buffers them), then it restarts.
             await Task.WhenAll(PressAsync(deviceA, SecondPresses), PressAsync(deviceB, SecondPresses));
             await provinceA.StartAsync();
-            await DrainedAsync(deviceA);
-            await DrainedAsync(deviceB);
+            await DrainedAsync(deviceA, Drain);
+            await DrainedAsync(deviceB, Drain);
             var expected = 2 * (FirstPresses.Sum() + SecondPresses.Sum());
             await Eventually.ReturnsAsync(
                 async () => (await national.GetJsonAsync("/api/v1/stats/ratings")).GetProperty("total").GetInt64(), total => total >= expected, Drain,
@@ -179,13 +178,6 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2 * (FirstPresses.Sum() + SecondPresses.Sum()), (await national.GetJsonAsync("/api/v1/stats/ratings")).GetProperty("total").GetInt64());
     }
 
-    private static async Task<MqttClientPublishReasonCode> PublishAsync(IMqttClient client, string topic, string payload) =>
-        (await client.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(Encoding.UTF8.GetBytes(payload))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build())).ReasonCode;
-
     private async Task<FleetRunner> StartProvinceAsync(FleetRunner national, string name)
     {
         var code = await national.EnrolAsync("nation", "-", role: "fleet", deviceId: name);
@@ -217,12 +209,6 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
         return process;
     }
 
-    private static Task PressAsync(DeviceRunner device, int[] presses) =>
-        Task.WhenAll(presses.Select((count, i) => device.PressAsync(i + 1, count)));
-
-    private static Task DrainedAsync(DeviceRunner device) => Eventually.TrueAsync(
-        async () => (await device.StatusAsync()).GetProperty("outboxDepth").GetInt64() == 0, Drain, $"{device.Id}'s outbox to drain");
-
     /// <summary>Polls the nation closely until it holds some of <paramref name="source"/>'s ratings; how many.</summary>
     private static async Task<long> FirstForwardedAsync(FleetRunner national, string source)
     {
@@ -249,12 +235,4 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<long> ForwardedRatingsAsync(FleetRunner national, string source) =>
         (await national.GetJsonAsync($"/api/v1/federation/centres?source={source}")).EnumerateArray().Sum(c => c.GetProperty("ratings").GetInt64());
-
-    /// <summary>A sample of the fleet's /metrics (name with labels as written there), 0 when absent.</summary>
-    private static async Task<double> MetricAsync(FleetRunner fleet, string sample)
-    {
-        var text = await fleet.Http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
-    }
 }

@@ -52,11 +52,12 @@ public sealed class FleetCluster : IAsyncDisposable
         // 22 while the database, after the restart, held up to 20).
         var postgres = await ThrowawayPostgres.StartAsync(durable: true);
         ThrowawayMosquitto? mosquitto = null;
+        FleetCluster? cluster = null;
         try
         {
             var connectionString = await postgres.CreateDatabaseAsync();
             mosquitto = await ThrowawayMosquitto.StartAsync(dynamicSecurity: new MosquittoDynamicSecurity(BrokerAdmin, BrokerAdminPassword));
-            var cluster = new FleetCluster(postgres, connectionString, mosquitto, extraNodeArgs);
+            cluster = new FleetCluster(postgres, connectionString, mosquitto, extraNodeArgs);
             for (var i = 1; i <= nodes; i++)
             {
                 cluster.Nodes.Add(new FleetRunner(cluster._folder[$"node-{i}"], cluster.NodeArguments(i)));
@@ -73,6 +74,14 @@ public sealed class FleetCluster : IAsyncDisposable
         }
         catch
         {
+            // A node that started must not outlive a cluster that did not (seen: one left running after its peer's port was taken).
+            foreach (var node in cluster?.Nodes ?? [])
+            {
+                node.Dispose();
+            }
+
+            cluster?.Balancer?.Dispose();
+            cluster?._folder.Dispose();
             mosquitto?.Dispose();
             await postgres.DisposeAsync();
             throw;

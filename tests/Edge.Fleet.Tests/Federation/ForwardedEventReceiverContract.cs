@@ -39,6 +39,7 @@ public abstract class ForwardedEventReceiverContract : StoreContractBase<Receivi
     private readonly List<(string Fleet, ForwardedAck Ack)> _acks = [];
     private readonly FederationCounters _counters = new();
     private ForwardedEventReceiver? _receiver;
+    private bool _acksFail;
     private CentreDirectory? _directory;
 
     private CentreDirectory Directory => _directory ??= new CentreDirectory(Store.Centres, new InProcessChangeFeed(), NullLogger<CentreDirectory>.Instance);
@@ -47,6 +48,11 @@ public abstract class ForwardedEventReceiverContract : StoreContractBase<Receivi
         Store.Events, Store.Federation, Registry(), _counters, TimeProvider.System, NullLogger<ForwardedEventReceiver>.Instance,
         (fleet, ack, _) =>
         {
+            if (_acksFail)
+            {
+                throw new InvalidOperationException("the broker refused the ack");
+            }
+
             _acks.Add((fleet, ack));
             return Task.CompletedTask;
         },
@@ -72,6 +78,20 @@ public abstract class ForwardedEventReceiverContract : StoreContractBase<Receivi
         await Directory.ReloadAsync(CancellationToken.None);
         Assert.Equal(("01", "24", null), (Directory.ProvinceOf("ha-noi.centre-1"), Directory.ProvinceOf("ha-noi.centre-2"), Directory.ProvinceOf("ha-noi.centre-3")));
         Assert.Equal(6, _acks.Count);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_ack_cannot_be_sent_is_stored_counted_and_acked_when_resent()
+    {
+        _acksFail = true;
+        Assert.Equal(IngestResult.Stored, await SendAsync("ha-noi", Batch("dev-1", "centre-1", Rating(1, 4), Rating(2, 3))));
+        Assert.Empty(_acks);
+        Assert.Equal((1, 0), (_counters.AcksFailed, _counters.AcksSent));
+
+        _acksFail = false;
+        Assert.Equal(IngestResult.Stored, await SendAsync("ha-noi", Batch("dev-1", "centre-1", Rating(1, 4), Rating(2, 3))));
+        Assert.Equal(("ha-noi", new ForwardedAck("dev-1", 2)), Assert.Single(_acks));
+        Assert.Equal(2, await Store.Events.GetAckedUpToAsync("ha-noi.dev-1", CancellationToken.None));
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed class ClaimCodeIssuerTests : IDisposable
 
         public bool Refuse { get; set; }
 
-        public Task GrantAsync(string deviceId, string secret, CancellationToken cancellationToken)
+        public Task GrantAsync(string deviceId, string role, string secret, CancellationToken cancellationToken)
         {
             if (Refuse)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Broker.External.DynamicSecurity;
+using Edge.Fleet.Registry;
 using Edge.Testing;
 using Edge.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -57,6 +58,7 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
             .WithTopicFilter(Topics.Shared("edge-fleet", Topics.AllEvents), MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(Topics.Shared("edge-fleet", QueueTopics.AllCalls), MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter(Topics.AllStatus, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.Shared("edge-fleet", FederationTopics.AllEvents), MqttQualityOfServiceLevel.AtLeastOnce)
             .Build(), Timeout());
         Assert.All(subscribed.Items, i => Assert.True(i.ResultCode <= MqttClientSubscribeResultCode.GrantedQoS2, $"fleet {i.TopicFilter.Topic}: {i.ResultCode}\n{_broker.Output}"));
     }
@@ -81,7 +83,7 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
     [Fact]
     public async Task A_device_never_provisioned_is_refused()
     {
-        await _accounts.GrantAsync("dyn-known", "known-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-known", DeviceRoles.Counter, "known-secret-0123456789", Timeout());
 
         Assert.NotEqual(MqttClientConnectResultCode.Success, await TryConnectAsync("dyn-stranger", "dyn-stranger", "any-secret"));
         Assert.NotEqual(MqttClientConnectResultCode.Success, await TryConnectAsync("dyn-known", "dyn-known", "wrong-secret"));
@@ -93,8 +95,8 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
     [Fact]
     public async Task A_granted_device_publishes_its_own_events_and_calls_but_not_another_devices()
     {
-        await _accounts.GrantAsync("dyn-a", "a-secret-0123456789", Timeout());
-        await _accounts.GrantAsync("dyn-b", "b-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-a", DeviceRoles.Counter, "a-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-b", DeviceRoles.Counter, "b-secret-0123456789", Timeout());
         var (a, _) = await ConnectAsync("dyn-a", "dyn-a", "a-secret-0123456789");
 
         await a.PublishAsync(Message(Topics.Events("dyn-b"), "forged"), Timeout());
@@ -120,9 +122,46 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lower_fleet_publishes_only_its_own_forwarded_events_and_hears_only_its_own_acks_and_a_device_nothing_under_fleets()
+    {
+        await _accounts.GrantAsync("dyn-province", DeviceRoles.Fleet, "p-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-other", DeviceRoles.Fleet, "o-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-dev", DeviceRoles.Counter, "d-secret-0123456789", Timeout());
+        var (province, provinceGot) = await ConnectAsync("dyn-province", "dyn-province", "p-secret-0123456789");
+        var (device, _) = await ConnectAsync("dyn-dev", "dyn-dev", "d-secret-0123456789");
+        Assert.True(await SubscribeAsync(province, FederationTopics.Ack("dyn-province")) <= MqttClientSubscribeResultCode.GrantedQoS2);
+        foreach (var filter in new[] { FederationTopics.Ack("dyn-other"), "fleets/+/ack", FederationTopics.Events("dyn-other"), Topics.Ack("dyn-province"), "edge/v1/#", "#" })
+        {
+            Assert.True(await SubscribeAsync(province, filter) > MqttClientSubscribeResultCode.GrantedQoS2, $"the lower fleet may subscribe to {filter}");
+        }
+
+        Assert.True(await SubscribeAsync(device, FederationTopics.Ack("dyn-dev")) > MqttClientSubscribeResultCode.GrantedQoS2, "a device may subscribe under fleets/");
+
+        // Not as a device, not as another fleet; a device not as a fleet. The own batch goes last: once it is in, the others would be too.
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(Topics.Events("dyn-province"), "as a device"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(Topics.Status("dyn-province"), "as a device"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(FederationTopics.Events("dyn-other"), "as another fleet"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(Message(FederationTopics.Events("dyn-dev"), "a device as a fleet"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(Message(FederationTopics.Events("dyn-province"), "a device as the province"), Timeout())).ReasonCode);
+        await province.PublishAsync(Message(FederationTopics.Events("dyn-province"), "own"), Timeout());
+        await _fleet.PublishAsync(Message(FederationTopics.Ack("dyn-other"), "{}"), Timeout());
+        await _fleet.PublishAsync(Message(FederationTopics.Ack("dyn-province"), "{\"deviceId\":\"d\",\"upTo\":1}"), Timeout());
+
+        await Eventually.TrueAsync(() => Task.FromResult(_fleetGot.ContainsKey(FederationTopics.Events("dyn-province")) && provinceGot.ContainsKey(FederationTopics.Ack("dyn-province"))),
+            TimeSpan.FromSeconds(10), "the own batch to reach the node and the node's ack the lower fleet");
+        await Task.Delay(300);
+        Assert.Equal("own", _fleetGot[FederationTopics.Events("dyn-province")]);
+        Assert.False(_fleetGot.ContainsKey(Topics.Events("dyn-province")), "a lower fleet published as a device");
+        Assert.False(_fleetGot.ContainsKey(Topics.Status("dyn-province")), "a lower fleet published a device status");
+        Assert.False(_fleetGot.ContainsKey(FederationTopics.Events("dyn-other")), "a lower fleet published as another");
+        Assert.False(_fleetGot.ContainsKey(FederationTopics.Events("dyn-dev")), "a device published under fleets/");
+        Assert.Equal([FederationTopics.Ack("dyn-province")], provinceGot.Keys);
+    }
+
+    [Fact]
     public async Task A_revoked_device_is_kicked_and_cannot_reconnect()
     {
-        await _accounts.GrantAsync("dyn-r", "r-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-r", DeviceRoles.Counter, "r-secret-0123456789", Timeout());
         var (device, _) = await ConnectAsync("dyn-r", "dyn-r", "r-secret-0123456789");
 
         await _accounts.RevokeAsync("dyn-r", Timeout());
@@ -136,7 +175,7 @@ public sealed class DynamicSecurityAccountsTests : IAsyncLifetime
     [Fact]
     public async Task A_demoted_device_hands_in_events_and_reads_its_ack_but_gets_no_configuration_or_commands()
     {
-        await _accounts.GrantAsync("dyn-old", "old-secret-0123456789", Timeout());
+        await _accounts.GrantAsync("dyn-old", DeviceRoles.Counter, "old-secret-0123456789", Timeout());
         var (before, _) = await ConnectAsync("dyn-old", "dyn-old", "old-secret-0123456789");
         Assert.True(await SubscribeAsync(before, Topics.Config("dyn-old")) <= MqttClientSubscribeResultCode.GrantedQoS2);
 

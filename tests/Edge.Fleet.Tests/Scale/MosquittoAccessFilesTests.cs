@@ -23,9 +23,13 @@ public sealed class MosquittoAccessFilesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        BrokerAccount[] accounts = [new(FleetUser, "fleet-secret"), new("dev-a", "a-secret"), new("dev-b", "b-secret")];
+        BrokerAccount[] accounts =
+        [
+            new(FleetUser, "fleet-secret"), new("dev-a", "a-secret"), new("dev-b", "b-secret"),
+            new("province-a", "province-a-secret"), new("province-b", "province-b-secret"),
+        ];
         _broker = await ThrowawayMosquitto.StartAsync(
-            new MosquittoSecurity(MosquittoAccessFiles.PasswordFile(accounts), MosquittoAccessFiles.AclFile(FleetUser)));
+            new MosquittoSecurity(MosquittoAccessFiles.PasswordFile(accounts), MosquittoAccessFiles.AclFile(FleetUser, ["province-a", "province-b"])));
     }
 
     public async Task DisposeAsync()
@@ -86,6 +90,47 @@ public sealed class MosquittoAccessFilesTests : IAsyncLifetime
         Assert.Equal("own", fleetGot[Topics.Events("dev-a")]);
         Assert.False(fleetGot.ContainsKey(Topics.Events("dev-b")), "dev-a published as dev-b");
         Assert.False(deviceAGot.ContainsKey(Topics.Ack("dev-b")), "dev-a heard dev-b's ack");
+    }
+
+    [Fact]
+    public async Task A_lower_fleet_reaches_the_nodes_only_on_its_own_events_hears_only_its_own_acks_and_a_device_nothing_under_fleets()
+    {
+        var (fleet, fleetGot) = await ConnectAsync(FleetUser, "fleet-secret");
+        var fleetSubscription = await fleet.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(Topics.Shared("edge-fleet", FederationTopics.AllEvents), MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(Topics.Shared("edge-fleet", Topics.AllEvents), MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(Topics.AllStatus, MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(),
+            Timeout());
+        var (province, provinceGot) = await ConnectAsync("province-a", "province-a-secret");
+        var (device, deviceGot) = await ConnectAsync("dev-a", "a-secret");
+
+        // An ACL file does not check subscriptions (Mosquitto 2.0): what is refused is delivery, checked below.
+        await province.SubscribeAsync("#", MqttQualityOfServiceLevel.AtLeastOnce, Timeout());
+        await device.SubscribeAsync("fleets/#", MqttQualityOfServiceLevel.AtLeastOnce, Timeout());
+
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(Topics.Events("province-a"), "as a device"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(Topics.Status("province-a"), "as a device"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await province.PublishAsync(Message(FederationTopics.Events("province-b"), "as another fleet"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(Message(FederationTopics.Events("dev-a"), "a device as a fleet"), Timeout())).ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, (await device.PublishAsync(Message(FederationTopics.Events("province-a"), "a device as the province"), Timeout())).ReasonCode);
+        await province.PublishAsync(Message(FederationTopics.Events("province-a"), "own"), Timeout());
+        await fleet.PublishAsync(Message(FederationTopics.Ack("province-b"), "{}"), Timeout());
+        await fleet.PublishAsync(Message(Topics.Ack("province-a"), "{}"), Timeout());
+        await fleet.PublishAsync(Message(FederationTopics.Ack("province-a"), "{\"deviceId\":\"d\",\"upTo\":1}"), Timeout());
+
+        await Eventually.TrueAsync(() => Task.FromResult(fleetGot.ContainsKey(FederationTopics.Events("province-a")) && provinceGot.ContainsKey(FederationTopics.Ack("province-a"))),
+            TimeSpan.FromSeconds(10), "the own batch to reach the node and the node's ack the lower fleet");
+        await Task.Delay(300);
+        Assert.All(fleetSubscription.Items, i => Assert.True(i.ResultCode <= MqttClientSubscribeResultCode.GrantedQoS2, $"{i.TopicFilter.Topic}: {i.ResultCode}"));
+        Assert.Equal("own", fleetGot[FederationTopics.Events("province-a")]);
+        Assert.False(fleetGot.ContainsKey(Topics.Events("province-a")), "a lower fleet published as a device");
+        Assert.False(fleetGot.ContainsKey(Topics.Status("province-a")), "a lower fleet published a device status");
+        Assert.False(fleetGot.ContainsKey(FederationTopics.Events("province-b")), "a lower fleet published as another");
+        Assert.False(fleetGot.ContainsKey(FederationTopics.Events("dev-a")), "a device published under fleets/");
+        Assert.Equal([FederationTopics.Ack("province-a")], provinceGot.Keys);
+        Assert.Empty(deviceGot);
     }
 
     private async Task<(IMqttClient Client, ConcurrentDictionary<string, string> Received)> ConnectAsync(string user, string password)

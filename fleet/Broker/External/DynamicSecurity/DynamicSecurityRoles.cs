@@ -25,9 +25,19 @@ public static class DynamicSecurityRoles
 
     public static string ReplacedRole(string deviceId) => $"edge-replaced-{deviceId}";
 
+    /// <summary>The role of a registry entry of role <c>fleet</c> (a lower fleet forwarding to this one).</summary>
+    public static string LowerFleetRole(string fleetId) => $"edge-lower-fleet-{fleetId}";
+
     /// <summary>The role a device in <paramref name="status"/> (<see cref="DeviceStates"/>) has.</summary>
     public static string RoleFor(string deviceId, string status) =>
         status == DeviceStates.ReplacedBy ? ReplacedRole(deviceId) : ActiveRole(deviceId);
+
+    /// <summary>
+    /// A lower fleet (<see cref="FleetTopicRules"/>) publishes its events and subscribes to (and receives) its acks;
+    /// nothing under <c>edge/v1/</c> and no other fleet's topics (the plugin's defaults deny them).
+    /// </summary>
+    public static IReadOnlyList<DynamicSecurityAcl> LowerFleetAcls(string fleetId) =>
+        Acls([FleetTopicRules.Uplink(fleetId)], [FleetTopicRules.Downlink(fleetId)]);
 
     /// <summary>
     /// A device publishes its uplink and subscribes to (and receives) its downlink. <c>subscribePattern</c> lets it
@@ -36,13 +46,17 @@ public static class DynamicSecurityRoles
     public static IReadOnlyList<DynamicSecurityAcl> DeviceAcls(string deviceId, string status) =>
         Acls(DeviceTopicRules.Filters(deviceId, status, TopicDirection.Uplink), DeviceTopicRules.Filters(deviceId, status, TopicDirection.Downlink));
 
-    /// <summary>A fleet node subscribes to (shared or not) and receives every device's uplink, and publishes every device's downlink.</summary>
+    /// <summary>
+    /// A fleet node subscribes to (shared or not) and receives every device's uplink and every lower fleet's events,
+    /// and publishes every device's downlink and every lower fleet's acks.
+    /// </summary>
     public static IReadOnlyList<DynamicSecurityAcl> FleetAcls()
     {
-        var acls = Acls(DeviceTopicRules.FleetFilters(TopicDirection.Downlink), DeviceTopicRules.FleetFilters(TopicDirection.Uplink));
+        var uplink = DeviceTopicRules.FleetFilters(TopicDirection.Uplink).Append(FleetTopicRules.Uplink(FleetTopicRules.AnyFleet)).ToList();
+        var acls = Acls(DeviceTopicRules.FleetFilters(TopicDirection.Downlink).Append(FleetTopicRules.Downlink(FleetTopicRules.AnyFleet)), uplink);
 
         // The plugin checks a shared subscription as written, $share/{group}/ included (any group: the role is every node's).
-        acls.AddRange(DeviceTopicRules.FleetFilters(TopicDirection.Uplink).Select(f => new DynamicSecurityAcl(SubscribePattern, Topics.Shared("+", f))));
+        acls.AddRange(uplink.Select(f => new DynamicSecurityAcl(SubscribePattern, Topics.Shared("+", f))));
         return acls;
     }
 

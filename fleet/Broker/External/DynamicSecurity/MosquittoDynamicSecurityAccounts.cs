@@ -13,7 +13,8 @@ namespace Edge.Fleet.Broker.External.DynamicSecurity;
 /// a role of its own (<see cref="DynamicSecurityRoles"/>). Provisioning creates it (a failure fails the provisioning),
 /// retiring disables it (the plugin closes its session), replacing swaps its role for the replaced one and closes its
 /// session, so that it reconnects without the subscriptions it no longer may have. Also creates the nodes' own login
-/// with <see cref="DynamicSecurityRoles.FleetRole"/>. Every change is idempotent: provisioning again after a timeout
+/// with <see cref="DynamicSecurityRoles.FleetRole"/>. A registry entry of role <c>fleet</c> (a lower fleet) gets
+/// <see cref="DynamicSecurityRoles.LowerFleetRole"/> instead of a device's role. Every change is idempotent: provisioning again after a timeout
 /// finds the client and brings it in line.
 /// </summary>
 public sealed class MosquittoDynamicSecurityAccounts(
@@ -45,11 +46,13 @@ public sealed class MosquittoDynamicSecurityAccounts(
         }
     }
 
-    public async Task GrantAsync(string deviceId, string secret, CancellationToken cancellationToken)
+    public async Task GrantAsync(string deviceId, string registryRole, string secret, CancellationToken cancellationToken)
     {
         RequireValid(deviceId);
-        var role = DynamicSecurityRoles.ActiveRole(deviceId);
-        await EnsureRoleAsync(role, DynamicSecurityRoles.DeviceAcls(deviceId, DeviceStates.Active), cancellationToken);
+        var (role, acls) = registryRole == DeviceRoles.Fleet
+            ? (DynamicSecurityRoles.LowerFleetRole(deviceId), DynamicSecurityRoles.LowerFleetAcls(deviceId))
+            : (DynamicSecurityRoles.ActiveRole(deviceId), DynamicSecurityRoles.DeviceAcls(deviceId, DeviceStates.Active));
+        await EnsureRoleAsync(role, acls, cancellationToken);
         var existing = await GetClientAsync(deviceId, cancellationToken);
         if (existing is null)
         {
@@ -73,7 +76,7 @@ public sealed class MosquittoDynamicSecurityAccounts(
             await RunAsync(commands, cancellationToken);
         }
 
-        logger.LogInformation("Broker account of {Device} granted", deviceId);
+        logger.LogInformation("Broker account of {Device} granted (role {Role})", deviceId, role);
     }
 
     public async Task RevokeAsync(string deviceId, CancellationToken cancellationToken)
