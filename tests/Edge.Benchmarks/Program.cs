@@ -67,6 +67,14 @@ if (verb == "soak")
     return soak;
 }
 
+if (verb == "storm")
+{
+    // "storm [devices] [mosquitto|embedded|nodes2 ...]": section (c) of the report alone, all three targets by default.
+    await ReconnectStormBenchmark.RunChosenAsync(report, args.Skip(1).ToArray());
+    report.Print();
+    return 0;
+}
+
 if (verb is "outbox" or "all")
 {
     await OutboxBenchmark.RunAsync(report);
