@@ -12,10 +12,19 @@ public static class BrokerRegistration
         builder.Services.AddSingleton(sp => EmbeddedBroker.CreateServer(
             sp.GetRequiredService<IOptions<MqttOptions>>().Value, sp.GetRequiredService<Tls.FleetCertificate>().Certificate));
         builder.Services.AddSingleton<IAckSender, EmbeddedAckSender>();
-        builder.Services.AddSingleton<DeviceMessageRouter>();
+        builder.Services.AddDeviceMessageRouter();
         builder.Services.AddSingleton<DeviceAccessControl>();
         builder.Services.AddSingleton<Registry.IDeviceSessions>(sp => sp.GetRequiredService<DeviceAccessControl>());
         builder.Services.AddHostedService<EmbeddedBroker>();
         return builder;
+    }
+
+    /// <summary>The router and the lanes that handle statuses behind it (both broker modes).</summary>
+    public static IServiceCollection AddDeviceMessageRouter(this IServiceCollection services)
+    {
+        services.AddSingleton<DeviceMessageRouter>();
+        services.AddSingleton<DeviceStatusLanes>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceStatusLanes>());
+        return services;
     }
 }

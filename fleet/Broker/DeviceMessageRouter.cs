@@ -19,6 +19,7 @@ public sealed class DeviceMessageRouter(
     IEnumerable<IDeviceRequestHandler> requestHandlers,
     IEnumerable<IDeviceReportConsumer> reportConsumers,
     IEnumerable<IFleetTopicConsumer> fleetTopicConsumers,
+    DeviceStatusLanes statusLanes,
     ILogger<DeviceMessageRouter> logger)
 {
     private readonly IDeviceRequestHandler[] _requestHandlers = [.. requestHandlers];
@@ -52,6 +53,34 @@ public sealed class DeviceMessageRouter(
             return null;
         }
 
+        if (address.Kind == TopicKind.Status)
+        {
+            // Handled in the background, in order per device (DeviceStatusLanes): the broker is not held meanwhile.
+            // The payload is copied: the broker may reuse its buffer once this returns.
+            var status = new ReadOnlySequence<byte>(payload.ToArray());
+            statusLanes.Enqueue(clientId ?? address.DeviceId, token => HandleStatusAsync(address, clientId, status, token));
+            return null;
+        }
+
+        await ConsumeReportAsync(address, payload, cancellationToken);
+        return address.Kind == TopicKind.Events ? await ingest.IngestAsync(address.DeviceId, payload, cancellationToken) : null;
+    }
+
+    /// <summary>A device's broker connection is gone (the will, if any, arrives separately as a status): applied after its statuses.</summary>
+    public Task ClientDisconnectedAsync(string clientId, CancellationToken cancellationToken)
+    {
+        statusLanes.Enqueue(clientId, token => presence.ClientDisconnectedAsync(clientId, token));
+        return Task.CompletedTask;
+    }
+
+    private async Task HandleStatusAsync(TopicAddress address, string? clientId, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
+        await ConsumeReportAsync(address, payload, cancellationToken);
+        await ObserveStatusAsync(address.DeviceId, clientId, payload, cancellationToken);
+    }
+
+    private async Task ConsumeReportAsync(TopicAddress address, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    {
         foreach (var consumer in reportConsumers)
         {
             if (consumer.Wants(address.Kind))
@@ -59,22 +88,7 @@ public sealed class DeviceMessageRouter(
                 await consumer.ConsumeAsync(address, payload, cancellationToken);
             }
         }
-
-        switch (address.Kind)
-        {
-            case TopicKind.Events:
-                return await ingest.IngestAsync(address.DeviceId, payload, cancellationToken);
-            case TopicKind.Status:
-                await ObserveStatusAsync(address.DeviceId, clientId, payload, cancellationToken);
-                return null;
-            default:
-                return null;
-        }
     }
-
-    /// <summary>A device's broker connection is gone (the will, if any, arrives separately as a status).</summary>
-    public Task ClientDisconnectedAsync(string clientId, CancellationToken cancellationToken) =>
-        presence.ClientDisconnectedAsync(clientId, cancellationToken);
 
     private async Task ObserveStatusAsync(string deviceId, string? clientId, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Edge.Fleet.Ingest;
+using Edge.Wire;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -12,7 +13,9 @@ namespace Edge.Fleet.Broker;
 /// Runs the MQTTnet server devices connect to and hands their messages to <see cref="DeviceMessageRouter"/>.
 /// Events are consumed in <c>InterceptingPublishAsync</c>, which MQTTnet awaits before it queues the PUBACK: a
 /// batch is stored before the broker acknowledges it, and a refused batch gets a failure reason code (MQTT 5).
-/// Events are not routed to subscribers (ProcessPublish = false), which leaves the PUBACK's reason code as set here.
+/// Events are not routed to subscribers (ProcessPublish = false), which leaves the PUBACK's reason code as set here;
+/// nor are the devices' reports (status, health, configuration, command results): the fleet reads them here and
+/// no device may subscribe to them, so routing or retaining them would only cost every later publish and SUBSCRIBE.
 /// </summary>
 public sealed class EmbeddedBroker(
     MqttServer server,
@@ -104,6 +107,16 @@ public sealed class EmbeddedBroker(
 
         if (result is not { } outcome)
         {
+            if (Topics.TryParse(message.Topic, out var address) && address.Kind is TopicKind.Status or TopicKind.Health or TopicKind.ConfigReported or TopicKind.CommandResult)
+            {
+                // A device's report is the fleet's alone (no device may subscribe to another's uplink, DeviceTopicRules),
+                // and it has been read above. Routed on, each one (a will too) made MQTTnet check every subscribed
+                // session, and a retained status stayed for every later SUBSCRIBE to scan: both grow with the fleet
+                // (issue 14). Acknowledged as handled, neither routed nor retained.
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MqttPubAckReasonCode.Success;
+            }
+
             return;
         }
 

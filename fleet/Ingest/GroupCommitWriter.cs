@@ -25,6 +25,12 @@ public sealed partial class GroupCommitWriter(
     /// <summary>Upper bound of one commit, so that one turn cannot hold the publishers of a long queue for long.</summary>
     private const int MaxRequestsPerCommit = 1024;
 
+    /// <summary>Acks of one turn in flight at once (each an MQTT publish; QoS 1 through an external broker).</summary>
+    private const int ParallelAcks = 64;
+
+    /// <summary>Stored acks read at once: a few of the store's connections, never the pool the other features need.</summary>
+    private const int ParallelReads = 4;
+
     // Unbounded is safe: a broker client waits for its batch to be stored before sending the next one, so the
     // queue holds at most one batch per connected device.
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
@@ -86,34 +92,61 @@ public sealed partial class GroupCommitWriter(
             await AppendAsync(writes, toAck, cancellationToken);
         }
 
-        foreach (var device in turn.Where(r => r.Batch is null).Select(r => r.DeviceId).Distinct())
+        var asked = turn.Where(r => r.Batch is null && !toAck.ContainsKey(r.DeviceId)).Select(r => r.DeviceId).Distinct().ToList();
+        foreach (var (device, upTo) in await ReadAcksAsync(asked, cancellationToken))
         {
-            if (!toAck.ContainsKey(device))
-            {
-                try
-                {
-                    toAck[device] = _knownUpTo[device] = await store.GetAckedUpToAsync(device, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Could not read the ack of {Device}; it gets one with its next batch", device);
-                }
-            }
+            toAck[device] = _knownUpTo[device] = upTo;
         }
 
-        foreach (var (device, upTo) in toAck)
+        await SendAcksAsync(toAck, cancellationToken);
+    }
+
+    /// <summary>
+    /// The stored ack of each device, read a few at a time (after a reconnect storm a turn asks for hundreds): a device
+    /// whose read fails is left out and gets its ack with its next batch.
+    /// </summary>
+    private async Task<List<(string Device, long UpTo)>> ReadAcksAsync(List<string> devices, CancellationToken cancellationToken)
+    {
+        var read = new List<(string, long)>(devices.Count);
+        await Parallel.ForEachAsync(devices, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken }, async (device, token) =>
         {
             try
             {
-                await acks.SendAsync(device, new Ack(upTo), cancellationToken);
+                var upTo = await store.GetAckedUpToAsync(device, token);
+                lock (read)
+                {
+                    read.Add((device, upTo));
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                LogAckNotRead(ex, device);
+            }
+        });
+        return read;
+    }
+
+    /// <summary>
+    /// Publishes the turn's acks together rather than one PUBACK round trip after another (an external broker under a
+    /// storm answers each in milliseconds to seconds). The next turn starts only when all are done, so a device's acks
+    /// still go out in order. A failed or timed-out publish is logged and counted, never fatal to the loop: the events
+    /// are stored, and the device gets the ack when it sends again.
+    /// </summary>
+    private async Task SendAcksAsync(Dictionary<string, long> toAck, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(toAck, new ParallelOptions { MaxDegreeOfParallelism = ParallelAcks, CancellationToken = cancellationToken }, async (pair, token) =>
+        {
+            try
+            {
+                await acks.SendAsync(pair.Key, new Ack(pair.Value), token);
                 counters.AckSent();
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
-                // The events are stored; the device resends and gets the ack then.
-                logger.LogWarning(ex, "Could not publish ack {UpTo} to {Device}", upTo, device);
+                counters.AckNotSent();
+                LogAckNotSent(ex, pair.Value, pair.Key);
             }
-        }
+        });
     }
 
     private async Task AppendAsync(List<WriteRequest> writes, Dictionary<string, long> toAck, CancellationToken cancellationToken)
@@ -233,6 +266,12 @@ public sealed partial class GroupCommitWriter(
 
         return upTo;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read the ack of {Device}; it gets one with its next batch")]
+    private partial void LogAckNotRead(Exception ex, string device);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish ack {UpTo} to {Device}; the device resends and gets it then")]
+    private partial void LogAckNotSent(Exception ex, long upTo, string device);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Batches} batches ({Events} events) failed; the devices will resend them")]
     private partial void LogNotStored(Exception ex, int batches, long events);

@@ -27,6 +27,7 @@ public sealed class IngestCounters
     private long _notStored;
     private long _commits;
     private long _acksSent;
+    private long _acksNotSent;
 
     public void Rejected(IngestResult reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
@@ -67,6 +68,9 @@ public sealed class IngestCounters
 
     public void AckSent() => Interlocked.Increment(ref _acksSent);
 
+    /// <summary>An ack the broker did not take in time (the events are stored; the device gets it when it resends).</summary>
+    public void AckNotSent() => Interlocked.Increment(ref _acksNotSent);
+
     public IngestCountersView Snapshot()
     {
         var events = Interlocked.Read(ref _events);
@@ -80,6 +84,7 @@ public sealed class IngestCounters
             NotStored: Interlocked.Read(ref _notStored),
             Commits: Interlocked.Read(ref _commits),
             AcksSent: Interlocked.Read(ref _acksSent),
+            AcksNotSent: Interlocked.Read(ref _acksNotSent),
             RejectedEvents: Interlocked.Read(ref _rejectedEvents),
             RejectedByDevice: _byDevice
                 .GroupBy(kv => kv.Key.Device, StringComparer.Ordinal)
@@ -93,7 +98,8 @@ public sealed class IngestCounters
 /// them at or below what the device had already been acknowledged (or repeated within one commit), skipped by the
 /// store; <see cref="Accepted"/>: the rest, newly stored (a redelivery above a gap counts here: the store does not
 /// tell which events it skipped, so <see cref="Duplicates"/> is a lower bound). <see cref="Rejected"/>: batches
-/// refused per reason; <see cref="NotStored"/>: valid batches the store failed to take (the device resends them).
+/// refused per reason; <see cref="NotStored"/>: valid batches the store failed to take (the device resends them);
+/// <see cref="AcksNotSent"/>: acks for stored events the broker did not take in time (the device resends and gets one).
 /// <see cref="RejectedEvents"/>: events refused one by one (stored as <c>rejected</c> markers, never counted);
 /// <see cref="RejectedByDevice"/>: per device, per reason code, refused batches and events (fleet/Ingest/README.md).
 /// </summary>
@@ -106,5 +112,6 @@ public sealed record IngestCountersView(
     long NotStored,
     long Commits,
     long AcksSent,
+    long AcksNotSent,
     long RejectedEvents,
     Dictionary<string, Dictionary<string, long>> RejectedByDevice);

@@ -25,13 +25,30 @@ public static class IdleConnectionsBenchmark
         ratios.Add("(b) server memory per 1,000 idle connections", "fleet, embedded broker", fleet.MiBPer1000, "Mosquitto", mosquitto.MiBPer1000, "MiB", "lower");
     }
 
-    private static async Task<IdleFigures> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start)
+    /// <summary>The <c>idle [connections] [mosquitto|embedded]</c> verb: section (b) alone, for a short before-and-after run.</summary>
+    public static async Task RunChosenAsync(FigureTable figures, string[] args)
+    {
+        var connections = args.Length > 0 && int.TryParse(args[0], out var n) ? n : Connections;
+        var chosen = args.Where(a => !int.TryParse(a, out _)).ToHashSet(StringComparer.Ordinal);
+        using var folder = new TempFolder("bench-idle");
+        if (chosen.Count == 0 || chosen.Contains("mosquitto"))
+        {
+            await MeasureAsync(figures, IngestTarget.MosquittoAsync, connections);
+        }
+
+        if (chosen.Count == 0 || chosen.Contains("embedded"))
+        {
+            await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedOpenAsync(folder), connections);
+        }
+    }
+
+    private static async Task<IdleFigures> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start, int connections = Connections)
     {
         var target = await start();
         var devices = new SimulatedDevices(new LoadOptions
         {
             Port = target.Port,
-            Devices = Connections,
+            Devices = connections,
             IdPrefix = "idle-",
             ConnectConcurrency = 200,
         });
@@ -46,7 +63,7 @@ public static class IdleConnectionsBenchmark
             var held = devices.Connected;
             var after = target.RssKiB;
             var perThousand = held == 0 ? double.NaN : (after - before) / 1024.0 / (held / 1000.0);
-            figures.Add($"idle: {target.Name}", $"{held:N0} of {Connections:N0} held",
+            figures.Add($"idle: {target.Name}", $"{held:N0} of {connections:N0} held",
                 $"first half connected in {connect.HalfConnected?.TotalSeconds:F1} s, {(connect.All ? "all" : $"{connect.Connected:N0}")} in {connect.Elapsed.TotalSeconds:F1} s ({connect.FailedAttempts} failed attempts); server RSS {before / 1024} → {after / 1024} MiB = {perThousand:F2} MiB per 1,000 ({perThousand * 1024 / 1000:F1} KiB each); server open files {limit}");
             return new IdleFigures(held, perThousand);
         }

@@ -67,7 +67,15 @@ public sealed class IngestTarget : IAsyncDisposable
         target.Port = fleet.MqttPort;
         target._serverPids.Add(() => [fleet.Process.Id]);
         target.Output = () => fleet.Output;
+        target.Remarks = () => Exited([fleet]);
         return target;
+    }
+
+    /// <summary>Says which fleet processes stopped during the measurement (a figure from a dead node means nothing).</summary>
+    private static string Exited(IReadOnlyList<FleetRunner> fleets)
+    {
+        var gone = fleets.Select((f, i) => (Node: i + 1, f.IsRunning)).Where(f => !f.IsRunning).Select(f => f.Node).ToList();
+        return gone.Count == 0 ? "" : $"; FLEET PROCESS EXITED during the run: node {string.Join(", ", gone)}";
     }
 
     /// <summary>Mosquitto without persistence, and a subscriber that acknowledges every batch without storing it.</summary>
@@ -136,6 +144,7 @@ public sealed class IngestTarget : IAsyncDisposable
             target._serverPids.Add(() => fleets.Select(f => f.Process.Id));
             target._serverPids.Add(() => PostgresPids(postgres.Port));
             target.Output = () => string.Join('\n', fleets.Select(f => f.Output));
+            target.Remarks = () => Exited(fleets);
             return target;
         }
         catch

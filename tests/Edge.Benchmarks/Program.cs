@@ -3,7 +3,7 @@ using Edge.Benchmarks;
 using Edge.Benchmarks.Soak;
 using Edge.Testing;
 
-// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|queue-latency|all|report|fuzz|folder-cycles]
+// Prints measured figures; asserts nothing. Usage: dotnet run -c Release --project tests/Edge.Benchmarks -- [outbox|drain|clock|queue-latency|all|report|fuzz|folder-cycles|idle|storm]
 // "report" runs the side-by-side benchmarks of issue 8, prints the ratio table and writes docs/benchmarks.md.
 // "fuzz [factor]" runs the fuzzing properties of tests/Edge.Fleet.Tests/Fuzzing with factor (default 100) times the
 // cases CI runs, and exits non-zero when one fails (CsCheck prints the seed of the shrunk case).
@@ -65,6 +65,22 @@ if (verb == "soak")
     var soak = await SoakBenchmark.RunAsync(report, SoakOptions.Parse(args.Skip(1).ToArray()));
     report.Print();
     return soak;
+}
+
+if (verb == "idle")
+{
+    // "idle [connections] [mosquitto|embedded]": section (b) of the report alone, both targets by default.
+    await IdleConnectionsBenchmark.RunChosenAsync(report, args.Skip(1).ToArray());
+    report.Print();
+    return 0;
+}
+
+if (verb == "storm")
+{
+    // "storm [devices] [mosquitto|embedded|nodes2 ...]": section (c) of the report alone, all three targets by default.
+    await ReconnectStormBenchmark.RunChosenAsync(report, args.Skip(1).ToArray());
+    report.Print();
+    return 0;
 }
 
 if (verb is "outbox" or "all")

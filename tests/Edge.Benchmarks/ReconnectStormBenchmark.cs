@@ -41,13 +41,38 @@ public static class ReconnectStormBenchmark
             "Mosquitto + echo acker (routed only)", mosquitto.Drained?.TotalSeconds, "s", "lower", edgeIsAtLeast: twoNodes?.Drained is null);
     }
 
-    private static async Task<StormOutcome> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start)
+    /// <summary>
+    /// The <c>storm [devices] [mosquitto|embedded|nodes2 ...]</c> verb: one or more of the report's storms, with fewer
+    /// devices if asked, for a short before-and-after measurement of one change.
+    /// </summary>
+    public static async Task RunChosenAsync(FigureTable figures, string[] args)
+    {
+        var devices = args.Length > 0 && int.TryParse(args[0], out var n) ? n : Devices;
+        var chosen = args.Where(a => !int.TryParse(a, out _)).ToHashSet(StringComparer.Ordinal);
+        using var folder = new TempFolder("bench-storm");
+        if (chosen.Count == 0 || chosen.Contains("mosquitto"))
+        {
+            await MeasureAsync(figures, IngestTarget.MosquittoEchoAsync, devices);
+        }
+
+        if (chosen.Count == 0 || chosen.Contains("embedded"))
+        {
+            await MeasureAsync(figures, () => IngestTarget.FleetEmbeddedOpenAsync(folder), devices);
+        }
+
+        if (chosen.Count == 0 || chosen.Contains("nodes2"))
+        {
+            await MeasureAsync(figures, () => IngestTarget.FleetOnMosquittoAndPostgresAsync(folder, nodes: 2), devices);
+        }
+    }
+
+    private static async Task<StormOutcome> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start, int count = Devices)
     {
         var target = await start();
         var devices = new SimulatedDevices(new LoadOptions
         {
             Port = target.Port,
-            Devices = Devices,
+            Devices = count,
             IdPrefix = "storm-",
             ConnectConcurrency = 200,
         });
@@ -56,7 +81,7 @@ public static class ReconnectStormBenchmark
             var connect = await devices.ConnectAllAsync(TimeSpan.FromSeconds(75));
             if (!connect.All)
             {
-                throw new InvalidOperationException($"{target.Name}: only {connect.Connected} of {Devices} devices connected before the storm\n{target.Output()}");
+                throw new InvalidOperationException($"{target.Name}: only {connect.Connected} of {count} devices connected before the storm\n{target.Output()}");
             }
 
             var storm = await devices.StormAsync(BacklogPerDevice, Timeout);
@@ -66,6 +91,11 @@ public static class ReconnectStormBenchmark
                 + $"at the end {devices.Connected:N0} connected, {devices.Devices.Count(d => d.IsDrained):N0} drained, "
                 + $"{devices.Devices.Sum(d => d.BatchesSent):N0} batches PUBACKed, {devices.Devices.Sum(d => d.Resends):N0} resends; "
                 + $"first connection took {connect.Elapsed.TotalSeconds:F1} s{target.Remarks()}");
+            if (Environment.GetEnvironmentVariable("EDGE_BENCH_OUTPUT") is { Length: > 0 } dump)
+            {
+                await File.WriteAllTextAsync(dump + "-" + target.Name.Split(' ')[0] + ".log", target.Output());
+            }
+
             return storm;
         }
         finally

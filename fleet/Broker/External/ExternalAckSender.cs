@@ -20,7 +20,17 @@ public sealed class ExternalAckSender(IMqttClient client) : IAckSender
         // PublishAsync waits for the PUBACK but ignores the client's timeout option: give it a deadline.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(PublishTimeout);
-        var result = await client.PublishAsync(message, deadline.Token);
+        MqttClientPublishResult result;
+        try
+        {
+            result = await client.PublishAsync(message, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Our own deadline, not the node stopping: a slow broker is a failed ack, never the end of the writer loop.
+            throw new TimeoutException($"The broker did not acknowledge the ack to {deviceId} within {PublishTimeout.TotalSeconds:0} s");
+        }
+
         if (!result.IsSuccess)
         {
             throw new InvalidOperationException($"The broker refused the ack to {deviceId}: {result.ReasonCode} {result.ReasonString}");

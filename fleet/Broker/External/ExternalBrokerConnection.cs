@@ -31,6 +31,17 @@ public sealed class ExternalBrokerConnection(
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Statuses, reports and requests handled at once. Each may take one of the store's connections (presence,
+    /// configuration, pending commands); after a reconnect storm every node gets every device's will and online
+    /// status together, and handled all at once they emptied PostgreSQL's connection pool ("too many clients"), so
+    /// the store probe and the group commit could not get a connection either. Event batches are not held here: they
+    /// wait in the group commit, which uses one connection for all of them.
+    /// </summary>
+    private const int ConcurrentReports = 16;
+
+    private readonly SemaphoreSlim _reports = new(ConcurrentReports);
+
     private readonly ExternalBrokerOptions _options = options.Value.External;
 
     /// <summary>Lower fleets' events (fleet/Federation), shared like devices' events: each batch goes to one node.</summary>
@@ -150,19 +161,38 @@ public sealed class ExternalBrokerConnection(
     {
         // MQTTnet hands messages over one at a time: hand each to ingest and return, so that many batches can
         // wait in one group commit; the PUBACK follows when ingest is done with the batch.
-        e.AutoAcknowledge = false;
+        // A status is acknowledged at once instead: it is retained (a node that loses it gets the current one again
+        // when it reconnects) and every node receives it, so it need not hold one of the Receive Maximum slots that
+        // event batches wait for; after a storm thousands of wills and "online"s would otherwise stand before them.
         var topic = e.ApplicationMessage.Topic;
+        var kind = Topics.TryParse(topic, out var address) ? address.Kind : (TopicKind?)null;
+        e.AutoAcknowledge = kind == TopicKind.Status;
         var payload = new ReadOnlySequence<byte>(e.ApplicationMessage.Payload.ToArray());
-        _ = RouteThenAcknowledgeAsync(e, topic, payload);
+        _ = RouteThenAcknowledgeAsync(e, topic, payload, bounded: kind != TopicKind.Events);
         return Task.CompletedTask;
     }
 
-    private async Task RouteThenAcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, string topic, ReadOnlySequence<byte> payload)
+    private async Task RouteThenAcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, string topic, ReadOnlySequence<byte> payload, bool bounded)
     {
         IngestResult? result;
         try
         {
-            result = await router.RouteAsync(clientId: null, topic, payload, _stopping);
+            if (bounded)
+            {
+                await _reports.WaitAsync(_stopping);
+            }
+
+            try
+            {
+                result = await router.RouteAsync(clientId: null, topic, payload, _stopping);
+            }
+            finally
+            {
+                if (bounded)
+                {
+                    _reports.Release();
+                }
+            }
         }
         catch (Exception ex)
         {
@@ -172,6 +202,11 @@ public sealed class ExternalBrokerConnection(
             }
 
             result = IngestResult.NotStored;
+        }
+
+        if (e.AutoAcknowledge)
+        {
+            return;
         }
 
         if (result is { } outcome && outcome != IngestResult.Stored)

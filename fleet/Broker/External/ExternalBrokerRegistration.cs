@@ -1,7 +1,6 @@
 using Edge.Fleet.Broker.External.DynamicSecurity;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Registry;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 
@@ -39,7 +38,11 @@ public static class ExternalBrokerRegistration
 
         builder.Services.AddSingleton(_ => new MqttClientFactory().CreateMqttClient());
         builder.Services.AddSingleton<IAckSender, ExternalAckSender>();
-        builder.Services.TryAddSingleton<DeviceMessageRouter>();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(DeviceMessageRouter)))
+        {
+            builder.Services.AddDeviceMessageRouter();
+        }
+
         builder.Services.AddHostedService<ExternalBrokerConnection>();
         return builder;
     }

@@ -18,6 +18,7 @@ public sealed class DevicesApiTests : IDisposable
         await device.PublishStatusAsync(online: true, session: "s1");
         await device.PublishEventsAsync(Events.Ratings(1, 4));
         await device.WaitForAckAsync(4);
+        await OnlineAsync(fleet, "dev-list", true);
 
         var listed = (await fleet.DeviceAsync("dev-list"))!.Value;
 
@@ -41,10 +42,10 @@ public sealed class DevicesApiTests : IDisposable
         await device.PublishStatusAsync(online: true, session: "new");
         await device.PublishStatusAsync(online: false, session: "old");
         await device.PublishStatusAsync(online: true, session: "new");
-        Assert.True(await IsOnlineAsync(fleet, "dev-flap"));
+        await OnlineAsync(fleet, "dev-flap", true);
 
         await device.PublishStatusAsync(online: false, session: "new");
-        Assert.False(await IsOnlineAsync(fleet, "dev-flap"));
+        await OnlineAsync(fleet, "dev-flap", false);
         fleet.AssertNoErrorsLogged();
     }
 
@@ -54,13 +55,20 @@ public sealed class DevicesApiTests : IDisposable
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
         var device = await fleet.ProvisionAndConnectAsync("dev-gone");
         await device.PublishStatusAsync(online: true, session: "s1");
-        Assert.True(await IsOnlineAsync(fleet, "dev-gone"));
+        await OnlineAsync(fleet, "dev-gone", true);
 
         await device.DisposeAsync();
 
-        await Eventually.TrueAsync(async () => !await IsOnlineAsync(fleet, "dev-gone"), TimeSpan.FromSeconds(10), "dev-gone offline");
+        await OnlineAsync(fleet, "dev-gone", false);
         fleet.AssertNoErrorsLogged();
     }
+
+    /// <summary>
+    /// Waits until the device shows <paramref name="online"/>: the fleet applies a status just after its PUBACK, in
+    /// order per device, off the broker's dispatch (fleet/Broker DeviceStatusLanes), not before it.
+    /// </summary>
+    private static Task OnlineAsync(FleetRunner fleet, string deviceId, bool online) =>
+        Eventually.TrueAsync(async () => await IsOnlineAsync(fleet, deviceId) == online, TimeSpan.FromSeconds(10), $"{deviceId} {(online ? "online" : "offline")}");
 
     private static async Task<bool> IsOnlineAsync(FleetRunner fleet, string deviceId) =>
         (await fleet.DeviceAsync(deviceId))?.GetProperty("online").GetBoolean() ?? false;

@@ -87,6 +87,37 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         Assert.Equal(("dev-a", 6L), _acks.Sent.Last());
     }
 
+    [Fact]
+    public async Task An_ack_publish_that_times_out_is_counted_and_the_loop_stores_and_acks_the_next_batch()
+    {
+        // A broker that does not answer in time: the sender's own deadline ends as OperationCanceledException, as
+        // MQTTnet's PublishAsync does. That once stopped the writer loop, and with it the whole node.
+        _store.Release();
+        _acks.TimeOutNext = true;
+        Assert.Equal(IngestResult.Stored, await _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(1, 2))).WaitAsync(TimeSpan.FromSeconds(10)));
+        await WaitUntilAsync(() => _counters.Snapshot().AcksNotSent == 1);
+
+        Assert.Equal(IngestResult.Stored, await _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(3, 4))).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        await WaitUntilAsync(() => _acks.Sent.Count == 1);
+        Assert.Equal(("dev-a", 4L), _acks.Sent.Single());
+    }
+
+    [Fact]
+    public async Task Acks_requested_by_many_reconnecting_devices_each_carry_what_the_store_holds()
+    {
+        _store.Release();
+        var devices = Enumerable.Range(0, 300).Select(i => $"dev-{i:D3}").ToList();
+        await Task.WhenAll(devices.Select((d, i) => _writer.StoreAsync(new EventBatch(d, Events.Ratings(1, 1 + (i % 7))))));
+        await WaitUntilAsync(() => _acks.Sent.Count == devices.Count);
+
+        devices.ForEach(_writer.RequestAck);
+
+        await WaitUntilAsync(() => _acks.Sent.Count == 2 * devices.Count);
+        var resent = _acks.Sent.Skip(devices.Count).ToDictionary(a => a.Device, a => a.UpTo);
+        Assert.Equal(devices.Select((d, i) => (d, 1L + (i % 7))), devices.Select(d => (d, resent[d])));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -189,8 +220,17 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
 
         public IReadOnlyList<(string Device, long UpTo)> Sent => _sent.ToList();
 
+        /// <summary>The next publish fails as a publish past its own deadline does.</summary>
+        public bool TimeOutNext { get; set; }
+
         public Task SendAsync(string deviceId, Ack ack, CancellationToken cancellationToken)
         {
+            if (TimeOutNext)
+            {
+                TimeOutNext = false;
+                return Task.FromCanceled(new CancellationToken(canceled: true));
+            }
+
             _sent.Enqueue((deviceId, ack.UpTo));
             return Task.CompletedTask;
         }

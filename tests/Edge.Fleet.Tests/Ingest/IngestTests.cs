@@ -172,6 +172,29 @@ public sealed class IngestTests : IDisposable
     }
 
     [Fact]
+    public async Task Device_reconnecting_to_the_embedded_broker_gets_its_ack_from_its_online_status_not_a_retained_copy()
+    {
+        using var fleet = await FleetStart.StartFleetAsync(_data.Path);
+        var credentials = await fleet.ProvisionAsync(FleetRunner.DefaultCentre, "c1", "dev-again");
+        await using (var device = await TestDevice.ConnectAsync(fleet.MqttPort, credentials))
+        {
+            await device.PublishStatusAsync(online: true, session: "s1");
+            await device.PublishEventsAsync(Events.Ratings(1, 4));
+            Assert.Equal(4, await device.WaitForAckAsync(4));
+        }
+
+        // The embedded broker keeps no retained ack (each one made every SUBSCRIBE scan it): the subscription alone brings nothing.
+        await using var reconnected = await TestDevice.ConnectAsync(fleet.MqttPort, credentials);
+        await Task.Delay(300);
+        Assert.Empty(reconnected.Acks);
+
+        await reconnected.PublishStatusAsync(online: true, session: "s2");
+
+        Assert.Equal(4, await reconnected.WaitForAckAsync(4));
+        fleet.AssertNoErrorsLogged();
+    }
+
+    [Fact]
     public async Task Many_devices_publishing_at_once_are_all_stored_in_fewer_commits_than_batches()
     {
         using var fleet = await FleetStart.StartFleetAsync(_data.Path);
