@@ -1,3 +1,4 @@
+using Edge.Storage;
 using Edge.Wire;
 using LiteDB;
 using JsonSerializer = System.Text.Json.JsonSerializer;
@@ -50,8 +51,10 @@ public sealed partial class OutboxStore
                 throw;
             }
 
-            // Commit returns before LiteDB's background writer has written the log; Checkpoint waits for it and flushes.
-            file.Db.Checkpoint();
+            // Commit returns before LiteDB's background writer has written the log; waiting for the writer is enough
+            // once the log is on disk up to the transaction's confirming page (OrderedLogStream: two fsyncs). No
+            // checkpoint per append: LiteDB copies the log into the data file (and fsyncs it) every 1,000 pages.
+            Storage.LiteFile.WaitUntilWritten(file.Db);
             Complete(appends, numbered);
             _faults.Clear(StorageFaultNames.Disk);
         }
@@ -277,12 +280,22 @@ public sealed partial class OutboxStore
     /// <summary>
     /// LiteDB never shrinks a file on delete; a rebuild does. Done only when no event is waiting,
     /// so a failed rebuild can never cost an unacknowledged event (the seq counter also survives in the fleet's ack).
+    /// LiteDB rebuilds only a database it opened by file name (on streams, as the outbox opens it, a rebuild does
+    /// nothing): the file is closed, rebuilt by name and opened again. A failure on the way closes it like a write
+    /// fault, and the writer reopens it with backoff.
     /// </summary>
     private void Compact(OpenOutbox file)
     {
         var before = FileBytes();
         file.Db.Checkpoint();
-        file.Db.Rebuild();
+        _file = null;
+        file.Dispose();
+        using (var byName = LiteFile.Open(_path))
+        {
+            byName.Rebuild();
+        }
+
+        _file = new OpenOutbox(_opener.Open(_path, EventsCollection, MetaCollection, SalvagedCollection));
         _logger.LogInformation("Outbox compacted from {Before} to {After} bytes", before, FileBytes());
     }
 

@@ -102,6 +102,12 @@ public static class LiteFile
     }
 
     /// <summary>
+    /// Returns once LiteDB's log writer has written (and flushed, as its stream flushes) every committed page; throws
+    /// the writer's own exception if it failed instead. Must be called from the thread that committed.
+    /// </summary>
+    public static void WaitUntilWritten(LiteDatabase db) => LiteLogWriter.WaitUntilWritten(db);
+
+    /// <summary>
     /// Disposes a database whose engine may have failed (an I/O error, a damaged file) without leaving a time bomb.
     /// After such a failure LiteDB 5.0.20 can leave a transaction whose own Dispose throws ("discarded page must be
     /// writable"); its finalizer then throws again on the finalizer thread and kills the process (seen here: the test

@@ -172,6 +172,23 @@ public sealed class OutboxStoreTests : IDisposable
         Assert.Equal(2, outbox.ReadAfter(1, 100, int.MaxValue).Count);
     }
 
+    [Fact]
+    public async Task A_drained_outbox_above_its_compaction_size_shrinks()
+    {
+        using var outbox = await OpenNumberedAsync();
+        var big = Rating(4) with { Detail = new string('x', 400) };
+        for (var i = 0; i < 6; i++)
+        {
+            await outbox.AppendAsync(Enumerable.Repeat(big, 1000).ToList());
+        }
+
+        var full = outbox.FileBytes();
+        await outbox.AcknowledgeAsync(6000);
+
+        Assert.True(full > 1024 * 1024, $"the file held {full} bytes");
+        Assert.True(outbox.FileBytes() < full / 4, $"{full} bytes before the ack, {outbox.FileBytes()} after");
+    }
+
     /// <summary>A fresh outbox after the fleet's first ack said it has nothing of this device (a new device).</summary>
     private async Task<OutboxStore> OpenNumberedAsync()
     {
