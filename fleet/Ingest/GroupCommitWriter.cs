@@ -96,7 +96,7 @@ public sealed partial class GroupCommitWriter(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Could not read the ack of {Device}; it gets one with its next batch", device);
+                    LogAckUnread(ex, device);
                 }
             }
         }
@@ -111,7 +111,7 @@ public sealed partial class GroupCommitWriter(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The events are stored; the device resends and gets the ack then.
-                logger.LogWarning(ex, "Could not publish ack {UpTo} to {Device}", upTo, device);
+                LogAckNotPublished(ex, upTo, device);
             }
         }
     }
@@ -166,7 +166,7 @@ public sealed partial class GroupCommitWriter(
         var duplicates = await CountRedeliveriesAsync(batches, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var upTo = await store.AppendAsync(batches, time.GetUtcNow(), cancellationToken);
-        logger.LogDebug("Stored {Batches} batches ({Events} events) in {Ms:F1} ms", batches.Count, events, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogStored(batches.Count, events, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         counters.Committed(batches.Count, events, duplicates);
         foreach (var (device, value) in upTo)
@@ -233,6 +233,16 @@ public sealed partial class GroupCommitWriter(
 
         return upTo;
     }
+
+    // Once per group commit: source-generated, so a disabled Debug level costs a level check and no boxing.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Batches} batches ({Events} events) in {Ms:F1} ms")]
+    private partial void LogStored(int batches, long events, double ms);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not read the ack of {Device}; it gets one with its next batch")]
+    private partial void LogAckUnread(Exception ex, string device);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish ack {UpTo} to {Device}")]
+    private partial void LogAckNotPublished(Exception ex, long upTo, string device);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Batches} batches ({Events} events) failed; the devices will resend them")]
     private partial void LogNotStored(Exception ex, int batches, long events);

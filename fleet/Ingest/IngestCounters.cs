@@ -3,8 +3,9 @@ using System.Collections.Concurrent;
 namespace Edge.Fleet.Ingest;
 
 /// <summary>
-/// What ingest has done since this node started, for <c>GET /api/v1/ingest/counters</c>. In memory on purpose:
-/// the store holds the durable truth (sequences, gaps); these say how this node is coping right now.
+/// What ingest has done since this node started, for <c>GET /api/v1/ingest/counters</c> and, observed by
+/// <see cref="IngestMetrics"/>, for <c>/metrics</c> (one tally for both). In memory on purpose: the store holds the
+/// durable truth (sequences, gaps); these say how this node is coping right now.
 /// </summary>
 public sealed class IngestCounters
 {
@@ -67,7 +68,12 @@ public sealed class IngestCounters
 
     public void AckSent() => Interlocked.Increment(ref _acksSent);
 
-    public IngestCountersView Snapshot()
+    public IngestCountersView Snapshot() => Read(byDevice: true);
+
+    /// <summary>The totals without the per-device breakdown (empty): cheap enough for every scrape.</summary>
+    public IngestCountersView Totals() => Read(byDevice: false);
+
+    private IngestCountersView Read(bool byDevice)
     {
         var events = Interlocked.Read(ref _events);
         var duplicates = Interlocked.Read(ref _duplicates);
@@ -81,7 +87,7 @@ public sealed class IngestCounters
             Commits: Interlocked.Read(ref _commits),
             AcksSent: Interlocked.Read(ref _acksSent),
             RejectedEvents: Interlocked.Read(ref _rejectedEvents),
-            RejectedByDevice: _byDevice
+            RejectedByDevice: !byDevice ? [] : _byDevice
                 .GroupBy(kv => kv.Key.Device, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.OrderBy(kv => kv.Key.Reason, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Reason, kv => kv.Value)));
