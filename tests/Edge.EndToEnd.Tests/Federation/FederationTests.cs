@@ -250,11 +250,14 @@ public sealed class FederationTests(ITestOutputHelper output) : IDisposable
     private static async Task<long> ForwardedRatingsAsync(FleetRunner national, string source) =>
         (await national.GetJsonAsync($"/api/v1/federation/centres?source={source}")).EnumerateArray().Sum(c => c.GetProperty("ratings").GetInt64());
 
-    /// <summary>A sample of the fleet's /metrics (name with labels as written there), 0 when absent.</summary>
+    /// <summary>
+    /// A sample of the fleet's /metrics (name with labels as written there), 0 when absent. A sample without labels is
+    /// written <c>name{} value</c> by the exporter (fleet/Metrics/README.md), which is read as <c>name value</c>.
+    /// </summary>
     private static async Task<double> MetricAsync(FleetRunner fleet, string sample)
     {
         var text = await fleet.Http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
+        var line = text.Split('\n').Select(l => l.Replace("{} ", " ", StringComparison.Ordinal)).FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
     }
 }
