@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 
 namespace Edge.Fleet.Ingest;
 
@@ -28,6 +29,14 @@ public sealed class IngestCounters
     private long _notStored;
     private long _commits;
     private long _acksSent;
+
+    /// <summary>Tallies alone (tests).</summary>
+    public IngestCounters()
+    {
+    }
+
+    /// <summary>As registered: ingest's meter observes these tallies (<see cref="IngestMetrics"/>).</summary>
+    public IngestCounters(IMeterFactory meters) => IngestMetrics.Observe(this, meters);
 
     public void Rejected(IngestResult reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
 

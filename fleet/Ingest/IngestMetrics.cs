@@ -1,17 +1,19 @@
 using System.Diagnostics.Metrics;
-using Edge.Fleet.Metrics;
 
 namespace Edge.Fleet.Ingest;
 
 /// <summary>
 /// Ingest's meter (<c>Edge.Fleet.Ingest</c>): observable counters over <see cref="IngestCounters"/>, the tally the
-/// ingest API serves too, so both read one count and the hot path pays one interlocked add.
+/// ingest API serves too, so both read one count and the hot path pays one interlocked add. Made by the registered
+/// <see cref="IngestCounters"/> itself: the spine needs nothing from fleet/Metrics, whose exporter listens to every
+/// <c>Edge.Fleet.*</c> meter.
 /// </summary>
-public sealed class IngestMetrics
+public static class IngestMetrics
 {
-    public const string MeterName = MetricsRegistration.MeterPrefix + "Ingest";
+    public const string MeterName = "Edge.Fleet.Ingest";
 
-    public IngestMetrics(IMeterFactory meters, IngestCounters counters)
+    /// <summary>Creates ingest's meter on <paramref name="meters"/> (disposed with it), observing <paramref name="counters"/>.</summary>
+    public static void Observe(IngestCounters counters, IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         meter.CreateObservableCounter("edge_ingest_batches_total", () => counters.Totals().Batches,

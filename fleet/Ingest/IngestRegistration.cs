@@ -1,4 +1,3 @@
-using Edge.Fleet.Metrics;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
@@ -16,7 +15,6 @@ public static class IngestRegistration
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestCounters>();
-        builder.Services.AddFeatureMeter<IngestMetrics>();
         builder.Services.AddSingleton<IDeviceDirectory>(sp => new RegistryDeviceDirectory(sp.GetService<DeviceRegistry>()));
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());

@@ -1,15 +1,16 @@
 using System.Diagnostics.Metrics;
-using Edge.Fleet.Metrics;
 
 namespace Edge.Fleet.Store;
 
 /// <summary>
 /// The store's meter (<c>Edge.Fleet.Store</c>): event store latency per operation (<c>edge_store_seconds</c>, recorded by
 /// <see cref="TimedEventStore"/>) and each store file's state from <see cref="StoreOutages"/> (up, outages, refused calls).
+/// Made with the timed event store, which ingest needs from the start; the spine needs nothing from fleet/Metrics,
+/// whose exporter listens to every <c>Edge.Fleet.*</c> meter.
 /// </summary>
 public sealed class StoreMetrics
 {
-    public const string MeterName = MetricsRegistration.MeterPrefix + "Store";
+    public const string MeterName = "Edge.Fleet.Store";
 
     /// <summary>Bucket bounds of <c>edge_store_seconds</c>, 0.5 ms to 10 s (as before meters).</summary>
     public static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -60,7 +61,7 @@ public static class StoreMetricsRegistration
     public static IHostApplicationBuilder AddStoreMetrics(this IHostApplicationBuilder builder)
     {
         builder.Services.AddStoreOutages();
-        builder.Services.AddFeatureMeter<StoreMetrics>();
+        builder.Services.AddSingleton<StoreMetrics>();
         var store = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IEventStore))
             ?? throw new InvalidOperationException("AddStoreMetrics must come after the event store is registered.");
         builder.Services.Remove(store);
