@@ -8,21 +8,15 @@ namespace Edge.Fleet.Alerts;
 public sealed record AlertNotice(string Event, Alert Alert);
 
 /// <summary>
-/// POSTs one notice to <c>Alerts:WebhookUrl</c> as JSON (10 s timeout) and counts the outcomes on this node. Notices
+/// POSTs one notice to <c>Alerts:WebhookUrl</c> as JSON (10 s timeout) and counts the outcomes on this node
+/// (<see cref="AlertMetrics"/>; none when built without one, as in tests). Notices
 /// are queued in the alert store with their transition and sent by <see cref="AlertNoticeSender"/>.
 /// </summary>
-public sealed class AlertWebhook(HttpClient http, IOptions<AlertOptions> options)
+public sealed class AlertWebhook(HttpClient http, IOptions<AlertOptions> options, AlertMetrics? metrics = null)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private long _sent;
-    private long _failed;
-
-    public long Sent => Interlocked.Read(ref _sent);
-
-    public long Failed => Interlocked.Read(ref _failed);
-
     /// <summary>False without <c>Alerts:WebhookUrl</c>: then no notice is queued at all.</summary>
     public bool IsConfigured => !string.IsNullOrEmpty(options.Value.WebhookUrl);
 
@@ -35,12 +29,12 @@ public sealed class AlertWebhook(HttpClient http, IOptions<AlertOptions> options
             timeout.CancelAfter(Timeout);
             using var response = await http.PostAsJsonAsync(options.Value.WebhookUrl, notice, FleetJson.Default.AlertNotice, timeout.Token);
             response.EnsureSuccessStatusCode();
-            Interlocked.Increment(ref _sent);
+            metrics?.WebhookSent();
             return null;
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            Interlocked.Increment(ref _failed);
+            metrics?.WebhookFailed();
             return ex.Message;
         }
     }

@@ -5,6 +5,7 @@ using System.Security.Claims;
 using Edge.Fleet.Alerts.Rules;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Hosting;
+using Edge.Fleet.Metrics;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;
@@ -40,6 +41,7 @@ public static class AlertsRegistration
         builder.Services.TryAddSingleton<IAlertMailPlanner, NoAlertMails>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AlertWorkContext>();
+        builder.Services.AddFeatureMeter<AlertMetrics>();
         builder.Services.AddHttpClient<AlertWebhook>();
         builder.Services.AddSingleton<IDeviceHealthSource, FleetHealthSource>();
         builder.Services.AddSingleton<IAlertRule, DeviceOfflineRule>();

@@ -13,7 +13,7 @@ namespace Edge.Fleet.Broker;
 /// them (<see cref="IDeviceReportConsumer"/>). It knows no feature by name: the features that take events batches
 /// subscribe to ingest (<see cref="IBatchGate"/>, <see cref="IStoredBatchSubscriber"/>).
 /// </summary>
-public sealed class DeviceMessageRouter(
+public sealed partial class DeviceMessageRouter(
     EventIngest ingest,
     DevicePresence presence,
     IEnumerable<IDeviceRequestHandler> requestHandlers,
@@ -100,7 +100,7 @@ public sealed class DeviceMessageRouter(
         }
         catch (JsonException ex)
         {
-            logger.LogWarning("Ignored unreadable status of {Device}: {Error}", deviceId, ex.Message);
+            LogUnreadableStatus(deviceId, ex.Message);
             return;
         }
 
@@ -112,7 +112,7 @@ public sealed class DeviceMessageRouter(
 
         if (await presence.ObserveAsync(deviceId, status, clientId, cancellationToken))
         {
-            logger.LogInformation("{Device} online (session {Session})", deviceId, status.Session);
+            LogOnline(deviceId, status.Session);
         }
 
         if (status.Online)
@@ -121,4 +121,10 @@ public sealed class DeviceMessageRouter(
             ingest.ResendAck(deviceId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored unreadable status of {Device}: {Error}")]
+    private partial void LogUnreadableStatus(string device, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Device} online (session {Session})")]
+    private partial void LogOnline(string device, string session);
 }

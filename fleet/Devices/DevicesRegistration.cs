@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Health;
 using Edge.Fleet.Hosting;
+using Edge.Fleet.Metrics;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 
@@ -15,6 +16,7 @@ public static class DevicesRegistration
             sp => new LitePresenceStore(FleetOptions.FileIn(sp, "presence.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresPresenceStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<DevicePresence>();
+        builder.Services.AddFeatureMeter<DevicesMetrics>();
         return builder;
     }
 

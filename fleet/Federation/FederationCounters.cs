@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Edge.Fleet.Federation;
 
 /// <summary>
-/// What federation counts on this node, for <c>/metrics</c> (<see cref="FederationMetrics"/>): as a sender (events
+/// What federation counts on this node, observed for <c>/metrics</c> by <see cref="FederationMetrics"/>: as a sender (events
 /// forwarded, acknowledged, the backlog, refusals and failures by reason) and as a receiver (batches and events
 /// stored, acks sent, hostile or broken batches refused by reason).
 /// </summary>

@@ -21,7 +21,7 @@ public static class FederationRegistration
         builder.Services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>();
         builder.Services.AddSingleton<FederationCounters>();
-        builder.Services.AddSingleton<IMetricsSection, FederationMetrics>();
+        builder.Services.AddFeatureMeter<FederationMetrics>();
         builder.Services.AddApiJson(FederationApiJson.Default);
         builder.AddFleetStore<IFederationStore>(
             sp => new LiteFederationStore(FleetOptions.FileIn(sp, FederationDataCopier.FileName), sp.GetRequiredService<TimeProvider>(), sp.GetService<StoreOutages>()),

@@ -14,18 +14,11 @@ namespace Edge.Fleet.Health;
 /// Never waits on the disk: the broker's publish path stays fast. A report consumer of the router
 /// (<see cref="IDeviceReportConsumer"/>, <see cref="TopicKind.Health"/>).
 /// </summary>
-public sealed class HeartbeatIntake(HeartbeatBoard board, RatingTimePlacer placer, TimeProvider time, ILogger<HeartbeatIntake> logger)
+public sealed partial class HeartbeatIntake(HeartbeatBoard board, RatingTimePlacer placer, TimeProvider time, HealthMetrics metrics, ILogger<HeartbeatIntake> logger)
     : IDeviceReportConsumer
 {
     private readonly Channel<HealthSample> _queue = Channel.CreateBounded<HealthSample>(
         new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-
-    private long _received;
-    private long _unreadable;
-
-    public long Received => Interlocked.Read(ref _received);
-
-    public long Unreadable => Interlocked.Read(ref _unreadable);
 
     internal ChannelReader<HealthSample> Queue => _queue.Reader;
 
@@ -47,8 +40,8 @@ public sealed class HeartbeatIntake(HeartbeatBoard board, RatingTimePlacer place
         }
         catch (JsonException ex)
         {
-            Interlocked.Increment(ref _unreadable);
-            logger.LogWarning("Ignored unreadable heartbeat of {Device}: {Error}", deviceId, ex.Message);
+            metrics.Unreadable();
+            LogUnreadable(deviceId, ex.Message);
             return;
         }
 
@@ -57,10 +50,13 @@ public sealed class HeartbeatIntake(HeartbeatBoard board, RatingTimePlacer place
             return;
         }
 
-        Interlocked.Increment(ref _received);
+        metrics.Received();
         var sample = new HealthSample(deviceId, time.GetUtcNow(), report);
         board.Offer(sample);
         _queue.Writer.TryWrite(sample);
         placer.Offer(sample);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored unreadable heartbeat of {Device}: {Error}")]
+    private partial void LogUnreadable(string device, string error);
 }

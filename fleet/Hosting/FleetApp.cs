@@ -60,6 +60,7 @@ public static class FleetApp
         builder.AddCentreLan();
         builder.AddCommands();
         builder.AddMetrics();
+        builder.AddStoreMetrics();
         builder.AddReleases();
         builder.AddDemo();
         builder.AddReports();

@@ -199,7 +199,7 @@ public sealed partial class GroupCommitWriter(
         var duplicates = await CountRedeliveriesAsync(batches, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         var upTo = await store.AppendAsync(batches, time.GetUtcNow(), cancellationToken);
-        logger.LogDebug("Stored {Batches} batches ({Events} events) in {Ms:F1} ms", batches.Count, events, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogStored(batches.Count, events, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
         counters.Committed(batches.Count, events, duplicates);
         foreach (var (device, value) in upTo)
@@ -266,6 +266,10 @@ public sealed partial class GroupCommitWriter(
 
         return upTo;
     }
+
+    // Once per group commit: source-generated, so a disabled Debug level costs a level check and no boxing.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored {Batches} batches ({Events} events) in {Ms:F1} ms")]
+    private partial void LogStored(int batches, long events, double ms);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not read the ack of {Device}; it gets one with its next batch")]
     private partial void LogAckNotRead(Exception ex, string device);

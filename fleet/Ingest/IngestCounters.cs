@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 
 namespace Edge.Fleet.Ingest;
 
 /// <summary>
-/// What ingest has done since this node started, for <c>GET /api/v1/ingest/counters</c>. In memory on purpose:
-/// the store holds the durable truth (sequences, gaps); these say how this node is coping right now.
+/// What ingest has done since this node started, for <c>GET /api/v1/ingest/counters</c> and, observed by
+/// <see cref="IngestMetrics"/>, for <c>/metrics</c> (one tally for both). In memory on purpose: the store holds the
+/// durable truth (sequences, gaps); these say how this node is coping right now.
 /// </summary>
 public sealed class IngestCounters
 {
@@ -28,6 +30,14 @@ public sealed class IngestCounters
     private long _commits;
     private long _acksSent;
     private long _acksNotSent;
+
+    /// <summary>Tallies alone (tests).</summary>
+    public IngestCounters()
+    {
+    }
+
+    /// <summary>As registered: ingest's meter observes these tallies (<see cref="IngestMetrics"/>).</summary>
+    public IngestCounters(IMeterFactory meters) => IngestMetrics.Observe(this, meters);
 
     public void Rejected(IngestResult reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
@@ -71,7 +81,12 @@ public sealed class IngestCounters
     /// <summary>An ack the broker did not take in time (the events are stored; the device gets it when it resends).</summary>
     public void AckNotSent() => Interlocked.Increment(ref _acksNotSent);
 
-    public IngestCountersView Snapshot()
+    public IngestCountersView Snapshot() => Read(byDevice: true);
+
+    /// <summary>The totals without the per-device breakdown (empty): cheap enough for every scrape.</summary>
+    public IngestCountersView Totals() => Read(byDevice: false);
+
+    private IngestCountersView Read(bool byDevice)
     {
         var events = Interlocked.Read(ref _events);
         var duplicates = Interlocked.Read(ref _duplicates);
@@ -86,7 +101,7 @@ public sealed class IngestCounters
             AcksSent: Interlocked.Read(ref _acksSent),
             AcksNotSent: Interlocked.Read(ref _acksNotSent),
             RejectedEvents: Interlocked.Read(ref _rejectedEvents),
-            RejectedByDevice: _byDevice
+            RejectedByDevice: !byDevice ? [] : _byDevice
                 .GroupBy(kv => kv.Key.Device, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.OrderBy(kv => kv.Key.Reason, StringComparer.Ordinal).ToDictionary(kv => kv.Key.Reason, kv => kv.Value)));

@@ -1,34 +1,60 @@
-using Edge.Fleet.Store;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 
 namespace Edge.Fleet.Metrics;
 
 public static class MetricsRegistration
 {
+    /// <summary>Every meter of the fleet's features is named under this prefix (<c>Edge.Fleet.Ingest</c>, <c>Edge.Fleet.Store</c>...).</summary>
+    public const string MeterPrefix = "Edge.Fleet.";
+
     /// <summary>
-    /// The metrics and the store timing: call after the event store is registered, since it wraps that registration
-    /// in a <see cref="TimedEventStore"/>. Hand-written exposition: a few counters and one histogram type do not need a package.
+    /// The exporter of the features' meters: OpenTelemetry's metrics SDK listening to every <c>Edge.Fleet.*</c> meter, served
+    /// in the Prometheus text format by its ASP.NET Core exporter, set up so the families read as they did before meters
+    /// (fleet/Metrics/README.md): names as the instruments give them (no unit or <c>_total</c> suffix added), no
+    /// <c>otel_scope_*</c> labels, no <c>target_info</c> family, and no cached answer (each scrape reads the instruments).
     /// </summary>
     public static IHostApplicationBuilder AddMetrics(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<StoreLatency>();
-        builder.Services.AddSingleton<FleetMetrics>();
-        var store = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IEventStore))
-            ?? throw new InvalidOperationException("AddMetrics must come after the event store is registered.");
-        builder.Services.Remove(store);
-        builder.Services.AddSingleton<IEventStore>(sp => new TimedEventStore(Create(sp, store), sp.GetRequiredService<StoreLatency>()));
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MeterPrefix + "*")
+            .AddPrometheusExporter(exporter =>
+            {
+                exporter.TranslationStrategy = PrometheusAspNetCoreTranslationStrategy.UnderscoreEscapingWithoutSuffixes;
+                exporter.ScopeInfoEnabled = false;
+                exporter.TargetInfoEnabled = false;
+                exporter.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
         return builder;
     }
 
-    /// <summary><c>GET /metrics</c>: Prometheus text format.</summary>
+    /// <summary>
+    /// Registers a feature's meter class (a singleton owning its <c>Meter</c> and instruments) and creates it when the
+    /// host starts: a class whose instruments are only observed (gauges, observable counters) is needed by no one else.
+    /// </summary>
+    public static IServiceCollection AddFeatureMeter<T>(this IServiceCollection services)
+        where T : class
+    {
+        services.TryAddSingleton<T>();
+        services.AddSingleton<IHostedService>(sp => new MeterActivation(sp.GetRequiredService<T>()));
+        return services;
+    }
+
+    /// <summary><c>GET /metrics</c>: Prometheus text format (the fallback policy asks for a login, as for every endpoint left out of a group).</summary>
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", async (FleetMetrics metrics, CancellationToken cancellationToken) =>
-            TypedResults.Text(await metrics.RenderAsync(cancellationToken), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 
-    private static IEventStore Create(IServiceProvider services, ServiceDescriptor descriptor) =>
-        (IEventStore)(descriptor.ImplementationInstance
-            ?? descriptor.ImplementationFactory?.Invoke(services)
-            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+    /// <summary>Holds a feature's meter class from the host's start (its instruments exist from then on).</summary>
+    private sealed class MeterActivation(object meter) : IHostedService
+    {
+        public object Meter { get; } = meter;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

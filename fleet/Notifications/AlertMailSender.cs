@@ -25,13 +25,13 @@ public sealed class AlertMailSender : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<AlertMailSender> _logger;
     private readonly AlertMailComposer _composer;
+    private readonly AlertMailMetrics _metrics;
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private long _sent;
-    private long _failed;
 
     public AlertMailSender(IAlertStore store, SmtpMailer mailer, AlertBook book, IFleetLeadership leadership, IOptions<NotificationOptions> options,
-        IOptions<AlertOptions> alertOptions, TimeProvider time, ILogger<AlertMailSender> logger)
+        IOptions<AlertOptions> alertOptions, TimeProvider time, AlertMailMetrics metrics, ILogger<AlertMailSender> logger)
     {
+        _metrics = metrics;
         _store = store;
         _mailer = mailer;
         _leadership = leadership;
@@ -42,12 +42,6 @@ public sealed class AlertMailSender : BackgroundService
             AlertClock.TryFindZone(alertOptions.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc);
         book.MailsQueued += Wake;
     }
-
-    /// <summary>Alert e-mails (one per queued notification, a digest counts each) this node had taken by the SMTP server.</summary>
-    public long Sent => Interlocked.Read(ref _sent);
-
-    /// <summary>Alert e-mail attempts this node failed (each notification of a failed message; retried until <c>MaxAttempts</c>).</summary>
-    public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>Sends what is due now, if this node leads; returns how many queued e-mails the server took.</summary>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
@@ -72,11 +66,11 @@ public sealed class AlertMailSender : BackgroundService
                 {
                     await _store.MarkMailsSentAsync(group.Select(m => m.Id).ToList(), _time.GetUtcNow(), cancellationToken);
                     taken += group.Count;
-                    Interlocked.Add(ref _sent, group.Count);
+                    _metrics.MailsSent(group.Count);
                     continue;
                 }
 
-                Interlocked.Add(ref _failed, group.Count);
+                _metrics.MailsFailed(group.Count);
                 foreach (var mail in group)
                 {
                     var retryAt = mail.Attempts >= settings.MaxAttempts ? (DateTimeOffset?)null : _time.GetUtcNow() + Backoff(mail.Attempts);

@@ -22,7 +22,7 @@ public static class NotificationsRegistration
         builder.Services.AddSingleton<IAlertMailPlanner, AlertMailPlanner>();
         builder.Services.AddSingleton<SmtpMailer>();
         builder.Services.AddSingleton<AlertMailSender>();
-        builder.Services.AddSingleton<Metrics.IMetricsSection, AlertMailMetrics>();
+        builder.Services.AddSingleton<AlertMailMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertMailSender>());
         return builder;
     }

@@ -4,6 +4,7 @@ using Edge.Fleet.Broker;
 using Edge.Fleet.Centres;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Ingest;
+using Edge.Fleet.Metrics;
 using Edge.Fleet.Store;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,7 @@ public static class QueueRegistration
             sp => new LiteQueueStore(FleetOptions.FileIn(sp, LiteQueueStore.FileName), sp.GetRequiredService<StoreOutages>(), parking: sp.GetRequiredService<QueueParkingCounts>()),
             sp => new PostgresQueueStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<QueueParkingCounts>()));
         builder.Services.AddSingleton<QueueParkingCounts>();
-        builder.Services.AddSingleton<Metrics.IMetricsSection, QueueMetrics>();
+        builder.Services.AddFeatureMeter<QueueMetrics>();
         builder.Services.AddDeviceDownlink();
         builder.Services.AddSingleton<IQueueReplySender, QueueReplySender>();
         builder.Services.AddSingleton<QueueRefusalCounts>();

@@ -1,12 +1,28 @@
+using System.Diagnostics.Metrics;
 using Edge.Fleet.Metrics;
 
 namespace Edge.Fleet.Reports;
 
-/// <summary>Report e-mails in <c>/metrics</c>: sent and failed through SMTP.</summary>
-public sealed class ReportMailMetrics(ReportMailSchedule reportMails) : IMetricsSection
+/// <summary>The reports' meter (<c>Edge.Fleet.Reports</c>): report e-mails sent and failed through SMTP, counted by <see cref="ReportMailSchedule"/>.</summary>
+public sealed class ReportMailMetrics
 {
-    public void Render(PrometheusText text) =>
-        text.Family("edge_report_mail_total", "counter", "Report e-mails (one per centre, period and manager) sent through SMTP, by outcome (a failed one is retried, then a dead letter).")
-            .Sample("edge_report_mail_total", reportMails.Sent, ("outcome", "sent"))
-            .Sample("edge_report_mail_total", reportMails.Failed, ("outcome", "failed"));
+    public const string MeterName = MetricsRegistration.MeterPrefix + "Reports";
+
+    private static readonly KeyValuePair<string, object?> Sent = new("outcome", "sent");
+    private static readonly KeyValuePair<string, object?> Failed = new("outcome", "failed");
+
+    private readonly Counter<long> _mails;
+
+    public ReportMailMetrics(IMeterFactory meters)
+    {
+        _mails = meters.Create(MeterName).CreateCounter<long>(
+            "edge_report_mail_total",
+            description: "Report e-mails (one per centre, period and manager) sent through SMTP, by outcome (a failed one is retried, then a dead letter).");
+        _mails.Add(0, Sent);
+        _mails.Add(0, Failed);
+    }
+
+    public void MailSent() => _mails.Add(1, Sent);
+
+    public void MailFailed() => _mails.Add(1, Failed);
 }

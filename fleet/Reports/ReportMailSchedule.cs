@@ -22,18 +22,10 @@ public sealed class ReportMailSchedule(
     IOptions<ReportOptions> options,
     IOptions<NotificationOptions> notificationOptions,
     TimeProvider time,
+    ReportMailMetrics metrics,
     ILogger<ReportMailSchedule> logger) : BackgroundService
 {
     public static readonly TimeSpan ClaimFor = SmtpMailer.Timeout * 4;
-
-    private long _sent;
-    private long _failed;
-
-    /// <summary>Report e-mails this node has had taken by the SMTP server.</summary>
-    public long Sent => Interlocked.Read(ref _sent);
-
-    /// <summary>Report e-mails this node failed to send (each retried at the next round until <c>Notifications:MaxAttempts</c>).</summary>
-    public long Failed => Interlocked.Read(ref _failed);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -149,7 +141,7 @@ public sealed class ReportMailSchedule(
             }
 
             await store.MarkSentAsync(claimed[i].Id, time.GetUtcNow(), cancellationToken);
-            Interlocked.Increment(ref _sent);
+            metrics.MailSent();
             sent++;
         }
 
@@ -160,7 +152,7 @@ public sealed class ReportMailSchedule(
 
     private async Task NotSentAsync(string id, string error, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _failed);
+        metrics.MailFailed();
         var final = (await store.ListAsync(int.MaxValue, cancellationToken)).FirstOrDefault(r => r.Id == id) is { } row
             && row.Attempts >= notificationOptions.Value.MaxAttempts;
         await store.MarkNotSentAsync(id, error, final, cancellationToken);

@@ -22,7 +22,7 @@ public static class ReportsRegistration
             sp => new LiteReportMailStore(FleetOptions.FileIn(sp, "report-mails.db"), sp.GetService<StoreOutages>()),
             sp => new PostgresReportMailStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<ReportMailSchedule>();
-        builder.Services.AddSingleton<Metrics.IMetricsSection, ReportMailMetrics>();
+        builder.Services.AddSingleton<ReportMailMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReportMailSchedule>());
         return builder;
     }

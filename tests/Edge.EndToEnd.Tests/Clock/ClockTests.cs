@@ -97,7 +97,7 @@ public sealed class ClockTests(ITestOutputHelper output) : IDisposable
         fleet.GetJsonAsync($"/api/v1/stats/ratings?counter=9&from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture))}");
 
     private static long PlacedInTime(string metrics) =>
-        metrics.Split('\n').Where(line => line.StartsWith("edge_ratings_placed_in_time_total ", StringComparison.Ordinal))
+        metrics.Split('\n').Where(line => line.StartsWith("edge_ratings_placed_in_time_total{} ", StringComparison.Ordinal))
             .Select(line => long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture))
             .SingleOrDefault(-1);
 }

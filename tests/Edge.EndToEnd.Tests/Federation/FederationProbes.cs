@@ -16,11 +16,14 @@ internal static class FederationProbes
     public static Task DrainedAsync(DeviceRunner device, TimeSpan within) => Eventually.TrueAsync(
         async () => (await device.StatusAsync()).GetProperty("outboxDepth").GetInt64() == 0, within, $"{device.Id}'s outbox to drain");
 
-    /// <summary>A sample of the fleet's /metrics (name with labels as written there), 0 when absent.</summary>
+    /// <summary>
+    /// A sample of the fleet's /metrics (name with labels as written there), 0 when absent. A sample without labels is
+    /// written <c>name{} value</c> by the exporter (fleet/Metrics/README.md), which is read as <c>name value</c>.
+    /// </summary>
     public static async Task<double> MetricAsync(FleetRunner fleet, string sample)
     {
         var text = await fleet.Http.GetStringAsync("/metrics");
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
+        var line = text.Split('\n').Select(l => l.Replace("{} ", " ", StringComparison.Ordinal)).FirstOrDefault(l => l.StartsWith(sample + " ", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line[(sample.Length + 1)..], CultureInfo.InvariantCulture);
     }
 

@@ -1,14 +1,13 @@
 using System.Diagnostics;
-using Edge.Fleet.Store;
 using Edge.Wire;
 
-namespace Edge.Fleet.Metrics;
+namespace Edge.Fleet.Store;
 
 /// <summary>
 /// Wraps the event store in use (LiteDB or PostgreSQL) to time its operations: appends (the durable group commit
 /// ingest waits for) and queries (statistics, sequences), for <c>edge_store_seconds</c>. Behaviour is unchanged.
 /// </summary>
-public sealed class TimedEventStore(IEventStore inner, StoreLatency latency) : IEventStore, IAsyncDisposable, IDisposable
+public sealed class TimedEventStore(IEventStore inner, StoreMetrics metrics) : IEventStore, IAsyncDisposable, IDisposable
 {
     public async Task<IReadOnlyDictionary<string, long>> AppendAsync(IReadOnlyList<EventBatch> batches, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
@@ -19,7 +18,7 @@ public sealed class TimedEventStore(IEventStore inner, StoreLatency latency) : I
         }
         finally
         {
-            latency.Append.Observe(Stopwatch.GetElapsedTime(started));
+            metrics.Appended(Stopwatch.GetElapsedTime(started));
         }
     }
 
@@ -65,7 +64,7 @@ public sealed class TimedEventStore(IEventStore inner, StoreLatency latency) : I
         }
         finally
         {
-            latency.Query.Observe(Stopwatch.GetElapsedTime(started));
+            metrics.Queried(Stopwatch.GetElapsedTime(started));
         }
     }
 }
