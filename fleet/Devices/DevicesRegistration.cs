@@ -4,6 +4,7 @@ using Edge.Fleet.Health;
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
+using Edge.Fleet.Web;
 
 namespace Edge.Fleet.Devices;
 
@@ -15,6 +16,7 @@ public static class DevicesRegistration
             sp => new LitePresenceStore(FleetOptions.FileIn(sp, "presence.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresPresenceStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<DevicePresence>();
+        builder.Services.AddApiJson(DevicesJson.Default);
         return builder;
     }
 

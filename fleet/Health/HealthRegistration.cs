@@ -7,6 +7,7 @@ using Edge.Fleet.Hosting;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
+using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ public static class HealthRegistration
         builder.Services.AddStoredBatchSubscriber<RatingKeyCatalog>();
         builder.Services.AddSingleton<FleetHealthReader>();
         builder.Services.AddHostedService<HealthRecorder>();
+        builder.Services.AddApiJson(HealthJson.Default);
         return builder;
     }
 
