@@ -22,6 +22,7 @@ namespace Edge.Fleet.Tests.Web;
 /// </summary>
 public sealed class ApiJsonTests : IDisposable
 {
+    private static readonly JsonSerializerOptions Reflection = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
     private readonly TempFolder _folder = new("api-json");
 
     public void Dispose() => _folder.Dispose();
@@ -61,9 +62,8 @@ public sealed class ApiJsonTests : IDisposable
     {
         // Same options as the central list had (JsonSerializerDefaults.Web): camelCase names, nulls written.
         var view = new DeviceView("dev-a", true, null, 3, 4, 4, 4, 1, 0, Centre: "centre-a");
-        var reflection = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
-        Assert.Equal(JsonSerializer.Serialize(view, reflection), JsonSerializer.Serialize(view, DevicesJson.Default.DeviceView));
+        Assert.Equal(JsonSerializer.Serialize(view, Reflection), JsonSerializer.Serialize(view, DevicesJson.Default.DeviceView));
         Assert.Contains("\"lastSeen\":null", JsonSerializer.Serialize(view, DevicesJson.Default.DeviceView));
     }
 }
