@@ -103,7 +103,7 @@ public sealed class AlertDataCopier : IEmbeddedDataCopier
                 INSERT INTO alert_centre_rules (centre, rules) VALUES ($1, $2) ON CONFLICT DO NOTHING
                 """, cancellationToken, centre, new NpgsqlParameter
             {
-                Value = JsonSerializer.Serialize(settings, FleetJson.Default.AlertRuleSettings),
+                Value = JsonSerializer.Serialize(settings, AlertsJson.Default.AlertRuleSettings),
                 NpgsqlDbType = NpgsqlDbType.Jsonb,
             });
         }

@@ -27,7 +27,7 @@ public sealed class AlertWebhook(HttpClient http, IOptions<AlertOptions> options
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(Timeout);
-            using var response = await http.PostAsJsonAsync(options.Value.WebhookUrl, notice, FleetJson.Default.AlertNotice, timeout.Token);
+            using var response = await http.PostAsJsonAsync(options.Value.WebhookUrl, notice, AlertsJson.Default.AlertNotice, timeout.Token);
             response.EnsureSuccessStatusCode();
             metrics?.WebhookSent();
             return null;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Stats;
+using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Edge.Fleet.Alerts;

@@ -59,6 +59,7 @@ public static class AlertsRegistration
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
         builder.Services.AddSingleton<AlertNoticeSender>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertNoticeSender>());
+        builder.Services.AddApiJson(AlertsJson.Default);
         return builder;
     }
 
@@ -115,7 +116,7 @@ public static class AlertsRegistration
         await store.SaveCentreRulesAsync(centre, change, cancellationToken);
         rules.Apply(centre, change);
         await audit.RecordAsync(user.Identity?.Name ?? "?", AuditActions.AlertRulesChanged, centre,
-            detail: JsonSerializer.Serialize(change, FleetJson.Default.AlertRuleSettings), address: context.Connection.RemoteIpAddress?.ToString(),
+            detail: JsonSerializer.Serialize(change, AlertsJson.Default.AlertRuleSettings), address: context.Connection.RemoteIpAddress?.ToString(),
             cancellationToken: cancellationToken);
         await changes.PublishAsync(ChangeTopics.AlertRules, cancellationToken);
         return TypedResults.Ok(effective);

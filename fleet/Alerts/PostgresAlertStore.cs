@@ -205,7 +205,7 @@ public sealed partial class PostgresAlertStore(NpgsqlDataSource dataSource) : IA
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rules[reader.GetString(0)] = JsonSerializer.Deserialize(reader.GetString(1), FleetJson.Default.AlertRuleSettings) ?? new AlertRuleSettings();
+            rules[reader.GetString(0)] = JsonSerializer.Deserialize(reader.GetString(1), AlertsJson.Default.AlertRuleSettings) ?? new AlertRuleSettings();
         }
 
         return rules;
@@ -218,7 +218,7 @@ public sealed partial class PostgresAlertStore(NpgsqlDataSource dataSource) : IA
             ON CONFLICT (centre) DO UPDATE SET rules = excluded.rules
             """);
         command.Parameters.Add(new() { Value = centre });
-        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(settings, FleetJson.Default.AlertRuleSettings), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new() { Value = JsonSerializer.Serialize(settings, AlertsJson.Default.AlertRuleSettings), NpgsqlDbType = NpgsqlDbType.Jsonb });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

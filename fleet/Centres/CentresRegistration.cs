@@ -97,7 +97,7 @@ public static class CentresRegistration
         var cancellationToken = request.HttpContext.RequestAborted;
         if (request.ContentLength > MaxImportBytes)
         {
-            return Results.Json(new ErrorView($"the CSV must be at most {MaxImportBytes} bytes"), FleetJson.Default.ErrorView,
+            return Results.Json(new ErrorView($"the CSV must be at most {MaxImportBytes} bytes"), WebJson.Default.ErrorView,
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
@@ -106,7 +106,7 @@ public static class CentresRegistration
         var length = await reader.ReadBlockAsync(buffer, cancellationToken);
         if (length > MaxImportBytes)
         {
-            return Results.Json(new ErrorView($"the CSV must be at most {MaxImportBytes} bytes"), FleetJson.Default.ErrorView,
+            return Results.Json(new ErrorView($"the CSV must be at most {MaxImportBytes} bytes"), WebJson.Default.ErrorView,
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 

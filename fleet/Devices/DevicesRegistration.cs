@@ -5,6 +5,7 @@ using Edge.Fleet.Hosting;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
+using Edge.Fleet.Web;
 
 namespace Edge.Fleet.Devices;
 
@@ -17,6 +18,7 @@ public static class DevicesRegistration
             sp => new PostgresPresenceStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<DevicePresence>();
         builder.Services.AddFeatureMeter<DevicesMetrics>();
+        builder.Services.AddApiJson(DevicesJson.Default);
         return builder;
     }
 

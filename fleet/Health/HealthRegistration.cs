@@ -8,6 +8,7 @@ using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
+using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,7 @@ public static class HealthRegistration
         builder.Services.AddStoredBatchSubscriber<RatingKeyCatalog>();
         builder.Services.AddSingleton<FleetHealthReader>();
         builder.Services.AddHostedService<HealthRecorder>();
+        builder.Services.AddApiJson(HealthJson.Default);
         return builder;
     }
 

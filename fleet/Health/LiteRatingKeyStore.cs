@@ -87,7 +87,7 @@ public sealed class LiteRatingKeyStore : IRatingKeyStore, IDisposable
                 return null;
             }
 
-            var file = JsonSerializer.Deserialize(File.ReadAllText(legacyJson), FleetJson.Default.RatingKeysFile);
+            var file = JsonSerializer.Deserialize(File.ReadAllText(legacyJson), StatsJson.Default.RatingKeysFile);
             return file is null ? null : new RatingKeySet(file.Counters, file.Fields, file.DeviceCounters);
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)

@@ -41,7 +41,7 @@ public static class FleetApp
         builder.Host.UseSystemd();
         builder.AddFleetOptions();
         builder.AddFleetTls();
-        builder.AddFleetJson();
+        builder.AddWebJson();
         builder.AddSelectedEventStore();
         builder.AddNodeHealth();
         builder.AddDevices();

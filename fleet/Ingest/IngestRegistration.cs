@@ -21,6 +21,7 @@ public static class IngestRegistration
         builder.Services.AddSingleton<EventIngest>();
         builder.Services.AddSingleton<IStartupFilter, StoreUnavailableStartupFilter>();
         builder.Services.AddApiJson(StoreErrorJson.Default);
+        builder.Services.AddApiJson(IngestJson.Default);
         return builder;
     }
 

@@ -4,6 +4,7 @@ using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Reports;
 using Edge.Fleet.Stats;
+using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class NotificationsRegistration
         builder.Services.AddSingleton<AlertMailSender>();
         builder.Services.AddSingleton<AlertMailMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertMailSender>());
+        builder.Services.AddApiJson(NotificationsJson.Default);
         return builder;
     }
 

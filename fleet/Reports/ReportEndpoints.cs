@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Stats;
+using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -22,7 +22,7 @@ public static class RatingBreakdownEndpoints
         app.MapGet("/api/v1/stats/ratings/daily", async ([AsParameters] BreakdownQuery query) =>
             await QueryAsync(query) switch
             {
-                ({ } view, _, _) => Results.Json(view, FleetJson.Default.RatingBreakdownView),
+                ({ } view, _, _) => Results.Json(view, StatsJson.Default.RatingBreakdownView),
                 (_, true, _) => Results.Forbid(),
                 (_, _, var error) => Results.BadRequest(error),
             });

@@ -1,3 +1,5 @@
+using Edge.Fleet.Web;
+
 namespace Edge.Fleet.Stats;
 
 public static class RatingBreakdownRegistration
@@ -6,6 +8,7 @@ public static class RatingBreakdownRegistration
     public static IHostApplicationBuilder AddRatingBreakdown(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RatingBreakdown>();
+        builder.Services.AddApiJson(StatsJson.Default);
         return builder;
     }
 }

@@ -6,6 +6,3 @@ namespace Edge.Fleet.Stats;
 /// four or more), null when there are none. <see cref="Levels"/>: the same counts best first, each with its level's name.
 /// </summary>
 public sealed record RatingStatsView(long Total, Dictionary<string, long> ByLevel, double? Index, List<RatingLevelView> Levels);
-
-/// <summary>A request the API refuses, with what was wrong in one sentence.</summary>
-public sealed record ErrorView(string Error);

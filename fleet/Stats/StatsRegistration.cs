@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Edge.Fleet.Centres;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
+using Edge.Fleet.Web;
 using Edge.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -89,7 +89,7 @@ internal sealed class DeclaredQueryMiddleware(RequestDelegate next)
                 {
                     var taken = declared.Count == 0 ? "no query parameters" : "only " + string.Join(", ", declared.Order(StringComparer.Ordinal));
                     return Results.Json(new UnknownParameterView($"unknown query parameter '{key}': this endpoint takes {taken}", key),
-                        FleetJson.Default.UnknownParameterView, statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
+                        WebJson.Default.UnknownParameterView, statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
                 }
             }
         }

@@ -69,7 +69,8 @@ public abstract class StreamPrinterTransport : IPrinterTransport
             if (_unread.Count == 0)
             {
                 Stream stream = await EnsureOpenAsync(ct).ConfigureAwait(false);
-                _pendingRead ??= stream.ReadAsync(_readBuffer, 0, _readBuffer.Length);
+                // Not cancelled with ct: the read outlives this call and is picked up by the next one.
+                _pendingRead ??= stream.ReadAsync(_readBuffer, 0, _readBuffer.Length, CancellationToken.None);
                 if (!_pendingRead.IsCompleted)
                 {
                     using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -117,7 +117,8 @@ public sealed class VirtualPrinter : IDisposable
                 return;
             }
 
-            _ = Task.Run(() => ServeAsync(client, ct));
+            // The connection is served (and disposed) even if the stop comes before the task starts.
+            _ = Task.Run(() => ServeAsync(client, ct), CancellationToken.None);
         }
     }
 

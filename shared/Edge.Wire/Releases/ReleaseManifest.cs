@@ -16,7 +16,7 @@ public sealed record ReleaseManifest(string Version, string Sha256, long Size)
             yield return $"version '{Version}' must be 1-64 characters of A-Z a-z 0-9 . + - _ and start with a letter or digit";
         }
 
-        if (Sha256 is not { Length: 64 } || !Sha256.All(Uri.IsHexDigit) || Sha256 != Sha256.ToLowerInvariant())
+        if (Sha256 is not { Length: 64 } || !Sha256.All(char.IsAsciiHexDigitLower))
         {
             yield return "sha256 must be 64 lower-case hex digits";
         }

@@ -89,7 +89,7 @@ public sealed class DashboardScreenshots(ITestOutputHelper output) : IAsyncLifet
     private async Task SaveAsync(Edge.Testing.Browser.WebDriverSession browser, string path)
     {
         var png = await browser.ScreenshotAsync();
-        Assert.True(png.Length > 10_000 && png[..8].SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), $"{path} is a PNG with content");
+        Assert.True(png.Length > 10_000 && png.AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }), $"{path} is a PNG with content");
         await File.WriteAllBytesAsync(path, png);
         output.WriteLine($"wrote {path} ({png.Length} bytes)");
     }

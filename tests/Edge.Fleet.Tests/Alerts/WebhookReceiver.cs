@@ -68,7 +68,7 @@ internal sealed class WebhookReceiver : IDisposable
                 return;
             }
 
-            var notice = await JsonSerializer.DeserializeAsync(context.Request.InputStream, FleetJson.Default.AlertNotice);
+            var notice = await JsonSerializer.DeserializeAsync(context.Request.InputStream, AlertsJson.Default.AlertNotice);
             lock (_notices)
             {
                 _notices.Add(notice!);

@@ -38,7 +38,7 @@ public sealed class HealthDataCopierTests(PostgresServerFixture postgres) : ICla
 
         // A fleet that never started since the catalogue left rating-keys.json.
         File.WriteAllText(source.FileIn("rating-keys.json"), JsonSerializer.Serialize(
-            new RatingKeysFile(["c1", "c2"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c2" }), FleetJson.Default.RatingKeysFile));
+            new RatingKeysFile(["c1", "c2"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c2" }), StatsJson.Default.RatingKeysFile));
 
         var (target, _) = await postgres.CreateMigratedDatabaseAsync();
         await using var _ = target;

@@ -18,7 +18,7 @@ public sealed class LiteRatingKeyStoreTests : RatingKeyStoreContract
         var json = FileIn("old/rating-keys.json");
         Directory.CreateDirectory(Path.GetDirectoryName(json)!);
         File.WriteAllText(json, JsonSerializer.Serialize(
-            new RatingKeysFile(["c1"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c1" }), FleetJson.Default.RatingKeysFile));
+            new RatingKeysFile(["c1"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c1" }), StatsJson.Default.RatingKeysFile));
 
         using (var store = new LiteRatingKeyStore(FileIn("old/rating-keys.db"), json))
         {

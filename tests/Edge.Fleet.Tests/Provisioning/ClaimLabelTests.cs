@@ -18,7 +18,7 @@ public sealed class ClaimLabelTests
 
         Assert.Equal("svg", svg.Root!.Name.LocalName);
         // Dark modules are drawn: a QR code of ~150 bytes at level M is version 7 or more (45+ modules a side).
-        Assert.True(svg.Descendants().Count(e => e.Name.LocalName is "rect" or "path") > 0);
+        Assert.Contains(svg.Descendants(), e => e.Name.LocalName is "rect" or "path");
         Assert.True(double.Parse(svg.Root.Attribute("width")!.Value.TrimEnd('p', 'x'), System.Globalization.CultureInfo.InvariantCulture) >= 45 * 6);
     }
 

@@ -31,14 +31,14 @@ internal sealed class StronglyConnectedComponents(IReadOnlyDictionary<string, Ha
         onStack.Add(node);
         foreach (var to in edges.TryGetValue(node, out var targets) ? targets : [])
         {
-            if (!index.ContainsKey(to))
+            if (!index.TryGetValue(to, out var toIndex))
             {
                 Visit(to);
                 lowest[node] = Math.Min(lowest[node], lowest[to]);
             }
             else if (onStack.Contains(to))
             {
-                lowest[node] = Math.Min(lowest[node], index[to]);
+                lowest[node] = Math.Min(lowest[node], toIndex);
             }
         }
 
