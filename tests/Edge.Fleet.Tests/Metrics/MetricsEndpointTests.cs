@@ -47,6 +47,7 @@ public sealed partial class MetricsEndpointTests : IDisposable
         ["edge_federation_received_batches_total"] = "counter",
         ["edge_federation_received_events_total"] = "counter",
         ["edge_federation_acks_sent_total"] = "counter",
+        ["edge_federation_acks_failed_total"] = "counter", // added with federation on the external broker
         ["edge_federation_refused_total"] = "counter",
     };
 
