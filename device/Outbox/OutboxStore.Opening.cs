@@ -53,6 +53,7 @@ public sealed partial class OutboxStore
         OpenOutbox? file = null;
         try
         {
+            var journalMissing = !File.Exists(_journalPath);
             var journal = ReadJournal();
             var fresh = _pendingFresh;
             if (fresh is null)
@@ -68,7 +69,7 @@ public sealed partial class OutboxStore
                 _pendingFresh = null;
                 LoadState(file);
             }
-            else if (ReplayJournal(file!, journal))
+            else if (ReplayJournal(file!, journal, journalMissing))
             {
                 LoadState(file!);
             }
@@ -207,14 +208,20 @@ public sealed partial class OutboxStore
     /// Damage in the middle of the journal: seqs it hid above the acknowledged ones become "lost" markers, counted
     /// in the <c>storage-corrupt</c> alarm. True when it changed the file.
     /// </summary>
-    private bool ReplayJournal(OpenOutbox file, JournalContents journal)
+    private bool ReplayJournal(OpenOutbox file, JournalContents journal, bool journalMissing)
     {
+        var state = file.Meta.FindById(StateId);
+        var awaiting = state is not null && state.TryGetValue("awaitingFleetSeq", out var flag) && flag.IsBoolean && flag.AsBoolean;
+        if (journalMissing && state is not null && !awaiting)
+        {
+            return JournalLost(file, state);
+        }
+
         if (journal.Events.Count == 0 && journal.AckedThrough == 0 && journal.DamagedRecords == 0)
         {
             return false;
         }
 
-        var state = file.Meta.FindById(StateId);
         var metaNext = state?["nextSeq"].AsInt64 ?? 1;
         var minRow = file.Events.FindOne(Query.All("_id", Query.Ascending));
         var maxRow = file.Events.FindOne(Query.All("_id", Query.Descending));
@@ -241,7 +248,6 @@ public sealed partial class OutboxStore
         }
 
         var next = Math.Max(Math.Max(metaNext, journal.MaxSeq + 1), (maxRow?["_id"].AsInt64 ?? 0) + 1);
-        var awaiting = state is not null && state.TryGetValue("awaitingFleetSeq", out var flag) && flag.IsBoolean && flag.AsBoolean;
         LiteFile.CommitDurably(file.Db, () =>
         {
             _highWater.Cover(next - 1);
@@ -268,6 +274,41 @@ public sealed partial class OutboxStore
                 $"outbox.journal was damaged ({journal.DamagedRecords} unreadable records, {journal.DamagedBytes} bytes); kept aside; {rows.Count - lost} events recovered, {lost} seqs marked lost");
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// A trusted file whose journal is gone (deleted, or a version before the journal): events numbered since the last
+    /// move into LiteDB may be lost, and their seqs must not be used again (the fleet may hold them). Every seq between
+    /// LiteDB's numbering and the seq mark becomes a "lost or never used" marker, with the <c>storage-corrupt</c> alarm.
+    /// </summary>
+    private bool JournalLost(OpenOutbox file, BsonDocument state)
+    {
+        var maxRow = file.Events.FindOne(Query.All("_id", Query.Descending));
+        var next = Math.Max(state["nextSeq"].AsInt64, (maxRow?["_id"].AsInt64 ?? 0) + 1);
+        var mark = _highWater.Read() ?? 0;
+        if (mark < next)
+        {
+            return false;
+        }
+
+        var now = DateTime.UtcNow;
+        var rows = new List<BsonDocument>();
+        for (var seq = next; seq <= mark; seq++)
+        {
+            rows.Add(Row(seq, EventKinds.Dropped, System.Text.Json.JsonSerializer.Serialize(LostMarker(seq), WireJson.Default.DeviceEvent), now));
+        }
+
+        LiteFile.CommitDurably(file.Db, () =>
+        {
+            file.Events.Upsert(rows);
+            state["nextSeq"] = mark + 1;
+            return file.Meta.Upsert(state);
+        });
+
+        var outcome = $"outbox.journal was missing; seqs {next}..{mark} (up to the seq mark) marked lost or never used";
+        _logger.LogCritical("Outbox {Path}: {Outcome}", _path, outcome);
+        _faults.Raise(StorageFaultNames.StorageCorrupt, outcome);
         return true;
     }
 

@@ -118,6 +118,28 @@ public sealed class OutboxJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lost_journal_never_lets_its_seqs_be_used_again_they_are_marked_lost_up_to_the_seq_mark()
+    {
+        using (var outbox = await OpenNumberedAsync())
+        {
+            await outbox.AppendAsync([Rating(4), Rating(3), Rating(2)]);
+        }
+
+        var mark = long.Parse(File.ReadAllText(_folder["outbox.seq"]), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(mark >= 3);
+        File.Delete(JournalFile);
+
+        using var reopened = Open();
+        var pending = reopened.ReadAfter(0, 1000, int.MaxValue)
+            .Select(p => System.Text.Json.JsonSerializer.Deserialize(p.Json, WireJson.Default.DeviceEvent)!)
+            .ToList();
+        Assert.Equal(Enumerable.Range(1, (int)mark).Select(i => (long)i), pending.Select(e => e.Seq));
+        Assert.All(pending, e => Assert.Equal(EventKinds.Dropped, e.Kind));
+        Assert.True(_faults.IsRaised(StorageFaultNames.StorageCorrupt));
+        Assert.Equal(mark + 1, await reopened.AppendAsync(Rating(1)));
+    }
+
+    [Fact]
     public async Task After_a_crash_the_journal_is_replayed_into_LiteDB_with_its_acks_and_emptied()
     {
         var crashed = new TempFolder("outbox-journal-crash");
