@@ -243,10 +243,10 @@ public sealed partial class OutboxStore : IDisposable
             SalvagedEvents: Volatile.Read(ref _salvaged));
     }
 
-    /// <summary>Bytes the outbox occupies on disk (data file and log).</summary>
+    /// <summary>Bytes the outbox occupies on disk (data file, log and journal).</summary>
     public long FileBytes()
     {
-        return SizeOf(_path) + SizeOf(OutboxQuarantine.LogFileOf(_path));
+        return SizeOf(_path) + SizeOf(OutboxQuarantine.LogFileOf(_path)) + SizeOf(_journalPath);
 
         static long SizeOf(string file)
         {
