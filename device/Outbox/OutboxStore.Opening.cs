@@ -74,6 +74,8 @@ public sealed partial class OutboxStore
                 LoadState(file!);
             }
 
+            MarkJournalEra(file!);
+
             // Everything the journal held is in LiteDB now: it starts empty (a damaged one is kept aside first).
             file!.Journal = OpenJournal(journal);
             lock (_journalLock)
@@ -214,6 +216,14 @@ public sealed partial class OutboxStore
         var awaiting = state is not null && state.TryGetValue("awaitingFleetSeq", out var flag) && flag.IsBoolean && flag.AsBoolean;
         if (journalMissing && state is not null && !awaiting)
         {
+            // A version before the journal committed every press into LiteDB: nothing can be missing, the journal
+            // simply starts (and the open's state write marks the file as kept with a journal from now on).
+            if (!KeptWithJournal(state))
+            {
+                _logger.LogInformation("Outbox {Path}: kept by a version before the journal; the journal starts now", _path);
+                return false; // MarkJournalEra flags the file before the journal opens
+            }
+
             return JournalLost(file, state);
         }
 
@@ -278,7 +288,8 @@ public sealed partial class OutboxStore
     }
 
     /// <summary>
-    /// A trusted file whose journal is gone (deleted, or a version before the journal): events numbered since the last
+    /// A trusted file whose journal is gone (deleted or lost; a version before the journal is told apart by the
+    /// state row's journal flag and never comes here): events numbered since the last
     /// move into LiteDB may be lost, and their seqs must not be used again (the fleet may hold them). Every seq between
     /// LiteDB's numbering and the seq mark becomes a "lost or never used" marker, with the <c>storage-corrupt</c> alarm.
     /// </summary>
@@ -310,6 +321,25 @@ public sealed partial class OutboxStore
         _logger.LogCritical("Outbox {Path}: {Outcome}", _path, outcome);
         _faults.Raise(StorageFaultNames.StorageCorrupt, outcome);
         return true;
+    }
+
+    private static bool KeptWithJournal(BsonDocument state) =>
+        state.TryGetValue(JournalEraField, out var era) && era.IsBoolean && era.AsBoolean;
+
+    /// <summary>
+    /// Flags the state row as kept with a journal (once: after an upgrade from a version before the journal), durably
+    /// and before the journal opens, so that from now on a missing journal is told apart from an upgrade.
+    /// </summary>
+    private static void MarkJournalEra(OpenOutbox file)
+    {
+        var state = file.Meta.FindById(StateId);
+        if (state is null || KeptWithJournal(state))
+        {
+            return;
+        }
+
+        state[JournalEraField] = true;
+        LiteFile.CommitDurably(file.Db, () => file.Meta.Upsert(state));
     }
 
     /// <summary>Opens the journal empty: a damaged one is moved aside first (never deleted), a good one emptied.</summary>

@@ -22,6 +22,14 @@ public sealed partial class OutboxStore : IDisposable
     private const string SalvagedCollection = "salvaged";
     private const string StateId = "state";
 
+    /// <summary>
+    /// Set in the state row by every version that keeps the journal (in every state write, and at the first open after
+    /// an upgrade, before the journal opens): a state row without it
+    /// was left by a version before the journal, which committed every press into LiteDB, so its missing journal is
+    /// an upgrade, not a loss.
+    /// </summary>
+    private const string JournalEraField = "journal";
+
     private readonly ILogger<OutboxStore> _logger;
     private readonly OutboxOptions _options;
     private readonly string _path;
@@ -412,6 +420,7 @@ public sealed partial class OutboxStore : IDisposable
             ["nextSeq"] = nextSeq,
             ["dropped"] = dropped,
             ["awaitingFleetSeq"] = awaiting,
+            [JournalEraField] = true,
         };
         if (awaiting)
         {

@@ -140,6 +140,43 @@ public sealed class OutboxJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task An_outbox_kept_by_a_version_before_the_journal_starts_one_without_marking_anything_lost()
+    {
+        using (var outbox = await OpenNumberedAsync())
+        {
+            var seqs = await outbox.AppendAsync([Rating(4), Rating(3)]);
+            await outbox.AcknowledgeAsync(seqs[^1]);
+        }
+
+        // What the version before the journal left: a state row without the journal flag holding the exact numbering, no
+        // journal, and a seq mark reserved ahead (that version committed every press into LiteDB before answering it).
+        using (var db = new LiteOutboxFileOpener().Open(_folder["outbox.db"], "events", "meta", "salvaged"))
+        {
+            var meta = db.GetCollection("meta");
+            var state = meta.FindById("state");
+            Assert.True(state.Remove("journal"));
+            state["nextSeq"] = 3L; // that version kept its numbering in the state row at every press
+            meta.Upsert(state);
+            db.Checkpoint();
+        }
+
+        File.Delete(JournalFile);
+        File.WriteAllText(_folder["outbox.seq"], "17");
+
+        using (var upgraded = Open())
+        {
+            Assert.Empty(upgraded.ReadAfter(0, 1000, int.MaxValue));
+            Assert.False(_faults.IsRaised(StorageFaultNames.StorageCorrupt));
+            Assert.Equal(3, await upgraded.AppendAsync(Rating(1)));
+        }
+
+        // From now on the file is known to be kept with a journal: losing it is a loss again.
+        File.Delete(JournalFile);
+        using var afterLoss = Open();
+        Assert.True(_faults.IsRaised(StorageFaultNames.StorageCorrupt));
+    }
+
+    [Fact]
     public async Task After_a_crash_the_journal_is_replayed_into_LiteDB_with_its_acks_and_emptied()
     {
         var crashed = new TempFolder("outbox-journal-crash");
