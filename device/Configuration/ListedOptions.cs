@@ -14,7 +14,7 @@ public static class ListedOptionsRegistration
     public static OptionsBuilder<T> AddListedOptions<T>(this IServiceCollection services, string section)
         where T : class, ICheckedOptions
     {
-        var options = services.AddListedOptions<T>(section);
+        var options = services.AddCheckedOptions<T>(section);
         services.AddSingleton<ISettingsSection>(sp => new SettingsSection<T>(section, sp.GetRequiredService<IOptionsMonitor<T>>(), sp.GetRequiredService<SettingsSectionJson>()));
         return options;
     }
