@@ -1,4 +1,4 @@
-using Edge.Device.Uplink;
+using Edge.DeviceProtocol;
 
 namespace Edge.Device.Tests.Uplink;
 
