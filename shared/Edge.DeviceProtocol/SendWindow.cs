@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Edge.DeviceProtocol;
 
 /// <summary>
@@ -13,14 +11,18 @@ public sealed class SendWindow
 {
     private readonly int _maxUnackedEvents;
     private readonly TimeSpan _ackTimeout;
-    private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private long _progressAt;
     private long _sentUpTo;
     private long _ackedAtLastCheck;
     private bool _waitingForAck;
 
     /// <param name="acked">The highest seq the fleet has acknowledged when the connection starts.</param>
-    public SendWindow(long acked, int maxUnackedEvents, TimeSpan ackTimeout)
+    /// <param name="time">The clock the ack timeout runs on (the system's monotonic one by default).</param>
+    public SendWindow(long acked, int maxUnackedEvents, TimeSpan ackTimeout, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _progressAt = _time.GetTimestamp();
         _sentUpTo = acked;
         _ackedAtLastCheck = acked;
         _maxUnackedEvents = maxUnackedEvents;
@@ -40,15 +42,15 @@ public sealed class SendWindow
         if (acked != _ackedAtLastCheck)
         {
             _ackedAtLastCheck = acked;
-            _sinceProgress.Restart();
+            _progressAt = _time.GetTimestamp();
         }
 
         _sentUpTo = Math.Max(_sentUpTo, acked);
         _waitingForAck = _sentUpTo > acked;
-        if (_waitingForAck && _sinceProgress.Elapsed > _ackTimeout)
+        if (_waitingForAck && _time.GetElapsedTime(_progressAt) > _ackTimeout)
         {
             _sentUpTo = acked;
-            _sinceProgress.Restart();
+            _progressAt = _time.GetTimestamp();
             return SendStep.Resend;
         }
 
@@ -64,7 +66,7 @@ public sealed class SendWindow
         _sentUpTo = lastSeq;
         if (!_waitingForAck)
         {
-            _sinceProgress.Restart();
+            _progressAt = _time.GetTimestamp();
         }
     }
 }
