@@ -183,7 +183,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
             using var announce = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             announce.CancelAfter(PublishTimeout);
             await DeviceConnector.SubscribeAsync(client, [Topics.Ack(Id)], announce.Token);
-            await QosOnePublisher.TryPublishAsync(client, Topics.Status(Id), StatusPayload.Write(true, _session, HostVersion), retain: true, PublishTimeout, cancellationToken);
+            await QosOnePublisher.TryPublishAsync(client, Topics.Status(Id), StatusPayload.Write(true, _session, HostVersion), retain: true, PublishTimeout, announce.Token);
             Connections++;
             return true;
         }
