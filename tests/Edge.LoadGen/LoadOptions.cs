@@ -73,6 +73,9 @@ public sealed class LoadOptions
     /// </summary>
     public int SourceAddresses { get; set; } = 1;
 
+    /// <summary>How long the first connection of all devices may take before the run goes on with those connected.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Saturate mode: how long the devices send before the measured window starts.</summary>
     public TimeSpan WarmUp { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -105,6 +108,7 @@ public sealed class LoadOptions
         Check(ConnectConcurrency >= 1, nameof(ConnectConcurrency), ">= 1", ConnectConcurrency);
         Check(SourceAddresses is >= 1 and <= 250, nameof(SourceAddresses), "1-250", SourceAddresses);
         Check(Duration >= TimeSpan.Zero, nameof(Duration), ">= 0", Duration);
+        Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "> 0", ConnectTimeout);
         Check(WarmUp >= TimeSpan.Zero, nameof(WarmUp), ">= 0", WarmUp);
         Check(AckTimeout > TimeSpan.Zero, nameof(AckTimeout), "> 0", AckTimeout);
         Check(ReconnectMin > TimeSpan.Zero && ReconnectMax >= ReconnectMin, nameof(ReconnectMax), $">= {nameof(ReconnectMin)} > 0", ReconnectMax);

@@ -10,28 +10,27 @@ namespace Edge.LoadGen;
 /// </summary>
 public sealed class LoadScenario(LoadOptions options, ILogger<LoadScenario> logger, Action<string>? phase = null)
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromMinutes(3);
-
     public async Task<LoadReport> RunAsync(CancellationToken cancellationToken)
     {
         await using var devices = new SimulatedDevices(options);
         devices.AddBacklog(options.Backlog);
         logger.LogInformation("Connecting {Devices} devices to {Host}:{Port} ({Concurrency} attempts at once, {Sources} source address(es))",
             options.Devices, options.Host, options.Port, options.ConnectConcurrency, options.SourceAddresses);
-        var connect = await devices.ConnectAllAsync(ConnectTimeout);
+        var connect = await devices.ConnectAllAsync(options.ConnectTimeout);
         logger.LogInformation("{Connected} of {Devices} connected in {Elapsed:F1} s ({Failed} failed attempts)",
             connect.Connected, connect.Devices, connect.Elapsed.TotalSeconds, connect.FailedAttempts);
         var report = new LoadReport(options, connect);
-        if (!connect.All)
+        phase?.Invoke("connected");
+        if (options.Mode == LoadModes.Idle)
         {
+            // Held even when not all got in: how many a server holds is the figure.
+            await Task.Delay(options.Duration, cancellationToken);
             report.StillConnected = devices.Connected;
             return report;
         }
 
-        phase?.Invoke("connected");
-        if (options.Mode == LoadModes.Idle)
+        if (!connect.All)
         {
-            await Task.Delay(options.Duration, cancellationToken);
             report.StillConnected = devices.Connected;
             return report;
         }
