@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Text.Json;
 using Edge.Device.Outbox;
+using Edge.DeviceProtocol;
 using Edge.Wire;
 
 namespace Edge.Device.Uplink;
@@ -23,34 +23,21 @@ public sealed class AckTracker(OutboxStore outbox, ILogger<AckTracker> logger) :
 
     public async Task HandleAsync(ReadOnlySequence<byte> payload, bool retained, CancellationToken cancellationToken)
     {
-        Ack? ack;
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            ack = JsonSerializer.Deserialize(ref reader, WireJson.Default.Ack);
-        }
-        catch (JsonException ex)
+        if (!AckPayload.TryRead(payload, out var upTo, out var error))
         {
             Interlocked.Increment(ref _rejected);
-            logger.LogWarning("Ignored a malformed ack: {Error}", ex.Message);
-            return;
-        }
-
-        if (ack is null || ack.UpTo < 0)
-        {
-            Interlocked.Increment(ref _rejected);
-            logger.LogWarning("Ignored an ack without a valid upTo");
+            logger.LogWarning("Ignored an ack {Error}", error);
             return;
         }
 
         try
         {
-            await outbox.AcknowledgeAsync(ack.UpTo);
+            await outbox.AcknowledgeAsync(upTo);
         }
         catch (IOException ex)
         {
             // The outbox is closed after a disk fault: the fleet sends its ack again at the next connection.
-            logger.LogWarning("Could not apply the fleet's ack {UpTo}: {Error}", ack.UpTo, ex.Message);
+            logger.LogWarning("Could not apply the fleet's ack {UpTo}: {Error}", upTo, ex.Message);
         }
     }
 }

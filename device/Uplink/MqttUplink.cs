@@ -1,9 +1,8 @@
-using System.Text.Json;
 using Edge.Device.Configuration;
+using Edge.DeviceProtocol;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Edge.Device.Uplink;
 
@@ -41,22 +40,7 @@ public sealed class MqttUplink(
             return false;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.PublishTimeout);
-        try
-        {
-            var message = new MqttApplicationMessageBuilder()
-                .WithTopic(topic)
-                .WithPayload(payload)
-                .WithRetainFlag(retain)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
-            return (await client.PublishAsync(message, deadline.Token)).IsSuccess;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
-        {
-            return false;
-        }
+        return await QosOnePublisher.TryPublishAsync(client, topic, payload, retain, _options.PublishTimeout, cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -74,24 +58,12 @@ public sealed class MqttUplink(
             try
             {
                 var session = state.NewSession();
-                // MQTTnet 5 reports a refused CONNECT (bad credentials, not authorised) in the result, not as an exception.
-                var connected = await client.ConnectAsync(BuildOptions(session), stoppingToken);
-                if (connected.ResultCode != MqttClientConnectResultCode.Success)
-                {
-                    throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
-                }
-
+                await DeviceConnector.ConnectAsync(client, BuildOptions(session), stoppingToken);
                 state.OnConnected();
                 backoff.Reset();
                 logger.LogInformation("Connected to {Host}:{Port} as {Device}", _options.Host, _options.Port, _deviceId);
 
-                var subscriptions = new MqttClientSubscribeOptionsBuilder();
-                foreach (var downlink in _downlinks)
-                {
-                    subscriptions.WithTopicFilter(f => f.WithTopic(downlink.Filter(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
-                }
-
-                await client.SubscribeAsync(subscriptions.Build(), stoppingToken);
+                await DeviceConnector.SubscribeAsync(client, _downlinks.Select(d => d.Filter(_deviceId)), stoppingToken);
                 await TryPublishAsync(Topics.Status(_deviceId), StatusPayload(online: true, session), retain: true, stoppingToken);
                 await drainer.RunAsync(client, () => heartbeats.Beat(LoopName), stoppingToken);
                 state.OnDisconnected("connection lost");
@@ -145,24 +117,14 @@ public sealed class MqttUplink(
     }
 
     private MqttClientOptions BuildOptions(string session) =>
-        new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithClientId(_deviceId)
-            .WithCredentials(_options.Username ?? _deviceId, credentials.Password ?? "")
-            .WithTlsOptions(UplinkTls.For(_options))
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(Topics.Status(_deviceId))
-            .WithWillPayload(StatusPayload(online: false, session))
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+        new DeviceEndpoint(_options.Host, _options.Port, _deviceId, _options.Username ?? _deviceId, credentials.Password ?? "", _options.KeepAlive)
+        {
+            Tls = UplinkTls.For(_options),
+        }.ClientOptions(StatusPayload(online: false, session));
 
     /// <summary>The status, with the device's LAN address so that the fleet can tell the centre's other devices.</summary>
     private byte[] StatusPayload(bool online, string session) =>
-        JsonSerializer.SerializeToUtf8Bytes(
-            new DeviceStatus(online, session, DateTimeOffset.UtcNow, facts.Version, facts.LanAddress), WireJson.Default.DeviceStatus);
+        Edge.DeviceProtocol.StatusPayload.Write(online, session, facts.Version, facts.LanAddress);
 
     /// <summary>Until the device has its secret (background provisioning), beating for the watchdog meanwhile.</summary>
     private async Task WaitForCredentialsAsync(CancellationToken stoppingToken)

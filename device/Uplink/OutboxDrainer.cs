@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using Edge.Device.Configuration;
 using Edge.Device.Outbox;
+using Edge.DeviceProtocol;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Edge.Device.Uplink;
 
@@ -29,9 +28,7 @@ public sealed class OutboxDrainer(
     public async Task RunAsync(IMqttClient client, Action alive, CancellationToken cancellationToken)
     {
         var topic = Topics.Events(_deviceId);
-        var sentUpTo = outbox.LastAckedSeq;
-        var ackedAtLastCheck = sentUpTo;
-        var sinceProgress = Stopwatch.StartNew();
+        var window = new SendWindow(outbox.LastAckedSeq, _options.MaxUnackedEvents, _options.AckTimeout);
 
         while (client.IsConnected)
         {
@@ -46,40 +43,27 @@ public sealed class OutboxDrainer(
             }
 
             var acked = outbox.LastAckedSeq;
-            if (acked != ackedAtLastCheck)
-            {
-                ackedAtLastCheck = acked;
-                sinceProgress.Restart();
-            }
-
-            sentUpTo = Math.Max(sentUpTo, acked);
-            var waitingForAck = sentUpTo > acked;
-            if (waitingForAck && sinceProgress.Elapsed > _options.AckTimeout)
+            var sentUpTo = window.SentUpTo;
+            var step = window.Next(acked);
+            if (step == SendStep.Resend)
             {
                 logger.LogWarning("No ack from the fleet for {Timeout}: sending seq {From}..{To} again", _options.AckTimeout, acked + 1, sentUpTo);
                 state.OnResend();
-                sentUpTo = acked;
-                sinceProgress.Restart();
                 continue;
             }
 
-            var batch = sentUpTo - acked < _options.MaxUnackedEvents
-                ? outbox.ReadAfter(sentUpTo, _options.BatchMaxEvents, WireLimits.MaxEventsPayloadBytes - 1024)
+            var batch = step == SendStep.Send
+                ? outbox.ReadAfter(window.SentUpTo, _options.BatchMaxEvents, WireLimits.MaxEventsPayloadBytes - 1024)
                 : [];
             if (batch.Count == 0)
             {
-                await outbox.Changed.WaitAsync(waitingForAck ? _options.AckTimeout / 4 : IdleRecheck, cancellationToken);
+                await outbox.Changed.WaitAsync(window.Wait(IdleRecheck), cancellationToken);
                 continue;
             }
 
             if (await PublishAsync(client, topic, batch, cancellationToken))
             {
-                sentUpTo = batch[^1].Seq;
-                if (!waitingForAck)
-                {
-                    sinceProgress.Restart();
-                }
-
+                window.Sent(batch[^1].Seq);
                 state.OnBatchSent();
             }
             else
@@ -91,30 +75,17 @@ public sealed class OutboxDrainer(
 
     private async Task<bool> PublishAsync(IMqttClient client, string topic, IReadOnlyList<PendingEvent> batch, CancellationToken cancellationToken)
     {
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(EventBatchWriter.Write(_deviceId, batch))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-
-        // PublishAsync waits for the PUBACK but ignores the client's timeout option: give it a deadline.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.PublishTimeout);
-        try
-        {
-            var result = await client.PublishAsync(message, deadline.Token);
-            if (result.IsSuccess)
-            {
-                return true;
-            }
-
-            logger.LogWarning("The broker refused events {From}..{To}: {Reason} {Text}", batch[0].Seq, batch[^1].Seq, result.ReasonCode, result.ReasonString);
-            return false;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        var outcome = await QosOnePublisher.PublishAsync(
+            client, topic, EventBatchWriter.Write(_deviceId, batch), retain: false, _options.PublishTimeout, cancellationToken);
+        if (outcome.TimedOut)
         {
             logger.LogWarning("No PUBACK for events {From}..{To} within {Timeout}", batch[0].Seq, batch[^1].Seq, _options.PublishTimeout);
-            return false;
         }
+        else if (!outcome.IsAcknowledged)
+        {
+            logger.LogWarning("The broker refused events {From}..{To}: {Reason}", batch[0].Seq, batch[^1].Seq, outcome.Refusal);
+        }
+
+        return outcome.IsAcknowledged;
     }
 }

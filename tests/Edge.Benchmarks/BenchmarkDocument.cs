@@ -49,7 +49,9 @@ public static class BenchmarkDocument
         text.AppendLine("  have events to send; events acknowledged per second over a fixed window after a warm-up. The fleet acks after its durable");
         text.AppendLine("  commit. The peer is Mosquitto (persistence off) with an *echo acker*: one subscriber to `edge/v1/+/events` that stores");
         text.AppendLine("  nothing and publishes the same retained QoS 1 ack, coalesced per device; so the peer routes the same QoS 1 load both ways.");
-        text.AppendLine("  The echo acker and the devices run in the benchmark process; server CPU counts the broker, fleet and PostgreSQL processes.");
+        text.AppendLine("  The simulated devices run in the load generator's own process (tests/Edge.LoadGen, started by the benchmark, its result read back");
+        text.AppendLine("  as JSON), the echo acker in the benchmark process; server CPU counts the broker, fleet and PostgreSQL processes, each named,");
+        text.AppendLine("  and the load generator's CPU (user + system from /proc/PID/stat) is stated apart, in (a), (b) and (c).");
         text.AppendLine("  The embedded fleet requires device authentication, as shipped: each device is provisioned by claim code before the run");
         text.AppendLine("  and connects with its own secret (every publish passes the per-device ACL); Mosquitto takes anonymous clients.");
         text.AppendLine("- **(b) idle connections**: 15,000 simulated devices connect (200 attempts at once), announce themselves online (retained,");

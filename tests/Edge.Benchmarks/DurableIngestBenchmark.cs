@@ -48,36 +48,41 @@ public static class DurableIngestBenchmark
         await using var target = await start();
         var options = new LoadOptions
         {
+            Mode = LoadModes.Saturate,
             Port = target.Port,
             Devices = Devices,
             IdPrefix = "ingest-",
             BatchMaxEvents = 50,
             MaxUnackedEvents = 200,
             ConnectConcurrency = 100,
+            ConnectTimeout = TimeSpan.FromSeconds(60),
+            WarmUp = WarmUp,
+            Duration = Window,
         };
-        await using var devices = new SimulatedDevices(options);
-        await target.ProvisionAsync(devices, options);
-        var connect = await devices.ConnectAllAsync(TimeSpan.FromSeconds(60));
-        if (!connect.All)
+        await target.ProvisionAsync(options);
+
+        // The devices in a process of their own: nothing they do is counted in this process or the servers'.
+        using var load = LoadGenProcess.Start(options);
+        if (!await load.WaitForPhaseAsync("window-start", TimeSpan.FromSeconds(90)))
         {
-            throw new InvalidOperationException($"{target.Name}: only {connect.Connected} of {Devices} devices connected\n{target.Output()}");
+            throw new InvalidOperationException($"{target.Name}: the load generator did not start its window\n{load.Output}\n{target.Output()}");
         }
 
-        // More than any of them can take in the window: every device always has a full window to send.
-        devices.AddBacklog(1_000_000);
-        await Task.Delay(WarmUp);
-        devices.Latencies.TakeSorted();
-        var ackedBefore = devices.Acked;
-        var cpuBefore = target.CpuTime;
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        await Task.Delay(Window);
-        var acked = devices.Acked - ackedBefore;
-        var elapsed = started.Elapsed;
-        var cpu = target.CpuTime - cpuBefore;
-        var latencies = devices.Latencies.TakeSorted();
-        var rate = new IngestRate(acked / elapsed.TotalSeconds, cpu / elapsed, AckLatencies.Percentile(latencies, 50), AckLatencies.Percentile(latencies, 99));
+        var servers = ProcessCpu.Start(target.ServerPids);
+        var loadCpu = ProcessCpu.Start([load.ProcessId]);
+        await load.WaitForPhaseAsync("window-end", Window + TimeSpan.FromSeconds(30));
+        var serverShares = servers.Stop(target.ServerPids);
+        var loadShares = loadCpu.Stop([load.ProcessId]);
+        var result = await load.FinishAsync(TimeSpan.FromSeconds(60));
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"{target.Name}: only {result.Connected} of {Devices} devices connected, {result.Acked} events acked\n{load.Output}\n{target.Output()}");
+        }
+
+        var rate = new IngestRate(result.Acked / result.ElapsedSeconds, serverShares.Cores, result.AckP50Ms, result.AckP99Ms);
         figures.Add($"ingest: {target.Name}", $"{rate.EventsPerSecond:F0} events/s acked",
-            $"server CPU {rate.ServerCores:F2} cores, batch-to-ack p50 {rate.AckP50Ms:F0} ms / p99 {rate.AckP99Ms:F0} ms, {devices.Devices.Sum(d => d.Resends)} resends{target.Remarks()}");
+            $"CPU in the window: server {serverShares}, load generator (own process) {loadShares.Cores:F2} cores; "
+            + $"batch-to-ack p50 {rate.AckP50Ms:F0} ms / p99 {rate.AckP99Ms:F0} ms, {result.Resends} resends{target.Remarks()}");
         return rate;
     }
 

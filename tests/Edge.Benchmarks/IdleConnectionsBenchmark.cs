@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Edge.LoadGen;
 using Edge.Testing;
 
@@ -7,7 +6,7 @@ namespace Edge.Benchmarks;
 /// <summary>
 /// (b) Idle connections: 15,000 simulated devices connect (each announces itself online and subscribes to its ack,
 /// then sends nothing but keep-alives) and stay; counts how many the server holds and how much its resident memory
-/// grew per 1,000 connections. All clients live in this process, from one source address: 15,000 connections fit
+/// grew per 1,000 connections. All clients live in the load generator's process (not this one), from one source address: 15,000 connections fit
 /// in one ephemeral port range (see the machine facts); past ~28,000 the load generator's SourceAddresses spreads
 /// them over 127.0.0.x.
 /// </summary>
@@ -44,35 +43,40 @@ public static class IdleConnectionsBenchmark
 
     private static async Task<IdleFigures> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start, int connections = Connections)
     {
-        var target = await start();
-        var devices = new SimulatedDevices(new LoadOptions
+        await using var target = await start();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var before = target.RssKiB;
+        var limit = ProcessFacts.OpenFileLimit(target.ServerPids[0]);
+        var options = new LoadOptions
         {
+            Mode = LoadModes.Idle,
             Port = target.Port,
             Devices = connections,
             IdPrefix = "idle-",
             ConnectConcurrency = 200,
-        });
-        try
+            ConnectTimeout = TimeSpan.FromSeconds(75),
+            Duration = Settle + Settle,
+        };
+
+        // The clients in a process of their own; they hold their connections for the Duration after the connect phase.
+        using var load = LoadGenProcess.Start(options);
+        var servers = ProcessCpu.Start(target.ServerPids);
+        if (!await load.WaitForPhaseAsync("connected", TimeSpan.FromSeconds(120)))
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            var before = target.RssKiB;
-            var limit = ProcessFacts.OpenFileLimit(target.ServerPids[0]);
-            var sw = Stopwatch.StartNew();
-            var connect = await devices.ConnectAllAsync(TimeSpan.FromSeconds(75));
-            await Task.Delay(Settle);
-            var held = devices.Connected;
-            var after = target.RssKiB;
-            var perThousand = held == 0 ? double.NaN : (after - before) / 1024.0 / (held / 1000.0);
-            figures.Add($"idle: {target.Name}", $"{held:N0} of {connections:N0} held",
-                $"first half connected in {connect.HalfConnected?.TotalSeconds:F1} s, {(connect.All ? "all" : $"{connect.Connected:N0}")} in {connect.Elapsed.TotalSeconds:F1} s ({connect.FailedAttempts} failed attempts); server RSS {before / 1024} → {after / 1024} MiB = {perThousand:F2} MiB per 1,000 ({perThousand * 1024 / 1000:F1} KiB each); server open files {limit}");
-            return new IdleFigures(held, perThousand);
+            throw new InvalidOperationException($"{target.Name}: the load generator did not finish connecting\n{load.Output}\n{target.Output()}");
         }
-        finally
-        {
-            // Server first: the clients then find their connections closed and need not say goodbye one by one.
-            await target.DisposeAsync();
-            await devices.DisposeAsync();
-        }
+
+        await Task.Delay(Settle);
+        var after = target.RssKiB;
+        var serverShares = servers.Stop(target.ServerPids);
+        var result = await load.FinishAsync(TimeSpan.FromSeconds(120));
+        var held = result.StillConnected;
+        var perThousand = held == 0 ? double.NaN : (after - before) / 1024.0 / (held / 1000.0);
+        figures.Add($"idle: {target.Name}", $"{held:N0} of {connections:N0} held",
+            $"first half connected in {result.HalfConnectedSeconds:F1} s, {(result.Connected == connections ? "all" : $"{result.Connected:N0}")} in {result.ConnectSeconds:F1} s ({result.FailedAttempts} failed attempts); "
+            + $"server RSS {before / 1024} → {after / 1024} MiB = {perThousand:F2} MiB per 1,000 ({perThousand * 1024 / 1000:F1} KiB each); server open files {limit}; "
+            + $"CPU from start to settled: server {serverShares}; load generator (own process) {result.CpuSeconds:F1} CPU s in all, peak RSS {result.PeakRssKiB / 1024} MiB");
+        return new IdleFigures(held, perThousand);
     }
 
     private sealed record IdleFigures(int Held, double MiBPer1000);

@@ -31,8 +31,6 @@ public sealed class IngestTarget : IAsyncDisposable
 
     public long RssKiB => ServerPids.Sum(ProcessFacts.RssKiB);
 
-    public TimeSpan CpuTime => ServerPids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessFacts.CpuTime(pid));
-
     /// <summary>
     /// The fleet alone as shipped: embedded MQTTnet broker, LiteDB store, device authentication on; the devices get
     /// their secrets from <see cref="ProvisionAsync"/> before they connect.
@@ -52,10 +50,10 @@ public sealed class IngestTarget : IAsyncDisposable
     /// Makes the devices of <paramref name="load"/> able to connect: on a fleet that requires device authentication each
     /// is provisioned by claim code (not timed by the callers); every other target takes them as they are.
     /// </summary>
-    public Task ProvisionAsync(SimulatedDevices devices, LoadOptions load) =>
+    public Task ProvisionAsync(LoadOptions load) =>
         _provisioningFleet is null
             ? Task.CompletedTask
-            : LoadDeviceProvisioning.ProvisionAsync(_provisioningFleet, FleetRunner.DefaultCentre, devices.Devices.Select(d => d.Id), load);
+            : LoadDeviceProvisioning.ProvisionAsync(_provisioningFleet, FleetRunner.DefaultCentre, SimulatedDevices.Ids(load), load);
 
     private static async Task<IngestTarget> FleetEmbeddedAsync(string dataDir, bool devicesAuthenticate, params string[] args)
     {

@@ -26,6 +26,19 @@ public static class ProcessFacts
         }
     }
 
+    /// <summary>The process's command name (/proc/PID/comm: <c>dotnet</c>, <c>mosquitto</c>, <c>postgres</c>), or "gone".</summary>
+    public static string Name(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return "gone";
+        }
+    }
+
     /// <summary>"soft / hard" of the process's open-file limit.</summary>
     public static string OpenFileLimit(int pid)
     {

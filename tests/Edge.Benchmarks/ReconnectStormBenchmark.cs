@@ -68,42 +68,57 @@ public static class ReconnectStormBenchmark
 
     private static async Task<StormOutcome> MeasureAsync(FigureTable figures, Func<Task<IngestTarget>> start, int count = Devices)
     {
-        var target = await start();
-        var devices = new SimulatedDevices(new LoadOptions
+        await using var target = await start();
+        var options = new LoadOptions
         {
+            Mode = LoadModes.Storm,
             Port = target.Port,
             Devices = count,
             IdPrefix = "storm-",
             ConnectConcurrency = 200,
-        });
-        try
-        {
-            var connect = await devices.ConnectAllAsync(TimeSpan.FromSeconds(75));
-            if (!connect.All)
-            {
-                throw new InvalidOperationException($"{target.Name}: only {connect.Connected} of {count} devices connected before the storm\n{target.Output()}");
-            }
+            ConnectTimeout = TimeSpan.FromSeconds(75),
+            Rate = 0,
+            Duration = TimeSpan.Zero,
+            StormBacklog = BacklogPerDevice,
+            DrainTimeout = Timeout,
+        };
 
-            var storm = await devices.StormAsync(BacklogPerDevice, Timeout);
-            figures.Add($"storm: {target.Name}",
-                $"99% back {Seconds(storm.NinetyNinePercentBack)}, all back {Seconds(storm.AllBack)}, drained {Seconds(storm.Drained)}",
-                $"{storm.FailedAttempts} failed attempts; {devices.Acked:N0} of {devices.Numbered:N0} events acked; "
-                + $"at the end {devices.Connected:N0} connected, {devices.Devices.Count(d => d.IsDrained):N0} drained, "
-                + $"{devices.Devices.Sum(d => d.BatchesSent):N0} batches PUBACKed, {devices.Devices.Sum(d => d.Resends):N0} resends; "
-                + $"first connection took {connect.Elapsed.TotalSeconds:F1} s{target.Remarks()}");
-            if (Environment.GetEnvironmentVariable("EDGE_BENCH_OUTPUT") is { Length: > 0 } dump)
-            {
-                await File.WriteAllTextAsync(dump + "-" + target.Name.Split(' ')[0] + ".log", target.Output());
-            }
-
-            return storm;
-        }
-        finally
+        // The devices in a process of their own; CPU is counted from the first connection's end to the storm's.
+        using var load = LoadGenProcess.Start(options);
+        if (!await load.WaitForPhaseAsync("connected", TimeSpan.FromSeconds(120)))
         {
-            await target.DisposeAsync();
-            await devices.DisposeAsync();
+            throw new InvalidOperationException($"{target.Name}: the load generator did not connect its devices\n{load.Output}\n{target.Output()}");
         }
+
+        var servers = ProcessCpu.Start(target.ServerPids);
+        var loadCpu = load.CpuTime;
+        var span = System.Diagnostics.Stopwatch.StartNew();
+        var result = await load.FinishAsync(Timeout + TimeSpan.FromSeconds(120));
+        var serverShares = servers.Stop(target.ServerPids);
+        var loadCores = (result.CpuSeconds - loadCpu.TotalSeconds) / span.Elapsed.TotalSeconds;
+        if (result.Connected < count)
+        {
+            throw new InvalidOperationException($"{target.Name}: only {result.Connected} of {count} devices connected before the storm\n{load.Output}\n{target.Output()}");
+        }
+
+        var storm = new StormOutcome(count, BacklogPerDevice, Span(result.StormNinetyNinePercentBackSeconds), Span(result.StormAllBackSeconds),
+            Span(result.StormDrainedSeconds), result.StormFailedAttempts ?? 0);
+        figures.Add($"storm: {target.Name}",
+            $"99% back {Seconds(storm.NinetyNinePercentBack)}, all back {Seconds(storm.AllBack)}, drained {Seconds(storm.Drained)}",
+            $"{storm.FailedAttempts} failed attempts; {result.Acked:N0} of {result.Numbered:N0} events acked; "
+            + $"at the end {result.StillConnected:N0} connected, {result.DevicesDrained:N0} drained, "
+            + $"{result.BatchesSent:N0} batches PUBACKed, {result.Resends:N0} resends; "
+            + $"first connection took {result.ConnectSeconds:F1} s; CPU from the storm to the load generator's exit ({span.Elapsed.TotalSeconds:F0} s): "
+            + $"server {serverShares}, load generator (own process) {loadCores:F2} cores{target.Remarks()}");
+        if (Environment.GetEnvironmentVariable("EDGE_BENCH_OUTPUT") is { Length: > 0 } dump)
+        {
+            await File.WriteAllTextAsync(dump + "-" + target.Name.Split(' ')[0] + ".log", target.Output() + "\n" + load.Output);
+        }
+
+        return storm;
     }
+
+    private static TimeSpan? Span(double? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 
     private static string Seconds(TimeSpan? time) => time is { } t ? $"{t.TotalSeconds:F1} s" : $"not within {Timeout.TotalSeconds:F0} s";
 }

@@ -7,7 +7,10 @@ public sealed class LoadOptions
 {
     public const string Section = "Load";
 
-    /// <summary><c>steady</c>, <c>storm</c> (steady, then all drop and reconnect at once with a backlog) or <c>idle</c>.</summary>
+    /// <summary>
+    /// <c>steady</c>, <c>storm</c> (steady, then all drop and reconnect at once with a backlog), <c>idle</c>, or
+    /// <c>saturate</c> (every device always has a full window to send; acks per second over <see cref="Duration"/> after <see cref="WarmUp"/>).
+    /// </summary>
     public string Mode { get; set; } = LoadModes.Steady;
 
     /// <summary>The broker devices connect to (the fleet's embedded one, or an external broker).</summary>
@@ -70,6 +73,15 @@ public sealed class LoadOptions
     /// </summary>
     public int SourceAddresses { get; set; } = 1;
 
+    /// <summary>How long the first connection of all devices may take before the run goes on with those connected.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Saturate mode: how long the devices send before the measured window starts.</summary>
+    public TimeSpan WarmUp { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where to write the report as JSON as well (<see cref="LoadResult"/>), for a program that started this one.</summary>
+    public string? ReportJson { get; set; }
+
     /// <summary>After generating stops, how long to wait for every event to be acknowledged.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -96,6 +108,8 @@ public sealed class LoadOptions
         Check(ConnectConcurrency >= 1, nameof(ConnectConcurrency), ">= 1", ConnectConcurrency);
         Check(SourceAddresses is >= 1 and <= 250, nameof(SourceAddresses), "1-250", SourceAddresses);
         Check(Duration >= TimeSpan.Zero, nameof(Duration), ">= 0", Duration);
+        Check(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "> 0", ConnectTimeout);
+        Check(WarmUp >= TimeSpan.Zero, nameof(WarmUp), ">= 0", WarmUp);
         Check(AckTimeout > TimeSpan.Zero, nameof(AckTimeout), "> 0", AckTimeout);
         Check(ReconnectMin > TimeSpan.Zero && ReconnectMax >= ReconnectMin, nameof(ReconnectMax), $">= {nameof(ReconnectMin)} > 0", ReconnectMax);
         return errors;
@@ -115,6 +129,7 @@ public static class LoadModes
     public const string Steady = "steady";
     public const string Storm = "storm";
     public const string Idle = "idle";
+    public const string Saturate = "saturate";
 
-    public static readonly string[] All = [Steady, Storm, Idle];
+    public static readonly string[] All = [Steady, Storm, Idle, Saturate];
 }

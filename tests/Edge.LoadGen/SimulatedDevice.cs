@@ -1,21 +1,25 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Edge.DeviceProtocol;
 using Edge.Wire;
 using MQTTnet;
-using MQTTnet.Protocol;
 
 namespace Edge.LoadGen;
 
 /// <summary>
-/// One device speaking the real device protocol over its own MQTT connection: client id = user name = device id,
-/// a retained "offline" will, "online" on every connection, a subscription to its own ack topic, and rating events
-/// numbered 1, 2, 3, ... sent in batches (QoS 1) with a bounded window of unacknowledged events. Only the fleet's
-/// ack frees events (never the broker's PUBACK); when the ack makes no progress for a while, everything after it is
-/// sent again. The events live in memory (the device host's outbox is left out: the load is on the fleet).
+/// One device speaking the real device protocol over its own MQTT connection, through the device host's own protocol
+/// client (shared/Edge.DeviceProtocol): client id = user name = device id, a retained "offline" will, "online" on
+/// every connection, a subscription to its own ack topic, and rating events numbered 1, 2, 3, ... sent in batches
+/// (QoS 1) through the same <see cref="SendWindow"/> as the device host's outbox drain. Only the fleet's ack frees
+/// events (never the broker's PUBACK). The events live in memory (the outbox is left out: the load is on the fleet).
 /// </summary>
 public sealed class SimulatedDevice : IAsyncDisposable
 {
+    /// <summary>The device host's default <c>Uplink:PublishTimeout</c>.</summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Goodbye = TimeSpan.FromSeconds(5);
+    private const string HostVersion = "loadgen";
     private readonly LoadOptions _options;
     private readonly IPAddress? _sourceAddress;
     private readonly AckLatencies _latencies;
@@ -71,10 +75,11 @@ public sealed class SimulatedDevice : IAsyncDisposable
     /// <param name="firstAttemptJitter">Wait a random 0..ReconnectMin first, as the device host does after a lost connection.</param>
     public async Task RunAsync(SemaphoreSlim? connectGate, bool firstAttemptJitter, CancellationToken cancellationToken)
     {
-        var backoffFailures = 0;
+        var backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax);
         if (firstAttemptJitter)
         {
-            await Pause(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * _options.ReconnectMin.TotalMilliseconds), cancellationToken);
+            await Pause(backoff.NextDelay(), cancellationToken);
+            backoff.Reset();
         }
 
         while (!cancellationToken.IsCancellationRequested)
@@ -83,12 +88,11 @@ public sealed class SimulatedDevice : IAsyncDisposable
             {
                 if (!await TryConnectAsync(connectGate, cancellationToken))
                 {
-                    var capMs = Math.Min(_options.ReconnectMax.TotalMilliseconds, _options.ReconnectMin.TotalMilliseconds * Math.Pow(2, Math.Min(backoffFailures++, 30)));
-                    await Pause(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * capMs), cancellationToken);
+                    await Pause(backoff.NextDelay(), cancellationToken);
                     continue;
                 }
 
-                backoffFailures = 0;
+                backoff.Reset();
             }
 
             await SendWhileConnectedAsync(cancellationToken);
@@ -130,10 +134,11 @@ public sealed class SimulatedDevice : IAsyncDisposable
         {
             if (client.IsConnected)
             {
+                // A clean disconnect does not fire the will: announce offline first, as the device host does.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await QosOnePublisher.TryPublishAsync(client, Topics.Status(Id), StatusPayload.Write(false, _session, HostVersion), retain: true, Goodbye, timeout.Token);
                 try
                 {
-                    await client.PublishAsync(Status(online: false), timeout.Token);
                     await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
@@ -167,20 +172,18 @@ public sealed class SimulatedDevice : IAsyncDisposable
             var client = new MqttClientFactory().CreateMqttClient();
             client.ApplicationMessageReceivedAsync += OnMessageAsync;
             _client = client;
-            _session = Guid.NewGuid().ToString("N");
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            var result = await client.ConnectAsync(ConnectOptions(), timeout.Token);
-            if (result.ResultCode != MqttClientConnectResultCode.Success)
+            _session = StatusPayload.NewSession();
+            var endpoint = new DeviceEndpoint(_options.Host, _options.Port, Id, Id, _options.Passwords.GetValueOrDefault(Id) ?? _options.Password ?? "", _options.KeepAlive)
             {
-                throw new InvalidOperationException($"{Id}: the broker refused the connection: {result.ResultCode} {result.ReasonString}");
-            }
+                LocalAddress = _sourceAddress,
+            };
+            await DeviceConnector.ConnectAsync(client, endpoint.ClientOptions(StatusPayload.Write(false, _session, HostVersion)), cancellationToken);
 
-            // As the device host: the subscription and the online status have the publish deadline (15 s) of their own.
+            // As the device host: subscribe to the ack, then announce online (the fleet's ack of what it has follows).
             using var announce = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            announce.CancelAfter(TimeSpan.FromSeconds(15));
-            await client.SubscribeAsync(Topics.Ack(Id), MqttQualityOfServiceLevel.AtLeastOnce, announce.Token);
-            await client.PublishAsync(Status(online: true), announce.Token);
+            announce.CancelAfter(PublishTimeout);
+            await DeviceConnector.SubscribeAsync(client, [Topics.Ack(Id)], announce.Token);
+            await QosOnePublisher.TryPublishAsync(client, Topics.Status(Id), StatusPayload.Write(true, _session, HostVersion), retain: true, PublishTimeout, announce.Token);
             Connections++;
             return true;
         }
@@ -190,7 +193,7 @@ public sealed class SimulatedDevice : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            // A half-made connection (connected, not subscribed or not announced) is dropped: the next attempt starts whole.
+            // A half-made connection (connected, not subscribed) is dropped: the next attempt starts whole.
             FailedConnects++;
             _client?.Dispose();
             _client = null;
@@ -202,73 +205,33 @@ public sealed class SimulatedDevice : IAsyncDisposable
         }
     }
 
-    private MqttClientOptions ConnectOptions()
-    {
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithClientId(Id)
-            .WithCredentials(Id, _options.Passwords.GetValueOrDefault(Id) ?? _options.Password ?? "")
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(_options.KeepAlive)
-            .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(Topics.Status(Id))
-            .WithWillPayload(StatusPayload(online: false))
-            .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-        if (_sourceAddress is not null && options.ChannelOptions is MqttClientTcpOptions tcp)
-        {
-            tcp.LocalEndpoint = new IPEndPoint(_sourceAddress, 0);
-        }
-
-        return options;
-    }
-
     private async Task SendWhileConnectedAsync(CancellationToken cancellationToken)
     {
         var client = _client!;
-        var acked = Acked;
-        var sentUpTo = acked;
-        var ackedAtLastCheck = acked;
-        var sinceProgress = Stopwatch.StartNew();
+        var window = new SendWindow(Acked, _options.MaxUnackedEvents, _options.AckTimeout);
         while (client.IsConnected && !cancellationToken.IsCancellationRequested)
         {
-            acked = Acked;
-            if (acked != ackedAtLastCheck)
-            {
-                ackedAtLastCheck = acked;
-                sinceProgress.Restart();
-            }
-
-            sentUpTo = Math.Max(sentUpTo, acked);
-            var waitingForAck = sentUpTo > acked;
-            if (waitingForAck && sinceProgress.Elapsed > _options.AckTimeout)
+            var step = window.Next(Acked);
+            if (step == SendStep.Resend)
             {
                 Resends++;
-                sentUpTo = acked;
-                sinceProgress.Restart();
                 continue;
             }
 
-            var last = Math.Min(Numbered, Math.Min(sentUpTo + _options.BatchMaxEvents, acked + _options.MaxUnackedEvents));
-            if (last <= sentUpTo)
+            var last = step == SendStep.Send ? Math.Min(Numbered, window.SentUpTo + _options.BatchMaxEvents) : window.SentUpTo;
+            if (last <= window.SentUpTo)
             {
-                await Pause(waitingForAck ? _options.AckTimeout / 4 : TimeSpan.FromSeconds(1), cancellationToken, _wake);
+                await Pause(window.Wait(TimeSpan.FromSeconds(1)), cancellationToken, _wake);
                 continue;
             }
 
-            if (!await TryPublishAsync(client, sentUpTo + 1, last, cancellationToken))
+            if (!await TryPublishAsync(client, window.SentUpTo + 1, last, cancellationToken))
             {
                 await Pause(TimeSpan.FromMilliseconds(200), cancellationToken);
                 continue;
             }
 
-            if (!waitingForAck)
-            {
-                sinceProgress.Restart();
-            }
-
-            sentUpTo = last;
+            window.Sent(last);
         }
     }
 
@@ -289,62 +252,32 @@ public sealed class SimulatedDevice : IAsyncDisposable
             };
         }
 
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(Topics.Events(Id))
-            .WithPayload(JsonSerializer.SerializeToUtf8Bytes(new EventBatch(Id, events), WireJson.Default.EventBatch))
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
         lock (_inFlightLock)
         {
             _inFlight.Enqueue((last, Stopwatch.GetTimestamp()));
         }
 
-        // PublishAsync ignores the client's timeout option: the deadline comes from a token.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(15));
-        try
-        {
-            var ok = (await client.PublishAsync(message, deadline.Token)).IsSuccess;
-            BatchesSent += ok ? 1 : 0;
-            return ok;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
-        {
-            return false;
-        }
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new EventBatch(Id, events), WireJson.Default.EventBatch);
+        var ok = await QosOnePublisher.TryPublishAsync(client, Topics.Events(Id), payload, retain: false, PublishTimeout, cancellationToken);
+        BatchesSent += ok ? 1 : 0;
+        return ok;
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        if (e.ApplicationMessage.Topic != Topics.Ack(Id))
-        {
-            return Task.CompletedTask;
-        }
-
-        Ack? ack;
-        try
-        {
-            var reader = new Utf8JsonReader(e.ApplicationMessage.Payload);
-            ack = JsonSerializer.Deserialize(ref reader, WireJson.Default.Ack);
-        }
-        catch (JsonException)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (ack is null)
+        if (e.ApplicationMessage.Topic != Topics.Ack(Id) || !AckPayload.TryRead(e.ApplicationMessage.Payload, out var upTo, out _))
         {
             return Task.CompletedTask;
         }
 
         long seen;
-        while (ack.UpTo > (seen = Interlocked.Read(ref _acked)) && Interlocked.CompareExchange(ref _acked, ack.UpTo, seen) != seen)
+        while (upTo > (seen = Interlocked.Read(ref _acked)) && Interlocked.CompareExchange(ref _acked, upTo, seen) != seen)
         {
         }
 
         lock (_inFlightLock)
         {
-            while (_inFlight.TryPeek(out var sent) && sent.LastSeq <= ack.UpTo)
+            while (_inFlight.TryPeek(out var sent) && sent.LastSeq <= upTo)
             {
                 _inFlight.Dequeue();
                 _latencies.Add(Stopwatch.GetElapsedTime(sent.SentAt));
@@ -354,17 +287,6 @@ public sealed class SimulatedDevice : IAsyncDisposable
         _wake.Release();
         return Task.CompletedTask;
     }
-
-    private MqttApplicationMessage Status(bool online) =>
-        new MqttApplicationMessageBuilder()
-            .WithTopic(Topics.Status(Id))
-            .WithPayload(StatusPayload(online))
-            .WithRetainFlag()
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-
-    private byte[] StatusPayload(bool online) =>
-        JsonSerializer.SerializeToUtf8Bytes(new DeviceStatus(online, _session, DateTimeOffset.UtcNow, "loadgen"), WireJson.Default.DeviceStatus);
 
     private static async Task Pause(TimeSpan delay, CancellationToken cancellationToken, SemaphoreSlim? wake = null)
     {

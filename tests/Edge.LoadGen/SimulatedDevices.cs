@@ -18,10 +18,14 @@ public sealed class SimulatedDevices : IAsyncDisposable
     public SimulatedDevices(LoadOptions options)
     {
         _options = options;
-        _devices = Enumerable.Range(1, options.Devices)
-            .Select(i => new SimulatedDevice($"{options.IdPrefix}{i:D5}", options, SourceAddress(i - 1), Latencies))
+        _devices = Ids(options)
+            .Select((id, i) => new SimulatedDevice(id, options, SourceAddress(i), Latencies))
             .ToList();
     }
+
+    /// <summary>The devices' ids: <see cref="LoadOptions.IdPrefix"/> and a five-digit number from 1.</summary>
+    public static IEnumerable<string> Ids(LoadOptions options) =>
+        Enumerable.Range(1, options.Devices).Select(i => $"{options.IdPrefix}{i:D5}");
 
     public IReadOnlyList<SimulatedDevice> Devices => _devices;
 

@@ -17,6 +17,9 @@ internal static class DeviceAssemblies
 
     public static Assembly Uplink => typeof(Edge.Device.Uplink.MqttUplink).Assembly;
 
+    /// <summary>The device protocol client (shared/Edge.DeviceProtocol) the uplink and the load generator share.</summary>
+    public static Assembly DeviceProtocol => typeof(Edge.DeviceProtocol.SendWindow).Assembly;
+
     /// <summary>The host: its folders (Queue, Lan, Hall, Commands, ...) are the features.</summary>
     public static Assembly Host => typeof(HostRegistration).Assembly;
 

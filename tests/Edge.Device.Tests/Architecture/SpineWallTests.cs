@@ -22,6 +22,18 @@ public sealed class SpineWallTests
     }
 
     [Fact]
+    public void The_device_protocol_knows_no_store_host_or_feature()
+    {
+        // Shared with the load generator: the protocol only, nothing of the device host's storage, hosting or features.
+        var result = Types.InAssembly(DeviceAssemblies.DeviceProtocol)
+            .ShouldNot()
+            .HaveDependencyOnAny("System.IO", "LiteDB", "Npgsql", "Microsoft.Extensions", "Microsoft.AspNetCore", "Edge.Device", "Edge.Fleet", "Edge.Storage")
+            .GetResult();
+
+        Assert.True(result.IsSuccessful, Failing(result));
+    }
+
+    [Fact]
     public void The_outbox_knows_no_mqtt()
     {
         var result = Types.InAssembly(DeviceAssemblies.Outbox).ShouldNot().HaveDependencyOn("MQTTnet").GetResult();

@@ -1,6 +1,6 @@
-using Edge.Device.Uplink;
+using Edge.DeviceProtocol;
 
-namespace Edge.Device.Tests.Uplink;
+namespace Edge.Device.Tests.DeviceProtocol;
 
 public sealed class ReconnectBackoffTests
 {

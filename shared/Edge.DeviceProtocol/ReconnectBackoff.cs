@@ -1,4 +1,4 @@
-namespace Edge.Device.Uplink;
+namespace Edge.DeviceProtocol;
 
 /// <summary>
 /// Exponential backoff with full jitter: the n-th consecutive failure waits a uniformly random time in

@@ -1,0 +1,50 @@
+using System.Net;
+using Edge.Wire;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Edge.DeviceProtocol;
+
+/// <summary>
+/// Where and as whom a device connects: the broker, the device id (the MQTT client id), the user name and password
+/// issued at provisioning (the fleet refuses a device without them unless it runs with device authentication open),
+/// keep-alive, TLS and, for a load generator spreading connections over loopback addresses, a local address.
+/// </summary>
+public sealed record DeviceEndpoint(string Host, int Port, string DeviceId, string Username, string Password, TimeSpan KeepAlive)
+{
+    /// <summary>Time allowed for the TCP, TLS and MQTT handshakes of one attempt.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>TLS of the connection; none means plain TCP.</summary>
+    public MqttClientTlsOptions? Tls { get; init; }
+
+    /// <summary>The local address the connection leaves from; none lets the system choose.</summary>
+    public IPAddress? LocalAddress { get; init; }
+
+    /// <summary>
+    /// The CONNECT of the device protocol: a clean start (the outbox, not the broker's session, carries what is not
+    /// acknowledged) and a retained QoS 1 will on <c>edge/v1/{device}/status</c> saying <paramref name="offlineWill"/>.
+    /// </summary>
+    public MqttClientOptions ClientOptions(byte[] offlineWill)
+    {
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(Host, Port)
+            .WithClientId(DeviceId)
+            .WithCredentials(Username, Password)
+            .WithTlsOptions(Tls ?? new MqttClientTlsOptionsBuilder().UseTls(false).Build())
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(KeepAlive)
+            .WithTimeout(ConnectTimeout)
+            .WithWillTopic(Topics.Status(DeviceId))
+            .WithWillPayload(offlineWill)
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        if (LocalAddress is not null && options.ChannelOptions is MqttClientTcpOptions tcp)
+        {
+            tcp.LocalEndpoint = new IPEndPoint(LocalAddress, 0);
+        }
+
+        return options;
+    }
+}
