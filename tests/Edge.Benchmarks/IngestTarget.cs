@@ -31,6 +31,9 @@ public sealed class IngestTarget : IAsyncDisposable
 
     public long RssKiB => ServerPids.Sum(ProcessFacts.RssKiB);
 
+    /// <summary>The anonymous part of <see cref="RssKiB"/> (heaps and compiled code, not mapped assembly files).</summary>
+    public long RssAnonKiB => ServerPids.Sum(ProcessFacts.RssAnonKiB);
+
     public TimeSpan CpuTime => ServerPids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessFacts.CpuTime(pid));
 
     /// <summary>
