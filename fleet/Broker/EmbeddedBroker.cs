@@ -26,7 +26,10 @@ public sealed class EmbeddedBroker(
 {
     public static MqttServer CreateServer(MqttOptions options, X509Certificate2? certificate)
     {
-        var builder = new MqttServerOptionsBuilder();
+        // MQTTnet listens with a backlog of 100: when a fleet's devices come back together (a power cut at a centre, a
+        // restart of the fleet) the SYNs past it are dropped and each such device waits for its TCP retransmission (1 s,
+        // then 2 s, ...). The kernel caps the value at net.core.somaxconn (4096 by default).
+        var builder = new MqttServerOptionsBuilder().WithConnectionBacklog(ConnectionBacklog);
         if (options.PlaintextEnabled)
         {
             builder
@@ -58,6 +61,9 @@ public sealed class EmbeddedBroker(
         serverOptions.WriterBufferSizeMax = WriterBufferSizeMax;
         return new MqttServerFactory().CreateMqttServer(serverOptions);
     }
+
+    /// <summary>Connections the kernel queues for the broker to accept (both listeners; MQTTnet's default: 100).</summary>
+    public const int ConnectionBacklog = 1024;
 
     /// <summary>Initial size, in bytes, of the packet writer every connection keeps (MQTTnet's default: 4,096).</summary>
     public const int WriterBufferSize = 256;
