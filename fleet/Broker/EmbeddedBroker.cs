@@ -26,7 +26,10 @@ public sealed class EmbeddedBroker(
 {
     public static MqttServer CreateServer(MqttOptions options, X509Certificate2? certificate)
     {
-        var builder = new MqttServerOptionsBuilder();
+        // MQTTnet listens with a backlog of 100: when a fleet's devices come back together (a power cut at a centre, a
+        // restart of the fleet) the SYNs past it are dropped and each such device waits for its TCP retransmission (1 s,
+        // then 2 s, ...). The kernel caps the value at net.core.somaxconn (4096 by default).
+        var builder = new MqttServerOptionsBuilder().WithConnectionBacklog(ConnectionBacklog);
         if (options.PlaintextEnabled)
         {
             builder
@@ -49,8 +52,24 @@ public sealed class EmbeddedBroker(
                 .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13);
         }
 
-        return new MqttServerFactory().CreateMqttServer(builder.Build());
+        var serverOptions = builder.Build();
+        // Each connection keeps its own packet writer for its lifetime; MQTTnet starts it at 4 KiB, which a device
+        // never needs: the writer holds a packet without its payload (sent from the message itself), so a CONNACK,
+        // SUBACK, PUBACK or a publish's topic and properties, tens of bytes. It grows on demand and shrinks back after
+        // a packet larger than the maximum (issue 14: memory per idle connection).
+        serverOptions.WriterBufferSize = WriterBufferSize;
+        serverOptions.WriterBufferSizeMax = WriterBufferSizeMax;
+        return new MqttServerFactory().CreateMqttServer(serverOptions);
     }
+
+    /// <summary>Connections the kernel queues for the broker to accept (both listeners; MQTTnet's default: 100).</summary>
+    public const int ConnectionBacklog = 1024;
+
+    /// <summary>Initial size, in bytes, of the packet writer every connection keeps (MQTTnet's default: 4,096).</summary>
+    public const int WriterBufferSize = 256;
+
+    /// <summary>Size, in bytes, a connection's packet writer shrinks back to after a larger packet.</summary>
+    public const int WriterBufferSizeMax = 1024;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

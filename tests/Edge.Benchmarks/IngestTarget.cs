@@ -31,6 +31,9 @@ public sealed class IngestTarget : IAsyncDisposable
 
     public long RssKiB => ServerPids.Sum(ProcessFacts.RssKiB);
 
+    /// <summary>The anonymous part of <see cref="RssKiB"/> (heaps and compiled code, not mapped assembly files).</summary>
+    public long RssAnonKiB => ServerPids.Sum(ProcessFacts.RssAnonKiB);
+
     /// <summary>
     /// The fleet alone as shipped: embedded MQTTnet broker, LiteDB store, device authentication on; the devices get
     /// their secrets from <see cref="ProvisionAsync"/> before they connect.

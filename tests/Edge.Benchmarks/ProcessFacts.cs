@@ -6,6 +6,12 @@ public static class ProcessFacts
     /// <summary>Resident set size in KiB (VmRSS), or 0 when the process is gone.</summary>
     public static long RssKiB(int pid) => StatusValue(pid, "VmRSS:");
 
+    /// <summary>
+    /// Anonymous resident memory in KiB (RssAnon: heaps, stacks, JIT-compiled code), the part of <see cref="RssKiB"/>
+    /// that is not mapped files (code pages of the assemblies read as they are first used) or shared memory.
+    /// </summary>
+    public static long RssAnonKiB(int pid) => StatusValue(pid, "RssAnon:");
+
     /// <summary>Peak resident set size in KiB (VmHWM).</summary>
     public static long PeakRssKiB(int pid) => StatusValue(pid, "VmHWM:");
 
