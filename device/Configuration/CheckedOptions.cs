@@ -26,6 +26,8 @@ public static class CheckedOptionsRegistration
     /// <paramref name="listInSettings"/> is false, the section is also shown by the effective-settings view (which
     /// needs <typeparamref name="T"/> in the host's <see cref="SettingsSectionJson"/>).
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2091", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]
     public static IServiceCollection AddCheckedOptions<T>(this IServiceCollection services, string section, bool listInSettings = true)
         where T : class, ICheckedOptions
     {
