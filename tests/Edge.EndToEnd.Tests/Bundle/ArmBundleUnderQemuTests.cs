@@ -17,8 +17,11 @@ public sealed class ArmBundleUnderQemuTests(ITestOutputHelper output) : IDisposa
 {
     private const string Sysroot = "/usr/aarch64-linux-gnu";
 
+    // Debian's multiarch folder for arm64 packages (ICU); qemu looks there when the sysroot has no such file.
+    private const string ArmLibraries = "/usr/lib/aarch64-linux-gnu";
+
     // Emulated, the JIT compiles arm64 code through qemu's translator: start-up takes tens of seconds, not one.
-    private static readonly TimeSpan EmulatedStart = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan EmulatedStart = TimeSpan.FromMinutes(6);
 
     private readonly TempFolder _folder = new("arm-bundle");
 
@@ -31,6 +34,8 @@ public sealed class ArmBundleUnderQemuTests(ITestOutputHelper output) : IDisposa
             ?? throw new InvalidOperationException("qemu-aarch64 not found: install Debian's qemu-user (.ci/run does)");
         Assert.True(File.Exists(Path.Combine(Sysroot, "lib/ld-linux-aarch64.so.1")),
             $"no arm64 glibc in {Sysroot}: install Debian's libc6-arm64-cross and libstdc++6-arm64-cross (.ci/run does)");
+        Assert.True(Directory.Exists(ArmLibraries) && Directory.EnumerateFiles(ArmLibraries, "libicuuc.so.*").Any(),
+            $"no arm64 ICU in {ArmLibraries}: dpkg --add-architecture arm64, then install libicu72:arm64 (.ci/run does)");
 
         var clock = Stopwatch.StartNew();
         var host = await BuildAndUnpackAsync();
