@@ -28,10 +28,7 @@ done
 case "$kind" in
     framework-dependent) name=edge-device-$version-$rid; publish="--self-contained false" ;;
     self-contained) name=edge-device-$version-$rid-self-contained; publish="--self-contained true" ;;
-    # The configuration binder's source generator (on by default when trimming) cannot take the generic binding
-    # helpers of device/Configuration; the reflection binder stays, the options types being kept whole.
-    trimmed) name=edge-device-$version-$rid-trimmed
-             publish="--self-contained true -p:PublishTrimmed=true -p:EnableConfigurationBindingGenerator=false" ;;
+    trimmed) name=edge-device-$version-$rid-trimmed; publish="--self-contained true -p:PublishTrimmed=true" ;;
 esac
 stage=$out/$name
 rm -rf "$stage" && mkdir -p "$stage"
