@@ -91,7 +91,8 @@ public sealed class ArmBundleUnderQemuTests(ITestOutputHelper output) : IDisposa
             TimeSpan.FromMinutes(2),
             "the fleet to acknowledge the emulated device's presses");
         Assert.Equal(0, acked.GetProperty("outboxDepth").GetInt64());
-        var ratings = await fleet.GetJsonAsync("/api/v1/stats/ratings?counter=1");
+        var ratings = await Eventually.ReturnsAsync(() => fleet.GetJsonAsync("/api/v1/stats/ratings?counter=1"),
+            r => r.GetProperty("total").GetInt64() >= 2, TimeSpan.FromMinutes(1), "the fleet's statistics to count the presses");
         Assert.Equal(2, ratings.GetProperty("total").GetInt64());
 
         await device.StopAsync(TimeSpan.FromSeconds(60));
