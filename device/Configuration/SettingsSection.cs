@@ -14,7 +14,7 @@ public interface ISettingsSection
 }
 
 /// <summary>
-/// A checked options section shown with its secrets masked. Every options class bound with AddCheckedOptions
+/// A checked options section shown with its secrets masked. Every options class bound with AddListedOptions
 /// registers one, so <c>GET /config</c> (and the <c>config</c> verb) list them all without a list to keep up to date.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2091", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]

@@ -1,6 +1,7 @@
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Ingest;
 
@@ -12,7 +13,7 @@ public static class IngestRegistration
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
+        builder.Services.AddCheckedOptions<IngestOptions>(IngestOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestCounters>();
         builder.Services.AddSingleton<IDeviceDirectory>(sp => new RegistryDeviceDirectory(sp.GetService<DeviceRegistry>()));

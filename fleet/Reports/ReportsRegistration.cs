@@ -1,8 +1,8 @@
 using Edge.Fleet.Hosting;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
+using Edge.Hosting;
 using Npgsql;
-using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Reports;
 
@@ -14,8 +14,7 @@ public static class ReportsRegistration
     /// </summary>
     public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>();
+        builder.Services.AddCheckedOptions<ReportOptions>(ReportOptions.Section);
         builder.Services.AddSingleton<CentreReportBuilder>();
         builder.Services.AddApiJson(ReportsJson.Default);
         builder.AddFleetStore<IReportMailStore>(

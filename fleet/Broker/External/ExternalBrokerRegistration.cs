@@ -1,7 +1,7 @@
 using Edge.Fleet.Broker.External.DynamicSecurity;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Registry;
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 using MQTTnet;
 
 namespace Edge.Fleet.Broker.External;
@@ -14,8 +14,7 @@ public static class ExternalBrokerRegistration
     /// </summary>
     public static IHostApplicationBuilder AddBroker(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+        builder.Services.AddCheckedOptions<BrokerOptions>(BrokerOptions.Section);
         var mode = builder.Configuration.GetSection(BrokerOptions.Section).Get<BrokerOptions>() ?? new BrokerOptions();
         return mode.IsExternal ? builder.AddExternalBroker(mode.External) : builder.AddEmbeddedBroker();
     }
