@@ -17,6 +17,7 @@ public interface ISettingsSection
 /// A checked options section shown with its secrets masked. Every options class bound with AddListedOptions
 /// registers one, so <c>GET /config</c> (and the <c>config</c> verb) list them all without a list to keep up to date.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2091", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]
 internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options, SettingsSectionJson json) : ISettingsSection
     where T : class
 {

@@ -1,28 +1,49 @@
 #!/bin/sh
-# Builds the device bundle for the Pi: device/deploy/build-bundle.sh [--version 1.2.0] [--rid linux-arm64] [--out dist]
-# → dist/edge-device-VERSION-RID.tar.gz with host/ (device/Host published), launcher/ (device/Launcher published),
-# VERSION, install.sh, edge-device.service, edge and device.env. Framework-dependent: the Pi needs the ASP.NET Core 10
-# runtime, and a host update then carries only the host (a few MB), not a runtime.
+# Builds the device bundle for the Pi:
+#   device/deploy/build-bundle.sh [--version 1.2.0] [--rid linux-arm64] [--out dist] [--self-contained | --trimmed]
+# → dist/edge-device-VERSION-RID[-self-contained|-trimmed].tar.gz with host/ (device/Host published), launcher/
+# (device/Launcher published), VERSION, install.sh, edge-device.service, edge and device.env.
+# Default: framework-dependent: the Pi needs the ASP.NET Core 10 runtime, and a host update then carries only the host
+# (a few MB), not a runtime. --self-contained carries the .NET runtime for RID in host/ (runs without an installed
+# runtime: host/Edge.Device); --trimmed is self-contained with the unused parts of the runtime and libraries removed
+# (PublishTrimmed; README.md beside this script says what it keeps and why).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 version=1.0.0
 rid=linux-arm64
 out=$repo/dist
+kind=framework-dependent
 while [ $# -gt 0 ]; do
     case "$1" in
         --version) version=$2; shift 2 ;;
         --rid) rid=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
+        --self-contained) kind=self-contained; shift ;;
+        --trimmed) kind=trimmed; shift ;;
         *) echo "error: unknown option $1" >&2; exit 2 ;;
     esac
 done
 
-name=edge-device-$version-$rid
+case "$kind" in
+    framework-dependent) name=edge-device-$version-$rid; publish="--self-contained false" ;;
+    self-contained) name=edge-device-$version-$rid-self-contained; publish="--self-contained true" ;;
+    trimmed) name=edge-device-$version-$rid-trimmed; publish="--self-contained true -p:PublishTrimmed=true" ;;
+esac
 stage=$out/$name
 rm -rf "$stage" && mkdir -p "$stage"
-dotnet publish "$repo/device/Host" -c Release -r "$rid" --self-contained false -p:Version="$version" -o "$stage/host"
-dotnet publish "$repo/device/Launcher" -c Release -r "$rid" --self-contained false -p:Version="$version" -o "$stage/launcher"
+# shellcheck disable=SC2086 # $publish is a list of options
+dotnet publish "$repo/device/Host" -c Release -r "$rid" $publish -p:Version="$version" -o "$stage/host"
+# shellcheck disable=SC2086
+dotnet publish "$repo/device/Launcher" -c Release -r "$rid" $publish -p:Version="$version" -o "$stage/launcher"
+if [ "$kind" = trimmed ]; then
+    # Native libraries the host never loads unless asked: the debugger's (libmscordaccore, libmscordbi; createdump
+    # needs them for a crash dump), LTTng tracing, and the alternative GCs chosen only with DOTNET_GCName.
+    for dir in "$stage/host" "$stage/launcher"; do
+        rm -f "$dir/libmscordaccore.so" "$dir/libmscordbi.so" "$dir/createdump" "$dir/libcoreclrtraceptprovider.so" \
+            "$dir/libclrgc.so" "$dir/libclrgcexp.so"
+    done
+fi
 echo "$version" > "$stage/VERSION"
 cp "$here/install.sh" "$here/edge-device.service" "$here/edge-hall-screen.service" "$here/edge" "$here/device.env" "$here/README.md" "$stage/"
 tar -C "$out" -czf "$out/$name.tar.gz" "$name"

@@ -136,6 +136,7 @@ public static class LiteFile
         LiteLogWriter.ReleaseWaiters(db);
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075", Justification = LiteLogWriter.KeptWhenTrimmed)]
     private static List<object> OpenTransactions(LiteDatabase db)
     {
         const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using LiteDB;
 
@@ -17,6 +18,10 @@ namespace Edge.Storage;
 /// </summary>
 internal static class LiteLogWriter
 {
+    /// <summary>Why the reflection below survives trimming (a trimmed device bundle, device/deploy/README.md).</summary>
+    internal const string KeptWhenTrimmed =
+        "LiteDB is kept whole in trimmed builds (TrimmerRootAssembly in device/Host/Edge.Device.csproj), so its private fields stay; Lazy<T>'s properties are kept by DynamicDependency.";
+
     private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
@@ -54,6 +59,7 @@ internal static class LiteLogWriter
     }
 
     /// <summary>The writer's exception, or the one the engine was closed with (see the class summary).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = KeptWhenTrimmed)]
     private static Exception? Failure(LiteDatabase db, object queue)
     {
         if (Field<Exception>(queue, "_exception") is { } failure)
@@ -82,6 +88,8 @@ internal static class LiteLogWriter
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = KeptWhenTrimmed)]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(Lazy<>))]
     private static object? Queue(LiteDatabase db)
     {
         try
@@ -102,6 +110,7 @@ internal static class LiteLogWriter
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = KeptWhenTrimmed)]
     private static T? Field<T>(object owner, string name)
         where T : class =>
         owner.GetType().GetField(name, Private)?.GetValue(owner) as T;

@@ -18,6 +18,7 @@ public static class ListItemDefaults
     };
 
     /// <summary>The default of <paramref name="field"/> in an element of <paramref name="listKey"/> as a configuration value (null: none).</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]
     public static string? Of(string listKey, string field)
     {
         if (!Instances.TryGetValue(listKey, out var instance) || instance.GetType().GetProperty(field) is not { } property)

@@ -38,6 +38,7 @@ public sealed class SectionCheck<T>(string section, Action<T>? postConfigure = n
     }
 
     /// <summary>The section bound as the host binds it; null and the problem when a value does not convert.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]
     internal static T? Bound(IConfiguration candidate, string section, Action<T>? postConfigure, out string? problem)
     {
         var options = new T();

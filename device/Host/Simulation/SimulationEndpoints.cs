@@ -17,6 +17,7 @@ namespace Edge.Device.Simulation;
 /// </summary>
 public static class SimulationEndpoints
 {
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]
     public static IEndpointRouteBuilder MapSimulation(this IEndpointRouteBuilder app)
     {
         var sim = app.MapGroup("/sim").AddEndpointFilter(async (context, next) =>
