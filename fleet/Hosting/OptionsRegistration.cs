@@ -1,5 +1,6 @@
 using Edge.Fleet.Broker;
 using Microsoft.Extensions.Options;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Hosting;
 

@@ -32,7 +32,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     {
         var connectionString = await Server.CreateDatabaseAsync();
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await PostgresSchema.MigrateAsync(dataSource, CancellationToken.None);
+        await PostgresSchema.MigrateAsync(dataSource, FleetSchema.Migrations, CancellationToken.None);
         return (dataSource, connectionString);
     }
 

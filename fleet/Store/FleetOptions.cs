@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Edge.Fleet.Hosting;
+namespace Edge.Fleet.Store;
 
 /// <summary>Settings of the fleet node itself (section <c>Fleet</c>).</summary>
 public sealed class FleetOptions
