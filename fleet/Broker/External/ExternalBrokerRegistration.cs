@@ -16,6 +16,9 @@ public static class ExternalBrokerRegistration
     {
         builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+        // The embedded broker listens with TLS when the node has a certificate (Tls:Certificate, fleet/Tls).
+        builder.Services.AddOptions<MqttOptions>().PostConfigure<IOptions<Tls.FleetTlsOptions>, IOptions<BrokerOptions>>(
+            (mqtt, tls, broker) => mqtt.TlsEnabled = tls.Value.Enabled && !broker.Value.IsExternal);
         var mode = builder.Configuration.GetSection(BrokerOptions.Section).Get<BrokerOptions>() ?? new BrokerOptions();
         return mode.IsExternal ? builder.AddExternalBroker(mode.External) : builder.AddEmbeddedBroker();
     }
