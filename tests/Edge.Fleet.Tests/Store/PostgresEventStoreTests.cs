@@ -56,7 +56,7 @@ public sealed class PostgresEventStoreTests(PostgresServerFixture postgres) : Ev
     public async Task Two_nodes_storing_the_same_device_at_once_store_each_seq_once_with_the_right_upTo()
     {
         var (nodeA, _, connectionString) = await CreateNodeAsync();
-        var nodeB = new PostgresEventStore(Track(NpgsqlDataSource.Create(connectionString)));
+        var nodeB = new PostgresEventStore(Track(NpgsqlDataSource.Create(connectionString)), FleetSchema.Migrations);
         const int devices = 5;
         const int perDevice = 400;
 

@@ -41,7 +41,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     {
         var connectionString = await Server.CreateDatabaseAsync();
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var store = new PostgresEventStore(dataSource);
+        var store = new PostgresEventStore(dataSource, FleetSchema.Migrations);
         await store.EnsureSchemaAsync(CancellationToken.None);
         return (store, dataSource, connectionString);
     }
