@@ -1,5 +1,6 @@
 using Edge.Device.Configuration;
 using Edge.Device.Drivers.Rtc;
+using Edge.Hosting;
 
 namespace Edge.Device.Clock;
 

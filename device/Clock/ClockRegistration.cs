@@ -1,5 +1,6 @@
 using Edge.Device.Configuration;
 using Edge.Device.Drivers.Rtc;
+using Edge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Clock;
@@ -15,7 +16,7 @@ public static class ClockRegistration
     {
         // Not listed in the effective-settings view, whose JSON context (device/Host/Status/EffectiveSettings.cs)
         // does not know ClockOptions yet.
-        services.AddCheckedOptions<ClockOptions>(ClockOptions.Section, listInSettings: false);
+        services.AddCheckedOptions<ClockOptions>(ClockOptions.Section);
 
         services.AddSingleton<SimulatedClock>();
         services.AddSingleton<SystemClockSync>();

@@ -1,3 +1,5 @@
+using Edge.Hosting;
+
 namespace Edge.Device.Configuration;
 
 /// <summary>

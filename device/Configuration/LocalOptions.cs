@@ -1,3 +1,5 @@
+using Edge.Hosting;
+
 namespace Edge.Device.Configuration;
 
 /// <summary>The device's local diagnostic and simulation endpoint, on loopback only (section "Local").</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Edge.Hosting;
 
 namespace Edge.Device.Configuration;
 

@@ -1,3 +1,4 @@
+using Edge.Hosting;
 using Edge.Wire;
 
 namespace Edge.Device.Configuration;

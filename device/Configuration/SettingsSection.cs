@@ -14,7 +14,7 @@ public interface ISettingsSection
 }
 
 /// <summary>
-/// A checked options section shown with its secrets masked. Every options class bound with AddCheckedOptions
+/// A checked options section shown with its secrets masked. Every options class bound with AddListedOptions
 /// registers one, so <c>GET /config</c> (and the <c>config</c> verb) list them all without a list to keep up to date.
 /// </summary>
 internal sealed class SettingsSection<T>(string name, IOptionsMonitor<T> options, SettingsSectionJson json) : ISettingsSection

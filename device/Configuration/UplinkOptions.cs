@@ -1,3 +1,5 @@
+using Edge.Hosting;
+
 namespace Edge.Device.Configuration;
 
 /// <summary>How the device reaches the fleet's MQTT broker (section "Uplink").</summary>

@@ -7,7 +7,7 @@ public static class CounterRegistration
 {
     public static IServiceCollection AddCounter(this IServiceCollection services)
     {
-        services.AddCheckedOptions<RatingOptions>(RatingOptions.Section);
+        services.AddListedOptions<RatingOptions>(RatingOptions.Section);
         services.PostConfigure<RatingOptions>(RatingOptions.UseDefaultPinsWhenEmpty);
         services.AddSingleton<RatingRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<RatingRecorder>());

@@ -18,7 +18,7 @@ public static class HostRegistration
     public static IServiceCollection AddDeviceOptions(this IServiceCollection services)
     {
         services.AddSingleton(new SettingsSectionJson(Status.EffectiveSettingsJson.Default));
-        services.AddCheckedOptions<DeviceOptions>(DeviceOptions.Section);
+        services.AddListedOptions<DeviceOptions>(DeviceOptions.Section);
         services.AddClock();
         return services;
     }
@@ -38,10 +38,10 @@ public static class HostRegistration
         services.AddSingleton<PeripheralStates>();
         services.AddSingleton<PeripheralEventRecorder>();
         services.AddSingleton<VirtualPrinter>();
-        services.AddCheckedOptions<PrinterOptions>(PrinterOptions.Section);
+        services.AddListedOptions<PrinterOptions>(PrinterOptions.Section);
         services.AddSingleton<TicketPrinter>();
         services.AddHostedService(sp => sp.GetRequiredService<TicketPrinter>());
-        services.AddCheckedOptions<DisplayOptions>(DisplayOptions.Section);
+        services.AddListedOptions<DisplayOptions>(DisplayOptions.Section);
         services.AddSingleton<CounterDisplay>();
         services.AddHostedService(sp => sp.GetRequiredService<CounterDisplay>());
         return services;
@@ -55,7 +55,7 @@ public static class HostRegistration
     /// <summary>Serves the local endpoint on 127.0.0.1:Local:Port only (and the LAN gate on Lan:Listen), whatever --urls says.</summary>
     public static WebApplicationBuilder UseLocalEndpoint(this WebApplicationBuilder builder)
     {
-        builder.Services.AddCheckedOptions<LocalOptions>(LocalOptions.Section);
+        builder.Services.AddListedOptions<LocalOptions>(LocalOptions.Section);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Local.LocalJson.Default));
         var port = builder.Configuration.GetValue(LocalOptions.Section + ":Port", new LocalOptions().Port);
         // The centre's LAN listener (Lan:Listen), when set, serves only signed LAN requests (Lan/LanGate.cs).

@@ -7,7 +7,7 @@ public static class OutboxRegistration
 {
     public static IServiceCollection AddOutbox(this IServiceCollection services)
     {
-        services.AddCheckedOptions<OutboxOptions>(OutboxOptions.Section);
+        services.AddListedOptions<OutboxOptions>(OutboxOptions.Section);
         services.AddSingleton<StorageFaults>();
         services.AddSingleton<IOutboxFileOpener, LiteOutboxFileOpener>();
         services.AddSingleton<OutboxStore>();

@@ -5,9 +5,15 @@ using JsonSerializer = System.Text.Json.JsonSerializer;
 
 namespace Edge.Device.Outbox;
 
-/// <summary>Appends (one durable commit per group), acks, and the fleet's first ack numbering a fresh outbox.</summary>
+/// <summary>Appends (one durable journal append, or LiteDB commit, per group), acks, moves of the journal into LiteDB.</summary>
 public sealed partial class OutboxStore
 {
+    /// <summary>Journal-only events that make the store move them into LiteDB (a backlog is not kept in memory).</summary>
+    internal const int JournalMoveEvents = 1000;
+
+    /// <summary>A journal this long is moved into LiteDB and emptied, even when its events were all acknowledged.</summary>
+    internal const long JournalRotateBytes = 1024 * 1024;
+
     private void WriteAppends(List<AppendCommand> appends)
     {
         if (appends.Count == 0)
@@ -24,6 +30,18 @@ public sealed partial class OutboxStore
         }
 
         var file = _file!;
+        if (!_awaitingFleetSeq && file.Journal is { } journal)
+        {
+            if (Volatile.Read(ref _bytes) + appends.Sum(a => a.Drafts.Count * 512L) <= _options.MaxBytes)
+            {
+                JournalAppends(file, journal, appends);
+                return;
+            }
+
+            // Over the byte cap: health samples become markers in LiteDB, so the journal's events go there first.
+            MoveJournal(file);
+        }
+
         var committed = false;
         Numbered? numbered = null;
         try
@@ -79,6 +97,124 @@ public sealed partial class OutboxStore
                 ex);
             appends.ForEach(a => a.Fail(failure));
         }
+    }
+
+    /// <summary>
+    /// The press path: the group's events numbered, appended to the journal as one write and made durable by one
+    /// fsync (with the last ack, if any, in front of them at no cost). A failed append is cut back off the journal
+    /// (stored: false), or, when that fails too, looked for after a reopen like a failed LiteDB flush.
+    /// </summary>
+    private void JournalAppends(OpenOutbox file, OutboxJournal journal, List<AppendCommand> appends)
+    {
+        var next = Volatile.Read(ref _nextSeq);
+        var now = DateTime.UtcNow;
+        var records = new List<byte[]>();
+        if (_pendingJournalAck >= 0)
+        {
+            records.Add(OutboxJournal.AckRecord(_pendingJournalAck));
+        }
+
+        var events = new List<JournalEvent>();
+        var seqs = new List<IReadOnlyList<long>>(appends.Count);
+        long newBytes = 0;
+        foreach (var append in appends)
+        {
+            var assigned = new long[append.Drafts.Count];
+            for (var i = 0; i < assigned.Length; i++)
+            {
+                var evt = append.Drafts[i] with { Seq = next };
+                var json = JsonSerializer.Serialize(evt, WireJson.Default.DeviceEvent);
+                records.Add(OutboxJournal.EventRecord(next, now, evt.Kind, json));
+                events.Add(new JournalEvent(next, now, evt.Kind, json));
+                newBytes += json.Length;
+                assigned[i] = next++;
+            }
+
+            seqs.Add(assigned);
+        }
+
+        var numbered = new Numbered(seqs, next, events.Count, newBytes, 0, 0, now);
+        var before = journal.Length;
+        try
+        {
+            _highWater.Cover(next - 1);
+            journal.Append(records, durable: true);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            var cut = journal.CutBack(before);
+            CloseAfterFault(ex);
+            var stored = cut ? false : StoredAfterReopen(numbered);
+            if (stored == true)
+            {
+                _logger.LogWarning("Outbox journal append failed ({Error}) but the events are in the reopened file", ex.Message);
+                Complete(appends, numbered);
+                return;
+            }
+
+            var count = appends.Sum(a => a.Drafts.Count);
+            _logger.LogError("Outbox journal append failed; {Count} events were {Truth}: {Error}", count, stored is null ? "perhaps not stored" : "NOT stored", ex.Message);
+            var failure = new OutboxWriteException(
+                stored is null
+                    ? $"not known to be stored: the outbox journal append failed ({ex.Message}) and could not be cut back or checked"
+                    : $"not stored: the outbox journal append failed ({ex.Message})",
+                stored,
+                ex);
+            appends.ForEach(a => a.Fail(failure));
+            return;
+        }
+
+        _pendingJournalAck = -1;
+        lock (_journalLock)
+        {
+            _journaled.AddRange(events);
+        }
+
+        Complete(appends, numbered);
+        _faults.Clear(StorageFaultNames.Disk);
+        if (events.Count > 0 && (JournalOnlyEvents >= JournalMoveEvents || journal.Length >= JournalRotateBytes))
+        {
+            try
+            {
+                MoveJournal(file);
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                // The events are durable in the journal; the reopen replays it into LiteDB.
+                _logger.LogError("Outbox could not move its journal into LiteDB: {Error}", ex.Message);
+                CloseAfterFault(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves the journal-only events into LiteDB in one durable commit (with the numbering), then empties the journal.
+    /// A cut between the two leaves them in both: the replay at open skips what LiteDB has.
+    /// </summary>
+    private void MoveJournal(OpenOutbox file)
+    {
+        if (file.Journal is not { } journal)
+        {
+            return;
+        }
+
+        lock (_journalLock)
+        {
+            var rows = _journaled.Select(e => Row(e.Seq, e.Kind, e.Json, e.EnqueuedUtc)).ToList();
+            LiteFile.CommitDurably(file.Db, () =>
+            {
+                if (rows.Count > 0)
+                {
+                    file.Events.Upsert(rows);
+                }
+
+                return file.Meta.Upsert(StateDocument(Volatile.Read(ref _nextSeq), Volatile.Read(ref _dropped), _awaitingFleetSeq));
+            });
+            _journaled.Clear();
+        }
+
+        journal.Reset();
+        _pendingJournalAck = -1;
     }
 
     private void Complete(List<AppendCommand> appends, Numbered numbered)
@@ -254,26 +390,50 @@ public sealed partial class OutboxStore
             return;
         }
 
-        var freedBytes = file.Events.Find(Query.LTE("_id", upTo)).Sum(d => (long)d["json"].AsString.Length);
+        long freedBytes = 0, deleted = 0;
+        var oldestRow = file.Events.FindOne(Query.All("_id", Query.Ascending));
+        if (oldestRow is not null && oldestRow["_id"].AsInt64 <= upTo)
+        {
+            freedBytes = file.Events.Find(Query.LTE("_id", upTo)).Sum(d => (long)d["json"].AsString.Length);
 
-        // Not made durable on purpose: if this delete is lost, the events are sent again and the fleet ignores them.
-        var deleted = file.Events.DeleteMany(Query.LTE("_id", upTo));
+            // Not made durable on purpose: if this delete is lost, the events are sent again and the fleet ignores them.
+            deleted = file.Events.DeleteMany(Query.LTE("_id", upTo));
+            oldestRow = deleted > 0 ? file.Events.FindOne(Query.All("_id", Query.Ascending)) : oldestRow;
+        }
+
+        DateTime? oldestJournaled;
+        lock (_journalLock)
+        {
+            var freed = FirstJournaledAfter(upTo);
+            for (var i = 0; i < freed; i++)
+            {
+                freedBytes += _journaled[i].Json.Length;
+            }
+
+            _journaled.RemoveRange(0, freed);
+            deleted += freed;
+            oldestJournaled = _journaled.Count > 0 ? _journaled[0].EnqueuedUtc : null;
+        }
+
+        if (file.Journal is not null)
+        {
+            // Written in front of the next append, without an fsync of its own: a lost ack record costs a resend.
+            _pendingJournalAck = upTo;
+        }
+
         Interlocked.Add(ref _depth, -deleted);
         Interlocked.Add(ref _bytes, -freedBytes);
         Volatile.Write(ref _lastAcked, upTo);
-        var oldest = Volatile.Read(ref _depth) > 0 ? file.Events.FindOne(Query.All("_id", Query.Ascending)) : null;
-        Volatile.Write(ref _oldestEnqueuedTicks, oldest is null ? 0 : oldest["enqueued"].AsDateTime.ToUniversalTime().Ticks);
+        var oldest = oldestRow?["enqueued"].AsDateTime.ToUniversalTime() ?? oldestJournaled;
+        Volatile.Write(ref _oldestEnqueuedTicks, Volatile.Read(ref _depth) == 0 || oldest is null ? 0 : oldest.Value.Ticks);
         _drainRate.Add(deleted);
         _changed.Signal();
 
-        if (Volatile.Read(ref _depth) == 0)
+        // The seq mark is set exactly at a graceful stop, not at every drain: at a counter's pace that would be two
+        // atomic file writes (four fsyncs) per press.
+        if (Volatile.Read(ref _depth) == 0 && SizeOfDataFile() > _options.CompactAboveBytes)
         {
-            // Nothing unacknowledged: the mark can be exact, so a file lost now leaves no uncertain seqs.
-            _highWater.SetExact(Volatile.Read(ref _nextSeq) - 1);
-            if (SizeOfDataFile() > _options.CompactAboveBytes)
-            {
-                Compact(file);
-            }
+            Compact(file);
         }
     }
 
@@ -289,13 +449,24 @@ public sealed partial class OutboxStore
         var before = FileBytes();
         file.Db.Checkpoint();
         _file = null;
+        var journal = file.Journal;
+        file.Journal = null;
         file.Dispose();
-        using (var byName = LiteFile.Open(_path))
+        try
         {
-            byName.Rebuild();
+            using (var byName = LiteFile.Open(_path))
+            {
+                byName.Rebuild();
+            }
+
+            _file = new OpenOutbox(_opener.Open(_path, EventsCollection, MetaCollection, SalvagedCollection)) { Journal = journal };
+        }
+        catch
+        {
+            journal?.Dispose();
+            throw;
         }
 
-        _file = new OpenOutbox(_opener.Open(_path, EventsCollection, MetaCollection, SalvagedCollection));
         _logger.LogInformation("Outbox compacted from {Before} to {After} bytes", before, FileBytes());
     }
 

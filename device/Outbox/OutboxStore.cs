@@ -22,6 +22,14 @@ public sealed partial class OutboxStore : IDisposable
     private const string SalvagedCollection = "salvaged";
     private const string StateId = "state";
 
+    /// <summary>
+    /// Set in the state row by every version that keeps the journal (in every state write, and at the first open after
+    /// an upgrade, before the journal opens): a state row without it
+    /// was left by a version before the journal, which committed every press into LiteDB, so its missing journal is
+    /// an upgrade, not a loss.
+    /// </summary>
+    private const string JournalEraField = "journal";
+
     private readonly ILogger<OutboxStore> _logger;
     private readonly OutboxOptions _options;
     private readonly string _path;
@@ -32,6 +40,13 @@ public sealed partial class OutboxStore : IDisposable
     private readonly Thread _writer;
     private readonly DrainRate _drainRate = new();
     private readonly ChangeSignal _changed = new();
+    private readonly string _journalPath;
+
+    // Events durable in the journal only (not yet moved into LiteDB), in seq order, all above LiteDB's; guarded by
+    // _journalLock, which a move into LiteDB holds from its commit until they leave this list (so a reader sees each
+    // event in one place or the other, never in neither).
+    private readonly List<JournalEvent> _journaled = [];
+    private readonly Lock _journalLock = new();
 
     // The open file; null while it is closed after a fault. Replaced only by the writer thread.
     private volatile OpenOutbox? _file;
@@ -46,6 +61,11 @@ public sealed partial class OutboxStore : IDisposable
     private long _salvaged;
     private volatile bool _awaitingFleetSeq;
     private long _unappliedAck = -1;
+
+    // The latest ack not yet in the journal: written with the next append (no fsync of its own), or at a stop.
+    private long _pendingJournalAck = -1;
+    private long _journalTornBytes;
+    private long _journalDamagedRecords;
 
     // Why the outbox is fresh and the highest seq its lost file may have used; kept while awaiting the fleet's numbering.
     private FreshStart _fresh = new([], null, 0);
@@ -67,6 +87,7 @@ public sealed partial class OutboxStore : IDisposable
         _faults = faults;
         _opener = opener;
         _path = Path.Combine(device.Value.ResolvedDataDir, "outbox.db");
+        _journalPath = OutboxJournal.FileOf(_path);
         _highWater = new SeqHighWater(Path.Combine(device.Value.ResolvedDataDir, "outbox.seq"), logger);
         _reopen = new ReopenBackoff(_options.ReopenMin, _options.ReopenMax);
         try
@@ -91,6 +112,27 @@ public sealed partial class OutboxStore : IDisposable
     public string FilePath => _path;
 
     public StorageFaults Faults => _faults;
+
+    /// <summary>Bytes of torn journal tails cut off at opens (a write a power cut caught before its fsync).</summary>
+    public long JournalTornBytes => Interlocked.Read(ref _journalTornBytes);
+
+    /// <summary>Damaged journal records found in the middle at opens (the journal was then quarantined).</summary>
+    public long JournalDamagedRecords => Interlocked.Read(ref _journalDamagedRecords);
+
+    /// <summary>Events held in the journal only, not yet moved into LiteDB.</summary>
+    public int JournalOnlyEvents
+    {
+        get
+        {
+            lock (_journalLock)
+            {
+                return _journaled.Count;
+            }
+        }
+    }
+
+    /// <summary>fsyncs of the journal since the file was last opened (for benchmarks).</summary>
+    public long JournalSyncs => _file?.Journal?.Syncs ?? 0;
 
     /// <summary>
     /// Numbers the events (in order), writes them durably, and returns their seqs once they are on disk.
@@ -129,18 +171,37 @@ public sealed partial class OutboxStore : IDisposable
         }
 
         var bytes = 0;
+        var full = false;
         try
         {
-            foreach (var doc in file.Events.Find(Query.GT("_id", afterSeq), limit: maxEvents))
+            lock (_journalLock)
             {
-                var json = doc["json"].AsString;
-                if (result.Count > 0 && bytes + json.Length > maxBytes)
+                foreach (var doc in file.Events.Find(Query.GT("_id", afterSeq), limit: maxEvents))
                 {
-                    break;
+                    var json = doc["json"].AsString;
+                    if (result.Count > 0 && bytes + json.Length > maxBytes)
+                    {
+                        full = true;
+                        break;
+                    }
+
+                    bytes += json.Length;
+                    result.Add(new PendingEvent(doc["_id"].AsInt64, json));
                 }
 
-                bytes += json.Length;
-                result.Add(new PendingEvent(doc["_id"].AsInt64, json));
+                // The journal's events come after LiteDB's.
+                var after = result.Count > 0 ? result[^1].Seq : afterSeq;
+                for (var i = FirstJournaledAfter(after); !full && i < _journaled.Count && result.Count < maxEvents; i++)
+                {
+                    var json = _journaled[i].Json;
+                    if (result.Count > 0 && bytes + json.Length > maxBytes)
+                    {
+                        break;
+                    }
+
+                    bytes += json.Length;
+                    result.Add(new PendingEvent(_journaled[i].Seq, json));
+                }
             }
         }
         catch (Exception ex) when (IsStorageFailure(ex) || ex is ObjectDisposedException)
@@ -190,10 +251,10 @@ public sealed partial class OutboxStore : IDisposable
             SalvagedEvents: Volatile.Read(ref _salvaged));
     }
 
-    /// <summary>Bytes the outbox occupies on disk (data file and log).</summary>
+    /// <summary>Bytes the outbox occupies on disk (data file, log and journal).</summary>
     public long FileBytes()
     {
-        return SizeOf(_path) + SizeOf(OutboxQuarantine.LogFileOf(_path));
+        return SizeOf(_path) + SizeOf(OutboxQuarantine.LogFileOf(_path)) + SizeOf(_journalPath);
 
         static long SizeOf(string file)
         {
@@ -212,6 +273,7 @@ public sealed partial class OutboxStore : IDisposable
     {
         _commands.CompleteAdding();
         _writer.Join(TimeSpan.FromSeconds(30));
+        StopCleanly();
         _file?.Dispose();
         _file = null;
         _commands.Dispose();
@@ -358,6 +420,7 @@ public sealed partial class OutboxStore : IDisposable
             ["nextSeq"] = nextSeq,
             ["dropped"] = dropped,
             ["awaitingFleetSeq"] = awaiting,
+            [JournalEraField] = true,
         };
         if (awaiting)
         {
@@ -402,7 +465,57 @@ public sealed partial class OutboxStore : IDisposable
         public override void Fail(Exception ex) => Done.TrySetException(ex);
     }
 
-    /// <summary>An open outbox file and its collections.</summary>
+    /// <summary>
+    /// A graceful stop: the last ack goes into the journal (so a restart does not resend what the fleet has), and an
+    /// empty outbox sets the seq mark exactly (so a file lost while stopped leaves no uncertain seqs).
+    /// </summary>
+    private void StopCleanly()
+    {
+        if (_file is not { } file || _writer.IsAlive)
+        {
+            return;
+        }
+
+        try
+        {
+            if (file.Journal is { } journal && _pendingJournalAck >= 0)
+            {
+                journal.Append([OutboxJournal.AckRecord(_pendingJournalAck)], durable: true);
+                _pendingJournalAck = -1;
+            }
+
+            if (!_awaitingFleetSeq && Volatile.Read(ref _depth) == 0)
+            {
+                _highWater.SetExact(Volatile.Read(ref _nextSeq) - 1);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            _logger.LogWarning("Outbox could not record its last ack at stop (the fleet ignores the resend): {Error}", ex.Message);
+        }
+    }
+
+    /// <summary>Index of the first journal-only event above <paramref name="seq"/> (the list is in seq order).</summary>
+    private int FirstJournaledAfter(long seq)
+    {
+        int lo = 0, hi = _journaled.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (_journaled[mid].Seq <= seq)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>An open outbox file, its collections and its journal.</summary>
     private sealed class OpenOutbox(LiteDatabase db) : IDisposable
     {
         public LiteDatabase Db { get; } = db;
@@ -413,6 +526,13 @@ public sealed partial class OutboxStore : IDisposable
 
         public ILiteCollection<BsonDocument> Salvaged { get; } = db.GetCollection(SalvagedCollection);
 
-        public void Dispose() => Storage.LiteFile.DisposeAfterFault(Db);
+        /// <summary>The journal in front of the file (used once the numbering is final).</summary>
+        public OutboxJournal? Journal { get; set; }
+
+        public void Dispose()
+        {
+            Journal?.Dispose();
+            Storage.LiteFile.DisposeAfterFault(Db);
+        }
     }
 }

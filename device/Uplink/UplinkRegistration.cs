@@ -12,7 +12,7 @@ public static class UplinkRegistration
     /// </summary>
     public static IServiceCollection AddUplink(this IServiceCollection services, Func<IServiceProvider, UplinkStatusFacts> statusFacts)
     {
-        services.AddCheckedOptions<UplinkOptions>(UplinkOptions.Section);
+        services.AddListedOptions<UplinkOptions>(UplinkOptions.Section);
         services.AddSingleton(statusFacts);
         services.AddSingleton<UplinkState>();
         services.AddSingleton<AckTracker>();

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Alerts;
 
 /// <summary>Alerting (section <c>Alerts</c>).</summary>
-public sealed class AlertOptions
+public sealed class AlertOptions : ICheckedOptions
 {
     public const string Section = "Alerts";
 
@@ -21,6 +21,35 @@ public sealed class AlertOptions
 
     /// <summary>Per centre id: what differs from <see cref="Defaults"/> (the API can change these at run time too).</summary>
     public Dictionary<string, AlertRuleSettings> Centres { get; set; } = new(StringComparer.Ordinal);
+
+    public IEnumerable<string> Validate()
+    {
+        var failures = new List<string>();
+        if (EvaluateEverySeconds is < 0.2 or > 3600 || double.IsNaN(EvaluateEverySeconds))
+        {
+            failures.Add($"{AlertOptions.Section}:{nameof(AlertOptions.EvaluateEverySeconds)} must be 0.2-3600 (got {EvaluateEverySeconds})");
+        }
+
+        if (!string.IsNullOrEmpty(WebhookUrl)
+            && !(Uri.TryCreate(WebhookUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            failures.Add($"{AlertOptions.Section}:{nameof(AlertOptions.WebhookUrl)} must be an http(s) URL (got '{WebhookUrl}')");
+        }
+
+        if (!AlertClock.TryFindZone(TimeZone, out _))
+        {
+            failures.Add($"{AlertOptions.Section}:{nameof(AlertOptions.TimeZone)} is not a known time zone (got '{TimeZone}')");
+        }
+
+        var defaults = AlertRules.BuiltIn.With(Defaults);
+        failures.AddRange(defaults.Problems($"{AlertOptions.Section}:Defaults"));
+        foreach (var (centre, settings) in Centres)
+        {
+            failures.AddRange(defaults.With(settings).Problems($"{AlertOptions.Section}:Centres:{centre}"));
+        }
+
+        return failures;
+    }
 }
 
 /// <summary>
@@ -101,37 +130,5 @@ public sealed record AlertRules(
                 yield return $"{prefix}:{name} must be 0 (off) or more (got {value})";
             }
         }
-    }
-}
-
-public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AlertOptions options)
-    {
-        var failures = new List<string>();
-        if (options.EvaluateEverySeconds is < 0.2 or > 3600 || double.IsNaN(options.EvaluateEverySeconds))
-        {
-            failures.Add($"{AlertOptions.Section}:{nameof(AlertOptions.EvaluateEverySeconds)} must be 0.2-3600 (got {options.EvaluateEverySeconds})");
-        }
-
-        if (!string.IsNullOrEmpty(options.WebhookUrl)
-            && !(Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-        {
-            failures.Add($"{AlertOptions.Section}:{nameof(AlertOptions.WebhookUrl)} must be an http(s) URL (got '{options.WebhookUrl}')");
-        }
-
-        if (!AlertClock.TryFindZone(options.TimeZone, out _))
-        {
-            failures.Add($"{AlertOptions.Section}:{nameof(AlertOptions.TimeZone)} is not a known time zone (got '{options.TimeZone}')");
-        }
-
-        var defaults = AlertRules.BuiltIn.With(options.Defaults);
-        failures.AddRange(defaults.Problems($"{AlertOptions.Section}:Defaults"));
-        foreach (var (centre, settings) in options.Centres)
-        {
-            failures.AddRange(defaults.With(settings).Problems($"{AlertOptions.Section}:Centres:{centre}"));
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -8,9 +8,9 @@ using Edge.Fleet.Metrics;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;
+using Edge.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Edge.Fleet.Alerts;
@@ -29,8 +29,7 @@ public static class AlertsRegistration
     /// </summary>
     public static IHostApplicationBuilder AddAlerts(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
+        builder.Services.AddCheckedOptions<AlertOptions>(AlertOptions.Section);
         builder.AddFleetStore<IAlertStore>(
             sp => new LiteAlertStore(FleetOptions.FileIn(sp, "alerts.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresAlertStore(sp.GetRequiredService<NpgsqlDataSource>()));

@@ -5,6 +5,7 @@ using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store.Changes;
+using Edge.Hosting;
 using Edge.Wire;
 using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Authorization;
@@ -27,8 +28,7 @@ public static class AuthRegistration
     /// </summary>
     public static IHostApplicationBuilder AddFleetAuth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
+        builder.Services.AddCheckedOptions<SecurityOptions>(SecurityOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRegistryStores();
         builder.Services.AddSingleton<DeviceRegistry>(sp => new DeviceRegistry(

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Auth;
 
 /// <summary>Section <c>Security</c>.</summary>
-public sealed class SecurityOptions
+public sealed class SecurityOptions : ICheckedOptions
 {
     public const string Section = "Security";
     public const string Required = "required";
@@ -16,13 +16,12 @@ public sealed class SecurityOptions
     public string DeviceAuth { get; set; } = Required;
 
     public bool DevicesMustAuthenticate => !string.Equals(DeviceAuth, Open, StringComparison.OrdinalIgnoreCase);
-}
 
-public sealed class SecurityOptionsValidator : IValidateOptions<SecurityOptions>
-{
-    public ValidateOptionsResult Validate(string? name, SecurityOptions options) =>
-        string.Equals(options.DeviceAuth, SecurityOptions.Required, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(options.DeviceAuth, SecurityOptions.Open, StringComparison.OrdinalIgnoreCase)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{SecurityOptions.Section}:{nameof(SecurityOptions.DeviceAuth)} must be '{SecurityOptions.Required}' or '{SecurityOptions.Open}' (got '{options.DeviceAuth}')");
+    public IEnumerable<string> Validate()
+    {
+        if (!string.Equals(DeviceAuth, Required, StringComparison.OrdinalIgnoreCase) && !string.Equals(DeviceAuth, Open, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"{Section}:{nameof(DeviceAuth)} must be '{Required}' or '{Open}' (got '{DeviceAuth}')";
+        }
+    }
 }

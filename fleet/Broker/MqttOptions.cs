@@ -1,10 +1,10 @@
 using System.Net;
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Broker;
 
 /// <summary>Settings of the embedded MQTT broker (section <c>Mqtt</c>).</summary>
-public sealed class MqttOptions
+public sealed class MqttOptions : ICheckedOptions
 {
     public const string Section = "Mqtt";
 
@@ -38,37 +38,34 @@ public sealed class MqttOptions
 
     /// <summary>Address of the plaintext listener.</summary>
     public string PlaintextAddress => TlsEnabled ? PlaintextBindAddress : BindAddress;
-}
 
-/// <summary>Rejects values the broker could only fail on later, each with a message naming its key.</summary>
-public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
-{
-    public ValidateOptionsResult Validate(string? name, MqttOptions options)
+    /// <summary>Rejects values the broker could only fail on later, each with a message naming its key.</summary>
+    public IEnumerable<string> Validate()
     {
         var failures = new List<string>();
-        if (options.Port is < 1 or > 65535)
+        if (Port is < 1 or > 65535)
         {
-            failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.Port)} must be 1-65535 (got {options.Port})");
+            failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.Port)} must be 1-65535 (got {Port})");
         }
 
-        if (options.TlsEnabled && options.KeepPlaintext && !IPAddress.TryParse(options.PlaintextBindAddress, out _))
+        if (TlsEnabled && KeepPlaintext && !IPAddress.TryParse(PlaintextBindAddress, out _))
         {
-            failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.PlaintextBindAddress)} must be an IP address (got '{options.PlaintextBindAddress}')");
+            failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.PlaintextBindAddress)} must be an IP address (got '{PlaintextBindAddress}')");
         }
 
-        if (!IPAddress.TryParse(options.BindAddress, out _))
+        if (!IPAddress.TryParse(BindAddress, out _))
         {
-            failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.BindAddress)} must be an IP address (got '{options.BindAddress}')");
+            failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.BindAddress)} must be an IP address (got '{BindAddress}')");
         }
 
-        if (options.TlsEnabled)
+        if (TlsEnabled)
         {
-            if (options.TlsPort is < 1 or > 65535 || options.TlsPort == options.Port)
+            if (TlsPort is < 1 or > 65535 || TlsPort == Port)
             {
-                failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.TlsPort)} must be 1-65535 and differ from {MqttOptions.Section}:{nameof(MqttOptions.Port)} (got {options.TlsPort})");
+                failures.Add($"{MqttOptions.Section}:{nameof(MqttOptions.TlsPort)} must be 1-65535 and differ from {MqttOptions.Section}:{nameof(MqttOptions.Port)} (got {TlsPort})");
             }
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 }

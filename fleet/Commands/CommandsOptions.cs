@@ -1,7 +1,9 @@
+using Edge.Hosting;
+
 namespace Edge.Fleet.Commands;
 
 /// <summary>Commands to devices (section "Commands").</summary>
-public sealed class CommandsOptions
+public sealed class CommandsOptions : ICheckedOptions
 {
     public const string Section = "Commands";
 
@@ -26,14 +28,26 @@ public sealed class CommandsOptions
     /// </summary>
     public int RedeliveryQuietSeconds { get; set; } = 30;
 
-    public string? Problem() =>
-        DefaultTimeoutSeconds is < Wire.CommandLimits.MinTimeoutSeconds or > Wire.CommandLimits.MaxTimeoutSeconds
-            ? $"{Section}:DefaultTimeoutSeconds must be {Wire.CommandLimits.MinTimeoutSeconds}-{Wire.CommandLimits.MaxTimeoutSeconds} (got {DefaultTimeoutSeconds})"
-            : MaxExpirySeconds < 1 || DefaultExpirySeconds is < 1 || DefaultExpirySeconds > MaxExpirySeconds
-                ? $"{Section}:DefaultExpirySeconds must be 1-{Section}:MaxExpirySeconds (got {DefaultExpirySeconds}, max {MaxExpirySeconds})"
-                : ResultGraceSeconds < 0 || SweepMilliseconds is < 50 or > 60_000
-                    ? $"{Section}:ResultGraceSeconds must not be negative and {Section}:SweepMilliseconds be 50-60000"
-                    : RedeliveryQuietSeconds is < 1 or > 3600
-                        ? $"{Section}:RedeliveryQuietSeconds must be 1-3600 (got {RedeliveryQuietSeconds})"
-                        : null;
+    public IEnumerable<string> Validate()
+    {
+        if (DefaultTimeoutSeconds is < Wire.CommandLimits.MinTimeoutSeconds or > Wire.CommandLimits.MaxTimeoutSeconds)
+        {
+            yield return $"{Section}:DefaultTimeoutSeconds must be {Wire.CommandLimits.MinTimeoutSeconds}-{Wire.CommandLimits.MaxTimeoutSeconds} (got {DefaultTimeoutSeconds})";
+        }
+
+        if (MaxExpirySeconds < 1 || DefaultExpirySeconds is < 1 || DefaultExpirySeconds > MaxExpirySeconds)
+        {
+            yield return $"{Section}:DefaultExpirySeconds must be 1-{Section}:MaxExpirySeconds (got {DefaultExpirySeconds}, max {MaxExpirySeconds})";
+        }
+
+        if (ResultGraceSeconds < 0 || SweepMilliseconds is < 50 or > 60_000)
+        {
+            yield return $"{Section}:ResultGraceSeconds must not be negative and {Section}:SweepMilliseconds be 50-60000";
+        }
+
+        if (RedeliveryQuietSeconds is < 1 or > 3600)
+        {
+            yield return $"{Section}:RedeliveryQuietSeconds must be 1-3600 (got {RedeliveryQuietSeconds})";
+        }
+    }
 }

@@ -5,6 +5,7 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
+using Edge.Hosting;
 using Edge.Wire;
 using Edge.Fleet.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,8 +26,7 @@ public static class CommandsRegistration
     public static IHostApplicationBuilder AddCommands(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CommandsOptions>, CommandsOptionsValidator>();
+        services.AddCheckedOptions<CommandsOptions>(CommandsOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddDeviceDownlink();
         builder.AddFleetStore<ICommandStore>(
@@ -103,9 +103,3 @@ public sealed record CommandErrorView(string Error);
 [JsonSerializable(typeof(List<CommandView>))]
 [JsonSerializable(typeof(CommandErrorView))]
 internal sealed partial class CommandsJson : JsonSerializerContext;
-
-internal sealed class CommandsOptionsValidator : IValidateOptions<CommandsOptions>
-{
-    public ValidateOptionsResult Validate(string? name, CommandsOptions options) =>
-        options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
-}

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Comparison;
 
 /// <summary>Section <c>Comparison</c>: the satisfaction target drawn on the comparison and how breaches are counted.</summary>
-public sealed class ComparisonOptions
+public sealed class ComparisonOptions : ICheckedOptions
 {
     public const string Section = "Comparison";
 
@@ -22,14 +22,11 @@ public sealed class ComparisonOptions
     /// <summary>The target of <paramref name="province"/> (its own, or the fleet's).</summary>
     public double TargetOf(string? province) =>
         province is not null && ProvinceTargets.TryGetValue(province, out var own) ? own : SatisfactionTarget;
-}
 
-public sealed class ComparisonOptionsValidator : IValidateOptions<ComparisonOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ComparisonOptions options)
+    public IEnumerable<string> Validate()
     {
         var failures = new List<string>();
-        foreach (var (key, target) in options.ProvinceTargets.Prepend(new("(fleet)", options.SatisfactionTarget)))
+        foreach (var (key, target) in ProvinceTargets.Prepend(new("(fleet)", SatisfactionTarget)))
         {
             if (target is < 0 or > 1 || double.IsNaN(target))
             {
@@ -37,21 +34,21 @@ public sealed class ComparisonOptionsValidator : IValidateOptions<ComparisonOpti
             }
         }
 
-        if (options.BreachCheckEveryMinutes is < 0 or > 1440 || double.IsNaN(options.BreachCheckEveryMinutes))
+        if (BreachCheckEveryMinutes is < 0 or > 1440 || double.IsNaN(BreachCheckEveryMinutes))
         {
-            failures.Add($"{ComparisonOptions.Section}:BreachCheckEveryMinutes must be 0-1440 (got {options.BreachCheckEveryMinutes})");
+            failures.Add($"{ComparisonOptions.Section}:BreachCheckEveryMinutes must be 0-1440 (got {BreachCheckEveryMinutes})");
         }
 
-        if (options.BreachDays is < 0 or > 31)
+        if (BreachDays is < 0 or > 31)
         {
-            failures.Add($"{ComparisonOptions.Section}:BreachDays must be 0-31 (got {options.BreachDays})");
+            failures.Add($"{ComparisonOptions.Section}:BreachDays must be 0-31 (got {BreachDays})");
         }
 
-        foreach (var key in options.ProvinceTargets.Keys.Where(k => Centres.ProvinceList.Find(k) is null))
+        foreach (var key in ProvinceTargets.Keys.Where(k => Centres.ProvinceList.Find(k) is null))
         {
             failures.Add($"{ComparisonOptions.Section}:ProvinceTargets:{key} is not a province code (fleet/Centres/provinces.json)");
         }
 
-        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+        return failures;
     }
 }

@@ -6,7 +6,7 @@ using Edge.Fleet.Centres;
 using Edge.Fleet.Reports;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Web;
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Comparison;
 
@@ -18,8 +18,7 @@ public static class ComparisonRegistration
     /// <summary>The comparison of centres and provinces (README.md here); needs AddReports and AddCentres.</summary>
     public static IHostApplicationBuilder AddComparison(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ComparisonOptions>().BindConfiguration(ComparisonOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ComparisonOptions>, ComparisonOptionsValidator>();
+        builder.Services.AddCheckedOptions<ComparisonOptions>(ComparisonOptions.Section);
         builder.Services.AddSingleton<CentreComparison>();
         builder.Services.AddSingleton<Alerts.Rules.IAlertRule, SatisfactionTargetRule>();
         builder.Services.AddApiJson(ComparisonJson.Default);

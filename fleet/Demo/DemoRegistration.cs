@@ -1,3 +1,4 @@
+using Edge.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Edge.Fleet.Demo;
@@ -7,7 +8,7 @@ public static class DemoRegistration
     /// <summary>The demo's simulated counters and citizens; inert unless Demo:Devices &gt; 0.</summary>
     public static IHostApplicationBuilder AddDemo(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        builder.Services.AddCheckedOptions<DemoOptions>(DemoOptions.Section);
         builder.Services.TryAddSingleton<IDemoEnrolment, ClaimCodeDemoEnrolment>();
         builder.Services.AddSingleton<DemoDevices>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoDevices>());

@@ -1,5 +1,5 @@
+using Edge.Hosting;
 using Edge.Wire;
-using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Federation;
 
@@ -7,7 +7,7 @@ namespace Edge.Fleet.Federation;
 /// Federation (section <c>Federation</c>). Receiving needs no setting: any fleet enrolled here with role
 /// <c>fleet</c> may forward. Sending starts when <see cref="UpstreamOptions.Url"/> is set.
 /// </summary>
-public sealed class FederationOptions
+public sealed class FederationOptions : ICheckedOptions
 {
     public const string Section = "Federation";
 
@@ -18,40 +18,13 @@ public sealed class FederationOptions
     public string? SourceName { get; set; }
 
     public UpstreamOptions Upstream { get; set; } = new();
-}
 
-/// <summary>The upper fleet this one forwards its ratings and tickets to (section <c>Federation:Upstream</c>).</summary>
-public sealed class UpstreamOptions
-{
-    /// <summary>The upper fleet's HTTP(S) address, where the claim code is redeemed (<c>POST /api/v1/provision</c>).</summary>
-    public string? Url { get; set; }
-
-    /// <summary>The claim code the upper fleet enrolled this fleet with (role <c>fleet</c>); used once, then the credentials in <c>federation-identity.json</c>.</summary>
-    public string? ClaimCode { get; set; }
-
-    /// <summary><c>host:port</c> of the upper fleet's MQTT broker; by default the one its provisioning answer names.</summary>
-    public string? Broker { get; set; }
-
-    /// <summary>Events per forwarded batch (one device's), at most <see cref="WireLimits.MaxEventsPerBatch"/>.</summary>
-    public int BatchSize { get; set; } = 200;
-
-    /// <summary>How long to wait for the upper fleet's ack of a batch before sending it again, in seconds.</summary>
-    public double AckTimeoutSeconds { get; set; } = 10;
-
-    /// <summary>Pause after a failure (upper fleet unreachable, refusal) and between rounds with nothing to send, in seconds.</summary>
-    public double RetrySeconds { get; set; } = 2;
-
-    public bool Enabled => !string.IsNullOrWhiteSpace(Url);
-}
-
-public sealed class FederationOptionsValidator : IValidateOptions<FederationOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FederationOptions options)
+    public IEnumerable<string> Validate()
     {
         const string up = FederationOptions.Section + ":Upstream:";
         var failures = new List<string>();
-        var upstream = options.Upstream;
-        if (options.SourceName is { } source && !DeviceId.IsValid(source))
+        var upstream = Upstream;
+        if (SourceName is { } source && !DeviceId.IsValid(source))
         {
             failures.Add($"{FederationOptions.Section}:{nameof(FederationOptions.SourceName)} must be 1-64 of A-Z a-z 0-9 - _ (got '{source}')");
         }
@@ -88,7 +61,7 @@ public sealed class FederationOptionsValidator : IValidateOptions<FederationOpti
             failures.Add($"{up}{nameof(UpstreamOptions.RetrySeconds)} must be 0.05-600 (got {upstream.RetrySeconds})");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 
     /// <summary>Reads <c>host:port</c> (port 1-65535).</summary>
@@ -99,4 +72,28 @@ public sealed class FederationOptionsValidator : IValidateOptions<FederationOpti
         port = 0;
         return colon > 0 && int.TryParse(text[(colon + 1)..], out port) && port is > 0 and <= 65535;
     }
+}
+
+/// <summary>The upper fleet this one forwards its ratings and tickets to (section <c>Federation:Upstream</c>).</summary>
+public sealed class UpstreamOptions
+{
+    /// <summary>The upper fleet's HTTP(S) address, where the claim code is redeemed (<c>POST /api/v1/provision</c>).</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The claim code the upper fleet enrolled this fleet with (role <c>fleet</c>); used once, then the credentials in <c>federation-identity.json</c>.</summary>
+    public string? ClaimCode { get; set; }
+
+    /// <summary><c>host:port</c> of the upper fleet's MQTT broker; by default the one its provisioning answer names.</summary>
+    public string? Broker { get; set; }
+
+    /// <summary>Events per forwarded batch (one device's), at most <see cref="WireLimits.MaxEventsPerBatch"/>.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How long to wait for the upper fleet's ack of a batch before sending it again, in seconds.</summary>
+    public double AckTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Pause after a failure (upper fleet unreachable, refusal) and between rounds with nothing to send, in seconds.</summary>
+    public double RetrySeconds { get; set; } = 2;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Url);
 }

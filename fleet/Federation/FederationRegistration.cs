@@ -4,7 +4,7 @@ using Edge.Fleet.Federation.Sending;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 using Npgsql;
 
 namespace Edge.Fleet.Federation;
@@ -17,8 +17,7 @@ public static class FederationRegistration
     /// </summary>
     public static IHostApplicationBuilder AddFederation(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>();
+        builder.Services.AddCheckedOptions<FederationOptions>(FederationOptions.Section);
         builder.Services.AddSingleton<FederationCounters>();
         builder.Services.AddFeatureMeter<FederationMetrics>();
         builder.Services.AddApiJson(FederationApiJson.Default);

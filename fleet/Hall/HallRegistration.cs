@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Hall;
 
@@ -7,8 +7,7 @@ public static class HallRegistration
     /// <summary>The hall displays' boards, published from the centres' queues (needs AddQueue).</summary>
     public static IHostApplicationBuilder AddHallBoards(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HallOptions>().BindConfiguration(HallOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<HallOptions>, HallOptionsValidator>();
+        builder.Services.AddCheckedOptions<HallOptions>(HallOptions.Section);
         builder.Services.AddHostedService<HallBoardPublisher>();
         return builder;
     }

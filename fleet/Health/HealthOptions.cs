@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Health;
 
 /// <summary>How the fleet judges heartbeats (section <c>Health</c>).</summary>
-public sealed class HealthOptions
+public sealed class HealthOptions : ICheckedOptions
 {
     public const string Section = "Health";
 
@@ -18,28 +18,25 @@ public sealed class HealthOptions
 
     /// <summary>Silence after which a device counts as offline.</summary>
     public TimeSpan SilenceLimit => TimeSpan.FromSeconds((double)HeartbeatIntervalSeconds * MissedHeartbeats);
-}
 
-public sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
-{
-    public ValidateOptionsResult Validate(string? name, HealthOptions options)
+    public IEnumerable<string> Validate()
     {
         var failures = new List<string>();
-        if (options.HeartbeatIntervalSeconds is < 1 or > 3600)
+        if (HeartbeatIntervalSeconds is < 1 or > 3600)
         {
-            failures.Add($"{HealthOptions.Section}:{nameof(HealthOptions.HeartbeatIntervalSeconds)} must be 1-3600 (got {options.HeartbeatIntervalSeconds})");
+            failures.Add($"{HealthOptions.Section}:{nameof(HealthOptions.HeartbeatIntervalSeconds)} must be 1-3600 (got {HeartbeatIntervalSeconds})");
         }
 
-        if (options.MissedHeartbeats is < 1 or > 100)
+        if (MissedHeartbeats is < 1 or > 100)
         {
-            failures.Add($"{HealthOptions.Section}:{nameof(HealthOptions.MissedHeartbeats)} must be 1-100 (got {options.MissedHeartbeats})");
+            failures.Add($"{HealthOptions.Section}:{nameof(HealthOptions.MissedHeartbeats)} must be 1-100 (got {MissedHeartbeats})");
         }
 
-        if (options.HistoryHours is < 1 or > 8760)
+        if (HistoryHours is < 1 or > 8760)
         {
-            failures.Add($"{HealthOptions.Section}:{nameof(HealthOptions.HistoryHours)} must be 1-8760 (got {options.HistoryHours})");
+            failures.Add($"{HealthOptions.Section}:{nameof(HealthOptions.HistoryHours)} must be 1-8760 (got {HistoryHours})");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 }

@@ -1,7 +1,9 @@
+using Edge.Hosting;
+
 namespace Edge.Fleet.Ingest;
 
 /// <summary>Settings of ingest (section <c>Ingest</c>).</summary>
-public sealed class IngestOptions
+public sealed class IngestOptions : ICheckedOptions
 {
     public const string Section = "Ingest";
 
@@ -11,4 +13,12 @@ public sealed class IngestOptions
     /// hostile device, and storing it would show a gap of billions.
     /// </summary>
     public long MaxSeqAhead { get; set; } = 10_000_000;
+
+    public IEnumerable<string> Validate()
+    {
+        if (MaxSeqAhead < 1)
+        {
+            yield return $"{Section}:{nameof(MaxSeqAhead)} must be at least 1 (got {MaxSeqAhead})";
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Edge.Fleet.Store;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Ingest;
 
@@ -11,7 +12,7 @@ public static class IngestRegistration
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section);
+        builder.Services.AddCheckedOptions<IngestOptions>(IngestOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestCounters>();
         builder.Services.AddSingleton<GroupCommitWriter>();

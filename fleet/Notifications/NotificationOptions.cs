@@ -1,10 +1,10 @@
 using Edge.Fleet.Alerts;
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Notifications;
 
 /// <summary>Alert e-mails (section <c>Notifications</c>); nothing is queued without <c>Smtp:Host</c>.</summary>
-public sealed class NotificationOptions
+public sealed class NotificationOptions : ICheckedOptions
 {
     public const string Section = "Notifications";
 
@@ -45,6 +45,54 @@ public sealed class NotificationOptions
     public string? DashboardUrl { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Smtp.Host);
+
+    public IEnumerable<string> Validate()
+    {
+        var failures = new List<string>();
+        var prefix = NotificationOptions.Section;
+        if (Smtp.Port is < 1 or > 65535)
+        {
+            failures.Add($"{prefix}:Smtp:Port must be 1-65535 (got {Smtp.Port})");
+        }
+
+        if (IsConfigured && !Auth.MailAddressRule.IsValid(Smtp.From))
+        {
+            failures.Add($"{prefix}:Smtp:From must be an e-mail address (got '{Smtp.From}')");
+        }
+
+        foreach (var (where, value) in Centres.Select(c => ($"Centres:{c.Key}:QuietHours", c.Value.QuietHours)).Prepend(("QuietHours", QuietHours)))
+        {
+            if (!string.IsNullOrEmpty(value) && !Notifications.QuietHours.TryParse(value, out _))
+            {
+                failures.Add($"{prefix}:{where} must be HH:mm-HH:mm, e.g. 22:00-06:00 (got '{value}')");
+            }
+        }
+
+        foreach (var (kind, who) in Rules)
+        {
+            foreach (var bad in RecipientRule.Parse(who).Where(r => !r.IsValid))
+            {
+                failures.Add($"{prefix}:Rules:{kind}: '{bad.Text}' is neither a role ({string.Join(", ", Auth.UserRoles.All)}) nor user:<name>");
+            }
+        }
+
+        if (DigestMinutes is < 0 or > 1440 || double.IsNaN(DigestMinutes))
+        {
+            failures.Add($"{prefix}:DigestMinutes must be 0-1440 (got {DigestMinutes})");
+        }
+
+        if (MaxAttempts is < 1 or > 100)
+        {
+            failures.Add($"{prefix}:MaxAttempts must be 1-100 (got {MaxAttempts})");
+        }
+
+        if (RetryAfterSeconds is < 0.1 or > 3600 || double.IsNaN(RetryAfterSeconds))
+        {
+            failures.Add($"{prefix}:RetryAfterSeconds must be 0.1-3600 (got {RetryAfterSeconds})");
+        }
+
+        return failures;
+    }
 }
 
 /// <summary>The SMTP server the fleet sends through (MailKit).</summary>
@@ -68,55 +116,4 @@ public sealed class SmtpSettings
 public sealed class CentreNotificationSettings
 {
     public string? QuietHours { get; set; }
-}
-
-public sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>
-{
-    public ValidateOptionsResult Validate(string? name, NotificationOptions options)
-    {
-        var failures = new List<string>();
-        var prefix = NotificationOptions.Section;
-        if (options.Smtp.Port is < 1 or > 65535)
-        {
-            failures.Add($"{prefix}:Smtp:Port must be 1-65535 (got {options.Smtp.Port})");
-        }
-
-        if (options.IsConfigured && !Auth.MailAddressRule.IsValid(options.Smtp.From))
-        {
-            failures.Add($"{prefix}:Smtp:From must be an e-mail address (got '{options.Smtp.From}')");
-        }
-
-        foreach (var (where, value) in options.Centres.Select(c => ($"Centres:{c.Key}:QuietHours", c.Value.QuietHours)).Prepend(("QuietHours", options.QuietHours)))
-        {
-            if (!string.IsNullOrEmpty(value) && !Notifications.QuietHours.TryParse(value, out _))
-            {
-                failures.Add($"{prefix}:{where} must be HH:mm-HH:mm, e.g. 22:00-06:00 (got '{value}')");
-            }
-        }
-
-        foreach (var (kind, who) in options.Rules)
-        {
-            foreach (var bad in RecipientRule.Parse(who).Where(r => !r.IsValid))
-            {
-                failures.Add($"{prefix}:Rules:{kind}: '{bad.Text}' is neither a role ({string.Join(", ", Auth.UserRoles.All)}) nor user:<name>");
-            }
-        }
-
-        if (options.DigestMinutes is < 0 or > 1440 || double.IsNaN(options.DigestMinutes))
-        {
-            failures.Add($"{prefix}:DigestMinutes must be 0-1440 (got {options.DigestMinutes})");
-        }
-
-        if (options.MaxAttempts is < 1 or > 100)
-        {
-            failures.Add($"{prefix}:MaxAttempts must be 1-100 (got {options.MaxAttempts})");
-        }
-
-        if (options.RetryAfterSeconds is < 0.1 or > 3600 || double.IsNaN(options.RetryAfterSeconds))
-        {
-            failures.Add($"{prefix}:RetryAfterSeconds must be 0.1-3600 (got {options.RetryAfterSeconds})");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
 }

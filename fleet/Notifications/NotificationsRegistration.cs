@@ -5,8 +5,8 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Reports;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Web;
+using Edge.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Notifications;
 
@@ -18,8 +18,7 @@ public static class NotificationsRegistration
     /// <summary>Alert e-mails (options <c>Notifications</c>, the planner the alert book asks, the sender); needs <c>AddAlerts</c>.</summary>
     public static IHostApplicationBuilder AddNotifications(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+        builder.Services.AddCheckedOptions<NotificationOptions>(NotificationOptions.Section);
         builder.Services.AddSingleton<IAlertMailPlanner, AlertMailPlanner>();
         builder.Services.AddSingleton<SmtpMailer>();
         builder.Services.AddSingleton<AlertMailSender>();

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Provisioning;
 
 /// <summary>Enrolment and provisioning (section <c>Provisioning</c>).</summary>
-public sealed class ProvisioningOptions
+public sealed class ProvisioningOptions : ICheckedOptions
 {
     public const string Section = "Provisioning";
 
@@ -24,34 +24,31 @@ public sealed class ProvisioningOptions
     /// default the scheme and host the technician called the API with (set it behind a balancer).
     /// </summary>
     public string? FleetUrl { get; set; }
-}
 
-public sealed class ProvisioningOptionsValidator : IValidateOptions<ProvisioningOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ProvisioningOptions options)
+    public IEnumerable<string> Validate()
     {
         const string section = ProvisioningOptions.Section + ":";
         var failures = new List<string>();
-        if (options.ClaimCodeLifetime < TimeSpan.FromSeconds(1) || options.ClaimCodeLifetime > TimeSpan.FromDays(30))
+        if (ClaimCodeLifetime < TimeSpan.FromSeconds(1) || ClaimCodeLifetime > TimeSpan.FromDays(30))
         {
-            failures.Add($"{section}{nameof(options.ClaimCodeLifetime)} must be between 00:00:01 and 30.00:00:00 (got {options.ClaimCodeLifetime})");
+            failures.Add($"{section}{nameof(ClaimCodeLifetime)} must be between 00:00:01 and 30.00:00:00 (got {ClaimCodeLifetime})");
         }
 
-        if (options.AttemptsPerMinute is < 1 or > 10_000)
+        if (AttemptsPerMinute is < 1 or > 10_000)
         {
-            failures.Add($"{section}{nameof(options.AttemptsPerMinute)} must be 1-10000 (got {options.AttemptsPerMinute})");
+            failures.Add($"{section}{nameof(AttemptsPerMinute)} must be 1-10000 (got {AttemptsPerMinute})");
         }
 
-        if (!string.IsNullOrEmpty(options.FleetUrl) && (!Uri.TryCreate(options.FleetUrl, UriKind.Absolute, out var fleet) || fleet.Scheme is not ("http" or "https")))
+        if (!string.IsNullOrEmpty(FleetUrl) && (!Uri.TryCreate(FleetUrl, UriKind.Absolute, out var fleet) || fleet.Scheme is not ("http" or "https")))
         {
-            failures.Add($"{section}{nameof(options.FleetUrl)} must be an http(s) address (got '{options.FleetUrl}')");
+            failures.Add($"{section}{nameof(FleetUrl)} must be an http(s) address (got '{FleetUrl}')");
         }
 
-        if (!string.IsNullOrEmpty(options.CaCertificate) && !File.Exists(options.CaCertificate))
+        if (!string.IsNullOrEmpty(CaCertificate) && !File.Exists(CaCertificate))
         {
-            failures.Add($"{section}{nameof(options.CaCertificate)} must name an existing PEM file (got '{options.CaCertificate}')");
+            failures.Add($"{section}{nameof(CaCertificate)} must name an existing PEM file (got '{CaCertificate}')");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 }

@@ -7,6 +7,7 @@ using Edge.Fleet.Health;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
+using Edge.Hosting;
 using Edge.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,7 @@ public static class ProvisioningRegistration
 {
     public static IHostApplicationBuilder AddProvisioning(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ProvisioningOptions>, ProvisioningOptionsValidator>();
+        builder.Services.AddCheckedOptions<ProvisioningOptions>(ProvisioningOptions.Section);
         builder.AddFleetStore<IEnrolmentStore>(
             sp => new LiteEnrolmentStore(sp.GetRequiredService<RegistryDatabase>()),
             sp => new PostgresEnrolmentStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.PublicBoard;
 
 /// <summary>The public transparency board (section "PublicBoard"), see fleet/PublicBoard/README.md.</summary>
-public sealed class PublicBoardOptions
+public sealed class PublicBoardOptions : ICheckedOptions
 {
     public const string Section = "PublicBoard";
 
@@ -19,25 +19,16 @@ public sealed class PublicBoardOptions
     /// </summary>
     public string[] HiddenCentres { get; set; } = [];
 
-    public string? Problem()
+    public IEnumerable<string> Validate()
     {
         if (CacheSeconds is < 1 or > 3600)
         {
-            return $"{Section}:CacheSeconds must be 1-3600 (got {CacheSeconds})";
+            yield return $"{Section}:CacheSeconds must be 1-3600 (got {CacheSeconds})";
         }
 
         if (RequestsPerMinute is < 1 or > 100_000)
         {
-            return $"{Section}:RequestsPerMinute must be 1-100000 (got {RequestsPerMinute})";
+            yield return $"{Section}:RequestsPerMinute must be 1-100000 (got {RequestsPerMinute})";
         }
-
-        return null;
     }
-}
-
-/// <summary>Names the key when the PublicBoard section is wrong, so start-up stops with one clear line.</summary>
-internal sealed class PublicBoardOptionsValidator : IValidateOptions<PublicBoardOptions>
-{
-    public ValidateOptionsResult Validate(string? name, PublicBoardOptions options) =>
-        options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

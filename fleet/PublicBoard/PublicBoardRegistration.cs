@@ -1,6 +1,6 @@
 using Edge.Fleet.Auth;
 using Edge.Fleet.Web;
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.PublicBoard;
 
@@ -11,8 +11,7 @@ public static class PublicBoardRegistration
     /// <summary>The public transparency board (fleet/PublicBoard/README.md). Call after AddCentres, AddQueue and AddRatingBreakdown.</summary>
     public static IHostApplicationBuilder AddPublicBoard(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PublicBoardOptions>().BindConfiguration(PublicBoardOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PublicBoardOptions>, PublicBoardOptionsValidator>();
+        builder.Services.AddCheckedOptions<PublicBoardOptions>(PublicBoardOptions.Section);
         builder.Services.AddSingleton<RegistryBoardPlaces>();
         builder.Services.AddSingleton<IBoardPlaces, DirectoryBoardPlaces>();
         builder.Services.AddSingleton<PublicBoardCounters>();

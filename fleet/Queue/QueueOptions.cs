@@ -1,7 +1,9 @@
+using Edge.Hosting;
+
 namespace Edge.Fleet.Queue;
 
 /// <summary>The fleet's side of the queue (section "Queue").</summary>
-public sealed class QueueOptions
+public sealed class QueueOptions : ICheckedOptions
 {
     public const string Section = "Queue";
 
@@ -28,37 +30,36 @@ public sealed class QueueOptions
 
     public QueueRules Rules() => new(PriorityRun, TimeSpan.FromSeconds(OrdinaryWaitSeconds), TimeSpan.FromSeconds(RecallWindowSeconds));
 
-    public string? Problem()
+    public IEnumerable<string> Validate()
     {
         if (PriorityRun is < 1 or > 100)
         {
-            return $"{Section}:PriorityRun must be 1-100 (got {PriorityRun})";
+            yield return $"{Section}:PriorityRun must be 1-100 (got {PriorityRun})";
         }
 
         if (OrdinaryWaitSeconds is < 0 or > 86_400)
         {
-            return $"{Section}:OrdinaryWaitSeconds must be 0-86400 (got {OrdinaryWaitSeconds})";
+            yield return $"{Section}:OrdinaryWaitSeconds must be 0-86400 (got {OrdinaryWaitSeconds})";
         }
 
         if (RecallWindowSeconds is < 0 or > 86_400)
         {
-            return $"{Section}:RecallWindowSeconds must be 0-86400 (got {RecallWindowSeconds})";
+            yield return $"{Section}:RecallWindowSeconds must be 0-86400 (got {RecallWindowSeconds})";
         }
 
         if (MaxStatsDays is < 1 or > 3660)
         {
-            return $"{Section}:MaxStatsDays must be 1-3660 (got {MaxStatsDays})";
+            yield return $"{Section}:MaxStatsDays must be 1-3660 (got {MaxStatsDays})";
         }
 
-        try
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
         {
-            TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return $"{Section}:TimeZone '{TimeZone}' is not a known time zone";
+            yield return $"{Section}:TimeZone '{TimeZone}' is not a known time zone";
         }
 
-        return HallCalls is < 1 or > 100 ? $"{Section}:HallCalls must be 1-100 (got {HallCalls})" : null;
+        if (HallCalls is < 1 or > 100)
+        {
+            yield return $"{Section}:HallCalls must be 1-100 (got {HallCalls})";
+        }
     }
 }

@@ -5,6 +5,7 @@ using Edge.Fleet.Centres;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Store;
+using Edge.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -19,8 +20,7 @@ public static class QueueRegistration
     /// </summary>
     public static IHostApplicationBuilder AddQueue(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>();
+        builder.Services.AddCheckedOptions<QueueOptions>(QueueOptions.Section);
         builder.AddFleetStore<IQueueStore>(
             sp => new LiteQueueStore(FleetOptions.FileIn(sp, LiteQueueStore.FileName), sp.GetRequiredService<StoreOutages>(), parking: sp.GetRequiredService<QueueParkingCounts>()),
             sp => new PostgresQueueStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<QueueParkingCounts>()));
@@ -144,11 +144,4 @@ public static class QueueRegistration
 
         return CentreScope.MaySee(user, c) ? await answer(c, day ?? desk.Today()) : Results.Forbid();
     }
-}
-
-/// <summary>Names the key when the Queue section is wrong, so start-up stops with one clear line.</summary>
-internal sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
-{
-    public ValidateOptionsResult Validate(string? name, QueueOptions options) =>
-        options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -1,10 +1,10 @@
+using Edge.Hosting;
 using Edge.Wire;
-using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Releases;
 
 /// <summary>Host releases and rollouts (section <c>Releases</c>; fleet/Releases/README.md).</summary>
-public sealed class ReleaseOptions
+public sealed class ReleaseOptions : ICheckedOptions
 {
     public const string Section = "Releases";
 
@@ -22,38 +22,35 @@ public sealed class ReleaseOptions
 
     /// <summary>Largest archive an operator may upload.</summary>
     public long MaxArchiveBytes { get; set; } = 256L * 1024 * 1024;
-}
 
-public sealed class ReleaseOptionsValidator : IValidateOptions<ReleaseOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ReleaseOptions options)
+    public IEnumerable<string> Validate()
     {
         var failures = new List<string>();
-        if (!string.IsNullOrEmpty(options.PublicUrl)
-            && !(Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        if (!string.IsNullOrEmpty(PublicUrl)
+            && !(Uri.TryCreate(PublicUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
-            failures.Add($"{ReleaseOptions.Section}:PublicUrl must be an http(s) URL (got '{options.PublicUrl}')");
+            failures.Add($"{ReleaseOptions.Section}:PublicUrl must be an http(s) URL (got '{PublicUrl}')");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.TrustedPublicKey))
+        if (!string.IsNullOrWhiteSpace(TrustedPublicKey))
         {
-            using var key = ReleaseSignature.ImportPublicKey(options.TrustedPublicKey, out var error);
+            using var key = ReleaseSignature.ImportPublicKey(TrustedPublicKey, out var error);
             if (key is null)
             {
                 failures.Add($"{ReleaseOptions.Section}:TrustedPublicKey {error}");
             }
         }
 
-        if (options.TickSeconds is < 0.2 or > 3600 || double.IsNaN(options.TickSeconds))
+        if (TickSeconds is < 0.2 or > 3600 || double.IsNaN(TickSeconds))
         {
-            failures.Add($"{ReleaseOptions.Section}:TickSeconds must be 0.2-3600 (got {options.TickSeconds})");
+            failures.Add($"{ReleaseOptions.Section}:TickSeconds must be 0.2-3600 (got {TickSeconds})");
         }
 
-        if (options.MaxArchiveBytes < 1024)
+        if (MaxArchiveBytes < 1024)
         {
-            failures.Add($"{ReleaseOptions.Section}:MaxArchiveBytes must be at least 1024 (got {options.MaxArchiveBytes})");
+            failures.Add($"{ReleaseOptions.Section}:MaxArchiveBytes must be at least 1024 (got {MaxArchiveBytes})");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 }

@@ -6,6 +6,7 @@ using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
+using Edge.Hosting;
 using Edge.Wire;
 using Edge.Fleet.Web;
 using Microsoft.AspNetCore.Http.Features;
@@ -59,8 +60,7 @@ public static class ReleasesRegistration
     public static IHostApplicationBuilder AddReleases(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ReleaseOptions>().BindConfiguration(ReleaseOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ReleaseOptions>, ReleaseOptionsValidator>();
+        services.AddCheckedOptions<ReleaseOptions>(ReleaseOptions.Section);
         services.AddApiJson(ReleasesJson.Default);
         services.TryAddSingleton(TimeProvider.System);
         builder.AddFleetStore<IReleaseStore>(

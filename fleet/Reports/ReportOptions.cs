@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Reports;
 
 /// <summary>Reports (section <c>Reports</c>).</summary>
-public sealed class ReportOptions
+public sealed class ReportOptions : ICheckedOptions
 {
     public const string Section = "Reports";
 
@@ -21,28 +21,25 @@ public sealed class ReportOptions
 
     /// <summary>How often the schedule is checked, in seconds.</summary>
     public double CheckEverySeconds { get; set; } = 60;
-}
 
-public sealed class ReportOptionsValidator : IValidateOptions<ReportOptions>
-{
-    public ValidateOptionsResult Validate(string? name, ReportOptions options)
+    public IEnumerable<string> Validate()
     {
         var failures = new List<string>();
-        if (options.SatisfactionTarget is < 0 or > 1 || double.IsNaN(options.SatisfactionTarget))
+        if (SatisfactionTarget is < 0 or > 1 || double.IsNaN(SatisfactionTarget))
         {
-            failures.Add($"{ReportOptions.Section}:{nameof(ReportOptions.SatisfactionTarget)} must be 0-1 (got {options.SatisfactionTarget})");
+            failures.Add($"{ReportOptions.Section}:{nameof(ReportOptions.SatisfactionTarget)} must be 0-1 (got {SatisfactionTarget})");
         }
 
-        if (!TimeOnly.TryParseExact(options.MailAt, "HH:mm", out _))
+        if (!TimeOnly.TryParseExact(MailAt, "HH:mm", out _))
         {
-            failures.Add($"{ReportOptions.Section}:{nameof(ReportOptions.MailAt)} must be HH:mm (got '{options.MailAt}')");
+            failures.Add($"{ReportOptions.Section}:{nameof(ReportOptions.MailAt)} must be HH:mm (got '{MailAt}')");
         }
 
-        if (options.CheckEverySeconds is < 0.1 or > 3600 || double.IsNaN(options.CheckEverySeconds))
+        if (CheckEverySeconds is < 0.1 or > 3600 || double.IsNaN(CheckEverySeconds))
         {
-            failures.Add($"{ReportOptions.Section}:{nameof(ReportOptions.CheckEverySeconds)} must be 0.1-3600 (got {options.CheckEverySeconds})");
+            failures.Add($"{ReportOptions.Section}:{nameof(ReportOptions.CheckEverySeconds)} must be 0.1-3600 (got {CheckEverySeconds})");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 }

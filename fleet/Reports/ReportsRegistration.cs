@@ -1,7 +1,7 @@
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
+using Edge.Hosting;
 using Npgsql;
-using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Reports;
 
@@ -13,8 +13,7 @@ public static class ReportsRegistration
     /// </summary>
     public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>();
+        builder.Services.AddCheckedOptions<ReportOptions>(ReportOptions.Section);
         builder.Services.AddSingleton<CentreReportBuilder>();
         builder.Services.AddApiJson(ReportsJson.Default);
         builder.AddFleetStore<IReportMailStore>(

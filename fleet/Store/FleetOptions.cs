@@ -1,9 +1,10 @@
+using Edge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Store;
 
 /// <summary>Settings of the fleet node itself (section <c>Fleet</c>).</summary>
-public sealed class FleetOptions
+public sealed class FleetOptions : ICheckedOptions
 {
     public const string Section = "Fleet";
 
@@ -19,34 +20,31 @@ public sealed class FleetOptions
     /// <summary>The file of this node's data folder named <paramref name="fileName"/>, for registrations.</summary>
     public static string FileIn(IServiceProvider services, string fileName) =>
         services.GetRequiredService<IOptions<FleetOptions>>().Value.FileIn(fileName);
-}
 
-/// <summary>
-/// Proves the data folder usable before anything opens a file in it, so that a wrong path stops start-up with a
-/// line naming the key instead of a stack trace from the store later.
-/// </summary>
-public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FleetOptions options)
+    /// <summary>
+    /// Proves the data folder usable before anything opens a file in it, so that a wrong path stops start-up with a
+    /// line naming the key instead of a stack trace from the store later.
+    /// </summary>
+    public IEnumerable<string> Validate()
     {
         const string key = FleetOptions.Section + ":" + nameof(FleetOptions.DataDir);
-        if (string.IsNullOrWhiteSpace(options.DataDir))
+        if (string.IsNullOrWhiteSpace(DataDir))
         {
-            return ValidateOptionsResult.Fail($"{key} must name a folder (got an empty value)");
+            return [$"{key} must name a folder (got an empty value)"];
         }
 
         try
         {
-            var folder = Path.GetFullPath(options.DataDir);
+            var folder = Path.GetFullPath(DataDir);
             Directory.CreateDirectory(folder);
             var probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
-            return ValidateOptionsResult.Success;
+            return [];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return ValidateOptionsResult.Fail($"{key} must be a writable folder (got '{options.DataDir}': {ex.Message})");
+            return [$"{key} must be a writable folder (got '{DataDir}': {ex.Message})"];
         }
     }
 }

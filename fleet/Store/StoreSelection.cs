@@ -1,11 +1,12 @@
 using Edge.Fleet.Store.Postgres;
+using Edge.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Edge.Fleet.Store;
 
 /// <summary>Settings of the event store (section <c>Store</c>).</summary>
-public sealed class StoreOptions
+public sealed class StoreOptions : ICheckedOptions
 {
     public const string Section = "Store";
     public const string Lite = "lite";
@@ -17,6 +18,34 @@ public sealed class StoreOptions
     public PostgresStoreOptions Postgres { get; set; } = new();
 
     public bool IsPostgres => string.Equals(Kind, PostgresKind, StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<string> Validate()
+    {
+        if (!IsPostgres && !string.Equals(Kind, StoreOptions.Lite, StringComparison.OrdinalIgnoreCase))
+        {
+            return [$"{StoreOptions.Section}:{nameof(StoreOptions.Kind)} must be '{StoreOptions.Lite}' or '{StoreOptions.PostgresKind}' (got '{Kind}')"];
+        }
+
+        if (IsPostgres)
+        {
+            const string key = StoreOptions.Section + ":Postgres:ConnectionString";
+            if (string.IsNullOrWhiteSpace(Postgres.ConnectionString))
+            {
+                return [$"{key} is required when {StoreOptions.Section}:{nameof(StoreOptions.Kind)} is '{StoreOptions.PostgresKind}'"];
+            }
+
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(Postgres.ConnectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                return [$"{key} is not a valid connection string: {ex.Message}"];
+            }
+        }
+
+        return [];
+    }
 }
 
 /// <summary>Section <c>Store:Postgres</c>.</summary>
@@ -25,38 +54,6 @@ public sealed class PostgresStoreOptions
     /// <summary>Npgsql connection string, e.g. <c>Host=db;Port=5432;Username=edge;Password=...;Database=edge</c>.</summary>
     public string? ConnectionString { get; set; }
 }
-
-public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
-{
-    public ValidateOptionsResult Validate(string? name, StoreOptions options)
-    {
-        if (!options.IsPostgres && !string.Equals(options.Kind, StoreOptions.Lite, StringComparison.OrdinalIgnoreCase))
-        {
-            return ValidateOptionsResult.Fail($"{StoreOptions.Section}:{nameof(StoreOptions.Kind)} must be '{StoreOptions.Lite}' or '{StoreOptions.PostgresKind}' (got '{options.Kind}')");
-        }
-
-        if (options.IsPostgres)
-        {
-            const string key = StoreOptions.Section + ":Postgres:ConnectionString";
-            if (string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
-            {
-                return ValidateOptionsResult.Fail($"{key} is required when {StoreOptions.Section}:{nameof(StoreOptions.Kind)} is '{StoreOptions.PostgresKind}'");
-            }
-
-            try
-            {
-                _ = new NpgsqlConnectionStringBuilder(options.Postgres.ConnectionString);
-            }
-            catch (ArgumentException ex)
-            {
-                return ValidateOptionsResult.Fail($"{key} is not a valid connection string: {ex.Message}");
-            }
-        }
-
-        return ValidateOptionsResult.Success;
-    }
-}
-
 public static class StoreSelection
 {
     /// <summary>
@@ -68,8 +65,7 @@ public static class StoreSelection
     public static IHostApplicationBuilder AddSelectedEventStore(this IHostApplicationBuilder builder, PostgresMigrations schema)
     {
         builder.Services.AddSingleton(schema);
-        builder.Services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>();
+        builder.Services.AddCheckedOptions<StoreOptions>(StoreOptions.Section);
         if (!builder.UsesPostgres())
         {
             builder.Services.AddSingleton<Leadership.IFleetLeadership, Leadership.SoleNodeLeadership>();

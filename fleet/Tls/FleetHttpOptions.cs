@@ -1,5 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.Options;
+using Edge.Hosting;
 
 namespace Edge.Fleet.Tls;
 
@@ -8,7 +8,7 @@ namespace Edge.Fleet.Tls;
 /// and <c>Mqtt:PlaintextBindAddress</c>. Without <c>Tls:Certificate</c> the addresses of <c>--urls</c> are served as
 /// given and this is ignored.
 /// </summary>
-public sealed class FleetHttpOptions
+public sealed class FleetHttpOptions : ICheckedOptions
 {
     public const string Section = "Http";
 
@@ -20,6 +20,9 @@ public sealed class FleetHttpOptions
 
     /// <summary>Where a kept plaintext listener listens beside HTTPS: this machine only unless said otherwise.</summary>
     public string PlaintextBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Nothing to check on the values alone: they are checked with the addresses they apply to (<see cref="HttpListenPlan.Problems"/>).</summary>
+    public IEnumerable<string> Validate() => [];
 }
 
 /// <summary>
@@ -99,11 +102,4 @@ public sealed record HttpListenPlan(bool TlsEnabled, IReadOnlyList<string> Urls,
             .ToList();
         return ports.Count > 0 ? ports : [DefaultUrl];
     }
-}
-
-/// <summary>Reports the listening plan's problems at start, with the other settings (one line, exit code 2).</summary>
-public sealed class FleetHttpOptionsValidator(HttpListenPlan plan) : IValidateOptions<FleetHttpOptions>
-{
-    public ValidateOptionsResult Validate(string? name, FleetHttpOptions options) =>
-        plan.Problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(plan.Problems);
 }

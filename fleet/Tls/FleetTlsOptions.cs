@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Edge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Tls;
@@ -9,7 +10,7 @@ namespace Edge.Fleet.Tls;
 /// serves HTTPS (REST, dashboard, provisioning) with it, and both plaintext listeners are off unless kept
 /// (<c>Mqtt:KeepPlaintext</c>, <c>Http:KeepPlaintext</c>).
 /// </summary>
-public sealed class FleetTlsOptions
+public sealed class FleetTlsOptions : ICheckedOptions
 {
     public const string Section = "Tls";
 
@@ -23,6 +24,9 @@ public sealed class FleetTlsOptions
     public string? CertificatePassword { get; set; }
 
     public bool Enabled => !string.IsNullOrEmpty(Certificate);
+
+    /// <summary>Nothing to check on the values alone: the certificate is checked as a file, against the clock and the CA (<see cref="FleetCertificateCheck"/>).</summary>
+    public IEnumerable<string> Validate() => [];
 
     /// <summary>Loads the certificate with its private key; throws what the file's problem is.</summary>
     public X509Certificate2 Load() => string.IsNullOrEmpty(CertificateKey)
@@ -43,9 +47,9 @@ public sealed class FleetTlsOptions
 /// CA and would refuse the fleet). <c>Mqtt:Certificate</c>, its former name, is refused rather than ignored, so that
 /// an old command line cannot silently reopen the plaintext listeners.
 /// </summary>
-public sealed class FleetTlsOptionsValidator(IConfiguration configuration, TimeProvider time) : IValidateOptions<FleetTlsOptions>
+public sealed class FleetCertificateCheck(IConfiguration configuration, TimeProvider time)
 {
-    public ValidateOptionsResult Validate(string? name, FleetTlsOptions options)
+    public IEnumerable<string> Problems(FleetTlsOptions options)
     {
         const string key = FleetTlsOptions.Section + ":" + nameof(FleetTlsOptions.Certificate);
         var failures = new List<string>();
@@ -56,7 +60,7 @@ public sealed class FleetTlsOptionsValidator(IConfiguration configuration, TimeP
 
         if (!options.Enabled)
         {
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+            return failures;
         }
 
         try
@@ -86,7 +90,7 @@ public sealed class FleetTlsOptionsValidator(IConfiguration configuration, TimeP
             failures.Add($"{key} must be {what} (got '{options.Certificate}': {ex.Message})");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 
     private static bool ChainsTo(X509Certificate2 certificate, string caPath)

@@ -1,4 +1,5 @@
 using System.Security.Authentication;
+using Edge.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,8 @@ public static class TlsRegistration
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<FleetTlsOptions>().BindConfiguration(FleetTlsOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FleetTlsOptions>, FleetTlsOptionsValidator>();
+        services.AddSingleton<FleetCertificateCheck>();
+        services.AddCheckedOptions<FleetTlsOptions>(FleetTlsOptions.Section).CheckWith<FleetTlsOptions, FleetCertificateCheck>((tls, check) => check.Problems(tls));
         services.AddSingleton<FleetCertificate>();
 
         // Kestrel takes its addresses from configuration when the host is built, so the plan is made now, from the
@@ -28,8 +29,7 @@ public static class TlsRegistration
         var configured = HttpListenPlan.ConfiguredUrls(builder.Configuration);
         var plan = tls.Enabled ? HttpListenPlan.With(configured, http) : HttpListenPlan.Without(configured);
         services.AddSingleton(plan);
-        services.AddOptions<FleetHttpOptions>().BindConfiguration(FleetHttpOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FleetHttpOptions>, FleetHttpOptionsValidator>();
+        services.AddCheckedOptions<FleetHttpOptions>(FleetHttpOptions.Section).CheckWith<FleetHttpOptions, HttpListenPlan>((_, plan) => plan.Problems);
         if (tls.Enabled)
         {
             builder.WebHost.UseUrls([.. plan.Urls]);

@@ -25,6 +25,16 @@ public static class HostRunner
         services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
 
     /// <summary>
+    /// Refuses to start over settings a person can fix, before there is a host to run (the device's provisioning, which
+    /// decides what the host will be): the same one line and exit code as a setting that fails in <see cref="RunAsync"/>.
+    /// </summary>
+    public static async Task<int> RefuseAsync(TextWriter errors, IEnumerable<string> problems)
+    {
+        await errors.WriteLineAsync($"error: {OneLine(problems)}");
+        return BadConfiguration;
+    }
+
+    /// <summary>
     /// Runs <paramref name="app"/> to its end. <paramref name="explain"/> names the host's own start-up failures a person
     /// can fix (a port in use, a folder that cannot be written), beyond the option and binding errors both hosts share.
     /// </summary>
@@ -70,15 +80,18 @@ public static class HostRunner
     /// <summary>The start-up failures both hosts share: options that do not validate, values that do not convert.</summary>
     private static StartFailure? Known(Exception ex) => ex switch
     {
-        OptionsValidationException invalid => new StartFailure(string.Join("; ", invalid.Failures), BadConfiguration),
+        OptionsValidationException invalid => new StartFailure(OneLine(invalid.Failures), BadConfiguration),
         AggregateException all when all.InnerExceptions.Count > 0 && all.InnerExceptions.All(e => e is OptionsValidationException) =>
-            new StartFailure(string.Join("; ", all.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)), BadConfiguration),
+            new StartFailure(OneLine(all.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)), BadConfiguration),
 
         // The binder's own message names the key ("Failed to convert configuration value at 'Mqtt:Port' to type 'System.Int32'").
         InvalidOperationException conversion when conversion.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase) =>
             new StartFailure(conversion.Message, BadConfiguration),
         _ => null,
     };
+
+    /// <summary>Every problem on one line (a supervisor's log shows one line per failed start).</summary>
+    private static string OneLine(IEnumerable<string> problems) => string.Join("; ", problems);
 }
 
 /// <summary>A start-up failure a person can fix: the sentence printed after <c>error:</c> on one line, and the exit code.</summary>

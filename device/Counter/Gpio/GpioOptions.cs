@@ -1,7 +1,9 @@
+using Edge.Hosting;
+
 namespace Edge.Device.Gpio;
 
 /// <summary>Which GPIO driver to use on real hardware (section "Gpio"). Ignored with --simulate.</summary>
-public sealed class GpioOptions : Configuration.ICheckedOptions
+public sealed class GpioOptions : ICheckedOptions
 {
     public const string Section = "Gpio";
 

@@ -14,7 +14,7 @@ public static class GpioSetup
     /// </summary>
     public static IServiceCollection AddGpio(this IServiceCollection services)
     {
-        services.AddCheckedOptions<GpioOptions>(GpioOptions.Section);
+        services.AddListedOptions<GpioOptions>(GpioOptions.Section);
         services.AddSingleton(_ => new SimulatedGpioDriver(pinCount: 64));
         services.AddSingleton(sp =>
         {

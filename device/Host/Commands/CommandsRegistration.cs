@@ -11,7 +11,7 @@ public static class CommandsRegistration
     /// <summary>Commands from the fleet on <c>edge/v1/{device}/cmd/{id}</c> (README.md here).</summary>
     public static IServiceCollection AddCommands(this IServiceCollection services)
     {
-        services.AddCheckedOptions<CommandsOptions>(CommandsOptions.Section);
+        services.AddListedOptions<CommandsOptions>(CommandsOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new CommandLedger(
             Path.Combine(sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir, CommandLedger.FileName),

@@ -1,4 +1,5 @@
 using Edge.Device.Configuration;
+using Edge.Hosting;
 
 namespace Edge.Device.Hall;
 

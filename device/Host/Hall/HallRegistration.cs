@@ -1,6 +1,7 @@
 using Edge.Device.Configuration;
 using Edge.Device.Queue;
 using Edge.Device.Uplink;
+using Edge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Hall;
@@ -18,7 +19,7 @@ public static class HallRegistration
         var services = builder.Services;
         // Validated at start like every checked option; not yet listed on GET /config, whose JSON context
         // (device/Host/Status/EffectiveSettings.cs) would need HallOptions added.
-        services.AddCheckedOptions<HallOptions>(HallOptions.Section, listInSettings: false);
+        services.AddCheckedOptions<HallOptions>(HallOptions.Section);
         services.AddSingleton<HallAnnouncer>();
         services.AddHostedService(sp => sp.GetRequiredService<HallAnnouncer>());
         services.AddSingleton(sp => new HallBoardKeeper(

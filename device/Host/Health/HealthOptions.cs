@@ -1,7 +1,9 @@
+using Edge.Hosting;
+
 namespace Edge.Device.Health;
 
 /// <summary>The heartbeat (section "Health").</summary>
-public sealed class HealthOptions : Configuration.ICheckedOptions
+public sealed class HealthOptions : ICheckedOptions
 {
     public const string Section = "Health";
 

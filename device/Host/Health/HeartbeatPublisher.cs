@@ -76,7 +76,7 @@ public static class HealthRegistration
 {
     public static IServiceCollection AddHealthReporting(this IServiceCollection services)
     {
-        services.AddCheckedOptions<HealthOptions>(HealthOptions.Section);
+        services.AddListedOptions<HealthOptions>(HealthOptions.Section);
         services.AddSingleton<HeartbeatPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<HeartbeatPublisher>());
         return services;

@@ -1,5 +1,6 @@
 using System.Net;
 using Edge.Device.Configuration;
+using Edge.Hosting;
 using Edge.Wire;
 
 namespace Edge.Device.Lan;

@@ -7,7 +7,7 @@ public static class LanRegistration
     /// <summary>The centre's LAN: options, known peers, the signed client and the counts (the gate is <see cref="UseLanGate"/>).</summary>
     public static IServiceCollection AddLan(this IServiceCollection services)
     {
-        services.AddCheckedOptions<LanOptions>(LanOptions.Section);
+        services.AddListedOptions<LanOptions>(LanOptions.Section);
         services.AddSingleton<LanCounts>();
         services.AddSingleton<LanPeers>();
         services.AddSingleton<CentreKeys>();

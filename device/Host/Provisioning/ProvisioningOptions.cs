@@ -1,7 +1,9 @@
+using Edge.Hosting;
+
 namespace Edge.Device.Provisioning;
 
 /// <summary>Unattended first boot (section "Provisioning"): provision with this claim code when there is no identity yet.</summary>
-public sealed class ProvisioningOptions
+public sealed class ProvisioningOptions : ICheckedOptions
 {
     public const string Section = "Provisioning";
 
@@ -43,4 +45,17 @@ public sealed class ProvisioningOptions
     /// <summary>The folders in force: <see cref="ClaimFileFolders"/>, else the defaults.</summary>
     public IReadOnlyList<string> ClaimFileFoldersInForce =>
         ClaimFileFolders is null ? DefaultClaimFileFolders : ClaimFileFolders.Where(f => !string.IsNullOrWhiteSpace(f)).ToArray();
+
+    /// <summary>
+    /// The problems of unattended provisioning's settings: none without a claim code (nothing to provision with). Not
+    /// checked at every start like the other sections (a claim code is ignored once the device has its identity): the
+    /// provisioning step checks them, when it will use them, before the host is built (AddProvisioningAsync).
+    /// </summary>
+    public IEnumerable<string> Validate()
+    {
+        if (!string.IsNullOrWhiteSpace(ClaimCode) && !Uri.TryCreate(FleetUrl, UriKind.Absolute, out _))
+        {
+            yield return $"{Section}:FleetUrl must be the fleet's https address when {Section}:ClaimCode is given (got '{FleetUrl}')";
+        }
+    }
 }

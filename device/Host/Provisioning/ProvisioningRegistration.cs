@@ -1,6 +1,7 @@
 using System.Globalization;
 using Edge.Device.Configuration;
 using Edge.Device.Uplink;
+using Edge.Hosting;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -24,6 +25,7 @@ public static class ProvisioningRegistration
     {
         var configuration = builder.Configuration;
         builder.Services.AddSingleton<UplinkCredentials>();
+        // Bound, not checked at every start: its own Validate() runs below, only when a claim code will be used.
         builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.Section);
         builder.Services.AddSingleton<FleetCaTrust>();
 
@@ -45,17 +47,16 @@ public static class ProvisioningRegistration
         FleetTrust? trust = null;
         if (unattended)
         {
-            if (!Uri.TryCreate(provisioning.FleetUrl, UriKind.Absolute, out var fleet))
+            if (provisioning.Validate().ToList() is { Count: > 0 } problems)
             {
-                await Console.Error.WriteLineAsync($"error: {ProvisioningOptions.Section}:FleetUrl must be the fleet's https address when {ProvisioningOptions.Section}:ClaimCode is given (got '{provisioning.FleetUrl}')");
-                return 2;
+                return await HostRunner.RefuseAsync(Console.Error, problems);
             }
 
+            var fleet = new Uri(provisioning.FleetUrl!, UriKind.Absolute);
             trust = FleetTrust.For(fleet, provisioning, out var problem);
             if (trust is null)
             {
-                await Console.Error.WriteLineAsync($"error: {problem}");
-                return 2;
+                return await HostRunner.RefuseAsync(Console.Error, [problem!]);
             }
 
             if (trust.IsPlaintext)
@@ -89,8 +90,8 @@ public static class ProvisioningRegistration
             identity = provisioned;
             if (identity is not null && identity.DeviceId != configuredId)
             {
-                await Console.Error.WriteLineAsync($"error: the fleet issued device id {identity.DeviceId} but {DeviceOptions.Section}:Id is {configuredId}: remove {DeviceOptions.Section}:Id to run as the issued id");
-                return 2;
+                return await HostRunner.RefuseAsync(Console.Error,
+                    [$"the fleet issued device id {identity.DeviceId} but {DeviceOptions.Section}:Id is {configuredId}: remove {DeviceOptions.Section}:Id to run as the issued id"]);
             }
         }
 

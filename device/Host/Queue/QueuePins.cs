@@ -57,30 +57,24 @@ public static class QueuePins
             }
         }
     }
-}
 
-/// <summary>
-/// Start-up check of <see cref="QueuePins.Conflicts"/> beside <see cref="QueueOptions.Validate"/>. Skipped when the
-/// other sections are invalid themselves: their own validators name that.
-/// </summary>
-internal sealed class QueuePinsValidator(IServiceProvider services) : IValidateOptions<QueueOptions>
-{
-    public ValidateOptionsResult Validate(string? name, QueueOptions options)
+    /// <summary>
+    /// The start-up check of <see cref="Conflicts"/> beside <see cref="QueueOptions.Validate"/>, with the other sections
+    /// as the host bound them; none when one of those is invalid itself: its own check names that.
+    /// </summary>
+    public static IEnumerable<string> AtStart(QueueOptions queue, IServiceProvider services)
     {
-        List<string> conflicts;
         try
         {
-            conflicts = QueuePins.Conflicts(
+            return Conflicts(
                 services.GetRequiredService<IOptions<DeviceRoleOptions>>().Value.Role,
-                options,
+                queue,
                 services.GetRequiredService<IOptions<RatingOptions>>().Value,
                 services.GetRequiredService<IOptions<DisplayOptions>>().Value).ToList();
         }
         catch (OptionsValidationException)
         {
-            return ValidateOptionsResult.Skip;
+            return [];
         }
-
-        return conflicts.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(conflicts);
     }
 }

@@ -1,6 +1,7 @@
 using Edge.Device.Counter;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Edge.Device.Configuration;
+using Edge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Queue;
@@ -10,9 +11,8 @@ public static class QueueRegistration
     /// <summary>The device's part in the centre's queue, by <c>Device:Role</c>: kiosk (tickets) or counter (calls).</summary>
     public static IServiceCollection AddQueue(this IServiceCollection services)
     {
-        services.AddCheckedOptions<DeviceRoleOptions>(DeviceRoleOptions.Section);
-        services.AddCheckedOptions<QueueOptions>(QueueOptions.Section);
-        services.AddSingleton<IValidateOptions<QueueOptions>, QueuePinsValidator>();
+        services.AddListedOptions<DeviceRoleOptions>(DeviceRoleOptions.Section);
+        services.AddListedOptions<QueueOptions>(QueueOptions.Section).CheckWith<QueueOptions, IServiceProvider>(QueuePins.AtStart);
         services.AddSingleton<QueuePresses>();
         services.AddSingleton<QueueReplies>();
         services.AddSingleton<Uplink.IDownlinkHandler>(sp => sp.GetRequiredService<QueueReplies>());

@@ -37,7 +37,7 @@ public static class RemoteConfigRegistration
         services.AddSingleton<DesiredConfigApplier>();
         services.AddHostedService(sp => sp.GetRequiredService<DesiredConfigApplier>());
         // Checked like every section (a bad local value stops start-up naming the key).
-        services.AddCheckedOptions<OpeningHoursOptions>(OpeningHoursOptions.Section);
+        services.AddListedOptions<OpeningHoursOptions>(OpeningHoursOptions.Section);
         return builder;
     }
 

@@ -4,6 +4,7 @@ using Edge.Device.Hall;
 using Edge.Device.Health;
 using Edge.Device.Printing;
 using Edge.Device.Queue;
+using Edge.Hosting;
 
 namespace Edge.Device.RemoteConfig;
 

@@ -1,4 +1,5 @@
 using Edge.Device.Configuration;
+using Edge.Hosting;
 using Edge.Wire;
 
 namespace Edge.Device.Updates;

@@ -13,7 +13,7 @@ public static class UpdatesRegistration
     {
         FaultyBuild.Apply(builder);
         var services = builder.Services;
-        services.AddCheckedOptions<UpdateOptions>(UpdateOptions.Section);
+        services.AddListedOptions<UpdateOptions>(UpdateOptions.Section);
         services.AddSingleton<UpdateOffers>();
         services.AddSingleton<IDownlinkHandler>(sp => sp.GetRequiredService<UpdateOffers>());
         // Downloads and reports go to the fleet: its HTTPS is checked against the CA pinned at provisioning.

@@ -1,6 +1,7 @@
 using Edge.Fleet.Broker.External.DynamicSecurity;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Registry;
+using Edge.Hosting;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 
@@ -14,8 +15,7 @@ public static class ExternalBrokerRegistration
     /// </summary>
     public static IHostApplicationBuilder AddBroker(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<BrokerOptions>, BrokerOptionsValidator>();
+        builder.Services.AddCheckedOptions<BrokerOptions>(BrokerOptions.Section);
         // The embedded broker listens with TLS when the node has a certificate (Tls:Certificate, fleet/Tls).
         builder.Services.AddOptions<MqttOptions>().PostConfigure<IOptions<Tls.FleetTlsOptions>, IOptions<BrokerOptions>>(
             (mqtt, tls, broker) => mqtt.TlsEnabled = tls.Value.Enabled && !broker.Value.IsExternal);

@@ -88,7 +88,7 @@ public sealed class UpstreamForwarder(
 
     private async Task ForwardWhileConnectedAsync(UpstreamIdentity identity, CancellationToken cancellationToken)
     {
-        var (host, port) = Upstream.Broker is { } broker && FederationOptionsValidator.TryParseBroker(broker, out var h, out var p)
+        var (host, port) = Upstream.Broker is { } broker && FederationOptions.TryParseBroker(broker, out var h, out var p)
             ? (h, p)
             : (identity.MqttHost, identity.MqttPort);
         await using var link = await UpstreamLink.ConnectAsync(identity, host, port, cancellationToken);

@@ -1,11 +1,12 @@
 using System.Device.Gpio;
 using Edge.Device.Drivers.Buttons;
 using Edge.Device.Drivers.Simulation;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Device.Drivers.Tests.Buttons;
 
 /// <summary>
-/// Most tests run the button on a <see cref="ManualClock"/>: bounce edges all happen at one instant of the button's
+/// Most tests run the button on a <see cref="FakeTimeProvider"/>: bounce edges all happen at one instant of the button's
 /// time and only the test moves time on, so a busy machine cannot turn a bounce into a press. A few run on the real
 /// clock with clean (bounce-free) presses, which scheduler delays cannot split.
 /// </summary>
@@ -15,7 +16,7 @@ public class GpioButtonTests
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(10);
 
     private readonly SimulatedGpioDriver _driver = new();
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     private GpioButton NewButton(TimeSpan holding = default, TimeSpan stuckAfter = default, PinMode mode = PinMode.InputPullUp, TimeProvider? time = null) =>
         new(Pin, new GpioController(_driver), shouldDispose: true, mode, Debounce, holding, stuckAfter, time ?? _clock);

@@ -1,11 +1,12 @@
 using Edge.Device.Drivers.Rtc;
 using Edge.Device.Drivers.Simulation;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Device.Drivers.Tests.Rtc;
 
 public class Ds3231ClockTests
 {
-    private static readonly TimeProvider Frozen = new WallClock(default);
+    private static readonly TimeProvider Frozen = new FakeTimeProvider(); // never advanced
 
     private static readonly DateTime Noon = new(2026, 11, 30, 12, 34, 56, DateTimeKind.Utc);
 

@@ -22,6 +22,8 @@ public sealed partial class DamagedOutboxTests : IDisposable
 
     private string DataFile => _folder["outbox.db"];
 
+    private string JournalFile => _folder["outbox.journal"];
+
     [Fact]
     public async Task Bytes_overwritten_at_the_start_quarantine_the_file_and_salvage_every_pending_event()
     {
@@ -52,14 +54,26 @@ public sealed partial class DamagedOutboxTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_of_zeros_is_quarantined_and_its_pending_seqs_are_marked_lost()
+    public async Task A_file_of_zeros_and_its_journal_zeroed_too_are_quarantined_and_the_pending_seqs_are_marked_lost()
+    {
+        var fleet = await PreviousLifeAsync();
+        File.WriteAllBytes(DataFile, new byte[new FileInfo(DataFile).Length]);
+        File.WriteAllBytes(JournalFile, new byte[new FileInfo(JournalFile).Length]);
+
+        await NextLifeAsync(fleet, expectQuarantine: true);
+
+        Assert.All(Enumerable.Range(Delivered + 1, Pending), seq => Assert.Equal(EventKinds.Dropped, fleet.Stored[seq].Kind));
+    }
+
+    [Fact]
+    public async Task A_file_of_zeros_with_its_journal_intact_resends_every_pending_event_from_the_journal()
     {
         var fleet = await PreviousLifeAsync();
         File.WriteAllBytes(DataFile, new byte[new FileInfo(DataFile).Length]);
 
         await NextLifeAsync(fleet, expectQuarantine: true);
 
-        Assert.All(Enumerable.Range(Delivered + 1, Pending), seq => Assert.Equal(EventKinds.Dropped, fleet.Stored[seq].Kind));
+        Assert.All(Enumerable.Range(Delivered + 1, Pending), seq => Assert.Equal($"old-{seq}", fleet.Stored[seq].Detail));
     }
 
     [Fact]

@@ -15,6 +15,9 @@ public sealed class FillableDisk : IOutboxFileOpener, IDisposable
 
     public volatile bool Full;
 
+    /// <summary>Writes land in the page cache but every fsync fails (an I/O error of the medium).</summary>
+    public volatile bool SyncFails;
+
     /// <summary>Writes refused since the start.</summary>
     public int Refused;
 
@@ -46,6 +49,17 @@ public sealed class FillableDisk : IOutboxFileOpener, IDisposable
         }
     }
 
+    /// <summary>The journal on the same failing disk: its appends and fsyncs refused while <see cref="Full"/>.</summary>
+    public Stream OpenJournal(string path)
+    {
+        lock (_lock)
+        {
+            var journal = new FillableStream(this, new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite));
+            _opened.Add(journal);
+            return journal;
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)
@@ -69,6 +83,11 @@ public sealed class FillableDisk : IOutboxFileOpener, IDisposable
         public override void Flush()
         {
             Refuse();
+            if (disk.SyncFails)
+            {
+                throw new IOException("Input/output error");
+            }
+
             inner.Flush(flushToDisk: true);
         }
 

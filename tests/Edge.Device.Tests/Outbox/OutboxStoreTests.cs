@@ -113,9 +113,9 @@ public sealed class OutboxStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task The_seq_mark_covers_numbered_events_not_provisional_ones_and_is_exact_once_drained()
+    public async Task The_seq_mark_covers_numbered_events_not_provisional_ones_and_is_exact_once_drained_and_stopped()
     {
-        using var outbox = Open();
+        var outbox = Open();
         await outbox.AppendAsync([Rating(4), Rating(3)]);
         Assert.False(File.Exists(_folder["outbox.seq"]));
 
@@ -124,6 +124,7 @@ public sealed class OutboxStoreTests : IDisposable
         Assert.True(long.Parse(File.ReadAllText(_folder["outbox.seq"]), System.Globalization.CultureInfo.InvariantCulture) >= 13);
 
         await outbox.AcknowledgeAsync(13);
+        outbox.Dispose();
         Assert.Equal("13", File.ReadAllText(_folder["outbox.seq"]));
     }
 

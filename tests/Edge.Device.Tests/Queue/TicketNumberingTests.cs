@@ -7,7 +7,7 @@ public sealed class TicketNumberingTests : IDisposable
 {
     private static readonly TimeZoneInfo Hanoi = TimeZoneInfo.FindSystemTimeZoneById("Asia/Ho_Chi_Minh");
     private readonly TempFolder _folder = new("numbering");
-    private readonly SettableClock _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(7)));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(7)));
 
     public void Dispose() => _folder.Dispose();
 
@@ -33,13 +33,13 @@ public sealed class TicketNumberingTests : IDisposable
     [Fact]
     public void Numbering_restarts_at_local_midnight_not_utc_midnight()
     {
-        _clock.Now = new DateTimeOffset(2026, 11, 23, 23, 59, 0, TimeSpan.FromHours(7));
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 23, 23, 59, 0, TimeSpan.FromHours(7)));
         var numbering = Open();
         numbering.Next("A");
         var late = numbering.Next("A");
 
         // 00:30 in Hà Nội is still 23 November in UTC.
-        _clock.Now = new DateTimeOffset(2026, 11, 24, 0, 30, 0, TimeSpan.FromHours(7));
+        _clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 0, 30, 0, TimeSpan.FromHours(7)));
         var next = numbering.Next("A");
 
         Assert.Equal(new IssuedNumber("2026-11-23", "A002"), late);
@@ -52,9 +52,9 @@ public sealed class TicketNumberingTests : IDisposable
         var numbering = Open();
         numbering.Next("A");
 
-        // A Pi without RTC boots in 1970 until NTP syncs: numbering continues in the last day, no duplicate.
-        _clock.Now = DateTimeOffset.UnixEpoch;
-        var reopened = Open();
+        // A Pi without RTC boots in 1970 until NTP syncs: numbering continues in the last day, no duplicate. (The
+        // restarted host has a clock of its own; FakeTimeProvider never moves back.)
+        var reopened = Open(clock: new FakeTimeProvider(DateTimeOffset.UnixEpoch));
 
         Assert.Equal(new IssuedNumber("2026-11-23", "A002"), reopened.Next("A"));
     }
@@ -78,14 +78,6 @@ public sealed class TicketNumberingTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => numbering.Next("A"));
     }
 
-    private TicketNumbering Open(int first = 1, int last = 999) =>
-        new(_folder["numbers.json"], _clock, Hanoi, first, last);
-
-    /// <summary>A clock that can be set back (to the epoch: a Pi before NTP answered), which FakeTimeProvider refuses.</summary>
-    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now.ToUniversalTime();
-    }
+    private TicketNumbering Open(int first = 1, int last = 999, TimeProvider? clock = null) =>
+        new(_folder["numbers.json"], clock ?? _clock, Hanoi, first, last);
 }

@@ -154,9 +154,9 @@ public sealed class QueueRemoteConfigTests
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(Local(("Device:Role", "counter"), ("Queue:CallNextPin", "13")));
-        services.AddCheckedOptions<RatingOptions>(RatingOptions.Section);
+        services.AddListedOptions<RatingOptions>(RatingOptions.Section);
         services.PostConfigure<RatingOptions>(RatingOptions.UseDefaultPinsWhenEmpty);
-        services.AddCheckedOptions<Display.DisplayOptions>(Display.DisplayOptions.Section);
+        services.AddListedOptions<Display.DisplayOptions>(Display.DisplayOptions.Section);
         services.AddQueue();
         using var provider = services.BuildServiceProvider();
 

@@ -35,9 +35,10 @@ public sealed class DamagedOutboxTests(ITestOutputHelper output) : IDisposable
             await DrainedAsync(device);
             device.Kill();
 
-            // The outbox, its log and its seq mark are gone (identity.json stays: the device keeps its credentials).
+            // The outbox, its log, its journal and its seq mark are gone (identity.json stays: the device keeps its credentials).
             File.Delete(Path.Combine(device.DataDir, "outbox.db"));
             File.Delete(Path.Combine(device.DataDir, "outbox-log.db"));
+            File.Delete(Path.Combine(device.DataDir, "outbox.journal"));
             File.Delete(Path.Combine(device.DataDir, "outbox.seq"));
             await device.StartAsync();
             await device.PressAsync(2, 10);

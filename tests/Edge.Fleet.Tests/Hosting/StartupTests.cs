@@ -14,7 +14,13 @@ public sealed class StartupTests : IDisposable
     [InlineData("--Mqtt:Port", "0", "error: Mqtt:Port must be 1-65535 (got 0)")]
     [InlineData("--Mqtt:BindAddress", "not-an-ip", "error: Mqtt:BindAddress must be an IP address (got 'not-an-ip')")]
     [InlineData("--Mqtt:Port", "many", "Mqtt:Port")]
-    public async Task Bad_broker_setting_stops_start_up_with_one_line_naming_the_key(string key, string value, string expected)
+    // Sections once checked by validator classes of their own (one returning only its first problem), or not at all.
+    [InlineData("--Hall:Calls", "0", "error: Hall:Calls must be 1-50 (got 0)")]
+    [InlineData("--Security:DeviceAuth", "sometimes", "error: Security:DeviceAuth must be 'required' or 'open' (got 'sometimes')")]
+    [InlineData("--Queue:TimeZone", "Mars/Olympus", "error: Queue:TimeZone 'Mars/Olympus' is not a known time zone")]
+    [InlineData("--Ingest:MaxSeqAhead", "0", "error: Ingest:MaxSeqAhead must be at least 1 (got 0)")]
+    [InlineData("--Demo:PressIntervalMs", "-5", "error: Demo:PressIntervalMs must be at least 1 (got -5)")]
+    public async Task Bad_setting_stops_start_up_with_one_line_naming_the_key(string key, string value, string expected)
     {
         var output = await RunUntilExitAsync(key, value);
 
@@ -40,6 +46,14 @@ public sealed class StartupTests : IDisposable
         var line = output.Single();
         Assert.Contains("Mqtt:Port must be 1-65535 (got 99999)", line);
         Assert.Contains("Mqtt:BindAddress must be an IP address", line);
+    }
+
+    [Fact]
+    public async Task Every_problem_of_a_section_is_reported_not_only_the_first()
+    {
+        var output = await RunUntilExitAsync("--Queue:PriorityRun", "0", "--Queue:HallCalls", "0");
+
+        Assert.EndsWith("error: Queue:PriorityRun must be 1-100 (got 0); Queue:HallCalls must be 1-100 (got 0)", output.Single().TrimEnd('\r'));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Edge.Fleet.PublicBoard;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Edge.Fleet.Tests.PublicBoard;
 
@@ -10,7 +11,7 @@ namespace Edge.Fleet.Tests.PublicBoard;
 /// </summary>
 public sealed class BoardCacheTests
 {
-    private readonly MovableClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero));
     private readonly PublicBoardCounters _counters = new();
 
     [Fact]
@@ -68,14 +69,5 @@ public sealed class BoardCacheTests
     {
         var today = new BoardDay("2026-11-30", served, 60, 1, 1);
         return new BoardView("centre", "a", "A", null, null, today.Date, _clock.GetUtcNow(), 30, today, [today], null);
-    }
-
-    private sealed class MovableClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 11, 30, 1, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }
