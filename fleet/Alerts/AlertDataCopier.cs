@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Store.Moving;
 using Edge.Fleet.Web;
 using Npgsql;
 using NpgsqlTypes;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Alerts;
 

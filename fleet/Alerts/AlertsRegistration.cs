@@ -4,7 +4,6 @@ using Edge.Fleet.Web;
 using System.Security.Claims;
 using Edge.Fleet.Alerts.Rules;
 using Edge.Fleet.Auth;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;

@@ -1,4 +1,5 @@
 using Edge.Fleet.Audit;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Auth;
 
@@ -11,7 +12,7 @@ namespace Edge.Fleet.Auth;
 /// create one administrator and one token (<see cref="UserDirectory.CreateFirstUserAsync"/>).
 /// </summary>
 public sealed class AdministratorBootstrap(
-    UserDirectory users, AuditLog audit, Microsoft.Extensions.Options.IOptions<Hosting.FleetOptions> fleet, ILogger<AdministratorBootstrap> logger) : IHostedService
+    UserDirectory users, AuditLog audit, Microsoft.Extensions.Options.IOptions<Store.FleetOptions> fleet, ILogger<AdministratorBootstrap> logger) : IHostedService
 {
     public const string TokenFileName = "first-start-admin-token";
 

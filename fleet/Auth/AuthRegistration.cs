@@ -34,6 +34,7 @@ public static class AuthRegistration
         builder.Services.AddSingleton<DeviceRegistry>(sp => new DeviceRegistry(
             sp.GetRequiredService<IDeviceStore>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DeviceRegistry>>()));
+        builder.Services.AddSingleton<Ingest.IDeviceDirectory>(sp => new RegistryDeviceDirectory(sp.GetRequiredService<DeviceRegistry>()));
         builder.Services.AddHostedService<DeviceRegistryLoader>();
         builder.Services.AddHostedService<LastSeenFlusher>();
         builder.Services.AddSingleton<AuditLog>();

@@ -1,7 +1,7 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Store.Moving;
 using Npgsql;
 using NpgsqlTypes;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.CentreLan;
 

@@ -1,6 +1,6 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Store.Moving;
 using Npgsql;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Centres;
 

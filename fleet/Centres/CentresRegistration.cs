@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;

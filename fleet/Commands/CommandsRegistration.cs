@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Hosting;

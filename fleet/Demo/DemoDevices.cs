@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Edge.Fleet.Broker;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Demo;
 

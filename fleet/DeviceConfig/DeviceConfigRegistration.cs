@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;

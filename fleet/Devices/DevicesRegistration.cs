@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Health;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;

@@ -1,7 +1,6 @@
 using Edge.Fleet.Broker;
 using Edge.Fleet.Federation.Receiving;
 using Edge.Fleet.Federation.Sending;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;

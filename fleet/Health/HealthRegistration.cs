@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Clock;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Stats;

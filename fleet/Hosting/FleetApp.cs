@@ -42,7 +42,7 @@ public static class FleetApp
         builder.AddFleetOptions();
         builder.AddFleetTls();
         builder.AddWebJson();
-        builder.AddSelectedEventStore();
+        builder.AddSelectedEventStore(FleetSchema.Migrations);
         builder.AddNodeHealth();
         builder.AddDevices();
         builder.AddIngest();

@@ -23,13 +23,13 @@ public static class FleetCommands
         switch (args[0])
         {
             case "enrol":
-                exitCode = EnrolCommand.Run(arguments, Console.Out, Console.Error);
+                exitCode = EnrolCommand.Run(arguments, FleetSchema.Migrations, Console.Out, Console.Error);
                 return true;
             case "dev-ca":
                 exitCode = DevCertificateAuthority.Run(arguments, Console.Out);
                 return true;
             case "move-to-postgres":
-                exitCode = Store.Moving.MoveToPostgresCommand.Run(arguments, Console.Out, Console.Error);
+                exitCode = MoveToPostgresCommand.Run(arguments, Console.Out, Console.Error);
                 return true;
             case "release":
                 exitCode = Releases.ReleaseCommand.Run(args[1..], Console.Out, Console.Error);

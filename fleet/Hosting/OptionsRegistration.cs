@@ -1,4 +1,5 @@
 using Edge.Fleet.Broker;
+using Edge.Fleet.Store;
 using Edge.Hosting;
 
 namespace Edge.Fleet.Hosting;

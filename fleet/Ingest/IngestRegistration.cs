@@ -1,6 +1,4 @@
-using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
-using Edge.Fleet.Web;
 using Edge.Hosting;
 
 namespace Edge.Fleet.Ingest;
@@ -10,19 +8,20 @@ public static class IngestRegistration
     /// <summary>
     /// Ingest: validation, group commit, acks, and 503 answers while the store cannot store. Register before the
     /// broker: hosted services stop in reverse order, so the broker stops taking batches before the writer stops storing them.
+    /// Needs an <see cref="IDeviceDirectory"/> (the registry's, registered with it).
     /// </summary>
     public static IHostApplicationBuilder AddIngest(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCheckedOptions<IngestOptions>(IngestOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestCounters>();
-        builder.Services.AddSingleton<IDeviceDirectory>(sp => new RegistryDeviceDirectory(sp.GetService<DeviceRegistry>()));
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddSingleton<EventIngest>();
         builder.Services.AddSingleton<IStartupFilter, StoreUnavailableStartupFilter>();
-        builder.Services.AddApiJson(StoreErrorJson.Default);
-        builder.Services.AddApiJson(IngestJson.Default);
+        // As Web's AddApiJson does (first in the chain), without naming Web: ingest is below every feature.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, StoreErrorJson.Default));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, IngestJson.Default));
         return builder;
     }
 

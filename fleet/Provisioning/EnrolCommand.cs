@@ -1,5 +1,4 @@
 using Edge.Fleet.Audit;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;
@@ -21,14 +20,18 @@ namespace Edge.Fleet.Provisioning;
 /// </summary>
 public static class EnrolCommand
 {
-    public static int Run(IConfiguration arguments, TextWriter output, TextWriter error)
+    /// <param name="arguments">The verb's command line.</param>
+    /// <param name="schema">The node's whole PostgreSQL schema (the host's), brought up to date with <c>--Store:Kind=postgres</c>.</param>
+    /// <param name="output">Where the claim code goes.</param>
+    /// <param name="error">Where a refusal goes.</param>
+    public static int Run(IConfiguration arguments, PostgresMigrations schema, TextWriter output, TextWriter error)
     {
         var fleet = arguments.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new FleetOptions();
         var provisioning = arguments.GetSection(ProvisioningOptions.Section).Get<ProvisioningOptions>() ?? new ProvisioningOptions();
         var request = new EnrolmentRequest(arguments["centre"] ?? "", arguments["counter"] ?? "", arguments["role"], arguments["device-id"]);
 
         var storeOptions = arguments.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
-        using var stores = EnrolStores.Open(fleet, storeOptions);
+        using var stores = EnrolStores.Open(fleet, storeOptions, schema);
         var time = TimeProvider.System;
         var registry = new DeviceRegistry(stores.Devices, new InProcessChangeFeed(), time, NullLogger<DeviceRegistry>.Instance);
         var audit = new AuditLog(stores.Audit, time, NullLogger<AuditLog>.Instance);
@@ -84,7 +87,7 @@ internal sealed class EnrolStores(IDeviceStore devices, IEnrolmentStore enrolmen
 
     public IAuditStore Audit => audit;
 
-    public static EnrolStores Open(FleetOptions fleet, StoreOptions store)
+    public static EnrolStores Open(FleetOptions fleet, StoreOptions store, PostgresMigrations schema)
     {
         if (!store.IsPostgres)
         {
@@ -94,7 +97,7 @@ internal sealed class EnrolStores(IDeviceStore devices, IEnrolmentStore enrolmen
 
         var dataSource = NpgsqlDataSource.Create(store.Postgres.ConnectionString ?? throw new InvalidOperationException(
             $"{StoreOptions.Section}:Postgres:ConnectionString is required when {StoreOptions.Section}:Kind is '{StoreOptions.PostgresKind}'"));
-        PostgresSchema.MigrateAsync(dataSource, CancellationToken.None).GetAwaiter().GetResult();
+        PostgresSchema.MigrateAsync(dataSource, schema, CancellationToken.None).GetAwaiter().GetResult();
         return new EnrolStores(new PostgresDeviceStore(dataSource), new PostgresEnrolmentStore(dataSource), new PostgresAuditStore(dataSource), dataSource);
     }
 

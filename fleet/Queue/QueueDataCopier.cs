@@ -1,7 +1,7 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Store.Moving;
 using Npgsql;
 using static Edge.Fleet.Queue.PostgresQueueStore;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Queue;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
 using Edge.Fleet.Centres;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
 using Edge.Fleet.Store;

@@ -1,10 +1,10 @@
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Store.Moving;
 using LiteDB;
 using Npgsql;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Registry;
 

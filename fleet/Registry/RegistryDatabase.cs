@@ -1,6 +1,5 @@
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Lite;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Store;
 using Edge.Wire;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,8 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Store.Moving;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Releases;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Hosting;

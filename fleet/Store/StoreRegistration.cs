@@ -1,4 +1,3 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Store.Lite;
 using Microsoft.Extensions.Options;
 

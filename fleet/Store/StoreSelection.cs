@@ -60,9 +60,11 @@ public static class StoreSelection
     /// The event store by <c>Store:Kind</c>: the embedded LiteDB store (default) or PostgreSQL. With PostgreSQL this
     /// also registers the one <see cref="NpgsqlDataSource"/> every PostgreSQL store of the node shares, the schema
     /// migrator, the leadership lock and the change feed; with LiteDB their single-process counterparts.
+    /// <paramref name="schema"/>: every feature's migrations, collected by the host; the migrator applies them at start.
     /// </summary>
-    public static IHostApplicationBuilder AddSelectedEventStore(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSelectedEventStore(this IHostApplicationBuilder builder, PostgresMigrations schema)
     {
+        builder.Services.AddSingleton(schema);
         builder.Services.AddCheckedOptions<StoreOptions>(StoreOptions.Section);
         if (!builder.UsesPostgres())
         {
@@ -73,7 +75,7 @@ public static class StoreSelection
 
         builder.Services.AddSingleton(sp =>
             NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<StoreOptions>>().Value.Postgres.ConnectionString!));
-        builder.Services.AddSingleton<PostgresEventStore>();
+        builder.Services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresMigrations>()));
         builder.Services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         builder.Services.AddHostedService<PostgresSchemaMigrator>();
         builder.Services.AddSingleton<Leadership.PostgresLeadership>();

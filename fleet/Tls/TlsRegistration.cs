@@ -1,6 +1,4 @@
 using System.Security.Authentication;
-using Edge.Fleet.Broker;
-using Edge.Fleet.Broker.External;
 using Edge.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,8 +21,6 @@ public static class TlsRegistration
         services.AddSingleton<FleetCertificateCheck>();
         services.AddCheckedOptions<FleetTlsOptions>(FleetTlsOptions.Section).CheckWith<FleetTlsOptions, FleetCertificateCheck>((tls, check) => check.Problems(tls));
         services.AddSingleton<FleetCertificate>();
-        services.AddOptions<MqttOptions>().PostConfigure<IOptions<FleetTlsOptions>, IOptions<BrokerOptions>>(
-            (mqtt, tls, broker) => mqtt.TlsEnabled = tls.Value.Enabled && !broker.Value.IsExternal);
 
         // Kestrel takes its addresses from configuration when the host is built, so the plan is made now, from the
         // same configuration; its problems are reported at start with every other bad setting (FleetLauncher).

@@ -21,6 +21,8 @@ public static class CheckedOptionsRegistration
     /// Binds <typeparamref name="T"/> to the configuration section <paramref name="section"/> and runs its
     /// <see cref="ICheckedOptions.Validate"/> when the host starts (and whenever the value is built again).
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Edge's own assemblies are trimmer roots in the trimmed device bundle (device/Host/Edge.Device.csproj): every member of their options types stays.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2091", Justification = "Edge's own assemblies are trimmer roots in the trimmed device bundle (device/Host/Edge.Device.csproj): every member of their options types stays.")]
     public static OptionsBuilder<T> AddCheckedOptions<T>(this IServiceCollection services, string section)
         where T : class, ICheckedOptions
     {

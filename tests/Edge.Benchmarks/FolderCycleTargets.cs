@@ -14,6 +14,9 @@ internal static class FolderCycleTargets
             .Order(StringComparer.Ordinal)
             .ToArray();
         yield return ("device", "Edge.Device", device);
-        yield return ("fleet", "Edge.Fleet", [RepoPaths.FleetDll]);
+        // The fleet's likewise: Edge.Fleet.dll (features and host) and the spine's projects (Edge.Fleet.Store, ...) beside it.
+        var fleetDir = Path.GetDirectoryName(RepoPaths.FleetDll)!;
+        var fleet = Directory.GetFiles(fleetDir, "Edge.Fleet*.dll").Order(StringComparer.Ordinal).ToArray();
+        yield return ("fleet", "Edge.Fleet", fleet);
     }
 }

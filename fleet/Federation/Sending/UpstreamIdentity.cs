@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Edge.Fleet.Hosting;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Federation.Sending;
 

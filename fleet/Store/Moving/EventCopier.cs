@@ -1,10 +1,10 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Store.Lite;
 using Edge.Fleet.Store.Postgres;
 using Edge.Storage;
 using Edge.Wire;
 using LiteDB;
 using Npgsql;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Store.Moving;
 

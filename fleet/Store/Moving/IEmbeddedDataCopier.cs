@@ -1,5 +1,5 @@
-using Edge.Fleet.Hosting;
 using Npgsql;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Store.Moving;
 

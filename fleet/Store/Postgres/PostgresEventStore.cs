@@ -17,12 +17,20 @@ public sealed class PostgresEventStore : IEventStore
     private const int MaxAttempts = 5;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresMigrations? _migrations;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
 
-    public PostgresEventStore(NpgsqlDataSource dataSource)
+    /// <param name="dataSource">The node's shared data source.</param>
+    /// <param name="migrations">
+    /// The node's whole schema (every feature's, collected by the host), applied before the first use; null when the
+    /// caller has brought the schema up to date already (the <c>move-to-postgres</c> verb, tests).
+    /// </param>
+    public PostgresEventStore(NpgsqlDataSource dataSource, PostgresMigrations? migrations = null)
     {
         _dataSource = dataSource;
+        _migrations = migrations;
+        _schemaReady = migrations is null;
     }
 
     /// <summary>Applies pending migrations once per process (safe when other nodes do the same at the same time).</summary>
@@ -38,7 +46,7 @@ public sealed class PostgresEventStore : IEventStore
         {
             if (!_schemaReady)
             {
-                await PostgresSchema.MigrateAsync(_dataSource, cancellationToken);
+                await PostgresSchema.MigrateAsync(_dataSource, _migrations!, cancellationToken);
                 _schemaReady = true;
             }
         }

@@ -3,7 +3,9 @@ using Npgsql;
 namespace Edge.Fleet.Store.Postgres;
 
 /// <summary>
-/// The fleet's tables, as numbered migrations applied at start-up and recorded in <c>schema_version</c>.
+/// The fleet's tables, as numbered migrations applied at start-up and recorded in <c>schema_version</c>. The store
+/// knows only its own (the events'); the host collects every feature's into one <see cref="PostgresMigrations"/>
+/// (<c>Edge.Fleet.FleetSchema</c>), so that this folder names no feature.
 /// Several fleet nodes may start at once against one database: the runner holds a session advisory lock while it
 /// reads the applied versions and applies what is missing, so each migration runs exactly once, in its own transaction.
 /// Each feature owns its migrations, in its own range of versions: events 1-9 (here), registry, people and audit
@@ -16,7 +18,8 @@ public static class PostgresSchema
     /// <summary>Key of the advisory lock that serialises migrations (an arbitrary constant, "edge" in ASCII).</summary>
     private const long MigrationLockKey = 0x65646765;
 
-    private static readonly IReadOnlyList<PostgresMigration> EventMigrations =
+    /// <summary>The events' migrations (versions 1-9).</summary>
+    public static IReadOnlyList<PostgresMigration> EventMigrations { get; } =
     [
         new PostgresMigration(1, "events, device sequences, ratings", """
             CREATE TABLE events (
@@ -89,27 +92,8 @@ public static class PostgresSchema
             """),
     ];
 
-    /// <summary>Every migration of every feature, in version order; a version used twice is a programming error.</summary>
-    public static IReadOnlyList<PostgresMigration> Migrations { get; } = Collect(
-        EventMigrations,
-        Registry.RegistrySchema.Migrations,
-        CentreLan.CentreLanSchema.Migrations,
-        Health.HealthSchema.Migrations,
-        Alerts.AlertSchema.Migrations,
-        Queue.QueueSchema.Migrations,
-        DeviceConfig.DeviceConfigSchema.Migrations,
-        Commands.CommandSchema.Migrations,
-        Releases.ReleaseSchema.Migrations,
-        Broker.BrokerSchema.Migrations,
-        Reports.ReportSchema.Migrations,
-        Centres.CentreSchema.Migrations,
-        Federation.FederationSchema.Migrations);
-
-    /// <summary>Highest migration this build knows.</summary>
-    public static int LatestVersion => Migrations[^1].Version;
-
     /// <summary>Applies every migration not yet recorded; returns how many this call applied (0 when up to date).</summary>
-    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, PostgresMigrations migrations, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
@@ -124,14 +108,14 @@ public static class PostgresSchema
                 """, cancellationToken);
 
             var recorded = await ReadAppliedAsync(connection, cancellationToken);
-            if (recorded.Count > 0 && recorded.Max() > LatestVersion)
+            if (recorded.Count > 0 && recorded.Max() > migrations.LatestVersion)
             {
                 throw new InvalidOperationException(
-                    $"The database schema is at version {recorded.Max()}, newer than this fleet build knows ({LatestVersion}): upgrade the fleet.");
+                    $"The database schema is at version {recorded.Max()}, newer than this fleet build knows ({migrations.LatestVersion}): upgrade the fleet.");
             }
 
             var applied = 0;
-            foreach (var migration in Migrations.Where(m => !recorded.Contains(m.Version)))
+            foreach (var migration in migrations.All.Where(m => !recorded.Contains(m.Version)))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await ExecuteAsync(connection, migration.Sql, cancellationToken);
@@ -173,13 +157,6 @@ public static class PostgresSchema
         }
 
         return versions;
-    }
-
-    private static IReadOnlyList<PostgresMigration> Collect(params IReadOnlyList<PostgresMigration>[] features)
-    {
-        var all = features.SelectMany(f => f).OrderBy(m => m.Version).ToList();
-        var twice = all.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
-        return twice is null ? all : throw new InvalidOperationException($"PostgreSQL migration version {twice.Key} is used twice");
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

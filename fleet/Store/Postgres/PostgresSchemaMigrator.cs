@@ -8,14 +8,14 @@ namespace Edge.Fleet.Store.Postgres;
 /// database or a schema newer than this build stops start-up instead of failing the first batch. The failure is
 /// reported as a bad <c>Store:Postgres:ConnectionString</c>, which the launcher prints as one line naming the key.
 /// </summary>
-public sealed class PostgresSchemaMigrator(PostgresEventStore store, ILogger<PostgresSchemaMigrator> logger) : IHostedService
+public sealed class PostgresSchemaMigrator(PostgresEventStore store, PostgresMigrations migrations, ILogger<PostgresSchemaMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
             await store.EnsureSchemaAsync(cancellationToken);
-            logger.LogInformation("PostgreSQL store ready (schema version {Version})", PostgresSchema.LatestVersion);
+            logger.LogInformation("PostgreSQL store ready (schema version {Version})", migrations.LatestVersion);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {

@@ -1,8 +1,8 @@
 using Edge.Fleet.Alerts;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
 using Npgsql;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Alerts;
 

@@ -23,12 +23,16 @@ public sealed class DumbTransportTests
 
     private static readonly Assembly FleetAssembly = typeof(DeviceMessageRouter).Assembly;
 
+    /// <summary>The host and the spine's projects (ingest is its own assembly, fleet/Ingest/Edge.Fleet.Ingest.csproj).</summary>
+    private static readonly Assembly[] SpineAndHost = [FleetAssembly, .. FleetAssemblies.Spine];
+
     [Theory]
     [InlineData("Edge.Fleet.Broker")]
     [InlineData("Edge.Fleet.Ingest")]
     public void The_spine_references_no_feature(string spine)
     {
-        var result = Types.InAssembly(FleetAssembly).That().ResideInNamespace(spine)
+        Assert.NotEmpty(Types.InAssemblies(SpineAndHost).That().ResideInNamespace(spine).GetTypes());
+        var result = Types.InAssemblies(SpineAndHost).That().ResideInNamespace(spine)
             .ShouldNot().HaveDependencyOnAny(Features)
             .GetResult();
 

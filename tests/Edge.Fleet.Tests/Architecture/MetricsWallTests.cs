@@ -12,8 +12,9 @@ public sealed class MetricsWallTests
 {
     private static readonly Assembly FleetAssembly = typeof(MetricsRegistration).Assembly;
 
-    /// <summary>Every other namespace of the fleet assembly.</summary>
-    private static readonly string[] OtherNamespaces = FleetAssembly.GetTypes()
+    /// <summary>Every other namespace of the fleet's assemblies (the host's and the spine's projects).</summary>
+    private static readonly string[] OtherNamespaces = new[] { FleetAssembly }.Concat(FleetAssemblies.Spine)
+        .SelectMany(assembly => assembly.GetTypes())
         .Select(t => t.Namespace)
         .OfType<string>()
         .Where(n => n.StartsWith("Edge.Fleet.", StringComparison.Ordinal) && n != "Edge.Fleet.Metrics")

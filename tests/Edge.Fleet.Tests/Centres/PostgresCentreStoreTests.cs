@@ -1,7 +1,7 @@
 using Edge.Fleet.Centres;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Centres;
 

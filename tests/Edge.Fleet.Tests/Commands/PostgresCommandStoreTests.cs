@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Text.Json;
 using Edge.Fleet.Commands;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
 using Edge.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Commands;
 

@@ -244,6 +244,6 @@ public sealed class PostgresForwardedEventReceiverTests(PostgresServerFixture po
     protected override async Task<ReceivingStores> CreateStoreAsync()
     {
         var database = await MigratedDatabaseAsync(postgres);
-        return new ReceivingStores(new PostgresEventStore(database), new PostgresFederationStore(database, TimeProvider.System), new PostgresCentreStore(database));
+        return new ReceivingStores(new PostgresEventStore(database, FleetSchema.Migrations), new PostgresFederationStore(database, TimeProvider.System), new PostgresCentreStore(database));
     }
 }

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Stats;
 using Edge.Fleet.Tests.Support;
 using Edge.Fleet.Web;
 using Edge.Testing;
 using Edge.Wire;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Health;
 

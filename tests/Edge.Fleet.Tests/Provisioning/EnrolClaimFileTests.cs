@@ -24,7 +24,7 @@ public sealed class EnrolClaimFileTests : IDisposable
 
         var exit = EnrolCommand.Run(Arguments(
             "--centre", "hcc-1", "--counter", "7", "--Fleet:DataDir=" + _folder["fleet"], "--claim-file", _folder["stick"],
-            "--fleet-url", "https://fleet.example:8443", "--Provisioning:CaCertificate=" + ca), output, error);
+            "--fleet-url", "https://fleet.example:8443", "--Provisioning:CaCertificate=" + ca), FleetSchema.Migrations, output, error);
 
         Assert.Equal(0, exit);
         var path = Path.Combine(_folder["stick"], ClaimFile.FileName);
@@ -48,7 +48,7 @@ public sealed class EnrolClaimFileTests : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
 
-        var exit = EnrolCommand.Run(Arguments("--centre", "hcc-1", "--counter", "7", "--Fleet:DataDir=" + _folder["fleet"], "--claim-file", _folder["x.txt"]), output, error);
+        var exit = EnrolCommand.Run(Arguments("--centre", "hcc-1", "--counter", "7", "--Fleet:DataDir=" + _folder["fleet"], "--claim-file", _folder["x.txt"]), FleetSchema.Migrations, output, error);
 
         Assert.Equal(2, exit);
         Assert.Contains("--fleet-url", error.ToString());

@@ -1,9 +1,9 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
 using Edge.Wire;
 using Npgsql;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Queue;
 

@@ -1,10 +1,10 @@
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Registry;
 

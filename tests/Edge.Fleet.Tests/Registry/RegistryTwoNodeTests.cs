@@ -5,6 +5,7 @@ using Edge.Fleet.Registry;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Registry;
 
@@ -110,7 +111,7 @@ public sealed class RegistryTwoNodeTests(PostgresServerFixture postgres) : IClas
     public async Task Nodes_starting_together_on_an_empty_store_create_one_administrator_with_one_token()
     {
         using var folder = new Edge.Testing.TempFolder("bootstrap");
-        var fleet = Microsoft.Extensions.Options.Options.Create(new Edge.Fleet.Hosting.FleetOptions { DataDir = folder.Path });
+        var fleet = Microsoft.Extensions.Options.Options.Create(new Edge.Fleet.Store.FleetOptions { DataDir = folder.Path });
         var bootstraps = new[] { A, B, A, B }.Select(node => new AdministratorBootstrap(node.Users, node.Audit, fleet, NullLogger<AdministratorBootstrap>.Instance));
 
         await Task.WhenAll(bootstraps.Select(b => Task.Run(() => b.StartAsync(CancellationToken.None))));

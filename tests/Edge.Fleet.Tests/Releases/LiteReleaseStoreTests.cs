@@ -1,4 +1,3 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Releases;
 using Edge.Fleet.Store;
 using Edge.Testing;

@@ -1,9 +1,9 @@
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Releases;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
+using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Releases;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Edge.Fleet.Alerts;
-using Edge.Fleet.Hosting;
 using Edge.Fleet.Releases;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;

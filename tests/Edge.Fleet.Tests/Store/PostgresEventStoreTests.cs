@@ -31,12 +31,12 @@ public sealed class PostgresEventStoreTests(PostgresServerFixture postgres) : Ev
         var connectionString = await postgres.Server.CreateDatabaseAsync();
         var dataSource = Track(NpgsqlDataSource.Create(connectionString));
 
-        var first = await PostgresSchema.MigrateAsync(dataSource, CancellationToken.None);
-        var second = await PostgresSchema.MigrateAsync(dataSource, CancellationToken.None);
+        var first = await PostgresSchema.MigrateAsync(dataSource, FleetSchema.Migrations, CancellationToken.None);
+        var second = await PostgresSchema.MigrateAsync(dataSource, FleetSchema.Migrations, CancellationToken.None);
 
-        Assert.Equal(PostgresSchema.Migrations.Count, first);
+        Assert.Equal(FleetSchema.Migrations.All.Count, first);
         Assert.Equal(0, second);
-        Assert.Equal($"{PostgresSchema.Migrations.Count}", await postgres.Server.PsqlAsync(DatabaseOf(connectionString), "SELECT count(*) FROM schema_version"));
+        Assert.Equal($"{FleetSchema.Migrations.All.Count}", await postgres.Server.PsqlAsync(DatabaseOf(connectionString), "SELECT count(*) FROM schema_version"));
     }
 
     [Fact]
@@ -45,18 +45,18 @@ public sealed class PostgresEventStoreTests(PostgresServerFixture postgres) : Ev
         var connectionString = await postgres.Server.CreateDatabaseAsync();
         var nodes = Enumerable.Range(0, 4).Select(_ => Track(NpgsqlDataSource.Create(connectionString))).ToList();
 
-        var applied = await Task.WhenAll(nodes.Select(n => PostgresSchema.MigrateAsync(n, CancellationToken.None)));
+        var applied = await Task.WhenAll(nodes.Select(n => PostgresSchema.MigrateAsync(n, FleetSchema.Migrations, CancellationToken.None)));
 
-        Assert.Equal(PostgresSchema.Migrations.Count, applied.Sum());
+        Assert.Equal(FleetSchema.Migrations.All.Count, applied.Sum());
         await using var connection = await nodes[0].OpenConnectionAsync();
-        Assert.Equal(PostgresSchema.LatestVersion, await PostgresSchema.ReadVersionAsync(connection, CancellationToken.None));
+        Assert.Equal(FleetSchema.Migrations.LatestVersion, await PostgresSchema.ReadVersionAsync(connection, CancellationToken.None));
     }
 
     [Fact]
     public async Task Two_nodes_storing_the_same_device_at_once_store_each_seq_once_with_the_right_upTo()
     {
         var (nodeA, _, connectionString) = await CreateNodeAsync();
-        var nodeB = new PostgresEventStore(Track(NpgsqlDataSource.Create(connectionString)));
+        var nodeB = new PostgresEventStore(Track(NpgsqlDataSource.Create(connectionString)), FleetSchema.Migrations);
         const int devices = 5;
         const int perDevice = 400;
 

@@ -32,7 +32,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     {
         var connectionString = await Server.CreateDatabaseAsync();
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await PostgresSchema.MigrateAsync(dataSource, CancellationToken.None);
+        await PostgresSchema.MigrateAsync(dataSource, FleetSchema.Migrations, CancellationToken.None);
         return (dataSource, connectionString);
     }
 
@@ -41,7 +41,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     {
         var connectionString = await Server.CreateDatabaseAsync();
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var store = new PostgresEventStore(dataSource);
+        var store = new PostgresEventStore(dataSource, FleetSchema.Migrations);
         await store.EnsureSchemaAsync(CancellationToken.None);
         return (store, dataSource, connectionString);
     }

@@ -1,8 +1,9 @@
-using Edge.Fleet.Hosting;
+using Edge.Fleet.Store;
+using Edge.Fleet.Store.Moving;
 using Edge.Fleet.Store.Postgres;
 using Npgsql;
 
-namespace Edge.Fleet.Store.Moving;
+namespace Edge.Fleet.Hosting;
 
 /// <summary>
 /// <c>Edge.Fleet move-to-postgres --Fleet:DataDir ./data/fleet --Store:Postgres:ConnectionString "..." [--Move:IntoNonEmpty=true]</c>:
@@ -43,9 +44,11 @@ public static class MoveToPostgresCommand
         }
     }
 
-    /// <summary>Every copier of the fleet, in the order they run.</summary>
+    /// <summary>Every copier of the fleet (the store's own and each feature's in this host), in the order they run.</summary>
     public static IReadOnlyList<IEmbeddedDataCopier> Copiers() =>
-        typeof(IEmbeddedDataCopier).Assembly.GetTypes()
+        new[] { typeof(IEmbeddedDataCopier).Assembly, typeof(MoveToPostgresCommand).Assembly }
+            .Distinct()
+            .SelectMany(assembly => assembly.GetTypes())
             .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IEmbeddedDataCopier).IsAssignableFrom(t))
             .Select(t => (IEmbeddedDataCopier)Activator.CreateInstance(t)!)
             .OrderBy(c => c.Order)
@@ -55,8 +58,8 @@ public static class MoveToPostgresCommand
     private static async Task<int> MoveAsync(FleetOptions fleet, string connectionString, bool intoNonEmpty, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         await using var target = NpgsqlDataSource.Create(connectionString);
-        var applied = await PostgresSchema.MigrateAsync(target, cancellationToken);
-        output.WriteLine($"schema up to date (version {PostgresSchema.LatestVersion}, {applied} migrations applied now)");
+        var applied = await PostgresSchema.MigrateAsync(target, FleetSchema.Migrations, cancellationToken);
+        output.WriteLine($"schema up to date (version {FleetSchema.Migrations.LatestVersion}, {applied} migrations applied now)");
         var copiers = Copiers();
         if (!intoNonEmpty)
         {

@@ -1,7 +1,7 @@
 using Edge.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace Edge.Fleet.Hosting;
+namespace Edge.Fleet.Store;
 
 /// <summary>Settings of the fleet node itself (section <c>Fleet</c>).</summary>
 public sealed class FleetOptions : ICheckedOptions
