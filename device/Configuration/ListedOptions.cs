@@ -11,6 +11,7 @@ public static class ListedOptionsRegistration
     /// effective-settings view (<c>GET /config</c>, which needs <typeparamref name="T"/> in the host's
     /// <see cref="SettingsSectionJson"/>).
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2091", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of their options types stays.")]
     public static OptionsBuilder<T> AddListedOptions<T>(this IServiceCollection services, string section)
         where T : class, ICheckedOptions
     {
