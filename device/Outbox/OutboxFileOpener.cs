@@ -33,7 +33,7 @@ public sealed class LiteOutboxFileOpener : IOutboxFileOpener
         {
             data = new DataFileStream(path);
             log = new OrderedLogStream(new FileStream(OutboxQuarantine.LogFileOf(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.RandomAccess));
-            var db = new OutboxDatabase(data, log) { UtcDate = true };
+            var db = new OutboxLiteFile(data, log) { UtcDate = true };
             try
             {
                 LiteFile.CreateCollections(db, collections);
@@ -56,7 +56,7 @@ public sealed class LiteOutboxFileOpener : IOutboxFileOpener
 }
 
 /// <summary>A LiteDB database on streams it owns: closing the database closes the files.</summary>
-public sealed class OutboxDatabase(DataFileStream data, OrderedLogStream log)
+public sealed class OutboxLiteFile(DataFileStream data, OrderedLogStream log)
     : LiteDatabase(data, new BsonMapper { SerializeNullValues = false }, log)
 {
     /// <summary>The log, for its fsync count.</summary>

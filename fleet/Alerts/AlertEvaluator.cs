@@ -7,14 +7,14 @@ namespace Edge.Fleet.Alerts;
 
 /// <summary>
 /// Every <c>Alerts:EvaluateEverySeconds</c>, on the leading node only: reads the open alerts from the store and the
-/// fleet's health, runs every rule, and lets the <see cref="AlertBook"/> commit what changed. Nothing carries over in
+/// fleet's health, runs every rule, and lets the <see cref="AlertTransitions"/> commit what changed. Nothing carries over in
 /// memory from one round to the next, so the node that leads next continues from the store.
 /// </summary>
 public sealed class AlertEvaluator(
     IDeviceHealthSource health,
     IEnumerable<IAlertRule> rules,
-    CentreRuleBook ruleBook,
-    AlertBook book,
+    CentreRuleResolver ruleBook,
+    AlertTransitions book,
     IAlertStore store,
     IFleetLeadership leadership,
     IOptions<AlertOptions> options,
@@ -26,7 +26,7 @@ public sealed class AlertEvaluator(
     public long Evaluations => Interlocked.Read(ref _evaluations);
 
     /// <summary>One round; null when skipped (another node leads, or the stored centre rules are not loaded yet).</summary>
-    public async Task<AlertBook.Changes?> EvaluateOnceAsync(CancellationToken cancellationToken)
+    public async Task<AlertTransitions.Changes?> EvaluateOnceAsync(CancellationToken cancellationToken)
     {
         if (!leadership.IsLeader || !ruleBook.HasStoredChanges)
         {

@@ -73,7 +73,7 @@ public static class AlertWorkEndpoints
 }
 
 /// <summary>What every work endpoint needs, bound from the request's services.</summary>
-public sealed class AlertWorkContext(IAlertStore store, AlertBook book, OpenAlertCache cache, AuditLog audit, TimeProvider time, IHttpContextAccessor accessor)
+public sealed class AlertWorkContext(IAlertStore store, AlertTransitions book, OpenAlertCache cache, AuditRecorder audit, TimeProvider time, IHttpContextAccessor accessor)
 {
     public IAlertStore Store => store;
 

@@ -33,9 +33,9 @@ public static class AlertsRegistration
         builder.AddFleetStore<IAlertStore>(
             sp => new LiteAlertStore(FleetOptions.FileIn(sp, "alerts.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresAlertStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        builder.Services.AddSingleton<CentreRuleBook>();
+        builder.Services.AddSingleton<CentreRuleResolver>();
         builder.Services.AddSingleton<OpenAlertCache>();
-        builder.Services.AddSingleton<AlertBook>();
+        builder.Services.AddSingleton<AlertTransitions>();
         builder.Services.TryAddSingleton<IAlertMailPlanner, NoAlertMails>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<AlertWorkContext>();
@@ -82,7 +82,7 @@ public static class AlertsRegistration
                 [.. (await open.ReadAsync(cancellationToken)).Where(a => CentreScope.MaySee(user, a.Centre) && (centre is null || a.Centre == centre))],
                 [.. history.Where(a => CentreScope.MaySee(user, a.Centre) && (centre is null || a.Centre == centre))]));
         });
-        app.MapGet("/api/v1/alerts/rules", (CentreRuleBook rules, ClaimsPrincipal user) => TypedResults.Ok(new AlertRulesView(
+        app.MapGet("/api/v1/alerts/rules", (CentreRuleResolver rules, ClaimsPrincipal user) => TypedResults.Ok(new AlertRulesView(
             rules.Defaults,
             rules.Centres().Where(c => CentreScope.MaySee(user, c.Key)).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal))));
         app.MapPut("/api/v1/alerts/rules/{centre}", PutCentreRulesAsync);
@@ -91,7 +91,7 @@ public static class AlertsRegistration
     }
 
     private static async Task<Results<Ok<AlertRules>, BadRequest<ErrorView>, ForbidHttpResult>> PutCentreRulesAsync(
-        string centre, AlertRuleSettings change, CentreRuleBook rules, IAlertStore store, IChangeFeed changes, AuditLog audit,
+        string centre, AlertRuleSettings change, CentreRuleResolver rules, IAlertStore store, IChangeFeed changes, AuditRecorder audit,
         ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
         if (!CentreScope.MaySee(user, centre))

@@ -3,11 +3,11 @@ using Edge.Fleet.Store.Changes;
 namespace Edge.Fleet.Alerts;
 
 /// <summary>
-/// Keeps this node's <see cref="CentreRuleBook"/> in step with the centre rules in the alert store: loads them at
+/// Keeps this node's <see cref="CentreRuleResolver"/> in step with the centre rules in the alert store: loads them at
 /// start (before the evaluator's first round), and reloads them whenever <see cref="ChangeTopics.AlertRules"/> changes on
 /// any node (with PostgreSQL also after the change feed reconnected). A load that fails is retried every few seconds.
 /// </summary>
-public sealed class CentreRuleSync(IAlertStore store, CentreRuleBook rules, IChangeFeed changes, ILogger<CentreRuleSync> logger) : BackgroundService
+public sealed class CentreRuleSync(IAlertStore store, CentreRuleResolver rules, IChangeFeed changes, ILogger<CentreRuleSync> logger) : BackgroundService
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(3);
 

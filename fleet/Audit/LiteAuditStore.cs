@@ -3,8 +3,8 @@ using LiteDB;
 
 namespace Edge.Fleet.Audit;
 
-/// <summary><see cref="IAuditStore"/> in the collection <c>audit</c> of <see cref="RegistryDatabase"/>; appends are durable.</summary>
-public sealed class LiteAuditStore(RegistryDatabase db) : IAuditStore
+/// <summary><see cref="IAuditStore"/> in the collection <c>audit</c> of <see cref="RegistryFile"/>; appends are durable.</summary>
+public sealed class LiteAuditStore(RegistryFile db) : IAuditStore
 {
     public const string Collection = "audit";
 

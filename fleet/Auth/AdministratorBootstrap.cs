@@ -12,7 +12,7 @@ namespace Edge.Fleet.Auth;
 /// create one administrator and one token (<see cref="UserDirectory.CreateFirstUserAsync"/>).
 /// </summary>
 public sealed class AdministratorBootstrap(
-    UserDirectory users, AuditLog audit, Microsoft.Extensions.Options.IOptions<Store.FleetOptions> fleet, ILogger<AdministratorBootstrap> logger) : IHostedService
+    UserDirectory users, AuditRecorder audit, Microsoft.Extensions.Options.IOptions<Store.FleetOptions> fleet, ILogger<AdministratorBootstrap> logger) : IHostedService
 {
     public const string TokenFileName = "first-start-admin-token";
 

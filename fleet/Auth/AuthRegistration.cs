@@ -37,9 +37,9 @@ public static class AuthRegistration
         builder.Services.AddSingleton<Ingest.IDeviceDirectory>(sp => new RegistryDeviceDirectory(sp.GetRequiredService<DeviceRegistry>()));
         builder.Services.AddHostedService<DeviceRegistryLoader>();
         builder.Services.AddHostedService<LastSeenFlusher>();
-        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddSingleton<UserDirectory>();
-        builder.Services.AddSingleton<SecurityCounters>();
+        builder.Services.AddSingleton<SecurityCounts>();
         builder.Services.TryAddSingleton<IDeviceSessions, NoBrokerSessions>();
         builder.Services.TryAddSingleton<IBrokerAccounts, RegistryCheckedBrokerAccounts>();
         builder.Services.AddHostedService<AdministratorBootstrap>();
@@ -65,7 +65,7 @@ public static class AuthRegistration
             });
             limiter.OnRejected = (context, _) =>
             {
-                context.HttpContext.RequestServices.GetRequiredService<SecurityCounters>().ProvisionRefused("rate-limited");
+                context.HttpContext.RequestServices.GetRequiredService<SecurityCounts>().ProvisionRefused("rate-limited");
                 return ValueTask.CompletedTask;
             };
         });
@@ -103,7 +103,7 @@ public static class AuthRegistration
         });
         reader.MapGet("/me", async (ClaimsPrincipal user, UserDirectory users, CancellationToken cancellationToken) =>
             await users.FindAsync(user.Identity!.Name!, cancellationToken) is { } found ? Results.Ok(View(found)) : Results.NotFound());
-        reader.MapPost("/tokens", async (TokenRequest request, ClaimsPrincipal user, UserDirectory users, AuditLog audit, HttpContext context) =>
+        reader.MapPost("/tokens", async (TokenRequest request, ClaimsPrincipal user, UserDirectory users, AuditRecorder audit, HttpContext context) =>
         {
             var name = user.Identity!.Name!;
             var (token, _) = await users.IssueAsync(name, "api", request.Name, lifetime: null, context.RequestAborted);
@@ -119,7 +119,7 @@ public static class AuthRegistration
         admin.MapDelete("/{name}", DeleteUserAsync);
         app.MapDelete("/api/v1/tokens/{id}", RevokeTokenAsync).RequireAuthorization(FleetPolicies.Administrator);
 
-        app.MapGet("/api/v1/security/counters", (SecurityCounters counters) => TypedResults.Ok(counters.Snapshot()))
+        app.MapGet("/api/v1/security/counters", (SecurityCounts counters) => TypedResults.Ok(counters.Snapshot()))
             .RequireAuthorization(FleetPolicies.Technician);
         return app;
     }
@@ -127,7 +127,7 @@ public static class AuthRegistration
     internal static string? Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 
     private static async Task<Results<Ok<LoginView>, UnauthorizedHttpResult>> LoginAsync(
-        LoginRequest request, HttpContext context, UserDirectory users, AuditLog audit, SecurityCounters counters)
+        LoginRequest request, HttpContext context, UserDirectory users, AuditRecorder audit, SecurityCounts counters)
     {
         var cancellationToken = context.RequestAborted;
         // The password field also takes one of the user's API tokens, so the token printed at first start opens the dashboard.
@@ -161,7 +161,7 @@ public static class AuthRegistration
             : null;
 
     private static async Task<Results<Ok<UserView>, BadRequest<ProvisionError>>> SaveUser(
-        UserRequest request, ClaimsPrincipal caller, UserDirectory users, IProvinceScope provinces, AuditLog audit, HttpContext context)
+        UserRequest request, ClaimsPrincipal caller, UserDirectory users, IProvinceScope provinces, AuditRecorder audit, HttpContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 64 || !request.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
@@ -208,7 +208,7 @@ public static class AuthRegistration
 
     /// <summary>Revoked at once on every node (the change feed drops every node's token cache); audited.</summary>
     private static async Task<Results<NoContent, NotFound<ErrorView>>> RevokeTokenAsync(
-        string id, ClaimsPrincipal caller, UserDirectory users, AuditLog audit, HttpContext context)
+        string id, ClaimsPrincipal caller, UserDirectory users, AuditRecorder audit, HttpContext context)
     {
         if (!await users.RevokeByIdAsync(id, context.RequestAborted))
         {
@@ -221,7 +221,7 @@ public static class AuthRegistration
 
     /// <summary>The user and their tokens and sessions go at once; an administrator cannot delete themselves (no lock-out).</summary>
     private static async Task<Results<NoContent, NotFound<ErrorView>, Conflict<ErrorView>>> DeleteUserAsync(
-        string name, ClaimsPrincipal caller, UserDirectory users, AuditLog audit, HttpContext context)
+        string name, ClaimsPrincipal caller, UserDirectory users, AuditRecorder audit, HttpContext context)
     {
         if (string.Equals(name, caller.Identity!.Name, StringComparison.OrdinalIgnoreCase))
         {

@@ -3,8 +3,8 @@ using LiteDB;
 
 namespace Edge.Fleet.Auth;
 
-/// <summary><see cref="IPeopleStore"/> in the collections <c>users</c> and <c>tokens</c> of <see cref="RegistryDatabase"/>.</summary>
-public sealed class LitePeopleStore(RegistryDatabase db) : IPeopleStore
+/// <summary><see cref="IPeopleStore"/> in the collections <c>users</c> and <c>tokens</c> of <see cref="RegistryFile"/>.</summary>
+public sealed class LitePeopleStore(RegistryFile db) : IPeopleStore
 {
     public const string UsersCollection = "users";
     public const string TokensCollection = "tokens";

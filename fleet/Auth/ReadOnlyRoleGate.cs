@@ -6,14 +6,14 @@ namespace Edge.Fleet.Auth;
 /// Refuses (403) every request of a read-only role (<see cref="UserRoles.ReadOnly"/>: province officers, national
 /// viewers) that is not a GET or HEAD, whatever the endpoint's own policy says, so a write endpoint added later that
 /// forgets them cannot let them write. Their own session stays theirs: signing out and making an API token for
-/// themselves (<see cref="OwnSession"/>) pass. Runs after authorization; refusals are counted in <see cref="SecurityCounters"/>.
+/// themselves (<see cref="OwnSession"/>) pass. Runs after authorization; refusals are counted in <see cref="SecurityCounts"/>.
 /// </summary>
 public sealed class ReadOnlyRoleGate(RequestDelegate next)
 {
     /// <summary>The writes that concern only the caller's own session.</summary>
     public static readonly string[] OwnSession = ["/api/v1/auth/logout", "/api/v1/auth/tokens", "/api/v1/auth/login"];
 
-    public Task InvokeAsync(HttpContext context, SecurityCounters counters)
+    public Task InvokeAsync(HttpContext context, SecurityCounts counters)
     {
         if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
             || !IsReadOnly(context.User)

@@ -26,5 +26,5 @@ namespace Edge.Fleet.Auth;
 [JsonSerializable(typeof(RegisteredDeviceView))]
 [JsonSerializable(typeof(List<RegisteredDeviceView>))]
 [JsonSerializable(typeof(List<AuditEntry>))]
-[JsonSerializable(typeof(SecurityCountersView))]
+[JsonSerializable(typeof(SecurityCountsView))]
 public sealed partial class SecurityJson : JsonSerializerContext;

@@ -17,7 +17,7 @@ namespace Edge.Fleet.Broker;
 /// </summary>
 public sealed class DeviceAccessControl(
     DeviceRegistry registry,
-    SecurityCounters counters,
+    SecurityCounts counters,
     IOptions<SecurityOptions> options,
     ILogger<DeviceAccessControl> logger) : IDeviceSessions
 {

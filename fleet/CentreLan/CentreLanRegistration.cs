@@ -54,7 +54,7 @@ public static class CentreLanRegistration
             return Results.Json(view, CentreLanJson.Default.CentreLanView);
         }).RequireAuthorization(FleetPolicies.Reader);
 
-        app.MapPost("/api/v1/centres/{centre}/lan-key/rotate", async (string centre, ICentreLanStore store, CentreLanPublisher publisher, AuditLog audit,
+        app.MapPost("/api/v1/centres/{centre}/lan-key/rotate", async (string centre, ICentreLanStore store, CentreLanPublisher publisher, AuditRecorder audit,
             TimeProvider time, ClaimsPrincipal user, HttpContext context, CancellationToken ct) =>
         {
             if (centre.Length is 0 or > 64)

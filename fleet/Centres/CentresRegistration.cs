@@ -62,7 +62,7 @@ public static class CentresRegistration
     }
 
     private static async Task<IResult> SaveAsync(
-        string id, CentreRequest request, CentreDirectory directory, AuditLog audit, TimeProvider time, ClaimsPrincipal user, HttpContext context)
+        string id, CentreRequest request, CentreDirectory directory, AuditRecorder audit, TimeProvider time, ClaimsPrincipal user, HttpContext context)
     {
         request = request with { Id = id };
         if (CentreRules.Problems(request) is { Count: > 0 } problems)
@@ -79,7 +79,7 @@ public static class CentresRegistration
         return Results.Json(CentreEntry.Of(centre), CentresJson.Default.CentreEntry);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, CentreDirectory directory, AuditLog audit, ClaimsPrincipal user, HttpContext context)
+    private static async Task<IResult> DeleteAsync(string id, CentreDirectory directory, AuditRecorder audit, ClaimsPrincipal user, HttpContext context)
     {
         if (!await directory.DeleteAsync(id, context.RequestAborted))
         {
@@ -91,7 +91,7 @@ public static class CentresRegistration
         return Results.NoContent();
     }
 
-    private static async Task<IResult> ImportAsync(HttpRequest request, CentreDirectory directory, AuditLog audit, TimeProvider time, ClaimsPrincipal user)
+    private static async Task<IResult> ImportAsync(HttpRequest request, CentreDirectory directory, AuditRecorder audit, TimeProvider time, ClaimsPrincipal user)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
         if (request.ContentLength > MaxImportBytes)

@@ -62,7 +62,7 @@ public static class CommandsRegistration
     }
 
     private static async Task<IResult> SendAsync(string id, CommandRequest request, CommandSender sender, DeviceRegistry registry,
-        IOptions<CommandsOptions> options, AuditLog audit, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
+        IOptions<CommandsOptions> options, AuditRecorder audit, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
         var actor = user.Identity?.Name ?? "anonymous";
         var problem = !DeviceId.IsValid(id) ? $"'{id}' is not a device id"

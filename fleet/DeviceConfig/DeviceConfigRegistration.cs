@@ -100,7 +100,7 @@ public static class DeviceConfigRegistration
     }
 
     /// <summary>What a PUT needs, as one parameter of the endpoints (services from the container).</summary>
-    internal sealed record LayerPut(IDesiredConfigStore Store, DesiredConfigPublisher Publisher, AuditLog Audit, IChangeFeed Changes, TimeProvider Time);
+    internal sealed record LayerPut(IDesiredConfigStore Store, DesiredConfigPublisher Publisher, AuditRecorder Audit, IChangeFeed Changes, TimeProvider Time);
 
     private static async Task<IResult> PutAsync(string layerId, ConfigLayerRequest request, LayerPut put, ClaimsPrincipal user, HttpContext context,
         CancellationToken cancellationToken)

@@ -4,14 +4,14 @@ using Edge.Fleet.Metrics;
 namespace Edge.Fleet.Federation;
 
 /// <summary>
-/// Federation's meter (<c>Edge.Fleet.Federation</c>), observed from <see cref="FederationCounters"/>: the one tally the
+/// Federation's meter (<c>Edge.Fleet.Federation</c>), observed from <see cref="FederationCounts"/>: the one tally the
 /// sender and receiver feed, which the receiver's tests read too.
 /// </summary>
 public sealed class FederationMetrics
 {
     public const string MeterName = MetricsRegistration.MeterPrefix + "Federation";
 
-    public FederationMetrics(IMeterFactory meters, FederationCounters counters)
+    public FederationMetrics(IMeterFactory meters, FederationCounts counters)
     {
         var meter = meters.Create(MeterName);
         meter.CreateObservableCounter("edge_federation_forwarded_events_total", () => counters.Forwarded,

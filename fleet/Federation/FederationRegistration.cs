@@ -18,7 +18,7 @@ public static class FederationRegistration
     public static IHostApplicationBuilder AddFederation(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCheckedOptions<FederationOptions>(FederationOptions.Section);
-        builder.Services.AddSingleton<FederationCounters>();
+        builder.Services.AddSingleton<FederationCounts>();
         builder.Services.AddFeatureMeter<FederationMetrics>();
         builder.Services.AddApiJson(FederationApiJson.Default);
         builder.AddFleetStore<IFederationStore>(

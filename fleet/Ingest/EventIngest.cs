@@ -11,7 +11,7 @@ namespace Edge.Fleet.Ingest;
 /// </summary>
 public sealed partial class EventIngest(
     GroupCommitWriter writer,
-    IngestCounters counters,
+    IngestCounts counters,
     IDeviceDirectory directory,
     IEnumerable<IBatchGate> gates,
     IEnumerable<IStoredBatchSubscriber> subscribers,

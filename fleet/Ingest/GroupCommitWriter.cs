@@ -17,7 +17,7 @@ namespace Edge.Fleet.Ingest;
 public sealed partial class GroupCommitWriter(
     IEventStore store,
     IAckSender acks,
-    IngestCounters counters,
+    IngestCounts counters,
     TimeProvider time,
     IOptions<IngestOptions> options,
     ILogger<GroupCommitWriter> logger) : BackgroundService

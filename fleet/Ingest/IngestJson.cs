@@ -5,5 +5,5 @@ namespace Edge.Fleet.Ingest;
 
 /// <summary>Source-generated JSON for <c>GET /api/v1/ingest/counters</c> (registered in <see cref="IngestRegistration.AddIngest"/>).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(IngestCountersView))]
+[JsonSerializable(typeof(IngestCountsView))]
 public sealed partial class IngestJson : JsonSerializerContext;

@@ -3,9 +3,9 @@ using System.Diagnostics.Metrics;
 namespace Edge.Fleet.Ingest;
 
 /// <summary>
-/// Ingest's meter (<c>Edge.Fleet.Ingest</c>): observable counters over <see cref="IngestCounters"/>, the tally the
+/// Ingest's meter (<c>Edge.Fleet.Ingest</c>): observable counters over <see cref="IngestCounts"/>, the tally the
 /// ingest API serves too, so both read one count and the hot path pays one interlocked add. Made by the registered
-/// <see cref="IngestCounters"/> itself: the spine needs nothing from fleet/Metrics, whose exporter listens to every
+/// <see cref="IngestCounts"/> itself: the spine needs nothing from fleet/Metrics, whose exporter listens to every
 /// <c>Edge.Fleet.*</c> meter.
 /// </summary>
 public static class IngestMetrics
@@ -13,7 +13,7 @@ public static class IngestMetrics
     public const string MeterName = "Edge.Fleet.Ingest";
 
     /// <summary>Creates ingest's meter on <paramref name="meters"/> (disposed with it), observing <paramref name="counters"/>.</summary>
-    public static void Observe(IngestCounters counters, IMeterFactory meters)
+    public static void Observe(IngestCounts counters, IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         meter.CreateObservableCounter("edge_ingest_batches_total", () => counters.Totals().Batches,

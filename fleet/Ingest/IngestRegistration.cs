@@ -14,7 +14,7 @@ public static class IngestRegistration
     {
         builder.Services.AddCheckedOptions<IngestOptions>(IngestOptions.Section);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IngestCounters>();
+        builder.Services.AddSingleton<IngestCounts>();
         builder.Services.AddSingleton<GroupCommitWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupCommitWriter>());
         builder.Services.AddSingleton<EventIngest>();
@@ -28,7 +28,7 @@ public static class IngestRegistration
     /// <summary><c>GET /api/v1/ingest/counters</c> and <c>GET /api/v1/ingest/conflicts[?device=]</c>.</summary>
     public static IEndpointRouteBuilder MapIngestApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/ingest/counters", (IngestCounters counters) => TypedResults.Ok(counters.Snapshot()));
+        app.MapGet("/api/v1/ingest/counters", (IngestCounts counters) => TypedResults.Ok(counters.Snapshot()));
         app.MapGet("/api/v1/ingest/conflicts", async (IEventStore store, string? device, CancellationToken cancellationToken) =>
             TypedResults.Ok(ConflictsView.Of(await store.ListConflictsAsync(device, cancellationToken))));
         return app;

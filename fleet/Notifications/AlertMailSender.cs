@@ -28,7 +28,7 @@ public sealed class AlertMailSender : BackgroundService
     private readonly AlertMailMetrics _metrics;
     private readonly SemaphoreSlim _wake = new(0, 1);
 
-    public AlertMailSender(IAlertStore store, SmtpMailer mailer, AlertBook book, IFleetLeadership leadership, IOptions<NotificationOptions> options,
+    public AlertMailSender(IAlertStore store, SmtpMailer mailer, AlertTransitions book, IFleetLeadership leadership, IOptions<NotificationOptions> options,
         IOptions<AlertOptions> alertOptions, TimeProvider time, AlertMailMetrics metrics, ILogger<AlertMailSender> logger)
     {
         _metrics = metrics;

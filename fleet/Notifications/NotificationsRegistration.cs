@@ -53,7 +53,7 @@ public static class NotificationsRegistration
     }
 
     private static async Task<Results<NoContent, NotFound<ErrorView>>> RetryAsync(
-        DeadLetterRetryRequest request, IAlertStore store, IReportMailStore reports, AlertWebhook webhook, AlertMailSender mails, AuditLog audit,
+        DeadLetterRetryRequest request, IAlertStore store, IReportMailStore reports, AlertWebhook webhook, AlertMailSender mails, AuditRecorder audit,
         TimeProvider time, ClaimsPrincipal user, HttpContext context)
     {
         var retried = request.Channel == DeadLetterChannels.ReportMail

@@ -20,7 +20,7 @@ public sealed record RedeemResult(RegisteredDevice? Device, string? Secret, Rede
 public sealed class ClaimCodeIssuer(
     IEnrolmentStore store,
     DeviceRegistry registry,
-    AuditLog audit,
+    AuditRecorder audit,
     IBrokerAccounts accounts,
     TimeProvider time,
     IOptions<ProvisioningOptions> options,

@@ -34,7 +34,7 @@ public static class EnrolCommand
         using var stores = EnrolStores.Open(fleet, storeOptions, schema);
         var time = TimeProvider.System;
         var registry = new DeviceRegistry(stores.Devices, new InProcessChangeFeed(), time, NullLogger<DeviceRegistry>.Instance);
-        var audit = new AuditLog(stores.Audit, time, NullLogger<AuditLog>.Instance);
+        var audit = new AuditRecorder(stores.Audit, time, NullLogger<AuditRecorder>.Instance);
         var claimFile = arguments["claim-file"];
         var fleetUrlText = arguments["fleet-url"] ?? provisioning.FleetUrl;
         Uri? fleetUrl = null;
@@ -91,7 +91,7 @@ internal sealed class EnrolStores(IDeviceStore devices, IEnrolmentStore enrolmen
     {
         if (!store.IsPostgres)
         {
-            var db = new RegistryDatabase(fleet.FileIn(RegistryDatabase.FileName));
+            var db = new RegistryFile(fleet.FileIn(RegistryFile.FileName));
             return new EnrolStores(new LiteDeviceStore(db), new LiteEnrolmentStore(db), new LiteAuditStore(db), db);
         }
 

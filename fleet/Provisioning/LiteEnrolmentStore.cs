@@ -3,8 +3,8 @@ using LiteDB;
 
 namespace Edge.Fleet.Provisioning;
 
-/// <summary><see cref="IEnrolmentStore"/> in <see cref="RegistryDatabase"/>: a redemption is one durable LiteDB transaction.</summary>
-public sealed class LiteEnrolmentStore(RegistryDatabase db) : IEnrolmentStore
+/// <summary><see cref="IEnrolmentStore"/> in <see cref="RegistryFile"/>: a redemption is one durable LiteDB transaction.</summary>
+public sealed class LiteEnrolmentStore(RegistryFile db) : IEnrolmentStore
 {
     public const string Collection = "enrolments";
 

@@ -20,7 +20,7 @@ public static class ProvisioningRegistration
     {
         builder.Services.AddCheckedOptions<ProvisioningOptions>(ProvisioningOptions.Section);
         builder.AddFleetStore<IEnrolmentStore>(
-            sp => new LiteEnrolmentStore(sp.GetRequiredService<RegistryDatabase>()),
+            sp => new LiteEnrolmentStore(sp.GetRequiredService<RegistryFile>()),
             sp => new PostgresEnrolmentStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<ClaimCodeIssuer>();
         builder.Services.AddApiJson(ClaimLabelJson.Default);
@@ -78,7 +78,7 @@ public static class ProvisioningRegistration
     }
 
     private static async Task<Results<Ok<ProvisionResponse>, NotFound<ProvisionError>, Conflict<ProvisionError>, JsonHttpResult<ProvisionError>>> Provision(
-        ProvisionRequest request, HttpContext context, ClaimCodeIssuer issuer, AuditLog audit, SecurityCounters counters,
+        ProvisionRequest request, HttpContext context, ClaimCodeIssuer issuer, AuditRecorder audit, SecurityCounts counters,
         IOptions<ProvisioningOptions> provisioning, IOptions<MqttOptions> mqtt, ICentreLanStore centreLan, TimeProvider time, ILoggerFactory loggers)
     {
         var cancellationToken = context.RequestAborted;
@@ -145,7 +145,7 @@ public static class ProvisioningRegistration
     }
 
     private static async Task<IResult> RetireAsync(
-        string id, ClaimsPrincipal user, DeviceRegistry registry, IDeviceSessions sessions, IBrokerAccounts accounts, AuditLog audit,
+        string id, ClaimsPrincipal user, DeviceRegistry registry, IDeviceSessions sessions, IBrokerAccounts accounts, AuditRecorder audit,
         HttpContext context, ILogger<DeviceRegistry> logger)
     {
         var cancellationToken = context.RequestAborted;
@@ -172,7 +172,7 @@ public static class ProvisioningRegistration
         return Results.Ok(RegisteredDeviceView.Of(retired));
     }
 
-    private static async Task<IResult> ReplaceAsync(string id, ClaimsPrincipal user, DeviceRegistry registry, ClaimCodeIssuer issuer, AuditLog audit, HttpContext context,
+    private static async Task<IResult> ReplaceAsync(string id, ClaimsPrincipal user, DeviceRegistry registry, ClaimCodeIssuer issuer, AuditRecorder audit, HttpContext context,
         IOptions<ProvisioningOptions> provisioning)
     {
         if (registry.Find(id) is not { } old)

@@ -14,7 +14,7 @@ public sealed record CachedBoard(byte[] Json, string ETag, DateTimeOffset Comput
 /// computation is logged and counted once; its viewers get the board's last figures if there are any (null otherwise:
 /// the endpoint answers 503), and the next period tries again.
 /// </summary>
-public sealed class BoardCache(TimeProvider time, IOptions<PublicBoardOptions> options, PublicBoardCounters counters, ILogger<BoardCache> logger)
+public sealed class BoardCache(TimeProvider time, IOptions<PublicBoardOptions> options, PublicBoardCounts counters, ILogger<BoardCache> logger)
 {
     private static readonly TimeSpan ComputeTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);

@@ -37,10 +37,10 @@ public sealed record BoardAbsentView(string Error);
 /// <param name="NotShown">Requests for an unknown or switched-off board (404).</param>
 /// <param name="RateLimited">Requests refused with 429.</param>
 /// <param name="Failures">Computations that failed (the last figures are served if there are any, else 503).</param>
-public sealed record BoardCountersView(long Computations, long Answers, long NotModified, long NotShown, long RateLimited, long Failures);
+public sealed record BoardCountsView(long Computations, long Answers, long NotModified, long NotShown, long RateLimited, long Failures);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BoardView))]
 [JsonSerializable(typeof(BoardAbsentView))]
-[JsonSerializable(typeof(BoardCountersView))]
+[JsonSerializable(typeof(BoardCountsView))]
 public sealed partial class PublicBoardJson : JsonSerializerContext;

@@ -11,7 +11,7 @@ namespace Edge.Fleet.PublicBoard;
 /// addresses are not affected. Its own rejection handler, so the refusals are counted as the board's, not as the
 /// provisioning limiter's.
 /// </summary>
-public sealed class PublicBoardRateLimit(IOptions<PublicBoardOptions> options, PublicBoardCounters counters) : IRateLimiterPolicy<string>
+public sealed class PublicBoardRateLimit(IOptions<PublicBoardOptions> options, PublicBoardCounts counters) : IRateLimiterPolicy<string>
 {
     public const string Name = "public-board";
 

@@ -14,7 +14,7 @@ public static class PublicBoardRegistration
         builder.Services.AddCheckedOptions<PublicBoardOptions>(PublicBoardOptions.Section);
         builder.Services.AddSingleton<RegistryBoardPlaces>();
         builder.Services.AddSingleton<IBoardPlaces, DirectoryBoardPlaces>();
-        builder.Services.AddSingleton<PublicBoardCounters>();
+        builder.Services.AddSingleton<PublicBoardCounts>();
         builder.Services.AddSingleton<BoardFigures>();
         builder.Services.AddSingleton<BoardCache>();
         builder.Services.AddSingleton<BoardAnswers>();
@@ -33,22 +33,22 @@ public static class PublicBoardRegistration
     public static IEndpointRouteBuilder MapPublicBoard(this IEndpointRouteBuilder app)
     {
         var open = app.MapGroup("/public").AllowAnonymous().RequireRateLimiting(PublicBoardRateLimit.Name);
-        open.MapGet("/centres/{centre}", (string centre, BoardAnswers boards, PublicBoardCounters counters) =>
+        open.MapGet("/centres/{centre}", (string centre, BoardAnswers boards, PublicBoardCounts counters) =>
             Page(boards.CentreShown(centre), counters));
-        open.MapGet("/provinces/{province}", (string province, BoardAnswers boards, PublicBoardCounters counters) =>
+        open.MapGet("/provinces/{province}", (string province, BoardAnswers boards, PublicBoardCounts counters) =>
             Page(boards.ProvinceShown(province), counters));
         open.MapGet("/assets/{file}", (string file) => Asset(file));
-        open.MapGet("/api/centres/{centre}", (string centre, BoardAnswers boards, BoardCache cache, PublicBoardCounters counters, HttpContext context) =>
+        open.MapGet("/api/centres/{centre}", (string centre, BoardAnswers boards, BoardCache cache, PublicBoardCounts counters, HttpContext context) =>
             FiguresAsync(boards.Centre(centre), cache, counters, context));
-        open.MapGet("/api/provinces/{province}", (string province, BoardAnswers boards, BoardCache cache, PublicBoardCounters counters, HttpContext context) =>
+        open.MapGet("/api/provinces/{province}", (string province, BoardAnswers boards, BoardCache cache, PublicBoardCounts counters, HttpContext context) =>
             FiguresAsync(boards.Province(province), cache, counters, context));
 
-        app.MapGet("/api/v1/public-board/counters", (PublicBoardCounters counters) => TypedResults.Ok(counters.Snapshot()))
+        app.MapGet("/api/v1/public-board/counters", (PublicBoardCounts counters) => TypedResults.Ok(counters.Snapshot()))
             .RequireAuthorization(FleetPolicies.Technician);
         return app;
     }
 
-    private static async Task<IResult> FiguresAsync(Task<CachedBoard?>? answer, BoardCache cache, PublicBoardCounters counters, HttpContext context)
+    private static async Task<IResult> FiguresAsync(Task<CachedBoard?>? answer, BoardCache cache, PublicBoardCounts counters, HttpContext context)
     {
         if (answer is null)
         {
@@ -77,7 +77,7 @@ public static class PublicBoardRegistration
         return Results.Bytes(board.Json, "application/json; charset=utf-8");
     }
 
-    private static IResult Page(bool shown, PublicBoardCounters counters)
+    private static IResult Page(bool shown, PublicBoardCounts counters)
     {
         if (shown)
         {

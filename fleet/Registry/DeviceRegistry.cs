@@ -36,7 +36,7 @@ public sealed class DeviceRegistry
     }
 
     /// <summary>A registry on an embedded registry file, alone in its process (tools and tests).</summary>
-    public DeviceRegistry(RegistryDatabase db, TimeProvider time)
+    public DeviceRegistry(RegistryFile db, TimeProvider time)
         : this(new LiteDeviceStore(db), new InProcessChangeFeed(), time, NullLogger<DeviceRegistry>.Instance)
     {
     }

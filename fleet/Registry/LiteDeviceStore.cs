@@ -2,14 +2,14 @@ using LiteDB;
 
 namespace Edge.Fleet.Registry;
 
-/// <summary><see cref="IDeviceStore"/> in the collection <c>devices</c> of <see cref="RegistryDatabase"/>; writes are durable.</summary>
+/// <summary><see cref="IDeviceStore"/> in the collection <c>devices</c> of <see cref="RegistryFile"/>; writes are durable.</summary>
 public sealed class LiteDeviceStore : IDeviceStore
 {
     public const string Collection = "devices";
 
-    private readonly RegistryDatabase _db;
+    private readonly RegistryFile _db;
 
-    public LiteDeviceStore(RegistryDatabase db)
+    public LiteDeviceStore(RegistryFile db)
     {
         _db = db;
         _db.Read(() => _devices.EnsureIndex(d => d.Centre));

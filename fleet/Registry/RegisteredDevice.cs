@@ -2,7 +2,7 @@ using LiteDB;
 
 namespace Edge.Fleet.Registry;
 
-/// <summary>A device the fleet issued credentials to (collection <c>devices</c> of <see cref="RegistryDatabase"/>).</summary>
+/// <summary>A device the fleet issued credentials to (collection <c>devices</c> of <see cref="RegistryFile"/>).</summary>
 public sealed class RegisteredDevice
 {
     [BsonId]

@@ -32,13 +32,13 @@ public sealed class RegistryDataCopier : IEmbeddedDataCopier
 
     public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
     {
-        var path = source.FileIn(RegistryDatabase.FileName);
+        var path = source.FileIn(RegistryFile.FileName);
         if (!File.Exists(path))
         {
             return 0;
         }
 
-        using var db = new RegistryDatabase(path);
+        using var db = new RegistryFile(path);
         await using var connection = await target.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var copied = 0L;

@@ -9,24 +9,24 @@ public static class RegistryStoresRegistration
 {
     /// <summary>
     /// The registry's stores of devices, people and audit by <c>Store:Kind</c>: one LiteDB file of this node
-    /// (<see cref="RegistryDatabase"/>, registered only then, so a PostgreSQL node keeps no registry file) or
+    /// (<see cref="RegistryFile"/>, registered only then, so a PostgreSQL node keeps no registry file) or
     /// PostgreSQL. Enrolments are registered by <c>AddProvisioning</c>.
     /// </summary>
     public static IHostApplicationBuilder AddRegistryStores(this IHostApplicationBuilder builder)
     {
         if (!builder.UsesPostgres())
         {
-            builder.Services.AddSingleton<RegistryDatabase>();
+            builder.Services.AddSingleton<RegistryFile>();
         }
 
         builder.AddFleetStore<IDeviceStore>(
-            sp => new LiteDeviceStore(sp.GetRequiredService<RegistryDatabase>()),
+            sp => new LiteDeviceStore(sp.GetRequiredService<RegistryFile>()),
             sp => new PostgresDeviceStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.AddFleetStore<IPeopleStore>(
-            sp => new LitePeopleStore(sp.GetRequiredService<RegistryDatabase>()),
+            sp => new LitePeopleStore(sp.GetRequiredService<RegistryFile>()),
             sp => new PostgresPeopleStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.AddFleetStore<IAuditStore>(
-            sp => new LiteAuditStore(sp.GetRequiredService<RegistryDatabase>()),
+            sp => new LiteAuditStore(sp.GetRequiredService<RegistryFile>()),
             sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
         return builder;
     }

@@ -8,9 +8,9 @@ namespace Edge.Fleet.Releases;
 /// (fleet/Alerts/OpeningHours.cs, per centre, in the centre's time zone). A device the registry does not know gets
 /// the default rules.
 /// </summary>
-public sealed class MaintenanceWindow(CentreRuleBook rules, Func<string, string?> centreOf, TimeProvider time)
+public sealed class MaintenanceWindow(CentreRuleResolver rules, Func<string, string?> centreOf, TimeProvider time)
 {
-    public MaintenanceWindow(CentreRuleBook rules, DeviceRegistry registry, TimeProvider time)
+    public MaintenanceWindow(CentreRuleResolver rules, DeviceRegistry registry, TimeProvider time)
         : this(rules, registry.CentreOf, time)
     {
     }

@@ -25,7 +25,7 @@ public static class ReleaseAuditActions
 }
 
 /// <summary>Requests from devices the fleet turned away (bad token, unknown rollout, unreadable report).</summary>
-public sealed class UpdateCounters
+public sealed class UpdateCounts
 {
     private long _refusedDownloads;
     private long _refusedReports;
@@ -72,9 +72,9 @@ public static class ReleasesRegistration
         services.AddDeviceDownlink();
         services.AddSingleton<IUpdateOfferSender, UpdateOfferSender>();
         services.AddSingleton<MaintenanceWindow>(sp => ActivatorUtilities.CreateInstance<MaintenanceWindow>(sp,
-            sp.GetRequiredService<Alerts.CentreRuleBook>(), sp.GetRequiredService<Registry.DeviceRegistry>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Alerts.CentreRuleResolver>(), sp.GetRequiredService<Registry.DeviceRegistry>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FleetAddress>();
-        services.AddSingleton<UpdateCounters>();
+        services.AddSingleton<UpdateCounts>();
         services.AddSingleton<RolloutScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<RolloutScheduler>());
         return builder;
@@ -97,7 +97,7 @@ public static class ReleasesRegistration
         var technicians = app.MapGroup("").RequireAuthorization(FleetPolicies.Technician);
         technicians.MapGet("/api/v1/releases", async (IReleaseStore store, CancellationToken cancellationToken) =>
             TypedResults.Ok((await store.ListAsync(cancellationToken)).ToList()));
-        technicians.MapGet("/api/v1/rollouts", async (IRolloutStore store, UpdateCounters counters, CancellationToken cancellationToken) =>
+        technicians.MapGet("/api/v1/rollouts", async (IRolloutStore store, UpdateCounts counters, CancellationToken cancellationToken) =>
         {
             var views = new List<RolloutView>();
             foreach (var rollout in await store.ListAsync(cancellationToken))
@@ -119,7 +119,7 @@ public static class ReleasesRegistration
     }
 
     private static async Task<IResult> UploadAsync(
-        HttpContext http, IReleaseStore store, AuditLog audit, IOptions<ReleaseOptions> options, ClaimsPrincipal user, ILoggerFactory logs, CancellationToken cancellationToken)
+        HttpContext http, IReleaseStore store, AuditRecorder audit, IOptions<ReleaseOptions> options, ClaimsPrincipal user, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var logger = logs.CreateLogger(typeof(ReleasesRegistration));
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -207,7 +207,7 @@ public static class ReleasesRegistration
     }
 
     private static async Task<IResult> StartRolloutAsync(
-        RolloutRequest request, IRolloutStore rollouts, IReleaseStore store, RolloutScheduler scheduler, AuditLog audit, TimeProvider time,
+        RolloutRequest request, IRolloutStore rollouts, IReleaseStore store, RolloutScheduler scheduler, AuditRecorder audit, TimeProvider time,
         ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         var actor = user.Identity?.Name ?? "anonymous";
@@ -240,7 +240,7 @@ public static class ReleasesRegistration
     }
 
     private static async Task<IResult> HaltAsync(
-        string id, IRolloutStore rollouts, RolloutScheduler scheduler, AuditLog audit, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
+        string id, IRolloutStore rollouts, RolloutScheduler scheduler, AuditRecorder audit, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         if (await rollouts.FindAsync(id, cancellationToken) is not { } rollout)
         {
@@ -255,7 +255,7 @@ public static class ReleasesRegistration
     }
 
     private static async Task<IResult> DownloadArchiveAsync(
-        string rolloutId, string deviceId, HttpContext http, IRolloutStore rollouts, IReleaseStore store, UpdateCounters counters, ILoggerFactory logs,
+        string rolloutId, string deviceId, HttpContext http, IRolloutStore rollouts, IReleaseStore store, UpdateCounts counters, ILoggerFactory logs,
         CancellationToken cancellationToken)
     {
         if (await AuthoriseAsync(http, rollouts, rolloutId, deviceId, cancellationToken) is not { } rollout)
@@ -272,7 +272,7 @@ public static class ReleasesRegistration
     }
 
     private static async Task<IResult> ReceiveReportAsync(
-        string rolloutId, string deviceId, HttpContext http, IRolloutStore rollouts, RolloutScheduler scheduler, UpdateCounters counters,
+        string rolloutId, string deviceId, HttpContext http, IRolloutStore rollouts, RolloutScheduler scheduler, UpdateCounts counters,
         TimeProvider time, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         var logger = logs.CreateLogger(typeof(ReleasesRegistration));

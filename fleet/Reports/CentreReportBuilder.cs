@@ -24,7 +24,7 @@ public sealed class CentreReportBuilder(
     IQueueStore queue,
     IHealthStore health,
     IAlertStore alerts,
-    CentreRuleBook rules,
+    CentreRuleResolver rules,
     IOptions<HealthOptions> healthOptions,
     IOptions<ReportOptions> options,
     TimeProvider time)

@@ -2,7 +2,7 @@ namespace Edge.Queue;
 
 /// <summary>
 /// What <see cref="NextTicketChooser"/> needs of a ticket: the fleet's list (QueueTicket) and a kiosk's own list
-/// during an outage (device/Host/Queue/KioskLedger) both implement it, so both call in the same order.
+/// during an outage (device/Host/Queue/KioskTicketStore) both implement it, so both call in the same order.
 /// </summary>
 public interface IQueuedTicket
 {

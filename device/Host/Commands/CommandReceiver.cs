@@ -15,7 +15,7 @@ public sealed record ReceivedCommand(byte[] Payload, long Bytes)
 /// Takes commands (<c>edge/v1/{device}/cmd/+</c>) off MQTTnet's receive path and queues them for <see cref="CommandRunner"/>.
 /// An empty payload is the fleet clearing a retained command it is done with, not a command.
 /// </summary>
-public sealed class CommandReceiver(CommandCounters counters, ILogger<CommandReceiver> logger) : IDownlinkHandler
+public sealed class CommandReceiver(CommandCounts counters, ILogger<CommandReceiver> logger) : IDownlinkHandler
 {
     private readonly Channel<ReceivedCommand> _inbox = Channel.CreateBounded<ReceivedCommand>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.Wait });
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Edge.Device.Commands;
 
 /// <summary>
-/// Runs the fleet's commands one at a time, each at most once per id (<see cref="CommandLedger"/>), never after its
+/// Runs the fleet's commands one at a time, each at most once per id (<see cref="HandledCommandStore"/>), never after its
 /// expiry by this device's clock, and gives up on it at its timeout. Reports on <c>cmd/{id}/result</c>: running, then the
 /// outcome. A redelivered id gets its recorded outcome again; an id interrupted by a restart or power cut is finished
 /// as "failed: interrupted", except restart and reboot, for which coming back is the success.
@@ -16,8 +16,8 @@ namespace Edge.Device.Commands;
 public sealed class CommandRunner(
     IOptions<DeviceOptions> device,
     CommandReceiver receiver,
-    CommandLedger ledger,
-    CommandCounters counters,
+    HandledCommandStore ledger,
+    CommandCounts counters,
     IEnumerable<ICommandAction> actions,
     IUplinkPublisher uplink,
     IHostApplicationLifetime lifetime,
@@ -81,7 +81,7 @@ public sealed class CommandRunner(
         var timeout = TimeSpan.FromSeconds(Math.Clamp(command.TimeoutSeconds, CommandLimits.MinTimeoutSeconds, CommandLimits.MaxTimeoutSeconds));
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         deadline.CancelAfter(timeout);
-        LedgerEntry final;
+        HandledCommand final;
         CommandDone? done = null;
         try
         {
@@ -141,7 +141,7 @@ public sealed class CommandRunner(
     }
 
     /// <summary>A known id again: its recorded outcome, or, if it was interrupted while running, how it ends now.</summary>
-    private LedgerEntry Finish(DeviceCommand command, LedgerEntry known)
+    private HandledCommand Finish(DeviceCommand command, HandledCommand known)
     {
         if (known.Outcome != CommandOutcomes.Running)
         {
@@ -154,14 +154,14 @@ public sealed class CommandRunner(
             : Record(command, CommandOutcomes.Failed, "interrupted by a host restart; not run again");
     }
 
-    private LedgerEntry Record(DeviceCommand command, string outcome, string? detail)
+    private HandledCommand Record(DeviceCommand command, string outcome, string? detail)
     {
-        var entry = new LedgerEntry(command.Id, command.Kind, outcome, detail, time.GetUtcNow());
+        var entry = new HandledCommand(command.Id, command.Kind, outcome, detail, time.GetUtcNow());
         ledger.Record(entry);
         return entry;
     }
 
-    private async Task ReportAsync(LedgerEntry entry, CancellationToken cancellationToken)
+    private async Task ReportAsync(HandledCommand entry, CancellationToken cancellationToken)
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(new CommandResult(entry.Id, entry.Outcome, entry.Detail, entry.At), CommandJson.Default.CommandResult);
         if (!await uplink.TryPublishAsync(Topics.CommandResult(_deviceId, entry.Id), payload, retain: false, cancellationToken))

@@ -13,10 +13,10 @@ public static class CommandsRegistration
     {
         services.AddListedOptions<CommandsOptions>(CommandsOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new CommandLedger(
-            Path.Combine(sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir, CommandLedger.FileName),
+        services.AddSingleton(sp => new HandledCommandStore(
+            Path.Combine(sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir, HandledCommandStore.FileName),
             sp.GetRequiredService<IOptions<CommandsOptions>>().Value.RememberIds));
-        services.AddSingleton<CommandCounters>();
+        services.AddSingleton<CommandCounts>();
         services.AddSingleton<CommandReceiver>();
         services.AddSingleton<IDownlinkHandler>(sp => sp.GetRequiredService<CommandReceiver>());
         services.AddSingleton<ICommandAction, IdentifyAction>();
@@ -35,7 +35,7 @@ public static class CommandsRegistration
     /// <summary>GET /commands: the newest handled commands and the counts of refusals.</summary>
     public static IEndpointRouteBuilder MapCommands(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/commands", (CommandLedger ledger, CommandCounters counters) =>
+        app.MapGet("/commands", (HandledCommandStore ledger, CommandCounts counters) =>
             Results.Json(
                 new CommandsView(ledger.Newest(50), counters.Run, counters.Repeated, counters.Expired, counters.Unknown, counters.Malformed, counters.Refused),
                 CommandsViewJson.Default.CommandsView));
@@ -44,7 +44,7 @@ public static class CommandsRegistration
 }
 
 /// <summary>GET /commands on the local endpoint.</summary>
-public sealed record CommandsView(IReadOnlyList<LedgerEntry> Handled, long Run, long Repeated, long Expired, long Unknown, long Malformed, long Refused);
+public sealed record CommandsView(IReadOnlyList<HandledCommand> Handled, long Run, long Repeated, long Expired, long Unknown, long Malformed, long Refused);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(CommandsView))]

@@ -23,7 +23,7 @@ namespace Edge.Device.Queue;
 /// outbox has a ticket's events in the order they happened (the fleet applies the kiosk's events in that order).
 /// </summary>
 public sealed class KioskAuthority(
-    KioskLedger ledger,
+    KioskTicketStore ledger,
     TicketNumbering numbering,
     OutboxStore outbox,
     UplinkState uplink,

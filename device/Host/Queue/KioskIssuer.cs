@@ -24,7 +24,7 @@ public sealed class KioskIssuer(
     IOptions<QueueOptions> options,
     IOptionsMonitor<PrinterOptions> printer,
     TicketNumbering numbering,
-    KioskLedger ledger,
+    KioskTicketStore ledger,
     CallRequestSender fleet,
     OutboxStore outbox,
     TicketPrinter ticketPrinter,

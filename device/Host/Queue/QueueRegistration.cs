@@ -24,7 +24,7 @@ public static class QueueRegistration
             var dir = sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir;
             return new TicketNumbering(Path.Combine(dir, "queue-numbers.json"), sp.GetRequiredService<TimeProvider>(), o.Zone(), o.FirstNumber, o.LastNumber);
         });
-        services.AddSingleton(sp => new KioskLedger(Path.Combine(sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir, "kiosk-ledger.db")));
+        services.AddSingleton(sp => new KioskTicketStore(Path.Combine(sp.GetRequiredService<IOptions<DeviceOptions>>().Value.ResolvedDataDir, "kiosk-ledger.db")));
         services.AddSingleton<KioskAuthority>();
         services.AddSingleton<Lan.ILanHandlerSource, KioskLanHandlers>();
         services.AddHostedService<KioskStart>();

@@ -23,7 +23,7 @@ public sealed class DesiredConfigApplier(
     RemoteConfigFile file,
     RemoteConfigAtStart atStart,
     RemoteConfigReceiver receiver,
-    RemoteConfigCounters counters,
+    RemoteConfigCounts counters,
     IUplinkPublisher uplink,
     IServiceProvider services,
     ILogger<DesiredConfigApplier> logger) : BackgroundService

@@ -31,7 +31,7 @@ public static class RemoteConfigRegistration
         services.AddSingleton(layer);
         services.AddSingleton(file);
         services.AddSingleton(atStart);
-        services.AddSingleton<RemoteConfigCounters>();
+        services.AddSingleton<RemoteConfigCounts>();
         services.AddSingleton<RemoteConfigReceiver>();
         services.AddSingleton<IDownlinkHandler>(sp => sp.GetRequiredService<RemoteConfigReceiver>());
         services.AddSingleton<DesiredConfigApplier>();
@@ -44,7 +44,7 @@ public static class RemoteConfigRegistration
     /// <summary>GET /remote-config: the fleet's configuration in effect, the last report, and the counts of refusals.</summary>
     public static IEndpointRouteBuilder MapRemoteConfig(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/remote-config", (RemoteConfigLayer layer, DesiredConfigApplier applier, RemoteConfigCounters counters, RemoteConfigAtStart atStart) =>
+        app.MapGet("/remote-config", (RemoteConfigLayer layer, DesiredConfigApplier applier, RemoteConfigCounts counters, RemoteConfigAtStart atStart) =>
             Results.Json(
                 new RemoteConfigView(layer.Current, atStart.Config?.Version ?? 0, atStart.Problem, applier.LastReport,
                     counters.Applied, counters.Invalid, counters.Malformed, counters.Oversized),

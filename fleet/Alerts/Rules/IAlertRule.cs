@@ -6,7 +6,7 @@ namespace Edge.Fleet.Alerts.Rules;
 public sealed record AlertContext(
     DateTimeOffset Now,
     IReadOnlyList<DeviceHealth> Devices,
-    CentreRuleBook Rules,
+    CentreRuleResolver Rules,
     IReadOnlySet<string> OpenKeys);
 
 /// <summary>One kind of check: returns a condition for every problem it sees now.</summary>

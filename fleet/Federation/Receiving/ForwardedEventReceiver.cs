@@ -32,7 +32,7 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
     private readonly IEventStore _events;
     private readonly IFederationStore _store;
     private readonly DeviceRegistry _registry;
-    private readonly FederationCounters _counters;
+    private readonly FederationCounts _counters;
     private readonly TimeProvider _time;
     private readonly ILogger<ForwardedEventReceiver> _logger;
     private readonly Func<string, ForwardedAck, CancellationToken, Task> _sendAck;
@@ -40,7 +40,7 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
 
     /// <summary>The receiver; acks go out through <paramref name="downlink"/>, the broker mode's own.</summary>
     public ForwardedEventReceiver(
-        IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, IDeviceDownlink downlink,
+        IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounts counters, IDeviceDownlink downlink,
         TimeProvider time, ILogger<ForwardedEventReceiver> logger, ForwardedCentreRecorder centres)
         : this(events, store, registry, counters, time, logger, (fleet, ack, ct) => SendAckAsync(downlink, fleet, ack, ct), centres)
     {
@@ -51,7 +51,7 @@ public sealed class ForwardedEventReceiver : IFleetTopicConsumer
     /// enters forwarded centres in the directory (none: they are not entered).
     /// </summary>
     internal ForwardedEventReceiver(
-        IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounters counters, TimeProvider time,
+        IEventStore events, IFederationStore store, DeviceRegistry registry, FederationCounts counters, TimeProvider time,
         ILogger<ForwardedEventReceiver> logger, Func<string, ForwardedAck, CancellationToken, Task> sendAck, ForwardedCentreRecorder? centres = null)
     {
         _centres = centres;

@@ -24,7 +24,7 @@ public sealed class UpstreamForwarder(
     ICentreDirectory directory,
     IFleetLeadership leadership,
     UpstreamClaim claim,
-    FederationCounters counters,
+    FederationCounts counters,
     IOptions<FederationOptions> options,
     ILogger<UpstreamForwarder> logger) : BackgroundService
 {

@@ -19,7 +19,7 @@ internal sealed partial class UpstreamIdentityJson : JsonSerializerContext;
 /// written whole or not at all) or, the first time, by redeeming <c>Federation:Upstream:ClaimCode</c> there, exactly
 /// as a device provisions. A code is single use: once redeemed only the file holds the secret.
 /// </summary>
-public sealed class UpstreamClaim(IOptions<FederationOptions> options, IOptions<FleetOptions> fleet, FederationCounters counters, ILogger<UpstreamClaim> logger)
+public sealed class UpstreamClaim(IOptions<FederationOptions> options, IOptions<FleetOptions> fleet, FederationCounts counters, ILogger<UpstreamClaim> logger)
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 

@@ -17,11 +17,11 @@ public sealed class CommandRunnerTests : IDisposable
     private readonly TempFolder _folder = new("command-runner");
     private readonly CountingAction _identify = new(CommandKinds.Identify);
     private readonly RecordingUplink _uplink = new();
-    private readonly CommandCounters _counters = new();
+    private readonly CommandCounts _counters = new();
 
     public void Dispose() => _folder.Dispose();
 
-    private CommandRunner Runner(CommandLedger? ledger = null) => new(
+    private CommandRunner Runner(HandledCommandStore? ledger = null) => new(
         Options.Create(new DeviceOptions { Id = "dev-1" }),
         new CommandReceiver(_counters, NullLogger<CommandReceiver>.Instance),
         ledger ?? Ledger(),
@@ -32,7 +32,7 @@ public sealed class CommandRunnerTests : IDisposable
         new FakeTimeProvider(Now),
         NullLogger<CommandRunner>.Instance);
 
-    private CommandLedger Ledger() => new(_folder[CommandLedger.FileName], 100);
+    private HandledCommandStore Ledger() => new(_folder[HandledCommandStore.FileName], 100);
 
     private static ReceivedCommand Payload(string id, string kind, DateTimeOffset expires)
     {
@@ -79,8 +79,8 @@ public sealed class CommandRunnerTests : IDisposable
     public async Task A_command_interrupted_while_running_is_failed_not_run_again_but_an_interrupted_restart_succeeded()
     {
         var ledger = Ledger();
-        ledger.Record(new LedgerEntry("c4", CommandKinds.Identify, CommandOutcomes.Running, null, Now));
-        ledger.Record(new LedgerEntry("c5", CommandKinds.Restart, CommandOutcomes.Running, null, Now));
+        ledger.Record(new HandledCommand("c4", CommandKinds.Identify, CommandOutcomes.Running, null, Now));
+        ledger.Record(new HandledCommand("c5", CommandKinds.Restart, CommandOutcomes.Running, null, Now));
 
         var runner = Runner(Ledger());
         await runner.HandleAsync(Payload("c4", CommandKinds.Identify, Now.AddHours(1)), CancellationToken.None);

@@ -17,7 +17,7 @@ public sealed class OrderedLogStreamTests : IDisposable
     {
         var path = _folder["outbox.db"];
         long before, after;
-        using (var db = (OutboxDatabase)new LiteOutboxFileOpener().Open(path, "events"))
+        using (var db = (OutboxLiteFile)new LiteOutboxFileOpener().Open(path, "events"))
         {
             var events = db.GetCollection("events");
             LiteFile.Commit(db, () => events.Insert(new BsonDocument { ["_id"] = 1L, ["json"] = "warm-up" }));

@@ -144,10 +144,10 @@ public sealed class AlertFailoverTests(PostgresServerFixture postgres) : IClassF
             _dataSource = NpgsqlDataSource.Create(connectionString);
             Store = new PostgresAlertStore(_dataSource);
             Leadership = new PostgresLeadership(storeOptions, NullLogger<PostgresLeadership>.Instance);
-            Rules = new CentreRuleBook(alertOptions);
+            Rules = new CentreRuleResolver(alertOptions);
             Cache = new OpenAlertCache(Store, TimeProvider.System);
             var webhook = new AlertWebhook(new HttpClient(), alertOptions);
-            var book = new AlertBook(Store, webhook, Cache, NullLogger<AlertBook>.Instance);
+            var book = new AlertTransitions(Store, webhook, Cache, NullLogger<AlertTransitions>.Instance);
             Evaluator = new AlertEvaluator(health, [new DeviceOfflineRule()], Rules, book, Store, Leadership, alertOptions, TimeProvider.System,
                 NullLogger<AlertEvaluator>.Instance);
             var sender = new AlertNoticeSender(Store, webhook, Leadership, TimeProvider.System, NullLogger<AlertNoticeSender>.Instance);
@@ -170,7 +170,7 @@ public sealed class AlertFailoverTests(PostgresServerFixture postgres) : IClassF
 
         public PostgresLeadership Leadership { get; }
 
-        public CentreRuleBook Rules { get; }
+        public CentreRuleResolver Rules { get; }
 
         public OpenAlertCache Cache { get; }
 

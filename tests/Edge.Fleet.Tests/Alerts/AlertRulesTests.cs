@@ -93,7 +93,7 @@ public sealed class AlertRulesTests
         var quiet = Device(online: true, uptimeS: 72 * 3600) with { Id = "dev-a", Centre = "centre-a" };
         var busy = Device(online: true, uptimeS: 72 * 3600) with { Id = "dev-b", Centre = "centre-b" };
         var store = new CountingStore(total: 0) { PerDevice = { ["dev-b"] = 40 } };
-        var context = new AlertContext(MorningOpen, [quiet, busy], new CentreRuleBook(Options.Create(new AlertOptions())), new HashSet<string>());
+        var context = new AlertContext(MorningOpen, [quiet, busy], new CentreRuleResolver(Options.Create(new AlertOptions())), new HashSet<string>());
 
         var conditions = await new SilentCounterRule(store).EvaluateAsync(context, default);
 
@@ -111,7 +111,7 @@ public sealed class AlertRulesTests
     }
 
     private static AlertContext Context(DateTimeOffset now, DeviceHealth device, IReadOnlySet<string>? openKeys = null) =>
-        new(now, [device], new CentreRuleBook(Options.Create(new AlertOptions())), openKeys ?? new HashSet<string>());
+        new(now, [device], new CentreRuleResolver(Options.Create(new AlertOptions())), openKeys ?? new HashSet<string>());
 
     private static DeviceHealth Device(bool online, string? printer = null, DateTimeOffset? lastSeen = null, long uptimeS = 3600, Dictionary<string, string>? faults = null)
     {

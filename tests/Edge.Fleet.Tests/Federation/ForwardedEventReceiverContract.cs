@@ -37,7 +37,7 @@ public abstract class ForwardedEventReceiverContract : StoreContractBase<Receivi
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
     private readonly List<(string Fleet, ForwardedAck Ack)> _acks = [];
-    private readonly FederationCounters _counters = new();
+    private readonly FederationCounts _counters = new();
     private ForwardedEventReceiver? _receiver;
     private bool _acksFail;
     private CentreDirectory? _directory;

@@ -69,7 +69,7 @@ public sealed class EventVettingTests
     [Fact]
     public void Rejections_are_counted_per_device_and_reason()
     {
-        var counters = new IngestCounters();
+        var counters = new IngestCounts();
 
         counters.RejectedEvents("dev-a", [(1, EventRejections.LevelOutOfScale), (2, EventRejections.LevelOutOfScale), (3, EventRejections.TextTooLong)]);
         counters.Rejected("dev-b", IngestResult.Malformed);

@@ -13,7 +13,7 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
 {
     private readonly GatedStore _store = new();
     private readonly RecordingAckSender _acks = new();
-    private readonly IngestCounters _counters = new();
+    private readonly IngestCounts _counters = new();
     private readonly GroupCommitWriter _writer;
 
     public GroupCommitWriterTests()

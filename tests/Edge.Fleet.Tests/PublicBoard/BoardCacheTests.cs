@@ -12,7 +12,7 @@ namespace Edge.Fleet.Tests.PublicBoard;
 public sealed class BoardCacheTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero));
-    private readonly PublicBoardCounters _counters = new();
+    private readonly PublicBoardCounts _counters = new();
 
     [Fact]
     public async Task Viewers_at_once_share_one_computation_and_the_next_period_computes_again()

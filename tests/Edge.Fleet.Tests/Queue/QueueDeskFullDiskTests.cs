@@ -25,14 +25,14 @@ public sealed class QueueDeskFullDiskTests : IDisposable
     private readonly TempFolder _folder = new("queue-desk-full-disk");
     private readonly FullDiskOutage _outage = new();
     private readonly LiteQueueStore _store;
-    private readonly RegistryDatabase _registryDb;
+    private readonly RegistryFile _registryDb;
     private readonly RecordedReplies _replies = new();
     private readonly QueueDesk _desk;
 
     public QueueDeskFullDiskTests()
     {
         _store = new LiteQueueStore(LiteQueueStore.FileName, _outage.Outages, _outage.Opening);
-        _registryDb = new RegistryDatabase(_folder["registry.db"]);
+        _registryDb = new RegistryFile(_folder["registry.db"]);
         _desk = new QueueDesk(
             _store, new DeviceRegistry(_registryDb, _outage.Time), _replies, new DeviceTimeline(new HeartbeatBoard()), _outage.Time,
             Options.Create(new QueueOptions()), new QueueRefusalCounts(), NullLogger<QueueDesk>.Instance);

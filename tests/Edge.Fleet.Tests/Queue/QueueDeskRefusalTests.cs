@@ -21,14 +21,14 @@ public sealed class QueueDeskRefusalTests : IDisposable
 
     private readonly TempFolder _folder = new("queue-refusals");
     private readonly LiteQueueStore _store;
-    private readonly RegistryDatabase _registryDb;
+    private readonly RegistryFile _registryDb;
     private readonly QueueRefusalCounts _counts = new();
     private readonly QueueDesk _desk;
 
     public QueueDeskRefusalTests()
     {
         _store = new LiteQueueStore(_folder[LiteQueueStore.FileName]);
-        _registryDb = new RegistryDatabase(_folder["registry.db"]);
+        _registryDb = new RegistryFile(_folder["registry.db"]);
         var time = new FakeTimeProvider(FleetNow.ToUniversalTime());
         var registry = new DeviceRegistry(_registryDb, time);
         RegisteredDevice[] devices =

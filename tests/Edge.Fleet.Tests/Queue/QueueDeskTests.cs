@@ -22,14 +22,14 @@ public sealed class QueueDeskTests : IDisposable
 
     private readonly TempFolder _folder = new("queue-desk");
     private readonly LiteQueueStore _store;
-    private readonly RegistryDatabase _registryDb;
+    private readonly RegistryFile _registryDb;
     private readonly HeartbeatBoard _board = new();
     private readonly QueueDesk _desk;
 
     public QueueDeskTests()
     {
         _store = new LiteQueueStore(_folder[LiteQueueStore.FileName]);
-        _registryDb = new RegistryDatabase(_folder["registry.db"]);
+        _registryDb = new RegistryFile(_folder["registry.db"]);
         var time = new FakeTimeProvider(FleetNow.ToUniversalTime());
         _desk = new QueueDesk(
             _store, new DeviceRegistry(_registryDb, time), new NoReplies(), new DeviceTimeline(_board), time,

@@ -12,17 +12,17 @@ namespace Edge.Fleet.Tests.Registry;
 public sealed class ClaimCodeIssuerTests : IDisposable
 {
     private readonly TempFolder _folder = new("claim-issuer");
-    private readonly RegistryDatabase _db;
+    private readonly RegistryFile _db;
     private readonly RecordingBrokerAccounts _accounts = new();
     private readonly DeviceRegistry _registry;
     private readonly ClaimCodeIssuer _issuer;
 
     public ClaimCodeIssuerTests()
     {
-        _db = new RegistryDatabase(_folder[RegistryDatabase.FileName]);
+        _db = new RegistryFile(_folder[RegistryFile.FileName]);
         var time = TimeProvider.System;
         _registry = new DeviceRegistry(new LiteDeviceStore(_db), new InProcessChangeFeed(), time, NullLogger<DeviceRegistry>.Instance);
-        var audit = new AuditLog(new LiteAuditStore(_db), time, NullLogger<AuditLog>.Instance);
+        var audit = new AuditRecorder(new LiteAuditStore(_db), time, NullLogger<AuditRecorder>.Instance);
         _issuer = new ClaimCodeIssuer(new LiteEnrolmentStore(_db), _registry, audit, _accounts, time,
             Options.Create(new ProvisioningOptions()), NullLogger<ClaimCodeIssuer>.Instance);
     }

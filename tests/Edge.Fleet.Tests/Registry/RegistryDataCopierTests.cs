@@ -20,7 +20,7 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
     public async Task Everything_in_the_registry_file_is_copied_once_and_a_second_run_copies_nothing()
     {
         var none = CancellationToken.None;
-        using (var db = new RegistryDatabase(_folder[RegistryDatabase.FileName]))
+        using (var db = new RegistryFile(_folder[RegistryFile.FileName]))
         {
             var enrolments = new LiteEnrolmentStore(db);
             await enrolments.AddAsync(RegistryStoreContract.Enrolment("k-old", "dev-old"), none);
@@ -79,6 +79,6 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
         await using var _target = target;
 
         Assert.Equal(0, await new RegistryDataCopier().CopyAsync(new FleetOptions { DataDir = _folder["empty"] }, target, CancellationToken.None));
-        Assert.False(File.Exists(_folder[Path.Combine("empty", RegistryDatabase.FileName)]));
+        Assert.False(File.Exists(_folder[Path.Combine("empty", RegistryFile.FileName)]));
     }
 }

@@ -20,11 +20,11 @@ public interface IRegistryEngine : IAsyncDisposable
 public sealed class LiteRegistryEngine : IRegistryEngine
 {
     private readonly TempFolder _folder = new("registry-store");
-    private RegistryDatabase? _db;
+    private RegistryFile? _db;
 
     public Task<RegistryStores> OpenAsync()
     {
-        _db = new RegistryDatabase(_folder[RegistryDatabase.FileName]);
+        _db = new RegistryFile(_folder[RegistryFile.FileName]);
         return Task.FromResult(new RegistryStores(new LiteDeviceStore(_db), new LiteEnrolmentStore(_db), new LitePeopleStore(_db), new LiteAuditStore(_db)));
     }
 

@@ -30,7 +30,7 @@ public sealed class RegistryNode : IAsyncDisposable
         _feed.Subscribe(Ping, () => Interlocked.Increment(ref _pings));
         var time = TimeProvider.System;
         Registry = new DeviceRegistry(new PostgresDeviceStore(_dataSource), _feed, time, NullLogger<DeviceRegistry>.Instance);
-        Audit = new AuditLog(new PostgresAuditStore(_dataSource), time, NullLogger<AuditLog>.Instance);
+        Audit = new AuditRecorder(new PostgresAuditStore(_dataSource), time, NullLogger<AuditRecorder>.Instance);
         Users = new UserDirectory(new PostgresPeopleStore(_dataSource), _feed, time);
         Issuer = new ClaimCodeIssuer(new PostgresEnrolmentStore(_dataSource), Registry, Audit, accounts, time,
             Options.Create(new ProvisioningOptions()), NullLogger<ClaimCodeIssuer>.Instance);
@@ -38,7 +38,7 @@ public sealed class RegistryNode : IAsyncDisposable
 
     public DeviceRegistry Registry { get; }
 
-    public AuditLog Audit { get; }
+    public AuditRecorder Audit { get; }
 
     public UserDirectory Users { get; }
 

@@ -97,7 +97,7 @@ public sealed class RolloutGateTests
 
     private RolloutStep Decide(IReadOnlyList<RolloutTarget> targets)
     {
-        var rules = new CentreRuleBook(Options.Create(new AlertOptions
+        var rules = new CentreRuleResolver(Options.Create(new AlertOptions
         {
             Centres = { ["hn"] = new AlertRuleSettings { OpeningHours = "Mon-Fri 07:30-17:00" } },
         }));

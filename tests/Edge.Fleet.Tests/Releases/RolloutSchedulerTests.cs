@@ -191,7 +191,7 @@ public sealed class RolloutSchedulerTests(PostgresServerFixture postgres) : ICla
     {
         var clock = new FakeTimeProvider(MondayEightPm);
         var options = Options.Create(new ReleaseOptions { PublicUrl = "http://fleet.test", TickSeconds = 0.2 });
-        var rules = new CentreRuleBook(Options.Create(new AlertOptions
+        var rules = new CentreRuleResolver(Options.Create(new AlertOptions
         {
             Centres = { ["hn"] = new AlertRuleSettings { OpeningHours = "Mon-Fri 07:30-17:00" } },
         }));

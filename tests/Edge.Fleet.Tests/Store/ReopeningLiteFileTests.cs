@@ -59,7 +59,7 @@ public sealed class ReopeningLiteFileTests
     [Fact]
     public async Task Registry_on_a_full_disk_answers_unavailable_and_reopens_by_itself_once_space_is_back()
     {
-        using var db = new RegistryDatabase("registry.db", _outage.Outages, _outage.Opening);
+        using var db = new RegistryFile("registry.db", _outage.Outages, _outage.Opening);
         var devices = new LiteDeviceStore(db);
         db.Write(() => db.Collection<RegisteredDevice>(LiteDeviceStore.Collection).Insert(Device("dev-a")));
 

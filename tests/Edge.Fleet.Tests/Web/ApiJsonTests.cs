@@ -32,7 +32,7 @@ public sealed class ApiJsonTests : IDisposable
         (typeof(List<DeviceView>), typeof(DevicesJson)),
         (typeof(RatingStatsView), typeof(StatsJson)),
         (typeof(RatingBreakdownView), typeof(StatsJson)),
-        (typeof(IngestCountersView), typeof(IngestJson)),
+        (typeof(IngestCountsView), typeof(IngestJson)),
         (typeof(List<DeviceHealthView>), typeof(HealthJson)),
         (typeof(DeviceHealthDetail), typeof(HealthJson)),
         (typeof(AlertListView), typeof(AlertsJson)),

@@ -6,7 +6,7 @@ using Edge.Wire;
 namespace Edge.Device.Commands;
 
 /// <summary>One handled command: its kind, where it got to, and the result the fleet was (or will be) sent.</summary>
-public sealed record LedgerEntry(string Id, string Kind, string Outcome, string? Detail, DateTimeOffset At);
+public sealed record HandledCommand(string Id, string Kind, string Outcome, string? Detail, DateTimeOffset At);
 
 /// <summary>
 /// The command ids this device has handled, on disk (<c>{DataDir}/commands-done.json</c>, written atomically at every
@@ -14,23 +14,23 @@ public sealed record LedgerEntry(string Id, string Kind, string Outcome, string?
 /// (retained messages come again with every connection) or one interrupted by a power cut never runs a second time.
 /// Keeps the newest <c>Commands:RememberIds</c>; the fleet's expiry bounds how long an id can come back.
 /// </summary>
-public sealed class CommandLedger
+public sealed class HandledCommandStore
 {
     public const string FileName = "commands-done.json";
 
     private readonly string _path;
     private readonly int _capacity;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, LedgerEntry> _entries;
+    private readonly Dictionary<string, HandledCommand> _entries;
 
-    public CommandLedger(string path, int capacity)
+    public HandledCommandStore(string path, int capacity)
     {
         _path = path;
         _capacity = capacity;
         _entries = Load(path).ToDictionary(e => e.Id, StringComparer.Ordinal);
     }
 
-    public LedgerEntry? Find(string id)
+    public HandledCommand? Find(string id)
     {
         lock (_gate)
         {
@@ -38,7 +38,7 @@ public sealed class CommandLedger
         }
     }
 
-    public IReadOnlyList<LedgerEntry> Newest(int count)
+    public IReadOnlyList<HandledCommand> Newest(int count)
     {
         lock (_gate)
         {
@@ -47,7 +47,7 @@ public sealed class CommandLedger
     }
 
     /// <summary>Records a step and returns once it is on disk.</summary>
-    public void Record(LedgerEntry entry)
+    public void Record(HandledCommand entry)
     {
         lock (_gate)
         {
@@ -57,15 +57,15 @@ public sealed class CommandLedger
                 _entries.Remove(old.Id);
             }
 
-            AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(_entries.Values.ToList(), LedgerJson.Default.ListLedgerEntry));
+            AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(_entries.Values.ToList(), LedgerJson.Default.ListHandledCommand));
         }
     }
 
-    private static List<LedgerEntry> Load(string path)
+    private static List<HandledCommand> Load(string path)
     {
         try
         {
-            return AtomicFile.ReadOrNull(path) is { } bytes ? JsonSerializer.Deserialize(bytes, LedgerJson.Default.ListLedgerEntry) ?? [] : [];
+            return AtomicFile.ReadOrNull(path) is { } bytes ? JsonSerializer.Deserialize(bytes, LedgerJson.Default.ListHandledCommand) ?? [] : [];
         }
         catch (JsonException)
         {
@@ -76,5 +76,5 @@ public sealed class CommandLedger
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(List<LedgerEntry>))]
+[JsonSerializable(typeof(List<HandledCommand>))]
 internal sealed partial class LedgerJson : JsonSerializerContext;

@@ -8,7 +8,7 @@ namespace Edge.Fleet.Ingest;
 /// <see cref="IngestMetrics"/>, for <c>/metrics</c> (one tally for both). In memory on purpose: the store holds the
 /// durable truth (sequences, gaps); these say how this node is coping right now.
 /// </summary>
-public sealed class IngestCounters
+public sealed class IngestCounts
 {
     private static readonly IngestResult[] Rejections =
         [IngestResult.Malformed, IngestResult.Oversized, IngestResult.TooManyEvents, IngestResult.DeviceMismatch, IngestResult.InvalidSeq,
@@ -32,12 +32,12 @@ public sealed class IngestCounters
     private long _acksNotSent;
 
     /// <summary>Tallies alone (tests).</summary>
-    public IngestCounters()
+    public IngestCounts()
     {
     }
 
     /// <summary>As registered: ingest's meter observes these tallies (<see cref="IngestMetrics"/>).</summary>
-    public IngestCounters(IMeterFactory meters) => IngestMetrics.Observe(this, meters);
+    public IngestCounts(IMeterFactory meters) => IngestMetrics.Observe(this, meters);
 
     public void Rejected(IngestResult reason) => _rejected.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
@@ -81,16 +81,16 @@ public sealed class IngestCounters
     /// <summary>An ack the broker did not take in time (the events are stored; the device gets it when it resends).</summary>
     public void AckNotSent() => Interlocked.Increment(ref _acksNotSent);
 
-    public IngestCountersView Snapshot() => Read(byDevice: true);
+    public IngestCountsView Snapshot() => Read(byDevice: true);
 
     /// <summary>The totals without the per-device breakdown (empty): cheap enough for every scrape.</summary>
-    public IngestCountersView Totals() => Read(byDevice: false);
+    public IngestCountsView Totals() => Read(byDevice: false);
 
-    private IngestCountersView Read(bool byDevice)
+    private IngestCountsView Read(bool byDevice)
     {
         var events = Interlocked.Read(ref _events);
         var duplicates = Interlocked.Read(ref _duplicates);
-        return new IngestCountersView(
+        return new IngestCountsView(
             Batches: Interlocked.Read(ref _batches),
             Events: events,
             Accepted: events - duplicates,
@@ -118,7 +118,7 @@ public sealed class IngestCounters
 /// <see cref="RejectedEvents"/>: events refused one by one (stored as <c>rejected</c> markers, never counted);
 /// <see cref="RejectedByDevice"/>: per device, per reason code, refused batches and events (fleet/Ingest/README.md).
 /// </summary>
-public sealed record IngestCountersView(
+public sealed record IngestCountsView(
     long Batches,
     long Events,
     long Accepted,

@@ -1,7 +1,7 @@
 namespace Edge.Device.RemoteConfig;
 
 /// <summary>What became of the configurations the fleet sent (shown on the local GET /remote-config).</summary>
-public sealed class RemoteConfigCounters
+public sealed class RemoteConfigCounts
 {
     private long _applied, _invalid, _malformed, _oversized;
 

@@ -8,7 +8,7 @@ namespace Edge.Fleet.Alerts;
 /// announced (two nodes evaluating at once during a failover open one alert and queue one notice). The transition's
 /// e-mails (<see cref="IAlertMailPlanner"/>: who, and when) go into the same commit.
 /// </summary>
-public sealed class AlertBook(IAlertStore store, AlertWebhook webhook, OpenAlertCache cache, ILogger<AlertBook> logger,
+public sealed class AlertTransitions(IAlertStore store, AlertWebhook webhook, OpenAlertCache cache, ILogger<AlertTransitions> logger,
     IAlertMailPlanner? mails = null)
 {
     private readonly IAlertMailPlanner _mails = mails ?? new NoAlertMails();

@@ -22,7 +22,7 @@ public sealed record CentreRules(AlertRules Rules, OpeningHours Hours, TimeZoneI
 /// reloaded on every node by <see cref="CentreRuleSync"/>).
 /// Devices without a centre get the defaults.
 /// </summary>
-public sealed class CentreRuleBook
+public sealed class CentreRuleResolver
 {
     private readonly AlertOptions _options;
     private readonly TimeZoneInfo _zone;
@@ -30,7 +30,7 @@ public sealed class CentreRuleBook
     private readonly ConcurrentDictionary<string, AlertRuleSettings> _changed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CentreRules> _resolved = new(StringComparer.Ordinal);
 
-    public CentreRuleBook(IOptions<AlertOptions> options)
+    public CentreRuleResolver(IOptions<AlertOptions> options)
     {
         _options = options.Value;
         AlertClock.TryFindZone(_options.TimeZone, out _zone);

@@ -13,7 +13,7 @@ namespace Edge.Device.Queue;
 /// answers, so a kiosk killed right after handing a ticket out never hands it out again. This is what makes the kiosk
 /// its tickets' authority while the fleet is away (fleet/Queue/README.md, "When the centre loses its link").
 /// </summary>
-public sealed class KioskLedger : IDisposable
+public sealed class KioskTicketStore : IDisposable
 {
     private const string TicketsCollection = "tickets";
 
@@ -22,7 +22,7 @@ public sealed class KioskLedger : IDisposable
     private long _lastCallOrder = -1;
 
     /// <summary>The file is opened on first use: only a kiosk has one.</summary>
-    public KioskLedger(string path) => _db = new Lazy<LiteDatabase>(() => LiteFile.Open(path, TicketsCollection));
+    public KioskTicketStore(string path) => _db = new Lazy<LiteDatabase>(() => LiteFile.Open(path, TicketsCollection));
 
     private ILiteCollection<LedgerTicket> Tickets
     {

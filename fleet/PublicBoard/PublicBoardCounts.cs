@@ -1,7 +1,7 @@
 namespace Edge.Fleet.PublicBoard;
 
 /// <summary>What the public board did since this node started; read at <c>GET /api/v1/public-board/counters</c>.</summary>
-public sealed class PublicBoardCounters
+public sealed class PublicBoardCounts
 {
     private long _computations;
     private long _answers;
@@ -22,7 +22,7 @@ public sealed class PublicBoardCounters
 
     public void Failed() => Interlocked.Increment(ref _failures);
 
-    public BoardCountersView Snapshot() => new(
+    public BoardCountsView Snapshot() => new(
         Interlocked.Read(ref _computations), Interlocked.Read(ref _answers), Interlocked.Read(ref _notModified),
         Interlocked.Read(ref _notShown), Interlocked.Read(ref _rateLimited), Interlocked.Read(ref _failures));
 }

@@ -1,7 +1,7 @@
 namespace Edge.Device.Commands;
 
 /// <summary>What became of the commands the fleet sent (shown on the local GET /commands).</summary>
-public sealed class CommandCounters
+public sealed class CommandCounts
 {
     private long _run, _repeated, _expired, _unknown, _malformed, _refused;
 

@@ -56,7 +56,7 @@ public static class AuditActions
 /// The audit log (<see cref="IAuditStore"/>). Other features record their own changes through <see cref="Record"/>
 /// or <see cref="RecordAsync"/> (e.g. configuration pushes: <see cref="AuditActions.ConfigChanged"/>).
 /// </summary>
-public sealed class AuditLog(IAuditStore store, TimeProvider time, ILogger<AuditLog> logger)
+public sealed class AuditRecorder(IAuditStore store, TimeProvider time, ILogger<AuditRecorder> logger)
 {
     /// <summary>Appends an entry, durable when this returns.</summary>
     public async Task RecordAsync(string actor, string action, string? subject, bool success = true, string? detail = null,

@@ -7,7 +7,7 @@ namespace Edge.Fleet.Auth;
 /// refused devices, what provisioning refused, failed logins. In memory, like the ingest counters; the audit log
 /// keeps the durable record of provisioning and logins.
 /// </summary>
-public sealed class SecurityCounters
+public sealed class SecurityCounts
 {
     private readonly ConcurrentDictionary<string, long> _connectRefused = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _provisionRefused = new(StringComparer.Ordinal);
@@ -35,7 +35,7 @@ public sealed class SecurityCounters
     /// <summary>A write by a read-only role (province officer, national viewer) was refused (<see cref="ReadOnlyRoleGate"/>).</summary>
     public void ReadOnlyWriteRefused() => Interlocked.Increment(ref _readOnlyWritesRefused);
 
-    public SecurityCountersView Snapshot() => new(
+    public SecurityCountsView Snapshot() => new(
         new Dictionary<string, long>(_connectRefused),
         Interlocked.Read(ref _publishRefused),
         Interlocked.Read(ref _subscribeRefused),
@@ -51,7 +51,7 @@ public sealed class SecurityCounters
 /// <see cref="PublishRefused"/>/<see cref="SubscribeRefused"/>: topic ACL refusals; <see cref="Disconnected"/>:
 /// connections cut because their device was retired.
 /// </summary>
-public sealed record SecurityCountersView(
+public sealed record SecurityCountsView(
     Dictionary<string, long> ConnectRefused,
     long PublishRefused,
     long SubscribeRefused,

@@ -7,7 +7,7 @@ namespace Edge.Fleet.Federation;
 /// forwarded, acknowledged, the backlog, refusals and failures by reason) and as a receiver (batches and events
 /// stored, acks sent, hostile or broken batches refused by reason).
 /// </summary>
-public sealed class FederationCounters
+public sealed class FederationCounts
 {
     private readonly ConcurrentDictionary<string, long> _sendFailures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Edge.Fleet.Tests.Alerts;
 
-public sealed class AlertBookTests : IDisposable
+public sealed class AlertTransitionsTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
     private static readonly AlertCondition PaperOut = new(AlertKinds.PrinterPaperOut, Severities.Critical, "kiosk-1", null, null, "printer paper-out");
@@ -13,7 +13,7 @@ public sealed class AlertBookTests : IDisposable
     private readonly TempFolder _folder = new("alert-book");
     private readonly LiteAlertStore _store;
 
-    public AlertBookTests() => _store = new LiteAlertStore(_folder["alerts.db"]);
+    public AlertTransitionsTests() => _store = new LiteAlertStore(_folder["alerts.db"]);
 
     public void Dispose()
     {
@@ -123,12 +123,12 @@ public sealed class AlertBookTests : IDisposable
         Assert.Equal(3, (await _store.NoticesAsync(10, default)).Count);
     }
 
-    private async Task<AlertBook.Changes> ApplyAsync(AlertBook book, IReadOnlyList<AlertCondition> conditions, DateTimeOffset now) =>
+    private async Task<AlertTransitions.Changes> ApplyAsync(AlertTransitions book, IReadOnlyList<AlertCondition> conditions, DateTimeOffset now) =>
         await book.ApplyAsync(conditions, await _store.OpenAlertsAsync(default), now, default);
 
-    private AlertBook Book(string? webhookUrl = null)
+    private AlertTransitions Book(string? webhookUrl = null)
     {
         var options = Options.Create(new AlertOptions { WebhookUrl = webhookUrl });
-        return new AlertBook(_store, new AlertWebhook(new HttpClient(), options), new OpenAlertCache(_store, TimeProvider.System), NullLogger<AlertBook>.Instance);
+        return new AlertTransitions(_store, new AlertWebhook(new HttpClient(), options), new OpenAlertCache(_store, TimeProvider.System), NullLogger<AlertTransitions>.Instance);
     }
 }

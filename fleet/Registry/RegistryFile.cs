@@ -17,7 +17,7 @@ namespace Edge.Fleet.Registry;
 /// <c>LiteAuditStore</c>) share this one file and its write lock. The file reopens itself after its engine failed
 /// (<see cref="ReopeningLiteFile{TView}"/>): the stores therefore ask for a collection at each use, never keep one.
 /// </summary>
-public sealed class RegistryDatabase : IDisposable
+public sealed class RegistryFile : IDisposable
 {
     public const string FileName = "registry.db";
 
@@ -33,12 +33,12 @@ public sealed class RegistryDatabase : IDisposable
 
     private readonly ReopeningLiteFile<LiteDatabase> _file;
 
-    public RegistryDatabase(IOptions<FleetOptions> options, StoreOutages outages)
+    public RegistryFile(IOptions<FleetOptions> options, StoreOutages outages)
         : this(options.Value.FileIn(FileName), outages)
     {
     }
 
-    public RegistryDatabase(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
+    public RegistryFile(string path, StoreOutages? outages = null, LiteFileOpening? opening = null)
     {
         _file = new ReopeningLiteFile<LiteDatabase>("registry", path, Collections, db => db, outages, opening);
     }
@@ -50,7 +50,7 @@ public sealed class RegistryDatabase : IDisposable
     public ILiteCollection<T> Collection<T>(string name) =>
         Collections.Contains(name, StringComparer.Ordinal)
             ? _file.Read(db => db.GetCollection<T>(name))
-            : throw new ArgumentException($"'{name}' is not a collection of {FileName}; declare it in {nameof(RegistryDatabase)}", nameof(name));
+            : throw new ArgumentException($"'{name}' is not a collection of {FileName}; declare it in {nameof(RegistryFile)}", nameof(name));
 
     /// <summary>Runs a read; a failure of the engine under it makes the file reopen (see <see cref="ReopeningLiteFile{TView}"/>).</summary>
     public T Read<T>(Func<T> work) => _file.Read(_ => work());

@@ -6,15 +6,15 @@ using Edge.Wire;
 namespace Edge.Device.Tests.Queue;
 
 /// <summary>Who has each ticket at the kiosk: takes (its own hand-outs), claims (the fleet's, confirmed by counters) and transfers.</summary>
-public sealed class KioskLedgerTests : IDisposable
+public sealed class KioskTicketStoreTests : IDisposable
 {
     private const string Day = "2026-11-23";
     private readonly TempFolder _folder = new("kiosk-ledger");
-    private KioskLedger _ledger;
+    private KioskTicketStore _ledger;
 
-    public KioskLedgerTests()
+    public KioskTicketStoreTests()
     {
-        _ledger = new KioskLedger(_folder["kiosk-ledger.db"]);
+        _ledger = new KioskTicketStore(_folder["kiosk-ledger.db"]);
         _ledger.Issued(Day, "A001", "Tư pháp", priority: false, new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.FromHours(7)));
     }
 
@@ -127,7 +127,7 @@ public sealed class KioskLedgerTests : IDisposable
         Assert.Equal(LanOutcomes.Transferred, _ledger.Transfer(new LanTransferRequest("move-1", "1", "A001", Day, "3", null, false), locally: true).Outcome);
 
         _ledger.Dispose();
-        _ledger = new KioskLedger(_folder["kiosk-ledger.db"]);
+        _ledger = new KioskTicketStore(_folder["kiosk-ledger.db"]);
 
         var pending = Assert.Single(_ledger.TransfersWithoutEvent());
         Assert.Equal(("A001", "1", "counter:3"), (pending.Number, pending.TransferredFrom, pending.TransferTo));
