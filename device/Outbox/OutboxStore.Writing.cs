@@ -80,23 +80,33 @@ public sealed partial class OutboxStore
         {
             CloseAfterFault(ex);
             var stored = committed ? StoredAfterReopen(numbered!) : false;
-            if (stored == true)
-            {
-                _logger.LogWarning("Outbox flush failed ({Error}) but the events are in the reopened file", ex.Message);
-                Complete(appends, numbered!);
-                return;
-            }
-
-            var count = appends.Sum(a => a.Drafts.Count);
-            _logger.LogError("Outbox write failed; {Count} events were {Truth}: {Error}", count, stored is null ? "perhaps not stored" : "NOT stored", ex.Message);
-            var failure = new OutboxWriteException(
-                stored is null
-                    ? $"not known to be stored: the outbox flush failed ({ex.Message}) and the file could not be reopened to check"
-                    : $"not stored: the outbox write failed ({ex.Message})",
-                stored,
-                ex);
-            appends.ForEach(a => a.Fail(failure));
+            SettleFailedWrite(appends, numbered, stored, ex, "outbox write", "the file could not be reopened to check");
         }
+    }
+
+    /// <summary>
+    /// After a failed write (<paramref name="what"/>): the appends complete when the reopened file has them
+    /// (<paramref name="stored"/> true); otherwise each fails with the truth, "not stored" or "not known to be stored"
+    /// (<paramref name="uncheckable"/> says why it could not be known).
+    /// </summary>
+    private void SettleFailedWrite(List<AppendCommand> appends, Numbered? numbered, bool? stored, Exception ex, string what, string uncheckable)
+    {
+        if (stored == true)
+        {
+            _logger.LogWarning("Outbox: the {What} failed ({Error}) but the events are in the reopened file", what, ex.Message);
+            Complete(appends, numbered!);
+            return;
+        }
+
+        var count = appends.Sum(a => a.Drafts.Count);
+        _logger.LogError("Outbox: the {What} failed; {Count} events were {Truth}: {Error}", what, count, stored is null ? "perhaps not stored" : "NOT stored", ex.Message);
+        var failure = new OutboxWriteException(
+            stored is null
+                ? $"not known to be stored: the {what} failed ({ex.Message}) and {uncheckable}"
+                : $"not stored: the {what} failed ({ex.Message})",
+            stored,
+            ex);
+        appends.ForEach(a => a.Fail(failure));
     }
 
     /// <summary>
@@ -145,22 +155,7 @@ public sealed partial class OutboxStore
             var cut = journal.CutBack(before);
             CloseAfterFault(ex);
             var stored = cut ? false : StoredAfterReopen(numbered);
-            if (stored == true)
-            {
-                _logger.LogWarning("Outbox journal append failed ({Error}) but the events are in the reopened file", ex.Message);
-                Complete(appends, numbered);
-                return;
-            }
-
-            var count = appends.Sum(a => a.Drafts.Count);
-            _logger.LogError("Outbox journal append failed; {Count} events were {Truth}: {Error}", count, stored is null ? "perhaps not stored" : "NOT stored", ex.Message);
-            var failure = new OutboxWriteException(
-                stored is null
-                    ? $"not known to be stored: the outbox journal append failed ({ex.Message}) and could not be cut back or checked"
-                    : $"not stored: the outbox journal append failed ({ex.Message})",
-                stored,
-                ex);
-            appends.ForEach(a => a.Fail(failure));
+            SettleFailedWrite(appends, numbered, stored, ex, "outbox journal append", "it could not be cut back or checked");
             return;
         }
 
