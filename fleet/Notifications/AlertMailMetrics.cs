@@ -8,21 +8,17 @@ public sealed class AlertMailMetrics
 {
     public const string MeterName = MetricsRegistration.MeterPrefix + "Notifications";
 
-    private static readonly KeyValuePair<string, object?> Sent = new("outcome", "sent");
-    private static readonly KeyValuePair<string, object?> Failed = new("outcome", "failed");
-
-    private readonly Counter<long> _mails;
+    private readonly SendOutcomes _mails;
 
     public AlertMailMetrics(IMeterFactory meters)
     {
-        _mails = meters.Create(MeterName).CreateCounter<long>(
+        _mails = new SendOutcomes(
+            meters.Create(MeterName),
             "edge_alert_mail_total",
-            description: "Alert e-mail notifications sent through SMTP, by outcome (a failed one is retried, then a dead letter).");
-        _mails.Add(0, Sent);
-        _mails.Add(0, Failed);
+            "Alert e-mail notifications sent through SMTP, by outcome (a failed one is retried, then a dead letter).");
     }
 
-    public void MailsSent(int mails) => _mails.Add(mails, Sent);
+    public void MailsSent(int mails) => _mails.Sent(mails);
 
-    public void MailsFailed(int mails) => _mails.Add(mails, Failed);
+    public void MailsFailed(int mails) => _mails.Failed(mails);
 }

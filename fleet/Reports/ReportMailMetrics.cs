@@ -8,21 +8,17 @@ public sealed class ReportMailMetrics
 {
     public const string MeterName = MetricsRegistration.MeterPrefix + "Reports";
 
-    private static readonly KeyValuePair<string, object?> Sent = new("outcome", "sent");
-    private static readonly KeyValuePair<string, object?> Failed = new("outcome", "failed");
-
-    private readonly Counter<long> _mails;
+    private readonly SendOutcomes _mails;
 
     public ReportMailMetrics(IMeterFactory meters)
     {
-        _mails = meters.Create(MeterName).CreateCounter<long>(
+        _mails = new SendOutcomes(
+            meters.Create(MeterName),
             "edge_report_mail_total",
-            description: "Report e-mails (one per centre, period and manager) sent through SMTP, by outcome (a failed one is retried, then a dead letter).");
-        _mails.Add(0, Sent);
-        _mails.Add(0, Failed);
+            "Report e-mails (one per centre, period and manager) sent through SMTP, by outcome (a failed one is retried, then a dead letter).");
     }
 
-    public void MailSent() => _mails.Add(1, Sent);
+    public void MailSent() => _mails.Sent();
 
-    public void MailFailed() => _mails.Add(1, Failed);
+    public void MailFailed() => _mails.Failed();
 }
