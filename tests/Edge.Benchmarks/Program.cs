@@ -37,7 +37,9 @@ if (verb == "powercut")
 
 if (verb == "folder-cycles")
 {
-    // "folder-cycles [--edges]": the folders of each host that sit in a type-reference cycle (tests/Edge.Testing/Architecture).
+    // "folder-cycles [--edges] [--why]": the folders of each host that sit in a type-reference cycle
+    // (tests/Edge.Testing/Architecture); --why lists, for each mutual pair, the types that make each of its two edges; --why-from F lists them
+    // for every edge out of folder F.
     foreach (var (name, root, dlls) in FolderCycleTargets.All())
     {
         var counter = new Edge.Testing.Architecture.FolderCycleCounter(root);
@@ -47,6 +49,35 @@ if (verb == "folder-cycles")
         }
 
         Console.WriteLine($"{name} ({root}): {counter.Describe()}");
+        var whyFrom = Array.IndexOf(args, "--why-from");
+        if (whyFrom >= 0 && whyFrom + 1 < args.Length && counter.Edges.TryGetValue(args[whyFrom + 1], out var fromTargets))
+        {
+            foreach (var to in fromTargets.Order(StringComparer.Ordinal))
+            {
+                Console.WriteLine($"  {args[whyFrom + 1]} -> {to}:");
+                foreach (var reason in counter.Why(args[whyFrom + 1], to))
+                {
+                    Console.WriteLine($"    {reason}");
+                }
+            }
+        }
+
+        if (args.Contains("--why"))
+        {
+            foreach (var pair in counter.MutualPairs())
+            {
+                var ends = pair.Split("<->");
+                foreach (var (from, to) in new[] { (ends[0], ends[1]), (ends[1], ends[0]) })
+                {
+                    Console.WriteLine($"  {from} -> {to}:");
+                    foreach (var reason in counter.Why(from, to))
+                    {
+                        Console.WriteLine($"    {reason}");
+                    }
+                }
+            }
+        }
+
         if (args.Contains("--edges"))
         {
             foreach (var (from, to) in counter.Edges.OrderBy(e => e.Key, StringComparer.Ordinal))

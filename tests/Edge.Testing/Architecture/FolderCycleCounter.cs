@@ -18,6 +18,7 @@ public sealed class FolderCycleCounter
 {
     private readonly string root;
     private readonly Dictionary<string, HashSet<string>> edges = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string From, string To), SortedSet<string>> reasons = [];
 
     /// <param name="rootNamespace">Namespace whose next segment names a folder, e.g. <c>Edge.Device</c>.</param>
     public FolderCycleCounter(string rootNamespace) => root = rootNamespace;
@@ -44,12 +45,17 @@ public sealed class FolderCycleCounter
                 if (to is not null && to != from)
                 {
                     targets.Add(to);
+                    Reason(from, to).Add($"{type.FullName} -> {Outermost(referenced).FullName}");
                 }
             }
         }
 
         return this;
     }
+
+    /// <summary>The type pairs that make the edge <paramref name="from"/> → <paramref name="to"/>, "A.B -> C.D".</summary>
+    public IReadOnlyCollection<string> Why(string from, string to) =>
+        reasons.TryGetValue((from, to), out var found) ? found : [];
 
     /// <summary>The cycles: each strongly connected component of more than one folder, folders sorted by name.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Cycles() =>
@@ -95,7 +101,17 @@ public sealed class FolderCycleCounter
         return targets;
     }
 
-    private string? FolderOf(TypeReference type)
+    private SortedSet<string> Reason(string from, string to)
+    {
+        if (!reasons.TryGetValue((from, to), out var found))
+        {
+            reasons[(from, to)] = found = new SortedSet<string>(StringComparer.Ordinal);
+        }
+
+        return found;
+    }
+
+    private static TypeReference Outermost(TypeReference type)
     {
         while (type is TypeSpecification specification)
         {
@@ -107,6 +123,12 @@ public sealed class FolderCycleCounter
             type = type.DeclaringType;
         }
 
+        return type;
+    }
+
+    private string? FolderOf(TypeReference type)
+    {
+        type = Outermost(type);
         var ns = type.Namespace;
         if (!ns.StartsWith(root + ".", StringComparison.Ordinal))
         {
