@@ -8,7 +8,7 @@ public interface IOutboxFileOpener
 {
     LiteDatabase Open(string path, params string[] collections);
 
-    /// <summary>The journal in front of the file (<see cref="OutboxJournal"/>): a stream whose <c>Flush()</c> is an fsync.</summary>
+    /// <summary>The journal in front of the file (<see cref="OutboxJournal"/>): a stream whose <c>Flush()</c> makes its writes durable.</summary>
     Stream OpenJournal(string path) => new JournalFileStream(path);
 }
 
@@ -87,13 +87,6 @@ public sealed class OutboxLiteFile(DataFileStream data, OrderedLogStream log)
 /// </summary>
 public sealed class DataFileStream(string path)
     : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.RandomAccess)
-{
-    public override void Flush() => Flush(flushToDisk: true);
-}
-
-/// <summary>The outbox's journal file: every <see cref="Stream.Flush()"/> is an fsync (the durable point of a press).</summary>
-public sealed class JournalFileStream(string path)
-    : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None)
 {
     public override void Flush() => Flush(flushToDisk: true);
 }

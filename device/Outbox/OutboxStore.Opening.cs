@@ -342,7 +342,7 @@ public sealed partial class OutboxStore
         LiteFile.CommitDurably(file.Db, () => file.Meta.Upsert(state));
     }
 
-    /// <summary>Opens the journal empty: a damaged one is moved aside first (never deleted), a good one emptied.</summary>
+    /// <summary>Opens the journal empty (a new generation): a damaged one is moved aside first (never deleted).</summary>
     private OutboxJournal OpenJournal(JournalContents read)
     {
         if (read.DamagedRecords > 0 && File.Exists(_journalPath))
@@ -351,19 +351,14 @@ public sealed partial class OutboxStore
             _logger.LogCritical("Outbox journal with damaged records moved aside as {Moved}", moved);
         }
 
-        var journal = new OutboxJournal(_opener.OpenJournal(_journalPath));
+        var stream = _opener.OpenJournal(_journalPath);
         try
         {
-            if (journal.Length > 0)
-            {
-                journal.Reset();
-            }
-
-            return journal;
+            return new OutboxJournal(stream, read);
         }
         catch
         {
-            journal.Dispose();
+            stream.Dispose();
             throw;
         }
     }

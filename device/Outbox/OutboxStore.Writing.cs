@@ -11,8 +11,11 @@ public sealed partial class OutboxStore
     /// <summary>Journal-only events that make the store move them into LiteDB (a backlog is not kept in memory).</summary>
     internal const int JournalMoveEvents = 1000;
 
-    /// <summary>A journal this long is moved into LiteDB and emptied, even when its events were all acknowledged.</summary>
-    internal const long JournalRotateBytes = 1024 * 1024;
+    /// <summary>
+    /// A journal with less room than this left is moved into LiteDB and starts a new generation, even when its events
+    /// were all acknowledged (a press rarely meets a full journal then).
+    /// </summary>
+    internal const long JournalRotateFreeBytes = 64 * 1024;
 
     private void WriteAppends(List<AppendCommand> appends)
     {
@@ -34,12 +37,16 @@ public sealed partial class OutboxStore
         {
             if (Volatile.Read(ref _bytes) + appends.Sum(a => a.Drafts.Count * 512L) <= _options.MaxBytes)
             {
-                JournalAppends(file, journal, appends);
-                return;
+                if (JournalAppends(file, journal, appends))
+                {
+                    return;
+                }
             }
-
-            // Over the byte cap: health samples become markers in LiteDB, so the journal's events go there first.
-            MoveJournal(file);
+            else
+            {
+                // Over the byte cap: health samples become markers in LiteDB, so the journal's events go there first.
+                MoveJournal(file);
+            }
         }
 
         var committed = false;
@@ -112,13 +119,14 @@ public sealed partial class OutboxStore
     /// <summary>
     /// The press path: the group's events numbered, appended to the journal as one write and made durable by one
     /// fsync (with the last ack, if any, in front of them at no cost). A failed append is cut back off the journal
-    /// (stored: false), or, when that fails too, looked for after a reopen like a failed LiteDB flush.
+    /// (stored: false), or, when that fails too, looked for after a reopen like a failed LiteDB flush. False when the
+    /// group is larger than even an empty journal holds: nothing was written, the caller commits it into LiteDB.
     /// </summary>
-    private void JournalAppends(OpenOutbox file, OutboxJournal journal, List<AppendCommand> appends)
+    private bool JournalAppends(OpenOutbox file, OutboxJournal journal, List<AppendCommand> appends)
     {
         var next = Volatile.Read(ref _nextSeq);
         var now = DateTime.UtcNow;
-        var records = new List<byte[]>();
+        var records = new List<JournalRecord>();
         if (_pendingJournalAck >= 0)
         {
             records.Add(OutboxJournal.AckRecord(_pendingJournalAck));
@@ -144,6 +152,19 @@ public sealed partial class OutboxStore
         }
 
         var numbered = new Numbered(seqs, next, events.Count, newBytes, 0, 0, now);
+        if (!journal.Fits(records))
+        {
+            if (!TryMoveJournal(file, appends, numbered))
+            {
+                return true;
+            }
+
+            if (!journal.Fits(records))
+            {
+                return false;
+            }
+        }
+
         var before = journal.Length;
         try
         {
@@ -156,7 +177,7 @@ public sealed partial class OutboxStore
             CloseAfterFault(ex);
             var stored = cut ? false : StoredAfterReopen(numbered);
             SettleFailedWrite(appends, numbered, stored, ex, "outbox journal append", "it could not be cut back or checked");
-            return;
+            return true;
         }
 
         _pendingJournalAck = -1;
@@ -167,7 +188,7 @@ public sealed partial class OutboxStore
 
         Complete(appends, numbered);
         _faults.Clear(StorageFaultNames.Disk);
-        if (events.Count > 0 && (JournalOnlyEvents >= JournalMoveEvents || journal.Length >= JournalRotateBytes))
+        if (events.Count > 0 && (JournalOnlyEvents >= JournalMoveEvents || journal.Free < JournalRotateFreeBytes))
         {
             try
             {
@@ -179,6 +200,27 @@ public sealed partial class OutboxStore
                 _logger.LogError("Outbox could not move its journal into LiteDB: {Error}", ex.Message);
                 CloseAfterFault(ex);
             }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A group that does not fit in what is left of the journal: the journal moves into LiteDB first (a new
+    /// generation). False when the move failed: the appends are then failed as not stored.
+    /// </summary>
+    private bool TryMoveJournal(OpenOutbox file, List<AppendCommand> appends, Numbered numbered)
+    {
+        try
+        {
+            MoveJournal(file);
+            return true;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            CloseAfterFault(ex);
+            SettleFailedWrite(appends, numbered, false, ex, "outbox journal move", "");
+            return false;
         }
     }
 

@@ -478,9 +478,10 @@ public sealed partial class OutboxStore : IDisposable
 
         try
         {
-            if (file.Journal is { } journal && _pendingJournalAck >= 0)
+            JournalRecord[] ack = [OutboxJournal.AckRecord(_pendingJournalAck)];
+            if (file.Journal is { } journal && _pendingJournalAck >= 0 && journal.Fits(ack))
             {
-                journal.Append([OutboxJournal.AckRecord(_pendingJournalAck)], durable: true);
+                journal.Append(ack, durable: true);
                 _pendingJournalAck = -1;
             }
 

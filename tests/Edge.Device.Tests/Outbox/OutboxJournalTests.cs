@@ -24,28 +24,75 @@ public sealed class OutboxJournalTests : IDisposable
     private string JournalFile => _folder["outbox.journal"];
 
     [Fact]
-    public void Records_read_back_in_order_and_a_small_group_never_straddles_a_block()
+    public void Records_read_back_in_order_each_group_from_a_fresh_sector_in_a_file_that_never_changes_size()
     {
-        using (var journal = new OutboxJournal(new JournalFileStream(JournalFile)))
+        using (var journal = new OutboxJournal(new JournalFileStream(JournalFile), JournalContents.Empty))
         {
+            Assert.Equal(OutboxJournal.Capacity, new FileInfo(JournalFile).Length);
             var seq = 0L;
-            while (journal.Length < 3 * OutboxJournal.BlockSize)
+            while (journal.Length < 3 * 4096)
             {
-                byte[][] group = [OutboxJournal.AckRecord(seq), OutboxJournal.EventRecord(seq + 1, DateTime.UtcNow, "rating", Json(seq + 1, 4))];
+                JournalRecord[] group = [OutboxJournal.AckRecord(seq), OutboxJournal.EventRecord(seq + 1, DateTime.UtcNow, "rating", Json(seq + 1, 4))];
+                var start = journal.Length;
                 journal.Append(group, durable: true);
                 seq++;
-                var start = journal.Length - group.Sum(r => r.Length);
-                Assert.Equal(start / OutboxJournal.BlockSize, (journal.Length - 1) / OutboxJournal.BlockSize);
+                Assert.Equal(0, start % OutboxJournal.SectorSize);
+                Assert.Equal(start + OutboxJournal.SectorSize, journal.Length);
             }
+
+            Assert.Equal(OutboxJournal.Capacity, new FileInfo(JournalFile).Length);
         }
 
         var read = OutboxJournal.Read(File.ReadAllBytes(JournalFile));
         Assert.Equal(Enumerable.Range(1, read.Events.Count).Select(i => (long)i), read.Events.Select(e => e.Seq));
-        Assert.True(read.Events.Count > 30);
+        Assert.True(read.Events.Count > 20);
         Assert.Equal(read.Events.Count - 1, read.AckedThrough);
         Assert.Equal(0, read.TornTailBytes);
         Assert.Equal(0, read.DamagedRecords);
+        Assert.Equal(OutboxJournal.FormatVersion, read.Version);
         Assert.Contains("\"level\":4", read.Events[^1].Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_generation_ends_the_replay_before_the_older_records_it_overwrites_only_in_part()
+    {
+        using (var journal = new OutboxJournal(new JournalFileStream(JournalFile), JournalContents.Empty))
+        {
+            for (var seq = 1; seq <= 5; seq++)
+            {
+                journal.Append([OutboxJournal.EventRecord(seq, DateTime.UtcNow, "rating", Json(seq, 4))], durable: true);
+            }
+
+            journal.Reset(); // what a move into LiteDB does
+            journal.Append([OutboxJournal.EventRecord(6, DateTime.UtcNow, "rating", Json(6, 3))], durable: true);
+        }
+
+        // Seqs 2..5 of the older generation are still on the disk after seq 6; they end the replay, they are not damage.
+        var read = OutboxJournal.Read(File.ReadAllBytes(JournalFile));
+        Assert.Equal([6L], read.Events.Select(e => e.Seq));
+        Assert.Equal(0, read.TornTailBytes);
+        Assert.Equal(0, read.DamagedRecords);
+        Assert.Equal(2u, read.Generation);
+    }
+
+    [Fact]
+    public async Task A_journal_left_by_the_version_before_the_pre_sized_file_is_replayed_and_then_rewritten_in_the_new_format()
+    {
+        using (var outbox = await OpenNumberedAsync())
+        {
+            await outbox.AppendAsync(Rating(4));
+            await outbox.AcknowledgeAsync(1);
+        }
+
+        // Format 1: records from offset 0 without a generation (magic, type, length, CRC of type and length and payload).
+        File.WriteAllBytes(JournalFile, [.. FormatOneEvent(2, Json(2, 3)), .. FormatOneEvent(3, Json(3, 2))]);
+
+        using var upgraded = Open();
+        Assert.Equal([2L, 3L], upgraded.ReadAfter(0, 100, int.MaxValue).Select(p => p.Seq));
+        Assert.False(_faults.IsRaised(StorageFaultNames.StorageCorrupt));
+        Assert.Equal(OutboxJournal.Capacity, new FileInfo(JournalFile).Length);
+        Assert.Equal(OutboxJournal.FormatVersion, OutboxJournal.Read(File.ReadAllBytes(JournalFile)).Version);
+        Assert.Equal(4, await upgraded.AppendAsync(Rating(1)));
     }
 
     [Fact]
@@ -201,7 +248,7 @@ public sealed class OutboxJournalTests : IDisposable
                 Assert.Equal([3L, 4L, 5L, 6L], replayed.ReadAfter(0, 100, int.MaxValue).Select(p => p.Seq));
                 Assert.Equal(2, replayed.LastAckedSeq);
                 Assert.Equal(0, replayed.JournalOnlyEvents);
-                Assert.Equal(0, new FileInfo(Path.Combine(crashed.Path, "outbox.journal")).Length);
+                Assert.Empty(OutboxJournal.Read(File.ReadAllBytes(Path.Combine(crashed.Path, "outbox.journal"))).Events);
                 Assert.Equal(7, await replayed.AppendAsync(Rating(2)));
             }
 
@@ -226,7 +273,7 @@ public sealed class OutboxJournalTests : IDisposable
 
             // 1,000 journal-only events were moved into LiteDB; the last 200 are in the journal again.
             Assert.Equal(200, outbox.JournalOnlyEvents);
-            Assert.True(new FileInfo(JournalFile).Length < 100 * 1024);
+            Assert.Equal(200, OutboxJournal.Read(File.ReadAllBytes(JournalFile)).Events.Count);
             Assert.Equal(Enumerable.Range(1, 1200).Select(i => (long)i), outbox.ReadAfter(0, 5000, int.MaxValue).Select(p => p.Seq));
             Assert.Equal(Enumerable.Range(991, 20).Select(i => (long)i), outbox.ReadAfter(990, 20, int.MaxValue).Select(p => p.Seq));
 
@@ -266,6 +313,37 @@ public sealed class OutboxJournalTests : IDisposable
         Assert.Equal(3, await outbox.AppendAsync(Rating(4)));
         Assert.Equal([4, 3, 4], outbox.ReadAfter(0, 100, int.MaxValue)
             .Select(p => System.Text.Json.JsonSerializer.Deserialize(p.Json, WireJson.Default.DeviceEvent)!.Level ?? 0));
+    }
+
+    /// <summary>An event record as format 1 wrote it (the CRC as <see cref="OutboxJournal"/> computes it).</summary>
+    private static byte[] FormatOneEvent(long seq, string json)
+    {
+        var record = OutboxJournal.EventRecord(seq, DateTime.UtcNow, "rating", json);
+        var payload = record.Payload;
+        var bytes = new byte[11 + payload.Length];
+        bytes[0] = (byte)'E';
+        bytes[1] = (byte)'J';
+        bytes[2] = 1;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(3), payload.Length);
+        payload.CopyTo(bytes, 11);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(7), Crc32(bytes.AsSpan(2, 5), payload));
+        return bytes;
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        var crc = 0xFFFFFFFFu;
+        byte[] all = [.. first, .. second];
+        foreach (var b in all)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++)
+            {
+                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+            }
+        }
+
+        return ~crc;
     }
 
     private static byte[] BytesOf(string file) => File.Exists(file) ? File.ReadAllBytes(file) : [];

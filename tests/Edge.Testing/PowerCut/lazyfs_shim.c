@@ -256,13 +256,13 @@ static void remember(int fd, const struct stat *st, off_t offset, size_t length)
         abort();
     }
 
-    /* A write-only descriptor cannot be read (EBADF): the old bytes are then read through a read-only descriptor of
-       the same open file, /proc/self/fd/N. */
+    /* A write-only descriptor cannot be read (EBADF), nor can an O_DIRECT one into this unaligned buffer (EINVAL): the
+       old bytes are then read through a read-only descriptor of the same open file, /proc/self/fd/N. */
     int source = fd;
     size_t got = 0;
     while (got < old) {
         ssize_t n = real_pread(source, buffer + got, old - got, offset + (off_t)got);
-        if (n < 0 && errno == EBADF && source == fd) {
+        if (n < 0 && (errno == EBADF || errno == EINVAL) && source == fd) {
             char path[64];
             snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
             source = open(path, O_RDONLY | O_CLOEXEC);
