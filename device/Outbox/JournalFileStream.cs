@@ -20,10 +20,23 @@ public sealed class JournalFileStream : Stream
     private const int GetFlags = 3;
     private const int SetFlags = 4;
 
+    // fdatasync and fcntl are looked up in the process's global scope, as a C program's calls are, so that a library
+    // loaded with LD_PRELOAD sees them (the power-cut tests' shim must see every sync); a DllImport of "libc" would
+    // look them up in libc itself, past any such library. Without one the global scope's symbols are libc's.
+    private const string GlobalScope = "edge-global-scope";
+    private static int s_resolverSet;
+
     private readonly FileStream _file;
 
     public JournalFileStream(string path)
     {
+        if (Interlocked.Exchange(ref s_resolverSet, 1) == 0)
+        {
+            NativeLibrary.SetDllImportResolver(
+                typeof(JournalFileStream).Assembly,
+                (name, _, _) => name == GlobalScope ? NativeLibrary.GetMainProgramHandle() : IntPtr.Zero);
+        }
+
         _file = new FileStream(File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read), FileAccess.ReadWrite, bufferSize: 0);
         IsDirect = TrySetDirect((int)_file.SafeFileHandle.DangerousGetHandle());
     }
@@ -98,9 +111,9 @@ public sealed class JournalFileStream : Stream
         return flags >= 0 && Fcntl(fd, SetFlags, flags | flag) == 0;
     }
 
-    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    [DllImport(GlobalScope, EntryPoint = "fdatasync", SetLastError = true)]
     private static extern int Fdatasync(int fd);
 
-    [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    [DllImport(GlobalScope, EntryPoint = "fcntl", SetLastError = true)]
     private static extern int Fcntl(int fd, int command, int argument);
 }
