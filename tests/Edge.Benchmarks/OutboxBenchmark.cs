@@ -51,7 +51,7 @@ public static class OutboxBenchmark
                 await outbox.AppendAsync(Rating());
             }
         });
-        report.Add("press-to-durable p50", $"{FigureTable.Percentile(latencies, 50):F2} ms", "outbox append: one journal record, one fsync");
+        report.Add("press-to-durable p50", $"{FigureTable.Percentile(latencies, 50):F2} ms", "outbox append: one journal group, one fdatasync");
         report.Add("press-to-durable p99", $"{FigureTable.Percentile(latencies, 99):F2} ms");
         report.Add("fsyncs per event (one at a time)", fsyncs is { } f ? $"{(double)f / Presses:F2}" : "n/a (strace missing)");
 
