@@ -11,11 +11,8 @@ public sealed class PresenceDataCopier : IEmbeddedDataCopier
 
     public int Order => 21;
 
-    public async Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
-    {
-        await using var command = target.CreateCommand("SELECT count(*) FROM device_presence");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken) =>
+        CopiedRows.CountAsync(target, cancellationToken, "device_presence");
 
     public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
     {

@@ -17,13 +17,8 @@ public sealed class HealthDataCopier : IEmbeddedDataCopier
 
     public int Order => 20;
 
-    public async Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
-    {
-        await using var command = target.CreateCommand("""
-            SELECT (SELECT count(*) FROM health_history) + (SELECT count(*) FROM health_latest)
-            """);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken) =>
+        CopiedRows.CountAsync(target, cancellationToken, "health_history", "health_latest");
 
     public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
     {

@@ -14,14 +14,8 @@ public sealed class RatingKeyDataCopier : IEmbeddedDataCopier
 
     public int Order => 22;
 
-    public async Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
-    {
-        await using var command = target.CreateCommand("""
-            SELECT (SELECT count(*) FROM rating_counters) + (SELECT count(*) FROM rating_fields)
-                 + (SELECT count(*) FROM rating_device_counters)
-            """);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<long> CountInTargetAsync(NpgsqlDataSource target, CancellationToken cancellationToken) =>
+        CopiedRows.CountAsync(target, cancellationToken, "rating_counters", "rating_fields", "rating_device_counters");
 
     public async Task<long> CopyAsync(FleetOptions source, NpgsqlDataSource target, CancellationToken cancellationToken)
     {
