@@ -38,11 +38,14 @@ public sealed class JournalFileStream : Stream
         }
 
         _file = new FileStream(File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read), FileAccess.ReadWrite, bufferSize: 0);
-        IsDirect = TrySetDirect((int)_file.SafeFileHandle.DangerousGetHandle());
+        IsDirect = TrySetDirect((int)_file.SafeFileHandle.DangerousGetHandle(), on: true);
     }
 
-    /// <summary>Whether writes bypass the page cache (<c>O_DIRECT</c>).</summary>
-    public bool IsDirect { get; }
+    /// <summary>
+    /// Whether writes bypass the page cache (<c>O_DIRECT</c>). Turned off for good when the device refuses a 512-byte
+    /// transfer (a card or disk with 4 KiB logical sectors answers EINVAL): the journal then works through the page cache.
+    /// </summary>
+    public bool IsDirect { get; private set; }
 
     public override bool CanRead => true;
 
@@ -69,17 +72,41 @@ public sealed class JournalFileStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => _file.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => _file.Read(buffer);
+    public override int Read(Span<byte> buffer)
+    {
+        var position = _file.Position;
+        try
+        {
+            return _file.Read(buffer);
+        }
+        catch (IOException ex) when (RefusedAsDirect(ex))
+        {
+            _file.Position = position;
+            return _file.Read(buffer);
+        }
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => _file.Seek(offset, origin);
 
     public override void SetLength(long value) => _file.SetLength(value);
 
-    public override void Write(byte[] buffer, int offset, int count) => _file.Write(buffer, offset, count);
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer) => _file.Write(buffer);
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        var position = _file.Position;
+        try
+        {
+            _file.Write(buffer);
+        }
+        catch (IOException ex) when (RefusedAsDirect(ex))
+        {
+            _file.Position = position;
+            _file.Write(buffer);
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -91,7 +118,21 @@ public sealed class JournalFileStream : Stream
         base.Dispose(disposing);
     }
 
-    private static bool TrySetDirect(int fd)
+    /// <summary>True, with <c>O_DIRECT</c> turned off, when <paramref name="ex"/> is the device refusing a direct transfer.</summary>
+    private bool RefusedAsDirect(IOException ex)
+    {
+        const int invalidArgument = 22;
+        if (!IsDirect || ex.HResult != invalidArgument)
+        {
+            return false;
+        }
+
+        TrySetDirect((int)_file.SafeFileHandle.DangerousGetHandle(), on: false);
+        IsDirect = false;
+        return true;
+    }
+
+    private static bool TrySetDirect(int fd, bool on)
     {
         // O_DIRECT differs between architectures (asm-generic 040000; arm and arm64 0200000).
         int? direct = !OperatingSystem.IsLinux() ? null : RuntimeInformation.ProcessArchitecture switch
@@ -108,7 +149,7 @@ public sealed class JournalFileStream : Stream
         var flags = Fcntl(fd, GetFlags, 0);
 
         // EINVAL: the file system has no O_DIRECT (tmpfs); the journal works the same through the page cache.
-        return flags >= 0 && Fcntl(fd, SetFlags, flags | flag) == 0;
+        return flags >= 0 && Fcntl(fd, SetFlags, on ? flags | flag : flags & ~flag) == 0;
     }
 
     [DllImport(GlobalScope, EntryPoint = "fdatasync", SetLastError = true)]
