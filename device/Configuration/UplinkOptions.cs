@@ -24,7 +24,7 @@ public sealed class UplinkOptions : ICheckedOptions
     public string? CaCertificate { get; set; }
 
     /// <summary>Most events in one published batch.</summary>
-    public int BatchMaxEvents { get; set; } = 500;
+    public int BatchMaxEvents { get; set; } = 1000;
 
     /// <summary>Most events sent but not yet acknowledged by the fleet before the device waits for an ack.</summary>
     public int MaxUnackedEvents { get; set; } = 5000;

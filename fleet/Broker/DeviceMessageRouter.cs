@@ -28,7 +28,9 @@ public sealed partial class DeviceMessageRouter(
     /// Handles one message. Returns null when the message is none of ours to consume (the broker routes it as
     /// usual), otherwise what became of the events it carried: the broker must not route those to subscribers.
     /// </summary>
-    public async Task<IngestResult?> RouteAsync(string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    /// <param name="handOff">When an events batch counts as handled (see <see cref="IngestHandOff"/>).</param>
+    public async Task<IngestResult?> RouteAsync(
+        string? clientId, string topic, ReadOnlySequence<byte> payload, CancellationToken cancellationToken, IngestHandOff handOff = IngestHandOff.WhenStored)
     {
         foreach (var consumer in fleetTopicConsumers)
         {
@@ -63,7 +65,7 @@ public sealed partial class DeviceMessageRouter(
         }
 
         await ConsumeReportAsync(address, payload, cancellationToken);
-        return address.Kind == TopicKind.Events ? await ingest.IngestAsync(address.DeviceId, payload, cancellationToken) : null;
+        return address.Kind == TopicKind.Events ? await ingest.IngestAsync(address.DeviceId, payload, cancellationToken, handOff) : null;
     }
 
     /// <summary>A device's broker connection is gone (the will, if any, arrives separately as a status): applied after its statuses.</summary>

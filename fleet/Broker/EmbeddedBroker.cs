@@ -11,8 +11,11 @@ namespace Edge.Fleet.Broker;
 
 /// <summary>
 /// Runs the MQTTnet server devices connect to and hands their messages to <see cref="DeviceMessageRouter"/>.
-/// Events are consumed in <c>InterceptingPublishAsync</c>, which MQTTnet awaits before it queues the PUBACK: a
-/// batch is stored before the broker acknowledges it, and a refused batch gets a failure reason code (MQTT 5).
+/// Events are consumed in <c>InterceptingPublishAsync</c>, which MQTTnet awaits before it queues the PUBACK and
+/// before it reads the connection's next packet: a refused batch gets a failure reason code (MQTT 5); a valid one is
+/// acknowledged once stored, or once queued for the group commit when the commit takes longer
+/// (<see cref="IngestHandOff.WhenQueued"/>), so that a draining device's next batches join the same commit. Its
+/// events are freed by the fleet's ack, which follows the durable commit either way.
 /// Events are not routed to subscribers (ProcessPublish = false), which leaves the PUBACK's reason code as set here;
 /// nor are the devices' reports (status, health, configuration, command results): the fleet reads them here and
 /// no device may subscribe to them, so routing or retaining them would only cost every later publish and SUBSCRIBE.
@@ -111,7 +114,7 @@ public sealed class EmbeddedBroker(
         IngestResult? result;
         try
         {
-            result = await router.RouteAsync(e.ClientId, message.Topic, message.Payload, e.CancellationToken);
+            result = await router.RouteAsync(e.ClientId, message.Topic, message.Payload, e.CancellationToken, IngestHandOff.WhenQueued);
         }
         catch (OperationCanceledException)
         {

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using Edge.Wire;
 
 namespace Edge.Fleet.Ingest;
 
@@ -20,7 +22,25 @@ public sealed partial class EventIngest(
     private readonly IBatchGate[] _gates = [.. gates];
     private readonly IStoredBatchSubscriber[] _subscribers = [.. subscribers];
 
-    public async Task<IngestResult> IngestAsync(string topicDeviceId, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long an embedded-broker PUBACK waits for the store (<see cref="IngestHandOff.WhenQueued"/>): a quick
+    /// commit, or a store that fails at once (unavailable), still answers in the PUBACK; a slow one lets the device's
+    /// next batch in meanwhile, so that it joins the next group commit.
+    /// </summary>
+    public static readonly TimeSpan StoreGrace = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Batches of one device queued without holding its connection (<see cref="IngestHandOff.WhenQueued"/>). A device
+    /// sends at most its unacked window (5,000 events: 5 batches of 1,000); beyond this its broker connection waits
+    /// for each batch to be stored again, so a device that ignores its window holds no more than this in memory.
+    /// </summary>
+    public const int MaxQueuedBatchesPerDevice = 8;
+
+    private readonly ConcurrentDictionary<string, int> _queuedByDevice = new(StringComparer.Ordinal);
+
+    /// <summary>Reads, gates, vets and stores one payload; returns as <paramref name="handOff"/> says.</summary>
+    public async Task<IngestResult> IngestAsync(
+        string topicDeviceId, ReadOnlySequence<byte> payload, CancellationToken cancellationToken, IngestHandOff handOff = IngestHandOff.WhenStored)
     {
         var reading = EventBatchReader.Read(topicDeviceId, payload);
         if (reading.Batch is null)
@@ -46,16 +66,63 @@ public sealed partial class EventIngest(
             LogRejectedEvents(topicDeviceId, vetted.Rejected.Count, seq, reason);
         }
 
-        var result = await writer.StoreAsync(vetted.Batch).WaitAsync(cancellationToken);
+        var stored = StoreThenTellAsync(topicDeviceId, reading.Batch, vetted.Batch);
+        if (handOff == IngestHandOff.WhenQueued && TryQueue(topicDeviceId))
+        {
+            _ = stored.ContinueWith(_ => Dequeue(topicDeviceId), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var first = await Task.WhenAny(stored, Task.Delay(StoreGrace, cancellationToken));
+            if (first != stored && !cancellationToken.IsCancellationRequested)
+            {
+                // Queued, not yet stored: the broker takes it; the ack follows the durable commit, and a batch that is
+                // not stored after all is simply not acknowledged (the device resends after its ack timeout).
+                return IngestResult.Stored;
+            }
+        }
+
+        return await stored.WaitAsync(cancellationToken);
+    }
+
+    private async Task<IngestResult> StoreThenTellAsync(string topicDeviceId, EventBatch read, EventBatch vetted)
+    {
+        var result = await writer.StoreAsync(vetted);
         if (result == IngestResult.Stored)
         {
             foreach (var subscriber in _subscribers)
             {
-                subscriber.Stored(topicDeviceId, reading.Batch);
+                subscriber.Stored(topicDeviceId, read);
             }
         }
 
         return result;
+    }
+
+    private bool TryQueue(string deviceId)
+    {
+        while (true)
+        {
+            var queued = _queuedByDevice.GetValueOrDefault(deviceId);
+            if (queued >= MaxQueuedBatchesPerDevice)
+            {
+                return false;
+            }
+
+            if (queued == 0 ? _queuedByDevice.TryAdd(deviceId, 1) : _queuedByDevice.TryUpdate(deviceId, queued + 1, queued))
+            {
+                return true;
+            }
+        }
+    }
+
+    private void Dequeue(string deviceId)
+    {
+        while (true)
+        {
+            var queued = _queuedByDevice.GetValueOrDefault(deviceId);
+            if (queued <= 1 ? _queuedByDevice.TryRemove(new KeyValuePair<string, int>(deviceId, queued)) : _queuedByDevice.TryUpdate(deviceId, queued - 1, queued))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Publishes the device's current ack through the writer loop (see <see cref="GroupCommitWriter.RequestAck"/>).</summary>

@@ -31,8 +31,9 @@ public sealed partial class GroupCommitWriter(
     /// <summary>Stored acks read at once: a few of the store's connections, never the pool the other features need.</summary>
     private const int ParallelReads = 4;
 
-    // Unbounded is safe: a broker client waits for its batch to be stored before sending the next one, so the
-    // queue holds at most one batch per connected device.
+    // Unbounded is safe: a broker connection waits for its batch to be stored before its next one is read, or for the
+    // embedded broker, once its device has EventIngest.MaxQueuedBatchesPerDevice queued; so the queue holds a few
+    // batches per connected device at most.
     private readonly Channel<WriteRequest> _queue = Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Last ack per device as this loop knows it; touched only by the loop. Used to count redeliveries.</summary>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Store;
 using Edge.Fleet.Tests.Support;
@@ -60,6 +62,52 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         Assert.Equal([1, 5], _store.BatchesPerAppend);
         Assert.Equal(2, _counters.Snapshot().Commits);
     }
+
+    [Fact]
+    public async Task A_draining_devices_batches_are_taken_during_a_slow_commit_stored_together_and_acked_only_once_stored()
+    {
+        var ingest = Ingest();
+        var holding = _writer.StoreAsync(new EventBatch("dev-other", Events.Ratings(1, 1)));
+        await _store.AppendStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        for (var i = 0; i < 3; i++)
+        {
+            var taken = ingest.IngestAsync("dev-a", Payload("dev-a", (i * 10) + 1, (i * 10) + 10), CancellationToken.None, IngestHandOff.WhenQueued);
+            Assert.Equal(IngestResult.Stored, await taken.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+
+        Assert.Empty(_acks.Sent);
+        _store.Release();
+        await WaitUntilAsync(() => _acks.Sent.Any(a => a.Device == "dev-a"));
+        Assert.Equal([1, 3], _store.BatchesPerAppend);
+        Assert.Equal(("dev-a", 30L), _acks.Sent.Single(a => a.Device == "dev-a"));
+        Assert.Equal(IngestResult.Stored, await holding);
+    }
+
+    [Fact]
+    public async Task A_device_with_its_queued_batches_at_the_bound_waits_for_the_store_before_its_next_batch_is_taken()
+    {
+        var ingest = Ingest();
+        var holding = _writer.StoreAsync(new EventBatch("dev-other", Events.Ratings(1, 1)));
+        await _store.AppendStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (var i = 0; i < EventIngest.MaxQueuedBatchesPerDevice; i++)
+        {
+            await ingest.IngestAsync("dev-a", Payload("dev-a", i + 1, i + 1), CancellationToken.None, IngestHandOff.WhenQueued).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        var beyond = ingest.IngestAsync("dev-a", Payload("dev-a", 100, 100), CancellationToken.None, IngestHandOff.WhenQueued);
+        await Task.Delay(300);
+        Assert.False(beyond.IsCompleted);
+
+        _store.Release();
+        Assert.Equal(IngestResult.Stored, await beyond.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(IngestResult.Stored, await holding);
+    }
+
+    private EventIngest Ingest() => new(_writer, _counters, new UnknownDevices(), [], [], NullLogger<EventIngest>.Instance);
+
+    private static ReadOnlySequence<byte> Payload(string device, long from, long to) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(new EventBatch(device, Events.Ratings(from, to)), WireJson.Default.EventBatch));
 
     [Fact]
     public async Task Failed_append_reports_not_stored_and_sends_no_ack()
@@ -212,6 +260,11 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         public Task<RatingCounts> CountRatingsAsync(RatingFilter filter, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<long> PlaceInTimeAsync(ClockAnchor anchor, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    private sealed class UnknownDevices : IDeviceDirectory
+    {
+        public DeviceAssignment? Find(string deviceId) => null;
     }
 
     private sealed class RecordingAckSender : IAckSender

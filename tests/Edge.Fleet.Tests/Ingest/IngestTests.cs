@@ -81,7 +81,7 @@ public sealed class IngestTests : IDisposable
         await device.WaitForAckAsync(2);
         await Task.Delay(300);
 
-        // Success, not "no matching subscribers": the PUBACK says the batch is stored.
+        // Success, not "no matching subscribers": the PUBACK says the fleet took the batch.
         Assert.Equal(MqttClientPublishReasonCode.Success, result.ReasonCode);
         Assert.Empty(listener.ReceivedTopics);
     }

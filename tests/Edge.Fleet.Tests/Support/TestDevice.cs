@@ -18,6 +18,7 @@ public sealed class TestDevice : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<long> _acks = [];
     private readonly List<string> _topics = [];
+    private bool _subscribedToAcks;
 
     private TestDevice(IMqttClient client, string deviceId)
     {
@@ -103,6 +104,7 @@ public sealed class TestDevice : IAsyncDisposable
 
         if (subscribeToAcks)
         {
+            device._subscribedToAcks = true;
             await client.SubscribeAsync(Topics.Ack(deviceId), MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
         }
 
@@ -115,8 +117,23 @@ public sealed class TestDevice : IAsyncDisposable
         await _client.SubscribeAsync(filter, MqttQualityOfServiceLevel.AtLeastOnce, timeout.Token);
     }
 
-    public Task<MqttClientPublishResult> PublishEventsAsync(params DeviceEvent[] events) =>
-        PublishRawAsync(JsonSerializer.SerializeToUtf8Bytes(new EventBatch(DeviceId, events), WireJson.Default.EventBatch));
+    /// <summary>
+    /// Publishes a batch and, once the broker took it, waits (20 s at most) for the fleet's next ack, which follows the
+    /// batch's durable commit: the embedded broker acknowledges a batch before its commit when the commit is slow
+    /// (IngestHandOff.WhenQueued), so a test that reads the fleet's state next would race the commit.
+    /// </summary>
+    public async Task<MqttClientPublishResult> PublishEventsAsync(params DeviceEvent[] events)
+    {
+        var acksBefore = Acks.Count;
+        var result = await PublishRawAsync(JsonSerializer.SerializeToUtf8Bytes(new EventBatch(DeviceId, events), WireJson.Default.EventBatch));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (result.IsSuccess && _subscribedToAcks && Acks.Count == acksBefore && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return result;
+    }
 
     public Task<MqttClientPublishResult> PublishRawAsync(byte[] payload) => PublishAsync(Topics.Events(DeviceId), payload, retain: false);
 
