@@ -1,3 +1,4 @@
+using Edge.Storage;
 using System.Globalization;
 
 namespace Edge.Device.Outbox;
@@ -8,10 +9,6 @@ namespace Edge.Device.Outbox;
 /// </summary>
 public static class OutboxQuarantine
 {
-    /// <summary>The LiteDB log beside a data file: <c>outbox-log.db</c> for <c>outbox.db</c>.</summary>
-    public static string LogFileOf(string dataFile) =>
-        Path.Combine(Path.GetDirectoryName(dataFile)!, Path.GetFileNameWithoutExtension(dataFile) + "-log" + Path.GetExtension(dataFile));
-
     /// <summary>Moves the data file and its log aside; returns the new path of the data file.</summary>
     public static string MoveAside(string dataFile, DateTimeOffset now)
     {
@@ -23,7 +20,7 @@ public static class OutboxQuarantine
         }
 
         File.Move(dataFile, target);
-        var log = LogFileOf(dataFile);
+        var log = LiteFile.LogFileOf(dataFile);
         if (File.Exists(log))
         {
             File.Move(log, target + "-log");

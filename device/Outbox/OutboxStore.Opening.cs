@@ -110,7 +110,7 @@ public sealed partial class OutboxStore
         {
             // A log without its data file would be replayed into the new file and break it: move it aside, salvage it.
             IReadOnlyList<DeviceEvent> fromLog = [];
-            var orphan = OutboxQuarantine.LogFileOf(_path);
+            var orphan = LiteFile.LogFileOf(_path);
             if (File.Exists(orphan))
             {
                 var movedLog = OutboxQuarantine.MoveAside(orphan, DateTimeOffset.UtcNow);

@@ -491,7 +491,7 @@ public sealed partial class OutboxStore
         file.Dispose();
         try
         {
-            using (var byName = LiteFile.Open(_path))
+            using (var byName = LiteFile.OpenByName(_path))
             {
                 byName.Rebuild();
             }

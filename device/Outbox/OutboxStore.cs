@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Edge.Device.Configuration;
+using Edge.Storage;
 using Edge.Wire;
 using LiteDB;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -254,7 +255,7 @@ public sealed partial class OutboxStore : IDisposable
     /// <summary>Bytes the outbox occupies on disk (data file, log and journal).</summary>
     public long FileBytes()
     {
-        return SizeOf(_path) + SizeOf(OutboxQuarantine.LogFileOf(_path)) + SizeOf(_journalPath);
+        return SizeOf(_path) + SizeOf(LiteFile.LogFileOf(_path)) + SizeOf(_journalPath);
 
         static long SizeOf(string file)
         {

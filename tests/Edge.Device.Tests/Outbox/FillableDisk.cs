@@ -31,7 +31,7 @@ public sealed class FillableDisk : IOutboxFileOpener, IDisposable
         lock (_lock)
         {
             var data = new FillableStream(this, new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite));
-            var log = new FillableStream(this, new FileStream(OutboxQuarantine.LogFileOf(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite));
+            var log = new FillableStream(this, new FileStream(LiteFile.LogFileOf(path), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite));
             _opened.Add(data);
             _opened.Add(log);
             var db = new LiteDatabase(data, new BsonMapper { SerializeNullValues = false }, log) { UtcDate = true };

@@ -5,7 +5,7 @@ using LiteDB;
 
 namespace Edge.Device.Tests.Outbox;
 
-/// <summary>The outbox's log stream against a real LiteDB 5 commit: the page format it relies on, and its fsync count.</summary>
+/// <summary>A LiteDB log stream (shared/Edge.Storage) against a real LiteDB 5 commit: the page format it relies on, and its fsync count.</summary>
 public sealed class OrderedLogStreamTests : IDisposable
 {
     private readonly TempFolder _folder = new("ordered-log");
@@ -17,7 +17,7 @@ public sealed class OrderedLogStreamTests : IDisposable
     {
         var path = _folder["outbox.db"];
         long before, after;
-        using (var db = (OutboxLiteFile)new LiteOutboxFileOpener().Open(path, "events"))
+        using (var db = (OrderedLiteFile)LiteFile.Open(path, "events"))
         {
             var events = db.GetCollection("events");
             LiteFile.Commit(db, () => events.Insert(new BsonDocument { ["_id"] = 1L, ["json"] = "warm-up" }));

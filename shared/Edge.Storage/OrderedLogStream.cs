@@ -1,7 +1,7 @@
-namespace Edge.Device.Outbox;
+namespace Edge.Storage;
 
 /// <summary>
-/// The outbox's LiteDB log file, with the fsyncs LiteDB asks for reduced to the two a commit needs.
+/// A LiteDB log file, with the fsyncs LiteDB asks for reduced to the two a commit needs.
 /// LiteDB 5.0.20's log writer fsyncs after every drain of its page queue, and it wakes once per page of a small
 /// transaction: one press cost four fsyncs of the log (measured with strace), plus the data file's at a checkpoint.
 /// What makes a commit safe is only that every page of the transaction is on disk before the page that confirms it
