@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Edge.Fleet.Audit;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Stats;
@@ -28,18 +29,19 @@ public static class AuthRegistration
     /// </summary>
     public static IHostApplicationBuilder AddFleetAuth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddCheckedOptions<SecurityOptions>(SecurityOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRegistryStores();
         builder.Services.AddSingleton<DeviceRegistry>(sp => new DeviceRegistry(
             sp.GetRequiredService<IDeviceStore>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DeviceRegistry>>()));
         builder.Services.AddSingleton<Ingest.IDeviceDirectory>(sp => new RegistryDeviceDirectory(sp.GetRequiredService<DeviceRegistry>()));
+        builder.Services.AddSingleton<IDeviceAuthenticator>(sp => new RegistryDeviceAuthenticator(sp.GetRequiredService<DeviceRegistry>()));
         builder.Services.AddHostedService<DeviceRegistryLoader>();
         builder.Services.AddHostedService<LastSeenFlusher>();
         builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<SecurityCounts>();
+        builder.Services.AddSingleton<IBrokerRefusalCounts>(sp => sp.GetRequiredService<SecurityCounts>());
         builder.Services.TryAddSingleton<IDeviceSessions, NoBrokerSessions>();
         builder.Services.TryAddSingleton<IBrokerAccounts, RegistryCheckedBrokerAccounts>();
         builder.Services.AddHostedService<AdministratorBootstrap>();
