@@ -1,4 +1,5 @@
 using Edge.Hosting;
+using Edge.Fleet.Centres;
 
 namespace Edge.Fleet.Alerts;
 
@@ -36,7 +37,7 @@ public sealed class AlertOptions : ICheckedOptions
             failures.Add($"{AlertOptions.Section}:{nameof(AlertOptions.WebhookUrl)} must be an http(s) URL (got '{WebhookUrl}')");
         }
 
-        if (!AlertClock.TryFindZone(TimeZone, out _))
+        if (!CentreClock.TryFindZone(TimeZone, out _))
         {
             failures.Add($"{AlertOptions.Section}:{nameof(AlertOptions.TimeZone)} is not a known time zone (got '{TimeZone}')");
         }
@@ -113,7 +114,7 @@ public sealed record AlertRules(
     /// <summary>What is wrong with these rules, each naming the key under <paramref name="prefix"/>.</summary>
     public IEnumerable<string> Problems(string prefix)
     {
-        if (!Alerts.OpeningHours.TryParse(OpeningHours, out _, out var error))
+        if (!Fleet.Centres.OpeningHours.TryParse(OpeningHours, out _, out var error))
         {
             yield return $"{prefix}:OpeningHours {error} (got '{OpeningHours}')";
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Edge.Fleet.Centres;
 
 namespace Edge.Fleet.Alerts;
 
@@ -33,7 +34,7 @@ public sealed class CentreRuleResolver
     public CentreRuleResolver(IOptions<AlertOptions> options)
     {
         _options = options.Value;
-        AlertClock.TryFindZone(_options.TimeZone, out _zone);
+        CentreClock.TryFindZone(_options.TimeZone, out _zone);
         _defaults = AlertRules.BuiltIn.With(_options.Defaults);
         Default = Resolve(_defaults);
     }

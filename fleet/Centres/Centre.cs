@@ -21,7 +21,7 @@ public sealed class Centre
 
     public string Address { get; set; } = "";
 
-    /// <summary>In the syntax of <see cref="Alerts.OpeningHours"/>; null: the fleet's default opening hours.</summary>
+    /// <summary>In the syntax of <see cref="Centres.OpeningHours"/>; null: the fleet's default opening hours.</summary>
     public string? OpeningHours { get; set; }
 
     /// <summary>IANA time zone; null: the fleet's (<c>Alerts:TimeZone</c>, Asia/Ho_Chi_Minh).</summary>

@@ -1,4 +1,3 @@
-using Edge.Fleet.Alerts;
 using Edge.Wire;
 
 namespace Edge.Fleet.Centres;
@@ -35,7 +34,7 @@ public static class CentreRules
             problems.Add($"openingHours {error}");
         }
 
-        if (!string.IsNullOrWhiteSpace(request.TimeZone) && !AlertClock.TryFindZone(request.TimeZone, out _))
+        if (!string.IsNullOrWhiteSpace(request.TimeZone) && !CentreClock.TryFindZone(request.TimeZone, out _))
         {
             problems.Add($"timeZone is not a known time zone (got '{request.TimeZone}')");
         }

@@ -31,7 +31,7 @@ public interface ICentreDirectory
 /// <param name="Province">Province code (<see cref="Centres.Province.Code"/>).</param>
 /// <param name="ProvinceName">The province's name, e.g. <c>Hà Nội</c>.</param>
 /// <param name="Address">Postal address.</param>
-/// <param name="OpeningHours">Opening hours (syntax of <see cref="Alerts.OpeningHours"/>), null for the fleet's default.</param>
+/// <param name="OpeningHours">Opening hours (syntax of <see cref="Centres.OpeningHours"/>), null for the fleet's default.</param>
 /// <param name="TimeZone">IANA time zone, null for the fleet's.</param>
 /// <param name="PublicBoard">Whether the public board of the centre is shown.</param>
 public sealed record CentreEntry(

@@ -21,7 +21,7 @@ namespace Edge.Fleet.Clock;
 /// was last anchored exactly) merely saves queries, so a new leader lacking it places once more, which is harmless
 /// (placing moves only ratings still pending).
 /// </summary>
-public sealed class RatingTimePlacer(IEventStore store, IFleetLeadership leadership, TimeProvider time, ILogger<RatingTimePlacer> logger) : BackgroundService
+public sealed class RatingTimePlacer(IEventStore store, IFleetLeadership leadership, TimeProvider time, ILogger<RatingTimePlacer> logger) : BackgroundService, IHeartbeatSubscriber
 {
     public static readonly TimeSpan Again = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Forget = TimeSpan.FromHours(1);

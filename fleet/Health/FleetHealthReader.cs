@@ -1,5 +1,5 @@
 using Edge.Fleet.Devices;
-using Edge.Fleet.Stats;
+using Edge.Fleet.RatingKeys;
 using Edge.Fleet.Store;
 using Microsoft.Extensions.Options;
 

@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Broker;
-using Edge.Fleet.Clock;
-using Edge.Fleet.Ingest;
 using Edge.Fleet.Metrics;
-using Edge.Fleet.Stats;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
 using Edge.Hosting;
@@ -19,7 +16,7 @@ public static class HealthRegistration
 {
     /// <summary>
     /// Heartbeat intake, the board, the recorder and its store (<c>{Fleet:DataDir}/health.db</c> or PostgreSQL by
-    /// <c>Store:Kind</c>), the rating-key catalogue and its store, clock placement, liveness.
+    /// <c>Store:Kind</c>), liveness, the devices list's meter and JSON (clock placement subscribes to heartbeats: fleet/Clock).
     /// </summary>
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
     {
@@ -29,20 +26,13 @@ public static class HealthRegistration
         builder.AddFleetStore<IHealthStore>(
             sp => new LiteHealthStore(FleetOptions.FileIn(sp, "health.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresHealthStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        builder.AddFleetStore<IRatingKeyStore>(
-            sp => new LiteRatingKeyStore(FleetOptions.FileIn(sp, "rating-keys.db"), FleetOptions.FileIn(sp, "rating-keys.json"), sp.GetRequiredService<StoreOutages>()),
-            sp => new PostgresRatingKeyStore(sp.GetRequiredService<NpgsqlDataSource>()));
         builder.Services.AddSingleton<HeartbeatBoard>();
         builder.Services.AddSingleton<FleetHeartbeats>();
         builder.Services.AddSingleton<HealthMetrics>();
         builder.Services.AddDeviceReportConsumer<HeartbeatIntake>();
-        builder.Services.AddSingleton<DeviceTimeline>();
-        builder.Services.AddSingleton<RatingTimePlacer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RatingTimePlacer>());
-        builder.Services.AddFeatureMeter<ClockMetrics>();
-        builder.Services.AddSingleton<RatingKeyCatalog>();
-        builder.Services.AddStoredBatchSubscriber<RatingKeyCatalog>();
         builder.Services.AddSingleton<FleetHealthReader>();
+        builder.Services.AddFeatureMeter<DevicesMetrics>();
+        builder.Services.AddApiJson(DevicesJson.Default);
         builder.Services.AddHostedService<HealthRecorder>();
         builder.Services.AddApiJson(HealthJson.Default);
         return builder;

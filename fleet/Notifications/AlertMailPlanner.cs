@@ -1,6 +1,7 @@
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Auth;
 using Microsoft.Extensions.Options;
+using Edge.Fleet.Centres;
 
 namespace Edge.Fleet.Notifications;
 
@@ -12,7 +13,7 @@ namespace Edge.Fleet.Notifications;
 public sealed class AlertMailPlanner(UserDirectory users, IOptions<NotificationOptions> options, IOptions<AlertOptions> alertOptions, IProvinceScope provinces)
     : IAlertMailPlanner
 {
-    private readonly TimeZoneInfo _zone = AlertClock.TryFindZone(alertOptions.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+    private readonly TimeZoneInfo _zone = CentreClock.TryFindZone(alertOptions.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
     public async Task<IReadOnlyList<MailTo>> PlanAsync(Alert alert, string @event, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using Edge.Fleet.Alerts;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Leadership;
 using Microsoft.Extensions.Options;
+using Edge.Fleet.Centres;
 
 namespace Edge.Fleet.Notifications;
 
@@ -39,7 +40,7 @@ public sealed class AlertMailSender : BackgroundService
         _time = time;
         _logger = logger;
         _composer = new AlertMailComposer(options.Value.Smtp.From, options.Value.DashboardUrl,
-            AlertClock.TryFindZone(alertOptions.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc);
+            CentreClock.TryFindZone(alertOptions.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc);
         book.MailsQueued += Wake;
     }
 

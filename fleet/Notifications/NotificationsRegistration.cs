@@ -2,8 +2,6 @@ using System.Security.Claims;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
-using Edge.Fleet.Reports;
-using Edge.Fleet.Stats;
 using Edge.Fleet.Web;
 using Edge.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,23 +39,26 @@ public static class NotificationsRegistration
         return app;
     }
 
-    /// <summary>The alert store's dead letters and the report e-mails given up (<see cref="DeadLetterChannels.ReportMail"/>), newest first.</summary>
-    private static async Task<Ok<List<DeadLetter>>> DeadLettersAsync(int? limit, IAlertStore store, IReportMailStore reports, CancellationToken cancellationToken)
+    /// <summary>The alert store's dead letters and those of every <see cref="IDeadLetterSource"/> (report e-mails), newest first.</summary>
+    private static async Task<Ok<List<DeadLetter>>> DeadLettersAsync(int? limit, IAlertStore store, IEnumerable<IDeadLetterSource> others, CancellationToken cancellationToken)
     {
         var max = Math.Clamp(limit ?? 200, 1, 5000);
-        var alerts = await store.DeadLettersAsync(max, cancellationToken);
-        var failedReports = (await reports.ListAsync(int.MaxValue, cancellationToken))
-            .Where(r => r.State == ReportMailStates.Failed)
-            .Select(r => new DeadLetter(DeadLetterChannels.ReportMail, r.Id, "", "report", r.Person, r.Attempts, r.CreatedAt, r.LastError));
-        return TypedResults.Ok(alerts.Concat(failedReports).OrderByDescending(l => l.CreatedAt).Take(max).ToList());
+        var letters = new List<DeadLetter>(await store.DeadLettersAsync(max, cancellationToken));
+        foreach (var source in others)
+        {
+            letters.AddRange(await source.ListAsync(max, cancellationToken));
+        }
+
+        return TypedResults.Ok(letters.OrderByDescending(l => l.CreatedAt).Take(max).ToList());
     }
 
     private static async Task<Results<NoContent, NotFound<ErrorView>>> RetryAsync(
-        DeadLetterRetryRequest request, IAlertStore store, IReportMailStore reports, AlertWebhook webhook, AlertMailSender mails, AuditRecorder audit,
+        DeadLetterRetryRequest request, IAlertStore store, IEnumerable<IDeadLetterSource> others, AlertWebhook webhook, AlertMailSender mails, AuditRecorder audit,
         TimeProvider time, ClaimsPrincipal user, HttpContext context)
     {
-        var retried = request.Channel == DeadLetterChannels.ReportMail
-            ? await reports.RetryFailedAsync(request.Id, context.RequestAborted)
+        var other = others.FirstOrDefault(s => s.Channel == request.Channel);
+        var retried = other is not null
+            ? await other.RetryAsync(request.Id, context.RequestAborted)
             : await store.RetryDeadLetterAsync(request.Channel, request.Id, time.GetUtcNow(), context.RequestAborted);
         if (!retried)
         {

@@ -5,7 +5,7 @@ namespace Edge.Fleet.Releases;
 
 /// <summary>
 /// A device's centre is in its maintenance window when it is closed: outside the opening hours of its alert rules
-/// (fleet/Alerts/OpeningHours.cs, per centre, in the centre's time zone). A device the registry does not know gets
+/// (fleet/Centres/OpeningHours.cs, per centre, in the centre's time zone). A device the registry does not know gets
 /// the default rules.
 /// </summary>
 public sealed class MaintenanceWindow(CentreRuleResolver rules, Func<string, string?> centreOf, TimeProvider time)

@@ -1,3 +1,4 @@
+using Edge.Fleet.Notifications;
 using Edge.Fleet.Store;
 using Edge.Fleet.Web;
 using Edge.Hosting;
@@ -19,6 +20,7 @@ public static class ReportsRegistration
         builder.AddFleetStore<IReportMailStore>(
             sp => new LiteReportMailStore(FleetOptions.FileIn(sp, "report-mails.db"), sp.GetService<StoreOutages>()),
             sp => new PostgresReportMailStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton<IDeadLetterSource, ReportMailDeadLetters>();
         builder.Services.AddSingleton<ReportMailSchedule>();
         builder.Services.AddSingleton<ReportMailMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReportMailSchedule>());

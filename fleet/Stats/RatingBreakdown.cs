@@ -1,8 +1,10 @@
 using System.Globalization;
 using Edge.Fleet.Alerts;
+using Edge.Fleet.RatingKeys;
 using Edge.Fleet.Store;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
+using Edge.Fleet.Centres;
 
 namespace Edge.Fleet.Stats;
 
@@ -34,7 +36,7 @@ public sealed class RatingBreakdown(IEventStore store, RatingKeyCatalog keys, IO
     public const string None = "(none)";
     public const int MaxDays = 400;
 
-    public TimeZoneInfo Zone { get; } = AlertClock.TryFindZone(options.Value.TimeZone, out var zone) ? zone : zone;
+    public TimeZoneInfo Zone { get; } = CentreClock.TryFindZone(options.Value.TimeZone, out var zone) ? zone : zone;
 
     /// <summary>Counts ratings per filter; the endpoints pass one limited to what the caller may see.</summary>
     public delegate Task<RatingCounts> RatingCounter(RatingFilter filter, CancellationToken cancellationToken);

@@ -37,7 +37,7 @@ public sealed class MetricsWallTests
         // Not vacuous: the namespaces are found, and a feature's meter class does depend on fleet/Metrics.
         Assert.Contains("Edge.Fleet.Ingest", OtherNamespaces);
         Assert.Contains("Edge.Fleet.Broker", OtherNamespaces);
-        var result = Types.InAssembly(FleetAssembly).That().HaveName(nameof(Fleet.Devices.DevicesMetrics))
+        var result = Types.InAssembly(FleetAssembly).That().HaveName(nameof(Fleet.Health.DevicesMetrics))
             .ShouldNot().HaveDependencyOnAny("Edge.Fleet.Metrics")
             .GetResult();
         Assert.False(result.IsSuccessful);

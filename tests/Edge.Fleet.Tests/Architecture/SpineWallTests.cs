@@ -12,9 +12,9 @@ public sealed class SpineWallTests
 {
     /// <summary>
     /// Folders of the fleet (spine and host) that sit in a type-reference cycle, at most. The split began at 27 of 29
-    /// (tests/Edge.Testing/Architecture/README.md); lower it when a cycle is broken, never raise it.
+    /// (tests/Edge.Testing/Architecture/README.md), 16 before issue 15, 13 after its health/stats side, 0 with the broker's side too; lower it when a cycle is broken, never raise it.
     /// </summary>
-    private const int MaxFoldersInCycles = 8;
+    private const int MaxFoldersInCycles = 0;
 
     [Fact]
     public void The_store_knows_no_feature_no_ingest_and_no_mqtt()

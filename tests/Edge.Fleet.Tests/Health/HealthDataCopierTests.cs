@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Edge.Fleet.Devices;
 using Edge.Fleet.Health;
-using Edge.Fleet.Stats;
+using Edge.Fleet.RatingKeys;
+using Edge.Fleet.Store.Moving;
 using Edge.Fleet.Tests.Support;
 using Edge.Fleet.Web;
 using Edge.Testing;
@@ -10,7 +11,7 @@ using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Health;
 
-/// <summary>An embedded fleet's heartbeats, presence and rating keys, moved into PostgreSQL, twice.</summary>
+/// <summary>An embedded fleet's heartbeats, presence and rating keys (one migration, three copiers), moved into PostgreSQL, twice.</summary>
 public sealed class HealthDataCopierTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
@@ -38,23 +39,33 @@ public sealed class HealthDataCopierTests(PostgresServerFixture postgres) : ICla
 
         // A fleet that never started since the catalogue left rating-keys.json.
         File.WriteAllText(source.FileIn("rating-keys.json"), JsonSerializer.Serialize(
-            new RatingKeysFile(["c1", "c2"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c2" }), StatsJson.Default.RatingKeysFile));
+            new RatingKeysFile(["c1", "c2"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c2" }), RatingKeysJson.Default.RatingKeysFile));
 
         var (target, _) = await postgres.CreateMigratedDatabaseAsync();
         await using var _ = target;
-        var copier = new HealthDataCopier();
-        Assert.Equal(0, await copier.CountInTargetAsync(target, CancellationToken.None));
+        // Migration 20 holds all three; each feature copies its own tables.
+        IEmbeddedDataCopier[] copiers = [new HealthDataCopier(), new PresenceDataCopier(), new RatingKeyDataCopier()];
+        Assert.Equal([0L, 0, 0], await CountInTargetAsync(copiers, target));
 
-        var first = await copier.CopyAsync(source, target, CancellationToken.None);
-        var counted = await copier.CountInTargetAsync(target, CancellationToken.None);
-        var second = await copier.CopyAsync(source, target, CancellationToken.None);
+        var first = new List<long>();
+        foreach (var copier in copiers)
+        {
+            first.Add(await copier.CopyAsync(source, target, CancellationToken.None));
+        }
+
+        var counted = await CountInTargetAsync(copiers, target);
+        long second = 0;
+        foreach (var copier in copiers)
+        {
+            second += await copier.CopyAsync(source, target, CancellationToken.None);
+        }
 
         // 12 heartbeats, 2 latest, 2 devices' presence, 2 counters, 1 field, 1 device counter.
         Assert.Equal([12L, 2, 2, 2, 1, 1], await CountRowsAsync(target, "health_history", "health_latest", "device_presence", "rating_counters", "rating_fields", "rating_device_counters"));
-        Assert.Equal(20, counted);
-        Assert.Equal(12 + 2 + 2 + 4, first);
+        Assert.Equal([12L + 2, 2, 4], counted);
+        Assert.Equal([12L + 2, 2, 4], first);
         Assert.Equal(0, second);
-        Assert.Equal(counted, await copier.CountInTargetAsync(target, CancellationToken.None));
+        Assert.Equal(counted, await CountInTargetAsync(copiers, target));
 
         var healthStore = new PostgresHealthStore(target);
         var latest = (await healthStore.LatestAsync(CancellationToken.None)).ToDictionary(s => s.DeviceId);
@@ -71,6 +82,17 @@ public sealed class HealthDataCopierTests(PostgresServerFixture postgres) : ICla
         Assert.Equal(["wait"], keys.Fields);
         Assert.Equal("c2", keys.DeviceCounters["dev-a"]);
         Assert.False(File.Exists(source.FileIn("rating-keys.db")));
+    }
+
+    private static async Task<List<long>> CountInTargetAsync(IEmbeddedDataCopier[] copiers, Npgsql.NpgsqlDataSource target)
+    {
+        var counts = new List<long>();
+        foreach (var copier in copiers)
+        {
+            counts.Add(await copier.CountInTargetAsync(target, CancellationToken.None));
+        }
+
+        return counts;
     }
 
     private static async Task<List<long>> CountRowsAsync(Npgsql.NpgsqlDataSource target, params string[] tables)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Edge.Fleet.Alerts;
 using Edge.Testing;
+using Edge.Fleet.Centres;
 
 namespace Edge.Fleet.Tests.Notifications;
 
@@ -11,7 +12,7 @@ public sealed class QuietHoursDigestTests
     public async Task Alerts_in_a_centres_quiet_hours_are_held_and_sent_as_one_digest_when_they_end()
     {
         // Quiet hours for centre-q that end at the first whole minute at least 25 s from now (centre time).
-        Assert.True(AlertClock.TryFindZone("Asia/Ho_Chi_Minh", out var zone));
+        Assert.True(CentreClock.TryFindZone("Asia/Ho_Chi_Minh", out var zone));
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).AddSeconds(25);
         var end = new DateTimeOffset(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0, local.Offset).AddMinutes(1);
         var quiet = $"{end.AddHours(-3).ToString("HH:mm", CultureInfo.InvariantCulture)}-{end.ToString("HH:mm", CultureInfo.InvariantCulture)}";

@@ -1,6 +1,7 @@
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Reports;
+using OpeningHours = Edge.Fleet.Centres.OpeningHours;
 
 namespace Edge.Fleet.Tests.Reports;
 

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using JsonSerializer = System.Text.Json.JsonSerializer;
-using Edge.Fleet.Stats;
 using Edge.Fleet.Web;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Lite;
 using LiteDB;
 
-namespace Edge.Fleet.Health;
+namespace Edge.Fleet.RatingKeys;
 
 /// <summary>
 /// <see cref="IRatingKeyStore"/> in its own LiteDB file (<c>{Fleet:DataDir}/rating-keys.db</c>). A fleet that kept the
@@ -87,7 +86,7 @@ public sealed class LiteRatingKeyStore : IRatingKeyStore, IDisposable
                 return null;
             }
 
-            var file = JsonSerializer.Deserialize(File.ReadAllText(legacyJson), StatsJson.Default.RatingKeysFile);
+            var file = JsonSerializer.Deserialize(File.ReadAllText(legacyJson), RatingKeysJson.Default.RatingKeysFile);
             return file is null ? null : new RatingKeySet(file.Counters, file.Fields, file.DeviceCounters);
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)

@@ -1,7 +1,7 @@
-namespace Edge.Fleet.Alerts;
+namespace Edge.Fleet.Centres;
 
 /// <summary>The centres' local time, for opening hours.</summary>
-public static class AlertClock
+public static class CentreClock
 {
     /// <summary>
     /// Finds an IANA zone; "Asia/Ho_Chi_Minh" falls back to a fixed UTC+7 (Vietnam has no daylight saving time) on a

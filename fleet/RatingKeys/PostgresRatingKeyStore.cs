@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Edge.Fleet.Health;
+namespace Edge.Fleet.RatingKeys;
 
 /// <summary>
 /// <see cref="IRatingKeyStore"/> on PostgreSQL (<c>rating_counters</c>, <c>rating_fields</c>,

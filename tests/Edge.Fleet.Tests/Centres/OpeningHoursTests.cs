@@ -1,6 +1,6 @@
-using Edge.Fleet.Alerts;
+using Edge.Fleet.Centres;
 
-namespace Edge.Fleet.Tests.Alerts;
+namespace Edge.Fleet.Tests.Centres;
 
 public sealed class OpeningHoursTests
 {

@@ -1,4 +1,4 @@
-namespace Edge.Fleet.Health;
+namespace Edge.Fleet.RatingKeys;
 
 /// <summary>What the rating-key catalogue holds: counters and fields ratings named, and each device's counter.</summary>
 public sealed record RatingKeySet(
@@ -10,7 +10,7 @@ public sealed record RatingKeySet(
 }
 
 /// <summary>
-/// Where the rating-key catalogue (<see cref="Stats.RatingKeyCatalog"/>) is kept. Counters and fields only ever
+/// Where the rating-key catalogue (<see cref="RatingKeyCatalog"/>) is kept. Counters and fields only ever
 /// grow; a device's counter is replaced by the last one it named.
 /// </summary>
 public interface IRatingKeyStore

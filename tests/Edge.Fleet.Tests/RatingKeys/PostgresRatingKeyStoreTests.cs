@@ -1,7 +1,7 @@
-using Edge.Fleet.Health;
+using Edge.Fleet.RatingKeys;
 using Edge.Fleet.Tests.Support;
 
-namespace Edge.Fleet.Tests.Health;
+namespace Edge.Fleet.Tests.RatingKeys;
 
 public sealed class PostgresRatingKeyStoreTests(PostgresServerFixture postgres) : RatingKeyStoreContract, IClassFixture<PostgresServerFixture>
 {

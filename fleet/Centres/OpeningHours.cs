@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Edge.Fleet.Alerts;
+namespace Edge.Fleet.Centres;
 
 /// <summary>
 /// When a centre is open, in its local time: <c>always</c>, or groups separated by ';' of days and time ranges, e.g.

@@ -1,12 +1,11 @@
 using System.Text.Json;
-using Edge.Fleet.Health;
-using Edge.Fleet.Stats;
+using Edge.Fleet.RatingKeys;
 using Edge.Fleet.Store.Changes;
 using Edge.Fleet.Web;
 using Edge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Edge.Fleet.Tests.Health;
+namespace Edge.Fleet.Tests.RatingKeys;
 
 public sealed class LiteRatingKeyStoreTests : RatingKeyStoreContract
 {
@@ -18,7 +17,7 @@ public sealed class LiteRatingKeyStoreTests : RatingKeyStoreContract
         var json = FileIn("old/rating-keys.json");
         Directory.CreateDirectory(Path.GetDirectoryName(json)!);
         File.WriteAllText(json, JsonSerializer.Serialize(
-            new RatingKeysFile(["c1"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c1" }), StatsJson.Default.RatingKeysFile));
+            new RatingKeysFile(["c1"], ["wait"], new Dictionary<string, string> { ["dev-a"] = "c1" }), RatingKeysJson.Default.RatingKeysFile));
 
         using (var store = new LiteRatingKeyStore(FileIn("old/rating-keys.db"), json))
         {

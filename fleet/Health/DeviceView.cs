@@ -1,4 +1,4 @@
-namespace Edge.Fleet.Devices;
+namespace Edge.Fleet.Health;
 
 /// <summary>
 /// One device as <c>GET /api/v1/devices</c> serves it. <see cref="UpTo"/>: highest contiguous seq stored (what its

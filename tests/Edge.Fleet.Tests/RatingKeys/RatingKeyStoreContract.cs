@@ -1,8 +1,8 @@
-using Edge.Fleet.Health;
+using Edge.Fleet.RatingKeys;
 
 using Edge.Fleet.Tests.Support;
 
-namespace Edge.Fleet.Tests.Health;
+namespace Edge.Fleet.Tests.RatingKeys;
 
 /// <summary>What every <see cref="IRatingKeyStore"/> must do, whatever engine is behind it.</summary>
 public abstract class RatingKeyStoreContract : StoreContractBase<IRatingKeyStore>

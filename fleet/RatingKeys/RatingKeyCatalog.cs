@@ -1,10 +1,9 @@
 using System.Threading.Channels;
-using Edge.Fleet.Health;
 using Edge.Fleet.Ingest;
 using Edge.Fleet.Store.Changes;
 using Edge.Wire;
 
-namespace Edge.Fleet.Stats;
+namespace Edge.Fleet.RatingKeys;
 
 /// <summary>
 /// Which counters and fields ratings have been given for, and which counter each device serves: the keys the
@@ -35,7 +34,7 @@ public sealed class RatingKeyCatalog : IStoredBatchSubscriber, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
     private readonly Task _writer;
-    private RatingKeys _keys = RatingKeys.Empty();
+    private KnownKeys _keys = KnownKeys.Empty();
 
     public RatingKeyCatalog(IRatingKeyStore store, IChangeFeed changes, TimeProvider time, ILogger<RatingKeyCatalog> logger)
     {
@@ -252,9 +251,9 @@ public sealed class RatingKeyCatalog : IStoredBatchSubscriber, IDisposable
         public bool IsReload => DeviceId is null && Done is null;
     }
 
-    private sealed record RatingKeys(SortedSet<string> Counters, SortedSet<string> Fields, Dictionary<string, string> DeviceCounters)
+    private sealed record KnownKeys(SortedSet<string> Counters, SortedSet<string> Fields, Dictionary<string, string> DeviceCounters)
     {
-        public static RatingKeys Empty() => new(
+        public static KnownKeys Empty() => new(
             new SortedSet<string>(StringComparer.Ordinal), new SortedSet<string>(StringComparer.Ordinal), new Dictionary<string, string>(StringComparer.Ordinal));
     }
 }

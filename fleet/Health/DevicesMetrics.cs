@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
-using Edge.Fleet.Health;
+using Edge.Fleet.Devices;
 using Edge.Fleet.Metrics;
 
-namespace Edge.Fleet.Devices;
+namespace Edge.Fleet.Health;
 
 /// <summary>
 /// The devices' meter (<c>Edge.Fleet.Devices</c>): devices with an open session and devices by liveness. Both are read
