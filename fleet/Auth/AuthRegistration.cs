@@ -1,9 +1,10 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Edge.Fleet.Audit;
-using Edge.Fleet.Provisioning;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Stats;
+using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;
 using Edge.Hosting;
 using Edge.Wire;
@@ -28,18 +29,22 @@ public static class AuthRegistration
     /// </summary>
     public static IHostApplicationBuilder AddFleetAuth(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddCheckedOptions<SecurityOptions>(SecurityOptions.Section);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRegistryStores();
+        builder.AddFleetStore<IPeopleStore>(
+            sp => new LitePeopleStore(sp.GetRequiredService<RegistryFile>()),
+            sp => new PostgresPeopleStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+        builder.AddAuditLog();
         builder.Services.AddSingleton<DeviceRegistry>(sp => new DeviceRegistry(
             sp.GetRequiredService<IDeviceStore>(), sp.GetRequiredService<IChangeFeed>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<DeviceRegistry>>()));
         builder.Services.AddSingleton<Ingest.IDeviceDirectory>(sp => new RegistryDeviceDirectory(sp.GetRequiredService<DeviceRegistry>()));
+        builder.Services.AddSingleton<IDeviceAuthenticator>(sp => new RegistryDeviceAuthenticator(sp.GetRequiredService<DeviceRegistry>()));
         builder.Services.AddHostedService<DeviceRegistryLoader>();
         builder.Services.AddHostedService<LastSeenFlusher>();
-        builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<SecurityCounts>();
+        builder.Services.AddSingleton<IBrokerRefusalCounts>(sp => sp.GetRequiredService<SecurityCounts>());
         builder.Services.TryAddSingleton<IDeviceSessions, NoBrokerSessions>();
         builder.Services.TryAddSingleton<IBrokerAccounts, RegistryCheckedBrokerAccounts>();
         builder.Services.AddHostedService<AdministratorBootstrap>();
@@ -58,7 +63,7 @@ public static class AuthRegistration
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(PerAddressLimit, context =>
             {
-                var perMinute = context.RequestServices.GetRequiredService<IOptions<ProvisioningOptions>>().Value.AttemptsPerMinute;
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<PerAddressLimitOptions>>().Value.AttemptsPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });

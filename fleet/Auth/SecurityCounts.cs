@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Edge.Fleet.Broker;
 
 namespace Edge.Fleet.Auth;
 
@@ -7,7 +8,7 @@ namespace Edge.Fleet.Auth;
 /// refused devices, what provisioning refused, failed logins. In memory, like the ingest counters; the audit log
 /// keeps the durable record of provisioning and logins.
 /// </summary>
-public sealed class SecurityCounts
+public sealed class SecurityCounts : IBrokerRefusalCounts
 {
     private readonly ConcurrentDictionary<string, long> _connectRefused = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _provisionRefused = new(StringComparer.Ordinal);

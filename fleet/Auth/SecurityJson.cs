@@ -2,13 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Edge.Fleet.Audit;
 using Edge.Fleet.Broker;
-using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Wire;
 
 namespace Edge.Fleet.Auth;
 
-/// <summary>Source-generated JSON for the provisioning, registry, people and audit endpoints.</summary>
+/// <summary>Source-generated JSON for the registry, people and audit endpoints (provisioning's: <c>Provisioning.ProvisioningJson</c>).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(LoginView))]
@@ -17,12 +16,6 @@ namespace Edge.Fleet.Auth;
 [JsonSerializable(typeof(List<UserView>))]
 [JsonSerializable(typeof(TokenRequest))]
 [JsonSerializable(typeof(TokenView))]
-[JsonSerializable(typeof(EnrolmentRequest))]
-[JsonSerializable(typeof(EnrolmentView))]
-[JsonSerializable(typeof(List<OpenEnrolmentView>))]
-[JsonSerializable(typeof(ProvisionRequest))]
-[JsonSerializable(typeof(ProvisionResponse))]
-[JsonSerializable(typeof(ProvisionError))]
 [JsonSerializable(typeof(RegisteredDeviceView))]
 [JsonSerializable(typeof(List<RegisteredDeviceView>))]
 [JsonSerializable(typeof(List<AuditEntry>))]

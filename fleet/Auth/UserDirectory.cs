@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Edge.Fleet.Registry;
 using Edge.Fleet.Store.Changes;
 
 namespace Edge.Fleet.Auth;

@@ -1,4 +1,5 @@
 using Edge.Fleet.Ingest;
+using Edge.Fleet.Tls;
 using Microsoft.Extensions.Options;
 using MQTTnet.Server;
 
@@ -10,11 +11,11 @@ public static class BrokerRegistration
     public static IHostApplicationBuilder AddEmbeddedBroker(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(sp => EmbeddedBroker.CreateServer(
-            sp.GetRequiredService<IOptions<MqttOptions>>().Value, sp.GetRequiredService<Tls.FleetCertificate>().Certificate));
+            sp.GetRequiredService<IOptions<MqttOptions>>().Value, sp.GetRequiredService<FleetCertificate>().Certificate));
         builder.Services.AddSingleton<IAckSender, EmbeddedAckSender>();
         builder.Services.AddDeviceMessageRouter();
         builder.Services.AddSingleton<DeviceAccessControl>();
-        builder.Services.AddSingleton<Registry.IDeviceSessions>(sp => sp.GetRequiredService<DeviceAccessControl>());
+        builder.Services.AddSingleton<IDeviceSessions>(sp => sp.GetRequiredService<DeviceAccessControl>());
         builder.Services.AddHostedService<EmbeddedBroker>();
         return builder;
     }

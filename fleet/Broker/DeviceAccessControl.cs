@@ -1,5 +1,3 @@
-using Edge.Fleet.Auth;
-using Edge.Fleet.Registry;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
@@ -16,9 +14,9 @@ namespace Edge.Fleet.Broker;
 /// device can have.
 /// </summary>
 public sealed class DeviceAccessControl(
-    DeviceRegistry registry,
-    SecurityCounts counters,
-    IOptions<SecurityOptions> options,
+    IDeviceAuthenticator registry,
+    IBrokerRefusalCounts counters,
+    IOptions<DeviceAuthOptions> options,
     ILogger<DeviceAccessControl> logger) : IDeviceSessions
 {
     private readonly bool _required = options.Value.DevicesMustAuthenticate;
@@ -111,7 +109,7 @@ public sealed class DeviceAccessControl(
         }
         else
         {
-            registry.Seen(device.Id);
+            registry.Connected(device.Id);
             return Task.CompletedTask;
         }
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Edge.Fleet.Devices;
 using Edge.Fleet.Ingest;
 using Edge.Wire;
 
@@ -15,7 +14,7 @@ namespace Edge.Fleet.Broker;
 /// </summary>
 public sealed partial class DeviceMessageRouter(
     EventIngest ingest,
-    DevicePresence presence,
+    IPresenceObserver presence,
     IEnumerable<IDeviceRequestHandler> requestHandlers,
     IEnumerable<IDeviceReportConsumer> reportConsumers,
     IEnumerable<IFleetTopicConsumer> fleetTopicConsumers,

@@ -1,4 +1,3 @@
-using Edge.Fleet.Registry;
 using Edge.Wire;
 
 namespace Edge.Fleet.Broker;

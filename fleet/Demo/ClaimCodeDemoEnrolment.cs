@@ -1,4 +1,5 @@
 using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace Edge.Fleet.Demo;
 public sealed class ClaimCodeDemoEnrolment(
     ClaimCodeIssuer issuer,
     DeviceRegistry registry,
-    IOptions<SecurityOptions> security,
+    IOptions<DeviceAuthOptions> security,
     IOptions<DemoOptions> demo,
     IOptions<ProvisioningOptions> provisioning,
     ILogger<ClaimCodeDemoEnrolment> logger) : IDemoEnrolment

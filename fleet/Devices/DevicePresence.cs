@@ -1,3 +1,4 @@
+using Edge.Fleet.Broker;
 using Edge.Fleet.Store;
 using Edge.Wire;
 
@@ -12,7 +13,7 @@ namespace Edge.Fleet.Devices;
 /// node writes), so another node's change shows here within that time. Which broker client announced which session
 /// stays in this node's memory: it mirrors this node's own broker connections, which end with the node.
 /// </summary>
-public sealed class DevicePresence(IPresenceStore store, TimeProvider time, ILogger<DevicePresence> logger)
+public sealed class DevicePresence(IPresenceStore store, TimeProvider time, ILogger<DevicePresence> logger) : IPresenceObserver
 {
     /// <summary>How long a read of the store answers before the next read asks it again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);

@@ -11,6 +11,7 @@ public static class DevicesRegistration
             sp => new LitePresenceStore(FleetOptions.FileIn(sp, "presence.db"), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresPresenceStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<DevicePresence>();
+        builder.Services.AddSingleton<Broker.IPresenceObserver>(sp => sp.GetRequiredService<DevicePresence>());
         return builder;
     }
 }

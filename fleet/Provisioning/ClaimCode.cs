@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Edge.Fleet.Auth;
+using Edge.Fleet.Registry;
 
 namespace Edge.Fleet.Provisioning;
 

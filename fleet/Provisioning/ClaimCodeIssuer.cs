@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Edge.Fleet.Audit;
-using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Registry;
 using Edge.Wire;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Edge.Fleet.Auth;
 using Edge.Fleet.Web;
 using Edge.Wire;
@@ -59,7 +58,3 @@ public static class ClaimLabelEndpoints
         return new SvgQRCode(data).GetGraphic(PixelsPerModule);
     }
 }
-
-[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(ClaimLabelRequest))]
-public sealed partial class ClaimLabelJson : JsonSerializerContext;

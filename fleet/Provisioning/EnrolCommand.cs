@@ -1,4 +1,5 @@
 using Edge.Fleet.Audit;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;

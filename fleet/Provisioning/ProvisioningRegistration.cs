@@ -19,11 +19,13 @@ public static class ProvisioningRegistration
     public static IHostApplicationBuilder AddProvisioning(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCheckedOptions<ProvisioningOptions>(ProvisioningOptions.Section);
+        builder.Services.AddOptions<PerAddressLimitOptions>().Configure<IOptions<ProvisioningOptions>>(
+            (limit, provisioning) => limit.AttemptsPerMinute = provisioning.Value.AttemptsPerMinute);
         builder.AddFleetStore<IEnrolmentStore>(
             sp => new LiteEnrolmentStore(sp.GetRequiredService<RegistryFile>()),
             sp => new PostgresEnrolmentStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         builder.Services.AddSingleton<ClaimCodeIssuer>();
-        builder.Services.AddApiJson(ClaimLabelJson.Default);
+        builder.Services.AddApiJson(ProvisioningJson.Default);
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Edge.Fleet.Broker;
 using LiteDB;
 
 namespace Edge.Fleet.Registry;

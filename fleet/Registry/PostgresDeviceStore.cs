@@ -1,3 +1,4 @@
+using Edge.Fleet.Broker;
 using Npgsql;
 
 namespace Edge.Fleet.Registry;

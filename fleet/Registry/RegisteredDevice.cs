@@ -1,9 +1,10 @@
+using Edge.Fleet.Broker;
 using LiteDB;
 
 namespace Edge.Fleet.Registry;
 
 /// <summary>A device the fleet issued credentials to (collection <c>devices</c> of <see cref="RegistryFile"/>).</summary>
-public sealed class RegisteredDevice
+public sealed class RegisteredDevice : IDeviceIdentity
 {
     [BsonId]
     public string Id { get; set; } = "";
@@ -21,7 +22,7 @@ public sealed class RegisteredDevice
     /// <summary>The device that took this one's counter, when <see cref="Status"/> is <see cref="DeviceStates.ReplacedBy"/>.</summary>
     public string? ReplacedBy { get; set; }
 
-    /// <summary>Salted PBKDF2 hash of the device secret (<see cref="Auth.SecretHash"/>); the secret itself is never stored.</summary>
+    /// <summary>Salted PBKDF2 hash of the device secret (<see cref="Registry.SecretHash"/>); the secret itself is never stored.</summary>
     public string SecretHash { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }
@@ -32,28 +33,4 @@ public sealed class RegisteredDevice
 
     /// <summary>May connect to the broker: active, or replaced (it may still hand in what it buffered).</summary>
     public bool MayConnect => Status is DeviceStates.Active or DeviceStates.ReplacedBy;
-}
-
-public static class DeviceRoles
-{
-    public const string Counter = "counter";
-    public const string Kiosk = "kiosk";
-    public const string Hall = "hall";
-
-    /// <summary>
-    /// Not a device: a lower fleet that forwards its events to this one (fleet/Federation). It is enrolled and
-    /// authenticated like a device, but its topics are <c>fleets/{id}/...</c> only (<c>Broker.FleetTopicRules</c>).
-    /// </summary>
-    public const string Fleet = "fleet";
-
-    public static readonly string[] All = [Counter, Kiosk, Hall, Fleet];
-
-    public static bool IsValid(string? role) => role is not null && All.Contains(role);
-}
-
-public static class DeviceStates
-{
-    public const string Active = "active";
-    public const string Retired = "retired";
-    public const string ReplacedBy = "replaced-by";
 }

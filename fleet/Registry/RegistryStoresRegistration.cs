@@ -1,5 +1,3 @@
-using Edge.Fleet.Audit;
-using Edge.Fleet.Auth;
 using Edge.Fleet.Store;
 using Npgsql;
 
@@ -8,9 +6,10 @@ namespace Edge.Fleet.Registry;
 public static class RegistryStoresRegistration
 {
     /// <summary>
-    /// The registry's stores of devices, people and audit by <c>Store:Kind</c>: one LiteDB file of this node
-    /// (<see cref="RegistryFile"/>, registered only then, so a PostgreSQL node keeps no registry file) or
-    /// PostgreSQL. Enrolments are registered by <c>AddProvisioning</c>.
+    /// The registry's store of devices by <c>Store:Kind</c>: one LiteDB file of this node (<see cref="RegistryFile"/>,
+    /// registered only then, so a PostgreSQL node keeps no registry file) or PostgreSQL. The features whose stores
+    /// share that file register their own: people (<c>AddFleetAuth</c>), audit (<c>AddAuditLog</c>), enrolments
+    /// (<c>AddProvisioning</c>).
     /// </summary>
     public static IHostApplicationBuilder AddRegistryStores(this IHostApplicationBuilder builder)
     {
@@ -22,12 +21,6 @@ public static class RegistryStoresRegistration
         builder.AddFleetStore<IDeviceStore>(
             sp => new LiteDeviceStore(sp.GetRequiredService<RegistryFile>()),
             sp => new PostgresDeviceStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        builder.AddFleetStore<IPeopleStore>(
-            sp => new LitePeopleStore(sp.GetRequiredService<RegistryFile>()),
-            sp => new PostgresPeopleStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        builder.AddFleetStore<IAuditStore>(
-            sp => new LiteAuditStore(sp.GetRequiredService<RegistryFile>()),
-            sp => new PostgresAuditStore(sp.GetRequiredService<NpgsqlDataSource>()));
         return builder;
     }
 }

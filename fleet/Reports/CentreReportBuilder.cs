@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Edge.Fleet.Alerts;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Health;
 using Edge.Fleet.Queue;
 using Edge.Fleet.Registry;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Centres;
 using Edge.Fleet.Registry;
 

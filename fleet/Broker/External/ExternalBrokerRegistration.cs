@@ -1,6 +1,6 @@
 using Edge.Fleet.Broker.External.DynamicSecurity;
 using Edge.Fleet.Ingest;
-using Edge.Fleet.Registry;
+using Edge.Fleet.Tls;
 using Edge.Hosting;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -16,8 +16,9 @@ public static class ExternalBrokerRegistration
     public static IHostApplicationBuilder AddBroker(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCheckedOptions<BrokerOptions>(BrokerOptions.Section);
+        builder.Services.AddCheckedOptions<DeviceAuthOptions>(DeviceAuthOptions.Section);
         // The embedded broker listens with TLS when the node has a certificate (Tls:Certificate, fleet/Tls).
-        builder.Services.AddOptions<MqttOptions>().PostConfigure<IOptions<Tls.FleetTlsOptions>, IOptions<BrokerOptions>>(
+        builder.Services.AddOptions<MqttOptions>().PostConfigure<IOptions<FleetTlsOptions>, IOptions<BrokerOptions>>(
             (mqtt, tls, broker) => mqtt.TlsEnabled = tls.Value.Enabled && !broker.Value.IsExternal);
         var mode = builder.Configuration.GetSection(BrokerOptions.Section).Get<BrokerOptions>() ?? new BrokerOptions();
         return mode.IsExternal ? builder.AddExternalBroker(mode.External) : builder.AddEmbeddedBroker();

@@ -86,7 +86,7 @@ public sealed class UpstreamClaim(IOptions<FederationOptions> options, IOptions<
 
             var answer = await response.Content.ReadFromJsonAsync(ProvisioningJson.Default.ProvisionResponse, cancellationToken)
                 ?? throw new InvalidDataException("empty provisioning answer");
-            if (answer.Role != Registry.DeviceRoles.Fleet)
+            if (answer.Role != Broker.DeviceRoles.Fleet)
             {
                 counters.SendFailed("claim-not-a-fleet");
                 logger.LogError("The claim code was enrolled for a {Role}, not a fleet: it was used up, enrol this fleet again with role 'fleet'", answer.Role);

@@ -21,9 +21,9 @@ public sealed class DumbTransportTests
         "Edge.Fleet.Centres", "Edge.Fleet.PublicBoard", "Edge.Fleet.Federation",
     ];
 
-    private static readonly Assembly FleetAssembly = typeof(DeviceMessageRouter).Assembly;
+    private static readonly Assembly FleetAssembly = FleetAssemblies.Host;
 
-    /// <summary>The host and the spine's projects (ingest is its own assembly, fleet/Ingest/Edge.Fleet.Ingest.csproj).</summary>
+    /// <summary>The host and the spine's projects (the broker and ingest are assemblies of their own, fleet/Broker, fleet/Ingest).</summary>
     private static readonly Assembly[] SpineAndHost = [FleetAssembly, .. FleetAssemblies.Spine];
 
     [Theory]

@@ -11,11 +11,19 @@ internal static class FleetAssemblies
 
     public static Assembly Ingest => typeof(Edge.Fleet.Ingest.EventIngest).Assembly;
 
-    /// <summary>The host: its folders (Broker for now, Registry, Queue, Health, ...) are the features and the composition root.</summary>
+    public static Assembly Broker => typeof(Edge.Fleet.Broker.DeviceMessageRouter).Assembly;
+
+    /// <summary>The fleet's one certificate, below the broker (fleet/Tls/Edge.Fleet.Tls.csproj).</summary>
+    public static Assembly Tls => typeof(Edge.Fleet.Tls.FleetCertificate).Assembly;
+
+    /// <summary>The host: its folders (Registry, Queue, Health, ...) are the features and the composition root.</summary>
     public static Assembly Host => typeof(Edge.Fleet.Hosting.FleetApp).Assembly;
 
     /// <summary>The spine's projects, lowest first.</summary>
-    public static Assembly[] Spine => [Store, Ingest];
+    public static Assembly[] Spine => [Store, Ingest, Broker];
+
+    /// <summary>Every fleet project below the host: the spine and what it stands on.</summary>
+    public static Assembly[] BelowHost => [Tls, .. Spine];
 
     /// <summary>The host's namespaces (<c>Edge.Fleet.Queue</c>, ...) but the spine's, read from the compiled host.</summary>
     public static string[] HostNamespaces =>
@@ -28,6 +36,6 @@ internal static class FleetAssemblies
             .Order(StringComparer.Ordinal)
             .ToArray();
 
-    /// <summary>Every built assembly of the fleet host (the spine's and the host's), for the folder-cycle counter.</summary>
-    public static string[] Files => [.. new[] { Store, Ingest, Host }.Select(assembly => assembly.Location)];
+    /// <summary>Every built assembly of the fleet host (the host's and those below it), for the folder-cycle counter.</summary>
+    public static string[] Files => [.. new[] { Host }.Concat(BelowHost).Select(assembly => assembly.Location)];
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Centres;
 using Edge.Fleet.Federation;
 using Edge.Fleet.Federation.Receiving;

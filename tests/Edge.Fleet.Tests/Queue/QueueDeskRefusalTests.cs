@@ -1,3 +1,4 @@
+using Edge.Fleet.Broker;
 using Edge.Fleet.Clock;
 using Edge.Fleet.Health;
 using Edge.Fleet.Queue;

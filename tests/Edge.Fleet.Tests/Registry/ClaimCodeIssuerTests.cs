@@ -1,4 +1,5 @@
 using Edge.Fleet.Audit;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store.Changes;

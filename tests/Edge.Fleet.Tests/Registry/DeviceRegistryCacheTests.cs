@@ -1,3 +1,4 @@
+using Edge.Fleet.Broker;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Store.Changes;
 using Edge.Testing;

@@ -1,3 +1,4 @@
+using Edge.Fleet.Broker;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Tests.Support;

@@ -1,5 +1,6 @@
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Tests.Support;
@@ -8,7 +9,10 @@ using Edge.Fleet.Store;
 
 namespace Edge.Fleet.Tests.Registry;
 
-/// <summary><c>move-to-postgres</c> for the registry: an embedded fleet's registry.db, copied once, whatever the number of runs.</summary>
+/// <summary>
+/// <c>move-to-postgres</c> for an embedded fleet's registry.db, copied once whatever the number of runs: each feature
+/// whose store shares the file copies its own collections (devices, enrolments, people, audit), in the verb's order.
+/// </summary>
 public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IClassFixture<PostgresServerFixture>, IDisposable
 {
     private static readonly DateTime Now = new(2026, 11, 23, 9, 0, 0, DateTimeKind.Utc);
@@ -43,16 +47,18 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
 
         var (target, _) = await postgres.CreateMigratedDatabaseAsync();
         await using var _target = target;
-        var copier = new RegistryDataCopier();
+        var copiers = RegistryFileCopiers();
         var source = new FleetOptions { DataDir = _folder.Path };
 
-        Assert.Equal(0, await copier.CountInTargetAsync(target, none));
-        var first = await copier.CopyAsync(source, target, none);
-        var second = await copier.CopyAsync(source, target, none);
+        Assert.Equal(0, await CountAsync(copiers, target));
+        var first = await CopyAsync(copiers, source, target);
+        var second = await CopyAsync(copiers, source, target);
 
         // 2 devices, 3 enrolments, 3 users, 1 token, 3 audit entries.
         Assert.Equal((12L, 0L), (first, second));
-        Assert.Equal(12, await copier.CountInTargetAsync(target, none));
+        Assert.Equal(12, await CountAsync(copiers, target));
+        var perCopier = await Task.WhenAll(copiers.Select(c => c.CountInTargetAsync(target, none)));
+        Assert.Equal(new long[] { 2, 3, 4, 3 }, perCopier);
 
         var devices = await new PostgresDeviceStore(target).ListAsync(none);
         Assert.Equal(["dev-new", "dev-old"], devices.Select(d => d.Id));
@@ -78,7 +84,41 @@ public sealed class RegistryDataCopierTests(PostgresServerFixture postgres) : IC
         var (target, _) = await postgres.CreateMigratedDatabaseAsync();
         await using var _target = target;
 
-        Assert.Equal(0, await new RegistryDataCopier().CopyAsync(new FleetOptions { DataDir = _folder["empty"] }, target, CancellationToken.None));
+        Assert.Equal(0, await CopyAsync(RegistryFileCopiers(), new FleetOptions { DataDir = _folder["empty"] }, target));
         Assert.False(File.Exists(_folder[Path.Combine("empty", RegistryFile.FileName)]));
+    }
+
+    [Fact]
+    public void The_verb_finds_every_copier_of_the_registry_file_devices_first()
+    {
+        var found = Edge.Fleet.Hosting.MoveToPostgresCommand.Copiers().OfType<RegistryFileCopier>().Select(c => c.GetType()).ToList();
+
+        Assert.Equal(RegistryFileCopiers().Select(c => c.GetType()), found);
+    }
+
+    /// <summary>The copiers of registry.db, in the order the verb runs them.</summary>
+    private static RegistryFileCopier[] RegistryFileCopiers() =>
+        [new RegistryDataCopier(), new EnrolmentDataCopier(), new PeopleDataCopier(), new AuditDataCopier()];
+
+    private static async Task<long> CountAsync(IEnumerable<RegistryFileCopier> copiers, Npgsql.NpgsqlDataSource target)
+    {
+        var total = 0L;
+        foreach (var copier in copiers)
+        {
+            total += await copier.CountInTargetAsync(target, CancellationToken.None);
+        }
+
+        return total;
+    }
+
+    private static async Task<long> CopyAsync(IEnumerable<RegistryFileCopier> copiers, FleetOptions source, Npgsql.NpgsqlDataSource target)
+    {
+        var total = 0L;
+        foreach (var copier in copiers)
+        {
+            total += await copier.CopyAsync(source, target, CancellationToken.None);
+        }
+
+        return total;
     }
 }

@@ -1,5 +1,6 @@
 using Edge.Fleet.Audit;
 using Edge.Fleet.Auth;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Provisioning;
 using Edge.Fleet.Registry;
 using Edge.Fleet.Tests.Support;

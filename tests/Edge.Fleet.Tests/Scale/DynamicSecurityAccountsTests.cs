@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Edge.Fleet.Broker.External;
 using Edge.Fleet.Broker.External.DynamicSecurity;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Registry;
 using Edge.Testing;
 using Edge.Wire;

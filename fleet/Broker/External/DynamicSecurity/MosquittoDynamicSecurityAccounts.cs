@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Edge.Fleet.Registry;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 

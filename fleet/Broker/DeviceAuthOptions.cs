@@ -1,9 +1,9 @@
 using Edge.Hosting;
 
-namespace Edge.Fleet.Auth;
+namespace Edge.Fleet.Broker;
 
-/// <summary>Section <c>Security</c>.</summary>
-public sealed class SecurityOptions : ICheckedOptions
+/// <summary>Section <c>Security</c>: whether devices must authenticate to the embedded broker.</summary>
+public sealed class DeviceAuthOptions : ICheckedOptions
 {
     public const string Section = "Security";
     public const string Required = "required";

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Edge.Fleet.Auth;
+namespace Edge.Fleet.Registry;
 
 /// <summary>
 /// Salted PBKDF2-SHA256 hashes of secrets, stored as <c>pbkdf2-sha256${iterations}${salt}${hash}</c> so that the

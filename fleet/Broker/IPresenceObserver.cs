@@ -1,0 +1,16 @@
+using Edge.Wire;
+
+namespace Edge.Fleet.Broker;
+
+/// <summary>
+/// Told of devices' statuses and of ended broker connections, in order per device (<see cref="DeviceStatusLanes"/>):
+/// presence (fleet/Devices) implements it, so that the broker names no feature.
+/// </summary>
+public interface IPresenceObserver
+{
+    /// <summary>Applies a status announced through broker client <paramref name="clientId"/>; true when it brought the device (or a new session of it) online.</summary>
+    Task<bool> ObserveAsync(string deviceId, DeviceStatus status, string? clientId, CancellationToken cancellationToken);
+
+    /// <summary>A broker connection of this node ended.</summary>
+    Task ClientDisconnectedAsync(string clientId, CancellationToken cancellationToken);
+}
