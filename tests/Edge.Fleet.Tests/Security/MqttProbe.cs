@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using Edge.Testing;
 using Edge.Wire;
 using MQTTnet;
 using MQTTnet.Exceptions;
@@ -9,7 +11,27 @@ namespace Edge.Fleet.Tests.Security;
 /// <summary>A real MQTTnet client (MQTT 5) that presents whatever credentials a test gives it, as an attacker would.</summary>
 public sealed class MqttProbe : IAsyncDisposable
 {
-    private MqttProbe(IMqttClient client) => Client = client;
+    private readonly object _lock = new();
+    private long _ownAck = -1;
+    private bool _subscribedToOwnAck;
+
+    private MqttProbe(IMqttClient client)
+    {
+        Client = client;
+        client.ApplicationMessageReceivedAsync += e =>
+        {
+            if (client.Options?.ClientId is { } own && e.ApplicationMessage.Topic == Topics.Ack(own)
+                && JsonSerializer.Deserialize(Encoding.UTF8.GetString(e.ApplicationMessage.Payload), WireJson.Default.Ack) is { } ack)
+            {
+                lock (_lock)
+                {
+                    _ownAck = Math.Max(_ownAck, ack.UpTo);
+                }
+            }
+
+            return Task.CompletedTask;
+        };
+    }
 
     public IMqttClient Client { get; }
 
@@ -56,9 +78,39 @@ public sealed class MqttProbe : IAsyncDisposable
         return (await Client.PublishAsync(message, timeout.Token)).ReasonCode;
     }
 
-    public Task<MqttClientPublishReasonCode> PublishRatingsAsync(string topicDevice, string batchDevice, long first, long last, string counter) =>
-        PublishAsync(Topics.Events(topicDevice), JsonSerializer.SerializeToUtf8Bytes(
+    /// <summary>
+    /// Publishes ratings <paramref name="first"/>..<paramref name="last"/>. On the probe's own topic a taken batch is
+    /// also waited for until the fleet acks it: the embedded broker's PUBACK may come before the durable commit (a
+    /// slow commit hands the batch off, fleet/Ingest/IngestHandOff.cs), and only the fleet's ack says it is stored.
+    /// </summary>
+    public async Task<MqttClientPublishReasonCode> PublishRatingsAsync(string topicDevice, string batchDevice, long first, long last, string counter)
+    {
+        var own = topicDevice == Client.Options?.ClientId && batchDevice == topicDevice;
+        if (own && !_subscribedToOwnAck)
+        {
+            _subscribedToOwnAck = await SubscribeAsync(Topics.Ack(topicDevice)) == MqttClientSubscribeResultCode.GrantedQoS1;
+        }
+
+        var result = await PublishAsync(Topics.Events(topicDevice), JsonSerializer.SerializeToUtf8Bytes(
             new EventBatch(batchDevice, Support.Events.Ratings(first, last, counter)), WireJson.Default.EventBatch));
+        if (result == MqttClientPublishReasonCode.Success && own && _subscribedToOwnAck)
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(OwnAck >= last), TimeSpan.FromSeconds(20), $"the fleet's ack of {last} for {topicDevice}");
+        }
+
+        return result;
+    }
+
+    private long OwnAck
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _ownAck;
+            }
+        }
+    }
 
     public async Task<MqttClientSubscribeResultCode> SubscribeAsync(string filter)
     {
