@@ -15,6 +15,9 @@ namespace Edge.LoadGen;
 public sealed class EchoAcker : IAsyncDisposable
 {
     private const int AcksInFlight = 500;
+
+    /// <summary>The socket buffers of the one connection every batch comes in through (the kernel caps it at net.core.rmem_max).</summary>
+    private const int FanInSocketBuffer = 4 * 1024 * 1024;
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly Channel<(string Device, long First, long Last)> _received = Channel.CreateUnbounded<(string, long, long)>(new() { SingleReader = true });
     private readonly Dictionary<string, long> _upTo = new(StringComparer.Ordinal);
@@ -40,6 +43,11 @@ public sealed class EchoAcker : IAsyncDisposable
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
             .Build();
+
+        // MQTTnet sets SO_RCVBUF to its BufferSize (8 KiB by default) before connecting, which caps the TCP window at
+        // ~6 KiB without window scaling: every device's batch comes through one connection here, and in a storm
+        // Mosquitto sat rwnd-limited with 3.7 MB queued for the acker (about 50 KB/s) while the devices timed out.
+        ((MqttClientTcpOptions)acker._options.ChannelOptions).BufferSize = FanInSocketBuffer;
         await acker.ConnectAndSubscribeAsync(acker._stop.Token);
         acker._pump = Task.Run(acker.PumpAsync);
         acker._reconnect = Task.Run(acker.KeepConnectedAsync);

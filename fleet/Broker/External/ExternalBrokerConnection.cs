@@ -40,6 +40,9 @@ public sealed class ExternalBrokerConnection(
     /// </summary>
     private const int ConcurrentReports = 16;
 
+    /// <summary>Socket buffers of the node's connection to the broker (the kernel caps them at net.core.rmem_max/wmem_max).</summary>
+    private const int FanInSocketBuffer = 4 * 1024 * 1024;
+
     private readonly SemaphoreSlim _reports = new(ConcurrentReports);
 
     private readonly ExternalBrokerOptions _options = options.Value.External;
@@ -122,6 +125,11 @@ public sealed class ExternalBrokerConnection(
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .Build();
+
+        // MQTTnet sets SO_RCVBUF/SO_SNDBUF to BufferSize (8 KiB by default) before connecting, which caps the TCP
+        // window at ~6 KiB without window scaling. Every device's batch reaches the node through this one connection:
+        // in a reconnect storm the broker sat window-limited with megabytes queued for its subscriber (~50 KB/s).
+        ((MqttClientTcpOptions)connect.ChannelOptions).BufferSize = FanInSocketBuffer;
         var connected = await client.ConnectAsync(connect, cancellationToken);
         if (connected.ResultCode != MqttClientConnectResultCode.Success)
         {
