@@ -10,7 +10,7 @@ namespace Edge.Fleet.Broker;
 /// secret as password. What it may then publish and subscribe is <see cref="DeviceTopicRules"/>, the one rule set
 /// the external broker's ACLs are made from too (its own uplink and downlink topics, fewer once replaced).
 /// Every refusal is logged and counted.
-/// The fleet's own acks are injected into the broker as <see cref="EmbeddedAckSender.FleetClientId"/>, an id no
+/// The fleet's own messages are injected into the broker as <see cref="EmbeddedAckSender.FleetClientId"/>, an id no
 /// device can have.
 /// </summary>
 public sealed class DeviceAccessControl(
