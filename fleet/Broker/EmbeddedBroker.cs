@@ -77,6 +77,7 @@ public sealed class EmbeddedBroker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         access.Attach(server);
+        OwnAckSubscriptions.Track(server);
         server.InterceptingPublishAsync += OnPublishAsync;
         server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
         await server.StartAsync();
@@ -100,6 +101,7 @@ public sealed class EmbeddedBroker(
         await server.StopAsync();
         server.InterceptingPublishAsync -= OnPublishAsync;
         server.ClientDisconnectedAsync -= OnClientDisconnectedAsync;
+        OwnAckSubscriptions.Untrack(server);
         access.Detach(server);
     }
 

@@ -16,7 +16,8 @@ public interface IPresenceStore
 
     /// <summary>
     /// <paramref name="session"/> of the device ended (its will, or its broker connection closed). Only the current
-    /// session counts: a late will of an older session changes nothing.
+    /// session counts: a late will of an older session changes nothing, nor does the end of a session already ended
+    /// (the will and the closed connection both report it).
     /// </summary>
     Task MarkOfflineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken);
 

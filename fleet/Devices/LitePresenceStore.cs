@@ -35,7 +35,9 @@ public sealed class LitePresenceStore : IPresenceStore, IDisposable
         _file.Write(
             presence =>
             {
-                if (Find(presence, deviceId) is { } current && current.Session == session)
+                // Only a change is written: the will and the end of the connection both end a session, and in a
+                // reconnect storm of 10,000 devices the second was 10,000 writes that changed nothing (issue 14).
+                if (Find(presence, deviceId) is { Online: true } current && current.Session == session)
                 {
                     presence.Upsert(ToDocument(deviceId, current with { Online = false, LastSeen = at }));
                 }

@@ -29,7 +29,7 @@ public sealed class PostgresPresenceStore(NpgsqlDataSource dataSource) : IPresen
     public async Task MarkOfflineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "UPDATE device_presence SET online = false, last_seen = $3 WHERE device_id = $1 AND session = $2");
+            "UPDATE device_presence SET online = false, last_seen = $3 WHERE device_id = $1 AND session = $2 AND online");
         command.Parameters.Add(new() { Value = deviceId });
         command.Parameters.Add(new() { Value = session });
         command.Parameters.Add(new() { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });

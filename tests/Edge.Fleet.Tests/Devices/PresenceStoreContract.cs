@@ -37,6 +37,16 @@ public abstract class PresenceStoreContract : StoreContractBase<IPresenceStore>
     }
 
     [Fact]
+    public async Task A_session_ended_twice_keeps_the_time_it_first_ended()
+    {
+        await Store.MarkOnlineAsync("dev-a", "s1", Now, CancellationToken.None);
+        await Store.MarkOfflineAsync("dev-a", "s1", Now.AddSeconds(2), CancellationToken.None);
+        await Store.MarkOfflineAsync("dev-a", "s1", Now.AddSeconds(3), CancellationToken.None);
+
+        Assert.Equal(new Presence(false, "s1", Now.AddSeconds(2)), (await Store.ReadAllAsync(CancellationToken.None))["dev-a"]);
+    }
+
+    [Fact]
     public async Task Offline_of_a_device_never_seen_records_nothing()
     {
         await Store.MarkOfflineAsync("dev-x", "s1", Now, CancellationToken.None);

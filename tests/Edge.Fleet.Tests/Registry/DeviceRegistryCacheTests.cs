@@ -44,8 +44,44 @@ public sealed class DeviceRegistryCacheTests
         await Eventually.TrueAsync(() => Task.FromResult(!registry.Find("dev-a")!.MayConnect), TimeSpan.FromSeconds(2), "the registry to reload");
     }
 
-    private static RegisteredDevice Device(string id, string status = DeviceStates.Active) =>
-        new() { Id = id, Centre = "c", Counter = "1", Status = status, SecretHash = "x", CreatedAt = DateTime.UtcNow };
+    [Fact]
+    public async Task A_secret_verified_once_connects_again_without_pbkdf2_but_a_wrong_or_replaced_one_does_not()
+    {
+        var first = SecretHash.NewSecret();
+        var store = new CountingDeviceStore([Device("dev-a", secretHash: SecretHash.Hash(first, SecretHash.DeviceSecretIterations))]);
+        var feed = new InProcessChangeFeed();
+        var registry = new DeviceRegistry(store, feed, TimeProvider.System, NullLogger<DeviceRegistry>.Instance);
+        Assert.NotNull(registry.Authenticate("dev-a", first));
+
+        // 2,000 connects with the known secret cost less than 20 PBKDF2 checks (each ~3 ms; a SHA-256 is microseconds).
+        var slow = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 20; i++)
+        {
+            SecretHash.Verify(first, store.Devices["dev-a"].SecretHash);
+        }
+
+        slow.Stop();
+        var quick = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 2_000; i++)
+        {
+            Assert.NotNull(registry.Authenticate("dev-a", first));
+        }
+
+        quick.Stop();
+        Assert.True(quick.Elapsed < slow.Elapsed, $"2,000 known connects took {quick.Elapsed}, 20 PBKDF2 checks {slow.Elapsed}");
+        Assert.Null(registry.Authenticate("dev-a", first + "x"));
+        Assert.Null(registry.Authenticate("dev-a", null));
+
+        // A new secret (provisioned again, on any node): the old one is refused once the registry has reloaded.
+        var second = SecretHash.NewSecret();
+        store.Devices["dev-a"] = Device("dev-a", secretHash: SecretHash.Hash(second, SecretHash.DeviceSecretIterations));
+        await feed.PublishAsync(ChangeTopics.Devices, CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(registry.Authenticate("dev-a", second) is not null), TimeSpan.FromSeconds(2), "the registry to reload the new secret");
+        Assert.Null(registry.Authenticate("dev-a", first));
+    }
+
+    private static RegisteredDevice Device(string id, string status = DeviceStates.Active, string secretHash = "x") =>
+        new() { Id = id, Centre = "c", Counter = "1", Status = status, SecretHash = secretHash, CreatedAt = DateTime.UtcNow };
 
     private sealed class CountingDeviceStore(IEnumerable<RegisteredDevice> devices) : IDeviceStore
     {
