@@ -54,6 +54,9 @@ public static class BenchmarkDocument
         text.AppendLine("  and the load generator's CPU (user + system from /proc/PID/stat) is stated apart, in (a), (b) and (c).");
         text.AppendLine("  The embedded fleet requires device authentication, as shipped: each device is provisioned by claim code before the run");
         text.AppendLine("  and connects with its own secret (every publish passes the per-device ACL); Mosquitto takes anonymous clients.");
+        text.AppendLine("  The *store ceiling* figures (tests/Edge.Benchmarks/StoreCeilingBenchmark.cs) take the broker and the network away: one");
+        text.AppendLine("  thread appends 100 devices × 50 ratings per durable commit, first to the fleet's own LiteDB event store, then to bare");
+        text.AppendLine("  LiteDB with one document per event and its primary key only, the least any store on LiteDB could write.");
         text.AppendLine("- **(b) idle connections**: 15,000 simulated devices connect (200 attempts at once), announce themselves online (retained,");
         text.AppendLine("  with a will), subscribe to their ack topic, then only keep alive (15 s, the device default). Memory per 1,000 is the");
         text.AppendLine("  growth of the server's resident set (VmRSS) from before the first connection to 3 s after the last (or after a 75 s connection deadline), divided by the connections");
