@@ -120,6 +120,7 @@ public sealed class MqttUplink(
         new DeviceEndpoint(_options.Host, _options.Port, _deviceId, _options.Username ?? _deviceId, credentials.Password ?? "", _options.KeepAlive)
         {
             Tls = UplinkTls.For(_options),
+            SocketBuffer = DeviceEndpoint.DrainSocketBuffer,
         }.ClientOptions(StatusPayload(online: false, session));
 
     /// <summary>The status, with the device's LAN address so that the fleet can tell the centre's other devices.</summary>
