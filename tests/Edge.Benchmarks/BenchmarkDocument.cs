@@ -70,10 +70,13 @@ public static class BenchmarkDocument
         text.AppendLine("  (and all) devices are connected, subscribed and online again, and until every backlog is acked; deadline 75 s.");
         text.AppendLine("- **(d) press-to-durable**: the device's outbox append (LiteDB commit plus checkpoint, as the device host does for each");
         text.AppendLine("  press) one at a time, beside a raw 128-byte write + fsync on the same disk (tests/Edge.Benchmarks/OutboxBenchmark.cs).");
-        text.AppendLine("- **(e) device start-up and memory**: a bare `dotnet new worker` is created and built in a temp folder at benchmark time;");
-        text.AppendLine("  both programs are started with `dotnet <dll>`, timed from process start to the host's \"Application started\" line,");
-        text.AppendLine("  and their VmRSS read 4 s later (median of three starts). The device host runs simulated, connected to a fleet with the");
-        text.AppendLine("  secret it was provisioned with beforehand.");
+        text.AppendLine("- **(e) device start-up and memory**: the device host as shipped, the `host/` folder of `device/deploy/build-bundle.sh`'s");
+        text.AppendLine("  default bundle built for this machine (framework-dependent, ReadyToRun), beside a bare `dotnet new worker` created in a");
+        text.AppendLine("  temp folder at benchmark time and published with the same settings. Both are started with `dotnet <dll>`, timed (wall");
+        text.AppendLine("  and CPU) from process start to the host's \"Application started\" line, and their VmRSS read 4 s later, with the part");
+        text.AppendLine("  of it not backed by a file (RssAnon + RssShmem: heaps, JIT-compiled code and stubs; the rest is assemblies' and");
+        text.AppendLine("  native libraries' pages, which the kernel can drop and read back); medians of three starts. The device host runs");
+        text.AppendLine("  simulated, connected to a fleet with the secret it was provisioned with beforehand.");
         text.AppendLine();
         text.AppendLine("## All figures of this run");
         text.AppendLine();
