@@ -75,10 +75,13 @@ public static class BenchmarkDocument
         text.AppendLine("  device host does for each press) one at a time, beside a raw 128-byte write + fsync on the same disk, the two taken in");
         text.AppendLine("  turn (one raw, one press; 500 of each after 20 of each to warm up) so that other load on the disk touches both alike");
         text.AppendLine("  (tests/Edge.Benchmarks/OutboxBenchmark.cs). Fsyncs are counted with strace in a separate run of 500 presses.");
-        text.AppendLine("- **(e) device start-up and memory**: a bare `dotnet new worker` is created and built in a temp folder at benchmark time;");
-        text.AppendLine("  both programs are started with `dotnet <dll>`, timed from process start to the host's \"Application started\" line,");
-        text.AppendLine("  and their VmRSS read 4 s later (median of three starts). The device host runs simulated, connected to a fleet with the");
-        text.AppendLine("  secret it was provisioned with beforehand.");
+        text.AppendLine("- **(e) device start-up and memory**: the device host as shipped, the `host/` folder of `device/deploy/build-bundle.sh`'s");
+        text.AppendLine("  default bundle built for this machine (framework-dependent, ReadyToRun), beside a bare `dotnet new worker` created in a");
+        text.AppendLine("  temp folder at benchmark time and published with the same settings. Both are started with `dotnet <dll>`, timed (wall");
+        text.AppendLine("  and CPU) from process start to the host's \"Application started\" line, and their VmRSS read 4 s later, with the part");
+        text.AppendLine("  of it not backed by a file (RssAnon + RssShmem: heaps, JIT-compiled code and stubs; the rest is assemblies' and");
+        text.AppendLine("  native libraries' pages, which the kernel can drop and read back); medians of three starts. The device host runs");
+        text.AppendLine("  simulated, connected to a fleet with the secret it was provisioned with beforehand.");
         text.AppendLine();
         text.AppendLine("## All figures of this run");
         text.AppendLine();

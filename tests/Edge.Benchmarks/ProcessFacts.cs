@@ -12,6 +12,13 @@ public static class ProcessFacts
     /// </summary>
     public static long RssAnonKiB(int pid) => StatusValue(pid, "RssAnon:");
 
+    /// <summary>
+    /// Shared-memory resident in KiB (RssShmem): in a .NET process, the JIT-compiled code and the runtime's stubs, kept
+    /// in a memfd by the write-xor-execute double mapping (on by default); with <see cref="RssAnonKiB"/>, what the
+    /// kernel cannot drop and read back from a file when memory runs short.
+    /// </summary>
+    public static long RssShmemKiB(int pid) => StatusValue(pid, "RssShmem:");
+
     /// <summary>Peak resident set size in KiB (VmHWM).</summary>
     public static long PeakRssKiB(int pid) => StatusValue(pid, "VmHWM:");
 
