@@ -54,6 +54,9 @@ public static class BenchmarkDocument
         text.AppendLine("  and the load generator's CPU (user + system from /proc/PID/stat) is stated apart, in (a), (b) and (c).");
         text.AppendLine("  The embedded fleet requires device authentication, as shipped: each device is provisioned by claim code before the run");
         text.AppendLine("  and connects with its own secret (every publish passes the per-device ACL); Mosquitto takes anonymous clients.");
+        text.AppendLine("  The *store ceiling* figures (tests/Edge.Benchmarks/StoreCeilingBenchmark.cs) take the broker and the network away: one");
+        text.AppendLine("  thread appends 100 devices × 50 ratings per durable commit, first to the fleet's own LiteDB event store, then to bare");
+        text.AppendLine("  LiteDB with one document per event and its primary key only, the least any store on LiteDB could write.");
         text.AppendLine("- **(b) idle connections**: 15,000 simulated devices connect (200 attempts at once), announce themselves online (retained,");
         text.AppendLine("  with a will), subscribe to their ack topic, then only keep alive (15 s, the device default). Memory per 1,000 is the");
         text.AppendLine("  growth of the server's resident set (VmRSS) from before the first connection to 3 s after the last (or after a 75 s connection deadline), divided by the connections");
@@ -68,8 +71,10 @@ public static class BenchmarkDocument
         text.AppendLine("  as in the device host, a first attempt waits a random 0-0.5 s, an attempt is given up after 10 s (connect) + 15 s (subscribe");
         text.AppendLine("  and announce), and a failed one backs off with full jitter, 0.5 s doubling up to 30 s. Times from the reconnect until 99%");
         text.AppendLine("  (and all) devices are connected, subscribed and online again, and until every backlog is acked; deadline 75 s.");
-        text.AppendLine("- **(d) press-to-durable**: the device's outbox append (LiteDB commit plus checkpoint, as the device host does for each");
-        text.AppendLine("  press) one at a time, beside a raw 128-byte write + fsync on the same disk (tests/Edge.Benchmarks/OutboxBenchmark.cs).");
+        text.AppendLine("- **(d) press-to-durable**: the device's outbox append (one CRC-checked journal record written and fdatasynced, as the");
+        text.AppendLine("  device host does for each press) one at a time, beside a raw 128-byte write + fsync on the same disk, the two taken in");
+        text.AppendLine("  turn (one raw, one press; 500 of each after 20 of each to warm up) so that other load on the disk touches both alike");
+        text.AppendLine("  (tests/Edge.Benchmarks/OutboxBenchmark.cs). Fsyncs are counted with strace in a separate run of 500 presses.");
         text.AppendLine("- **(e) device start-up and memory**: a bare `dotnet new worker` is created and built in a temp folder at benchmark time;");
         text.AppendLine("  both programs are started with `dotnet <dll>`, timed from process start to the host's \"Application started\" line,");
         text.AppendLine("  and their VmRSS read 4 s later (median of three starts). The device host runs simulated, connected to a fleet with the");

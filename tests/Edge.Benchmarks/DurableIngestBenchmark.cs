@@ -28,6 +28,7 @@ public static class DurableIngestBenchmark
             "Mosquitto routing, no storage", mosquitto.EventsPerSecond, "events/s", "higher");
         ratios.Add("(a) durable ingest, 100 devices", "two fleet nodes on Mosquitto + PostgreSQL (fsync on)", twoNodes?.EventsPerSecond,
             "Mosquitto routing, no storage", mosquitto.EventsPerSecond, "events/s", "higher");
+        await StoreCeilingBenchmark.RunAsync(figures, events: 100_000);
     }
 
     private static async Task<IngestRate?> TryMeasureAsync(FigureTable figures, TempFolder folder, int nodes)

@@ -124,6 +124,14 @@ if (verb is "drain" or "all")
     await DrainBenchmark.RunAsync(report, events: args.Length > 1 ? int.Parse(args[1]) : 100_000);
 }
 
+if (verb == "store-ceiling")
+{
+    // "store-ceiling [events]": the embedded store alone, no broker in front (issue 14, row a: what LiteDB allows here).
+    await StoreCeilingBenchmark.RunAsync(report, events: args.Length > 1 ? int.Parse(args[1]) : 200_000);
+    report.Print();
+    return 0;
+}
+
 if (verb == "queue-latency")
 {
     // "queue-latency [calls]": call-next to the number on the display, fleet reachable and during an outage (issue 18).
