@@ -20,8 +20,18 @@ public sealed class LiteEventStore : IEventStore, IDisposable
     /// <see cref="StoreUnavailableException"/> and tries again with backoff (a throw at start-up is a crash loop under systemd).</summary>
     public LiteEventStore(string path, StoreOutages? outages = null)
     {
-        _file = new ReopeningLiteFile<LiteSession>(Name, path, LiteDocuments.Collections, db => new LiteSession(db), outages);
+        _file = new ReopeningLiteFile<LiteSession>(Name, path, LiteDocuments.Collections, db => new LiteSession(db), outages, Opening);
     }
+
+    /// <summary>The default opening, a missing file first created with <see cref="OrdinalCollation"/>.</summary>
+    private static LiteFileOpening Opening { get; } = LiteFileOpening.Default with
+    {
+        Open = (path, collections) =>
+        {
+            OrdinalCollation.CreateIfMissing(path);
+            return LiteFileOpening.Default.Open(path, collections);
+        },
+    };
 
     /// <summary>Test seam: how the file is opened (e.g. over a stream that fails like a full disk) and how soon it is retried.</summary>
     internal LiteEventStore(string path, Func<string, LiteDatabase> open, TimeProvider time, TimeSpan firstRetry)
@@ -109,9 +119,12 @@ public sealed class LiteEventStore : IEventStore, IDisposable
             query = query.Where("field = @0", filter.Field);
         }
 
-        if (filter.DeviceId is not null)
+        if (filter.DeviceId is { } device)
         {
-            query = query.Where("device = @0", filter.DeviceId);
+            // One device's ratings are one range of the primary key ("{device}/{seq:D19}"): no index of their own.
+            query = query
+                .Where("_id BETWEEN @0 AND @1", LiteDocuments.EventId(device, 0), LiteDocuments.EventId(device, long.MaxValue))
+                .Where("device = @0", device);
         }
 
         var byLevel = new Dictionary<int, long>();

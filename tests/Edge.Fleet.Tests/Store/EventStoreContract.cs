@@ -470,6 +470,15 @@ public abstract class EventStoreContract : IAsyncLifetime
         Assert.Empty(await Store.ReadEventsAsync("nobody", 0, 10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Counters_that_differ_only_in_case_are_counted_apart()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4, counter: "Desk"), Rating(2, 1, counter: "desk"), Rating(3, 2, counter: "desk")));
+
+        Assert.Equal(2, (await CountAsync(new RatingFilter(Counter: "desk"))).Total);
+        Assert.Equal(1, (await CountAsync(new RatingFilter(Counter: "Desk"))).Total);
+    }
+
     private static DeviceEvent Unsynced(DeviceEvent rating, string run, long uptimeMs) =>
         rating with { Run = run, UptimeMs = uptimeMs, ClockSynced = false };
 

@@ -1,8 +1,11 @@
+using System.Globalization;
 using Edge.Fleet.Store;
 using Edge.Fleet.Store.Lite;
 using Edge.Fleet.Tests.Support;
+using Edge.Storage;
 using Edge.Testing;
 using Edge.Wire;
+using LiteDB;
 
 namespace Edge.Fleet.Tests.Store;
 
@@ -45,6 +48,55 @@ public sealed class LiteEventStoreTests : EventStoreContract
         Assert.Equal(1, await reopened.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, 70_000, Exact: true), CancellationToken.None));
         Assert.Equal(0, await reopened.PlaceInTimeAsync(new ClockAnchor("dev-a", "r1", Now, 70_000, Exact: true), CancellationToken.None));
         Assert.Equal(1, (await reopened.CountRatingsAsync(new RatingFilter(From: Now.AddMinutes(-1), To: Now.AddSeconds(-59)), CancellationToken.None)).Total);
+    }
+
+    [Fact]
+    public async Task A_new_file_compares_its_keys_ordinally()
+    {
+        await AppendAsync(Batch("dev-a", Rating(1, 4)));
+        await base.DisposeAsync();
+
+        using var db = LiteFile.Open(_folder["fleet.db"]);
+        Assert.Equal(CompareOptions.Ordinal, db.Collation.SortOptions);
+    }
+
+    [Fact]
+    public async Task A_file_made_by_an_earlier_version_keeps_its_collation_loses_two_indexes_and_answers_as_before()
+    {
+        var path = _folder["old.db"];
+        var first = Rating(1, 4, counter: "Desk");
+        using (var old = LiteFile.Open(path, LiteDocuments.Collections))
+        {
+            // As the fleet made its file until now: LiteDB's default collation (the current culture, ignoring case), the
+            // ratings indexed by time, counter and device, and one event stored.
+            Assert.Equal(CompareOptions.IgnoreCase, old.Collation.SortOptions);
+            var ratings = old.GetCollection(LiteDocuments.RatingsCollection);
+            ratings.EnsureIndex("at");
+            ratings.EnsureIndex("counter");
+            ratings.EnsureIndex("device");
+            LiteFile.CommitDurably(old, () =>
+            {
+                old.GetCollection(LiteDocuments.EventsCollection).Insert(LiteDocuments.FromEvent("dev-a", first, EventFingerprint.Of(first), Now.UtcDateTime));
+                ratings.Insert(LiteDocuments.FromRating("dev-a", first)!);
+                return old.GetCollection(LiteDocuments.SequencesCollection).Insert(
+                    LiteDocuments.FromSequence(new DeviceSequence("dev-a", 1, 1, 1, 0, 0, Now)));
+            });
+        }
+
+        using (var store = new LiteEventStore(path))
+        {
+            await store.AppendAsync([Batch("dev-a", first, Rating(2, 1, counter: "desk")), Batch("dev-b", Rating(1, 2, counter: "desk"))], Now, CancellationToken.None);
+            Assert.Equal(2, await store.GetAckedUpToAsync("dev-a", CancellationToken.None));
+            Assert.Equal(3, (await store.CountRatingsAsync(new RatingFilter(Counter: "desk"), CancellationToken.None)).Total);
+            Assert.Equal(2, (await store.CountRatingsAsync(new RatingFilter(DeviceId: "dev-a"), CancellationToken.None)).Total);
+            Assert.Equal(1, (await store.CountRatingsAsync(new RatingFilter(Counter: "DESK", DeviceId: "dev-b"), CancellationToken.None)).Total);
+            Assert.Equal([1L, 2L], (await store.ReadEventsAsync("dev-a", 0, 10, CancellationToken.None)).Select(e => e.Seq));
+        }
+
+        using var reopened = LiteFile.Open(path);
+        Assert.Equal(CompareOptions.IgnoreCase, reopened.Collation.SortOptions);
+        var indexes = reopened.GetCollection("$indexes").Find(Query.EQ("collection", LiteDocuments.RatingsCollection)).Select(i => i["name"].AsString);
+        Assert.Equal(["_id", "at"], indexes.Order(StringComparer.Ordinal));
     }
 }
 
