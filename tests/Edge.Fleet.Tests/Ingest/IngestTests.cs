@@ -178,9 +178,14 @@ public sealed class IngestTests : IDisposable
         var credentials = await fleet.ProvisionAsync(FleetRunner.DefaultCentre, "c1", "dev-again");
         await using (var device = await TestDevice.ConnectAsync(fleet.MqttPort, credentials))
         {
-            await device.PublishStatusAsync(online: true, session: "s1");
             await device.PublishEventsAsync(Events.Ratings(1, 4));
             Assert.Equal(4, await device.WaitForAckAsync(4));
+
+            // The fleet answers "online" in the background: wait for that answer here, or a slow one reaches the next
+            // session (same client id, already subscribed) and looks like a retained copy.
+            var acksBefore = device.Acks.Count;
+            await device.PublishStatusAsync(online: true, session: "s1");
+            await Eventually.TrueAsync(() => Task.FromResult(device.Acks.Count > acksBefore), TimeSpan.FromSeconds(20), "the fleet's answer to s1 online");
         }
 
         // The embedded broker keeps no retained ack (each one made every SUBSCRIBE scan it): the subscription alone brings nothing.
