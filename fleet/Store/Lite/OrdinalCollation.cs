@@ -6,9 +6,10 @@ namespace Edge.Fleet.Store.Lite;
 /// <summary>
 /// The event store's file compares strings ordinally: code unit by code unit and case-sensitive, as PostgreSQL compares
 /// the same keys. LiteDB 5 writes a collation into the header of a file it creates and compares every string index key
-/// with it; its default (the current culture, ignoring case) asks ICU at each comparison. A rating puts four string keys
-/// into indexes (events and ratings <c>_id</c>, ratings <c>counter</c> and <c>device</c>), each found with dozens of
-/// comparisons: in a profiled drain of 100,000 events those ICU comparisons were about a fifth of the fleet's CPU.
+/// with it; its default (the current culture, ignoring case) asks ICU at each comparison. A rating put four string keys
+/// into indexes (events and ratings <c>_id</c>, ratings <c>counter</c> and <c>device</c>; the last two are gone now), each
+/// found with dozens of comparisons: in a profiled drain of 100,000 events those ICU comparisons were about a fifth of the
+/// fleet's CPU.
 /// </summary>
 /// <remarks>
 /// LiteDB takes a collation only from a connection string, and only when it creates the file (afterwards only a rebuild
