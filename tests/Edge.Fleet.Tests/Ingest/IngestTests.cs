@@ -188,6 +188,12 @@ public sealed class IngestTests : IDisposable
             await Eventually.TrueAsync(() => Task.FromResult(device.Acks.Count > acksBefore), TimeSpan.FromSeconds(20), "the fleet's answer to s1 online");
         }
 
+        // MQTTnet 5.2 ends a connection by removing its client, then deleting the session of that client id: a client
+        // that connects with the same id in between has its new session deleted and is cut off (a real device connects
+        // again; this test client would not). The fleet shows the device offline once MQTTnet has finished with it.
+        await Eventually.TrueAsync(
+            async () => (await fleet.DeviceAsync("dev-again"))?.GetProperty("online").GetBoolean() == false, TimeSpan.FromSeconds(20), "dev-again offline");
+
         // The embedded broker keeps no retained ack (each one made every SUBSCRIBE scan it): the subscription alone brings nothing.
         await using var reconnected = await TestDevice.ConnectAsync(fleet.MqttPort, credentials);
         await Task.Delay(300);
