@@ -31,7 +31,7 @@ if (TechnicianCli.IsInvoked(args))
 }
 
 // Content root = the program's folder, so appsettings.json is found whatever the working directory (systemd: /).
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 {
     Args = HostArguments.WithFlagsAsSettings(args),
     ContentRootPath = AppContext.BaseDirectory,

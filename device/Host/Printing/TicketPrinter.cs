@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Edge.Device.Drivers.EscPos;
 using Edge.Device.Drivers.Simulation;
 using Edge.Device.Configuration;
@@ -89,11 +90,18 @@ public sealed class TicketPrinter(
         return transport switch
         {
             "usb" => new DeviceFilePrinterTransport(o.DevicePath),
-            "serial" => new SerialPrinterTransport(o.SerialPort, o.BaudRate),
+            "serial" => OpenSerial(o),
             "tcp" => new TcpPrinterTransport(o.Host, o.Port),
             "virtual" when device.Value.Simulate => virtualPrinter.CreateTransport(),
             // A virtual printer outside simulation would swallow every ticket while the kiosk believes it printed.
             _ => throw new InvalidOperationException($"{PrinterOptions.Section}:Transport '{transport}' exists only under --simulate"),
         };
     }
+
+    /// <summary>
+    /// Apart from <see cref="Open"/> and never inlined: naming the serial transport there loads System.IO.Ports when
+    /// <see cref="Open"/> is compiled, whichever transport is configured (issue 14 row e).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static SerialPrinterTransport OpenSerial(PrinterOptions o) => new(o.SerialPort, o.BaudRate);
 }
