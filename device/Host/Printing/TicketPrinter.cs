@@ -99,9 +99,9 @@ public sealed class TicketPrinter(
     }
 
     /// <summary>
-    /// Apart from <see cref="Open"/> and never inlined: naming the serial transport there loads System.IO.Ports when
-    /// <see cref="Open"/> is compiled, whichever transport is configured (issue 14 row e).
+    /// Apart from <see cref="Open"/>, never inlined and typed as the interface: naming the serial transport in
+    /// <see cref="Open"/> loads System.IO.Ports when it is compiled, whichever transport is configured (issue 14 row e).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static SerialPrinterTransport OpenSerial(PrinterOptions o) => new(o.SerialPort, o.BaudRate);
+    private static IPrinterTransport OpenSerial(PrinterOptions o) => new SerialPrinterTransport(o.SerialPort, o.BaudRate);
 }
