@@ -254,7 +254,7 @@ public sealed class RatingKeyCatalog : IStoredBatchSubscriber, IDisposable
 
         if (learnt)
         {
-            yield return new Work(new RatingKeySet([.. counters], [.. fields], deviceCounters));
+            yield return new Work(new RatingKeySet(counters, fields, deviceCounters));
         }
     }
 
