@@ -168,7 +168,7 @@ public sealed class IngestTarget : IAsyncDisposable
     private void Own(IDisposable disposable) => _owned.Add(new Disposing(disposable.Dispose));
 
     /// <summary>The postmaster (its command line names the server's port) and its children, the backends.</summary>
-    private static IEnumerable<int> PostgresPids(int port)
+    internal static IEnumerable<int> PostgresPids(int port)
     {
         var all = Directory.GetDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)

@@ -121,7 +121,8 @@ if (verb is "outbox" or "all")
 
 if (verb is "drain" or "all")
 {
-    await DrainBenchmark.RunAsync(report, events: args.Length > 1 ? int.Parse(args[1]) : 100_000);
+    // "drain [events] [--on embedded|postgres] [--fleet-env NAME=VALUE ...]" (DrainOptions).
+    await DrainBenchmark.RunAsync(report, DrainOptions.Parse(verb == "drain" ? args.Skip(1).ToList() : []));
 }
 
 if (verb == "store-ceiling")
