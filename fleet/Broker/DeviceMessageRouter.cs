@@ -111,15 +111,30 @@ public sealed partial class DeviceMessageRouter(
             return;
         }
 
-        if (await presence.ObserveAsync(deviceId, status, clientId, cancellationToken))
-        {
-            LogOnline(deviceId, status.Session);
-        }
-
+        // Presence takes the status in order now and stores it with the others of the moment: the lane does not wait for
+        // that write, or each lane would hand it one status at a time (issue 14, the reconnect storm).
+        var observed = presence.ObserveAsync(deviceId, status, clientId, cancellationToken);
         if (status.Online)
         {
             // What was stored while the device was away, or the ack it missed, frees its outbox now.
             ingest.ResendAck(deviceId);
+        }
+
+        _ = LogIfOnlineAsync(observed, deviceId, status.Session);
+    }
+
+    private async Task LogIfOnlineAsync(Task<bool> observed, string deviceId, string session)
+    {
+        try
+        {
+            if (await observed)
+            {
+                LogOnline(deviceId, session);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The node is stopping.
         }
     }
 

@@ -20,33 +20,11 @@ public sealed class LitePresenceStore : IPresenceStore, IDisposable
         _file = new ReopeningLiteFile<ILiteCollection<BsonDocument>>("presence", path, [Collection], db => db.GetCollection(Collection), outages, opening);
     }
 
-    public Task<bool> MarkOnlineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Task.FromResult(_file.Write(
-            presence =>
-            {
-                var current = Find(presence, deviceId);
-                presence.Upsert(ToDocument(deviceId, new Presence(true, session, at)));
-                return current is null || !current.Online || current.Session != session;
-            },
-            durable: false));
-
-    public Task MarkOfflineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        _file.Write(
-            presence =>
-            {
-                // Only a change is written: the will and the end of the connection both end a session, and in a
-                // reconnect storm of 10,000 devices the second was 10,000 writes that changed nothing (issue 14).
-                if (Find(presence, deviceId) is { Online: true } current && current.Session == session)
-                {
-                    presence.Upsert(ToDocument(deviceId, current with { Online = false, LastSeen = at }));
-                }
-
-                return true;
-            },
-            durable: false);
-        return Task.CompletedTask;
-    }
+    /// <summary>One transaction for the whole batch: in a reconnect storm a commit per status was about 13% of the fleet's CPU (issue 14).</summary>
+    public Task<IReadOnlyList<bool>> ApplyAsync(IReadOnlyList<PresenceChange> changes, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<bool>>(changes.Count == 0
+            ? []
+            : _file.Write(presence => changes.Select(change => Apply(presence, change)).ToArray(), durable: false));
 
     public Task<IReadOnlyDictionary<string, Presence>> ReadAllAsync(CancellationToken cancellationToken)
     {
@@ -56,6 +34,26 @@ public sealed class LitePresenceStore : IPresenceStore, IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    private static bool Apply(ILiteCollection<BsonDocument> presence, PresenceChange change)
+    {
+        var current = Find(presence, change.DeviceId);
+        if (change.Online)
+        {
+            presence.Upsert(ToDocument(change.DeviceId, new Presence(true, change.Session, change.At)));
+            return current is null || !current.Online || current.Session != change.Session;
+        }
+
+        // Only a change is written: the will and the end of the connection both end a session, and in a reconnect
+        // storm of 10,000 devices the second was 10,000 writes that changed nothing (issue 14).
+        if (current is { Online: true } && current.Session == change.Session)
+        {
+            presence.Upsert(ToDocument(change.DeviceId, current with { Online = false, LastSeen = change.At }));
+            return true;
+        }
+
+        return false;
+    }
 
     private static Presence? Find(ILiteCollection<BsonDocument> presence, string deviceId) =>
         presence.FindById(deviceId) is { } doc ? FromDocument(doc) : null;

@@ -10,30 +10,32 @@ namespace Edge.Fleet.Devices;
 /// </summary>
 public sealed class PostgresPresenceStore(NpgsqlDataSource dataSource) : IPresenceStore
 {
-    public async Task<bool> MarkOnlineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<bool>> ApplyAsync(IReadOnlyList<PresenceChange> changes, CancellationToken cancellationToken)
     {
-        // The old row is read in the same statement as the upsert; "came online" is judged against it.
-        await using var command = dataSource.CreateCommand("""
-            WITH old AS (SELECT online, session FROM device_presence WHERE device_id = $1 FOR UPDATE),
-                 upsert AS (
-                     INSERT INTO device_presence (device_id, online, session, last_seen) VALUES ($1, true, $2, $3)
-                     ON CONFLICT (device_id) DO UPDATE SET online = true, session = excluded.session, last_seen = excluded.last_seen)
-            SELECT NOT EXISTS (SELECT 1 FROM old WHERE online AND session = $2)
-            """);
-        command.Parameters.Add(new() { Value = deviceId });
-        command.Parameters.Add(new() { Value = session });
-        command.Parameters.Add(new() { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return await command.ExecuteScalarAsync(cancellationToken) is true;
-    }
+        if (changes.Count == 0)
+        {
+            return [];
+        }
 
-    public async Task MarkOfflineAsync(string deviceId, string session, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE device_presence SET online = false, last_seen = $3 WHERE device_id = $1 AND session = $2 AND online");
-        command.Parameters.Add(new() { Value = deviceId });
-        command.Parameters.Add(new() { Value = session });
-        command.Parameters.Add(new() { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // One round trip and one (implicit) transaction for the batch. Its rows are locked in device order, so that two
+        // nodes writing overlapping batches cannot deadlock; a device's own changes keep their order (a stable sort).
+        var order = Enumerable.Range(0, changes.Count).OrderBy(i => changes[i].DeviceId, StringComparer.Ordinal).ToArray();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var i in order)
+        {
+            batch.BatchCommands.Add(Command(changes[i]));
+        }
+
+        var changed = new bool[changes.Count];
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        foreach (var i in order)
+        {
+            changed[i] = await reader.ReadAsync(cancellationToken) && reader.GetBoolean(0);
+            await reader.NextResultAsync(cancellationToken);
+        }
+
+        return changed;
     }
 
     public async Task<IReadOnlyDictionary<string, Presence>> ReadAllAsync(CancellationToken cancellationToken)
@@ -47,6 +49,29 @@ public sealed class PostgresPresenceStore(NpgsqlDataSource dataSource) : IPresen
         }
 
         return all;
+    }
+
+    private static NpgsqlBatchCommand Command(PresenceChange change)
+    {
+        // Online: the old row is read in the same statement as the upsert; "came online" is judged against it.
+        // Offline: only the current session, online, is ended.
+        var command = new NpgsqlBatchCommand(change.Online
+            ? """
+              WITH old AS (SELECT online, session FROM device_presence WHERE device_id = $1 FOR UPDATE),
+                   upsert AS (
+                       INSERT INTO device_presence (device_id, online, session, last_seen) VALUES ($1, true, $2, $3)
+                       ON CONFLICT (device_id) DO UPDATE SET online = true, session = excluded.session, last_seen = excluded.last_seen)
+              SELECT NOT EXISTS (SELECT 1 FROM old WHERE online AND session = $2)
+              """
+            : """
+              WITH ended AS (
+                  UPDATE device_presence SET online = false, last_seen = $3 WHERE device_id = $1 AND session = $2 AND online RETURNING 1)
+              SELECT EXISTS (SELECT 1 FROM ended)
+              """);
+        command.Parameters.Add(new() { Value = change.DeviceId });
+        command.Parameters.Add(new() { Value = change.Session });
+        command.Parameters.Add(new() { Value = change.At.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return command;
     }
 
     /// <summary>Adds devices not in the table yet, as they are (for the move from LiteDB); returns how many.</summary>

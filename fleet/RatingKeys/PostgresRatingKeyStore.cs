@@ -25,8 +25,8 @@ public sealed class PostgresRatingKeyStore(NpgsqlDataSource dataSource) : IRatin
         return new RatingKeySet(counters, fields, devices);
     }
 
-    public async Task<bool> LearnAsync(string deviceId, string? counter, IReadOnlyCollection<string> fields, CancellationToken cancellationToken) =>
-        await WriteAsync(counter is null ? [] : [counter], fields, counter is null ? [] : [(deviceId, counter)], cancellationToken) > 0;
+    public async Task<bool> LearnAsync(RatingKeySet learnt, CancellationToken cancellationToken) =>
+        await WriteAsync(learnt.Counters, learnt.Fields, learnt.DeviceCounters.Select(d => (d.Key, d.Value)).ToList(), cancellationToken) > 0;
 
     /// <summary>Adds a whole catalogue (for the move from LiteDB); returns how many rows were new.</summary>
     internal Task<int> ImportAsync(RatingKeySet keys, CancellationToken cancellationToken) =>

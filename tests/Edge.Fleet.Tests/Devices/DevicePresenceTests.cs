@@ -9,16 +9,19 @@ public sealed class DevicePresenceTests : IDisposable
 {
     private readonly TempFolder _folder = new("presence");
     private readonly LitePresenceStore _store;
+    private readonly CountingPresenceStore _counting;
     private readonly DevicePresence _presence;
 
     public DevicePresenceTests()
     {
         _store = new LitePresenceStore(_folder["presence.db"]);
-        _presence = new DevicePresence(_store, TimeProvider.System, NullLogger<DevicePresence>.Instance);
+        _counting = new CountingPresenceStore(_store);
+        _presence = new DevicePresence(_counting, TimeProvider.System, NullLogger<DevicePresence>.Instance);
     }
 
     public void Dispose()
     {
+        _presence.Dispose();
         _store.Dispose();
         _folder.Dispose();
     }
@@ -89,7 +92,7 @@ public sealed class DevicePresenceTests : IDisposable
     public async Task Another_writer_of_the_store_shows_once_the_cache_has_expired()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var presence = new DevicePresence(_store, time, NullLogger<DevicePresence>.Instance);
+        using var presence = new DevicePresence(_store, time, NullLogger<DevicePresence>.Instance);
         Assert.Empty(await presence.SnapshotAsync(CancellationToken.None));
 
         await _store.MarkOnlineAsync("dev-a", "s1", time.GetUtcNow(), CancellationToken.None);
@@ -99,10 +102,67 @@ public sealed class DevicePresenceTests : IDisposable
         Assert.True((await presence.SnapshotAsync(CancellationToken.None))["dev-a"].Online);
     }
 
+    [Fact]
+    public async Task What_this_node_wrote_shows_at_once_though_the_cache_is_young()
+    {
+        // Whole seconds: the store keeps milliseconds.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        using var presence = new DevicePresence(_store, time, NullLogger<DevicePresence>.Instance);
+        Assert.Empty(await presence.SnapshotAsync(CancellationToken.None));
+
+        Assert.True(await presence.ObserveAsync("dev-a", Status(true, "s1"), "client-1", CancellationToken.None));
+        Assert.Equal(new Presence(true, "s1", time.GetUtcNow()), (await presence.SnapshotAsync(CancellationToken.None))["dev-a"]);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await presence.ClientDisconnectedAsync("client-1", CancellationToken.None);
+        Assert.Equal(new Presence(false, "s1", time.GetUtcNow()), (await presence.SnapshotAsync(CancellationToken.None))["dev-a"]);
+
+        time.Advance(DevicePresence.CacheFor);
+        Assert.Equal(new Presence(false, "s1", time.GetUtcNow().Add(-DevicePresence.CacheFor)), (await presence.SnapshotAsync(CancellationToken.None))["dev-a"]);
+    }
+
+    [Fact]
+    public async Task Statuses_of_many_devices_at_once_are_written_together_and_each_device_keeps_its_last()
+    {
+        var observed = new List<Task<bool>>();
+        for (var i = 0; i < 300; i++)
+        {
+            // Not awaited one by one, as the broker's status lanes hand them over.
+            observed.Add(ObserveAsync($"dev-{i}", Status(true, "s1"), $"client-{i}"));
+            observed.Add(ObserveAsync($"dev-{i}", Status(true, "s2"), $"client-{i}b"));
+            observed.Add(_presence.ClientDisconnectedAsync($"client-{i}", CancellationToken.None).ContinueWith(_ => false, TaskScheduler.Default));
+            observed.Add(ObserveAsync($"dev-{i}", Status(false, "s1"), null));
+        }
+
+        await Task.WhenAll(observed);
+
+        Assert.All(Enumerable.Range(0, 300), i => Assert.True(observed[i * 4].Result && observed[(i * 4) + 1].Result && !observed[(i * 4) + 3].Result));
+        var stored = await _store.ReadAllAsync(CancellationToken.None);
+        Assert.Equal(300, stored.Count);
+        Assert.All(stored.Values, p => Assert.Equal((true, "s2"), (p.Online, p.Session)));
+        Assert.InRange(_counting.Writes, 1, 120);
+    }
+
     private Task<bool> ObserveAsync(string device, DeviceStatus status, string? clientId) =>
         _presence.ObserveAsync(device, status, clientId, CancellationToken.None);
 
     private Task<IReadOnlyDictionary<string, Presence>> SnapshotAsync() => _presence.SnapshotAsync(CancellationToken.None);
 
     private static DeviceStatus Status(bool online, string session) => new(online, session, DateTimeOffset.UtcNow);
+
+    /// <summary>Counts the writes that reach the store.</summary>
+    private sealed class CountingPresenceStore(IPresenceStore inner) : IPresenceStore
+    {
+        private int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public Task<IReadOnlyList<bool>> ApplyAsync(IReadOnlyList<PresenceChange> changes, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _writes);
+            return inner.ApplyAsync(changes, cancellationToken);
+        }
+
+        public Task<IReadOnlyDictionary<string, Presence>> ReadAllAsync(CancellationToken cancellationToken) => inner.ReadAllAsync(cancellationToken);
+    }
 }

@@ -47,6 +47,31 @@ public abstract class PresenceStoreContract : StoreContractBase<IPresenceStore>
     }
 
     [Fact]
+    public async Task A_batch_applies_its_changes_in_order_and_answers_each()
+    {
+        PresenceChange[] changes =
+        [
+            new("dev-b", true, "s1", Now),
+            new("dev-a", true, "s1", Now),
+            new("dev-a", true, "s1", Now.AddSeconds(1)),
+            new("dev-a", false, "s1", Now.AddSeconds(2)),
+            new("dev-b", false, "s0", Now.AddSeconds(2)),
+            new("dev-a", true, "s2", Now.AddSeconds(3)),
+            new("dev-a", false, "s1", Now.AddSeconds(4)),
+            new("dev-c", false, "s1", Now.AddSeconds(4)),
+        ];
+
+        var changed = await Store.ApplyAsync(changes, CancellationToken.None);
+
+        Assert.Equal([true, true, false, true, false, true, false, false], changed);
+        var all = await Store.ReadAllAsync(CancellationToken.None);
+        Assert.Equal(2, all.Count);
+        Assert.Equal(new Presence(true, "s2", Now.AddSeconds(3)), all["dev-a"]);
+        Assert.Equal(new Presence(true, "s1", Now), all["dev-b"]);
+        Assert.Empty(await Store.ApplyAsync([], CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Offline_of_a_device_never_seen_records_nothing()
     {
         await Store.MarkOfflineAsync("dev-x", "s1", Now, CancellationToken.None);

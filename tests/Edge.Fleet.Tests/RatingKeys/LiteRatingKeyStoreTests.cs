@@ -62,4 +62,41 @@ public sealed class LiteRatingKeyStoreTests : RatingKeyStoreContract
         await Eventually.TrueAsync(() => Task.FromResult(nodeB.CounterOf("dev-a") == "c1"), TimeSpan.FromSeconds(10), "node B learnt dev-a's counter");
         Assert.Equal(["wait"], nodeB.Fields);
     }
+
+    [Fact]
+    public async Task What_many_devices_teach_at_once_is_written_in_a_few_writes_and_each_device_keeps_its_last_counter()
+    {
+        var store = new CountingRatingKeyStore(Store);
+        using var catalog = new RatingKeyCatalog(store, new InProcessChangeFeed(), TimeProvider.System, NullLogger<RatingKeyCatalog>.Instance);
+
+        for (var i = 0; i < 500; i++)
+        {
+            catalog.Learn($"dev-{i}", "c1", ["wait"]);
+            catalog.Learn($"dev-{i}", $"c{i % 3}", []);
+        }
+
+        await catalog.FlushAsync(CancellationToken.None);
+
+        var keys = await Store.LoadAsync(CancellationToken.None);
+        Assert.Equal(500, keys.DeviceCounters.Count);
+        Assert.All(Enumerable.Range(0, 500), i => Assert.Equal($"c{i % 3}", keys.DeviceCounters[$"dev-{i}"]));
+        Assert.Equal(["c0", "c1", "c2"], keys.Counters);
+        Assert.InRange(store.Writes, 1, 100);
+    }
+
+    /// <summary>Counts the writes that reach the store.</summary>
+    private sealed class CountingRatingKeyStore(IRatingKeyStore inner) : IRatingKeyStore
+    {
+        private int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public Task<RatingKeySet> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
+
+        public Task<bool> LearnAsync(RatingKeySet learnt, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _writes);
+            return inner.LearnAsync(learnt, cancellationToken);
+        }
+    }
 }

@@ -31,4 +31,20 @@ public abstract class RatingKeyStoreContract : StoreContractBase<IRatingKeyStore
         Assert.Equal(["clean", "staff", "wait"], keys.Fields);
         Assert.Equal(new Dictionary<string, string> { ["dev-a"] = "c1" }, keys.DeviceCounters);
     }
+
+    [Fact]
+    public async Task What_many_devices_named_is_learnt_in_one_write()
+    {
+        await Store.LearnAsync("dev-a", "c1", ["wait"], CancellationToken.None);
+        var learnt = new RatingKeySet(
+            ["c1", "c2"], ["wait", "staff"], new Dictionary<string, string> { ["dev-a"] = "c1", ["dev-b"] = "c2", ["dev-c"] = "c2" });
+
+        Assert.True(await Store.LearnAsync(learnt, CancellationToken.None));
+        Assert.False(await Store.LearnAsync(learnt, CancellationToken.None));
+
+        var keys = await Store.LoadAsync(CancellationToken.None);
+        Assert.Equal(["c1", "c2"], keys.Counters);
+        Assert.Equal(["staff", "wait"], keys.Fields);
+        Assert.Equal(learnt.DeviceCounters, keys.DeviceCounters);
+    }
 }
