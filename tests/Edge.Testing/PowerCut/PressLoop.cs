@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace Edge.Testing.PowerCut;
 
 /// <summary>
@@ -51,7 +53,7 @@ public sealed class PressLoop
             using var response = await device.Http.PostAsync($"/sim/flood?count={count}", null);
             answered = response.IsSuccessStatusCode;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception ex) when (CutShort(ex))
         {
         }
 
@@ -72,6 +74,14 @@ public sealed class PressLoop
     /// <summary>Stops starting new presses at once; the one in flight ends with the kill that follows.</summary>
     public void StopStarting() => _stop?.Cancel();
 
+    /// <summary>
+    /// A request the device's kill cut short, its outcome unknown. A connection the device accepted just before it died
+    /// can surface as a bare <see cref="SocketException"/> ("Transport endpoint is not connected", from HttpClient
+    /// reading the socket's remote address), not wrapped in an <see cref="HttpRequestException"/>.
+    /// </summary>
+    private static bool CutShort(Exception ex) =>
+        ex is HttpRequestException or InvalidOperationException or TaskCanceledException or IOException or SocketException;
+
     private async Task PressUntilAsync(DeviceRunner device, int[] buttons, Random random, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
@@ -83,7 +93,7 @@ public sealed class PressLoop
                 await device.PressAsync(button, 1);
                 Interlocked.Increment(ref _answered[level]);
             }
-            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or TaskCanceledException or IOException)
+            catch (Exception ex) when (CutShort(ex))
             {
                 Interlocked.Increment(ref _unanswered[level]);
             }
