@@ -31,9 +31,11 @@ if (TechnicianCli.IsInvoked(args))
 }
 
 // Content root = the program's folder, so appsettings.json is found whatever the working directory (systemd: /).
+// appsettings.json is not watched: no one edits a release's folder (site settings are device.env, the fleet's are
+// the remote layer, which signals its own reloads), and the watcher's thread and assembly cost settled memory.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 {
-    Args = HostArguments.WithFlagsAsSettings(args),
+    Args = [.. HostArguments.WithFlagsAsSettings(args), "--hostBuilder:reloadConfigOnChange=false"],
     ContentRootPath = AppContext.BaseDirectory,
 });
 builder.Host.UseSystemd();

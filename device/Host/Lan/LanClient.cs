@@ -13,10 +13,14 @@ namespace Edge.Device.Lan;
 /// </summary>
 public sealed class LanClient(IOptions<LanOptions> options, IOptions<DeviceOptions> device, CentreKeys keys, LanCounts counts, ILogger<LanClient> logger) : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1), ConnectTimeout = TimeSpan.FromSeconds(2) })
+    // Made at the first request: a device without LAN peers never loads System.Net.Http for it (issue 14 row e).
+    private HttpClient? _http;
+
+    private HttpClient Http => LazyInitializer.EnsureInitialized(ref _http, static () => new(
+        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1), ConnectTimeout = TimeSpan.FromSeconds(2) })
     {
         Timeout = Timeout.InfiniteTimeSpan,
-    };
+    });
 
     public async Task<TAnswer?> SendAsync<TRequest, TAnswer>(
         LanPeerOptions peer, string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TAnswer> answerType, CancellationToken cancellationToken)
@@ -38,7 +42,7 @@ public sealed class LanClient(IOptions<LanOptions> options, IOptions<DeviceOptio
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             message.Headers.Add(LanPaths.DeviceHeader, device.Value.Id);
             message.Headers.Add(LanPaths.SignatureHeader, signature);
-            using var response = await _http.SendAsync(message, deadline.Token);
+            using var response = await Http.SendAsync(message, deadline.Token);
             var answer = await response.Content.ReadAsByteArrayAsync(deadline.Token);
             var given = response.Headers.TryGetValues(LanPaths.SignatureHeader, out var values) ? values.FirstOrDefault() : null;
             if (!response.IsSuccessStatusCode || !LanSignature.Matches(LanSignature.OfAnswer(key, signature, answer), given))
@@ -58,5 +62,5 @@ public sealed class LanClient(IOptions<LanOptions> options, IOptions<DeviceOptio
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _http?.Dispose();
 }

@@ -9,14 +9,11 @@ namespace Edge.Device.Updates;
 /// signed ones; network failures surface as <see cref="HttpRequestException"/> (worth another attempt).
 /// </summary>
 /// <remarks>
-/// The client (<see cref="ClientName"/>) is made at each download, not injected: an injected one would build its
+/// The client is made at each download (<see cref="FleetHttpClients"/>), not injected: an injected one would build its
 /// TLS handler at start and load System.Net.Security and OpenSSL into a host that may never download (issue 14 row e).
 /// </remarks>
-public sealed class ReleaseDownload(IHttpClientFactory httpClients)
+public sealed class ReleaseDownload(FleetHttpClients httpClients)
 {
-    /// <summary>The named client (no timeout of its own: <c>FetchAsync</c> is given one) whose handler trusts the fleet's CA.</summary>
-    public const string ClientName = nameof(ReleaseDownload);
-
     public const string TokenHeader = "X-Edge-Update-Token";
 
     public async Task<string> FetchAsync(UpdateOffer offer, string incomingFolder, TimeSpan timeout, CancellationToken cancellationToken)
@@ -26,7 +23,7 @@ public sealed class ReleaseDownload(IHttpClientFactory httpClients)
         var partial = path + ".part";
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        using var http = httpClients.CreateClient(ClientName);
+        using var http = httpClients.Create();
         using var request = new HttpRequestMessage(HttpMethod.Get, offer.Url);
         request.Headers.Add(TokenHeader, offer.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);

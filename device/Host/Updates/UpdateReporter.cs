@@ -24,7 +24,7 @@ internal sealed partial class UpdateLocalJson : JsonSerializerContext;
 public sealed class UpdateReporter(
     IOptions<DeviceOptions> device,
     IOptions<UpdateOptions> options,
-    IHttpClientFactory httpClients,
+    FleetHttpClients httpClients,
     ILogger<UpdateReporter> logger) : BackgroundService
 {
     private readonly string _reportFile = Path.Combine(device.Value.ResolvedDataDir, "update-report.json");
@@ -137,9 +137,33 @@ public sealed class UpdateReporter(
             return true;
         }
 
+        if (!await SendAsync(pending, cancellationToken))
+        {
+            return false;
+        }
+
+        lock (_fileLock)
+        {
+            // Only what was sent: a newer report written meanwhile stays for the next round.
+            if (File.Exists(_reportFile) && File.ReadAllBytes(_reportFile).AsSpan().SequenceEqual(content))
+            {
+                File.Delete(_reportFile);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Posts <paramref name="pending"/>: true once the fleet took it or refused it for good, false to try again later.
+    /// Its own method so that the state machine of <see cref="TrySendAsync"/>, run at start, names no HTTP type: the
+    /// host then loads System.Net.Http only when it has a report to send (issue 14 row e).
+    /// </summary>
+    private async Task<bool> SendAsync(PendingUpdateReport pending, CancellationToken cancellationToken)
+    {
         try
         {
-            using var http = httpClients.CreateClient(nameof(UpdateReporter));
+            using var http = httpClients.Create();
             http.Timeout = TimeSpan.FromSeconds(15);
             using var request = new HttpRequestMessage(HttpMethod.Post, pending.ReportUrl)
             {
@@ -158,22 +182,13 @@ public sealed class UpdateReporter(
                 // 4xx: the fleet will never take it (rollout gone, token revoked): do not retry forever.
                 logger.LogWarning("The fleet refused the update report ({Status}); dropped", (int)response.StatusCode);
             }
+
+            return true;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             logger.LogDebug("Update report not delivered yet: {Error}", ex.Message);
             return false;
         }
-
-        lock (_fileLock)
-        {
-            // Only what was sent: a newer report written meanwhile stays for the next round.
-            if (File.Exists(_reportFile) && File.ReadAllBytes(_reportFile).AsSpan().SequenceEqual(content))
-            {
-                File.Delete(_reportFile);
-            }
-        }
-
-        return true;
     }
 }

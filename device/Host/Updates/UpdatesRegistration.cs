@@ -17,10 +17,7 @@ public static class UpdatesRegistration
         services.AddSingleton<UpdateOffers>();
         services.AddSingleton<IDownlinkHandler>(sp => sp.GetRequiredService<UpdateOffers>());
         // Downloads and reports go to the fleet: its HTTPS is checked against the CA pinned at provisioning.
-        services.AddHttpClient(ReleaseDownload.ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Provisioning.FleetCaTrust>().CreateHandler());
-        services.AddHttpClient(nameof(UpdateReporter))
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<Provisioning.FleetCaTrust>().CreateHandler());
+        services.AddSingleton(sp => new FleetHttpClients(sp.GetRequiredService<Provisioning.FleetCaTrust>()));
         services.AddSingleton<ReleaseDownload>();
         services.AddSingleton<UpdateReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<UpdateReporter>());

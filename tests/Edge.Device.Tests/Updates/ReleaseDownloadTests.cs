@@ -18,7 +18,7 @@ public sealed class ReleaseDownloadTests : IDisposable
     public async Task The_signed_bytes_are_kept_with_the_token_sent()
     {
         var handler = new ServingHandler(Archive);
-        var path = await new ReleaseDownload(new OneHandlerClients(handler)).FetchAsync(Offer(Archive), _folder.Path, TimeSpan.FromSeconds(10), CancellationToken.None);
+        var path = await new ReleaseDownload(new FleetHttpClients(handler)).FetchAsync(Offer(Archive), _folder.Path, TimeSpan.FromSeconds(10), CancellationToken.None);
 
         Assert.Equal(Archive, await File.ReadAllBytesAsync(path));
         Assert.Equal("token-1", handler.Token);
@@ -31,7 +31,7 @@ public sealed class ReleaseDownloadTests : IDisposable
         tampered[1000] ^= 0xFF;
 
         var refused = await Assert.ThrowsAsync<ReleaseRefusedException>(() =>
-            new ReleaseDownload(new OneHandlerClients(new ServingHandler(tampered))).FetchAsync(Offer(Archive), _folder.Path, TimeSpan.FromSeconds(10), CancellationToken.None));
+            new ReleaseDownload(new FleetHttpClients(new ServingHandler(tampered))).FetchAsync(Offer(Archive), _folder.Path, TimeSpan.FromSeconds(10), CancellationToken.None));
 
         Assert.Contains("sha256", refused.Message);
         Assert.Empty(Directory.GetFiles(_folder.Path));
@@ -43,7 +43,7 @@ public sealed class ReleaseDownloadTests : IDisposable
         var longer = Archive.Concat(new byte[100_000]).ToArray();
 
         var refused = await Assert.ThrowsAsync<ReleaseRefusedException>(() =>
-            new ReleaseDownload(new OneHandlerClients(new ServingHandler(longer))).FetchAsync(Offer(Archive), _folder.Path, TimeSpan.FromSeconds(10), CancellationToken.None));
+            new ReleaseDownload(new FleetHttpClients(new ServingHandler(longer))).FetchAsync(Offer(Archive), _folder.Path, TimeSpan.FromSeconds(10), CancellationToken.None));
 
         Assert.Contains("larger than the signed size", refused.Message);
         Assert.Empty(Directory.GetFiles(_folder.Path));
@@ -53,11 +53,6 @@ public sealed class ReleaseDownloadTests : IDisposable
         "r1", "9.0.2", Convert.ToHexStringLower(SHA256.HashData(signedBytes)), signedBytes.Length, "sig", "http://fleet/archive", "http://fleet/report", "token-1");
 
     /// <summary>Every client it makes sends through <paramref name="handler"/>, as the host's named client does through its TLS handler.</summary>
-    private sealed class OneHandlerClients(HttpMessageHandler handler) : IHttpClientFactory
-    {
-        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false);
-    }
-
     private sealed class ServingHandler(byte[] body) : HttpMessageHandler
     {
         public string? Token { get; private set; }
