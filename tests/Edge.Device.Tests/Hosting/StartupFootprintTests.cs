@@ -6,7 +6,9 @@ namespace Edge.Device.Tests.Hosting;
 /// The device host as shipped (a real process, --simulate) leaves unloaded at start what it does not use, each of which
 /// cost settled memory (issue 14 row e; device/deploy/README.md, "What the host loads at start"): OpenSSL (the run id
 /// and the release download's TLS client made at start loaded it), System.IO.Ports (named beside the virtual printer's
-/// transport), and the IIS and QUIC parts of the full web builder.
+/// transport), the IIS and QUIC parts of the full web builder, System.Net.Http (the framework's HTTP client factory,
+/// made at start for update reports, and the LAN client's HttpClient made with it) and the file watcher of
+/// appsettings.json.
 /// </summary>
 public sealed class StartupFootprintTests : IDisposable
 {
@@ -17,6 +19,9 @@ public sealed class StartupFootprintTests : IDisposable
         "System.IO.Ports.dll",
         "Microsoft.AspNetCore.Server.IIS.dll",
         "System.Net.Quic.dll",
+        "System.Net.Http.dll",
+        "Microsoft.Extensions.Http.dll",
+        "System.IO.FileSystem.Watcher.dll",
     ];
 
     private readonly TempFolder _data = new("device-footprint");
@@ -24,7 +29,7 @@ public sealed class StartupFootprintTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public async Task A_simulated_device_maps_neither_OpenSSL_nor_the_serial_port_nor_IIS_and_QUIC_once_started()
+    public async Task A_simulated_device_maps_neither_OpenSSL_nor_the_serial_port_nor_IIS_QUIC_HTTP_client_or_file_watcher_once_started()
     {
         using var device = ChildProcess.StartDll("device", RepoPaths.DeviceDll,
         [
