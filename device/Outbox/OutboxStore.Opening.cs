@@ -404,10 +404,13 @@ public sealed partial class OutboxStore
         var metaNext = state?["nextSeq"].AsInt64 ?? 1;
         var next = Math.Max(metaNext, (maxRow?["_id"].AsInt64 ?? 0) + 1);
         long bytes = 0, depth = 0;
+        _rows.Clear();
         foreach (var doc in file.Events.FindAll())
         {
             // Reads every row, so a damaged page shows here, at open, not at the first send.
-            bytes += doc["json"].AsString.Length;
+            var length = doc["json"].AsString.Length;
+            _rows.Set(doc["_id"].AsInt64, length);
+            bytes += length;
             depth++;
         }
 

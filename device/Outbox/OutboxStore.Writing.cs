@@ -247,6 +247,7 @@ public sealed partial class OutboxStore
 
                 return file.Meta.Upsert(StateDocument(Volatile.Read(ref _nextSeq), Volatile.Read(ref _dropped), _awaitingFleetSeq));
             });
+            RecordRows(rows);
             _journaled.Clear();
         }
 
@@ -339,8 +340,21 @@ public sealed partial class OutboxStore
 
         var freed = MakeRoom(file, newBytes);
         file.Events.InsertBulk(rows);
+        RecordRows(rows);
         file.Meta.Upsert(StateDocument(next, Volatile.Read(ref _dropped) + freed.Count, _awaitingFleetSeq));
         return new Numbered(seqs, next, rows.Count, newBytes, freed.Count, freed.Bytes, now);
+    }
+
+    /// <summary>
+    /// Keeps the sizes of rows written (see <see cref="EventRowSizes"/>). Inside a transaction that then fails, they
+    /// are not rolled back: every failed write closes the file, and its reopen counts the rows again (LoadState).
+    /// </summary>
+    private void RecordRows(List<BsonDocument> rows)
+    {
+        foreach (var row in rows)
+        {
+            _rows.Set(row["_id"].AsInt64, row["json"].AsString.Length);
+        }
     }
 
     private static BsonDocument Row(long seq, string kind, string json, DateTime enqueued) => new()
@@ -384,6 +398,7 @@ public sealed partial class OutboxStore
             doc["kind"] = EventKinds.Dropped;
             doc["droppable"] = false;
             file.Events.Update(doc);
+            _rows.Set(doc["_id"].AsInt64, json.Length);
             count++;
         }
 
@@ -428,16 +443,14 @@ public sealed partial class OutboxStore
         }
 
         long freedBytes = 0, deleted = 0;
-        var oldestRow = file.Events.FindOne(Query.All("_id", Query.Ascending));
-        if (oldestRow is not null && oldestRow["_id"].AsInt64 <= upTo)
+        if (_rows.OldestSeq <= upTo)
         {
-            freedBytes = file.Events.Find(Query.LTE("_id", upTo)).Sum(d => (long)d["json"].AsString.Length);
-
-            // Not made durable on purpose: if this delete is lost, the events are sent again and the fleet ignores them.
-            deleted = file.Events.DeleteMany(Query.LTE("_id", upTo));
-            oldestRow = deleted > 0 ? file.Events.FindOne(Query.All("_id", Query.Ascending)) : oldestRow;
+            var (seqs, bytes) = _rows.FreeUpTo(upTo);
+            freedBytes = bytes;
+            deleted = DeleteRows(file, seqs);
         }
 
+        var oldestRow = _rows.OldestSeq is { } oldestSeq ? file.Events.FindById(oldestSeq) : null;
         DateTime? oldestJournaled;
         lock (_journalLock)
         {
@@ -471,6 +484,36 @@ public sealed partial class OutboxStore
         if (Volatile.Read(ref _depth) == 0 && SizeOfDataFile() > _options.CompactAboveBytes)
         {
             Compact(file);
+        }
+    }
+
+    /// <summary>
+    /// Deletes acknowledged rows by id, in one transaction, without reading them (LiteDB's DeleteMany with a range runs
+    /// a query over the rows first). Not made durable on purpose: if this delete is lost, the events are sent again and
+    /// the fleet ignores them. A failure rolls back and closes the file; its reopen counts the rows again.
+    /// </summary>
+    private long DeleteRows(OpenOutbox file, long[] seqs)
+    {
+        if (!file.Db.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on the outbox writer thread.");
+        }
+
+        try
+        {
+            long deleted = 0;
+            foreach (var seq in seqs)
+            {
+                deleted += file.Events.Delete(seq) ? 1 : 0;
+            }
+
+            file.Db.Commit();
+            return deleted;
+        }
+        catch
+        {
+            TryRollback(file);
+            throw;
         }
     }
 

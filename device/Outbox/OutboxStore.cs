@@ -49,6 +49,9 @@ public sealed partial class OutboxStore : IDisposable
     private readonly List<JournalEvent> _journaled = [];
     private readonly Lock _journalLock = new();
 
+    // Seq and length of every row in LiteDB: what an ack frees, counted without reading it back. Writer thread only.
+    private readonly EventRowSizes _rows = new();
+
     // The open file; null while it is closed after a fault. Replaced only by the writer thread.
     private volatile OpenOutbox? _file;
 

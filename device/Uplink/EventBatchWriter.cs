@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Edge.Device.Outbox;
 
@@ -20,7 +19,7 @@ public static class EventBatchWriter
             writer.WriteStartArray("events");
             foreach (var evt in events)
             {
-                writer.WriteRawValue(Encoding.UTF8.GetBytes(evt.Json), skipInputValidation: true);
+                writer.WriteRawValue(evt.Json, skipInputValidation: true);
             }
 
             writer.WriteEndArray();

@@ -53,6 +53,7 @@ public sealed partial class GroupCommitWriter(
     {
         var reader = _queue.Reader;
         var turn = new List<WriteRequest>();
+        var acksInFlight = Task.CompletedTask;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken))
@@ -63,14 +64,22 @@ public sealed partial class GroupCommitWriter(
                     turn.Add(request);
                 }
 
-                await RunTurnAsync(turn, stoppingToken);
+                var toAck = await RunTurnAsync(turn, stoppingToken);
+
+                // This turn's acks go out while the next turn appends (in a storm they were a tenth of the loop's time);
+                // they start only once the previous turn's are all out, so a device's acks still go out in order.
+                await acksInFlight;
+                acksInFlight = SendAcksAsync(toAck, stoppingToken);
             }
+
+            await acksInFlight;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         finally
         {
+            await ObserveAsync(acksInFlight);
             _queue.Writer.TryComplete();
             foreach (var cut in turn)
             {
@@ -84,7 +93,8 @@ public sealed partial class GroupCommitWriter(
         }
     }
 
-    private async Task RunTurnAsync(List<WriteRequest> turn, CancellationToken cancellationToken)
+    /// <summary>Stores the turn's batches and reads the acks asked for; returns the acks to publish.</summary>
+    private async Task<Dictionary<string, long>> RunTurnAsync(List<WriteRequest> turn, CancellationToken cancellationToken)
     {
         var toAck = new Dictionary<string, long>(StringComparer.Ordinal);
         var writes = turn.Where(r => r.Batch is not null).ToList();
@@ -99,7 +109,19 @@ public sealed partial class GroupCommitWriter(
             toAck[device] = _knownUpTo[device] = upTo;
         }
 
-        await SendAcksAsync(toAck, cancellationToken);
+        return toAck;
+    }
+
+    /// <summary>Waits for the acks still in flight when the loop stops; they end as cancelled then, which is no fault.</summary>
+    private static async Task ObserveAsync(Task acksInFlight)
+    {
+        try
+        {
+            await acksInFlight;
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>
@@ -129,8 +151,8 @@ public sealed partial class GroupCommitWriter(
 
     /// <summary>
     /// Publishes the turn's acks together rather than one PUBACK round trip after another (an external broker under a
-    /// storm answers each in milliseconds to seconds). The next turn starts only when all are done, so a device's acks
-    /// still go out in order. A failed or timed-out publish is logged and counted, never fatal to the loop: the events
+    /// storm answers each in milliseconds to seconds). The next turn's acks start only when all are done, so a device's
+    /// acks still go out in order. A failed or timed-out publish is logged and counted, never fatal to the loop: the events
     /// are stored, and the device gets the ack when it sends again.
     /// </summary>
     private async Task SendAcksAsync(Dictionary<string, long> toAck, CancellationToken cancellationToken)

@@ -94,6 +94,11 @@ public sealed class OutboxStoreTests : IDisposable
         Assert.Equal([51L, 52L], pending.Select(p => p.Seq));
         Assert.Equal([4, 2], pending.Select(p => System.Text.Json.JsonSerializer.Deserialize(p.Json, WireJson.Default.DeviceEvent)!).Select(e => e.Level ?? 0));
         Assert.All(pending, p => Assert.Contains($"\"seq\":{p.Seq},", p.Json, StringComparison.Ordinal));
+
+        // Renumbered in place, yet the same JSON as the event serialized anew with its final seq.
+        Assert.All(pending, p => Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(System.Text.Json.JsonSerializer.Deserialize(p.Json, WireJson.Default.DeviceEvent)!, WireJson.Default.DeviceEvent),
+            p.Json));
         Assert.Equal(50, outbox.LastAckedSeq);
         Assert.Equal(53, await outbox.AppendAsync(Rating(3)));
     }
@@ -190,10 +195,69 @@ public sealed class OutboxStoreTests : IDisposable
         Assert.True(outbox.FileBytes() < full / 4, $"{full} bytes before the ack, {outbox.FileBytes()} after");
     }
 
-    /// <summary>A fresh outbox after the fleet's first ack said it has nothing of this device (a new device).</summary>
-    private async Task<OutboxStore> OpenNumberedAsync()
+    [Fact]
+    public async Task Freed_bytes_and_depth_stay_exact_through_cap_drops_journal_moves_restarts_and_acks()
     {
-        var outbox = Open();
+        var sample = new DeviceEvent { Seq = 0, Kind = EventKinds.HealthSample, At = DateTimeOffset.UtcNow, Detail = new string('x', 2000) };
+        using (var capped = await OpenNumberedAsync(maxBytes: 64 * 1024))
+        {
+            // Single presses go to the journal; over the cap the journal moves into LiteDB and samples become markers.
+            for (var i = 0; i < 40; i++)
+            {
+                await capped.AppendAsync(sample);
+                await capped.AppendAsync(Rating(4));
+            }
+
+            Assert.True(capped.Snapshot().DroppedEvents > 0);
+            await capped.AcknowledgeAsync(25);
+            AssertCountsMatchRows(capped);
+        }
+
+        long last;
+        using (var outbox = Open())
+        {
+            AssertCountsMatchRows(outbox);
+
+            // A group commit straight into LiteDB, then more than a journal's worth (1,000) of single presses: a move.
+            last = (await outbox.AppendAsync(Enumerable.Repeat(Rating(3), 50).ToList()))[^1];
+            for (var i = 0; i < 1010; i++)
+            {
+                last = await outbox.AppendAsync(Rating(2));
+            }
+
+            Assert.InRange(outbox.JournalOnlyEvents, 1, 1000);
+            AssertCountsMatchRows(outbox);
+            await outbox.AcknowledgeAsync(70);
+            AssertCountsMatchRows(outbox);
+            await outbox.AcknowledgeAsync(last - 5);
+            AssertCountsMatchRows(outbox);
+            await outbox.AppendAsync([Rating(1), Rating(1)]);
+            AssertCountsMatchRows(outbox);
+        }
+
+        using var reopened = Open();
+        AssertCountsMatchRows(reopened);
+        Assert.Equal(7, reopened.Depth);
+        await reopened.AcknowledgeAsync(last - 1);
+        AssertCountsMatchRows(reopened);
+        Assert.Equal(3, reopened.Depth);
+        await reopened.AcknowledgeAsync(last + 2);
+        Assert.Equal((0L, 0L), (reopened.Snapshot().Depth, reopened.Snapshot().Bytes));
+    }
+
+    /// <summary>The counters kept in memory agree with the rows the outbox would send.</summary>
+    private static void AssertCountsMatchRows(OutboxStore outbox)
+    {
+        var rows = outbox.ReadAfter(0, int.MaxValue, int.MaxValue);
+        var snapshot = outbox.Snapshot();
+        Assert.Equal((rows.Count, rows.Sum(r => (long)r.Json.Length)), (snapshot.Depth, snapshot.Bytes));
+        Assert.All(rows, r => Assert.True(r.Seq > outbox.LastAckedSeq));
+    }
+
+    /// <summary>A fresh outbox after the fleet's first ack said it has nothing of this device (a new device).</summary>
+    private async Task<OutboxStore> OpenNumberedAsync(long maxBytes = 64L * 1024 * 1024)
+    {
+        var outbox = Open(maxBytes);
         await outbox.AcknowledgeAsync(0);
         return outbox;
     }

@@ -166,6 +166,28 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         Assert.Equal(devices.Select((d, i) => (d, 1L + (i % 7))), devices.Select(d => (d, resent[d])));
     }
 
+    [Fact]
+    public async Task A_turns_slow_ack_publish_does_not_hold_the_next_append_and_a_devices_acks_keep_their_order()
+    {
+        _store.Release();
+        _acks.Hold();
+        Assert.Equal(IngestResult.Stored, await _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(1, 2))).WaitAsync(TimeSpan.FromSeconds(10)));
+        await _acks.HeldStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The first turn's ack is still being published: the next turn is stored meanwhile, its ack waits.
+        Assert.Equal(IngestResult.Stored, await _writer.StoreAsync(new EventBatch("dev-b", Events.Ratings(1, 3))).WaitAsync(TimeSpan.FromSeconds(10)));
+        var later = _writer.StoreAsync(new EventBatch("dev-a", Events.Ratings(3, 5)));
+        await Task.Delay(100);
+        Assert.Empty(_acks.Sent);
+
+        _acks.ReleaseHeld();
+
+        Assert.Equal(IngestResult.Stored, await later.WaitAsync(TimeSpan.FromSeconds(10)));
+        await WaitUntilAsync(() => _acks.Sent.Count == 3);
+        Assert.Equal([2L, 5L], _acks.Sent.Where(a => a.Device == "dev-a").Select(a => a.UpTo));
+        Assert.Equal(("dev-b", 3L), _acks.Sent.Single(a => a.Device == "dev-b"));
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -273,19 +295,35 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
 
         public IReadOnlyList<(string Device, long UpTo)> Sent => _sent.ToList();
 
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _holdNext;
+
         /// <summary>The next publish fails as a publish past its own deadline does.</summary>
         public bool TimeOutNext { get; set; }
 
-        public Task SendAsync(string deviceId, Ack ack, CancellationToken cancellationToken)
+        /// <summary>Set when the held publish has started (see <see cref="Hold"/>).</summary>
+        public TaskCompletionSource HeldStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The next publish waits for <see cref="ReleaseHeld"/>, as one to a slow broker does.</summary>
+        public void Hold() => _holdNext = 1;
+
+        public void ReleaseHeld() => _release.TrySetResult();
+
+        public async Task SendAsync(string deviceId, Ack ack, CancellationToken cancellationToken)
         {
             if (TimeOutNext)
             {
                 TimeOutNext = false;
-                return Task.FromCanceled(new CancellationToken(canceled: true));
+                throw new OperationCanceledException(new CancellationToken(canceled: true));
+            }
+
+            if (Interlocked.Exchange(ref _holdNext, 0) == 1)
+            {
+                HeldStarted.TrySetResult();
+                await _release.Task.WaitAsync(cancellationToken);
             }
 
             _sent.Enqueue((deviceId, ack.UpTo));
-            return Task.CompletedTask;
         }
     }
 }
