@@ -52,17 +52,11 @@ public sealed class RatingTimePlacer(IEventStore store, IFleetLeadership leaders
         var batch = new List<HealthSample>();
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            while (await _queue.Reader.NextTurnAsync(batch, 1_000, stoppingToken))
             {
-                while (batch.Count < 1_000 && _queue.Reader.TryRead(out var sample))
-                {
-                    batch.Add(sample);
-                }
-
                 if (!leadership.IsLeader)
                 {
                     // Another node places now; what was remembered here may be stale when this node leads again.
-                    batch.Clear();
                     _lastExact.Clear();
                     continue;
                 }
@@ -76,7 +70,6 @@ public sealed class RatingTimePlacer(IEventStore store, IFleetLeadership leaders
                     await PlaceAsync(sample, stoppingToken);
                 }
 
-                batch.Clear();
                 ForgetIdleRuns();
             }
         }

@@ -52,14 +52,8 @@ public sealed class PresenceWriter : IDisposable
     private async Task RunAsync()
     {
         var turn = new List<Queued>();
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _queue.Reader.NextTurnAsync(turn, MaxPerWrite).ConfigureAwait(false))
         {
-            turn.Clear();
-            while (turn.Count < MaxPerWrite && _queue.Reader.TryRead(out var queued))
-            {
-                turn.Add(queued);
-            }
-
             await WriteTurnAsync(turn).ConfigureAwait(false);
         }
     }

@@ -56,14 +56,8 @@ public sealed partial class GroupCommitWriter(
         var acksInFlight = Task.CompletedTask;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (await reader.NextTurnAsync(turn, MaxRequestsPerCommit, stoppingToken))
             {
-                turn.Clear();
-                while (turn.Count < MaxRequestsPerCommit && reader.TryRead(out var request))
-                {
-                    turn.Add(request);
-                }
-
                 var toAck = await RunTurnAsync(turn, stoppingToken);
 
                 // This turn's acks go out while the next turn appends (in a storm they were a tenth of the loop's time);

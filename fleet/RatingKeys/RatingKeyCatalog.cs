@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Edge.Fleet.Ingest;
+using Edge.Fleet.Store;
 using Edge.Fleet.Store.Changes;
 using Edge.Wire;
 
@@ -203,14 +204,8 @@ public sealed class RatingKeyCatalog : IStoredBatchSubscriber, IDisposable
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         var turn = new List<Work>();
-        while (await _work.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        while (await _work.Reader.NextTurnAsync(turn, MaxWorkPerTurn, stoppingToken).ConfigureAwait(false))
         {
-            turn.Clear();
-            while (turn.Count < MaxWorkPerTurn && _work.Reader.TryRead(out var work))
-            {
-                turn.Add(work);
-            }
-
             foreach (var work in Merged(turn))
             {
                 await DoWithRetryAsync(work, stoppingToken);
