@@ -51,17 +51,4 @@ public static class HostRegistration
     /// <summary>What the uplink's retained status says beyond online/offline (<see cref="UplinkStatusFacts"/>).</summary>
     public static UplinkStatusFacts StatusFacts(IServiceProvider services) =>
         new(HostVersion.Current, services.GetRequiredService<IOptions<Lan.LanOptions>>().Value.AdvertisedAddress);
-
-    /// <summary>Serves the local endpoint on 127.0.0.1:Local:Port only (and the LAN gate on Lan:Listen), whatever --urls says.</summary>
-    public static WebApplicationBuilder UseLocalEndpoint(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddListedOptions<LocalOptions>(LocalOptions.Section);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Local.LocalJson.Default));
-        var port = builder.Configuration.GetValue(LocalOptions.Section + ":Port", new LocalOptions().Port);
-        // The centre's LAN listener (Lan:Listen), when set, serves only signed LAN requests (Lan/LanGate.cs).
-        var lan = builder.Configuration.GetValue(Lan.LanOptions.Section + ":Listen", "");
-        string[] urls = [$"http://127.0.0.1:{(port is >= 1 and <= 65535 ? port : 0)}", .. lan is { Length: > 0 } ? new[] { $"http://{lan}" } : []];
-        builder.WebHost.UseUrls(urls);
-        return builder;
-    }
 }

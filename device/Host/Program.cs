@@ -33,12 +33,13 @@ if (TechnicianCli.IsInvoked(args))
 // Content root = the program's folder, so appsettings.json is found whatever the working directory (systemd: /).
 // appsettings.json is not watched: no one edits a release's folder (site settings are device.env, the fleet's are
 // the remote layer, which signals its own reloads), and the watcher's thread and assembly cost settled memory.
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+// A generic host, not a web application: the local endpoint is an HttpListener of our own (Local/README.md).
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = [.. HostArguments.WithFlagsAsSettings(args), "--hostBuilder:reloadConfigOnChange=false"],
     ContentRootPath = AppContext.BaseDirectory,
 });
-builder.Host.UseSystemd();
+builder.Services.AddSystemd();
 builder.Services.AddSystemdNotifyWhenLaunched();
 builder.Services.StopHostOnCrash();
 if (await builder.AddProvisioningAsync() is { } refused)
@@ -61,18 +62,18 @@ builder.Services
     .AddCommands()
     .AddWatchdog();
 builder.AddHallDisplay();
-builder.UseLocalEndpoint();
 builder.AddHostUpdates();
 
-var app = builder.Build();
-app.UseAnsweringDeviceHeader();
-app.UseLanGate();
-app.MapStatus();
-app.MapEffectiveSettings();
-app.MapPrinter();
-app.MapDisplay();
-app.MapHall();
-app.MapSimulation();
-app.MapRemoteConfig();
-app.MapCommands();
-return await StartupErrors.RunAsync(app);
+builder.AddLocalEndpoint()
+    .MapLan()
+    .MapStatus()
+    .MapEffectiveSettings()
+    .MapPrinter()
+    .MapDisplay()
+    .MapHall(builder.Configuration)
+    .MapSimulation()
+    .MapRemoteConfig()
+    .MapCommands();
+
+using var host = builder.Build();
+return await StartupErrors.RunAsync(host);

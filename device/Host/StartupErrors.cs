@@ -18,6 +18,6 @@ public static class StartupErrors
     /// <summary>A background loop that throws stops the host (not ignored), and <see cref="RunAsync"/> turns that into a non-zero exit.</summary>
     public static IServiceCollection StopHostOnCrash(this IServiceCollection services) => HostRunner.StopHostOnCrash(services);
 
-    public static Task<int> RunAsync(WebApplication app) =>
-        HostRunner.RunAsync(app, Console.Error, ex => ex is IOException io ? new StartFailure(io.Message, StorageUnusable) : null);
+    public static Task<int> RunAsync(IHost host) =>
+        HostRunner.RunAsync(host, Console.Error, ex => ex is IOException io ? new StartFailure(io.Message, StorageUnusable) : null);
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -35,17 +34,17 @@ public static class HostRunner
     }
 
     /// <summary>
-    /// Runs <paramref name="app"/> to its end. <paramref name="explain"/> names the host's own start-up failures a person
+    /// Runs <paramref name="app"/> (a web application or a generic host) to its end. <paramref name="explain"/> names the host's own start-up failures a person
     /// can fix (a port in use, a folder that cannot be written), beyond the option and binding errors both hosts share.
     /// </summary>
-    public static async Task<int> RunAsync(WebApplication app, TextWriter errors, Func<Exception, StartFailure?>? explain = null)
+    public static async Task<int> RunAsync(IHost app, TextWriter errors, Func<Exception, StartFailure?>? explain = null)
     {
         try
         {
             // Validate every ValidateOnStart option before any service is built, so a bad setting gives one line, not a stack.
             app.Services.GetService<IStartupValidator>()?.Validate();
             var loops = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
-            var stopping = app.Lifetime.ApplicationStopping; // read now: RunAsync disposes the host's services
+            var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping; // read now: RunAsync disposes the host's services
             try
             {
                 await app.RunAsync();

@@ -33,13 +33,16 @@ public static class CommandsRegistration
     }
 
     /// <summary>GET /commands: the newest handled commands and the counts of refusals.</summary>
-    public static IEndpointRouteBuilder MapCommands(this IEndpointRouteBuilder app)
+    public static LocalRoutes MapCommands(this LocalRoutes routes)
     {
-        app.MapGet("/commands", (HandledCommandStore ledger, CommandCounts counters) =>
-            Results.Json(
+        routes.MapGet("/commands", r =>
+        {
+            var (ledger, counters) = (r.Service<HandledCommandStore>(), r.Service<CommandCounts>());
+            return LocalAnswer.Json(
                 new CommandsView(ledger.Newest(50), counters.Run, counters.Repeated, counters.Expired, counters.Unknown, counters.Malformed, counters.Refused),
-                CommandsViewJson.Default.CommandsView));
-        return app;
+                CommandsViewJson.Default.CommandsView);
+        });
+        return routes;
     }
 }
 

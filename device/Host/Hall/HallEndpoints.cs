@@ -1,3 +1,4 @@
+using Edge.Device.Local;
 using Edge.Device.Uplink;
 using Microsoft.Extensions.Options;
 
@@ -10,36 +11,39 @@ public static class HallEndpoints
     /// shows, as JSON), <c>GET /hall/announcements</c> (the WAV files kept, with their text) and
     /// <c>GET /hall/announcements/{file}</c> (one WAV).
     /// </summary>
-    public static IEndpointRouteBuilder MapHall(this IEndpointRouteBuilder app)
+    public static LocalRoutes MapHall(this LocalRoutes routes, IConfiguration configuration)
     {
-        if (!HallRegistration.IsHall(app.ServiceProvider.GetRequiredService<IConfiguration>()))
+        if (!HallRegistration.IsHall(configuration))
         {
-            return app;
+            return routes;
         }
 
-        app.MapGet("/hall", () => Results.Content(HallPage.Html, "text/html; charset=utf-8"));
-        app.MapGet("/hall/state", (HallBoardKeeper keeper, HallAnnouncer announcer, UplinkState uplink, IOptions<HallOptions> options) =>
+        routes.MapGet("/hall", _ => LocalAnswer.Text(HallPage.Html, "text/html; charset=utf-8"));
+        routes.MapGet("/hall/state", r =>
         {
-            var (board, receivedAt) = keeper.Current;
-            var o = options.Value;
+            var (board, receivedAt) = r.Service<HallBoardKeeper>().Current;
+            var (announcer, uplink) = (r.Service<HallAnnouncer>(), r.Service<UplinkState>());
+            var o = r.Service<IOptions<HallOptions>>().Value;
             var voice = new HallVoiceView(o.Voice, o.NumberReading, announcer.Announced, announcer.Failures, announcer.LastError);
-            return Results.Json(new HallStateView(uplink.Connected, receivedAt, board, o.CallsShown, voice), HallJson.Default.HallStateView);
+            return LocalAnswer.Json(new HallStateView(uplink.Connected, receivedAt, board, o.CallsShown, voice), HallJson.Default.HallStateView);
         });
-        app.MapGet("/hall/announcements", (HallAnnouncer announcer) =>
+        routes.MapGet("/hall/announcements", r =>
         {
+            var announcer = r.Service<HallAnnouncer>();
             var folder = new DirectoryInfo(announcer.Folder);
             var list = folder.Exists
                 ? folder.GetFiles("*.wav").OrderByDescending(f => f.Name, StringComparer.Ordinal).Select(f => new AnnouncementView(
                     f.Name, ReadText(Path.ChangeExtension(f.FullName, ".txt")), f.Length, f.LastWriteTimeUtc)).ToList()
                 : [];
-            return Results.Json(new AnnouncementListView(folder.FullName, list), HallJson.Default.AnnouncementListView);
+            return LocalAnswer.Json(new AnnouncementListView(folder.FullName, list), HallJson.Default.AnnouncementListView);
         });
-        app.MapGet("/hall/announcements/{file}", (string file, HallAnnouncer announcer) =>
+        routes.MapGet("/hall/announcements/{file}", r =>
         {
-            var path = Path.Combine(announcer.Folder, Path.GetFileName(file));
-            return file.EndsWith(".wav", StringComparison.Ordinal) && File.Exists(path) ? Results.File(path, "audio/wav") : Results.NotFound();
+            var file = r.RouteValue!;
+            var path = Path.Combine(r.Service<HallAnnouncer>().Folder, Path.GetFileName(file));
+            return file.EndsWith(".wav", StringComparison.Ordinal) && File.Exists(path) ? LocalAnswer.File(path, "audio/wav") : LocalAnswer.Empty(LocalStatus.NotFound);
         });
-        return app;
+        return routes;
     }
 
     private static string ReadText(string path) => File.Exists(path) ? File.ReadAllText(path) : "";

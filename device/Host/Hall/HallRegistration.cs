@@ -9,7 +9,7 @@ namespace Edge.Device.Hall;
 public static class HallRegistration
 {
     /// <summary>Role hall (from the enrolment, or Device:Role): the board from the fleet, the page, the voice.</summary>
-    public static WebApplicationBuilder AddHallDisplay(this WebApplicationBuilder builder)
+    public static HostApplicationBuilder AddHallDisplay(this HostApplicationBuilder builder)
     {
         if (!IsHall(builder.Configuration))
         {

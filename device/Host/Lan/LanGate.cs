@@ -1,3 +1,5 @@
+using System.Net;
+using Edge.Device.Local;
 using Edge.Wire;
 using Microsoft.Extensions.Options;
 
@@ -18,86 +20,56 @@ public interface ILanHandler
 }
 
 /// <summary>
-/// The only way into the device from the LAN. On the <c>Lan:Listen</c> port it serves the <see cref="ILanHandler"/>s
+/// The only way into the device from the LAN. On the <c>Lan:Listen</c> port (a gate of the local endpoint) it serves the <see cref="ILanHandler"/>s
 /// and nothing else (the local endpoint's simulation, display and status stay on loopback); a request must carry the
 /// sender's id and the HMAC of the centre key over id, path and body, and the answer is signed over the request's
 /// signature and the answer's body. Anything else is refused with 401 or 404 and counted (<see cref="LanCounts.Refused"/>);
 /// so is everything while the device knows no centre key yet.
 /// </summary>
-public sealed class LanGate(RequestDelegate next, IOptions<LanOptions> options, CentreKeys keys, IEnumerable<ILanHandlerSource> sources, LanCounts counts, ILogger<LanGate> logger)
+public sealed class LanGate(IOptions<LanOptions> options, CentreKeys keys, IEnumerable<ILanHandlerSource> sources, LanCounts counts, ILogger<LanGate> logger) : ILocalGate
 {
     private const int MaxBody = 64 * 1024;
 
-    private readonly int _port = options.Value.Listening ? options.Value.ListenEndPoint()?.Port ?? -1 : -1;
+    private readonly IPEndPoint? _listen = options.Value.Listening ? options.Value.ListenEndPoint() : null;
     private readonly Dictionary<string, ILanHandler> _handlers = sources.SelectMany(s => s.Handlers()).ToDictionary(h => h.Path, StringComparer.Ordinal);
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>Lan:Listen as a listener prefix; any address (0.0.0.0 or ::) takes every Host the peers send.</summary>
+    public string? Prefix => _listen is null ? null
+        : _listen.Address.Equals(IPAddress.Any) || _listen.Address.Equals(IPAddress.IPv6Any) ? $"http://+:{_listen.Port}/"
+        : $"http://{new IPEndPoint(_listen.Address, _listen.Port)}/";
+
+    public bool Takes(int localPort) => localPort == _listen?.Port;
+
+    public async Task<LocalAnswer> AnswerAsync(LocalRequest request)
     {
-        if (context.Connection.LocalPort != _port)
+        var path = request.Path;
+        var device = request.Header(LanPaths.DeviceHeader);
+        var signature = request.Header(LanPaths.SignatureHeader);
+        if (!string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) || !_handlers.TryGetValue(path, out var handler))
         {
-            await next(context);
-            return;
+            return Refuse(request, LocalStatus.NotFound, device, "no such LAN path");
         }
 
-        var path = context.Request.Path.Value ?? "";
-        var device = context.Request.Headers[LanPaths.DeviceHeader].ToString();
-        var signature = context.Request.Headers[LanPaths.SignatureHeader].ToString();
-        if (!HttpMethods.IsPost(context.Request.Method) || !_handlers.TryGetValue(path, out var handler))
-        {
-            Refuse(context, StatusCodes.Status404NotFound, path, device, "no such LAN path");
-            return;
-        }
-
-        var body = await ReadAsync(context.Request, context.RequestAborted);
+        var body = await request.ReadBodyAsync(MaxBody);
         // The signing key, or after a rotation the one it replaced: the answer is signed with the key the request used.
         var key = body is null || !DeviceId.IsValid(device)
             ? null
             : keys.Accepted.FirstOrDefault(k => LanSignature.Matches(LanSignature.OfRequest(k, device, path, body), signature));
         if (key is null)
         {
-            Refuse(context, StatusCodes.Status401Unauthorized, path, device, "not signed with the centre key");
-            return;
+            return Refuse(request, LocalStatus.Unauthorized, device, "not signed with the centre key");
         }
 
-        var answer = await handler.HandleAsync(device, body!, context.RequestAborted);
-        if (answer is null)
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-
-        context.Response.ContentType = "application/json";
-        context.Response.Headers[LanPaths.SignatureHeader] = LanSignature.OfAnswer(key, signature, answer);
-        await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+        var answer = await handler.HandleAsync(device, body!, request.Aborted);
+        return answer is null
+            ? LocalAnswer.Empty(LocalStatus.NotFound)
+            : LocalAnswer.Bytes(answer, "application/json").WithHeader(LanPaths.SignatureHeader, LanSignature.OfAnswer(key, signature, answer));
     }
 
-    private void Refuse(HttpContext context, int status, string path, string device, string why)
+    private LocalAnswer Refuse(LocalRequest request, int status, string device, string why)
     {
         counts.OnRefused();
-        logger.LogWarning("LAN request {Path} from {Remote} (claims {Device}) refused: {Why}", path, context.Connection.RemoteIpAddress, device.Length > 64 ? device[..64] : device, why);
-        context.Response.StatusCode = status;
-    }
-
-    private static async Task<byte[]?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is > MaxBody)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBody)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
+        logger.LogWarning("LAN request {Path} from {Remote} (claims {Device}) refused: {Why}", request.Path, request.RemoteAddress, device.Length > 64 ? device[..64] : device, why);
+        return LocalAnswer.Empty(status);
     }
 }

@@ -1,10 +1,12 @@
 using Edge.Device.Configuration;
+using Edge.Device.Local;
+using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Lan;
 
 public static class LanRegistration
 {
-    /// <summary>The centre's LAN: options, known peers, the signed client and the counts (the gate is <see cref="UseLanGate"/>).</summary>
+    /// <summary>The centre's LAN: options, known peers, the signed client and the counts (and the gate on the LAN port, <see cref="LanGate"/>).</summary>
     public static IServiceCollection AddLan(this IServiceCollection services)
     {
         services.AddListedOptions<LanOptions>(LanOptions.Section);
@@ -14,24 +16,27 @@ public static class LanRegistration
         services.AddSingleton<CentreQueueRules>();
         services.AddSingleton<LanClient>();
         services.AddSingleton<LanInfoReceiver>();
+        services.AddSingleton<ILocalGate, LanGate>();
         services.AddSingleton<Uplink.IDownlinkHandler>(sp => sp.GetRequiredService<LanInfoReceiver>());
         return services;
     }
 
-    /// <summary>Requests on the LAN port reach the LAN handlers only, signed; <c>GET /lan</c> (loopback) shows the counts.</summary>
-    public static WebApplication UseLanGate(this WebApplication app)
+    /// <summary>Requests on the LAN port reach the LAN handlers only, signed (<see cref="LanGate"/>); <c>GET /lan</c> (loopback) shows the counts.</summary>
+    public static LocalRoutes MapLan(this LocalRoutes routes)
     {
-        app.UseMiddleware<LanGate>();
-        app.MapGet("/lan", (LanCounts counts, CentreKeys keys, LanPeers peers, CentreQueueRules rules, IUnconfirmedClaimCount unconfirmed,
-            Microsoft.Extensions.Options.IOptions<LanOptions> options) => Results.Json(
-            new LanView(keys.Ready, options.Value.Listen, keys.Source, keys.FleetVersion, peers.Count(), peers.FromFleetCount(),
-                rules.Current.PriorityRun, (int)rules.Current.OrdinaryWaitLimit.TotalSeconds,
-                counts.Refused, counts.LocalCalls, counts.LocalTransfers, counts.TakenElsewhere, counts.PeerFailures, counts.LanInfos, counts.BadLanInfos)
-            {
-                UnconfirmedClaims = unconfirmed.Count,
-            },
-            LanViewJson.Default.LanView));
-        return app;
+        routes.MapGet("/lan", r =>
+        {
+            var (counts, keys, peers, rules) = (r.Service<LanCounts>(), r.Service<CentreKeys>(), r.Service<LanPeers>(), r.Service<CentreQueueRules>());
+            return LocalAnswer.Json(
+                new LanView(keys.Ready, r.Service<IOptions<LanOptions>>().Value.Listen, keys.Source, keys.FleetVersion, peers.Count(), peers.FromFleetCount(),
+                    rules.Current.PriorityRun, (int)rules.Current.OrdinaryWaitLimit.TotalSeconds,
+                    counts.Refused, counts.LocalCalls, counts.LocalTransfers, counts.TakenElsewhere, counts.PeerFailures, counts.LanInfos, counts.BadLanInfos)
+                {
+                    UnconfirmedClaims = r.Service<IUnconfirmedClaimCount>().Count,
+                },
+                LanViewJson.Default.LanView);
+        });
+        return routes;
     }
 }
 

@@ -26,6 +26,9 @@ public sealed record NotStoredError(string Error, bool Stored, int Pressed, long
 /// <summary>The simulated wall clock: what it reads, how far off it is, whether it says it is synchronised.</summary>
 public sealed record SimClockView(DateTimeOffset Now, double OffsetSeconds, bool Synced, string Run, long UptimeMs);
 
+/// <summary>GET /local: requests answered by a route, refused (404, 405, 400, 413) and failed (500) since start.</summary>
+public sealed record LocalView(long Answered, long Refused, long Failed);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SimPressResult))]
 [JsonSerializable(typeof(LocalError))]
@@ -34,4 +37,5 @@ public sealed record SimClockView(DateTimeOffset Now, double OffsetSeconds, bool
 [JsonSerializable(typeof(DisplayView))]
 [JsonSerializable(typeof(PrinterStatusView))]
 [JsonSerializable(typeof(VirtualPrinterView))]
+[JsonSerializable(typeof(LocalView))]
 public sealed partial class LocalJson : JsonSerializerContext;

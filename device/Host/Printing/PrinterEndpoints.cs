@@ -6,32 +6,33 @@ namespace Edge.Device.Printing;
 public static class PrinterEndpoints
 {
     /// <summary>GET /printer/status (asks the printer now) and POST /printer/test (prints a test ticket), for technicians.</summary>
-    public static IEndpointRouteBuilder MapPrinter(this IEndpointRouteBuilder app)
+    public static LocalRoutes MapPrinter(this LocalRoutes routes)
     {
-        app.MapGet("/printer/status", async (TicketPrinter printer, CancellationToken ct) =>
+        routes.MapGet("/printer/status", async r =>
         {
             try
             {
-                var status = await printer.QueryStatusAsync(ct);
-                return Results.Json(new PrinterStatusView(PrinterStateNames.Of(status), status.ToString()), LocalJson.Default.PrinterStatusView);
+                var status = await r.Service<TicketPrinter>().QueryStatusAsync(r.Aborted);
+                return LocalAnswer.Json(new PrinterStatusView(PrinterStateNames.Of(status), status.ToString()), LocalJson.Default.PrinterStatusView);
             }
             catch (PrinterException ex)
             {
-                return Results.Json(new LocalError(ex.Message), LocalJson.Default.LocalError, statusCode: 503);
+                return LocalAnswer.Json(new LocalError(ex.Message), LocalJson.Default.LocalError, LocalStatus.ServiceUnavailable);
             }
         });
-        app.MapPost("/printer/test", async (TicketPrinter printer, CancellationToken ct) =>
+        routes.MapPost("/printer/test", async r =>
         {
             try
             {
-                await printer.PrintAsync(printer.TestTicket(), ct);
-                return Results.Json(new PrinterStatusView(PrinterStateNames.Ok, "test ticket printed"), LocalJson.Default.PrinterStatusView);
+                var printer = r.Service<TicketPrinter>();
+                await printer.PrintAsync(printer.TestTicket(), r.Aborted);
+                return LocalAnswer.Json(new PrinterStatusView(PrinterStateNames.Ok, "test ticket printed"), LocalJson.Default.PrinterStatusView);
             }
             catch (PrinterException ex)
             {
-                return Results.Json(new LocalError(ex.Message), LocalJson.Default.LocalError, statusCode: 503);
+                return LocalAnswer.Json(new LocalError(ex.Message), LocalJson.Default.LocalError, LocalStatus.ServiceUnavailable);
             }
         });
-        return app;
+        return routes;
     }
 }

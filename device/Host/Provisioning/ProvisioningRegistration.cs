@@ -21,7 +21,7 @@ public static class ProvisioningRegistration
     /// with Provisioning:AllowPlaintext). Returns an exit code when the host must not start: 2 a bad setting, 1 the
     /// fleet refused the code, 4 the fleet is not the pinned one.
     /// </summary>
-    public static async Task<int?> AddProvisioningAsync(this WebApplicationBuilder builder)
+    public static async Task<int?> AddProvisioningAsync(this HostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         builder.Services.AddSingleton<UplinkCredentials>();

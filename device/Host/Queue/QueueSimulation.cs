@@ -11,11 +11,11 @@ namespace Edge.Device.Queue;
 /// </summary>
 public static class QueueSimulation
 {
-    public static async Task<IResult> PressAsync(int pin, int times, int bounce, SimulatedGpioDriver driver, QueuePresses presses, CancellationToken cancellationToken)
+    public static async Task<LocalAnswer> PressAsync(int pin, int times, int bounce, SimulatedGpioDriver driver, QueuePresses presses, CancellationToken cancellationToken)
     {
         if (times is < 1 or > 10_000)
         {
-            return Results.Json(new LocalError("count must be 1-10000"), LocalJson.Default.LocalError, statusCode: 400);
+            return LocalAnswer.Json(new LocalError("count must be 1-10000"), LocalJson.Default.LocalError, LocalStatus.BadRequest);
         }
 
         var before = presses.Handled(pin);
@@ -34,6 +34,6 @@ public static class QueueSimulation
 
         var handled = presses.Handled(pin) - before;
         var result = new SimPressResult(0, 0, times, handled, 0);
-        return Results.Json(result, LocalJson.Default.SimPressResult, statusCode: handled >= times ? 200 : 504);
+        return LocalAnswer.Json(result, LocalJson.Default.SimPressResult, handled >= times ? LocalStatus.Ok : LocalStatus.GatewayTimeout);
     }
 }

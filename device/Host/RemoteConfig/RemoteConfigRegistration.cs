@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Edge.Device.Configuration;
+using Edge.Device.Local;
 using Microsoft.Extensions.Options;
 using Edge.Device.Provisioning;
 using Edge.Device.Uplink;
@@ -14,7 +15,7 @@ public static class RemoteConfigRegistration
     /// configuration that no longer fits the local one is set aside, never a reason not to start), and the device
     /// applies and reports what the fleet sends on <c>edge/v1/{device}/config</c>. Call after provisioning.
     /// </summary>
-    public static WebApplicationBuilder AddRemoteConfig(this WebApplicationBuilder builder)
+    public static HostApplicationBuilder AddRemoteConfig(this HostApplicationBuilder builder)
     {
         var file = new RemoteConfigFile(Path.Combine(IdentityLocation.DataDirOf(builder.Configuration), RemoteConfigFile.FileName));
         var layer = new RemoteConfigLayer();
@@ -42,14 +43,17 @@ public static class RemoteConfigRegistration
     }
 
     /// <summary>GET /remote-config: the fleet's configuration in effect, the last report, and the counts of refusals.</summary>
-    public static IEndpointRouteBuilder MapRemoteConfig(this IEndpointRouteBuilder app)
+    public static LocalRoutes MapRemoteConfig(this LocalRoutes routes)
     {
-        app.MapGet("/remote-config", (RemoteConfigLayer layer, DesiredConfigApplier applier, RemoteConfigCounts counters, RemoteConfigAtStart atStart) =>
-            Results.Json(
+        routes.MapGet("/remote-config", r =>
+        {
+            var (layer, applier, counters, atStart) = (r.Service<RemoteConfigLayer>(), r.Service<DesiredConfigApplier>(), r.Service<RemoteConfigCounts>(), r.Service<RemoteConfigAtStart>());
+            return LocalAnswer.Json(
                 new RemoteConfigView(layer.Current, atStart.Config?.Version ?? 0, atStart.Problem, applier.LastReport,
                     counters.Applied, counters.Invalid, counters.Malformed, counters.Oversized),
-                RemoteConfigViewJson.Default.RemoteConfigView));
-        return app;
+                RemoteConfigViewJson.Default.RemoteConfigView);
+        });
+        return routes;
     }
 
     private static RemoteConfigAtStart LoadAtStart(RemoteConfigFile file, IConfigurationRoot configuration)

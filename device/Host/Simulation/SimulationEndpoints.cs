@@ -17,33 +17,37 @@ namespace Edge.Device.Simulation;
 /// </summary>
 public static class SimulationEndpoints
 {
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]
-    public static IEndpointRouteBuilder MapSimulation(this IEndpointRouteBuilder app)
+    public static LocalRoutes MapSimulation(this LocalRoutes routes)
     {
-        var sim = app.MapGroup("/sim").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.RequestServices.GetRequiredService<IOptions<DeviceOptions>>().Value.Simulate
-                ? await next(context)
-                : Results.Json(new LocalError("simulation endpoints need --simulate"), LocalJson.Default.LocalError, statusCode: 404));
-
-        sim.MapPost("/press", PressAsync);
-        sim.MapPost("/flood", FloodAsync);
-        sim.MapGet("/printer", (VirtualPrinter printer) => PrinterView(printer));
-        sim.MapPost("/printer", ChangePrinter);
-        sim.MapGet("/clock", (SimulatedClock wall, HostClock clock) => ClockView(wall, clock));
-        sim.MapPost("/clock", SetClock);
-        return app;
+        routes.MapPost("/sim/press", Simulated(PressAsync));
+        routes.MapPost("/sim/flood", Simulated(FloodAsync));
+        routes.MapGet("/sim/printer", Simulated(r => PrinterView(r.Service<VirtualPrinter>())));
+        routes.MapPost("/sim/printer", Simulated(ChangePrinter));
+        routes.MapGet("/sim/clock", Simulated(r => ClockView(r.Service<SimulatedClock>(), r.Service<HostClock>())));
+        routes.MapPost("/sim/clock", Simulated(SetClock));
+        return routes;
     }
+
+    /// <summary>Every /sim route answers 404 with a sentence unless the host runs with --simulate.</summary>
+    private static LocalHandler Simulated(Func<LocalRequest, LocalAnswer> handler) => Simulated(r => Task.FromResult(handler(r)));
+
+    private static LocalHandler Simulated(LocalHandler handler) => r =>
+        r.Service<IOptions<DeviceOptions>>().Value.Simulate
+            ? handler(r)
+            : Task.FromResult(LocalAnswer.Json(new LocalError("simulation endpoints need --simulate"), LocalJson.Default.LocalError, LocalStatus.NotFound));
 
     /// <summary>
     /// POST /sim/clock?offsetSeconds=S[&amp;synced=false]: the wall clock runs S seconds off and is not synchronised, as on
     /// a Pi without an RTC after a power cut. POST /sim/clock?synced=true: NTP reached, the clock is stepped right.
     /// </summary>
-    private static IResult SetClock(double? offsetSeconds, bool? synced, SimulatedClock wall, HostClock clock)
+    private static LocalAnswer SetClock(LocalRequest request)
     {
+        var (offsetSeconds, synced) = (request.Value<double>("offsetSeconds"), request.Value<bool>("synced"));
+        var (wall, clock) = (request.Service<SimulatedClock>(), request.Service<HostClock>());
         const double limit = 100 * 365.25 * 86_400;
         if (offsetSeconds is null && synced is null || offsetSeconds is < -limit or > limit)
         {
-            return Results.Json(new LocalError("give offsetSeconds (within ±100 years) and/or synced"), LocalJson.Default.LocalError, statusCode: 400);
+            return LocalAnswer.Json(new LocalError("give offsetSeconds (within ±100 years) and/or synced"), LocalJson.Default.LocalError, LocalStatus.BadRequest);
         }
 
         var nowSynced = synced ?? offsetSeconds is null or 0;
@@ -52,18 +56,20 @@ public static class SimulationEndpoints
         return ClockView(wall, clock);
     }
 
-    private static IResult ClockView(SimulatedClock wall, HostClock clock) =>
-        Results.Json(new SimClockView(wall.GetUtcNow(), wall.Offset.TotalSeconds, wall.Synced, clock.Run, clock.UptimeMs), LocalJson.Default.SimClockView);
+    private static LocalAnswer ClockView(SimulatedClock wall, HostClock clock) =>
+        LocalAnswer.Json(new SimClockView(wall.GetUtcNow(), wall.Offset.TotalSeconds, wall.Synced, clock.Run, clock.UptimeMs), LocalJson.Default.SimClockView);
 
     /// <summary>
     /// POST /sim/printer?paper=ok|near-end|out&amp;cover=open|closed&amp;offline=true|false: changes the virtual printer as a
     /// person would (pull the paper, open the cover); the device notices at its next status poll.
     /// </summary>
-    private static IResult ChangePrinter(string? paper, string? cover, bool? offline, VirtualPrinter printer)
+    private static LocalAnswer ChangePrinter(LocalRequest request)
     {
+        var (paper, cover, offline) = (request.Text("paper"), request.Text("cover"), request.Value<bool>("offline"));
+        var printer = request.Service<VirtualPrinter>();
         if (paper is not (null or "ok" or "near-end" or "out") || cover is not (null or "open" or "closed"))
         {
-            return Results.Json(new LocalError("paper must be ok, near-end or out; cover open or closed"), LocalJson.Default.LocalError, statusCode: 400);
+            return LocalAnswer.Json(new LocalError("paper must be ok, near-end or out; cover open or closed"), LocalJson.Default.LocalError, LocalStatus.BadRequest);
         }
 
         if (paper is not null)
@@ -86,14 +92,14 @@ public static class SimulationEndpoints
     }
 
     /// <summary>507 Insufficient Storage with what was and was not stored.</summary>
-    private static IResult NotStored(string error, int pressed, long durable, long waiting, OutboxStore outbox) =>
-        Results.Json(
+    private static LocalAnswer NotStored(string error, int pressed, long durable, long waiting, OutboxStore outbox) =>
+        LocalAnswer.Json(
             new NotStoredError(error, Stored: durable >= pressed, pressed, durable, waiting, outbox.Faults.Detail(StorageFaultNames.Disk)),
             LocalJson.Default.NotStoredError,
-            statusCode: StatusCodes.Status507InsufficientStorage);
+            LocalStatus.InsufficientStorage);
 
-    private static IResult PrinterView(VirtualPrinter printer) =>
-        Results.Json(
+    private static LocalAnswer PrinterView(VirtualPrinter printer) =>
+        LocalAnswer.Json(
             new VirtualPrinterView(printer.PaperOut, printer.PaperNearEnd, printer.CoverOpen, printer.Offline, printer.Pages, printer.QrCodes),
             LocalJson.Default.VirtualPrinterView);
 
@@ -101,18 +107,14 @@ public static class SimulationEndpoints
     /// POST /sim/flood?count=N[&amp;kind=rating|health]: load generation, not button simulation: appends N synthetic
     /// events straight into the outbox (ratings cycle through the levels) in durable batches of 1,000, to build a backlog.
     /// </summary>
-    private static async Task<IResult> FloodAsync(
-        int count,
-        string? kind,
-        IOptions<DeviceOptions> device,
-        IOptions<RatingOptions> options,
-        HostClock clock,
-        OutboxStore outbox,
-        CancellationToken cancellationToken)
+    private static async Task<LocalAnswer> FloodAsync(LocalRequest request)
     {
+        var (count, kind) = (request.Required<int>("count"), request.Text("kind"));
+        var (device, options) = (request.Service<IOptions<DeviceOptions>>(), request.Service<IOptions<RatingOptions>>());
+        var (clock, outbox, cancellationToken) = (request.Service<HostClock>(), request.Service<OutboxStore>(), request.Aborted);
         if (count is < 1 or > 10_000_000 || kind is not (null or "rating" or "health"))
         {
-            return Results.Json(new LocalError("count must be 1-10000000 and kind rating or health"), LocalJson.Default.LocalError, statusCode: 400);
+            return LocalAnswer.Json(new LocalError("count must be 1-10000000 and kind rating or health"), LocalJson.Default.LocalError, LocalStatus.BadRequest);
         }
 
         var scale = options.Value.Scale;
@@ -139,7 +141,7 @@ public static class SimulationEndpoints
             done += chunk.Count;
         }
 
-        return Results.Json(new SimPressResult(0, 0, count, count, outbox.Snapshot().NextSeq), LocalJson.Default.SimPressResult);
+        return LocalAnswer.Json(new SimPressResult(0, 0, count, count, outbox.Snapshot().NextSeq), LocalJson.Default.SimPressResult);
     }
 
     /// <summary>
@@ -147,19 +149,12 @@ public static class SimulationEndpoints
     /// POST /sim/press?button=N&amp;count=K[&amp;bounce=B][&amp;holdMs=H]: presses button N (1 = first in Rating:Pins, the best level)
     /// K times; answers once those K presses are durable in the outbox.
     /// </summary>
-    private static async Task<IResult> PressAsync(
-        int? button,
-        int? pin,
-        int? count,
-        int? bounce,
-        int? holdMs,
-        IOptions<RatingOptions> options,
-        SimulatedGpioDriver driver,
-        RatingRecorder recorder,
-        Queue.QueuePresses queuePresses,
-        OutboxStore outbox,
-        CancellationToken cancellationToken)
+    private static async Task<LocalAnswer> PressAsync(LocalRequest request)
     {
+        var (button, pin, count) = (request.Value<int>("button"), request.Value<int>("pin"), request.Value<int>("count"));
+        var (bounce, holdMs) = (request.Value<int>("bounce"), request.Value<int>("holdMs"));
+        var (options, driver, recorder) = (request.Service<IOptions<RatingOptions>>(), request.Service<SimulatedGpioDriver>(), request.Service<RatingRecorder>());
+        var (queuePresses, outbox, cancellationToken) = (request.Service<Queue.QueuePresses>(), request.Service<OutboxStore>(), request.Aborted);
         if (pin is { } queuePin && queuePresses.Knows(queuePin))
         {
             return await Queue.QueueSimulation.PressAsync(queuePin, count ?? 1, bounce ?? 0, driver, queuePresses, cancellationToken);
@@ -170,12 +165,12 @@ public static class SimulationEndpoints
         var times = count ?? 1;
         if (button < 1 || button > rating.Pins.Length)
         {
-            return Results.Json(new LocalError($"button must be 1-{rating.Pins.Length}"), LocalJson.Default.LocalError, statusCode: 400);
+            return LocalAnswer.Json(new LocalError($"button must be 1-{rating.Pins.Length}"), LocalJson.Default.LocalError, LocalStatus.BadRequest);
         }
 
         if (times is < 1 or > 100_000)
         {
-            return Results.Json(new LocalError("count must be 1-100000"), LocalJson.Default.LocalError, statusCode: 400);
+            return LocalAnswer.Json(new LocalError("count must be 1-100000"), LocalJson.Default.LocalError, LocalStatus.BadRequest);
         }
 
         var index = button.Value - 1;
@@ -204,7 +199,7 @@ public static class SimulationEndpoints
         var durable = recorder.DurableCount(index) - before;
         var result = new SimPressResult(button.Value, rating.LevelOf(index), times, durable, outbox.Snapshot().NextSeq);
         return durable >= times
-            ? Results.Json(result, LocalJson.Default.SimPressResult)
-            : Results.Json(result, LocalJson.Default.SimPressResult, statusCode: 504);
+            ? LocalAnswer.Json(result, LocalJson.Default.SimPressResult)
+            : LocalAnswer.Json(result, LocalJson.Default.SimPressResult, LocalStatus.GatewayTimeout);
     }
 }

@@ -5,6 +5,7 @@ using Edge.Device.Configuration;
 using Edge.Device.Display;
 using Edge.Device.Gpio;
 using Edge.Device.Health;
+using Edge.Device.Local;
 using Edge.Device.Printing;
 using Edge.Device.Queue;
 using Microsoft.Extensions.Options;
@@ -37,10 +38,11 @@ internal sealed partial class EffectiveSettingsJson : JsonSerializerContext;
 public static class EffectiveSettingsEndpoint
 {
     /// <summary>GET /config: every options section the host runs with, secrets masked, keyed by section name.</summary>
-    public static IEndpointRouteBuilder MapEffectiveSettings(this IEndpointRouteBuilder app)
+    public static LocalRoutes MapEffectiveSettings(this LocalRoutes routes)
     {
-        app.MapGet("/config", (IEnumerable<ISettingsSection> sections) =>
+        routes.MapGet("/config", r =>
         {
+            var sections = r.Service<IEnumerable<ISettingsSection>>();
             var all = new JsonObject();
             foreach (var section in sections.OrderBy(s => s.Name, StringComparer.Ordinal))
             {
@@ -59,8 +61,8 @@ public static class EffectiveSettingsEndpoint
                 }
             }
 
-            return Results.Json(all, EffectiveSettingsJson.Default.JsonObject);
+            return LocalAnswer.Json(all, EffectiveSettingsJson.Default.JsonObject);
         });
-        return app;
+        return routes;
     }
 }

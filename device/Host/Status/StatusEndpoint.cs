@@ -1,4 +1,5 @@
 using Edge.Device.Configuration;
+using Edge.Device.Local;
 using Edge.Device.Peripherals;
 using Edge.Device.Provisioning;
 using Edge.Device.Outbox;
@@ -10,12 +11,13 @@ namespace Edge.Device.Status;
 public static class StatusEndpoint
 {
     /// <summary>GET /status: device id, uplink, outbox depth and age, last acked seq, peripheral states, how it was provisioned.</summary>
-    public static IEndpointRouteBuilder MapStatus(this IEndpointRouteBuilder app)
+    public static LocalRoutes MapStatus(this LocalRoutes routes)
     {
-        app.MapGet("/status", (IOptions<DeviceOptions> device, OutboxStore outbox, UplinkState uplink, PeripheralStates peripherals, ProvisioningState provisioning) =>
+        routes.MapGet("/status", r =>
         {
+            var (device, outbox, uplink) = (r.Service<IOptions<DeviceOptions>>(), r.Service<OutboxStore>(), r.Service<UplinkState>());
             var o = outbox.Snapshot();
-            return Results.Json(new DeviceStatusView(
+            return LocalAnswer.Json(new DeviceStatusView(
                 device.Value.Id,
                 device.Value.Counter,
                 device.Value.Simulate,
@@ -32,13 +34,13 @@ public static class StatusEndpoint
                 uplink.Connects,
                 uplink.BatchesSent,
                 uplink.Resends,
-                peripherals.Snapshot(),
+                r.Service<PeripheralStates>().Snapshot(),
                 outbox.Faults.Snapshot(),
                 o.AwaitingFleetSeq,
                 o.Available,
-                provisioning.View),
+                r.Service<ProvisioningState>().View),
                 StatusJson.Default.DeviceStatusView);
         });
-        return app;
+        return routes;
     }
 }

@@ -13,7 +13,7 @@ public static class FaultyBuild
     public static string? Kind { get; } = typeof(FaultyBuild).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .FirstOrDefault(a => a.Key == "EdgeFaultyBuild")?.Value;
 
-    public static void Apply(WebApplicationBuilder builder)
+    public static void Apply(HostApplicationBuilder builder)
     {
         switch (Kind)
         {

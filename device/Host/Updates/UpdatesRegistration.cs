@@ -9,7 +9,7 @@ public static class UpdatesRegistration
     /// Host updates (device/Updates/README.md): offers on <c>edge/v1/{device}/update</c>, verified download, side-by-side
     /// install and switch, health confirmation for the launcher, reports to the fleet.
     /// </summary>
-    public static WebApplicationBuilder AddHostUpdates(this WebApplicationBuilder builder)
+    public static HostApplicationBuilder AddHostUpdates(this HostApplicationBuilder builder)
     {
         FaultyBuild.Apply(builder);
         var services = builder.Services;
