@@ -7,8 +7,8 @@ namespace Edge.Device.Tests.Hosting;
 /// cost settled memory (issue 14 row e; device/deploy/README.md, "What the host loads at start"): OpenSSL (the run id
 /// and the release download's TLS client made at start loaded it), System.IO.Ports (named beside the virtual printer's
 /// transport), the IIS and QUIC parts of the full web builder, System.Net.Http (the framework's HTTP client factory,
-/// made at start for update reports, and the LAN client's HttpClient made with it) and the file watcher of
-/// appsettings.json.
+/// made at start for update reports, and the LAN client's HttpClient made with it), the file watcher of
+/// appsettings.json, and ASP.NET Core with Kestrel (the local endpoint is an HttpListener: device/Host/Local/README.md).
 /// </summary>
 public sealed class StartupFootprintTests : IDisposable
 {
@@ -22,6 +22,10 @@ public sealed class StartupFootprintTests : IDisposable
         "System.Net.Http.dll",
         "Microsoft.Extensions.Http.dll",
         "System.IO.FileSystem.Watcher.dll",
+        "Microsoft.AspNetCore.dll",
+        "Microsoft.AspNetCore.Http.dll",
+        "Microsoft.AspNetCore.Routing.dll",
+        "Microsoft.AspNetCore.Server.Kestrel.Core.dll",
     ];
 
     private readonly TempFolder _data = new("device-footprint");
@@ -29,7 +33,7 @@ public sealed class StartupFootprintTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public async Task A_simulated_device_maps_neither_OpenSSL_nor_the_serial_port_nor_IIS_QUIC_HTTP_client_or_file_watcher_once_started()
+    public async Task A_simulated_device_maps_neither_OpenSSL_nor_the_serial_port_nor_ASP_NET_Core_Kestrel_QUIC_HTTP_client_or_file_watcher_once_started()
     {
         using var device = ChildProcess.StartDll("device", RepoPaths.DeviceDll,
         [
