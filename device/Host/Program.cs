@@ -33,7 +33,7 @@ if (TechnicianCli.IsInvoked(args))
 // Content root = the program's folder, so appsettings.json is found whatever the working directory (systemd: /).
 // appsettings.json is not watched: no one edits a release's folder (site settings are device.env, the fleet's are
 // the remote layer, which signals its own reloads), and the watcher's thread and assembly cost settled memory.
-// A generic host, not a web application: the local endpoint is an HttpListener of our own (Local/README.md).
+// A generic host, not a web application: the local endpoint is HTTP/1.1 on sockets of our own (Local/README.md).
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
 {
     Args = [.. HostArguments.WithFlagsAsSettings(args), "--hostBuilder:reloadConfigOnChange=false"],

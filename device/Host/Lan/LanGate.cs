@@ -33,10 +33,7 @@ public sealed class LanGate(IOptions<LanOptions> options, CentreKeys keys, IEnum
     private readonly IPEndPoint? _listen = options.Value.Listening ? options.Value.ListenEndPoint() : null;
     private readonly Dictionary<string, ILanHandler> _handlers = sources.SelectMany(s => s.Handlers()).ToDictionary(h => h.Path, StringComparer.Ordinal);
 
-    /// <summary>Lan:Listen as a listener prefix; any address (0.0.0.0 or ::) takes every Host the peers send.</summary>
-    public string? Prefix => _listen is null ? null
-        : _listen.Address.Equals(IPAddress.Any) || _listen.Address.Equals(IPAddress.IPv6Any) ? $"http://+:{_listen.Port}/"
-        : $"http://{new IPEndPoint(_listen.Address, _listen.Port)}/";
+    public IPEndPoint? ListenOn => _listen;
 
     public bool Takes(int localPort) => localPort == _listen?.Port;
 
@@ -50,7 +47,7 @@ public sealed class LanGate(IOptions<LanOptions> options, CentreKeys keys, IEnum
             return Refuse(request, LocalStatus.NotFound, device, "no such LAN path");
         }
 
-        var body = await request.ReadBodyAsync(MaxBody);
+        var body = request.Body.Length <= MaxBody ? request.Body : null;
         // The signing key, or after a rotation the one it replaced: the answer is signed with the key the request used.
         var key = body is null || !DeviceId.IsValid(device)
             ? null

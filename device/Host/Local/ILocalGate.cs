@@ -6,8 +6,8 @@ namespace Edge.Device.Local;
 /// </summary>
 public interface ILocalGate
 {
-    /// <summary>The HttpListener prefix to listen on (<c>http://address:port/</c>), or null when the gate is off.</summary>
-    string? Prefix { get; }
+    /// <summary>The address and port to listen on, or null when the gate is off.</summary>
+    System.Net.IPEndPoint? ListenOn { get; }
 
     /// <summary>Whether a request that arrived on this local port is the gate's.</summary>
     bool Takes(int localPort);

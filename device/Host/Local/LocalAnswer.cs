@@ -1,4 +1,4 @@
-using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -48,29 +48,34 @@ public sealed class LocalAnswer
         return this;
     }
 
-    internal async Task WriteAsync(HttpListenerResponse response, CancellationToken cancellationToken)
+    /// <summary>Writes the answer (status line, headers, body) to the connection.</summary>
+    internal async Task WriteAsync(Stream connection, IEnumerable<KeyValuePair<string, string>> always, bool keepAlive, CancellationToken cancellationToken)
     {
-        response.StatusCode = Status;
+        await using var file = _file is null ? null : new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16 * 1024, useAsync: true);
+        var head = new StringBuilder($"HTTP/1.1 {Status} {LocalStatus.Reason(Status)}\r\n");
+        foreach (var (name, value) in always.Concat(_headers))
+        {
+            head.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+
         if (ContentType is not null)
         {
-            response.ContentType = ContentType;
+            head.Append("Content-Type: ").Append(ContentType).Append("\r\n");
         }
 
-        foreach (var (name, value) in _headers)
+        head.Append("Content-Length: ").Append(file?.Length ?? _body.Length).Append("\r\n");
+        head.Append(keepAlive ? "" : "Connection: close\r\n").Append("\r\n");
+        await connection.WriteAsync(Encoding.Latin1.GetBytes(head.ToString()), cancellationToken);
+        if (file is null)
         {
-            response.Headers[name] = value;
+            await connection.WriteAsync(_body, cancellationToken);
         }
-
-        if (_file is null)
+        else
         {
-            response.ContentLength64 = _body.Length;
-            await response.OutputStream.WriteAsync(_body, cancellationToken);
-            return;
+            await file.CopyToAsync(connection, cancellationToken);
         }
 
-        await using var file = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16 * 1024, useAsync: true);
-        response.ContentLength64 = file.Length;
-        await file.CopyToAsync(response.OutputStream, cancellationToken);
+        await connection.FlushAsync(cancellationToken);
     }
 }
 
@@ -83,8 +88,25 @@ public static class LocalStatus
     public const int NotFound = 404;
     public const int MethodNotAllowed = 405;
     public const int PayloadTooLarge = 413;
+    public const int RequestHeaderFieldsTooLarge = 431;
     public const int InternalServerError = 500;
     public const int ServiceUnavailable = 503;
     public const int GatewayTimeout = 504;
     public const int InsufficientStorage = 507;
+
+    public static string Reason(int status) => status switch
+    {
+        Ok => "OK",
+        BadRequest => "Bad Request",
+        Unauthorized => "Unauthorized",
+        NotFound => "Not Found",
+        MethodNotAllowed => "Method Not Allowed",
+        PayloadTooLarge => "Payload Too Large",
+        RequestHeaderFieldsTooLarge => "Request Header Fields Too Large",
+        InternalServerError => "Internal Server Error",
+        ServiceUnavailable => "Service Unavailable",
+        GatewayTimeout => "Gateway Timeout",
+        InsufficientStorage => "Insufficient Storage",
+        _ => "",
+    };
 }

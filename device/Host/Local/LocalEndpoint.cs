@@ -1,16 +1,18 @@
 using System.Net;
+using System.Net.Sockets;
 using Edge.Device.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Edge.Device.Local;
 
 /// <summary>
-/// The device's local endpoint: an <see cref="HttpListener"/> (managed, in the shared framework) on
-/// 127.0.0.1:<c>Local:Port</c> only, plus any <see cref="ILocalGate"/>'s address (the centre's LAN port). Every answer
-/// names the device that gave it (<see cref="AnsweringDeviceHeader"/>). A request the routes do not take, a query value
-/// that does not parse or a body over <see cref="MaxBodyBytes"/> is refused (404, 405, 400, 413) and counted; a handler
-/// that throws is a 500, logged and counted. At shutdown it stops taking requests (503) and waits for those in
-/// progress until the host's shutdown timeout, then cancels them. Why not Kestrel: device/Host/Local/README.md.
+/// The device's local endpoint: HTTP/1.1 on a socket of our own, on 127.0.0.1:<c>Local:Port</c> only, plus any
+/// <see cref="ILocalGate"/>'s address (the centre's LAN port). Every answer names the device that gave it
+/// (<see cref="AnsweringDeviceHeader"/>). A request the routes do not take, a query value that does not parse, a head
+/// over 16 KiB or a body over <see cref="MaxBodyBytes"/> is refused (404, 405, 400, 431, 413) and counted; a handler
+/// that throws is a 500, logged and counted. At shutdown it stops accepting, answers no new request (503) and waits
+/// for those in progress until the host's shutdown timeout, then cancels them. Why neither Kestrel nor HttpListener:
+/// device/Host/Local/README.md.
 /// </summary>
 public sealed class LocalEndpoint(
     LocalRoutes routes,
@@ -24,169 +26,212 @@ public sealed class LocalEndpoint(
     /// <summary>No local route takes a body; the LAN's requests are at most 64 KiB (LanGate).</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
-    private readonly HttpListener _listener = new() { IgnoreWriteExceptions = true };
-    private readonly ILocalGate[] _gates = [.. gates.Where(g => g.Prefix is not null)];
+    private const int MaxHeadBytes = 16 * 1024;
+
+    private readonly ILocalGate[] _gates = [.. gates.Where(g => g.ListenOn is not null)];
+    private readonly List<Socket> _listeners = [];
+    private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly HashSet<Task> _inProgress = [];
-    private volatile bool _stopping;
-    private Task _accepting = Task.CompletedTask;
+    private readonly HashSet<Task> _connections = [];
+    private readonly List<Task> _accepting = [];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // localhost too: the listener matches a request's Host header against its prefixes (both are 127.0.0.1 here).
-        string[] prefixes = [$"http://127.0.0.1:{local.Value.Port}/", $"http://localhost:{local.Value.Port}/", .. _gates.Select(g => g.Prefix!)];
-        foreach (var prefix in prefixes)
+        IPEndPoint[] endPoints = [new(IPAddress.Loopback, local.Value.Port), .. _gates.Select(g => g.ListenOn!)];
+        foreach (var endPoint in endPoints)
         {
-            _listener.Prefixes.Add(prefix);
+            var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                socket.Bind(endPoint);
+                socket.Listen(128);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                // An IOException, as Kestrel's bind failure was: the host's start-up errors name it (exit code 3).
+                throw new IOException($"Failed to bind to address http://{endPoint}: {ex.Message}", ex);
+            }
+
+            _listeners.Add(socket);
+            logger.LogInformation("Now listening on: http://{Address}", endPoint);
         }
 
-        try
-        {
-            _listener.Start();
-        }
-        catch (HttpListenerException ex)
-        {
-            // An IOException, as Kestrel's bind failure was: the host's start-up errors name it (exit code 3).
-            throw new IOException($"Failed to bind to address {string.Join(", ", prefixes)}: {ex.Message}", ex);
-        }
-
-        foreach (var prefix in prefixes.Where(p => !p.Contains("localhost", StringComparison.Ordinal)))
-        {
-            logger.LogInformation("Now listening on: {Address}", prefix.TrimEnd('/'));
-        }
-
-        _accepting = AcceptAsync();
+        _accepting.AddRange(_listeners.Select(AcceptAsync));
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
+        await _stopping.CancelAsync();
+        foreach (var socket in _listeners)
+        {
+            socket.Dispose();
+        }
+
+        await Task.WhenAll(_accepting);
         await using (cancellationToken.Register(_abort.Cancel))
         {
-            Task[] running;
-            lock (_inProgress)
+            Task[] open;
+            lock (_connections)
             {
-                running = [.. _inProgress];
+                open = [.. _connections];
             }
 
             try
             {
-                await Task.WhenAll(running).WaitAsync(cancellationToken);
+                await Task.WhenAll(open).WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // The host's shutdown timeout: the answers still running were cancelled (_abort).
             }
         }
-
-        _listener.Stop();
-        await _accepting;
     }
 
     public void Dispose()
     {
-        _listener.Close();
+        foreach (var socket in _listeners)
+        {
+            socket.Dispose();
+        }
+
+        _stopping.Dispose();
         _abort.Dispose();
     }
 
-    private async Task AcceptAsync()
+    private async Task AcceptAsync(Socket listener)
     {
-        while (_listener.IsListening)
+        while (!_stopping.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            Socket client;
             try
             {
-                context = await _listener.GetContextAsync();
+                client = await listener.AcceptAsync(_stopping.Token);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 return; // stopped
             }
 
-            var serving = ServeAsync(context);
-            lock (_inProgress)
+            var serving = ServeAsync(client);
+            lock (_connections)
             {
-                _inProgress.Add(serving);
+                _connections.Add(serving);
             }
 
             _ = serving.ContinueWith(done =>
             {
-                lock (_inProgress)
+                lock (_connections)
                 {
-                    _inProgress.Remove(done);
+                    _connections.Remove(done);
                 }
             }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
-    private async Task ServeAsync(HttpListenerContext context)
+    /// <summary>One connection: requests one after another while the client keeps it open and the host runs.</summary>
+    private async Task ServeAsync(Socket client)
     {
-        await Task.Yield(); // off the accept loop: a slow answer (a press waits for the outbox) must not hold the next
-        var response = context.Response;
+        await Task.Yield(); // off the accept loop
+        var (localEnd, remoteEnd) = ((IPEndPoint)client.LocalEndPoint!, (IPEndPoint)client.RemoteEndPoint!);
+        await using var stream = new NetworkStream(client, ownsSocket: true);
+        var buffer = new byte[MaxHeadBytes];
+        var filled = 0;
         try
         {
-            response.Headers[AnsweringDeviceHeader.Name] = device.Value.Id;
-            var answer = await AnswerAsync(context.Request);
-            await answer.WriteAsync(response, _abort.Token);
+            while (!_stopping.IsCancellationRequested)
+            {
+                // The head: until the blank line; waiting for it is what a stop interrupts on an idle connection.
+                int end;
+                while ((end = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
+                {
+                    if (filled == buffer.Length)
+                    {
+                        await RefuseAsync(stream, LocalStatus.RequestHeaderFieldsTooLarge, "a head over 16 KiB", localEnd.Port);
+                        return;
+                    }
+
+                    var read = await stream.ReadAsync(buffer.AsMemory(filled), _stopping.Token);
+                    if (read == 0)
+                    {
+                        return; // the client closed
+                    }
+
+                    filled += read;
+                }
+
+                var head = HttpRequestHead.Parse(buffer.AsSpan(0, end));
+                if (head is null || head.ContentLength is not { } length)
+                {
+                    await RefuseAsync(stream, LocalStatus.BadRequest, head is null ? "not an HTTP/1.x request" : "a body without Content-Length", localEnd.Port);
+                    return;
+                }
+
+                if (length > MaxBodyBytes)
+                {
+                    await RefuseAsync(stream, LocalStatus.PayloadTooLarge, $"a body of {length} bytes (at most {MaxBodyBytes})", localEnd.Port);
+                    return;
+                }
+
+                // The body: what came with the head, then the rest.
+                var body = new byte[length];
+                var after = end + 4;
+                var have = Math.Min(filled - after, (int)length);
+                buffer.AsSpan(after, have).CopyTo(body);
+                if (have < length)
+                {
+                    await stream.ReadExactlyAsync(body.AsMemory(have), _abort.Token);
+                }
+
+                buffer.AsSpan(after + have, filled - after - have).CopyTo(buffer);
+                filled -= after + have;
+
+                var request = new LocalRequest(head, body, localEnd, remoteEnd, services, _abort.Token);
+                var answer = await AnswerAsync(request);
+                var keepAlive = head.KeepAlive && !_stopping.IsCancellationRequested;
+                await answer.WriteAsync(stream, [new(AnsweringDeviceHeader.Name, device.Value.Id)], keepAlive, _abort.Token);
+                if (!keepAlive)
+                {
+                    return;
+                }
+            }
         }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or EndOfStreamException)
         {
-            logger.LogDebug("local request {Path}: the answer was not delivered ({Error})", context.Request.Url?.AbsolutePath, ex.Message);
+            logger.LogDebug("local connection from {Remote} ended: {Error}", remoteEnd, ex.Message);
         }
         catch (Exception ex)
         {
             counts.OnFailed();
-            logger.LogError(ex, "local request {Path}: answering failed", context.Request.Url?.AbsolutePath);
-        }
-        finally
-        {
-            try
-            {
-                response.Close();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                // The client is gone.
-            }
+            logger.LogError(ex, "local connection from {Remote} failed", remoteEnd);
         }
     }
 
-    private async Task<LocalAnswer> AnswerAsync(HttpListenerRequest request)
+    private async Task<LocalAnswer> AnswerAsync(LocalRequest request)
     {
-        if (_stopping)
+        if (_gates.FirstOrDefault(g => g.Takes(request.LocalPort)) is { } gate)
         {
-            return LocalAnswer.Empty(LocalStatus.ServiceUnavailable);
+            return await gate.AnswerAsync(request);
         }
 
-        var port = request.LocalEndPoint.Port;
-        if (_gates.FirstOrDefault(g => g.Takes(port)) is { } gate)
-        {
-            return await gate.AnswerAsync(new LocalRequest(request, services, null, _abort.Token));
-        }
-
-        var path = Uri.UnescapeDataString(request.Url?.AbsolutePath ?? "/");
-        if (request.ContentLength64 > MaxBodyBytes)
-        {
-            return Refuse(request, LocalStatus.PayloadTooLarge, $"a body of {request.ContentLength64} bytes (at most {MaxBodyBytes})");
-        }
-
-        if (routes.Find(request.HttpMethod, path, out var routeValue, out var allowed) is not { } handler)
+        if (routes.Find(request.Method, request.Path, out var routeValue, out var allowed) is not { } handler)
         {
             return allowed is null
-                ? Refuse(request, LocalStatus.NotFound, "no such path")
-                : Refuse(request, LocalStatus.MethodNotAllowed, $"{request.HttpMethod} not allowed").WithHeader("Allow", allowed);
+                ? Refuse(request.Method, request.Path, LocalStatus.NotFound, "no such path")
+                : Refuse(request.Method, request.Path, LocalStatus.MethodNotAllowed, $"{request.Method} not allowed").WithHeader("Allow", allowed);
         }
 
         try
         {
-            var answer = await handler(new LocalRequest(request, services, routeValue, _abort.Token));
+            request.RouteValue = routeValue;
+            var answer = await handler(request);
             counts.OnAnswered();
             return answer;
         }
         catch (BadLocalRequest bad)
         {
-            return Refuse(request, LocalStatus.BadRequest, bad.Message);
+            return Refuse(request.Method, request.Path, LocalStatus.BadRequest, bad.Message);
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
@@ -195,15 +240,22 @@ public sealed class LocalEndpoint(
         catch (Exception ex)
         {
             counts.OnFailed();
-            logger.LogError(ex, "local request {Method} {Path} failed", request.HttpMethod, path);
+            logger.LogError(ex, "local request {Method} {Path} failed", request.Method, request.Path);
             return LocalAnswer.Empty(LocalStatus.InternalServerError);
         }
     }
 
-    private LocalAnswer Refuse(HttpListenerRequest request, int status, string why)
+    /// <summary>A request that cannot be read: refused, counted, and the connection closed after the answer.</summary>
+    private async Task RefuseAsync(Stream stream, int status, string why, int localPort)
+    {
+        var answer = _gates.Any(g => g.Takes(localPort)) ? LocalAnswer.Empty(status) : Refuse("?", "?", status, why);
+        await answer.WriteAsync(stream, [new(AnsweringDeviceHeader.Name, device.Value.Id)], keepAlive: false, _abort.Token);
+    }
+
+    private LocalAnswer Refuse(string method, string path, int status, string why)
     {
         counts.OnRefused();
-        logger.LogDebug("local request {Method} {Path} refused ({Status}): {Why}", request.HttpMethod, request.Url?.AbsolutePath, status, why);
+        logger.LogDebug("local request {Method} {Path} refused ({Status}): {Why}", method, path, status, why);
         return LocalAnswer.Empty(status);
     }
 }

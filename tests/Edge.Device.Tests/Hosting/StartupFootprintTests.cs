@@ -8,7 +8,7 @@ namespace Edge.Device.Tests.Hosting;
 /// and the release download's TLS client made at start loaded it), System.IO.Ports (named beside the virtual printer's
 /// transport), the IIS and QUIC parts of the full web builder, System.Net.Http (the framework's HTTP client factory,
 /// made at start for update reports, and the LAN client's HttpClient made with it), the file watcher of
-/// appsettings.json, and ASP.NET Core with Kestrel (the local endpoint is an HttpListener: device/Host/Local/README.md).
+/// appsettings.json, and ASP.NET Core with Kestrel (the local endpoint is our own: device/Host/Local/README.md).
 /// </summary>
 public sealed class StartupFootprintTests : IDisposable
 {
