@@ -10,8 +10,8 @@ namespace Edge.Device.Local;
 /// <see cref="ILocalGate"/>'s address (the centre's LAN port). Every answer names the device that gave it
 /// (<see cref="AnsweringDeviceHeader"/>). A request the routes do not take, a query value that does not parse, a head
 /// over 16 KiB or a body over <see cref="MaxBodyBytes"/> is refused (404, 405, 400, 431, 413) and counted; a handler
-/// that throws is a 500, logged and counted. At shutdown it stops accepting, answers no new request (503) and waits
-/// for those in progress until the host's shutdown timeout, then cancels them. Why neither Kestrel nor HttpListener:
+/// that throws is a 500, logged and counted. At shutdown it stops accepting, closes idle connections, and waits for
+/// the answers in progress (sent with <c>Connection: close</c>) until the host's shutdown timeout, then cancels them. Why neither Kestrel nor HttpListener:
 /// device/Host/Local/README.md.
 /// </summary>
 public sealed class LocalEndpoint(
