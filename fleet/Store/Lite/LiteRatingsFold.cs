@@ -6,13 +6,14 @@ namespace Edge.Fleet.Store.Lite;
 /// <summary>
 /// Brings a <c>fleet.db</c> made before ratings were folded into their events to the current layout, when it is opened:
 /// each document of the old <see cref="LiteDocuments.RatingsCollection"/> gives its statistics fields (its time, which a
-/// clock anchor may have moved, whether it is satisfied, its clock state and run) to its event and is deleted, then the
-/// emptied collection and its indexes are dropped. A new file never has the collection, so this costs it one lookup.
+/// clock anchor may have moved, whether it is satisfied, its clock state and run) to its event, then the old collection
+/// and its indexes are dropped. A new file never has the collection, so this costs it one lookup.
 /// </summary>
 /// <remarks>
-/// Each chunk is one transaction (the events updated and their ratings deleted together), so a process stopped halfway
-/// leaves every rating in exactly one of the two places, and the next opening goes on where it stopped. Readers of the
-/// file that do not open it through the store (<c>move-to-postgres</c>'s <c>EventCopier</c>) read both places.
+/// The old documents stay until every event has its fields, then go in one drop (deleting them one by one, with their
+/// four index entries each, cost as much again). Each chunk is one transaction; a process stopped halfway leaves the
+/// old collection whole, so the next opening starts again and writes the same fields again. Readers of the file that do
+/// not open it through the store (<c>move-to-postgres</c>'s <c>EventCopier</c>) read both places.
 /// </remarks>
 internal static class LiteRatingsFold
 {
@@ -30,9 +31,10 @@ internal static class LiteRatingsFold
         var ratings = db.GetCollection(LiteDocuments.RatingsCollection);
         var events = db.GetCollection(LiteDocuments.EventsCollection);
         long moved = 0;
+        var after = BsonValue.MinValue;
         while (true)
         {
-            var chunk = ratings.Find(Query.All(), limit: ChunkSize).ToList();
+            var chunk = ratings.Find(Query.GT("_id", after), limit: ChunkSize).ToList();
             if (chunk.Count == 0)
             {
                 break;
@@ -48,13 +50,12 @@ internal static class LiteRatingsFold
                         LiteDocuments.SetRating(e, RatedAt(rating), rating["satisfied"].AsBoolean, Clock(rating), Run(rating));
                         events.Update(e);
                     }
-
-                    ratings.Delete(rating["_id"]);
                 }
 
                 return chunk.Count;
             });
             moved += chunk.Count;
+            after = chunk[^1]["_id"];
         }
 
         db.DropCollection(LiteDocuments.RatingsCollection);

@@ -91,27 +91,22 @@ public sealed class EventCopier : IEmbeddedDataCopier
     /// <summary>The source's rating times and clock states, which clock placement may have changed since ingest.</summary>
     private sealed class RatingTimes
     {
-        private readonly List<string> _devices = [];
-        private readonly List<long> _seqs = [];
-        private readonly List<DateTime> _ats = [];
-        private readonly List<string?> _runs = [];
-        private readonly List<long> _uptimes = [];
-        private readonly List<string> _clocks = [];
+        private readonly Dictionary<(string Device, long Seq), (DateTime At, string? Run, long UptimeMs, string Clock)> _byRating = [];
 
-        /// <summary>One rating: a folded event or an old statistics row (both carry device, seq, uptime, clock and run).</summary>
-        public void Add(BsonDocument rating, DateTime at)
-        {
-            _devices.Add(rating["device"].AsString);
-            _seqs.Add(rating["seq"].AsInt64);
-            _ats.Add(at);
-            _runs.Add(LiteRatingsFold.Run(rating));
-            _uptimes.Add(rating.TryGetValue("uptimeMs", out var uptime) && uptime.IsNumber ? uptime.AsInt64 : 0);
-            _clocks.Add(LiteRatingsFold.Clock(rating));
-        }
+        /// <summary>
+        /// One rating: a folded event or an old statistics row (both carry device, seq, uptime, clock and run). A file
+        /// stopped halfway through its fold has both, with the same fields: the rating is taken once.
+        /// </summary>
+        public void Add(BsonDocument rating, DateTime at) =>
+            _byRating[(rating["device"].AsString, rating["seq"].AsInt64)] = (
+                at,
+                LiteRatingsFold.Run(rating),
+                rating.TryGetValue("uptimeMs", out var uptime) && uptime.IsNumber ? uptime.AsInt64 : 0,
+                LiteRatingsFold.Clock(rating));
 
         public async Task CopyAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
         {
-            if (_devices.Count == 0)
+            if (_byRating.Count == 0)
             {
                 return;
             }
@@ -122,12 +117,12 @@ public sealed class EventCopier : IEmbeddedDataCopier
                      AS s(device_id, seq, at, run, uptime_ms, clock)
                 WHERE r.device_id = s.device_id AND r.seq = s.seq
                 """);
-            command.Parameters.Add(new() { Value = _devices.ToArray() });
-            command.Parameters.Add(new() { Value = _seqs.ToArray() });
-            command.Parameters.Add(new() { Value = _ats.ToArray() });
-            command.Parameters.Add(new() { Value = _runs.ToArray() });
-            command.Parameters.Add(new() { Value = _uptimes.ToArray() });
-            command.Parameters.Add(new() { Value = _clocks.ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Keys.Select(k => k.Device).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Keys.Select(k => k.Seq).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Values.Select(v => v.At).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Values.Select(v => v.Run).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Values.Select(v => v.UptimeMs).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Values.Select(v => v.Clock).ToArray() });
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }

@@ -57,16 +57,21 @@ public sealed class LiteRatingsFoldTests(PostgresServerFixture postgres) : IClas
         WriteOldFile(path);
         using (var db = LiteFile.Open(path))
         {
-            // What one finished chunk leaves: dev-a's first rating on its event, its statistics row gone.
+            // What one finished chunk leaves: dev-a's first ratings on their events, their statistics rows still there.
             var events = db.GetCollection(LiteDocuments.EventsCollection);
-            var ratings = db.GetCollection(LiteDocuments.RatingsCollection);
-            var id = LiteDocuments.EventId("dev-a", 1);
-            var folded = events.FindById(id);
-            LiteDocuments.SetRating(folded, Now.UtcDateTime, satisfied: true, RatingClock.Device, run: null);
-            events.Update(folded);
-            ratings.Delete(id);
+            foreach (var rating in db.GetCollection(LiteDocuments.RatingsCollection).Find(Query.EQ("device", "dev-a"), limit: 2).ToList())
+            {
+                var folded = events.FindById(rating["_id"]);
+                LiteDocuments.SetRating(folded, LiteRatingsFold.RatedAt(rating), rating["satisfied"].AsBoolean, LiteRatingsFold.Clock(rating), LiteRatingsFold.Run(rating));
+                events.Update(folded);
+            }
         }
 
+        // The copier, reading such a file, takes each rating once; the store finishes the fold.
+        var (target, _) = await postgres.CreateMigratedDatabaseAsync();
+        await using var _target = target;
+        await new EventCopier().CopyAsync(new FleetOptions { DataDir = _folder.Path }, target, CancellationToken.None);
+        await AssertSameAnswersAsync(new PostgresEventStore(target));
         using var store = new LiteEventStore(path);
         await AssertSameAnswersAsync(store);
     }
