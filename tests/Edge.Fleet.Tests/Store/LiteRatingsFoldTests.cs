@@ -136,15 +136,6 @@ public sealed class LiteRatingsFoldTests(PostgresServerFixture postgres) : IClas
         });
     }
 
-    private static DeviceEvent Rating(long seq, int level, string counter, string? field = null, DateTimeOffset? at = null) => new()
-    {
-        Seq = seq,
-        Kind = EventKinds.Rating,
-        At = at ?? Now,
-        UptimeMs = seq * 1000,
-        Counter = counter,
-        Field = field,
-        Level = level,
-        Scale = 4,
-    };
+    private static DeviceEvent Rating(long seq, int level, string counter, string? field = null, DateTimeOffset? at = null) =>
+        EventStoreContract.Rating(seq, level, counter, field, at: at ?? Now);
 }
