@@ -55,6 +55,10 @@ public sealed class LiteDesiredConfigStore : IDesiredConfigStore, IDisposable
     public Task<ReportedRecord?> FindReportedAsync(string deviceId, CancellationToken cancellationToken) =>
         Task.FromResult<ReportedRecord?>(_file.Locked((_, config) => config.Reported.FindById(deviceId)));
 
+    public Task<IReadOnlyList<ReportedRecord>> FindReportedAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ReportedRecord>>(_file.Locked((_, config) =>
+            deviceIds.Distinct(StringComparer.Ordinal).Select(id => config.Reported.FindById(id)).OfType<ReportedRecord>().ToList()));
+
     public Task<IReadOnlyList<ReportedRecord>> ListReportedAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ReportedRecord>>(_file.Locked((_, config) =>
             config.Reported.FindAll().OrderBy(r => r.DeviceId, StringComparer.Ordinal).ToList()));
