@@ -20,12 +20,14 @@ public static class BrokerRegistration
         return builder;
     }
 
-    /// <summary>The router and the lanes that handle statuses behind it (both broker modes).</summary>
+    /// <summary>The router, the lanes that handle statuses behind it and the turns of devices that came online (both broker modes).</summary>
     public static IServiceCollection AddDeviceMessageRouter(this IServiceCollection services)
     {
         services.AddSingleton<DeviceMessageRouter>();
         services.AddSingleton<DeviceStatusLanes>();
         services.AddHostedService(sp => sp.GetRequiredService<DeviceStatusLanes>());
+        services.AddSingleton<DeviceOnlineTurns>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeviceOnlineTurns>());
         return services;
     }
 }

@@ -9,7 +9,8 @@ namespace Edge.Fleet.Broker;
 /// What the fleet does with a message devices publish, independent of the broker it came through (the embedded
 /// one, or an external one reached with shared subscriptions): events go to ingest, statuses to presence, requests
 /// on a feature's own topics to that feature (<see cref="IDeviceRequestHandler"/>), reports to the features that read
-/// them (<see cref="IDeviceReportConsumer"/>). It knows no feature by name: the features that take events batches
+/// them (<see cref="IDeviceReportConsumer"/>), devices that come online to the features that check what they missed
+/// (<see cref="IDeviceOnlineConsumer"/>, many at a time). It knows no feature by name: the features that take events batches
 /// subscribe to ingest (<see cref="IBatchGate"/>, <see cref="IStoredBatchSubscriber"/>).
 /// </summary>
 public sealed partial class DeviceMessageRouter(
@@ -19,6 +20,7 @@ public sealed partial class DeviceMessageRouter(
     IEnumerable<IDeviceReportConsumer> reportConsumers,
     IEnumerable<IFleetTopicConsumer> fleetTopicConsumers,
     DeviceStatusLanes statusLanes,
+    DeviceOnlineTurns onlineTurns,
     ILogger<DeviceMessageRouter> logger)
 {
     private readonly IDeviceRequestHandler[] _requestHandlers = [.. requestHandlers];
@@ -118,6 +120,7 @@ public sealed partial class DeviceMessageRouter(
         {
             // What was stored while the device was away, or the ack it missed, frees its outbox now.
             ingest.ResendAck(deviceId);
+            onlineTurns.Add(deviceId);
         }
 
         _ = LogIfOnlineAsync(observed, deviceId, status.Session);

@@ -76,11 +76,16 @@ public sealed class CommandSender(
         return true;
     }
 
-    /// <summary>Sends again the pending commands of a device (null: of every device) that this node claims; returns how many.</summary>
-    public async Task<int> DeliverPendingAsync(string? deviceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends again the pending commands of <paramref name="deviceIds"/> (null: of every device) that this node claims;
+    /// returns how many. One read of the open commands serves every device asked.
+    /// </summary>
+    public async Task<int> DeliverPendingAsync(IReadOnlyCollection<string>? deviceIds, CancellationToken cancellationToken)
     {
+        var devices = deviceIds?.ToHashSet(StringComparer.Ordinal);
+        var open = await store.OpenAsync(devices is { Count: 1 } ? devices.First() : null, cancellationToken);
         var sent = 0;
-        foreach (var pending in (await store.OpenAsync(deviceId, cancellationToken)).Where(c => c.State == CommandStates.Pending))
+        foreach (var pending in open.Where(c => c.State == CommandStates.Pending && (devices is null || devices.Contains(c.DeviceId))))
         {
             sent += await DeliverAsync(pending.Id, cancellationToken) ? 1 : 0;
         }

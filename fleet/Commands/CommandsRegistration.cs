@@ -34,7 +34,7 @@ public static class CommandsRegistration
             sp => new PostgresCommandStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<CommandSender>();
         services.AddDeviceReportConsumer<CommandResultIntake>();
-        services.AddDeviceReportConsumer<PendingCommandDelivery>();
+        services.AddDeviceOnlineConsumer<PendingCommandDelivery>();
         services.AddHostedService<CommandSweeper>();
         services.AddApiJson(CommandsJson.Default);
         return builder;

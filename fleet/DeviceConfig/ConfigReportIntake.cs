@@ -6,13 +6,11 @@ using Edge.Wire;
 namespace Edge.Fleet.DeviceConfig;
 
 /// <summary>
-/// Reads devices' configuration reports (<c>config/reported</c>) into <see cref="IDesiredConfigStore"/>, and notices a
-/// device coming online (<c>status</c>) to send it its desired configuration if it does not run it yet. Unreadable or
-/// oversized reports are logged and counted.
+/// Reads devices' configuration reports (<c>config/reported</c>) into <see cref="IDesiredConfigStore"/>. Unreadable or
+/// oversized reports are logged and counted. (A device coming online is checked by <see cref="DesiredConfigOnlineCheck"/>.)
 /// </summary>
 public sealed class ConfigReportIntake(
     IDesiredConfigStore store,
-    DesiredConfigPublisher publisher,
     TimeProvider time,
     ILogger<ConfigReportIntake> logger) : IDeviceReportConsumer
 {
@@ -21,28 +19,10 @@ public sealed class ConfigReportIntake(
     /// <summary>Reports refused as unreadable or oversized since start.</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
-    public bool Wants(TopicKind kind) => kind is TopicKind.ConfigReported or TopicKind.Status;
+    public bool Wants(TopicKind kind) => kind == TopicKind.ConfigReported;
 
     public async Task ConsumeAsync(TopicAddress address, ReadOnlySequence<byte> payload, CancellationToken cancellationToken)
     {
-        if (address.Kind == TopicKind.Status)
-        {
-            if (IsOnline(payload))
-            {
-                try
-                {
-                    await publisher.PublishIfBehindAsync(address.DeviceId, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The store is unreachable: the status itself must still reach the router; published next time.
-                    logger.LogWarning("Desired configuration of {Device} not checked: {Error}", address.DeviceId, ex.Message);
-                }
-            }
-
-            return;
-        }
-
         if (payload.IsEmpty)
         {
             return;
@@ -85,20 +65,6 @@ public sealed class ConfigReportIntake(
         {
             logger.LogWarning("{Device} refused configuration v{Version} and keeps v{Applied}: {Reason}",
                 address.DeviceId, report.RejectedVersion, report.AppliedVersion, report.Reason);
-        }
-    }
-
-    /// <summary>True for a readable <c>status</c> payload that says online (also used by the command delivery).</summary>
-    internal static bool IsOnline(ReadOnlySequence<byte> payload)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(payload);
-            return JsonSerializer.Deserialize(ref reader, WireJson.Default.DeviceStatus) is { Online: true };
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 }

@@ -8,8 +8,8 @@ namespace Edge.Fleet.DeviceConfig;
 /// <summary>
 /// Publishes each device's desired configuration, retained, on <c>edge/v1/{device}/config</c>: after a change to any
 /// layer that applies to it, when it comes online without running the desired version (a device enrolled after its
-/// centre's defaults were set, or an embedded broker that lost its retained messages with a restart), and for every
-/// known device at start-up.
+/// centre's defaults were set, or an embedded broker that lost its retained messages with a restart: many devices at a
+/// time, <see cref="DesiredConfigOnlineCheck"/>), and for every known device at start-up.
 /// </summary>
 public sealed class DesiredConfigPublisher(
     IDesiredConfigStore store,
@@ -37,11 +37,43 @@ public sealed class DesiredConfigPublisher(
 
     public async Task PublishAsync(string deviceId, CancellationToken cancellationToken)
     {
-        if (await store.DesiredAsync(TargetOf(deviceId), cancellationToken) is not { } desired)
+        if (await store.DesiredAsync(TargetOf(deviceId), cancellationToken) is { } desired)
+        {
+            await PublishAsync(deviceId, desired, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Publishes to each of <paramref name="deviceIds"/> (devices that came online) that does not report its desired
+    /// version: one read of the layers and one of the reports for them all.
+    /// </summary>
+    public async Task PublishToBehindAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
+    {
+        var targets = deviceIds.Select(TargetOf).ToList();
+        var layers = (await store.FindLayersAsync(targets.SelectMany(ConfigLayers.IdsOf).ToHashSet(StringComparer.Ordinal), cancellationToken))
+            .ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var desired = targets
+            .Select(t => (t.DeviceId, Desired: ConfigLayers.Merge([.. ConfigLayers.IdsOf(t).Select(layers.GetValueOrDefault).OfType<ConfigLayer>()])))
+            .Where(d => d.Desired is not null)
+            .ToList();
+        if (desired.Count == 0)
         {
             return;
         }
 
+        var applied = (await store.FindReportedAsync([.. desired.Select(d => d.DeviceId)], cancellationToken))
+            .ToDictionary(r => r.DeviceId, r => r.AppliedVersion, StringComparer.Ordinal);
+        foreach (var (deviceId, config) in desired)
+        {
+            if (!applied.TryGetValue(deviceId, out var version) || version != config!.Version)
+            {
+                await PublishAsync(deviceId, config!, cancellationToken);
+            }
+        }
+    }
+
+    private async Task PublishAsync(string deviceId, DesiredConfig desired, CancellationToken cancellationToken)
+    {
         try
         {
             await downlink.PublishAsync(Topics.Config(deviceId), JsonSerializer.SerializeToUtf8Bytes(desired, ConfigJson.Default.DesiredConfig), retain: true, cancellationToken);
@@ -51,16 +83,6 @@ public sealed class DesiredConfigPublisher(
         {
             // Published again when the device next comes online without this version.
             logger.LogWarning("Desired configuration v{Version} for {Device} not published: {Error}", desired.Version, deviceId, ex.Message);
-        }
-    }
-
-    /// <summary>Publishes when the device does not report the desired version (called when it comes online).</summary>
-    public async Task PublishIfBehindAsync(string deviceId, CancellationToken cancellationToken)
-    {
-        if (await store.DesiredAsync(TargetOf(deviceId), cancellationToken) is { } desired
-            && (await store.FindReportedAsync(deviceId, cancellationToken))?.AppliedVersion != desired.Version)
-        {
-            await PublishAsync(deviceId, cancellationToken);
         }
     }
 }

@@ -28,6 +28,7 @@ public static class DeviceConfigRegistration
             sp => new PostgresDesiredConfigStore(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton<DesiredConfigPublisher>();
         services.AddDeviceReportConsumer<ConfigReportIntake>();
+        services.AddDeviceOnlineConsumer<DesiredConfigOnlineCheck>();
         services.AddHostedService<DesiredConfigStartupPublisher>();
         services.AddApiJson(DeviceConfigJson.Default);
         return builder;

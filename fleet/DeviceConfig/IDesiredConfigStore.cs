@@ -29,6 +29,9 @@ public interface IDesiredConfigStore
 
     Task<ReportedRecord?> FindReportedAsync(string deviceId, CancellationToken cancellationToken);
 
+    /// <summary>The latest reports of the devices among <paramref name="deviceIds"/> that reported (any order).</summary>
+    Task<IReadOnlyList<ReportedRecord>> FindReportedAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken);
+
     /// <summary>Every device's latest report, by device id.</summary>
     Task<IReadOnlyList<ReportedRecord>> ListReportedAsync(CancellationToken cancellationToken);
 

@@ -30,8 +30,7 @@ public sealed class LiteDesiredConfigStore : IDesiredConfigStore, IDisposable
         Task.FromResult<ConfigLayer?>(_file.Locked((_, config) => config.Layers.FindById(id)));
 
     public Task<IReadOnlyList<ConfigLayer>> FindLayersAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ConfigLayer>>(_file.Locked((_, config) =>
-            ids.Distinct(StringComparer.Ordinal).Select(id => config.Layers.FindById(id)).OfType<ConfigLayer>().ToList()));
+        Task.FromResult<IReadOnlyList<ConfigLayer>>(_file.Locked((_, config) => config.Layers.Find(ById(ids)).ToList()));
 
     public Task<IReadOnlyList<ConfigLayer>> ListLayersAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ConfigLayer>>(_file.Locked((_, config) => config.Layers.FindAll().OrderBy(l => l.Id, StringComparer.Ordinal).ToList()));
@@ -55,6 +54,9 @@ public sealed class LiteDesiredConfigStore : IDesiredConfigStore, IDisposable
     public Task<ReportedRecord?> FindReportedAsync(string deviceId, CancellationToken cancellationToken) =>
         Task.FromResult<ReportedRecord?>(_file.Locked((_, config) => config.Reported.FindById(deviceId)));
 
+    public Task<IReadOnlyList<ReportedRecord>> FindReportedAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ReportedRecord>>(_file.Locked((_, config) => config.Reported.Find(ById(deviceIds)).ToList()));
+
     public Task<IReadOnlyList<ReportedRecord>> ListReportedAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ReportedRecord>>(_file.Locked((_, config) =>
             config.Reported.FindAll().OrderBy(r => r.DeviceId, StringComparer.Ordinal).ToList()));
@@ -66,6 +68,13 @@ public sealed class LiteDesiredConfigStore : IDesiredConfigStore, IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    /// <summary>
+    /// One query over the id index for many ids: a <c>FindById</c> per id built and ran a query each, about 2% of the
+    /// fleet's CPU when a connect wave of 10,000 devices checked their layers (issue 14).
+    /// </summary>
+    private static BsonExpression ById(IReadOnlyCollection<string> ids) =>
+        Query.In("_id", ids.Distinct(StringComparer.Ordinal).Select(id => new BsonValue(id)).ToArray());
 
     /// <summary>The file's collections and the highest revision stored, read again at every opening.</summary>
     private sealed class Collections(ILiteCollection<ConfigLayer> layers, ILiteCollection<ReportedRecord> reported)

@@ -56,6 +56,13 @@ public sealed class PostgresDesiredConfigStore(NpgsqlDataSource dataSource) : ID
         return (await ReadReportedAsync(command, cancellationToken)).SingleOrDefault();
     }
 
+    public async Task<IReadOnlyList<ReportedRecord>> FindReportedAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {ReportedColumns} FROM config_reported WHERE device_id = ANY($1)");
+        command.Parameters.Add(new() { Value = deviceIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        return await ReadReportedAsync(command, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<ReportedRecord>> ListReportedAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {ReportedColumns} FROM config_reported ORDER BY device_id COLLATE \"C\"");

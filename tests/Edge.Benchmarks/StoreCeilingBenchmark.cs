@@ -51,6 +51,54 @@ public static class StoreCeilingBenchmark
         });
         Add(figures, "LiteDB alone, one document per event, primary key only", bare, total,
             "the same turns, the same durable commit (commit + checkpoint on Edge's ordered streams): the engine's ceiling");
+
+        // The same file as versions before the fold kept it, opened by the store: what a fleet upgraded in place pays once.
+        Unfold(folder["fleet-store.db"]);
+        var fold = await MeasureAsync(async () =>
+        {
+            using var lite = new LiteEventStore(folder["fleet-store.db"]);
+            await lite.GetAckedUpToAsync("ceiling-001", CancellationToken.None);
+        });
+        figures.Add("store ceiling: opening a file made before the fold", $"{fold.Wall.TotalSeconds:F1} s",
+            $"{total:N0} ratings moved from their own collection into their events, {fold.Cpu.TotalSeconds:F1} s of CPU (LiteRatingsFold)");
+    }
+
+    /// <summary>
+    /// Gives the store's file the layout of versions before the fold: each rating's statistics fields moved out of its
+    /// event into a document of its own in <c>ratings</c>, indexed by time, counter and device.
+    /// </summary>
+    private static void Unfold(string path)
+    {
+        using var db = LiteFile.Open(path, "events", "ratings");
+        var events = db.GetCollection("events");
+        var ratings = db.GetCollection("ratings");
+        ratings.EnsureIndex("at");
+        ratings.EnsureIndex("counter");
+        ratings.EnsureIndex("device");
+        events.DropIndex("ratedAt");
+        foreach (var page in events.Query().Select("$._id").ToEnumerable().Select(d => d["_id"]).ToList().Chunk(5_000))
+        {
+            LiteFile.CommitDurably(db, () =>
+            {
+                foreach (var e in page.Select(events.FindById))
+                {
+                    ratings.Insert(new BsonDocument
+                    {
+                        ["_id"] = e["_id"], ["device"] = e["device"], ["seq"] = e["seq"], ["level"] = e["level"], ["scale"] = e["scale"],
+                        ["satisfied"] = e["satisfied"], ["suspect"] = false, ["at"] = e["ratedAt"], ["uptimeMs"] = e["uptimeMs"],
+                        ["clock"] = e["clock"], ["counter"] = e["counter"], ["run"] = e["run"],
+                    });
+                    foreach (var folded in new[] { "ratedAt", "satisfied", "clock", "run" })
+                    {
+                        e.Remove(folded);
+                    }
+
+                    events.Update(e);
+                }
+
+                return page.Length;
+            });
+        }
     }
 
     private static void Add(FigureTable figures, string name, (TimeSpan Wall, TimeSpan Cpu) measured, int events, string note) =>

@@ -11,7 +11,18 @@ internal static class LiteDocuments
 {
     public const string EventsCollection = "events";
     public const string SequencesCollection = "sequences";
+
+    /// <summary>
+    /// Where files made before kept each rating's statistics row, a second document beside its event; folded into the
+    /// event when such a file is opened (<see cref="LiteRatingsFold"/>). A new file has no such collection.
+    /// </summary>
     public const string RatingsCollection = "ratings";
+
+    /// <summary>
+    /// The rating's time as the statistics count it, set on a rating's event only (indexed, <see cref="RatingFields"/>):
+    /// the device's time at first, moved by a clock anchor (<c>at</c> stays what the device said).
+    /// </summary>
+    public const string RatedAtField = "ratedAt";
 
     /// <summary>
     /// Ratings an anchor may still move, <c>{ _id: rating id, key: "{clock}:{device}/{run}" }</c>, indexed by key: a few
@@ -23,7 +34,7 @@ internal static class LiteDocuments
     /// <summary>Conflicting duplicates, <c>{ _id: "{device}/{seq:D19}/{newHash}", device, seq, storedHash, newHash, detectedAt }</c>.</summary>
     public const string ConflictsCollection = "conflicts";
 
-    public static readonly string[] Collections = [EventsCollection, SequencesCollection, RatingsCollection, ClockPendingCollection, ConflictsCollection];
+    public static readonly string[] Collections = [EventsCollection, SequencesCollection, ClockPendingCollection, ConflictsCollection];
 
     /// <summary>
     /// LiteDB has no compound keys: (device, seq) becomes one string id, seq zero-padded so that ids sort by seq.
@@ -31,7 +42,10 @@ internal static class LiteDocuments
     /// </summary>
     public static string EventId(string device, long seq) => $"{device}/{seq:D19}";
 
-    /// <summary>The event as stored, with its <see cref="EventFingerprint"/> in <c>hash</c> (to recognise a conflicting duplicate).</summary>
+    /// <summary>
+    /// The event as stored, with its <see cref="EventFingerprint"/> in <c>hash</c> (to recognise a conflicting duplicate)
+    /// and, for a countable rating, its statistics fields (<see cref="RatingFields"/>): one document per rating.
+    /// </summary>
     public static BsonDocument FromEvent(string device, DeviceEvent e, string hash, DateTime receivedAt)
     {
         var doc = new BsonDocument
@@ -54,7 +68,26 @@ internal static class LiteDocuments
         SetIfPresent(doc, "subject", e.Subject);
         SetIfPresent(doc, "state", e.State);
         SetIfPresent(doc, "detail", e.Detail);
+        if (e.Kind == EventKinds.Rating && e.Level is { } level)
+        {
+            var scale = e.Scale ?? RatingScale.Default;
+            SetRating(doc, e.At.UtcDateTime, RatingScale.IsSatisfied(level, scale), RatingClock.Of(e), e.Run);
+        }
+
         return doc;
+    }
+
+    /// <summary>
+    /// The statistics fields of a countable rating, on its event: <see cref="RatedAtField"/>, <c>satisfied</c> (decided
+    /// once, with the scale the device reported or the default), <c>clock</c> (<see cref="RatingClock"/>) and <c>run</c>.
+    /// Level, counter, field and suspect are the event's own. An event without them is not counted.
+    /// </summary>
+    public static void SetRating(BsonDocument doc, DateTime ratedAt, bool satisfied, string clock, string? run)
+    {
+        doc[RatedAtField] = ratedAt;
+        doc["satisfied"] = satisfied;
+        doc["clock"] = clock;
+        SetIfPresent(doc, "run", run);
     }
 
     /// <summary>The event a document of <see cref="EventsCollection"/> holds (what <see cref="FromEvent"/> wrote).</summary>
@@ -76,37 +109,6 @@ internal static class LiteDocuments
     };
 
     private static string? Text(BsonDocument doc, string name) => doc.TryGetValue(name, out var value) && value.IsString ? value.AsString : null;
-
-    /// <summary>
-    /// The statistics row of a rating event, or null when the event is not a countable rating. Whether it is
-    /// satisfied is decided here, once, with the scale the device reported (the default scale when it sent none).
-    /// </summary>
-    public static BsonDocument? FromRating(string device, DeviceEvent e)
-    {
-        if (e.Kind != EventKinds.Rating || e.Level is not { } level)
-        {
-            return null;
-        }
-
-        var scale = e.Scale ?? RatingScale.Default;
-        var doc = new BsonDocument
-        {
-            ["_id"] = EventId(device, e.Seq),
-            ["device"] = device,
-            ["seq"] = e.Seq,
-            ["level"] = level,
-            ["scale"] = scale,
-            ["satisfied"] = RatingScale.IsSatisfied(level, scale),
-            ["suspect"] = e.Suspect ?? false,
-            ["at"] = e.At.UtcDateTime,
-            ["uptimeMs"] = e.UptimeMs,
-            ["clock"] = RatingClock.Of(e),
-        };
-        SetIfPresent(doc, "counter", e.Counter);
-        SetIfPresent(doc, "field", e.Field);
-        SetIfPresent(doc, "run", e.Run);
-        return doc;
-    }
 
     /// <summary>The pending row of a rating an anchor may move, or null when its time is final or cannot be placed.</summary>
     public static BsonDocument? PendingOf(string device, DeviceEvent e) =>

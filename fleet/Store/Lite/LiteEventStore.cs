@@ -98,15 +98,14 @@ public sealed class LiteEventStore : IEventStore, IDisposable
 
     private static RatingCounts CountRatings(LiteSession session, RatingFilter filter)
     {
-        var query = session.Ratings.Query().Where("suspect = false");
-        if (filter.From is { } from)
-        {
-            query = query.Where("at >= @0", from.UtcDateTime);
-        }
-
+        // Ratings are the events with a rating time (LiteDocuments.RatedAtField): always a range of its index, which
+        // leaves every other event out (no time sorts before DateTime.MinValue, and a missing field is null).
+        var query = session.Events.Query()
+            .Where($"{LiteDocuments.RatedAtField} >= @0", (filter.From ?? DateTimeOffset.MinValue).UtcDateTime)
+            .Where("suspect != true");
         if (filter.To is { } to)
         {
-            query = query.Where("at < @0", to.UtcDateTime);
+            query = query.Where($"{LiteDocuments.RatedAtField} < @0", to.UtcDateTime);
         }
 
         if (filter.Counter is not null)
@@ -121,7 +120,7 @@ public sealed class LiteEventStore : IEventStore, IDisposable
 
         if (filter.DeviceId is { } device)
         {
-            // One device's ratings are one range of the primary key ("{device}/{seq:D19}"): no index of their own.
+            // One device's events are one range of the primary key ("{device}/{seq:D19}"): no index of their own.
             query = query
                 .Where("_id BETWEEN @0 AND @1", LiteDocuments.EventId(device, 0), LiteDocuments.EventId(device, long.MaxValue))
                 .Where("device = @0", device);
@@ -167,11 +166,11 @@ public sealed class LiteEventStore : IEventStore, IDisposable
         {
             foreach (var pending in movable)
             {
-                if (session.Ratings.FindById(pending["_id"]) is { } rating)
+                if (session.Events.FindById(pending["_id"]) is { } rating)
                 {
-                    rating["at"] = anchor.TimeOf(rating["uptimeMs"].AsInt64);
+                    rating[LiteDocuments.RatedAtField] = anchor.TimeOf(rating["uptimeMs"].AsInt64);
                     rating["clock"] = after;
-                    session.Ratings.Update(rating);
+                    session.Events.Update(rating);
                 }
 
                 if (anchor.Exact)
@@ -268,17 +267,14 @@ public sealed class LiteEventStore : IEventStore, IDisposable
                     continue;
                 }
 
-                session.Events.Insert(LiteDocuments.FromEvent(device, e, hash, receivedAt));
-                if (LiteDocuments.FromRating(device, e) is { } rating)
+                var document = LiteDocuments.FromEvent(device, e, hash, receivedAt);
+                session.Events.Insert(document);
+                if (document.ContainsKey(LiteDocuments.RatedAtField) && LiteDocuments.PendingOf(device, e) is { } pending)
                 {
-                    session.Ratings.Insert(rating);
-                    if (LiteDocuments.PendingOf(device, e) is { } pending)
-                    {
-                        // Counted before the commit: a failed one leaves a count too high, which costs one query.
-                        session.ClockPending.Insert(pending);
-                        var key = pending[LiteDocuments.PendingKeyField].AsString;
-                        session.PendingByKey[key] = session.PendingByKey.GetValueOrDefault(key) + 1;
-                    }
+                    // Counted before the commit: a failed one leaves a count too high, which costs one query.
+                    session.ClockPending.Insert(pending);
+                    var key = pending[LiteDocuments.PendingKeyField].AsString;
+                    session.PendingByKey[key] = session.PendingByKey.GetValueOrDefault(key) + 1;
                 }
 
                 inserted.Add(e.Seq);

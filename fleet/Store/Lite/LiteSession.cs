@@ -14,15 +14,15 @@ internal sealed class LiteSession
         Db = db;
         Events = db.GetCollection(LiteDocuments.EventsCollection);
         Sequences = db.GetCollection(LiteDocuments.SequencesCollection);
-        Ratings = db.GetCollection(LiteDocuments.RatingsCollection);
         ClockPending = db.GetCollection(LiteDocuments.ClockPendingCollection);
         Conflicts = db.GetCollection(LiteDocuments.ConflictsCollection);
 
-        // Statistics filter by time range first, then by counter or field; the ratings of one device are a range of the
-        // primary key (LiteEventStore.CountRatings), as its events are.
-        Ratings.EnsureIndex("at");
-        DropIndexIfPresent(db, Ratings, "counter");
-        DropIndexIfPresent(db, Ratings, "device");
+        // A rating is its event (LiteDocuments.FromEvent); a file made before kept a second document per rating.
+        LiteRatingsFold.Run(db);
+
+        // Statistics filter by the rating's time first, then by counter or field; the ratings of one device are a range
+        // of the primary key (LiteEventStore.CountRatings). Events without a rating time are not in the range asked.
+        Events.EnsureIndex(LiteDocuments.RatedAtField);
         ClockPending.EnsureIndex(LiteDocuments.PendingKeyField);
         Conflicts.EnsureIndex("device");
         foreach (var pending in ClockPending.FindAll())
@@ -34,23 +34,9 @@ internal sealed class LiteSession
 
     public LiteDatabase Db { get; }
 
-    /// <summary>
-    /// Files made before an index was given up still carry it, and every insert would keep paying for it: a rating's
-    /// index entries are most of the CPU its storing costs (a fifth each, profiled). The answers do not change.
-    /// </summary>
-    private static void DropIndexIfPresent(LiteDatabase db, ILiteCollection<BsonDocument> collection, string index)
-    {
-        if (db.GetCollection("$indexes").Exists(Query.And(Query.EQ("collection", collection.Name), Query.EQ("name", index))))
-        {
-            collection.DropIndex(index);
-        }
-    }
-
     public ILiteCollection<BsonDocument> Events { get; }
 
     public ILiteCollection<BsonDocument> Sequences { get; }
-
-    public ILiteCollection<BsonDocument> Ratings { get; }
 
     public ILiteCollection<BsonDocument> ClockPending { get; }
 

@@ -12,7 +12,9 @@ namespace Edge.Fleet.Store.Moving;
 /// Copies the embedded event store (<c>fleet.db</c>: events, their sequences and the ratings projection) into
 /// PostgreSQL. Events go through <see cref="PostgresEventStore.AppendAsync"/>, grouped by the time they were received,
 /// so the target keeps each (device, seq) once and derives <c>up_to</c> and the ratings exactly as ingest does; then
-/// each rating's time, run and clock state are taken from the source (a rating already placed in time stays placed).
+/// each rating's time, run and clock state are taken from the source (a rating already placed in time stays placed):
+/// from its event, or from the statistics row of a file made before ratings were folded into their events
+/// (<see cref="LiteRatingsFold"/>; a file is folded when the fleet opens it, and the copier does not write its source).
 /// </summary>
 public sealed class EventCopier : IEmbeddedDataCopier
 {
@@ -36,8 +38,9 @@ public sealed class EventCopier : IEmbeddedDataCopier
         }
 
         using var db = LiteFile.Open(source.StorePath, LiteDocuments.EventsCollection, LiteDocuments.SequencesCollection,
-            LiteDocuments.RatingsCollection, LiteDocuments.ClockPendingCollection);
+            LiteDocuments.ClockPendingCollection);
         var store = new PostgresEventStore(target);
+        var ratingTimes = new RatingTimes();
         long copied = 0;
         var pending = new List<(string Device, DeviceEvent Event)>();
         DateTime? pendingReceivedAt = null;
@@ -51,6 +54,10 @@ public sealed class EventCopier : IEmbeddedDataCopier
 
             pendingReceivedAt = receivedAt;
             pending.Add((doc["device"].AsString, LiteDocuments.ToEvent(doc)));
+            if (doc.TryGetValue(LiteDocuments.RatedAtField, out var ratedAt) && ratedAt.IsDateTime)
+            {
+                ratingTimes.Add(doc, DateTime.SpecifyKind(ratedAt.AsDateTime, DateTimeKind.Utc));
+            }
         }
 
         if (pending.Count > 0)
@@ -58,7 +65,15 @@ public sealed class EventCopier : IEmbeddedDataCopier
             copied += await AppendAsync(store, pending, pendingReceivedAt!.Value, cancellationToken);
         }
 
-        await CopyRatingTimesAsync(db, target, cancellationToken);
+        if (db.CollectionExists(LiteDocuments.RatingsCollection))
+        {
+            foreach (var rating in db.GetCollection(LiteDocuments.RatingsCollection).FindAll())
+            {
+                ratingTimes.Add(rating, LiteRatingsFold.RatedAt(rating));
+            }
+        }
+
+        await ratingTimes.CopyAsync(target, cancellationToken);
         return copied;
     }
 
@@ -74,41 +89,41 @@ public sealed class EventCopier : IEmbeddedDataCopier
     }
 
     /// <summary>The source's rating times and clock states, which clock placement may have changed since ingest.</summary>
-    private static async Task CopyRatingTimesAsync(LiteDatabase db, NpgsqlDataSource target, CancellationToken cancellationToken)
+    private sealed class RatingTimes
     {
-        var devices = new List<string>();
-        var seqs = new List<long>();
-        var ats = new List<DateTime>();
-        var runs = new List<string?>();
-        var uptimes = new List<long>();
-        var clocks = new List<string>();
-        foreach (var doc in db.GetCollection(LiteDocuments.RatingsCollection).FindAll())
-        {
-            devices.Add(doc["device"].AsString);
-            seqs.Add(doc["seq"].AsInt64);
-            ats.Add(DateTime.SpecifyKind(doc["at"].AsDateTime, DateTimeKind.Utc));
-            runs.Add(doc.TryGetValue("run", out var run) && run.IsString ? run.AsString : null);
-            uptimes.Add(doc.TryGetValue("uptimeMs", out var uptime) && uptime.IsNumber ? uptime.AsInt64 : 0);
-            clocks.Add(doc.TryGetValue("clock", out var clock) && clock.IsString ? clock.AsString : RatingClock.Device);
-        }
+        private readonly Dictionary<(string Device, long Seq), (DateTime At, string? Run, long UptimeMs, string Clock)> _byRating = [];
 
-        if (devices.Count == 0)
-        {
-            return;
-        }
+        /// <summary>
+        /// One rating: a folded event or an old statistics row (both carry device, seq, uptime, clock and run). A file
+        /// stopped halfway through its fold has both, with the same fields: the rating is taken once.
+        /// </summary>
+        public void Add(BsonDocument rating, DateTime at) =>
+            _byRating[(rating["device"].AsString, rating["seq"].AsInt64)] = (
+                at,
+                LiteRatingsFold.Run(rating),
+                rating.TryGetValue("uptimeMs", out var uptime) && uptime.IsNumber ? uptime.AsInt64 : 0,
+                LiteRatingsFold.Clock(rating));
 
-        await using var command = target.CreateCommand("""
-            UPDATE ratings r SET at = s.at, run = s.run, uptime_ms = s.uptime_ms, clock = s.clock
-            FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::bigint[], $6::text[])
-                 AS s(device_id, seq, at, run, uptime_ms, clock)
-            WHERE r.device_id = s.device_id AND r.seq = s.seq
-            """);
-        command.Parameters.Add(new() { Value = devices.ToArray() });
-        command.Parameters.Add(new() { Value = seqs.ToArray() });
-        command.Parameters.Add(new() { Value = ats.ToArray() });
-        command.Parameters.Add(new() { Value = runs.ToArray() });
-        command.Parameters.Add(new() { Value = uptimes.ToArray() });
-        command.Parameters.Add(new() { Value = clocks.ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        public async Task CopyAsync(NpgsqlDataSource target, CancellationToken cancellationToken)
+        {
+            if (_byRating.Count == 0)
+            {
+                return;
+            }
+
+            await using var command = target.CreateCommand("""
+                UPDATE ratings r SET at = s.at, run = s.run, uptime_ms = s.uptime_ms, clock = s.clock
+                FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::bigint[], $6::text[])
+                     AS s(device_id, seq, at, run, uptime_ms, clock)
+                WHERE r.device_id = s.device_id AND r.seq = s.seq
+                """);
+            command.Parameters.Add(new() { Value = _byRating.Keys.Select(k => k.Device).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Keys.Select(k => k.Seq).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Values.Select(v => v.At).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Values.Select(v => v.Run).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Values.Select(v => v.UptimeMs).ToArray() });
+            command.Parameters.Add(new() { Value = _byRating.Values.Select(v => v.Clock).ToArray() });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 }

@@ -85,9 +85,6 @@ public sealed class CommandLifecycleTests : IDisposable
 
     private PendingCommandDelivery Delivery() => new(_sender, NullLogger<PendingCommandDelivery>.Instance);
 
-    private static ReadOnlySequence<byte> Status(bool online) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(new DeviceStatus(online, "s1", DateTimeOffset.UtcNow), WireJson.Default.DeviceStatus));
-
     [Fact]
     public async Task The_sweeper_ends_nothing_while_this_node_does_not_lead_and_catches_up_once_it_does()
     {
@@ -130,22 +127,37 @@ public sealed class CommandLifecycleTests : IDisposable
     public async Task A_device_coming_back_gets_its_pending_commands_again_at_most_once_per_quiet_period()
     {
         var command = await _sender.IssueAsync("dev-1", CommandKinds.Identify, 10, 600, "tech", CancellationToken.None);
-        var address = new TopicAddress("dev-1", TopicKind.Status, null);
         var afterIssue = _downlink.Published;
 
-        await Delivery().ConsumeAsync(address, Status(online: true), CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(["dev-1"], CancellationToken.None);
         Assert.Equal(afterIssue, _downlink.Published);
 
         _clock.Advance(TimeSpan.FromSeconds(new CommandsOptions().RedeliveryQuietSeconds));
-        await Delivery().ConsumeAsync(address, Status(online: false), CancellationToken.None);
-        Assert.Equal(afterIssue, _downlink.Published);
-        await Delivery().ConsumeAsync(address, Status(online: true), CancellationToken.None);
-        await Delivery().ConsumeAsync(address, Status(online: true), CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(["dev-1"], CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(["dev-1"], CancellationToken.None);
         Assert.Equal(afterIssue + 1, _downlink.Published);
 
         await Intake().ConsumeAsync(new TopicAddress("dev-1", TopicKind.CommandResult, command.Id), Result(command.Id, CommandOutcomes.Succeeded), CancellationToken.None);
         _clock.Advance(TimeSpan.FromHours(1));
-        await Delivery().ConsumeAsync(address, Status(online: true), CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(["dev-1"], CancellationToken.None);
         Assert.Equal(afterIssue + 1, _downlink.Published);
+    }
+
+    [Fact]
+    public async Task Devices_coming_back_in_one_turn_get_their_own_pending_commands_and_no_other_devices()
+    {
+        var first = await _sender.IssueAsync("dev-1", CommandKinds.Identify, 10, 600, "tech", CancellationToken.None);
+        var away = await _sender.IssueAsync("dev-2", CommandKinds.Identify, 10, 600, "tech", CancellationToken.None);
+        var third = await _sender.IssueAsync("dev-3", CommandKinds.TestPrint, 10, 600, "tech", CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(new CommandsOptions().RedeliveryQuietSeconds));
+        _downlink.Retained.Clear();
+        var before = _downlink.Published;
+
+        await Delivery().DevicesOnlineAsync(["dev-1", "dev-3", "dev-4"], CancellationToken.None);
+
+        Assert.Equal(2, _downlink.Published - before);
+        Assert.True(_downlink.Retained[Topics.Command("dev-1", first.Id)].Length > 0);
+        Assert.True(_downlink.Retained[Topics.Command("dev-3", third.Id)].Length > 0);
+        Assert.False(_downlink.Retained.ContainsKey(Topics.Command("dev-2", away.Id)));
     }
 }

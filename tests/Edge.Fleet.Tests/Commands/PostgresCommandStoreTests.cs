@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Edge.Fleet.Commands;
 using Edge.Fleet.Tests.Support;
 using Edge.Testing;
@@ -34,10 +32,9 @@ public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : 
             await AddAsync(Command($"c{i:D2}", issuedSecondsAgo: 300));
         }
 
-        var online = new ReadOnlySequence<byte>(JsonSerializer.SerializeToUtf8Bytes(new DeviceStatus(true, "s", DateTimeOffset.UtcNow), WireJson.Default.DeviceStatus));
         await Task.WhenAll(nodes.SelectMany(n => Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
             new PendingCommandDelivery(Sender(n.Store, n.Downlink, clock), NullLogger<PendingCommandDelivery>.Instance)
-                .ConsumeAsync(new TopicAddress("dev-1", TopicKind.Status, null), online, CancellationToken.None)))));
+                .DevicesOnlineAsync(["dev-0", "dev-1"], CancellationToken.None)))));
 
         Assert.Equal(20, nodes.Sum(n => n.Downlink.Published));
         var sentTopics = nodes.SelectMany(n => n.Downlink.Retained.Keys).ToList();

@@ -111,6 +111,19 @@ public abstract class DesiredConfigStoreContract : StoreContractBase<IDesiredCon
         Assert.Equal(["dev-1", "dev-2"], (await Store.ListReportedAsync(CancellationToken.None)).Select(r => r.DeviceId));
     }
 
+    [Fact]
+    public async Task Reports_are_found_by_device_ids_skipping_devices_that_never_reported()
+    {
+        await Store.SaveReportedAsync(Report("dev-1", 3, ConfigStates.Applied), CancellationToken.None);
+        await Store.SaveReportedAsync(Report("dev-2", 5, ConfigStates.Applied), CancellationToken.None);
+        await Store.SaveReportedAsync(Report("dev-3", 7, ConfigStates.Applied), CancellationToken.None);
+
+        var found = await Store.FindReportedAsync(["dev-3", "dev-9", "dev-1"], CancellationToken.None);
+
+        Assert.Equal([("dev-1", 3L), ("dev-3", 7L)], found.Select(r => (r.DeviceId, r.AppliedVersion)).OrderBy(r => r.DeviceId, StringComparer.Ordinal));
+        Assert.Empty(await Store.FindReportedAsync(Array.Empty<string>(), CancellationToken.None));
+    }
+
     protected static ReportedRecord Report(string device, long applied, string state) => new()
     {
         DeviceId = device,

@@ -486,7 +486,7 @@ public abstract class EventStoreContract : IAsyncLifetime
 
     protected static EventBatch Batch(string device, params DeviceEvent[] events) => new(device, events);
 
-    protected static DeviceEvent Rating(
+    protected internal static DeviceEvent Rating(
         long seq, int level, string counter = "c1", string? field = null, bool suspect = false, int? scale = 4, DateTimeOffset? at = null) => new()
     {
         Seq = seq,
