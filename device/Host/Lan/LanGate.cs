@@ -63,6 +63,12 @@ public sealed class LanGate(IOptions<LanOptions> options, CentreKeys keys, IEnum
             : LocalAnswer.Bytes(answer, "application/json").WithHeader(LanPaths.SignatureHeader, LanSignature.OfAnswer(key, signature, answer));
     }
 
+    public void OnUnreadable(IPAddress remote, int status, string why)
+    {
+        counts.OnRefused();
+        logger.LogWarning("LAN request from {Remote} refused ({Status}): {Why}", remote, status, why);
+    }
+
     private LocalAnswer Refuse(LocalRequest request, int status, string device, string why)
     {
         counts.OnRefused();

@@ -13,4 +13,10 @@ public interface ILocalGate
     bool Takes(int localPort);
 
     Task<LocalAnswer> AnswerAsync(LocalRequest request);
+
+    /// <summary>
+    /// A request on the gate's port that could not be read (a head over 16 KiB or not HTTP, a body without a length or
+    /// over the limit, a head or body not complete in time): the endpoint answers and closes; the gate counts and logs it.
+    /// </summary>
+    void OnUnreadable(System.Net.IPAddress remote, int status, string why);
 }

@@ -87,6 +87,7 @@ public static class LocalStatus
     public const int Unauthorized = 401;
     public const int NotFound = 404;
     public const int MethodNotAllowed = 405;
+    public const int RequestTimeout = 408;
     public const int PayloadTooLarge = 413;
     public const int RequestHeaderFieldsTooLarge = 431;
     public const int InternalServerError = 500;
@@ -101,6 +102,7 @@ public static class LocalStatus
         Unauthorized => "Unauthorized",
         NotFound => "Not Found",
         MethodNotAllowed => "Method Not Allowed",
+        RequestTimeout => "Request Timeout",
         PayloadTooLarge => "Payload Too Large",
         RequestHeaderFieldsTooLarge => "Request Header Fields Too Large",
         InternalServerError => "Internal Server Error",

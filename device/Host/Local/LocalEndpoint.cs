@@ -10,7 +10,10 @@ namespace Edge.Device.Local;
 /// <see cref="ILocalGate"/>'s address (the centre's LAN port). Every answer names the device that gave it
 /// (<see cref="AnsweringDeviceHeader"/>). A request the routes do not take, a query value that does not parse, a head
 /// over 16 KiB or a body over <see cref="MaxBodyBytes"/> is refused (404, 405, 400, 431, 413) and counted; a handler
-/// that throws is a 500, logged and counted. At shutdown it stops accepting, closes idle connections, and waits for
+/// that throws is a 500, logged and counted. A connection whose request head and body do not arrive within
+/// <c>Local:RequestTimeoutSeconds</c> (30 s; an idle kept-alive one included) is closed, counted when it had sent part of a request;
+/// beyond <see cref="MaxConnections"/> open at once a new connection is closed at once and counted, so a LAN client
+/// cannot hold the endpoint. At shutdown it stops accepting, closes idle connections, and waits for
 /// the answers in progress (sent with <c>Connection: close</c>) until the host's shutdown timeout, then cancels them. Why neither Kestrel nor HttpListener:
 /// device/Host/Local/README.md.
 /// </summary>
@@ -26,8 +29,13 @@ public sealed class LocalEndpoint(
     /// <summary>No local route takes a body; the LAN's requests are at most 64 KiB (LanGate).</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>Connections open at once; the loopback tools, the hall's browser and the centre's peers need a few.</summary>
+    public const int MaxConnections = 64;
+
     private const int MaxHeadBytes = 16 * 1024;
 
+    /// <summary>How long a request's head and body may take to arrive, counted from the end of the previous answer.</summary>
+    private readonly TimeSpan _requestTimeout = TimeSpan.FromSeconds(local.Value.RequestTimeoutSeconds);
     private readonly ILocalGate[] _gates = [.. gates.Where(g => g.ListenOn is not null)];
     private readonly List<Socket> _listeners = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -114,9 +122,18 @@ public sealed class LocalEndpoint(
                 return; // stopped
             }
 
-            var serving = ServeAsync(client);
+            Task serving;
             lock (_connections)
             {
+                if (_connections.Count >= MaxConnections)
+                {
+                    client.Dispose();
+                    counts.OnRefused();
+                    logger.LogWarning("local connection refused: {Max} already open", MaxConnections);
+                    continue;
+                }
+
+                serving = ServeAsync(client);
                 _connections.Add(serving);
             }
 
@@ -142,17 +159,34 @@ public sealed class LocalEndpoint(
         {
             while (!_stopping.IsCancellationRequested)
             {
-                // The head: until the blank line; waiting for it is what a stop interrupts on an idle connection.
+                using var inTime = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                inTime.CancelAfter(_requestTimeout);
+
+                // The head: until the blank line; waiting for it is what a stop or the timeout interrupts.
                 int end;
                 while ((end = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8)) < 0)
                 {
                     if (filled == buffer.Length)
                     {
-                        await RefuseAsync(stream, LocalStatus.RequestHeaderFieldsTooLarge, "a head over 16 KiB", localEnd.Port);
+                        await RefuseAsync(stream, LocalStatus.RequestHeaderFieldsTooLarge, "a head over 16 KiB", localEnd.Port, remoteEnd);
                         return;
                     }
 
-                    var read = await stream.ReadAsync(buffer.AsMemory(filled), _stopping.Token);
+                    int read;
+                    try
+                    {
+                        read = await stream.ReadAsync(buffer.AsMemory(filled), inTime.Token);
+                    }
+                    catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                    {
+                        if (filled > 0)
+                        {
+                            await RefuseAsync(stream, LocalStatus.RequestTimeout, $"a head not complete in {_requestTimeout.TotalSeconds:0} s", localEnd.Port, remoteEnd);
+                        }
+
+                        return; // an idle kept-alive connection is simply closed
+                    }
+
                     if (read == 0)
                     {
                         return; // the client closed
@@ -164,13 +198,13 @@ public sealed class LocalEndpoint(
                 var head = HttpRequestHead.Parse(buffer.AsSpan(0, end));
                 if (head is null || head.ContentLength is not { } length)
                 {
-                    await RefuseAsync(stream, LocalStatus.BadRequest, head is null ? "not an HTTP/1.x request" : "a body without Content-Length", localEnd.Port);
+                    await RefuseAsync(stream, LocalStatus.BadRequest, head is null ? "not an HTTP/1.x request" : "a body without Content-Length", localEnd.Port, remoteEnd);
                     return;
                 }
 
                 if (length > MaxBodyBytes)
                 {
-                    await RefuseAsync(stream, LocalStatus.PayloadTooLarge, $"a body of {length} bytes (at most {MaxBodyBytes})", localEnd.Port);
+                    await RefuseAsync(stream, LocalStatus.PayloadTooLarge, $"a body of {length} bytes (at most {MaxBodyBytes})", localEnd.Port, remoteEnd);
                     return;
                 }
 
@@ -181,7 +215,16 @@ public sealed class LocalEndpoint(
                 buffer.AsSpan(after, have).CopyTo(body);
                 if (have < length)
                 {
-                    await stream.ReadExactlyAsync(body.AsMemory(have), _abort.Token);
+                    using var bodyInTime = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, inTime.Token);
+                    try
+                    {
+                        await stream.ReadExactlyAsync(body.AsMemory(have), bodyInTime.Token);
+                    }
+                    catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                    {
+                        await RefuseAsync(stream, LocalStatus.RequestTimeout, $"a body not complete in {_requestTimeout.TotalSeconds:0} s", localEnd.Port, remoteEnd);
+                        return;
+                    }
                 }
 
                 buffer.AsSpan(after + have, filled - after - have).CopyTo(buffer);
@@ -246,9 +289,19 @@ public sealed class LocalEndpoint(
     }
 
     /// <summary>A request that cannot be read: refused, counted, and the connection closed after the answer.</summary>
-    private async Task RefuseAsync(Stream stream, int status, string why, int localPort)
+    private async Task RefuseAsync(Stream stream, int status, string why, int localPort, IPEndPoint remote)
     {
-        var answer = _gates.Any(g => g.Takes(localPort)) ? LocalAnswer.Empty(status) : Refuse("?", "?", status, why);
+        LocalAnswer answer;
+        if (_gates.FirstOrDefault(g => g.Takes(localPort)) is { } gate)
+        {
+            gate.OnUnreadable(remote.Address, status, why);
+            answer = LocalAnswer.Empty(status);
+        }
+        else
+        {
+            answer = Refuse("?", "?", status, why);
+        }
+
         await answer.WriteAsync(stream, [new(AnsweringDeviceHeader.Name, device.Value.Id)], keepAlive: false, _abort.Token);
     }
 

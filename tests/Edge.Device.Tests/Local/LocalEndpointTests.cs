@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Edge.Testing;
 
@@ -25,6 +27,7 @@ public sealed class LocalEndpointTests : IDisposable
             "--Uplink:Host=127.0.0.1",
             $"--Uplink:Port={FreePort.Next()}",
             $"--Local:Port={_port}",
+            "--Local:RequestTimeoutSeconds=2",
         ]);
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -82,6 +85,71 @@ public sealed class LocalEndpointTests : IDisposable
             .ToList();
         Assert.Equal(["0100007F"], listening); // 127.0.0.1, little-endian
     }
+
+    [Fact]
+    public async Task A_head_that_never_ends_gets_408_and_a_crowd_of_connections_is_cut_off_both_counted()
+    {
+        await AnswersAsync();
+        var refusedBefore = await RefusedAsync();
+
+        using (var slow = new TcpClient())
+        {
+            await slow.ConnectAsync(IPAddress.Loopback, _port);
+            var stream = slow.GetStream();
+            await stream.WriteAsync("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\n"u8.ToArray());
+            var answer = await new StreamReader(stream, Encoding.Latin1).ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.StartsWith("HTTP/1.1 408 Request Timeout", answer);
+        }
+
+        // The pooled connection of _http is closed by then (idle over 2 s): the crowd is all the endpoint holds. Each
+        // sends half a head: the 64 held get 408 at their timeout, the rest are closed at once without an answer.
+        var crowd = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 70; i++)
+            {
+                var client = new TcpClient();
+                crowd.Add(client);
+                await client.ConnectAsync(IPAddress.Loopback, _port);
+                try
+                {
+                    await client.GetStream().WriteAsync("GET /status HTTP/1.1\r\n"u8.ToArray());
+                }
+                catch (IOException)
+                {
+                    // already closed by the endpoint
+                }
+            }
+
+            var answers = await Task.WhenAll(crowd.Select(ReadToEndAsync)).WaitAsync(TimeSpan.FromSeconds(60));
+            var timedOut = answers.Count(a => a.StartsWith("HTTP/1.1 408", StringComparison.Ordinal));
+            var cutOff = answers.Count(a => a.Length == 0);
+            Assert.Equal(70, timedOut + cutOff);
+            Assert.InRange(cutOff, 6, 7);
+        }
+        finally
+        {
+            crowd.ForEach(c => c.Dispose());
+        }
+
+        await AnswersAsync();
+        Assert.Equal(1 + 70, await RefusedAsync() - refusedBefore);
+    }
+
+    private static async Task<string> ReadToEndAsync(TcpClient client)
+    {
+        try
+        {
+            return await new StreamReader(client.GetStream(), Encoding.Latin1).ReadToEndAsync();
+        }
+        catch (IOException)
+        {
+            return ""; // reset by the endpoint
+        }
+    }
+
+    private async Task<long> RefusedAsync() =>
+        JsonDocument.Parse(await _http.GetStringAsync("/local")).RootElement.GetProperty("refused").GetInt64();
 
     private Task AnswersAsync() => Eventually.TrueAsync(
         async () => !_device.HasExited && (await _http.GetAsync("/status")).IsSuccessStatusCode,
