@@ -55,7 +55,7 @@ public sealed class CentreLanPublisher(
     /// <summary>Publishes the centre's <see cref="LanInfo"/> to <paramref name="onlyDevice"/>, or to every active device of the centre when null.</summary>
     public async Task PublishAsync(string centre, string? onlyDevice, CancellationToken cancellationToken)
     {
-        var devices = registry.List().Where(d => d.Centre == centre && d.Status == DeviceStates.Active).ToList();
+        var devices = registry.ActiveDevicesOf(centre);
         var key = await store.KeyOfAsync(centre, time.GetUtcNow().UtcDateTime, cancellationToken);
         var addresses = await store.AddressesAsync(devices.Select(d => d.Id).ToList(), cancellationToken);
         var peers = devices.Where(d => addresses.ContainsKey(d.Id)).Select(d => new LanPeerInfo(d.Id, d.Role, addresses[d.Id])).ToList();

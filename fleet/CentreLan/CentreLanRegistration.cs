@@ -46,7 +46,7 @@ public static class CentreLanRegistration
                 return Results.Forbid();
             }
 
-            var devices = registry.List().Where(d => d.Centre == centre && d.Status == DeviceStates.Active).ToList();
+            var devices = registry.ActiveDevicesOf(centre);
             var key = await store.KeyOfAsync(centre, time.GetUtcNow().UtcDateTime, ct);
             var addresses = await store.AddressesAsync(devices.Select(d => d.Id).ToList(), ct);
             var view = new CentreLanView(centre, key.Version, key.CreatedAt, key.CreatedBy,

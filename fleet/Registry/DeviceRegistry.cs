@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Edge.Fleet.Broker;
 using Edge.Fleet.Store.Changes;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,6 +23,11 @@ public sealed class DeviceRegistry
     private readonly ConcurrentDictionary<string, DateTime> _unflushedSeen = new(StringComparer.Ordinal);
     private volatile ConcurrentDictionary<string, RegisteredDevice> _byId = new(StringComparer.Ordinal);
     private volatile bool _loaded;
+
+    // Bumped after every change of which devices there are or of what they are (not after Seen, which changes only
+    // when a device was last seen): DeviceIdsOf's index is good while it is unchanged.
+    private int _membership;
+    private volatile CentreIndex? _centres;
 
     // 0: no reload running; 1: one running; 2: one running and another asked for meanwhile.
     private int _reloadState;
@@ -48,8 +54,30 @@ public sealed class DeviceRegistry
     /// <summary>The centre a device belongs to, or null for a device the registry does not know.</summary>
     public string? CentreOf(string deviceId) => Find(deviceId)?.Centre;
 
-    public IReadOnlyList<string> DeviceIdsOf(string centre) =>
-        Devices.Values.Where(d => d.Centre == centre).Select(d => d.Id).Order(StringComparer.Ordinal).ToList();
+    /// <summary>
+    /// The ids of a centre's devices (every status), in id order. Asked at every status of a device coming online
+    /// (<c>CentreLanPublisher</c>), so it answers from a per-centre index built once per change of membership rather
+    /// than a scan of every device: in a reconnect storm of 10,000 devices a scan each was 10⁸ comparisons.
+    /// </summary>
+    public IReadOnlyList<string> DeviceIdsOf(string centre)
+    {
+        var index = _centres;
+        if (index is null || index.Membership != Volatile.Read(ref _membership))
+        {
+            // Read the version before the devices: a change made meanwhile makes the next call build again.
+            var membership = Volatile.Read(ref _membership);
+            index = new CentreIndex(membership, Devices.Values
+                .GroupBy(d => d.Centre, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(d => d.Id).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal));
+            _centres = index;
+        }
+
+        return index.IdsByCentre.TryGetValue(centre, out var ids) ? ids : [];
+    }
+
+    /// <summary>The centre's active devices, in id order (from <see cref="DeviceIdsOf"/>'s index).</summary>
+    public IReadOnlyList<RegisteredDevice> ActiveDevicesOf(string centre) =>
+        DeviceIdsOf(centre).Select(Find).OfType<RegisteredDevice>().Where(d => d.Status == DeviceStates.Active).ToList();
 
     /// <summary>The device when <paramref name="secret"/> is its secret and it may connect; null otherwise.</summary>
     public RegisteredDevice? Authenticate(string deviceId, string? secret)
@@ -153,6 +181,7 @@ public sealed class DeviceRegistry
             Devices[device.Id] = device;
         }
 
+        Interlocked.Increment(ref _membership);
         await _changes.PublishAsync(ChangeTopics.Devices, cancellationToken);
     }
 
@@ -160,6 +189,7 @@ public sealed class DeviceRegistry
     internal async Task ForgetAsync(string deviceId, CancellationToken cancellationToken)
     {
         Devices.TryRemove(deviceId, out _);
+        Interlocked.Increment(ref _membership);
         await _changes.PublishAsync(ChangeTopics.Devices, cancellationToken);
     }
 
@@ -181,6 +211,7 @@ public sealed class DeviceRegistry
 
         _byId = fresh;
         _loaded = true;
+        Interlocked.Increment(ref _membership);
     }
 
     private ConcurrentDictionary<string, RegisteredDevice> Devices
@@ -263,4 +294,6 @@ public sealed class DeviceRegistry
     };
 
     private static readonly string UnknownDeviceHash = SecretHash.Hash(SecretHash.NewSecret(), SecretHash.DeviceSecretIterations);
+
+    private sealed record CentreIndex(int Membership, Dictionary<string, string[]> IdsByCentre);
 }

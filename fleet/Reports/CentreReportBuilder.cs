@@ -113,7 +113,7 @@ public sealed class CentreReportBuilder(
         var silence = healthOptions.Value.SilenceLimit;
         var historyStart = now - TimeSpan.FromHours(healthOptions.Value.HistoryHours);
         var devices = new List<DeviceAvailability>();
-        foreach (var device in registry.List().Where(d => d.Centre == centre && d.Status == DeviceStates.Active))
+        foreach (var device in registry.ActiveDevicesOf(centre))
         {
             var end = to < now ? to : now;
             var samples = end > from

@@ -80,6 +80,39 @@ public sealed class DeviceRegistryCacheTests
         Assert.Null(registry.Authenticate("dev-a", first));
     }
 
+    [Fact]
+    public async Task A_centres_devices_come_from_an_index_that_follows_every_change_but_not_a_connection()
+    {
+        var store = new CountingDeviceStore(Enumerable.Range(0, 1_000).Select(i => InCentre(Device($"dev-{i:D4}"), $"centre-{i % 10}")));
+        var feed = new InProcessChangeFeed();
+        var registry = new DeviceRegistry(store, feed, TimeProvider.System, NullLogger<DeviceRegistry>.Instance);
+
+        Assert.Equal(100, registry.DeviceIdsOf("centre-3").Count);
+        Assert.Equal("dev-0003", registry.ActiveDevicesOf("centre-3")[0].Id);
+        Assert.Empty(registry.DeviceIdsOf("nowhere"));
+
+        // A connection changes when a device was seen, not where it is: the answer is the device as it is now.
+        registry.Seen("dev-0003");
+        Assert.NotNull(registry.ActiveDevicesOf("centre-3")[0].LastSeenAt);
+
+        // Another node moves one device and retires another, then notifies.
+        store.Devices["dev-0013"] = InCentre(Device("dev-0013"), "centre-9");
+        store.Devices["dev-0023"] = InCentre(Device("dev-0023", DeviceStates.Retired), "centre-3");
+        await feed.PublishAsync(ChangeTopics.Devices, CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(!registry.DeviceIdsOf("centre-3").Contains("dev-0013")), TimeSpan.FromSeconds(2), "the index to follow the reload");
+
+        Assert.Contains("dev-0013", registry.DeviceIdsOf("centre-9"));
+        Assert.Equal(99, registry.DeviceIdsOf("centre-3").Count);
+        Assert.Equal(98, registry.ActiveDevicesOf("centre-3").Count);
+        Assert.DoesNotContain(registry.ActiveDevicesOf("centre-3"), d => d.Id == "dev-0023");
+    }
+
+    private static RegisteredDevice InCentre(RegisteredDevice device, string centre)
+    {
+        device.Centre = centre;
+        return device;
+    }
+
     private static RegisteredDevice Device(string id, string status = DeviceStates.Active, string secretHash = "x") =>
         new() { Id = id, Centre = "c", Counter = "1", Status = status, SecretHash = secretHash, CreatedAt = DateTime.UtcNow };
 
