@@ -56,8 +56,9 @@ dotnet publish "$repo/device/Host" -c Release -r "$rid" $host_publish -p:Version
 dotnet publish "$repo/device/Launcher" -c Release -r "$rid" $publish -p:Version="$version" -o "$stage/launcher"
 if [ "$kind" = aot ]; then
     # The native program's symbols (Edge.Device.dbg, twice its size) and its assemblies' .pdb files (the program has
-    # no IL left to map them to): not shipped.
-    rm -f "$stage/host/Edge.Device.dbg" "$stage/host/"*.pdb
+    # no IL left to map them to): not shipped. Nor SkiaSharp's native library (12 MB), which the host never loads:
+    # only device/Drivers' RasterTextRenderer draws with it and no printer setting of the host makes one.
+    rm -f "$stage/host/Edge.Device.dbg" "$stage/host/"*.pdb "$stage/host/libSkiaSharp.so"
 fi
 if [ "$kind" = trimmed ] || [ "$kind" = aot ]; then
     # Native libraries the host never loads unless asked: the debugger's (libmscordaccore, libmscordbi; createdump
