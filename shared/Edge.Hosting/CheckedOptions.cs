@@ -23,6 +23,7 @@ public static class CheckedOptionsRegistration
     /// </summary>
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Edge's own assemblies are trimmer roots in the trimmed device bundle (device/Host/Edge.Device.csproj): every member of their options types stays.")]
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2091", Justification = "Edge's own assemblies are trimmer roots in the trimmed device bundle (device/Host/Edge.Device.csproj): every member of their options types stays.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The device's Native AOT bundle binds its options by reflection: arrays and lists of Edge's types and primitives, which the AOT compiler sees instantiated (device/deploy/README.md, Native AOT).")]
     public static OptionsBuilder<T> AddCheckedOptions<T>(this IServiceCollection services, string section)
         where T : class, ICheckedOptions
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Edge.Device.Configuration;
 using Edge.Hosting;
@@ -35,7 +36,9 @@ public sealed class LanOptions : ICheckedOptions
     public string CentreKey { get; set; } = "";
 
     /// <summary>Peers by configuration; the fleet's last known list of the centre's devices is added to these.</summary>
-    public List<LanPeerOptions> Peers { get; set; } = [];
+    // The configuration binder adds each peer through ICollection<T>.Add by reflection: under Native AOT that method is
+    // kept only when named (without it the list stays empty, silently).
+    public List<LanPeerOptions> Peers { [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(ICollection<LanPeerOptions>))] get; set; } = [];
 
     /// <summary>Counter: how long call-next waits for the fleet before it calls through the kiosks.</summary>
     public int FleetWaitMs { get; set; } = 1500;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Edge.Device.Configuration;
 using Edge.Hosting;
 
@@ -37,7 +38,9 @@ public sealed class QueueOptions : ICheckedOptions
     public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
 
     /// <summary>Fields of the centre; a kiosk has one button per field.</summary>
-    public List<QueueFieldOptions> Fields { get; set; } = [];
+    // The configuration binder adds each item through ICollection<T>.Add by reflection: under Native AOT that method is
+    // kept only when named (without it the list stays empty, silently). The same for Transfers.
+    public List<QueueFieldOptions> Fields { [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(ICollection<QueueFieldOptions>))] get; set; } = [];
 
     /// <summary>
     /// This kiosk's block of numbers, the same for every field: kiosks of one centre get disjoint blocks
@@ -56,7 +59,7 @@ public sealed class QueueOptions : ICheckedOptions
     public int SkipPin { get; set; } = -1;
 
     /// <summary>Counter: transfer buttons, each to one counter or one field.</summary>
-    public List<QueueTransferOptions> Transfers { get; set; } = [];
+    public List<QueueTransferOptions> Transfers { [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(ICollection<QueueTransferOptions>))] get; set; } = [];
 
     /// <summary>
     /// Kiosk: priority tickets carry this marker before the field's prefix ("U" + "A" → UA001, ưu tiên), their own

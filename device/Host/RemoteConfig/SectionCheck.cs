@@ -39,6 +39,7 @@ public sealed class SectionCheck<T>(string section, Action<T>? postConfigure = n
 
     /// <summary>The section bound as the host binds it; null and the problem when a value does not convert.</summary>
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Edge's own assemblies are trimmer roots in the trimmed bundle (device/Host/Edge.Device.csproj): every member of its types stays.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Native AOT bundle: the reflection binder makes no generic type here that AddCheckedOptions' binding of the same options type did not need (device/deploy/README.md, Native AOT).")]
     internal static T? Bound(IConfiguration candidate, string section, Action<T>? postConfigure, out string? problem)
     {
         var options = new T();
