@@ -7,7 +7,8 @@
 #   --root DIR      install root (default /opt/edge): launcher/, releases/VERSION/, current -> releases/VERSION
 #   --version V     the host's version (default: the bundle's VERSION file)
 #   --dotnet PATH   the dotnet program (default: found on PATH); needed only for a framework-dependent bundle (host/
-#                   Edge.Device.dll), whose Pi must have the .NET 10 runtime; the default bundle (Native AOT) needs none
+#                   Edge.Device.dll), whose Pi must have the .NET 10 runtimes its runtimeconfig.json files name (checked);
+#                   the default bundle (Native AOT) needs none
 #   --destdir DIR   write everything under DIR and change nothing else (no user, no systemctl): packaging and tests
 #   --no-start      install and enable, but do not start
 set -eu
@@ -51,8 +52,13 @@ if [ "$host_kind" = native ] && [ "$launcher_kind" = native ]; then
 else
     [ -n "$dotnet" ] || fail "dotnet not found: this bundle is framework-dependent: install the .NET 10 runtime for arm64 first, or install the default (Native AOT) bundle (README.md beside this script)"
     dotnet=$(readlink -f "$dotnet")
-    "$dotnet" --list-runtimes 2>/dev/null | grep -q '^Microsoft.NETCore.App 10\.' \
-        || fail "$dotnet has no Microsoft.NETCore.App 10 runtime (dotnet --list-runtimes)"
+    # The shared frameworks the bundle's programs name in their runtimeconfig.json (Microsoft.NETCore.App at least).
+    frameworks=$(cat "$from/host/Edge.Device.runtimeconfig.json" "$from/launcher/edge-launcher.runtimeconfig.json" 2>/dev/null \
+        | sed -n 's/.*"name": *"\([A-Za-z.]*\)".*/\1/p' | sort -u)
+    for framework in Microsoft.NETCore.App $frameworks; do
+        "$dotnet" --list-runtimes 2>/dev/null | grep -q "^$framework 10\." \
+            || fail "$dotnet has no $framework 10 runtime (dotnet --list-runtimes), which this bundle needs"
+    done
 fi
 if [ "$launcher_kind" = native ]; then launcher="$root/launcher/edge-launcher"; else launcher="$dotnet $root/launcher/edge-launcher.dll"; fi
 

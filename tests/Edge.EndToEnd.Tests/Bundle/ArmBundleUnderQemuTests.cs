@@ -56,6 +56,7 @@ public sealed class ArmBundleUnderQemuTests(ITestOutputHelper output) : IDisposa
         Assert.Equal("ARM aarch64", ElfMachine(Path.Combine(host, "Edge.Device")));
         Assert.Equal("ARM aarch64", ElfMachine(Path.Combine(root, "launcher", "edge-launcher")));
         Assert.False(File.Exists(Path.Combine(host, "Edge.Device.dll")), "the default bundle's host is one native program");
+        output.WriteLine($"host/Edge.Device {new FileInfo(Path.Combine(host, "Edge.Device")).Length / 1048576.0:F1} MiB, launcher/edge-launcher {new FileInfo(Path.Combine(root, "launcher", "edge-launcher")).Length / 1048576.0:F1} MiB");
 
         using (var launcher = ChildProcess.Start("qemu-launcher", qemu, [Path.Combine(root, "launcher", "edge-launcher")], root))
         {
