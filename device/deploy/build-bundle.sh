@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
         --version) version=$2; shift 2 ;;
         --rid) rid=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
+        --aot) kind=aot; shift ;; # the default; accepted for the scripts and docs written when it was opt-in
         --framework-dependent) kind=framework-dependent; shift ;;
         --no-ready-to-run) ready_to_run=false; shift ;;
         *) echo "error: unknown option $1 (see the top of $0)" >&2; exit 2 ;;
