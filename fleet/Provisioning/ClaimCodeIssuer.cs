@@ -108,7 +108,7 @@ public sealed class ClaimCodeIssuer(
 
         var key = ClaimCode.Key(normalized);
         var secret = SecretHash.NewSecret();
-        var secretHash = SecretHash.Hash(secret, SecretHash.DeviceSecretIterations);
+        var secretHash = SecretHash.HashKey(secret);
         var redemption = await store.RedeemAsync(key, time.GetUtcNow().UtcDateTime, secretHash, NewDeviceId, cancellationToken);
         if (redemption.Refusal is { } refusal)
         {

@@ -293,7 +293,7 @@ public sealed class DeviceRegistry
         RetiredAt = d.RetiredAt,
     };
 
-    private static readonly string UnknownDeviceHash = SecretHash.Hash(SecretHash.NewSecret(), SecretHash.DeviceSecretIterations);
+    private static readonly string UnknownDeviceHash = SecretHash.HashKey(SecretHash.NewSecret());
 
     private sealed record CentreIndex(int Membership, Dictionary<string, string[]> IdsByCentre);
 }

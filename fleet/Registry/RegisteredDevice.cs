@@ -22,7 +22,7 @@ public sealed class RegisteredDevice : IDeviceIdentity
     /// <summary>The device that took this one's counter, when <see cref="Status"/> is <see cref="DeviceStates.ReplacedBy"/>.</summary>
     public string? ReplacedBy { get; set; }
 
-    /// <summary>Salted PBKDF2 hash of the device secret (<see cref="Registry.SecretHash"/>); the secret itself is never stored.</summary>
+    /// <summary>Salted hash of the device secret (<see cref="Registry.SecretHash"/>); the secret itself is never stored.</summary>
     public string SecretHash { get; set; } = "";
 
     public DateTime CreatedAt { get; set; }

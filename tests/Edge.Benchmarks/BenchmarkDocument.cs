@@ -61,8 +61,8 @@ public static class BenchmarkDocument
         text.AppendLine("  with a will), subscribe to their ack topic, then only keep alive (15 s, the device default). Memory per 1,000 is the");
         text.AppendLine("  growth of the server's resident set (VmRSS) from before the first connection to 3 s after the last (or after a 75 s connection deadline), divided by the connections");
         text.AppendLine("  held. The fleet runs with `Security:DeviceAuth=open` here (not in (c)): provisioning 15,000 devices by claim code");
-        text.AppendLine("  would take longer than the run, and Mosquitto takes anonymous clients too (so a secret's check per connect, PBKDF2 with");
-        text.AppendLine("  10,000 iterations, is not in these figures). All clients come");
+        text.AppendLine("  would take longer than the run, and Mosquitto takes anonymous clients too (so a secret's check per connect, one salted");
+        text.AppendLine("  SHA-256, is not in these figures). All clients come");
         text.AppendLine("  from 127.0.0.1: 15,000 fit in one ephemeral port range; the load generator's `--SourceAddresses=N` spreads clients over");
         text.AppendLine("  127.0.0.1..N beyond that. .NET raises its soft open-file limit to the hard limit at start, and Mosquitto inherits it from");
         text.AppendLine("  this process (see the limit in the figures below).");

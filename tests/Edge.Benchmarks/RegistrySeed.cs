@@ -6,7 +6,7 @@ namespace Edge.Benchmarks;
 
 /// <summary>
 /// Writes load-generator devices into a stopped fleet's <c>registry.db</c> as redeeming their claim codes would have
-/// left them (active, at a centre, a counter each, the secret's PBKDF2 hash of <see cref="SecretHash.DeviceSecretIterations"/>),
+/// left them (active, at a centre, a counter each, the secret's salted hash: <see cref="SecretHash.HashKey"/>),
 /// and their secrets into <see cref="LoadOptions.Passwords"/>. For the reconnect storm's 10,000 devices: claim codes
 /// over HTTP (<see cref="LoadDeviceProvisioning"/>) took 64 ms a device on this shared machine, 11 minutes for the
 /// storm; what the fleet does at a device's CONNECT (the registry's cache, the hash check) is the same either way.
@@ -27,7 +27,7 @@ public static class RegistrySeed
                 Counter = d.Id,
                 Role = DeviceRoles.Counter,
                 Status = DeviceStates.Active,
-                SecretHash = SecretHash.Hash(d.Secret, SecretHash.DeviceSecretIterations),
+                SecretHash = SecretHash.HashKey(d.Secret),
                 CreatedAt = now,
             }))
             .ToList();

@@ -48,7 +48,8 @@ public sealed class DeviceRegistryCacheTests
     public async Task A_secret_verified_once_connects_again_without_pbkdf2_but_a_wrong_or_replaced_one_does_not()
     {
         var first = SecretHash.NewSecret();
-        var store = new CountingDeviceStore([Device("dev-a", secretHash: SecretHash.Hash(first, SecretHash.DeviceSecretIterations))]);
+        // A hash stored before device secrets were hashed with one salted SHA-256: PBKDF2 of 10,000 iterations.
+        var store = new CountingDeviceStore([Device("dev-a", secretHash: SecretHash.Hash(first, 10_000))]);
         var feed = new InProcessChangeFeed();
         var registry = new DeviceRegistry(store, feed, TimeProvider.System, NullLogger<DeviceRegistry>.Instance);
         Assert.NotNull(registry.Authenticate("dev-a", first));
@@ -74,7 +75,7 @@ public sealed class DeviceRegistryCacheTests
 
         // A new secret (provisioned again, on any node): the old one is refused once the registry has reloaded.
         var second = SecretHash.NewSecret();
-        store.Devices["dev-a"] = Device("dev-a", secretHash: SecretHash.Hash(second, SecretHash.DeviceSecretIterations));
+        store.Devices["dev-a"] = Device("dev-a", secretHash: SecretHash.HashKey(second));
         await feed.PublishAsync(ChangeTopics.Devices, CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(registry.Authenticate("dev-a", second) is not null), TimeSpan.FromSeconds(2), "the registry to reload the new secret");
         Assert.Null(registry.Authenticate("dev-a", first));
