@@ -26,7 +26,7 @@ public sealed class NativeHostBuild(IMessageSink diagnostics) : IAsyncLifetime
         }
 
         var clock = Stopwatch.StartNew();
-        Program = await DeviceProgram.PublishNativeAsync(_folder["host"]);
+        Program = await DeviceProgram.PublishAsync(_folder["host"], DeviceProgram.NativeSettings);
         diagnostics.OnMessage(new DiagnosticMessage($"device host published Native AOT in {clock.Elapsed.TotalSeconds:F0} s: {Program}"));
     }
 
