@@ -22,7 +22,8 @@ public static class StartupBenchmark
     public static async Task RunAsync(FigureTable figures, RatioTable ratios)
     {
         using var folder = new TempFolder("bench-startup");
-        var nativeHost = await DeviceProgram.PublishAsync(folder["host-aot"], DeviceProgram.NativeSettings);
+        // A native host already published from this tree (EDGE_TEST_DEVICE_HOST, as the tests take it) saves a publish.
+        var nativeHost = DeviceProgram.Default.IsNative ? DeviceProgram.Default : await DeviceProgram.PublishAsync(folder["host-aot"], DeviceProgram.NativeSettings);
         var host = await DeviceProgram.PublishAsync(folder["host-fd"], DeviceProgram.FrameworkDependentSettings);
         var worker = await MeasureAsync("bare worker", await PublishBareWorkerAsync(folder, "worker-fd", DeviceProgram.FrameworkDependentSettings));
         var nativeWorker = await MeasureAsync("bare worker (AOT)", await PublishBareWorkerAsync(folder, "worker-aot", DeviceProgram.NativeSettings));
