@@ -11,7 +11,10 @@ public sealed class LauncherOptions
     /// <summary>The install root (<see cref="Updates.InstallLayout"/>); required.</summary>
     public string InstallRoot { get; set; } = "";
 
-    /// <summary>The program that runs a framework-dependent host (<c>dotnet {release}/Edge.Device.dll</c>).</summary>
+    /// <summary>
+    /// The program that runs a framework-dependent host (<c>dotnet {release}/Edge.Device.dll</c>); a Native AOT host
+    /// (<c>{release}/Edge.Device</c>, no dll beside it: <see cref="Updates.HostProgram"/>) is started without it.
+    /// </summary>
     public string Dotnet { get; set; } = "dotnet";
 
     /// <summary>Starts of a version on trial before it is given up (a power cut or a watchdog kill each cost one).</summary>

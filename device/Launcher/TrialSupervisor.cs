@@ -23,14 +23,21 @@ public sealed class TrialSupervisor(LauncherOptions options, IReadOnlyList<strin
         {
             var trial = StartTrialIfAny(link);
             var folder = link.Folder();
-            if (folder is null || !File.Exists(InstallLayout.HostDll(folder)))
+            var problem = folder is null ? $"{_layout.Current} points at no release" : HostProgram.ProblemIn(folder);
+            if (problem is not null && trial is not null)
             {
-                logger.LogCritical("No host to run: {Current} does not point at a release with Edge.Device.dll", _layout.Current);
+                RollBack(link, trial, $"cannot be started: {problem}");
+                continue;
+            }
+
+            if (problem is not null)
+            {
+                logger.LogCritical("No host to run: {Problem}", problem);
                 return 1;
             }
 
             var startedVersion = link.Version();
-            using var host = Start(folder);
+            using var host = Start(folder!);
             var started = Stopwatch.GetTimestamp();
             var confirmed = trial is null;
             var rolledBack = false;
@@ -195,12 +202,11 @@ public sealed class TrialSupervisor(LauncherOptions options, IReadOnlyList<strin
 
     private Process Start(string releaseFolder)
     {
-        var info = new ProcessStartInfo(options.Dotnet)
-        {
-            UseShellExecute = false,
-            WorkingDirectory = releaseFolder,
-        };
-        info.ArgumentList.Add(InstallLayout.HostDll(releaseFolder));
+        // Either kind of host (HostProgram): an update may bring a framework-dependent release to a native one or back.
+        var program = HostProgram.In(releaseFolder)!;
+        var info = program.StartInfo(options.Dotnet);
+        info.UseShellExecute = false;
+        info.WorkingDirectory = releaseFolder;
         foreach (var arg in hostArgs)
         {
             info.ArgumentList.Add(arg);
@@ -210,7 +216,7 @@ public sealed class TrialSupervisor(LauncherOptions options, IReadOnlyList<strin
         info.Environment["Updates__InstallRoot"] = _layout.Root;
         info.Environment["EDGE_LAUNCHER_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var host = Process.Start(info) ?? throw new InvalidOperationException("the host did not start");
-        logger.LogInformation("Started host {Release} (pid {Pid})", Path.GetFileName(releaseFolder), host.Id);
+        logger.LogInformation("Started host {Release} ({Kind}, pid {Pid})", Path.GetFileName(releaseFolder), program.Kind, host.Id);
         return host;
     }
 

@@ -38,9 +38,6 @@ public sealed class InstallLayout(string root)
 
     public string ReleaseFolder(string version) => Path.Combine(Releases, version);
 
-    /// <summary>The host's entry point inside a release folder.</summary>
-    public static string HostDll(string releaseFolder) => Path.Combine(releaseFolder, "Edge.Device.dll");
-
     public void EnsureFolders()
     {
         Directory.CreateDirectory(Releases);

@@ -6,7 +6,9 @@
 #   --from DIR      the bundle (default: this script's folder)
 #   --root DIR      install root (default /opt/edge): launcher/, releases/VERSION/, current -> releases/VERSION
 #   --version V     the host's version (default: the bundle's VERSION file)
-#   --dotnet PATH   the dotnet program (default: found on PATH); the ASP.NET Core 10 runtime must be installed
+#   --dotnet PATH   the dotnet program (default: found on PATH); needed only for a framework-dependent bundle (host/
+#                   Edge.Device.dll), whose Pi must have the .NET 10 runtimes its runtimeconfig.json files name (checked);
+#                   the default bundle (Native AOT) needs none
 #   --destdir DIR   write everything under DIR and change nothing else (no user, no systemctl): packaging and tests
 #   --no-start      install and enable, but do not start
 set -eu
@@ -31,15 +33,34 @@ done
 
 fail() { echo "error: $*" >&2; exit 1; }
 
-[ -f "$from/host/Edge.Device.dll" ] || fail "$from/host/Edge.Device.dll not found: --from must name a bundle made by build-bundle.sh"
-[ -f "$from/launcher/edge-launcher.dll" ] || fail "$from/launcher/edge-launcher.dll not found"
+# Which kind of program a folder holds, by the rule the launcher follows (device/Updates/HostProgram.cs): NAME.dll is
+# framework-dependent (run with dotnet, even beside its apphost NAME); without it, NAME is a Native AOT program.
+kind() {
+    if [ -f "$1/$2.dll" ]; then echo framework-dependent
+    elif [ -x "$1/$2" ]; then echo native
+    else fail "$1 holds neither $2.dll nor the program $2 (executable): --from must name a bundle made by build-bundle.sh"
+    fi
+}
+host_kind=$(kind "$from/host" Edge.Device)
+launcher_kind=$(kind "$from/launcher" edge-launcher)
 [ -n "$version" ] || version=$(cat "$from/VERSION" 2>/dev/null || true)
 echo "$version" | grep -Eq '^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$' || fail "no usable version (give --version or a VERSION file): '$version'"
 [ -n "$dotnet" ] || dotnet=$(command -v dotnet || true)
-[ -n "$dotnet" ] || fail "dotnet not found: install the ASP.NET Core 10 runtime for arm64 first (README.md beside this script)"
-dotnet=$(readlink -f "$dotnet")
-"$dotnet" --list-runtimes 2>/dev/null | grep -q '^Microsoft.AspNetCore.App 10\.' \
-    || fail "$dotnet has no Microsoft.AspNetCore.App 10 runtime (dotnet --list-runtimes)"
+if [ "$host_kind" = native ] && [ "$launcher_kind" = native ]; then
+    # No runtime needed. The launcher still runs a framework-dependent release with dotnet, should one ever be sent.
+    [ -n "$dotnet" ] || dotnet=/usr/bin/dotnet
+else
+    [ -n "$dotnet" ] || fail "dotnet not found: this bundle is framework-dependent: install the .NET 10 runtime for arm64 first, or install the default (Native AOT) bundle (README.md beside this script)"
+    dotnet=$(readlink -f "$dotnet")
+    # The shared frameworks the bundle's programs name in their runtimeconfig.json (Microsoft.NETCore.App at least).
+    frameworks=$(cat "$from/host/Edge.Device.runtimeconfig.json" "$from/launcher/edge-launcher.runtimeconfig.json" 2>/dev/null \
+        | sed -n 's/.*"name": *"\([A-Za-z.]*\)".*/\1/p' | sort -u)
+    for framework in Microsoft.NETCore.App $frameworks; do
+        "$dotnet" --list-runtimes 2>/dev/null | grep -q "^$framework 10\." \
+            || fail "$dotnet has no $framework 10 runtime (dotnet --list-runtimes), which this bundle needs"
+    done
+fi
+if [ "$launcher_kind" = native ]; then launcher="$root/launcher/edge-launcher"; else launcher="$dotnet $root/launcher/edge-launcher.dll"; fi
 
 if [ -z "$destdir" ]; then
     [ "$(id -u)" = 0 ] || fail "run as root (sudo), or give --destdir"
@@ -61,7 +82,7 @@ rm -rf "$release" && mv "$release.new" "$release"
 # current -> releases/VERSION, switched atomically (rename over the old link), as updates do.
 ln -sfn "releases/$version" "$target/current.new" && mv -T "$target/current.new" "$target/current"
 
-fill() { sed -e "s#@ROOT@#$root#g" -e "s#@DOTNET@#$dotnet#g" "$1"; }
+fill() { sed -e "s#@LAUNCHER@#$launcher#g" -e "s#@ROOT@#$root#g" -e "s#@DOTNET@#$dotnet#g" "$1"; }
 mkdir -p "$destdir/etc/systemd/system" "$destdir/etc/edge-device" "$destdir/usr/local/bin" "$destdir/etc/sudoers.d"
 fill "$from/edge-device.service" > "$destdir/etc/systemd/system/edge-device.service"
 # The hall screen's unit is installed everywhere and enabled only on a hall display (README.md).
@@ -84,6 +105,6 @@ if [ -z "$destdir" ]; then
     [ "$start" = yes ] && systemctl restart edge-device.service
 fi
 
-echo "Installed Edge device host $version in $target (current -> releases/$version), unit edge-device.service, CLI /usr/local/bin/edge."
+echo "Installed Edge device host $version ($host_kind, launcher $launcher_kind) in $target (current -> releases/$version), unit edge-device.service, CLI /usr/local/bin/edge."
 [ -z "$destdir" ] && [ "$start" = yes ] && echo "Check it with: systemctl status edge-device; edge status"
 exit 0

@@ -70,9 +70,9 @@ public static class ReleaseCommand
             return 2;
         }
 
-        if (!File.Exists(InstallLayout.HostDll(folder)))
+        if (HostProgram.ProblemIn(folder) is { } problem)
         {
-            error.WriteLine($"error: --folder {folder} holds no Edge.Device.dll (publish device/Host into it first)");
+            error.WriteLine($"error: --folder: {problem} (publish device/Host into it first)");
             return 2;
         }
 

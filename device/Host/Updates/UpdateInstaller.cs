@@ -165,10 +165,10 @@ public sealed class UpdateInstaller(
             throw new ReleaseRefusedException($"the archive could not be unpacked: {ex.Message}");
         }
 
-        if (!File.Exists(InstallLayout.HostDll(partial)))
+        if (HostProgram.ProblemIn(partial) is not null)
         {
             Directory.Delete(partial, recursive: true);
-            throw new ReleaseRefusedException("the archive holds no Edge.Device.dll at its top level");
+            throw new ReleaseRefusedException($"the archive holds no startable host at its top level ({HostProgram.DllName}, or {HostProgram.NativeName} executable)");
         }
 
         Directory.Move(partial, folder);
