@@ -13,6 +13,7 @@ public static class BrokerRegistration
         builder.Services.AddSingleton(sp => EmbeddedBroker.CreateServer(
             sp.GetRequiredService<IOptions<MqttOptions>>().Value, sp.GetRequiredService<FleetCertificate>().Certificate));
         builder.Services.AddSingleton<IAckSender, EmbeddedAckSender>();
+        builder.Services.AddSingleton<RetainedDownlinks>();
         builder.Services.AddDeviceMessageRouter();
         builder.Services.AddSingleton<DeviceAccessControl>();
         builder.Services.AddSingleton<IDeviceSessions>(sp => sp.GetRequiredService<DeviceAccessControl>());

@@ -15,20 +15,31 @@ public interface IDeviceDownlink
     Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken);
 }
 
-/// <summary>Injects into the embedded broker as the fleet (like acks); the broker keeps retained messages in memory.</summary>
-public sealed class EmbeddedDeviceDownlink(MqttServer server) : IDeviceDownlink
+/// <summary>
+/// Injects into the embedded broker as the fleet (like acks), never retained by MQTTnet: a retained message is kept
+/// by <see cref="RetainedDownlinks"/> and handed to the device when it subscribes.
+/// </summary>
+public sealed class EmbeddedDeviceDownlink(MqttServer server, RetainedDownlinks retained) : IDeviceDownlink
 {
-    public Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken) =>
-        server.InjectApplicationMessage(
-            new InjectedMqttApplicationMessage(
-                new MqttApplicationMessageBuilder()
-                    .WithTopic(topic)
-                    .WithPayload(payload)
-                    .WithRetainFlag(retain)
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build())
-            { SenderClientId = EmbeddedAckSender.FleetClientId },
+    public Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    {
+        if (retain)
+        {
+            retained.Keep(Message(topic, payload, retain: true));
+        }
+
+        return server.InjectApplicationMessage(
+            new InjectedMqttApplicationMessage(Message(topic, payload, retain: false)) { SenderClientId = EmbeddedAckSender.FleetClientId },
             cancellationToken);
+    }
+
+    private static MqttApplicationMessage Message(string topic, byte[] payload, bool retain) =>
+        new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
 }
 
 /// <summary>Publishes through this node's client connection to the external broker (which then owns retention).</summary>
@@ -61,7 +72,7 @@ public static class DeviceDownlinkRegistration
     public static IServiceCollection AddDeviceDownlink(this IServiceCollection services)
     {
         services.TryAddSingleton<IDeviceDownlink>(sp => sp.GetService<MqttServer>() is { } server
-            ? new EmbeddedDeviceDownlink(server)
+            ? new EmbeddedDeviceDownlink(server, sp.GetRequiredService<RetainedDownlinks>())
             : new ExternalDeviceDownlink(sp.GetRequiredService<IMqttClient>()));
         return services;
     }

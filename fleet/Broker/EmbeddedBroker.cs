@@ -24,6 +24,7 @@ public sealed class EmbeddedBroker(
     MqttServer server,
     DeviceMessageRouter router,
     DeviceAccessControl access,
+    RetainedDownlinks retained,
     IOptions<MqttOptions> options,
     ILogger<EmbeddedBroker> logger) : IHostedService
 {
@@ -78,6 +79,7 @@ public sealed class EmbeddedBroker(
     {
         access.Attach(server);
         OwnAckSubscriptions.Track(server);
+        retained.Attach();
         server.InterceptingPublishAsync += OnPublishAsync;
         server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
         await server.StartAsync();
@@ -101,6 +103,7 @@ public sealed class EmbeddedBroker(
         await server.StopAsync();
         server.InterceptingPublishAsync -= OnPublishAsync;
         server.ClientDisconnectedAsync -= OnClientDisconnectedAsync;
+        retained.Detach();
         OwnAckSubscriptions.Untrack(server);
         access.Detach(server);
     }

@@ -83,6 +83,7 @@ public sealed class LoadGenProcess : IDisposable
     {
         _process.Dispose();
         File.Delete(_reportPath);
+        File.Delete(_reportPath + ".passwords");
     }
 
     private static List<string> Arguments(LoadOptions options, string reportPath)
@@ -116,7 +117,14 @@ public sealed class LoadGenProcess : IDisposable
             args.Add($"--Password={password}");
         }
 
-        args.AddRange(options.Passwords.Select(p => $"--Passwords:{p.Key}={p.Value}"));
+        if (options.Passwords.Count > 0)
+        {
+            // One file rather than 10,000 arguments (the kernel limits a command line's length).
+            var passwordsPath = reportPath + ".passwords";
+            File.WriteAllLines(passwordsPath, options.Passwords.Select(p => $"{p.Key} {p.Value}"));
+            args.Add($"--PasswordsFile={passwordsPath}");
+        }
+
         return args;
 
         static string Number(string key, IFormattable value) => $"--{key}={value.ToString(null, CultureInfo.InvariantCulture)}";

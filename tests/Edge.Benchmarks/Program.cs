@@ -108,7 +108,8 @@ if (verb == "idle")
 
 if (verb == "storm")
 {
-    // "storm [devices] [mosquitto|embedded|nodes2 ...]": section (c) of the report alone, all three targets by default.
+    // "storm [devices] [mosquitto|embedded|open|nodes2 ...]": section (c) of the report alone, its three targets by default
+    // (embedded: device authentication on, as shipped; open: the same fleet with Security:DeviceAuth=open).
     await ReconnectStormBenchmark.RunChosenAsync(report, args.Skip(1).ToArray());
     report.Print();
     return 0;

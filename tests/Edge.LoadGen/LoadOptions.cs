@@ -36,6 +36,12 @@ public sealed class LoadOptions
     /// </summary>
     public Dictionary<string, string> Passwords { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// A file of <c>id secret</c> lines added to <see cref="Passwords"/>: 10,000 provisioned devices' secrets are
+    /// ~750 KB, too close to the kernel's limit on a command line.
+    /// </summary>
+    public string? PasswordsFile { get; set; }
+
     /// <summary>Events per second across all devices while the run lasts (0: none, only backlogs).</summary>
     public double Rate { get; set; } = 100;
 

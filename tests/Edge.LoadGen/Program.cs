@@ -9,11 +9,21 @@ using Microsoft.Extensions.Logging;
 // verb starts this program as a process of its own and reads it, so the load does not share the measured process.
 // Against the fleet's embedded broker (devices must authenticate) enrol and provision each device id (lg-00001, ...)
 // by claim code first and give each its secret with --Passwords:lg-00001=SECRET (as tests/Edge.EndToEnd.Tests/Scale
-// and the soak do); for a quick experiment only, run the fleet with --Security:DeviceAuth=open instead. Exit code 0: every device connected and every event was acknowledged; 1: not; 2: bad options.
+// and the soak do), or many in --PasswordsFile=PATH (lines "lg-00001 SECRET", as the storm benchmark does); for a quick experiment only, run the fleet with --Security:DeviceAuth=open instead. Exit code 0: every device connected and every event was acknowledged; 1: not; 2: bad options.
 var configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
 var options = new LoadOptions();
 configuration.Bind(options);
 configuration.GetSection(LoadOptions.Section).Bind(options);
+if (options.PasswordsFile is { Length: > 0 } passwordsFile)
+{
+    foreach (var line in File.ReadLines(passwordsFile))
+    {
+        if (line.Split(' ', 2) is [var id, var secret])
+        {
+            options.Passwords[id] = secret;
+        }
+    }
+}
 var errors = options.Validate();
 if (errors.Count > 0)
 {
