@@ -35,6 +35,9 @@ public sealed class DeviceRunner : IDisposable
     /// <summary>Role the device is enrolled in when it provisions itself (counter, kiosk or hall); the device applies it.</summary>
     public string Role { get; init; } = "counter";
 
+    /// <summary>The host program started: the built dll, or a native one (<see cref="DeviceProgram"/>).</summary>
+    public DeviceProgram Program { get; init; } = DeviceProgram.Default;
+
     /// <summary>Extra environment for the process (e.g. a <see cref="PowerCut.LazyDisk"/>'s).</summary>
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
 
@@ -47,7 +50,7 @@ public sealed class DeviceRunner : IDisposable
     {
         _process?.Dispose();
         var provisioning = await ProvisioningArgumentsAsync();
-        _process = ChildProcess.StartDll(Id, RepoPaths.DeviceDll,
+        _process = Program.Start(Id,
         [
             "--simulate",
             $"--Device:Id={Id}",

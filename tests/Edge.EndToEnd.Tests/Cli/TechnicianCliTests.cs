@@ -109,7 +109,7 @@ public sealed class TechnicianCliTests : IDisposable
     /// <summary>The exit code, everything printed, and stdout alone (the host's JSON answer).</summary>
     private static async Task<(int Exit, string Output, string Json)> RunAsync(params string[] args)
     {
-        using var cli = ChildProcess.StartDll("cli", RepoPaths.DeviceDll, args);
+        using var cli = DeviceProgram.Default.Start("cli", args);
         var exit = await cli.WaitForExitAsync(Wait);
         return (exit, cli.Text, cli.StandardOutput);
     }

@@ -14,10 +14,23 @@ namespace Edge.EndToEnd.Tests.Hall;
 /// the enrolment; a counter's call reaches the hall's own board topic, shows on its page in Chromium and is announced in
 /// Vietnamese into a WAV file (espeak-ng), measured with sox.
 /// </summary>
-public sealed class HallTests(ITestOutputHelper output) : IDisposable
+public class HallTests : IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
-    private readonly QueueCentre _centre = new("hall");
+    private readonly ITestOutputHelper _output;
+    private readonly QueueCentre _centre;
+
+    public HallTests(ITestOutputHelper output)
+        : this(output, DeviceProgram.Default)
+    {
+    }
+
+    /// <summary>The same tests on another device host program (tests/Edge.EndToEnd.Tests/NativeHost).</summary>
+    protected HallTests(ITestOutputHelper output, DeviceProgram program)
+    {
+        _output = output;
+        _centre = new("hall") { Program = program };
+    }
 
     public void Dispose() => _centre.Dispose();
 
@@ -164,7 +177,7 @@ public sealed class HallTests(ITestOutputHelper output) : IDisposable
         var duration = await HallAnnouncements.DurationAsync(path);
         var stat = await SoxStatAsync(path);
         var rms = double.Parse(stat.Split('\n').First(l => l.StartsWith("RMS     amplitude", StringComparison.Ordinal)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
-        output.WriteLine($"{file}: {duration:F2} s, RMS amplitude {rms:F3}");
+        _output.WriteLine($"{file}: {duration:F2} s, RMS amplitude {rms:F3}");
         Assert.True(duration > 0.5, $"{file} lasts {duration} s");
         Assert.True(rms > 0.01, $"{file} is nearly silent (RMS {rms})");
     }

@@ -12,14 +12,27 @@ namespace Edge.EndToEnd.Tests.Queue;
 /// Counter 1 transfers tickets to counter 3 and to another field while the fleet is down; when it returns, the fleet's
 /// record shows each transfer once and each ticket called once after it, where it went.
 /// </summary>
-public sealed class OfflineTransferTests(ITestOutputHelper output) : IDisposable
+public class OfflineTransferTests : IDisposable
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(90);
     private const int PriorityPin = 23;
     private const int ToCounterThreePin = 20;
     private const int ToFieldCPin = 21;
 
-    private readonly QueueCentre _centre = new("offline-transfer");
+    private readonly ITestOutputHelper _output;
+    private readonly QueueCentre _centre;
+
+    public OfflineTransferTests(ITestOutputHelper output)
+        : this(output, DeviceProgram.Default)
+    {
+    }
+
+    /// <summary>The same tests on another device host program (tests/Edge.EndToEnd.Tests/NativeHost).</summary>
+    protected OfflineTransferTests(ITestOutputHelper output, DeviceProgram program)
+    {
+        _output = output;
+        _centre = new("offline-transfer") { Program = program };
+    }
 
     public void Dispose() => _centre.Dispose();
 
@@ -92,7 +105,7 @@ public sealed class OfflineTransferTests(ITestOutputHelper output) : IDisposable
         await Eventually.TrueAsync(async () => (await Task.WhenAll(all.Select(d => d.StatusAsync()))).All(s => s.GetProperty("outboxDepth").GetInt64() == 0),
             Settle, "every outbox to drain");
         var tickets = (await _centre.TicketsAsync()).ToDictionary(t => t.GetProperty("number").GetString()!);
-        output.WriteLine(string.Join("\n", tickets.Values));
+        _output.WriteLine(string.Join("\n", tickets.Values));
         Assert.Equal(6, tickets.Count);
         Assert.Equal(("3", 1, a.Name), Record(tickets["A01"]));
         Assert.Equal(("3", 1, a.Name), Record(tickets["FA01"]));
@@ -106,7 +119,7 @@ public sealed class OfflineTransferTests(ITestOutputHelper output) : IDisposable
         Assert.All(["FA01", "FA02", "A02"], n => Assert.True(
             tickets[n].GetProperty("calledAt").GetDateTime() < tickets["A03"].GetProperty("calledAt").GetDateTime(), $"{n} keeps its first call's time"));
         var stats = (await fleet.GetJsonAsync($"/api/v1/stats/queue?centre={QueueCentre.Centre}")).GetProperty("all");
-        output.WriteLine(stats.ToString());
+        _output.WriteLine(stats.ToString());
         Assert.Equal((6, 2, 4, 0), (stats.GetProperty("issued").GetInt32(), stats.GetProperty("priority").GetInt32(),
             stats.GetProperty("transferred").GetInt32(), stats.GetProperty("waiting").GetInt32()));
 

@@ -29,6 +29,9 @@ public sealed class QueueCentre : IDisposable
 
     public FleetRunner Fleet { get; private set; } = null!;
 
+    /// <summary>The device host program every device of the centre runs (the built dll unless told otherwise).</summary>
+    public DeviceProgram Program { get; init; } = DeviceProgram.Default;
+
     public async Task<FleetRunner> StartFleetAsync(params string[] args)
     {
         Fleet = new FleetRunner(_folder["fleet"], args);
@@ -114,7 +117,7 @@ public sealed class QueueCentre : IDisposable
 
     private async Task<DeviceRunner> StartAsync(string id, string role, string[] args)
     {
-        var device = new DeviceRunner(id, _folder[id], Fleet.MqttPort, args) { Centre = Centre, Role = role };
+        var device = new DeviceRunner(id, _folder[id], Fleet.MqttPort, args) { Centre = Centre, Role = role, Program = Program };
         _started.Add(device);
         await device.StartAsync();
         return device;

@@ -8,10 +8,26 @@ namespace Edge.EndToEnd.Tests.Security;
 /// Real fleet and device processes: the provision verb a technician types on a Pi, and MQTT over TLS with the
 /// fleet's own development CA (trusted, and a device that trusts another CA refusing the broker).
 /// </summary>
-public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
+public class DeviceSecurityTests : IDisposable
 {
+    private readonly ITestOutputHelper _output;
     private readonly TempFolder _folder = new("device-security");
     private readonly List<IDisposable> _started = [];
+
+    public DeviceSecurityTests(ITestOutputHelper output)
+        : this(output, DeviceProgram.Default)
+    {
+    }
+
+    /// <summary>The same tests on another device host program (tests/Edge.EndToEnd.Tests/NativeHost).</summary>
+    protected DeviceSecurityTests(ITestOutputHelper output, DeviceProgram program)
+    {
+        _output = output;
+        Program = program;
+    }
+
+    /// <summary>The device host program every device of these tests runs.</summary>
+    protected DeviceProgram Program { get; }
 
     public void Dispose()
     {
@@ -54,7 +70,7 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder["third-pi"], "identity.json")));
 
         // The host reads identity.json: no password on the command line.
-        var device = new DeviceRunner(deviceId, dataDir, fleet.MqttPort);
+        var device = new DeviceRunner(deviceId, dataDir, fleet.MqttPort) { Program = Program };
         _started.Add(device);
         await device.StartAsync();
         await device.PressAsync(1, 3);
@@ -91,7 +107,7 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
         // Several reconnect attempts later, the device that does not trust the broker has sent nothing.
         await Task.Delay(TimeSpan.FromSeconds(5));
         var status = await fooled.StatusAsync();
-        output.WriteLine($"device trusting another CA: {status}");
+        _output.WriteLine($"device trusting another CA: {status}");
         Assert.False(status.GetProperty("connected").GetBoolean());
         Assert.True(status.GetProperty("outboxDepth").GetInt64() >= 5, "the presses wait in the outbox");
         Assert.Null(await fleet.DeviceAsync("tls-other-ca"));
@@ -107,7 +123,7 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
 
     private async Task<DeviceRunner> StartDeviceAsync(string id, FleetRunner fleet, params string[] args)
     {
-        var device = new DeviceRunner(id, _folder[id], fleet.MqttPort, ["--Device:Counter=3", .. args]);
+        var device = new DeviceRunner(id, _folder[id], fleet.MqttPort, ["--Device:Counter=3", .. args]) { Program = Program };
         _started.Add(device);
         await device.StartAsync();
         return device;
@@ -115,9 +131,9 @@ public sealed class DeviceSecurityTests(ITestOutputHelper output) : IDisposable
 
     private Task<string> DevCaAsync(string name) => TestCertificates.DevCaAsync(_folder[name]);
 
-    private static async Task<(int Exit, string Output)> RunDeviceVerbAsync(params string[] args)
+    private async Task<(int Exit, string Output)> RunDeviceVerbAsync(params string[] args)
     {
-        using var verb = ChildProcess.StartDll("provision", RepoPaths.DeviceDll, args);
+        using var verb = Program.Start("provision", args);
         var exit = await verb.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (exit, verb.Output);
     }

@@ -75,7 +75,7 @@ public sealed class HttpsProvisioningTests(ITestOutputHelper output) : IDisposab
         Assert.Contains($"not the pinned {otherFingerprint}", byPin);
 
         // Unattended first boot: the host stops with the same outcome instead of starting without credentials.
-        using (var host = ChildProcess.StartDll("first-boot", RepoPaths.DeviceDll,
+        using (var host = DeviceProgram.Default.Start("first-boot",
             ["--simulate", $"--Device:DataDir={_folder["pi-3"]}", $"--Local:Port={FreePort.Next()}",
              $"--Provisioning:ClaimCode={code}", $"--Provisioning:FleetUrl={url}", $"--Provisioning:CaCertificate={Path.Combine(other, "ca.crt")}"]))
         {
@@ -104,7 +104,7 @@ public sealed class HttpsProvisioningTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(2, verbExit);
         Assert.Contains("Provisioning:AllowPlaintext=true", verb);
 
-        using (var host = ChildProcess.StartDll("first-boot", RepoPaths.DeviceDll,
+        using (var host = DeviceProgram.Default.Start("first-boot",
             ["--simulate", $"--Device:DataDir={_folder["pi-2"]}", $"--Local:Port={FreePort.Next()}", $"--Provisioning:ClaimCode={code}", $"--Provisioning:FleetUrl={url}"]))
         {
             Assert.Equal(2, await host.WaitForExitAsync(TimeSpan.FromSeconds(60)));
@@ -133,7 +133,7 @@ public sealed class HttpsProvisioningTests(ITestOutputHelper output) : IDisposab
 
     private static async Task<(int Exit, string Output)> ProvisionVerbAsync(params string[] args)
     {
-        using var verb = ChildProcess.StartDll("provision", RepoPaths.DeviceDll, ["provision", .. args]);
+        using var verb = DeviceProgram.Default.Start("provision", ["provision", .. args]);
         var exit = await verb.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (exit, verb.Output);
     }

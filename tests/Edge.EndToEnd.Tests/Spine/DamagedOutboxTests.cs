@@ -8,11 +8,27 @@ namespace Edge.EndToEnd.Tests.Spine;
 /// A device host restarted on a damaged or lost outbox file: it must come up (no crash loop), raise the alarm that
 /// reaches the fleet, and lose no press it answered, nor let the fleet take its new events for old ones.
 /// </summary>
-public sealed class DamagedOutboxTests(ITestOutputHelper output) : IDisposable
+public class DamagedOutboxTests : IDisposable
 {
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(120);
+    private readonly ITestOutputHelper _output;
     private readonly TempFolder _folder = new("outbox-e2e");
     private readonly List<IDisposable> _started = [];
+
+    public DamagedOutboxTests(ITestOutputHelper output)
+        : this(output, DeviceProgram.Default)
+    {
+    }
+
+    /// <summary>The same tests on another device host program (tests/Edge.EndToEnd.Tests/NativeHost).</summary>
+    protected DamagedOutboxTests(ITestOutputHelper output, DeviceProgram program)
+    {
+        _output = output;
+        Program = program;
+    }
+
+    /// <summary>The device host program every device of these tests runs.</summary>
+    protected DeviceProgram Program { get; }
 
     public void Dispose()
     {
@@ -114,8 +130,8 @@ public sealed class DamagedOutboxTests(ITestOutputHelper output) : IDisposable
 
     private void Dump(FleetRunner fleet, DeviceRunner device)
     {
-        output.WriteLine(fleet.Output);
-        output.WriteLine(device.Output);
+        _output.WriteLine(fleet.Output);
+        _output.WriteLine(device.Output);
     }
 
     private async Task<FleetRunner> StartFleetAsync()
@@ -128,7 +144,7 @@ public sealed class DamagedOutboxTests(ITestOutputHelper output) : IDisposable
 
     private async Task<DeviceRunner> StartDeviceAsync(string id, int mqttPort)
     {
-        var device = new DeviceRunner(id, _folder[id], mqttPort, "--Device:Counter=5");
+        var device = new DeviceRunner(id, _folder[id], mqttPort, "--Device:Counter=5") { Program = Program };
         _started.Add(device);
         await device.StartAsync();
         return device;

@@ -11,7 +11,8 @@ namespace Edge.Testing.PowerCut;
 /// </summary>
 public static class DevicePowerCuts
 {
-    public static async Task<PowerCutReport> RunAsync(string folder, int cuts, int seed, Action<string> log)
+    /// <param name="program">The device host program (the built dll unless given; a Native AOT one in tests/Edge.EndToEnd.Tests/NativeHost).</param>
+    public static async Task<PowerCutReport> RunAsync(string folder, int cuts, int seed, Action<string> log, DeviceProgram? program = null)
     {
         var clock = Stopwatch.StartNew();
         var random = new Random(seed);
@@ -24,6 +25,7 @@ public static class DevicePowerCuts
             $"--Device:Counter={FleetTally.Counter}", "--Uplink:BatchMaxEvents=5", "--Uplink:MaxUnackedEvents=10", "--Health:IntervalSeconds=2")
         {
             Environment = disk.Environment,
+            Program = program ?? DeviceProgram.Default,
         };
         var presses = new PressLoop(random);
         int duringDrain = 0, discarded = 0, damaged = 0;
