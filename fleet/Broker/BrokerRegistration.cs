@@ -12,6 +12,7 @@ public static class BrokerRegistration
     {
         builder.Services.AddSingleton(sp => EmbeddedBroker.CreateServer(
             sp.GetRequiredService<IOptions<MqttOptions>>().Value, sp.GetRequiredService<FleetCertificate>().Certificate));
+        builder.Services.AddSingleton<DeviceSessionDelivery>();
         builder.Services.AddSingleton<IAckSender, EmbeddedAckSender>();
         builder.Services.AddSingleton<RetainedDownlinks>();
         builder.Services.AddDeviceMessageRouter();

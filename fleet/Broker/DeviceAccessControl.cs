@@ -10,7 +10,7 @@ namespace Edge.Fleet.Broker;
 /// secret as password. What it may then publish and subscribe is <see cref="DeviceTopicRules"/>, the one rule set
 /// the external broker's ACLs are made from too (its own uplink and downlink topics, fewer once replaced).
 /// Every refusal is logged and counted.
-/// The fleet's own messages are injected into the broker as <see cref="EmbeddedAckSender.FleetClientId"/>, an id no
+/// The fleet's own messages are injected into the broker as <see cref="DeviceSessionDelivery.FleetClientId"/>, an id no
 /// device can have.
 /// </summary>
 public sealed class DeviceAccessControl(
@@ -44,7 +44,7 @@ public sealed class DeviceAccessControl(
     /// <summary>False when the publish was refused (the PUBACK then carries NotAuthorized); the caller must drop it.</summary>
     public bool MayPublish(InterceptingPublishEventArgs e)
     {
-        if (!_required || e.ClientId == EmbeddedAckSender.FleetClientId)
+        if (!_required || e.ClientId == DeviceSessionDelivery.FleetClientId)
         {
             return true;
         }

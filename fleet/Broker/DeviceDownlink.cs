@@ -16,10 +16,11 @@ public interface IDeviceDownlink
 }
 
 /// <summary>
-/// Injects into the embedded broker as the fleet (like acks), never retained by MQTTnet: a retained message is kept
-/// by <see cref="RetainedDownlinks"/> and handed to the device when it subscribes.
+/// Hands a downlink to the device's session in the embedded broker (<see cref="DeviceSessionDelivery"/>), never
+/// retained by MQTTnet: a retained message is kept by <see cref="RetainedDownlinks"/> and handed to the device when it
+/// subscribes.
 /// </summary>
-public sealed class EmbeddedDeviceDownlink(MqttServer server, RetainedDownlinks retained) : IDeviceDownlink
+public sealed class EmbeddedDeviceDownlink(DeviceSessionDelivery delivery, RetainedDownlinks retained) : IDeviceDownlink
 {
     public Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
@@ -28,9 +29,7 @@ public sealed class EmbeddedDeviceDownlink(MqttServer server, RetainedDownlinks 
             retained.Keep(Message(topic, payload, retain: true));
         }
 
-        return server.InjectApplicationMessage(
-            new InjectedMqttApplicationMessage(Message(topic, payload, retain: false)) { SenderClientId = EmbeddedAckSender.FleetClientId },
-            cancellationToken);
+        return delivery.DeliverAsync(Message(topic, payload, retain: false), cancellationToken);
     }
 
     private static MqttApplicationMessage Message(string topic, byte[] payload, bool retain) =>
@@ -71,8 +70,8 @@ public static class DeviceDownlinkRegistration
     /// <summary>The downlink of the broker mode in use (the embedded server when there is one, else the external client).</summary>
     public static IServiceCollection AddDeviceDownlink(this IServiceCollection services)
     {
-        services.TryAddSingleton<IDeviceDownlink>(sp => sp.GetService<MqttServer>() is { } server
-            ? new EmbeddedDeviceDownlink(server, sp.GetRequiredService<RetainedDownlinks>())
+        services.TryAddSingleton<IDeviceDownlink>(sp => sp.GetService<MqttServer>() is not null
+            ? new EmbeddedDeviceDownlink(sp.GetRequiredService<DeviceSessionDelivery>(), sp.GetRequiredService<RetainedDownlinks>())
             : new ExternalDeviceDownlink(sp.GetRequiredService<IMqttClient>()));
         return services;
     }

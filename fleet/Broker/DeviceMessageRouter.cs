@@ -120,7 +120,7 @@ public sealed partial class DeviceMessageRouter(
         {
             // What was stored while the device was away, or the ack it missed, frees its outbox now.
             ingest.ResendAck(deviceId);
-            onlineTurns.Add(deviceId);
+            onlineTurns.Add(deviceId, status);
         }
 
         _ = LogIfOnlineAsync(observed, deviceId, status.Session);

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Edge.Fleet.Store;
+using Edge.Wire;
 
 namespace Edge.Fleet.Broker;
 
@@ -17,25 +18,25 @@ public sealed partial class DeviceOnlineTurns(IEnumerable<IDeviceOnlineConsumer>
     public const int MaxPerTurn = 1024;
 
     private readonly IDeviceOnlineConsumer[] _consumers = [.. consumers];
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<DeviceOnline> _queue = Channel.CreateUnbounded<DeviceOnline>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Queues <paramref name="deviceId"/> for the next turn.</summary>
-    public void Add(string deviceId)
+    /// <summary>Queues <paramref name="deviceId"/>, online with <paramref name="status"/>, for the next turn.</summary>
+    public void Add(string deviceId, DeviceStatus status)
     {
         if (_consumers.Length > 0)
         {
-            _queue.Writer.TryWrite(deviceId);
+            _queue.Writer.TryWrite(new DeviceOnline(deviceId, status));
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var turn = new List<string>();
+        var turn = new List<DeviceOnline>();
         try
         {
             while (await _queue.Reader.NextTurnAsync(turn, MaxPerTurn, stoppingToken))
             {
-                var devices = turn.Distinct(StringComparer.Ordinal).ToList();
+                var devices = LastOfEach(turn);
                 foreach (var consumer in _consumers)
                 {
                     try
@@ -52,6 +53,27 @@ public sealed partial class DeviceOnlineTurns(IEnumerable<IDeviceOnlineConsumer>
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Each device once, where it first came, with its last status (its statuses are queued in order, DeviceStatusLanes).</summary>
+    private static List<DeviceOnline> LastOfEach(List<DeviceOnline> turn)
+    {
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        var devices = new List<DeviceOnline>(turn.Count);
+        foreach (var online in turn)
+        {
+            if (last.TryGetValue(online.DeviceId, out var at))
+            {
+                devices[at] = online;
+            }
+            else
+            {
+                last[online.DeviceId] = devices.Count;
+                devices.Add(online);
+            }
+        }
+
+        return devices;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Consumer} failed for {Count} devices that came online; done again at their next connection")]

@@ -78,7 +78,7 @@ public sealed class EmbeddedBroker(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         access.Attach(server);
-        OwnAckSubscriptions.Track(server);
+        SessionSubscriptions.Track(server);
         retained.Attach();
         server.InterceptingPublishAsync += OnPublishAsync;
         server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
@@ -104,7 +104,7 @@ public sealed class EmbeddedBroker(
         server.InterceptingPublishAsync -= OnPublishAsync;
         server.ClientDisconnectedAsync -= OnClientDisconnectedAsync;
         retained.Detach();
-        OwnAckSubscriptions.Untrack(server);
+        SessionSubscriptions.Untrack(server);
         access.Detach(server);
     }
 

@@ -17,6 +17,9 @@ namespace Edge.Fleet.Broker;
 /// </summary>
 public sealed class RetainedDownlinks(MqttServer server)
 {
+    /// <summary>Where a message on a topic that names no one device is kept.</summary>
+    private const string AnyDevice = "#";
+
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, MqttApplicationMessage>> _byDevice = new(StringComparer.Ordinal);
 
     /// <summary>Messages kept now.</summary>
@@ -25,7 +28,7 @@ public sealed class RetainedDownlinks(MqttServer server)
     /// <summary>Keeps <paramref name="message"/> (retain flag set) for later subscribers; an empty payload removes what its topic had.</summary>
     public void Keep(MqttApplicationMessage message)
     {
-        var device = DeviceOf(message.Topic);
+        var device = DeviceSessionDelivery.DeviceOf(message.Topic) ?? AnyDevice;
         if (message.Payload.IsEmpty)
         {
             if (_byDevice.TryGetValue(device, out var kept))
@@ -46,8 +49,7 @@ public sealed class RetainedDownlinks(MqttServer server)
     /// <summary>The kept messages a subscription to <paramref name="filter"/> receives.</summary>
     public IReadOnlyList<MqttApplicationMessage> Matching(string filter)
     {
-        var device = DeviceOf(filter);
-        var candidates = device.Contains('+', StringComparison.Ordinal) || device.Contains('#', StringComparison.Ordinal)
+        var candidates = DeviceSessionDelivery.DeviceOf(filter) is not { } device
             ? _byDevice.Values.SelectMany(d => d.Values)
             : _byDevice.TryGetValue(device, out var kept) ? kept.Values : [];
         return candidates.Where(m => MqttTopicFilterComparer.Compare(m.Topic, filter) == MqttTopicFilterCompareResult.IsMatch).ToList();
@@ -77,12 +79,5 @@ public sealed class RetainedDownlinks(MqttServer server)
             // Queued behind what the session already has (a full queue drops it, as it would drop a routed publish).
             session.TryEnqueueApplicationMessage(message, out _);
         }
-    }
-
-    /// <summary>The third level of <c>edge/v1/{device}/...</c> (a topic or filter of another shape: all of it).</summary>
-    private static string DeviceOf(string topic)
-    {
-        var levels = topic.Split('/', 4);
-        return levels.Length >= 3 ? levels[2] : "#";
     }
 }

@@ -22,7 +22,7 @@ public static class CentreLanRegistration
         builder.AddFleetStore<ICentreLanStore>(
             sp => new LiteCentreLanStore(FleetOptions.FileIn(sp, LiteCentreLanStore.FileName), sp.GetRequiredService<StoreOutages>()),
             sp => new PostgresCentreLanStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        builder.Services.AddDeviceReportConsumer<CentreLanPublisher>();
+        builder.Services.AddDeviceOnlineConsumer<CentreLanPublisher>();
         builder.Services.AddApiJson(CentreLanJson.Default);
         return builder;
     }
@@ -66,7 +66,7 @@ public static class CentreLanRegistration
             var key = await store.RotateAsync(centre, time.GetUtcNow().UtcDateTime, actor, ct);
             await audit.RecordAsync(actor, AuditActions.CentreKeyRotated, centre, detail: $"version {key.Version}",
                 address: context.Connection.RemoteIpAddress?.ToString(), cancellationToken: ct);
-            await publisher.PublishAsync(centre, onlyDevice: null, ct);
+            await publisher.PublishAsync(centre, onlyDevices: null, ct);
             return Results.Json(new CentreKeyRotatedView(centre, key.Version, key.CreatedAt), CentreLanJson.Default.CentreKeyRotatedView);
         }).RequireAuthorization(FleetPolicies.Administrator);
         return app;

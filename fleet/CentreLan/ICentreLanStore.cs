@@ -13,9 +13,20 @@ public interface ICentreLanStore
     /// <summary>A new key for the centre (its current one becomes <see cref="CentreKey.Previous"/>), created first if need be.</summary>
     Task<CentreKey> RotateAsync(string centre, DateTime now, string actor, CancellationToken cancellationToken);
 
-    /// <summary>Records the device's LAN address (null or empty: none); true when it differs from what was stored.</summary>
-    Task<bool> SetAddressAsync(string deviceId, string? address, DateTime now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records each device's reported LAN address (null or empty: none; a device named twice: its last report), in one
+    /// durable write; returns the devices whose address differs from what was stored (the centres that must be told).
+    /// </summary>
+    Task<IReadOnlySet<string>> SetAddressesAsync(IReadOnlyCollection<LanAddressReport> reports, DateTime now, CancellationToken cancellationToken);
 
     /// <summary>The known LAN addresses of <paramref name="deviceIds"/> (devices without one are absent).</summary>
     Task<IReadOnlyDictionary<string, string>> AddressesAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken);
+}
+
+/// <summary>The LAN address a device reported in its "online" status (null or empty: none).</summary>
+public sealed record LanAddressReport(string DeviceId, string? Address)
+{
+    /// <summary>Each device's last report of <paramref name="reports"/>, null addresses as empty.</summary>
+    public static IReadOnlyList<LanAddressReport> LastOfEach(IEnumerable<LanAddressReport> reports) =>
+        reports.GroupBy(r => r.DeviceId, StringComparer.Ordinal).Select(g => g.Last() with { Address = g.Last().Address ?? "" }).ToList();
 }

@@ -51,22 +51,28 @@ public sealed class LiteCentreLanStore : ICentreLanStore, IDisposable
             return next;
         }));
 
-    public Task<bool> SetAddressAsync(string deviceId, string? address, DateTime now, CancellationToken cancellationToken) =>
-        Task.FromResult(_file.Locked((db, c) =>
+    public Task<IReadOnlySet<string>> SetAddressesAsync(IReadOnlyCollection<LanAddressReport> reports, DateTime now, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(_file.Locked((db, c) =>
         {
-            var stored = c.Addresses.FindById(deviceId);
-            if (string.IsNullOrEmpty(address))
+            var changed = LanAddressReport.LastOfEach(reports)
+                .Where(r => c.Addresses.FindById(r.DeviceId)?.Address is var stored && (r.Address == "" ? stored is not null : stored != r.Address))
+                .ToList();
+            if (changed.Count > 0)
             {
-                return stored is not null && LiteFile.CommitDurably(db, () => c.Addresses.Delete(deviceId));
+                LiteFile.CommitDurably(db, () =>
+                {
+                    foreach (var report in changed)
+                    {
+                        _ = report.Address == ""
+                            ? c.Addresses.Delete(report.DeviceId)
+                            : c.Addresses.Upsert(new LanAddress { DeviceId = report.DeviceId, Address = report.Address!, ReportedAt = now });
+                    }
+
+                    return true;
+                });
             }
 
-            if (stored?.Address == address)
-            {
-                return false;
-            }
-
-            LiteFile.CommitDurably(db, () => c.Addresses.Upsert(new LanAddress { DeviceId = deviceId, Address = address, ReportedAt = now }));
-            return true;
+            return changed.Select(r => r.DeviceId).ToHashSet(StringComparer.Ordinal);
         }));
 
     public Task<IReadOnlyDictionary<string, string>> AddressesAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken) =>

@@ -49,25 +49,40 @@ public sealed class PostgresCentreLanStore(NpgsqlDataSource dataSource) : ICentr
         return next;
     }
 
-    public async Task<bool> SetAddressAsync(string deviceId, string? address, DateTime now, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> SetAddressesAsync(IReadOnlyCollection<LanAddressReport> reports, DateTime now, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(address))
+        var last = LanAddressReport.LastOfEach(reports);
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        if (last.Count == 0)
         {
-            await using var delete = dataSource.CreateCommand("DELETE FROM lan_addresses WHERE device_id = $1");
-            delete.Parameters.Add(new() { Value = deviceId });
-            return await delete.ExecuteNonQueryAsync(cancellationToken) > 0;
+            return changed;
         }
 
-        // Changes a row only when the address is new or different: the answer says whether the centre must be told.
-        await using var upsert = dataSource.CreateCommand("""
-            INSERT INTO lan_addresses (device_id, address, reported_at) VALUES ($1, $2, $3)
-            ON CONFLICT (device_id) DO UPDATE SET address = excluded.address, reported_at = excluded.reported_at
-            WHERE lan_addresses.address <> excluded.address
+        // One statement: an empty address deletes the row; another changes it only when new or different. What it
+        // returns are the devices the centre must be told of.
+        await using var command = dataSource.CreateCommand("""
+            WITH reported AS (SELECT * FROM unnest($1::text[], $2::text[]) AS r(device_id, address)),
+            deleted AS (
+                DELETE FROM lan_addresses l USING reported r WHERE l.device_id = r.device_id AND r.address = ''
+                RETURNING l.device_id),
+            upserted AS (
+                INSERT INTO lan_addresses (device_id, address, reported_at)
+                SELECT device_id, address, $3 FROM reported WHERE address <> ''
+                ON CONFLICT (device_id) DO UPDATE SET address = excluded.address, reported_at = excluded.reported_at
+                WHERE lan_addresses.address <> excluded.address
+                RETURNING device_id)
+            SELECT device_id FROM deleted UNION ALL SELECT device_id FROM upserted
             """);
-        upsert.Parameters.Add(new() { Value = deviceId });
-        upsert.Parameters.Add(new() { Value = address });
-        upsert.Parameters.Add(new() { Value = Utc(now) });
-        return await upsert.ExecuteNonQueryAsync(cancellationToken) > 0;
+        command.Parameters.Add(new() { Value = last.Select(r => r.DeviceId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = last.Select(r => r.Address!).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = Utc(now) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            changed.Add(reader.GetString(0));
+        }
+
+        return changed;
     }
 
     public async Task<IReadOnlyDictionary<string, string>> AddressesAsync(IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)

@@ -10,8 +10,9 @@ namespace Edge.Fleet.Commands;
 /// </summary>
 public sealed class PendingCommandDelivery(CommandSender sender, ILogger<PendingCommandDelivery> logger) : IDeviceOnlineConsumer
 {
-    public async Task DevicesOnlineAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
+    public async Task DevicesOnlineAsync(IReadOnlyList<DeviceOnline> devices, CancellationToken cancellationToken)
     {
+        var deviceIds = devices.Select(d => d.DeviceId).ToList();
         try
         {
             var sent = await sender.DeliverPendingAsync(deviceIds, cancellationToken);

@@ -9,8 +9,9 @@ namespace Edge.Fleet.DeviceConfig;
 /// </summary>
 public sealed class DesiredConfigOnlineCheck(DesiredConfigPublisher publisher, ILogger<DesiredConfigOnlineCheck> logger) : IDeviceOnlineConsumer
 {
-    public async Task DevicesOnlineAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
+    public async Task DevicesOnlineAsync(IReadOnlyList<DeviceOnline> devices, CancellationToken cancellationToken)
     {
+        var deviceIds = devices.Select(d => d.DeviceId).ToList();
         try
         {
             await publisher.PublishToBehindAsync(deviceIds, cancellationToken);

@@ -35,27 +35,13 @@ public sealed class DesiredConfigPublisher(
         };
     }
 
-    public async Task PublishAsync(string deviceId, CancellationToken cancellationToken)
-    {
-        if (await store.DesiredAsync(TargetOf(deviceId), cancellationToken) is { } desired)
-        {
-            await PublishAsync(deviceId, desired, cancellationToken);
-        }
-    }
-
     /// <summary>
     /// Publishes to each of <paramref name="deviceIds"/> (devices that came online) that does not report its desired
     /// version: one read of the layers and one of the reports for them all.
     /// </summary>
     public async Task PublishToBehindAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
     {
-        var targets = deviceIds.Select(TargetOf).ToList();
-        var layers = (await store.FindLayersAsync(targets.SelectMany(ConfigLayers.IdsOf).ToHashSet(StringComparer.Ordinal), cancellationToken))
-            .ToDictionary(l => l.Id, StringComparer.Ordinal);
-        var desired = targets
-            .Select(t => (t.DeviceId, Desired: ConfigLayers.Merge([.. ConfigLayers.IdsOf(t).Select(layers.GetValueOrDefault).OfType<ConfigLayer>()])))
-            .Where(d => d.Desired is not null)
-            .ToList();
+        var desired = await DesiredOfAsync(deviceIds, cancellationToken);
         if (desired.Count == 0)
         {
             return;
@@ -65,11 +51,45 @@ public sealed class DesiredConfigPublisher(
             .ToDictionary(r => r.DeviceId, r => r.AppliedVersion, StringComparer.Ordinal);
         foreach (var (deviceId, config) in desired)
         {
-            if (!applied.TryGetValue(deviceId, out var version) || version != config!.Version)
+            if (!applied.TryGetValue(deviceId, out var version) || version != config.Version)
             {
-                await PublishAsync(deviceId, config!, cancellationToken);
+                await PublishAsync(deviceId, config, cancellationToken);
             }
         }
+    }
+
+    /// <summary>Publishes to each of <paramref name="deviceIds"/> that has a desired configuration, with one read of the layers per 1,024 devices.</summary>
+    public async Task PublishAsync(IEnumerable<string> deviceIds, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in deviceIds.Chunk(DeviceOnlineTurns.MaxPerTurn))
+        {
+            foreach (var (deviceId, config) in await DesiredOfAsync(chunk, cancellationToken))
+            {
+                await PublishAsync(deviceId, config, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The desired configuration of each of <paramref name="deviceIds"/> that has one, from one read of every layer
+    /// that applies to any of them: a read per device made a query each (on LiteDB one parsed and compiled each), 10%
+    /// of the fleet's CPU while it published to 10,000 devices at start-up (issue 14).
+    /// </summary>
+    private async Task<List<(string DeviceId, DesiredConfig Desired)>> DesiredOfAsync(IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
+    {
+        var targets = deviceIds.Select(TargetOf).ToList();
+        var layers = (await store.FindLayersAsync(targets.SelectMany(ConfigLayers.IdsOf).ToHashSet(StringComparer.Ordinal), cancellationToken))
+            .ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var desired = new List<(string, DesiredConfig)>();
+        foreach (var target in targets)
+        {
+            if (ConfigLayers.Merge([.. ConfigLayers.IdsOf(target).Select(layers.GetValueOrDefault).OfType<ConfigLayer>()]) is { } config)
+            {
+                desired.Add((target.DeviceId, config));
+            }
+        }
+
+        return desired;
     }
 
     private async Task PublishAsync(string deviceId, DesiredConfig desired, CancellationToken cancellationToken)
@@ -98,9 +118,6 @@ public sealed class DesiredConfigStartupPublisher(IDesiredConfigStore store, Dev
             .Concat((await store.ListLayersAsync(stoppingToken)).Where(l => l.Id.StartsWith(ConfigLayers.DevicePrefix, StringComparison.Ordinal))
                 .Select(l => l.Id[ConfigLayers.DevicePrefix.Length..]))
             .Distinct(StringComparer.Ordinal);
-        foreach (var device in devices)
-        {
-            await publisher.PublishAsync(device, stoppingToken);
-        }
+        await publisher.PublishAsync(devices, stoppingToken);
     }
 }

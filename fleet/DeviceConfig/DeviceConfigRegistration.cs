@@ -120,10 +120,7 @@ public static class DeviceConfigRegistration
         var layer = await put.Store.PutAsync(layerId, request.Settings!, actor, put.Time.GetUtcNow().UtcDateTime, cancellationToken);
         put.Audit.Record(actor, AuditActions.ConfigChanged, layerId, detail: $"revision {layer.Revision}: {string.Join(", ", request.Settings!.Keys.Order(StringComparer.Ordinal))}", address: address);
         await put.Changes.PublishAsync(ChangeTopics.DeviceConfig, cancellationToken);
-        foreach (var device in put.Publisher.DevicesUnder(layerId))
-        {
-            await put.Publisher.PublishAsync(device, cancellationToken);
-        }
+        await put.Publisher.PublishAsync(put.Publisher.DevicesUnder(layerId), cancellationToken);
 
         return Results.Json(LayerView(layer), DeviceConfigJson.Default.ConfigLayerView);
     }

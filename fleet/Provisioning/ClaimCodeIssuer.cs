@@ -50,7 +50,7 @@ public sealed class ClaimCodeIssuer(
 
         if (request.DeviceId is not null)
         {
-            if (!DeviceId.IsValid(request.DeviceId) || request.DeviceId == Broker.EmbeddedAckSender.FleetClientId)
+            if (!DeviceId.IsValid(request.DeviceId) || request.DeviceId == Broker.DeviceSessionDelivery.FleetClientId)
             {
                 return $"deviceId must be 1-{DeviceId.MaxLength} characters of A-Z a-z 0-9 - _ (got '{request.DeviceId}')";
             }

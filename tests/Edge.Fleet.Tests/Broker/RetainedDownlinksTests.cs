@@ -1,10 +1,7 @@
 using System.Text;
-using System.Threading.Channels;
 using Edge.Fleet.Broker;
-using Edge.Testing;
 using MQTTnet;
 using MQTTnet.Protocol;
-using MQTTnet.Server;
 
 namespace Edge.Fleet.Tests.Broker;
 
@@ -19,71 +16,44 @@ public sealed class RetainedDownlinksTests
     [Fact]
     public async Task A_device_subscribing_later_gets_its_own_retained_downlinks_once_and_nothing_cleared_or_of_another_device()
     {
-        var port = FreePort.Next();
-        using var server = EmbeddedBroker.CreateServer(new MqttOptions { Port = port, BindAddress = "127.0.0.1" }, certificate: null);
-        var retained = new RetainedDownlinks(server);
-        retained.Attach();
-        await server.StartAsync();
-        try
+        await using var broker = await LoopbackMqtt.StartAsync();
+        var retained = broker.Retained;
+        var downlink = broker.Downlink;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await downlink.PublishAsync("edge/v1/dev-a/lan", LoopbackMqtt.Bytes("lan-a"), retain: true, timeout.Token);
+        await downlink.PublishAsync("edge/v1/dev-b/lan", LoopbackMqtt.Bytes("lan-b"), retain: true, timeout.Token);
+        await downlink.PublishAsync("edge/v1/dev-a/cmd/c1", LoopbackMqtt.Bytes("c1"), retain: true, timeout.Token);
+        await downlink.PublishAsync("edge/v1/dev-a/cmd/c2", LoopbackMqtt.Bytes("c2"), retain: true, timeout.Token);
+        await downlink.PublishAsync("edge/v1/dev-a/cmd/c2", [], retain: true, timeout.Token);
+        await downlink.PublishAsync("edge/v1/dev-a/queue/called", LoopbackMqtt.Bytes("not kept"), retain: false, timeout.Token);
+
+        Assert.Empty(await broker.Server.GetRetainedMessagesAsync());
+        Assert.Equal(3, retained.Count);
+
+        var (client, received) = await broker.ConnectAsync("dev-a", timeout.Token);
+        using (client)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var downlink = new EmbeddedDeviceDownlink(server, retained);
-            await downlink.PublishAsync("edge/v1/dev-a/lan", Bytes("lan-a"), retain: true, timeout.Token);
-            await downlink.PublishAsync("edge/v1/dev-b/lan", Bytes("lan-b"), retain: true, timeout.Token);
-            await downlink.PublishAsync("edge/v1/dev-a/cmd/c1", Bytes("c1"), retain: true, timeout.Token);
-            await downlink.PublishAsync("edge/v1/dev-a/cmd/c2", Bytes("c2"), retain: true, timeout.Token);
-            await downlink.PublishAsync("edge/v1/dev-a/cmd/c2", [], retain: true, timeout.Token);
-            await downlink.PublishAsync("edge/v1/dev-a/queue/called", Bytes("not kept"), retain: false, timeout.Token);
+            await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter("edge/v1/dev-a/lan", MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter("edge/v1/dev-a/cmd/+", MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter("edge/v1/dev-a/queue/called", MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build(), timeout.Token);
+            var got = new List<MqttApplicationMessage> { await received.Reader.ReadAsync(timeout.Token), await received.Reader.ReadAsync(timeout.Token) };
+            Assert.Equal(["edge/v1/dev-a/cmd/c1", "edge/v1/dev-a/lan"], got.Select(m => m.Topic).Order(StringComparer.Ordinal));
+            Assert.All(got, m => Assert.True(m.Retain));
+            Assert.Equal("lan-a", Encoding.UTF8.GetString(got.Single(m => m.Topic.EndsWith("/lan", StringComparison.Ordinal)).Payload));
 
-            Assert.Empty(await server.GetRetainedMessagesAsync());
-            Assert.Equal(3, retained.Count);
-
-            var (client, received) = await ConnectAsync(port, "dev-a", timeout.Token);
-            using (client)
-            {
-                await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                    .WithTopicFilter("edge/v1/dev-a/lan", MqttQualityOfServiceLevel.AtLeastOnce)
-                    .WithTopicFilter("edge/v1/dev-a/cmd/+", MqttQualityOfServiceLevel.AtLeastOnce)
-                    .WithTopicFilter("edge/v1/dev-a/queue/called", MqttQualityOfServiceLevel.AtLeastOnce)
-                    .Build(), timeout.Token);
-                var got = new List<MqttApplicationMessage> { await received.Reader.ReadAsync(timeout.Token), await received.Reader.ReadAsync(timeout.Token) };
-                Assert.Equal(["edge/v1/dev-a/cmd/c1", "edge/v1/dev-a/lan"], got.Select(m => m.Topic).Order(StringComparer.Ordinal));
-                Assert.All(got, m => Assert.True(m.Retain));
-                Assert.Equal("lan-a", Encoding.UTF8.GetString(got.Single(m => m.Topic.EndsWith("/lan", StringComparison.Ordinal)).Payload));
-
-                // A live publish reaches the subscriber at once, without the retain flag, and only once.
-                await downlink.PublishAsync("edge/v1/dev-a/lan", Bytes("lan-a2"), retain: true, timeout.Token);
-                var live = await received.Reader.ReadAsync(timeout.Token);
-                Assert.Equal(("edge/v1/dev-a/lan", "lan-a2", false), (live.Topic, Encoding.UTF8.GetString(live.Payload), live.Retain));
-                await Task.Delay(300, timeout.Token);
-                Assert.False(received.Reader.TryRead(out var extra), $"unexpected {extra?.Topic}");
-                await client.DisconnectAsync(cancellationToken: timeout.Token);
-            }
-
-            Assert.Equal(["lan-a2"], retained.Matching("edge/v1/dev-a/lan").Select(m => Encoding.UTF8.GetString(m.Payload)));
-            Assert.Empty(retained.Matching("edge/v1/dev-a/cmd/c2"));
-            Assert.Equal(2, retained.Matching("edge/v1/+/lan").Count);
+            // A live publish reaches the subscriber at once, without the retain flag, and only once.
+            await downlink.PublishAsync("edge/v1/dev-a/lan", LoopbackMqtt.Bytes("lan-a2"), retain: true, timeout.Token);
+            var live = await received.Reader.ReadAsync(timeout.Token);
+            Assert.Equal(("edge/v1/dev-a/lan", "lan-a2", false), (live.Topic, Encoding.UTF8.GetString(live.Payload), live.Retain));
+            await Task.Delay(300, timeout.Token);
+            Assert.False(received.Reader.TryRead(out var extra), $"unexpected {extra?.Topic}");
+            await client.DisconnectAsync(cancellationToken: timeout.Token);
         }
-        finally
-        {
-            retained.Detach();
-            await server.StopAsync();
-        }
-    }
 
-    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
-
-    private static async Task<(IMqttClient Client, Channel<MqttApplicationMessage> Received)> ConnectAsync(int port, string id, CancellationToken cancellationToken)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        var received = Channel.CreateUnbounded<MqttApplicationMessage>();
-        client.ApplicationMessageReceivedAsync += e =>
-        {
-            received.Writer.TryWrite(e.ApplicationMessage);
-            return Task.CompletedTask;
-        };
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build(), cancellationToken);
-        return (client, received);
+        Assert.Equal(["lan-a2"], retained.Matching("edge/v1/dev-a/lan").Select(m => Encoding.UTF8.GetString(m.Payload)));
+        Assert.Empty(retained.Matching("edge/v1/dev-a/cmd/c2"));
+        Assert.Equal(2, retained.Matching("edge/v1/+/lan").Count);
     }
 }

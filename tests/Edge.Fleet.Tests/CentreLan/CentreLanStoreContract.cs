@@ -39,18 +39,41 @@ public abstract class CentreLanStoreContract : StoreContractBase<ICentreLanStore
     [Fact]
     public async Task An_address_is_stored_and_reported_as_changed_only_when_it_differs()
     {
-        Assert.True(await Store.SetAddressAsync("kiosk-1", "192.168.1.21:8190", At, CancellationToken.None));
-        Assert.False(await Store.SetAddressAsync("kiosk-1", "192.168.1.21:8190", At.AddMinutes(1), CancellationToken.None));
-        Assert.True(await Store.SetAddressAsync("counter-1", "192.168.1.31:8190", At, CancellationToken.None));
-        Assert.True(await Store.SetAddressAsync("kiosk-1", "192.168.1.22:8190", At.AddMinutes(2), CancellationToken.None));
-        Assert.False(await Store.SetAddressAsync("hall-1", null, At, CancellationToken.None));
+        Assert.True(await SetAsync("kiosk-1", "192.168.1.21:8190", At));
+        Assert.False(await SetAsync("kiosk-1", "192.168.1.21:8190", At.AddMinutes(1)));
+        Assert.True(await SetAsync("counter-1", "192.168.1.31:8190", At));
+        Assert.True(await SetAsync("kiosk-1", "192.168.1.22:8190", At.AddMinutes(2)));
+        Assert.False(await SetAsync("hall-1", null, At));
 
         var addresses = await Store.AddressesAsync(["kiosk-1", "counter-1", "hall-1"], CancellationToken.None);
         Assert.Equal(
             [("counter-1", "192.168.1.31:8190"), ("kiosk-1", "192.168.1.22:8190")],
             addresses.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, a.Value)));
 
-        Assert.True(await Store.SetAddressAsync("kiosk-1", "", At.AddMinutes(3), CancellationToken.None));
+        Assert.True(await SetAsync("kiosk-1", "", At.AddMinutes(3)));
         Assert.Equal(["counter-1"], (await Store.AddressesAsync(["kiosk-1", "counter-1"], CancellationToken.None)).Keys);
     }
+
+    [Fact]
+    public async Task Addresses_reported_together_are_stored_in_one_call_each_device_by_its_last_report()
+    {
+        await SetAsync("kiosk-1", "192.168.1.21:8190", At);
+        await SetAsync("hall-1", "192.168.1.41:8190", At);
+
+        var changed = await Store.SetAddressesAsync(
+            [new("kiosk-1", "192.168.1.21:8190"), new("counter-1", "192.168.1.30:8190"), new("counter-1", "192.168.1.31:8190"),
+             new("hall-1", null), new("display-1", "")],
+            At.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal(["counter-1", "hall-1"], changed.Order(StringComparer.Ordinal));
+        var addresses = await Store.AddressesAsync(["kiosk-1", "counter-1", "hall-1", "display-1"], CancellationToken.None);
+        Assert.Equal(
+            [("counter-1", "192.168.1.31:8190"), ("kiosk-1", "192.168.1.21:8190")],
+            addresses.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, a.Value)));
+        Assert.Empty(await Store.SetAddressesAsync([], At, CancellationToken.None));
+    }
+
+    /// <summary>One device's report alone: true when its address changed.</summary>
+    private async Task<bool> SetAsync(string deviceId, string? address, DateTime at) =>
+        (await Store.SetAddressesAsync([new(deviceId, address)], at, CancellationToken.None)).Contains(deviceId);
 }

@@ -33,9 +33,9 @@ public sealed class LiteCentreLanStoreTests : CentreLanStoreContract
             {
                 var read = await store.KeyOfAsync("c1", At.AddDays(2), CancellationToken.None);
                 Assert.Equal((rotated!.Key, first.Key, 2L), (read.Key, read.Previous, read.Version));
-                Assert.True(await store.SetAddressAsync("kiosk-1", "192.168.1.21:8190", At, CancellationToken.None));
+                Assert.Equal(["kiosk-1"], await store.SetAddressesAsync([new("kiosk-1", "192.168.1.21:8190")], At, CancellationToken.None));
             },
             () => store.KeyOfAsync("c2", At, CancellationToken.None),
-            () => store.SetAddressAsync("kiosk-1", "192.168.1.21:8190", At, CancellationToken.None));
+            () => store.SetAddressesAsync([new("kiosk-1", "192.168.1.21:8190")], At, CancellationToken.None));
     }
 }

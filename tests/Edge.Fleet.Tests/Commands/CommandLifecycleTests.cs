@@ -1,3 +1,4 @@
+using Edge.Fleet.Tests.Support;
 using System.Buffers;
 using System.Text.Json;
 using Edge.Fleet.Broker;
@@ -129,17 +130,17 @@ public sealed class CommandLifecycleTests : IDisposable
         var command = await _sender.IssueAsync("dev-1", CommandKinds.Identify, 10, 600, "tech", CancellationToken.None);
         var afterIssue = _downlink.Published;
 
-        await Delivery().DevicesOnlineAsync(["dev-1"], CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(DevicesOnline.Of("dev-1"), CancellationToken.None);
         Assert.Equal(afterIssue, _downlink.Published);
 
         _clock.Advance(TimeSpan.FromSeconds(new CommandsOptions().RedeliveryQuietSeconds));
-        await Delivery().DevicesOnlineAsync(["dev-1"], CancellationToken.None);
-        await Delivery().DevicesOnlineAsync(["dev-1"], CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(DevicesOnline.Of("dev-1"), CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(DevicesOnline.Of("dev-1"), CancellationToken.None);
         Assert.Equal(afterIssue + 1, _downlink.Published);
 
         await Intake().ConsumeAsync(new TopicAddress("dev-1", TopicKind.CommandResult, command.Id), Result(command.Id, CommandOutcomes.Succeeded), CancellationToken.None);
         _clock.Advance(TimeSpan.FromHours(1));
-        await Delivery().DevicesOnlineAsync(["dev-1"], CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(DevicesOnline.Of("dev-1"), CancellationToken.None);
         Assert.Equal(afterIssue + 1, _downlink.Published);
     }
 
@@ -153,7 +154,7 @@ public sealed class CommandLifecycleTests : IDisposable
         _downlink.Retained.Clear();
         var before = _downlink.Published;
 
-        await Delivery().DevicesOnlineAsync(["dev-1", "dev-3", "dev-4"], CancellationToken.None);
+        await Delivery().DevicesOnlineAsync(DevicesOnline.Of("dev-1", "dev-3", "dev-4"), CancellationToken.None);
 
         Assert.Equal(2, _downlink.Published - before);
         Assert.True(_downlink.Retained[Topics.Command("dev-1", first.Id)].Length > 0);

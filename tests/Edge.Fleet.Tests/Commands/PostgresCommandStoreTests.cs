@@ -34,7 +34,7 @@ public sealed class PostgresCommandStoreTests(PostgresServerFixture postgres) : 
 
         await Task.WhenAll(nodes.SelectMany(n => Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
             new PendingCommandDelivery(Sender(n.Store, n.Downlink, clock), NullLogger<PendingCommandDelivery>.Instance)
-                .DevicesOnlineAsync(["dev-0", "dev-1"], CancellationToken.None)))));
+                .DevicesOnlineAsync(DevicesOnline.Of("dev-0", "dev-1"), CancellationToken.None)))));
 
         Assert.Equal(20, nodes.Sum(n => n.Downlink.Published));
         var sentTopics = nodes.SelectMany(n => n.Downlink.Retained.Keys).ToList();
