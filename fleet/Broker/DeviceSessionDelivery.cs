@@ -28,8 +28,8 @@ public sealed class DeviceSessionDelivery(MqttServer server, IOptions<DeviceAuth
     /// <summary>Delivers <paramref name="message"/> (not retained: <see cref="RetainedDownlinks"/> keeps what later subscribers get).</summary>
     public async Task DeliverAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
-        if (DeviceOf(message.Topic) is { } deviceId && await SessionAsync(deviceId) is { } session
-            && SessionSubscriptions.Granted(session, message.Topic) is { } granted)
+        var deviceId = DeviceOf(message.Topic);
+        if (deviceId is not null && await SessionAsync(deviceId) is { } session && SessionSubscriptions.Granted(session, message.Topic) is { } granted)
         {
             if (granted < message.QualityOfServiceLevel)
             {
@@ -40,7 +40,7 @@ public sealed class DeviceSessionDelivery(MqttServer server, IOptions<DeviceAuth
             // it as it drops a routed publish (MaxPendingMessagesPerClient): the device's next connection brings it again.
             session.TryEnqueueApplicationMessage(message, out _);
         }
-        else if (!_clientIsDevice || DeviceOf(message.Topic) is null)
+        else if (!_clientIsDevice || deviceId is null)
         {
             // Authentication open (another client may listen under any id), or not a device's topic: published and
             // matched as before. With authentication on, nobody else may receive a device's downlink.

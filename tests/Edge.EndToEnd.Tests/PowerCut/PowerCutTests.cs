@@ -15,20 +15,8 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task Device_cut_during_presses_and_drain_loses_no_answered_press_and_doubles_none()
-    {
-        var seed = Environment.TickCount;
-        output.WriteLine($"seed {seed}");
-        var report = await DevicePowerCuts.RunAsync(_folder.Path, cuts: 14, seed, output.WriteLine);
-        output.WriteLine(report.ToString());
-
-        Assert.Equal(0, report.Lost);
-        Assert.Equal(0, report.Doubled);
-        Assert.Equal(0, report.DamagedAtStart);
-        Assert.True(report.Answered > 0, "presses were answered");
-        // The cuts must have had something to discard, or the test proved nothing about un-fsynced writes.
-        Assert.True(report.CutsThatDiscarded > 0, "no cut discarded an un-fsynced write");
-    }
+    public Task Device_cut_during_presses_and_drain_loses_no_answered_press_and_doubles_none() =>
+        DevicePowerCutSlice.RunAsync(_folder.Path, cuts: 14, output);
 
     [Fact]
     public async Task Fleet_cut_at_random_moments_keeps_every_acknowledged_event_once()
