@@ -26,10 +26,6 @@ public sealed class PowerCutTests(ITestOutputHelper output) : IDisposable
         var report = await FleetPowerCuts.RunAsync(_folder.Path, cuts: 6, seed, output.WriteLine);
         output.WriteLine(report.ToString());
 
-        Assert.Equal(0, report.AckedThenMissing);
-        Assert.Equal(0, report.Lost);
-        Assert.Equal(0, report.Doubled);
-        Assert.True(report.Answered > 0, "presses were answered");
-        Assert.True(report.CutsThatDiscarded > 0, "no cut discarded an un-fsynced write");
+        DevicePowerCutSlice.Held(report);
     }
 }
